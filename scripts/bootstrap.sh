@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks for building and testing reducto-wasm.
+# Idempotent: each step checks first, so a machine that has everything passes in about a second.
+# Everything comes from crates.io, Debian or npm: prebuilt downloads from elsewhere fail here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The wasm-bindgen CLI must match the crate exactly; Cargo.toml pins it with "=".
+bindgen_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+[ -n "$bindgen_version" ] || { echo "bootstrap: wasm-bindgen is not pinned with '=' in Cargo.toml" >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! command -v wasm-pack >/dev/null; then
+  say "installing wasm-pack from crates.io (a few minutes on 2 cores)"
+  cargo install wasm-pack --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version from crates.io"
+  # Its published lock file names webpki-roots 1.0.11, which this registry mirror lacks; when the
+  # locked install cannot resolve, let cargo pick the newest compatible versions instead.
+  cargo install wasm-bindgen-cli --version "$bindgen_version" --locked --force ||
+    cargo install wasm-bindgen-cli --version "$bindgen_version" --force
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing Debian's chromium and chromium-driver"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm ci only when package-lock.json changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

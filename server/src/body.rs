@@ -1,0 +1,160 @@
+//! The JSON request-body extractor. Axum's own `Json` answers a bad body with plain text;
+//! Reducto's clients expect FastAPI's 422 list, so every failure here (no body, malformed JSON,
+//! a missing or mistyped field) becomes `{"detail": [{"loc": ["body", ...], "msg", "type"}]}`.
+//!
+//! The content type is not checked: a browser page may send JSON as `text/plain` to skip a
+//! CORS preflight, and the body is parsed as JSON either way.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
+
+use crate::error::{AppError, Loc, ValidationError};
+use crate::loc;
+
+/// A request body deserialized from JSON; rejections are [`AppError`]s.
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        parse_json(&read_body(req, state).await?).map(JsonBody)
+    }
+}
+
+/// Like [`JsonBody`], but an empty body means `T::default()`: for bodies whose fields are all
+/// optional, such as a deploy's `{version_name?}`.
+pub struct JsonOrDefault<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonOrDefault<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Default,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = read_body(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(JsonOrDefault(T::default()));
+        }
+        parse_json(&bytes).map(JsonOrDefault)
+    }
+}
+
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge("Request body too large".into())
+        } else {
+            AppError::BadRequest(format!("Could not read the request body: {}", e.body_text()))
+        }
+    })
+}
+
+/// Parses a JSON body into `T`, reporting errors with their path under `"body"`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::invalid(
+            loc!["body"],
+            "Field required: this endpoint needs a JSON request body",
+            "missing",
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| AppError::invalid(loc!["body"], format!("JSON decode error: {e}"), "json_invalid"))?;
+    serde_path_to_error::deserialize(value).map_err(|e| AppError::Validation(vec![from_serde(e)]))
+}
+
+/// Turns a serde error with its path into one FastAPI validation error.
+fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> ValidationError {
+    let mut loc = loc!["body"];
+    for segment in err.path().iter() {
+        match segment {
+            Segment::Seq { index } => loc.push(Loc::Index(*index)),
+            Segment::Map { key } => loc.push(Loc::Key(key.clone())),
+            Segment::Enum { variant } => loc.push(Loc::Key(variant.clone())),
+            Segment::Unknown => {}
+        }
+    }
+    let msg = err.inner().to_string();
+    // serde names the offending field only inside its message; FastAPI puts it in `loc`.
+    if let Some(field) = quoted_after(&msg, "missing field `") {
+        loc.push(Loc::Key(field));
+        return ValidationError::new(loc, "Field required", "missing");
+    }
+    if let Some(field) = quoted_after(&msg, "unknown field `") {
+        if loc.last() != Some(&Loc::Key(field.clone())) {
+            loc.push(Loc::Key(field));
+        }
+        return ValidationError::new(loc, msg, "extra_forbidden");
+    }
+    let kind = if msg.starts_with("invalid type") { "type_error" } else { "value_error" };
+    ValidationError::new(loc, msg, kind)
+}
+
+fn quoted_after(msg: &str, prefix: &str) -> Option<String> {
+    let rest = msg.strip_prefix(prefix)?;
+    rest.split('`').next().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Req {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        n: u32,
+    }
+
+    fn errors(body: &str) -> Vec<ValidationError> {
+        match parse_json::<Req>(body.as_bytes()) {
+            Err(AppError::Validation(errors)) => errors,
+            other => panic!("expected a validation error for {body:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_field_is_named_in_loc() {
+        let e = &errors(r#"{"items": []}"#)[0];
+        assert_eq!(e.loc, loc!["body", "name"]);
+        assert_eq!(e.kind, "missing");
+    }
+
+    #[test]
+    fn nested_type_error_has_full_path() {
+        let e = &errors(r#"{"name": "x", "items": [{"n": 1}, {"n": "two"}]}"#)[0];
+        assert_eq!(e.loc, loc!["body", "items", 1, "n"]);
+        assert_eq!(e.kind, "type_error");
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        let e = &errors(r#"{"name": "x", "items": [{"n": 1, "m": 2}]}"#)[0];
+        assert_eq!(e.loc, loc!["body", "items", 0, "m"]);
+        assert_eq!(e.kind, "extra_forbidden");
+    }
+
+    #[test]
+    fn empty_and_malformed_bodies() {
+        assert_eq!(errors("  ")[0].kind, "missing");
+        assert_eq!(errors("{nope")[0].kind, "json_invalid");
+    }
+}

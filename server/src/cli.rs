@@ -1,0 +1,183 @@
+//! Command-line parsing, by hand (a dozen flags do not need a framework). Every mistake is a
+//! [`CliError`] that names the flag; the binary prints it and exits with status 2.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use crate::Config;
+
+pub const USAGE: &str = "\
+reducto-local: an offline Reducto API and Studio server
+
+USAGE:
+    reducto-local [OPTIONS]
+
+OPTIONS:
+    --port N             port to listen on; 0 picks a free one        [default: 8080]
+    --host HOST          address to bind                              [default: 127.0.0.1]
+                         without --api-key only loopback is allowed
+    --data-dir DIR       SQLite database and uploaded files           [default: .data]
+    --api-key KEY        require 'Authorization: Bearer KEY' on every API call;
+                         repeat to accept several keys
+    --www DIR            static files served at /                     [default: www]
+    --pkg DIR            the built wasm package served at /pkg/       [default: pkg]
+    --max-upload-mb N    largest accepted upload, in MB               [default: 100]
+    --workers N          accepted; not used yet (runs are synchronous)
+    --enable-faults      accepted; not used yet (fault injection comes later)
+    -h, --help           print this help
+    -V, --version        print the version
+
+The first line on stdout is `listening on http://HOST:PORT` once the server accepts requests.
+SIGTERM or Ctrl-C stops it after in-flight requests finish.
+";
+
+#[derive(Debug)]
+pub enum Command {
+    Run(Config),
+    Help,
+    Version,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct CliError(pub String);
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses the arguments after the program name. Accepts `--flag value` and `--flag=value`.
+pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliError> {
+    let mut config = Config::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = || -> Result<String, CliError> {
+            match inline.clone().or_else(|| args.next()) {
+                Some(v) if !v.is_empty() => Ok(v),
+                _ => Err(CliError(format!("{flag} needs a value"))),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--port" => config.port = number(&flag, &value()?, 0, u16::MAX as u64)? as u16,
+            "--host" => {
+                let host = value()?;
+                // `[::1]` as in a URL; binding wants the bare address.
+                config.host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+            }
+            "--data-dir" => config.data_dir = PathBuf::from(value()?),
+            "--api-key" => {
+                let key = value()?;
+                if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(CliError("--api-key must not contain spaces".into()));
+                }
+                config.api_keys.push(key);
+            }
+            "--www" => config.www = PathBuf::from(value()?),
+            "--pkg" => config.pkg = PathBuf::from(value()?),
+            "--max-upload-mb" => config.max_upload_mb = number(&flag, &value()?, 1, 1 << 20)?,
+            "--workers" => config.workers = Some(number(&flag, &value()?, 1, 1024)? as usize),
+            "--enable-faults" if inline.is_none() => config.enable_faults = true,
+            _ => return Err(CliError(format!("unknown option '{arg}'"))),
+        }
+    }
+    if config.api_keys.is_empty() && !is_loopback(&config.host) {
+        return Err(CliError(format!(
+            "refusing --host {} without --api-key: anyone who can reach it could use this \
+             server; pass --api-key KEY or keep the default --host 127.0.0.1",
+            config.host
+        )));
+    }
+    Ok(Command::Run(config))
+}
+
+fn number(flag: &str, raw: &str, min: u64, max: u64) -> Result<u64, CliError> {
+    match raw.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(CliError(format!("{flag} expects a whole number from {min} to {max}, got '{raw}'"))),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Config, CliError> {
+        match parse(args.iter().map(|s| s.to_string()))? {
+            Command::Run(config) => Ok(config),
+            other => panic!("expected a run command, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let c = run(&[]).unwrap();
+        assert_eq!((c.host.as_str(), c.port, c.max_upload_mb), ("127.0.0.1", 8080, 100));
+        assert_eq!(c.data_dir, PathBuf::from(".data"));
+        assert_eq!((c.www.clone(), c.pkg.clone()), (PathBuf::from("www"), PathBuf::from("pkg")));
+        assert!(c.api_keys.is_empty());
+    }
+
+    #[test]
+    fn all_flags_in_both_spellings() {
+        let c = run(&[
+            "--port=0",
+            "--data-dir",
+            "/tmp/d",
+            "--api-key",
+            "k1",
+            "--api-key=k2",
+            "--host",
+            "0.0.0.0",
+            "--www",
+            "site",
+            "--pkg=out",
+            "--max-upload-mb",
+            "5",
+            "--workers",
+            "3",
+            "--enable-faults",
+        ])
+        .unwrap();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.api_keys, ["k1", "k2"]);
+        assert_eq!((c.max_upload_mb, c.workers, c.enable_faults), (5, Some(3), true));
+    }
+
+    #[test]
+    fn mistakes_name_the_flag() {
+        for (args, expected) in [
+            (&["--port", "99999"][..], "--port"),
+            (&["--port"][..], "--port needs a value"),
+            (&["--max-upload-mb", "lots"][..], "--max-upload-mb"),
+            (&["--frobnicate"][..], "'--frobnicate'"),
+            (&["--host", "0.0.0.0"][..], "--api-key"),
+        ] {
+            let err = run(args).unwrap_err();
+            assert!(err.0.contains(expected), "{args:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts_need_no_key() {
+        for host in ["localhost", "127.0.0.1", "::1", "[::1]"] {
+            assert!(run(&["--host", host]).is_ok(), "{host}");
+        }
+    }
+
+    #[test]
+    fn help_and_version() {
+        assert!(matches!(parse(["--help".to_string()]), Ok(Command::Help)));
+        assert!(matches!(parse(["-V".to_string()]), Ok(Command::Version)));
+    }
+}

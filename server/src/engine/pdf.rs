@@ -1,0 +1,260 @@
+//! PDF text layer via pdf_oxide: text spans with positions, grouped into lines and then into
+//! paragraph blocks in pdf_oxide's reading order, with boxes normalized to the visible page.
+//!
+//! Limits: no OCR (pages that are only images yield no blocks, and a document with no text
+//! at all is an error); rotated pages are boxed in unrotated page space; block types are
+//! inferred from font sizes only (Title, Section Header, Page Number, else Text).
+
+use pdf_oxide::layout::TextSpan;
+use pdf_oxide::PdfDocument;
+
+use super::{Block, BlockType, BoundingBox, Document, EngineError, Page};
+
+pub fn read(bytes: &[u8], password: Option<&str>) -> Result<Document, EngineError> {
+    let unreadable = |e: pdf_oxide::Error| EngineError::Unreadable(e.to_string());
+    let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
+    if doc.is_encrypted() {
+        // Many encrypted PDFs have an empty user password and open without asking.
+        let opened = match password {
+            Some(pw) => doc.authenticate(pw.as_bytes()).map_err(unreadable)?,
+            None => doc.authenticate(b"").map_err(unreadable)?,
+        };
+        match (opened, password) {
+            (true, _) => {}
+            (false, None) => return Err(EngineError::PasswordRequired),
+            (false, Some(_)) => return Err(EngineError::WrongPassword),
+        }
+    }
+    let count = doc.page_count().map_err(unreadable)?;
+    if count == 0 {
+        return Err(EngineError::Unreadable("the document has no pages".into()));
+    }
+    let mut pages = Vec::with_capacity(count);
+    for index in 0..count {
+        let area = doc.get_page_visible_box(index).map_err(unreadable)?;
+        let spans = doc.extract_spans(index).map_err(unreadable)?;
+        let number = index as u32 + 1;
+        pages.push(RawPage { number, area, lines: lines(&spans) });
+    }
+    if pages.iter().all(|p| p.lines.is_empty()) {
+        return Err(EngineError::NoTextLayer { pages: count });
+    }
+    Ok(Document { pages: blocks(pages) })
+}
+
+/// A page before typing: its visible box `(x0, y0, x1, y1)` in PDF points and its lines.
+struct RawPage {
+    number: u32,
+    area: (f32, f32, f32, f32),
+    lines: Vec<Line>,
+}
+
+/// One line of text with its box in PDF space.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    rect: Rect,
+    font_size: f32,
+}
+
+/// A box in PDF user space: x grows rightwards, y upwards.
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+}
+
+impl Rect {
+    fn of(span: &TextSpan) -> Rect {
+        let b = span.bbox;
+        Rect { x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height }
+    }
+
+    fn union(self, o: Rect) -> Rect {
+        Rect { x0: self.x0.min(o.x0), y0: self.y0.min(o.y0), x1: self.x1.max(o.x1), y1: self.y1.max(o.y1) }
+    }
+
+    fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+
+    fn center_y(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+}
+
+/// Joins consecutive spans that share a baseline band into lines, keeping reading order.
+fn lines(spans: &[TextSpan]) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    for span in spans {
+        if span.text.trim().is_empty() {
+            continue;
+        }
+        let rect = Rect::of(span);
+        let same_line = lines.last().is_some_and(|line: &Line| {
+            let tolerance = line.rect.height().max(rect.height()) * 0.5;
+            (line.rect.center_y() - rect.center_y()).abs() <= tolerance
+        });
+        match lines.last_mut() {
+            Some(line) if same_line => {
+                // Either direction: right-to-left scripts come in reading order too.
+                let gap = (rect.x0 - line.rect.x1).max(line.rect.x0 - rect.x1);
+                let needs_space =
+                    gap > span.font_size * 0.15 && !line.text.ends_with(' ') && !span.text.starts_with(' ');
+                if needs_space {
+                    line.text.push(' ');
+                }
+                line.text.push_str(&span.text);
+                line.rect = line.rect.union(rect);
+                line.font_size = line.font_size.max(span.font_size);
+            }
+            _ => lines.push(Line { text: span.text.clone(), rect, font_size: span.font_size }),
+        }
+    }
+    for line in &mut lines {
+        line.text = line.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    lines.retain(|l| !l.text.is_empty());
+    lines
+}
+
+/// A paragraph being assembled from lines.
+struct Para {
+    lines: Vec<Line>,
+    rect: Rect,
+}
+
+/// Groups each page's lines into paragraphs and types them; font sizes are compared with the
+/// document's body size (the size that covers the most characters).
+fn blocks(pages: Vec<RawPage>) -> Vec<Page> {
+    let body = body_font_size(&pages);
+    pages
+        .into_iter()
+        .map(|page| {
+            let paras = paragraphs(page.lines, body);
+            let last = paras.len().saturating_sub(1);
+            let blocks = paras
+                .into_iter()
+                .enumerate()
+                .map(|(i, para)| {
+                    let at_edge = i == 0 || i == last;
+                    to_block(para, page.number, page.area, body, at_edge)
+                })
+                .collect();
+            Page { number: page.number, blocks }
+        })
+        .collect()
+}
+
+fn body_font_size(pages: &[RawPage]) -> f32 {
+    let mut by_size: Vec<(i32, usize)> = Vec::new();
+    for line in pages.iter().flat_map(|p| &p.lines) {
+        let key = (line.font_size * 2.0).round() as i32; // half-point buckets
+        match by_size.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += line.text.len(),
+            None => by_size.push((key, line.text.len())),
+        }
+    }
+    by_size.into_iter().max_by_key(|&(k, n)| (n, -k)).map_or(10.0, |(k, _)| k as f32 / 2.0)
+}
+
+fn paragraphs(lines: Vec<Line>, body: f32) -> Vec<Para> {
+    let mut paras: Vec<Para> = Vec::new();
+    for line in lines {
+        let joins = paras.last().is_some_and(|p| continues(p, &line, body));
+        match paras.last_mut() {
+            Some(para) if joins => {
+                para.rect = para.rect.union(line.rect);
+                para.lines.push(line);
+            }
+            _ => paras.push(Para { rect: line.rect, lines: vec![line] }),
+        }
+    }
+    paras
+}
+
+/// Whether `line` continues paragraph `para`: directly below its last line (a gap smaller
+/// than a line's height), overlapping it horizontally, in about the same font size, not
+/// heading-sized, and not the start of a new paragraph as typesetters mark it: a first-line
+/// indent, or a previous line that stopped well short of the paragraph's right edge.
+fn continues(para: &Para, line: &Line, body: f32) -> bool {
+    let last = para.lines.last().expect("paragraphs are never empty");
+    let gap = last.rect.y0 - line.rect.y1;
+    let height = last.rect.height().max(line.rect.height());
+    let below = gap >= -height * 0.3 && gap <= height * 0.7;
+    let overlaps = line.rect.x0 < para.rect.x1 && line.rect.x1 > para.rect.x0;
+    let same_size = (last.font_size - line.font_size).abs() <= last.font_size.max(1.0) * 0.1;
+    let indented = line.rect.x0 > para.rect.x0 + line.font_size * 0.8;
+    let para_width = para.rect.x1 - para.rect.x0;
+    let ended_short = para.lines.len() > 1 && (last.rect.x1 - para.rect.x0) < para_width * 0.6;
+    below && overlaps && same_size && !indented && !ended_short && !is_heading_size(last.font_size, body)
+}
+
+fn is_heading_size(size: f32, body: f32) -> bool {
+    size >= body * 1.15
+}
+
+/// Types a paragraph. A page number is a lone number that is the first or last block on
+/// its page and sits in the top or bottom fifth of it.
+fn to_block(para: Para, page: u32, area: (f32, f32, f32, f32), body: f32, at_edge: bool) -> Block {
+    let content = para.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let size = para.lines.iter().map(|l| l.font_size).fold(0.0, f32::max);
+    let short = para.lines.len() <= 3 && content.chars().count() <= 200;
+    let bbox = normalize(para.rect, area, page);
+    let middle = bbox.top + bbox.height / 2.0;
+    let is_number = content.len() <= 4 && content.chars().all(|c| c.is_ascii_digit());
+    let kind = if is_number && at_edge && !(0.2..=0.8).contains(&middle) {
+        BlockType::PageNumber
+    } else if short && size >= body * 1.6 && page == 1 {
+        BlockType::Title
+    } else if short && is_heading_size(size, body) {
+        BlockType::SectionHeader
+    } else {
+        BlockType::Text
+    };
+    Block { kind, bbox, content, confidence: "high" }
+}
+
+/// PDF space (origin bottom left, points) to Reducto's page fractions (origin top left).
+fn normalize(r: Rect, (x0, y0, x1, y1): (f32, f32, f32, f32), page: u32) -> BoundingBox {
+    let (w, h) = ((x1 - x0).max(1.0) as f64, (y1 - y0).max(1.0) as f64);
+    let fx = |x: f32| ((x - x0) as f64 / w).clamp(0.0, 1.0);
+    let fy = |y: f32| ((y1 - y) as f64 / h).clamp(0.0, 1.0);
+    let (left, right, top, bottom) = (fx(r.x0), fx(r.x1), fy(r.y1), fy(r.y0));
+    BoundingBox {
+        left: round(left),
+        top: round(top),
+        width: round(right - left),
+        height: round(bottom - top),
+        page,
+        original_page: page,
+    }
+}
+
+/// Six decimals: finer than any screen, and keeps the JSON short.
+fn round(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxes_flip_to_a_top_left_origin() {
+        // A line 100pt from the top of a 1000pt page, 10pt tall, from x=100 to x=600.
+        let r = Rect { x0: 100.0, y0: 890.0, x1: 600.0, y1: 900.0 };
+        let b = normalize(r, (0.0, 0.0, 1000.0, 1000.0), 2);
+        assert_eq!((b.left, b.top, b.width, b.height), (0.1, 0.1, 0.5, 0.01));
+        assert_eq!((b.page, b.original_page), (2, 2));
+    }
+
+    #[test]
+    fn boxes_are_relative_to_an_offset_page_box() {
+        let r = Rect { x0: 50.0, y0: 50.0, x1: 150.0, y1: 150.0 };
+        let b = normalize(r, (50.0, 50.0, 250.0, 250.0), 1);
+        assert_eq!((b.left, b.top, b.width, b.height), (0.0, 0.5, 0.5, 0.5));
+    }
+}

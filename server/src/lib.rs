@@ -1,0 +1,181 @@
+//! `reducto-local`: an offline stand-in for Reducto's REST API and Studio, so the pipeline
+//! story (design → deploy → run by Pipeline ID) works on one machine with no cloud.
+//!
+//! Module map (data flows one way: route → runner → engine, with the store on the side):
+//!
+//! - [`cli`]: command-line flags into a [`Config`].
+//! - [`routes`]: HTTP handlers, one module per API group (`files`, `pipeline`, `studio`, `meta`).
+//! - [`auth`]: the `Authorization: Bearer` check in front of every API route.
+//! - [`body`]: the JSON body extractor that turns bad bodies into FastAPI-style 422s.
+//! - [`api`]: Reducto's wire types; [`steps`]: a pipeline's configuration and its validation.
+//! - [`jobs`]: runs a pipeline's steps on an upload and records the job.
+//! - [`engine`]: pure document parsing and chunking (no HTTP, no SQL).
+//! - [`store`]: SQLite and the files directory; the only SQL.
+//! - [`error`]: the one error type and its JSON shapes; [`ids`]: random and parsed ids.
+//!
+//! [`app`] builds the router without a socket (tests drive it with `oneshot`); [`run`] serves
+//! it on a listener until SIGTERM or Ctrl-C.
+
+pub mod api;
+pub mod auth;
+pub mod body;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod ids;
+pub mod jobs;
+pub mod routes;
+pub mod steps;
+pub mod store;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::handler::HandlerWithoutStateExt;
+use axum::http::{HeaderName, Method};
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowHeaders, Any, CorsLayer};
+use tower_http::services::ServeDir;
+
+use crate::error::AppError;
+use crate::store::Store;
+
+/// Everything the command line sets. `Debug` leaves the API keys out.
+#[derive(Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub api_keys: Vec<String>,
+    pub www: PathBuf,
+    pub pkg: PathBuf,
+    pub max_upload_mb: u64,
+    /// Accepted for forward compatibility; runs are synchronous for now.
+    pub workers: Option<usize>,
+    /// Accepted for forward compatibility; there is no fault injection yet.
+    pub enable_faults: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            data_dir: PathBuf::from(".data"),
+            api_keys: Vec::new(),
+            www: PathBuf::from("www"),
+            pkg: PathBuf::from("pkg"),
+            max_upload_mb: 100,
+            workers: None,
+            enable_faults: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("data_dir", &self.data_dir)
+            .field("api_keys", &format_args!("[{} redacted]", self.api_keys.len()))
+            .field("www", &self.www)
+            .field("pkg", &self.pkg)
+            .field("max_upload_mb", &self.max_upload_mb)
+            .field("workers", &self.workers)
+            .field("enable_faults", &self.enable_faults)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_mb * 1024 * 1024
+    }
+}
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+}
+
+impl AppState {
+    /// Opens the data directory (creating and migrating it if needed).
+    pub fn open(config: Config) -> Result<AppState, String> {
+        let store = Store::open(&config.data_dir)?;
+        Ok(AppState { config: Arc::new(config), store: Arc::new(store) })
+    }
+}
+
+/// Headers a browser page may read from responses (the client's retry logic needs them).
+const EXPOSED_HEADERS: [&str; 5] =
+    ["x-pipeline-version", "retry-after", "retry-after-ms", "x-should-retry", "x-request-id"];
+
+/// Room for the multipart framing around a file of exactly `--max-upload-mb`; the file's own
+/// size is checked exactly while it streams.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+pub fn app(state: AppState) -> Router {
+    let config = &state.config;
+    let body_limit = (config.max_upload_bytes() + MULTIPART_OVERHEAD) as usize;
+    let api = routes::api()
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key))
+        .layer(DefaultBodyLimit::max(body_limit));
+    let not_found = (|| async { AppError::NotFound("Not Found".into()) }).into_service();
+    let static_files = Router::new()
+        .nest_service("/pkg", ServeDir::new(&config.pkg))
+        .fallback_service(ServeDir::new(&config.www).fallback(not_found));
+    // Any origin may call: with keys configured the key is the protection, and without keys
+    // the server only listens on loopback. Requested headers are mirrored because a `*`
+    // would not cover `Authorization`.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(EXPOSED_HEADERS.map(HeaderName::from_static))
+        .max_age(Duration::from_secs(600));
+    api.merge(static_files).with_state(state).layer(cors)
+}
+
+/// Opens the store, announces the address on stdout (first line, flushed: test harnesses
+/// wait for it), and serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
+pub async fn run(listener: TcpListener, config: Config) -> Result<(), String> {
+    let state = AppState::open(config)?;
+    let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "listening on http://{addr}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    drop(stdout);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

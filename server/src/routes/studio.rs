@@ -1,0 +1,268 @@
+//! Studio endpoints (this project's own API): create pipelines, edit their draft, deploy the
+//! draft as a new immutable version, roll back to an earlier one, and test-run the draft.
+//!
+//! One pipeline shape everywhere (create, get, list, draft update):
+//! `{id, name, draft: <steps>, versions: [{version, version_name, deployed_at}],
+//!   deployed: {version, version_name, deployed_at} | null, created_at, updated_at}`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::PipelineSettings;
+use crate::body::{JsonBody, JsonOrDefault};
+use crate::error::{AppError, AppResult};
+use crate::jobs::{self, Run, Source};
+use crate::loc;
+use crate::routes::pipeline::pipeline_response;
+use crate::steps::Steps;
+use crate::store::{PipelineRow, VersionRow};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/studio/pipelines", get(list).post(create))
+        .route("/studio/pipelines/{id}", get(show))
+        .route("/studio/pipelines/{id}/draft", put(update_draft))
+        .route("/studio/pipelines/{id}/deploy", post(deploy))
+        .route("/studio/pipelines/{id}/versions", get(versions))
+        .route("/studio/pipelines/{id}/rollback", post(rollback))
+        .route("/studio/pipelines/{id}/test", post(test))
+}
+
+// ---- request and response types ----
+
+#[derive(Debug, Deserialize)]
+struct CreatePipeline {
+    name: String,
+    /// Optional: a new pipeline may start with an empty draft (parse with defaults).
+    #[serde(default)]
+    steps: Steps,
+}
+
+#[derive(Debug, Deserialize)]
+struct UpdateDraft {
+    steps: Steps,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DeployRequest {
+    #[serde(default)]
+    version_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RollbackRequest {
+    version: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct TestRequest {
+    input: Value,
+    #[serde(default)]
+    settings: PipelineSettings,
+}
+
+#[derive(Debug, Serialize)]
+struct PipelineView {
+    id: String,
+    name: String,
+    draft: Steps,
+    versions: Vec<VersionSummary>,
+    deployed: Option<VersionSummary>,
+    created_at: String,
+    updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct VersionSummary {
+    version: i64,
+    version_name: Option<String>,
+    deployed_at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct VersionView {
+    version: i64,
+    version_name: Option<String>,
+    deployed_at: String,
+    steps: Steps,
+}
+
+#[derive(Debug, Serialize)]
+struct DeployResponse {
+    pipeline_id: String,
+    version: i64,
+    version_name: Option<String>,
+    deployed_at: String,
+}
+
+impl From<&VersionRow> for VersionSummary {
+    fn from(v: &VersionRow) -> Self {
+        VersionSummary {
+            version: v.version,
+            version_name: v.version_name.clone(),
+            deployed_at: v.deployed_at.clone(),
+        }
+    }
+}
+
+impl From<VersionRow> for DeployResponse {
+    fn from(v: VersionRow) -> Self {
+        DeployResponse {
+            pipeline_id: v.pipeline_id,
+            version: v.version,
+            version_name: v.version_name,
+            deployed_at: v.deployed_at,
+        }
+    }
+}
+
+// ---- handlers ----
+
+async fn create(
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<CreatePipeline>,
+) -> AppResult<(StatusCode, Json<PipelineView>)> {
+    let name = valid_name(&req.name)?;
+    check_steps(&req.steps)?;
+    let row = state.store.create_pipeline(name, &req.steps)?;
+    Ok((StatusCode::CREATED, Json(view(&state, row)?)))
+}
+
+async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<PipelineView>>> {
+    let rows = state.store.list_pipelines()?;
+    rows.into_iter().map(|row| view(&state, row)).collect::<AppResult<_>>().map(Json)
+}
+
+async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<PipelineView>> {
+    let row = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
+    Ok(Json(view(&state, row)?))
+}
+
+async fn update_draft(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<UpdateDraft>,
+) -> AppResult<Json<PipelineView>> {
+    check_steps(&req.steps)?;
+    let row = state.store.update_draft(&id, &req.steps)?.ok_or_else(|| pipeline_not_found(&id))?;
+    Ok(Json(view(&state, row)?))
+}
+
+async fn deploy(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonOrDefault(req): JsonOrDefault<DeployRequest>,
+) -> AppResult<Json<DeployResponse>> {
+    let version_name = match req.version_name.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) if name.chars().count() > 200 => {
+            return Err(AppError::invalid(
+                loc!["body", "version_name"],
+                "version_name is longer than 200 characters",
+                "string_too_long",
+            ))
+        }
+        Some(name) => Some(name),
+    };
+    let version = state.store.deploy(&id, version_name)?.ok_or_else(|| pipeline_not_found(&id))?;
+    Ok(Json(version.into()))
+}
+
+async fn versions(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<VersionView>>> {
+    state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
+    let versions = state.store.versions(&id)?;
+    Ok(Json(
+        versions
+            .into_iter()
+            .map(|v| VersionView {
+                version: v.version,
+                version_name: v.version_name,
+                deployed_at: v.deployed_at,
+                steps: v.steps,
+            })
+            .collect(),
+    ))
+}
+
+async fn rollback(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<RollbackRequest>,
+) -> AppResult<Json<DeployResponse>> {
+    state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
+    let version = state
+        .store
+        .rollback(&id, req.version)?
+        .ok_or_else(|| AppError::NotFound(format!("Pipeline '{id}' has no version {}", req.version)))?;
+    Ok(Json(version.into()))
+}
+
+async fn test(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<TestRequest>,
+) -> AppResult<Response> {
+    let file_id = jobs::file_id_of(&req.input)?;
+    let row = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
+    let run = Run {
+        pipeline_id: &id,
+        source: Source::Draft,
+        steps: &row.draft,
+        input: &req.input,
+        file_id,
+        settings: &req.settings,
+    };
+    let response = jobs::run_pipeline(&state, run).await?;
+    Ok(pipeline_response(Source::Draft, response))
+}
+
+// ---- helpers ----
+
+fn pipeline_not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("Pipeline '{id}' not found"))
+}
+
+fn valid_name(name: &str) -> AppResult<&str> {
+    let name = name.trim();
+    let problem = if name.is_empty() {
+        "name must not be empty"
+    } else if name.chars().count() > 200 {
+        "name is longer than 200 characters"
+    } else {
+        return Ok(name);
+    };
+    Err(AppError::invalid(loc!["body", "name"], problem, "value_error"))
+}
+
+fn check_steps(steps: &Steps) -> AppResult<()> {
+    let errors = steps.validate(loc!["body", "steps"]);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+fn view(state: &AppState, row: PipelineRow) -> AppResult<PipelineView> {
+    let versions: Vec<VersionSummary> =
+        state.store.versions(&row.id)?.iter().map(VersionSummary::from).collect();
+    let deployed = row.deployed_version.and_then(|n| versions.iter().find(|v| v.version == n).cloned());
+    Ok(PipelineView {
+        id: row.id,
+        name: row.name,
+        draft: row.draft,
+        versions,
+        deployed,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}

@@ -1,0 +1,605 @@
+//! The server's HTTP surface, driven through `app()` with `oneshot` (no socket): every route's
+//! happy path and its errors, in the shapes Reducto's clients expect.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use reducto_local::store::JobStatus;
+use reducto_local::{app, AppState, Config};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+// ---- harness ----
+
+struct Server {
+    dir: tempfile::TempDir,
+    state: AppState,
+    app: Router,
+    key: Option<&'static str>,
+}
+
+impl Server {
+    fn new() -> Server {
+        Server::with(|_| {})
+    }
+
+    fn with(tweak: impl FnOnce(&mut Config)) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        Server::over(dir, tweak)
+    }
+
+    /// A server over an existing data dir (a "restart").
+    fn over(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Server {
+        let mut config = Config {
+            data_dir: dir.path().join("data"),
+            www: dir.path().join("www"),
+            pkg: dir.path().join("pkg"),
+            ..Config::default()
+        };
+        tweak(&mut config);
+        let key = None;
+        let state = AppState::open(config).unwrap();
+        Server { dir, app: app(state.clone()), state, key }
+    }
+
+    async fn send(&self, mut req: Request<Body>) -> Reply {
+        if let Some(key) = self.key {
+            req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {key}").parse().unwrap());
+        }
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        Reply { what, status, headers, body }
+    }
+
+    async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    async fn json(&self, method: Method, uri: &str, body: Value) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    async fn post(&self, uri: &str, body: Value) -> Reply {
+        self.json(Method::POST, uri, body).await
+    }
+
+    async fn upload(&self, uri: &str, field: &str, filename: &str, bytes: &[u8]) -> Reply {
+        let boundary = "XyZzY-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(uri)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Uploads a fixture PDF and returns its file id.
+    async fn upload_fixture(&self, name: &str) -> String {
+        let reply = self.upload("/upload?extension=pdf", "file", name, &fixture(name)).await;
+        reply.expect(StatusCode::OK);
+        reply.body["file_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a pipeline with `steps` and returns its id.
+    async fn create(&self, steps: Value) -> String {
+        let reply = self.post("/studio/pipelines", json!({"name": "Invoices", "steps": steps})).await;
+        reply.expect(StatusCode::CREATED);
+        reply.body["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn deploy(&self, id: &str) -> Reply {
+        let reply = self.post(&format!("/studio/pipelines/{id}/deploy"), json!({})).await;
+        reply.expect(StatusCode::OK);
+        reply
+    }
+
+    async fn run(&self, pipeline_id: &str, input: Value) -> Reply {
+        self.post("/pipeline", json!({"input": input, "pipeline_id": pipeline_id})).await
+    }
+}
+
+struct Reply {
+    what: String,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Reply {
+    fn expect(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "{} answered {}: {}", self.what, self.status, self.body);
+        self
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
+    }
+
+    /// The `detail` string of an ordinary error.
+    fn detail(&self) -> &str {
+        self.body["detail"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: no string detail in {}", self.what, self.body))
+    }
+
+    /// The single FastAPI validation error of a 422.
+    fn validation(&self) -> &Value {
+        self.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        let errors = self.body["detail"].as_array().unwrap_or_else(|| panic!("{}: {}", self.what, self.body));
+        let e = &errors[0];
+        assert!(e["loc"].is_array() && e["msg"].is_string() && e["type"].is_string(), "{e}");
+        e
+    }
+
+    fn chunks(&self) -> &Vec<Value> {
+        self.body["result"]["parse"]["result"]["chunks"].as_array().unwrap()
+    }
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../tests/fixtures/pdfs/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn page_chunking() -> Value {
+    json!({"parse": {"options": {"chunking": {"chunk_mode": "page"}}}})
+}
+
+// ---- the story: design, deploy, run by id, redeploy ----
+
+#[tokio::test]
+async fn callers_only_ever_see_the_deployed_version() {
+    let s = Server::new();
+    let file_id = s.upload_fixture("pdflatex-4-pages.pdf").await;
+    let id = s.create(json!({"parse": {"options": {"chunking": {"chunk_mode": "disabled"}}}})).await;
+
+    let never = s.run(&id, json!(file_id)).await;
+    never.expect(StatusCode::CONFLICT);
+    assert!(never.detail().contains("never been deployed"), "{}", never.detail());
+    assert!(never.detail().contains("deploy it first"));
+    assert_eq!(never.header("x-should-retry"), "false", "retrying cannot fix a missing deploy");
+
+    s.deploy(&id).await;
+    let v1 = s.run(&id, json!(file_id)).await;
+    v1.expect(StatusCode::OK);
+    assert_eq!(v1.header("x-pipeline-version"), "1");
+    assert_eq!(v1.chunks().len(), 1);
+
+    let draft = s
+        .json(Method::PUT, &format!("/studio/pipelines/{id}/draft"), json!({"steps": page_chunking()}))
+        .await;
+    draft.expect(StatusCode::OK);
+    let still_v1 = s.run(&id, json!(file_id)).await;
+    still_v1.expect(StatusCode::OK);
+    assert_eq!(still_v1.header("x-pipeline-version"), "1", "an undeployed draft is never run");
+    assert_eq!(still_v1.chunks().len(), 1);
+
+    s.deploy(&id).await;
+    let v2 = s.run(&id, json!(file_id)).await;
+    v2.expect(StatusCode::OK);
+    assert_eq!(v2.header("x-pipeline-version"), "2");
+    assert_eq!(v2.chunks().len(), 4, "page chunking of a 4-page PDF");
+
+    let unknown = s.run("0123456789abcdefghijklmnopqrstuv", json!(file_id)).await;
+    unknown.expect(StatusCode::NOT_FOUND);
+    assert_eq!(unknown.detail(), "Pipeline '0123456789abcdefghijklmnopqrstuv' not found");
+}
+
+#[tokio::test]
+async fn a_pipeline_response_has_the_spec_shape_and_is_recorded() {
+    let s = Server::new();
+    let file_id = s.upload_fixture("minimal-document.pdf").await;
+    let id = s.create(json!({})).await;
+    s.deploy(&id).await;
+    // The UploadResponse object is accepted as input too.
+    let reply = s.run(&id, json!({"file_id": file_id, "presigned_url": null})).await;
+    reply.expect(StatusCode::OK);
+    let b = &reply.body;
+    assert_eq!(b["response_type"], "pipeline");
+    assert_eq!(b["usage"], json!({"num_pages": 1, "credits": null}));
+    assert_eq!((&b["result"]["extract"], &b["result"]["split"]), (&Value::Null, &Value::Null));
+    let parse = &b["result"]["parse"];
+    assert_eq!(parse["response_type"], "parse");
+    assert_eq!(parse["job_id"], b["job_id"]);
+    assert!(parse["duration"].as_f64().unwrap() >= 0.0);
+    assert_eq!((&parse["pdf_url"], &parse["studio_link"]), (&Value::Null, &Value::Null));
+    assert_eq!(parse["result"]["type"], "full");
+    let chunk = &reply.chunks()[0];
+    assert!(chunk["content"].as_str().unwrap().starts_with("Lorem ipsum"));
+    assert_eq!(chunk["embed"], chunk["content"]);
+    assert_eq!((&chunk["enriched"], &chunk["enrichment_success"]), (&Value::Null, &json!(false)));
+    let block = &chunk["blocks"][0];
+    assert_eq!((&block["type"], &block["confidence"]), (&json!("Text"), &json!("high")));
+    for key in ["left", "top", "width", "height"] {
+        let v = block["bbox"][key].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&v), "{key} = {v}");
+    }
+    assert_eq!((&block["bbox"]["page"], &block["bbox"]["original_page"]), (&json!(1), &json!(1)));
+
+    let job = s.state.store.get_job(b["job_id"].as_str().unwrap()).unwrap().expect("the job is recorded");
+    assert_eq!((job.status, job.pipeline_version), (JobStatus::Completed, Some(1)));
+    assert_eq!(serde_json::from_str::<Value>(&job.result.unwrap()).unwrap(), *b);
+}
+
+#[tokio::test]
+async fn pipeline_errors() {
+    let s = Server::new();
+    let id = s.create(json!({})).await;
+    s.deploy(&id).await;
+    let file_id = s.upload_fixture("minimal-document.pdf").await;
+
+    let missing = s.post("/pipeline", json!({"input": file_id})).await;
+    let e = missing.validation();
+    assert_eq!((&e["loc"], &e["type"]), (&json!(["body", "pipeline_id"]), &json!("missing")));
+
+    let malformed = s.send(Request::post("/pipeline").body(Body::from("{\"input\": ")).unwrap()).await;
+    assert_eq!(malformed.validation()["type"], "json_invalid");
+    let empty = s.send(Request::post("/pipeline").body(Body::empty()).unwrap()).await;
+    assert_eq!(empty.validation()["loc"], json!(["body"]));
+
+    for (input, expected) in [
+        (json!("https://example.com/a.pdf"), "not supported by this server yet"),
+        (json!("jobid://7f1c"), "not supported by this server yet"),
+        (json!([file_id, file_id]), "Multi-document input is not supported"),
+        (json!("reducto://../../../etc/passwd"), "not a valid reducto:// file id"),
+    ] {
+        let reply = s.run(&id, input.clone()).await;
+        let e = reply.validation();
+        assert!(e["msg"].as_str().unwrap().contains(expected), "{input}: {e}");
+        assert_eq!(e["loc"], json!(["body", "input"]));
+    }
+
+    let ghost = "reducto://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.pdf";
+    let not_found = s.run(&id, json!(ghost)).await;
+    not_found.expect(StatusCode::NOT_FOUND);
+    assert!(not_found.detail().contains(ghost), "{}", not_found.detail());
+}
+
+#[tokio::test]
+async fn documents_the_engine_cannot_read_are_422_with_the_reason() {
+    let s = Server::new();
+    let id = s.create(json!({})).await;
+    s.deploy(&id).await;
+
+    let locked = s.upload_fixture("libreoffice-writer-password.pdf").await;
+    let no_password = s.run(&id, json!(locked)).await;
+    no_password.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_password.detail().contains("settings.document_password"), "{}", no_password.detail());
+    let body = json!({"input": locked, "pipeline_id": id, "settings": {"document_password": "openpassword"}});
+    let opened = s.post("/pipeline", body).await;
+    opened.expect(StatusCode::OK);
+    assert!(opened.chunks()[0]["content"].as_str().unwrap().contains("Lorem ipsum"));
+
+    let scan = s.upload_fixture("imagemagick-images.pdf").await;
+    let no_text = s.run(&id, json!(scan)).await;
+    no_text.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_text.detail().contains("no text layer"), "{}", no_text.detail());
+
+    let corrupt = s.upload("/upload?extension=pdf", "file", "x.pdf", b"%PDF-1.4\nbroken").await;
+    let corrupt_id = corrupt.body["file_id"].as_str().unwrap().to_owned();
+    let unreadable = s.run(&id, json!(corrupt_id)).await;
+    unreadable.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unreadable.detail().contains("could not be read"), "{}", unreadable.detail());
+
+    let zip = s.upload("/upload", "file", "report.docx", b"PK\x03\x04binary").await;
+    let zip_id = zip.body["file_id"].as_str().unwrap().to_owned();
+    let unsupported = s.run(&id, json!(zip_id)).await;
+    unsupported.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unsupported.detail().starts_with("Unsupported file type 'docx'"), "{}", unsupported.detail());
+}
+
+#[tokio::test]
+async fn steps_the_engine_lacks_are_501_not_a_pretend_result() {
+    let s = Server::new();
+    let file_id = s.upload_fixture("minimal-document.pdf").await;
+    let split = json!({"split": {"categories": [{"name": "invoice", "description": "An invoice"}]}});
+    let extract = json!({"extract": {"schema": {"type": "object"}}});
+    for (steps, name) in [(split, "'split'"), (extract, "'extract'")] {
+        let id = s.create(steps).await;
+        s.deploy(&id).await;
+        let reply = s.run(&id, json!(file_id)).await;
+        reply.expect(StatusCode::NOT_IMPLEMENTED);
+        assert!(reply.detail().contains(name), "{}", reply.detail());
+        assert_eq!(reply.header("x-should-retry"), "false");
+    }
+}
+
+// ---- uploads ----
+
+#[tokio::test]
+async fn uploads_get_random_typed_ids() {
+    let s = Server::new();
+    let pdf = fixture("minimal-document.pdf");
+    let cases = [
+        ("/upload?extension=pdf", "a.bin", &pdf[..], "pdf"),
+        ("/upload", "Notes.TXT", &b"hello"[..], "txt"),
+        ("/upload", "blob", &pdf[..], "pdf"),
+    ];
+    let mut seen = Vec::new();
+    for (uri, filename, bytes, ext) in cases {
+        let reply = s.upload(uri, "file", filename, bytes).await;
+        reply.expect(StatusCode::OK);
+        assert_eq!(reply.body["presigned_url"], Value::Null);
+        let id = reply.body["file_id"].as_str().unwrap().to_owned();
+        let token = id.strip_prefix("reducto://").unwrap().strip_suffix(&format!(".{ext}")).unwrap();
+        assert_eq!(token.len(), 32, "{id}");
+        assert!(token.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{id}");
+        assert!(!seen.contains(&id));
+        seen.push(id);
+    }
+    let bare = s.upload("/upload", "file", "blob", b"just text").await;
+    let id = bare.body["file_id"].as_str().unwrap();
+    assert!(!id.contains('.'), "no extension when none is known: {id}");
+}
+
+#[tokio::test]
+async fn upload_errors() {
+    let s = Server::with(|c| c.max_upload_mb = 1);
+    let empty = s.upload("/upload", "file", "a.pdf", b"").await;
+    empty.expect(StatusCode::BAD_REQUEST);
+    assert_eq!(empty.detail(), "The uploaded file is empty");
+
+    let wrong_field = s.upload("/upload", "document", "a.pdf", b"data").await;
+    assert_eq!(wrong_field.validation()["loc"], json!(["body", "file"]));
+    let not_multipart = s.post("/upload", json!({"file": "x"})).await;
+    assert!(not_multipart.validation()["msg"].as_str().unwrap().contains("'file'"));
+
+    let bad_ext = s.upload("/upload?extension=../x", "file", "a.pdf", b"data").await;
+    assert_eq!(bad_ext.validation()["loc"], json!(["query", "extension"]));
+
+    // Just over the file limit, and far over the whole-body limit: both are 413 with a detail.
+    for size in [1024 * 1024 + 1, 3 * 1024 * 1024] {
+        let too_large = s.upload("/upload", "file", "a.txt", &vec![b'a'; size]).await;
+        too_large.expect(StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(too_large.detail().contains("1 MB"), "{}", too_large.detail());
+    }
+    let leftovers = std::fs::read_dir(s.dir.path().join("data/files")).unwrap().count();
+    assert_eq!(leftovers, 0, "failed uploads leave no files behind");
+}
+
+// ---- studio ----
+
+#[tokio::test]
+async fn studio_pipeline_lifecycle() {
+    let s = Server::new();
+    let steps = json!({"parse": {"options": {"chunking": {"chunk_mode": "disabled"}}}});
+    let created = s.post("/studio/pipelines", json!({"name": "Invoices", "steps": steps})).await;
+    created.expect(StatusCode::CREATED);
+    let p = &created.body;
+    let id = p["id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32);
+    assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    assert_eq!((&p["name"], &p["draft"]), (&json!("Invoices"), &steps));
+    assert_eq!((&p["versions"], &p["deployed"]), (&json!([]), &Value::Null));
+    let mut keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["created_at", "deployed", "draft", "id", "name", "updated_at", "versions"]);
+
+    let other = s.create(json!({})).await;
+    assert_ne!(other, id);
+    let list = s.get("/studio/pipelines").await;
+    list.expect(StatusCode::OK);
+    let ids: Vec<&str> = list.body.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&id.as_str()) && ids.contains(&other.as_str()));
+
+    let deployed = s.post(&format!("/studio/pipelines/{id}/deploy"), json!({"version_name": "launch"})).await;
+    deployed.expect(StatusCode::OK);
+    assert_eq!(deployed.body["pipeline_id"], json!(id));
+    assert_eq!((&deployed.body["version"], &deployed.body["version_name"]), (&json!(1), &json!("launch")));
+    assert!(deployed.body["deployed_at"].as_str().unwrap().ends_with('Z'));
+
+    s.json(Method::PUT, &format!("/studio/pipelines/{id}/draft"), json!({"steps": page_chunking()}))
+        .await
+        .expect(StatusCode::OK);
+    // A deploy with no body at all is fine: version_name is optional.
+    let v2 =
+        s.send(Request::post(format!("/studio/pipelines/{id}/deploy")).body(Body::empty()).unwrap()).await;
+    v2.expect(StatusCode::OK);
+    assert_eq!((&v2.body["version"], &v2.body["version_name"]), (&json!(2), &Value::Null));
+
+    let versions = s.get(&format!("/studio/pipelines/{id}/versions")).await;
+    versions.expect(StatusCode::OK);
+    let v = versions.body.as_array().unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!((&v[0]["version"], &v[0]["steps"]), (&json!(1), &steps));
+    assert_eq!((&v[1]["version"], &v[1]["steps"]), (&json!(2), &page_chunking()));
+
+    let shown = s.get(&format!("/studio/pipelines/{id}")).await;
+    assert_eq!(shown.body["deployed"]["version"], 2);
+    assert_eq!(shown.body["versions"].as_array().unwrap().len(), 2);
+
+    let rolled = s.post(&format!("/studio/pipelines/{id}/rollback"), json!({"version": 1})).await;
+    rolled.expect(StatusCode::OK);
+    assert_eq!((&rolled.body["version"], &rolled.body["version_name"]), (&json!(1), &json!("launch")));
+    let file_id = s.upload_fixture("pdflatex-4-pages.pdf").await;
+    let run = s.run(&id, json!(file_id)).await;
+    run.expect(StatusCode::OK);
+    assert_eq!((run.header("x-pipeline-version"), run.chunks().len()), ("1", 1));
+
+    // The draft (page chunking) can be tried without deploying it.
+    let test = s.post(&format!("/studio/pipelines/{id}/test"), json!({"input": file_id})).await;
+    test.expect(StatusCode::OK);
+    assert_eq!((test.header("x-pipeline-version"), test.chunks().len()), ("draft", 4));
+
+    let nowhere = s.post(&format!("/studio/pipelines/{id}/rollback"), json!({"version": 9})).await;
+    nowhere.expect(StatusCode::NOT_FOUND);
+    assert!(nowhere.detail().contains("no version 9"));
+}
+
+#[tokio::test]
+async fn studio_errors() {
+    let s = Server::new();
+    for uri in ["/studio/pipelines/nope", "/studio/pipelines/nope/versions"] {
+        let reply = s.get(uri).await;
+        reply.expect(StatusCode::NOT_FOUND);
+        assert_eq!(reply.detail(), "Pipeline 'nope' not found");
+    }
+    s.post("/studio/pipelines/nope/deploy", json!({})).await.expect(StatusCode::NOT_FOUND);
+    s.json(Method::PUT, "/studio/pipelines/nope/draft", json!({"steps": {}}))
+        .await
+        .expect(StatusCode::NOT_FOUND);
+
+    let nameless = s.post("/studio/pipelines", json!({"steps": {}})).await;
+    assert_eq!(nameless.validation()["loc"], json!(["body", "name"]));
+
+    let cases = [
+        (json!({"summarize": {}}), json!(["body", "steps", "summarize"]), "summarize"),
+        (
+            json!({"split": {"categories": []}}),
+            json!(["body", "steps", "split", "categories"]),
+            "at least one",
+        ),
+        (
+            json!({"split": {"categories": [{"name": "a"}]}}),
+            json!(["body", "steps", "split", "categories", 0, "description"]),
+            "Field required",
+        ),
+        (
+            json!({"extract": {"schema": "not an object"}}),
+            json!(["body", "steps", "extract", "schema"]),
+            "map",
+        ),
+        (
+            json!({"parse": {"options": {"chunking": {"chunk_mode": "sentences"}}}}),
+            json!(["body", "steps", "parse", "options", "chunking", "chunk_mode"]),
+            "'sentences'",
+        ),
+    ];
+    for (steps, loc, msg) in cases {
+        let reply = s.post("/studio/pipelines", json!({"name": "x", "steps": steps})).await;
+        let e = reply.validation();
+        assert_eq!(e["loc"], loc, "{steps}: {e}");
+        assert!(e["msg"].as_str().unwrap().contains(msg), "{steps}: {e}");
+    }
+    let listed = s.get("/studio/pipelines").await;
+    assert_eq!(listed.body, json!([]), "invalid pipelines are not created");
+}
+
+// ---- auth, CORS, static files, version ----
+
+#[tokio::test]
+async fn api_keys_guard_every_api_route_but_not_static_files() {
+    let mut s = Server::with(|c| c.api_keys = vec!["key-one".into(), "key-two".into()]);
+    std::fs::create_dir_all(s.dir.path().join("www")).unwrap();
+    std::fs::write(s.dir.path().join("www/index.html"), "<h1>demo</h1>").unwrap();
+
+    for uri in ["/version", "/studio/pipelines"] {
+        let reply = s.get(uri).await;
+        reply.expect(StatusCode::UNAUTHORIZED);
+        assert!(reply.detail().contains("Authorization: Bearer"), "{}", reply.detail());
+    }
+    s.post("/pipeline", json!({})).await.expect(StatusCode::UNAUTHORIZED);
+    let wrong = s
+        .send(
+            Request::get("/version")
+                .header(header::AUTHORIZATION, "Bearer key-three")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    wrong.expect(StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.detail(), "Invalid API key");
+    s.get("/").await.expect(StatusCode::OK);
+
+    s.key = Some("key-two");
+    s.get("/version").await.expect(StatusCode::OK);
+    s.get("/studio/pipelines").await.expect(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn cors_preflight_needs_no_key_and_exposes_the_retry_headers() {
+    let s = Server::with(|c| c.api_keys = vec!["secret".into()]);
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/pipeline")
+        .header(header::ORIGIN, "http://localhost:5173")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type,x-stainless-retry-count")
+        .body(Body::empty())
+        .unwrap();
+    let reply = s.send(preflight).await;
+    assert!(reply.status.is_success(), "preflight answered {}", reply.status);
+    assert_eq!(reply.header("access-control-allow-origin"), "*");
+    assert!(reply.header("access-control-allow-methods").contains("PUT"));
+    let allowed = reply.header("access-control-allow-headers").to_ascii_lowercase();
+    for h in ["authorization", "content-type", "x-stainless-retry-count"] {
+        assert!(allowed.contains(h), "{h} not allowed: {allowed}");
+    }
+
+    let actual =
+        Request::get("/version").header(header::ORIGIN, "http://localhost:5173").body(Body::empty()).unwrap();
+    let reply = s.send(actual).await;
+    reply.expect(StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.header("access-control-allow-origin"), "*", "errors are readable cross-origin too");
+    let exposed = reply.header("access-control-expose-headers").to_ascii_lowercase();
+    for h in ["x-pipeline-version", "retry-after", "retry-after-ms", "x-should-retry", "x-request-id"] {
+        assert!(exposed.contains(h), "{h} not exposed: {exposed}");
+    }
+}
+
+#[tokio::test]
+async fn static_files_and_the_wasm_package() {
+    let s = Server::new();
+    let root = s.dir.path();
+    std::fs::create_dir_all(root.join("www")).unwrap();
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("www/index.html"), "<h1>demo</h1>").unwrap();
+    std::fs::write(root.join("pkg/reducto_wasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+
+    let index = s.get("/").await;
+    index.expect(StatusCode::OK);
+    assert!(index.header("content-type").starts_with("text/html"));
+    let wasm = s.get("/pkg/reducto_wasm_bg.wasm").await;
+    wasm.expect(StatusCode::OK);
+    assert_eq!(wasm.header("content-type"), "application/wasm");
+    let missing = s.get("/no/such/page").await;
+    missing.expect(StatusCode::NOT_FOUND);
+    assert_eq!(missing.detail(), "Not Found");
+}
+
+#[tokio::test]
+async fn version_is_a_json_string() {
+    let reply = Server::new().get("/version").await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(reply.body, json!(concat!("reducto-local ", env!("CARGO_PKG_VERSION"))));
+}
+
+// ---- restart ----
+
+#[tokio::test]
+async fn a_restart_loses_nothing() {
+    let first = Server::new();
+    let file_id = first.upload_fixture("pdflatex-4-pages.pdf").await;
+    let id = first.create(page_chunking()).await;
+    first.post(&format!("/studio/pipelines/{id}/deploy"), json!({"version_name": "v1"})).await;
+    let Server { dir, .. } = first;
+
+    let second = Server::over(dir, |_| {});
+    let shown = second.get(&format!("/studio/pipelines/{id}")).await;
+    shown.expect(StatusCode::OK);
+    assert_eq!(shown.body["deployed"]["version_name"], "v1");
+    assert_eq!(shown.body["draft"], page_chunking());
+    let versions = second.get(&format!("/studio/pipelines/{id}/versions")).await;
+    assert_eq!(versions.body.as_array().unwrap().len(), 1);
+    let run = second.run(&id, json!(file_id)).await;
+    run.expect(StatusCode::OK);
+    assert_eq!(run.chunks().len(), 4, "the upload and the deployed version survived");
+}

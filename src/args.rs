@@ -1,0 +1,109 @@
+//! Reading and checking the plain JS objects callers pass in (options, params).
+//!
+//! TypeScript catches most mistakes at compile time, but JS callers and `as any` exist: every
+//! wrong type becomes a `ReductoError` whose message names the argument, before any request.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::errors::argument_error;
+
+/// A caller's options object; `undefined` and `null` read as "no options".
+pub struct Args {
+    object: Option<Object>,
+    /// How the object is named in messages, e.g. "options" or "params".
+    name: &'static str,
+}
+
+impl Args {
+    pub fn new(value: &JsValue, name: &'static str) -> Result<Self, JsValue> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Self { object: None, name });
+        }
+        match value.dyn_ref::<Object>() {
+            Some(object) if !value.is_function() && !js_sys::Array::is_array(value) => {
+                Ok(Self { object: Some(object.clone()), name })
+            }
+            _ => Err(argument_error(format!("{name} must be an object, got {}", describe(value)))),
+        }
+    }
+
+    /// The raw value of `key`, or `None` when absent, `undefined` or `null`.
+    pub fn get(&self, key: &str) -> Option<JsValue> {
+        let value = Reflect::get(self.object.as_ref()?, &JsValue::from_str(key)).ok()?;
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
+    pub fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
+        self.get(key)
+            .map(|value| value.as_string().ok_or_else(|| self.wrong_type(key, "a string", &value)))
+            .transpose()
+    }
+
+    pub fn required_string(&self, key: &str) -> Result<String, JsValue> {
+        match self.string(key)? {
+            Some(text) if !text.trim().is_empty() => Ok(text),
+            Some(_) => Err(argument_error(format!("{}.{key} must not be empty", self.name))),
+            None => Err(argument_error(format!("{}.{key} is required", self.name))),
+        }
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, JsValue> {
+        self.get(key)
+            .map(|value| value.as_bool().ok_or_else(|| self.wrong_type(key, "a boolean", &value)))
+            .transpose()
+    }
+
+    /// A finite, non-negative number, such as a timeout in ms or a retry count.
+    pub fn non_negative_number(&self, key: &str) -> Result<Option<f64>, JsValue> {
+        let Some(value) = self.get(key) else { return Ok(None) };
+        match value.as_f64() {
+            Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+            _ => Err(self.wrong_type(key, "a finite number ≥ 0", &value)),
+        }
+    }
+
+    /// A `Record<string, string>`, such as extra headers.
+    pub fn string_map(&self, key: &str) -> Result<Vec<(String, String)>, JsValue> {
+        let Some(value) = self.get(key) else { return Ok(Vec::new()) };
+        let Some(object) = value.dyn_ref::<Object>().filter(|_| !js_sys::Array::is_array(&value)) else {
+            return Err(self.wrong_type(key, "an object of strings", &value));
+        };
+        Object::entries(object)
+            .iter()
+            .map(|entry| {
+                let pair: js_sys::Array = entry.unchecked_into();
+                let name = pair.get(0).as_string().unwrap_or_default();
+                let text = pair.get(1).as_string().ok_or_else(|| {
+                    argument_error(format!("{}.{key}[\"{name}\"] must be a string", self.name))
+                })?;
+                Ok((name, text))
+            })
+            .collect()
+    }
+
+    pub fn wrong_type(&self, key: &str, expected: &str, value: &JsValue) -> JsValue {
+        argument_error(format!("{}.{key} must be {expected}, got {}", self.name, describe(value)))
+    }
+}
+
+/// A short description of a JS value for error messages ("a number (42)", "an array").
+pub fn describe(value: &JsValue) -> String {
+    if let Some(n) = value.as_f64() {
+        format!("a number ({n})")
+    } else if let Some(b) = value.as_bool() {
+        format!("a boolean ({b})")
+    } else if let Some(text) = value.as_string() {
+        format!("a string ({text:?})")
+    } else if value.is_null() {
+        "null".into()
+    } else if value.is_undefined() {
+        "undefined".into()
+    } else if js_sys::Array::is_array(value) {
+        "an array".into()
+    } else if value.is_function() {
+        "a function".into()
+    } else {
+        "an object".into()
+    }
+}

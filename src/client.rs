@@ -1,0 +1,111 @@
+//! The exported `Reducto` class: checks its options once, then hands out resource groups that
+//! share one transport.
+
+use std::rc::Rc;
+
+use gloo_net::http::Method;
+use js_sys::Object;
+use wasm_bindgen::prelude::*;
+
+use crate::args::Args;
+use crate::config::{
+    is_reducto_host, resolve_base_url, ClientConfig, Environment, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS,
+};
+use crate::errors::argument_error;
+use crate::pipeline::Pipeline;
+use crate::transport::{Call, RequestOptions, Transport};
+use crate::uploads;
+
+/// What every resource of one client shares.
+pub struct Inner {
+    pub transport: Transport,
+}
+
+/// A client of the Reducto API: Reducto's cloud, or any server that speaks its REST API
+/// (such as `reducto-local`).
+#[wasm_bindgen]
+pub struct Reducto {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl Reducto {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "ReductoOptions")] options: Option<Object>,
+    ) -> Result<Reducto, JsValue> {
+        let options = options.map(JsValue::from).unwrap_or_default();
+        let config = client_config(&Args::new(&options, "options")?)?;
+        Ok(Reducto { inner: Rc::new(Inner { transport: Transport::new(config) }) })
+    }
+
+    /// Run deployed pipelines by Pipeline ID.
+    #[wasm_bindgen(getter)]
+    pub fn pipeline(&self) -> Pipeline {
+        Pipeline { inner: self.inner.clone() }
+    }
+
+    /// Uploads a document and resolves with its `reducto://` id, to pass as `input`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Upload>")]
+    pub fn upload(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uploadable")] file: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: Option<Object>,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let options = options.map(JsValue::from).unwrap_or_default();
+            uploads::upload(&inner.transport, &file, &options).await
+        })
+    }
+
+    /// The version string of the API server (`GET /version`).
+    #[wasm_bindgen(js_name = apiVersion, unchecked_return_type = "Promise<string>")]
+    pub fn api_version(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let options = options.map(JsValue::from).unwrap_or_default();
+            let request_options = RequestOptions::from_args(&Args::new(&options, "options")?)?;
+            inner.transport.send(&Call::new(Method::GET, "/version"), &request_options).await
+        })
+    }
+}
+
+fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
+    let environment = match args.string("environment")? {
+        None => None,
+        Some(name) => Some(Environment::parse(&name).ok_or_else(|| {
+            argument_error(format!(
+                "options.environment must be \"production\", \"eu\" or \"au\", got {name:?}"
+            ))
+        })?),
+    };
+    let base_url = resolve_base_url(args.string("baseURL")?.as_deref(), environment);
+    let api_key = args.string("apiKey")?.filter(|key| !key.is_empty());
+    if api_key.is_some()
+        && in_browser()
+        && is_reducto_host(&base_url)
+        && args.bool("dangerouslyAllowBrowser")? != Some(true)
+    {
+        return Err(argument_error(
+            "options.apiKey would be readable by anyone who opens this page: in a browser, call Reducto's \
+             cloud through your own backend or proxy (options.baseURL), or set options.dangerouslyAllowBrowser \
+             to true if you understand the risk",
+        ));
+    }
+    Ok(ClientConfig {
+        base_url,
+        api_key,
+        timeout_ms: args.non_negative_number("timeout")?.unwrap_or(DEFAULT_TIMEOUT_MS),
+        max_retries: args.non_negative_number("maxRetries")?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
+        default_headers: args.string_map("defaultHeaders")?,
+    })
+}
+
+/// True in a page (a `document` exists); false in Node.js and workers, where keys are private.
+fn in_browser() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false)
+}

@@ -1,0 +1,42 @@
+// `npm test`: every test, in order, each against real processes. Runs after `npm run build`.
+//   1. cargo test: unit tests of the client (native) and the server (routes, engine, store)
+//   2. wasm-pack test: the client in headless Chromium against real reducto-local servers
+//   3. page tests: the optimized pkg/ in the demo page, driven by Playwright in Chromium
+//   4. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { startServer } from "./support/server.mjs";
+
+const root = new URL("..", import.meta.url).pathname;
+const failures = [];
+
+function step(name, cmd, args, env = {}) {
+  console.log(`\n\x1b[1m▶ ${name}\x1b[0m  (${cmd} ${args.join(" ")})`);
+  const { status } = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  if (status !== 0) failures.push(name);
+}
+
+step("Rust unit tests", "cargo", ["test", "--workspace"]);
+
+const open = await startServer();
+const apiKey = randomBytes(16).toString("hex");
+const locked = await startServer(["--api-key", apiKey]);
+try {
+  step("Client in headless Chromium (wasm-pack test)", "wasm-pack", ["test", "--headless", "--chrome"], {
+    CHROMEDRIVER: "/usr/bin/chromedriver",
+    REDUCTO_TEST_URL: open.url,
+    REDUCTO_TEST_AUTH_URL: locked.url,
+    REDUCTO_TEST_API_KEY: apiKey,
+  });
+} finally {
+  await Promise.all([open.stop(), locked.stop()]);
+}
+
+step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/demo.test.mjs"]);
+step("TypeScript consumers", "tsc", ["-p", "tests/typescript/tsconfig.json"]);
+
+if (failures.length) {
+  console.error(`\n\x1b[31mFailed: ${failures.join(", ")}\x1b[0m`);
+  process.exit(1);
+}
+console.log("\n\x1b[32mAll tests passed.\x1b[0m");

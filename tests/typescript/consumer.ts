@@ -1,0 +1,67 @@
+// A TypeScript app written from CONTRACT.md; it must compile against pkg/index.d.ts under
+// `strict`. Each @ts-expect-error line is a misuse that must stay a compile error.
+import {
+  APIError,
+  ConflictError,
+  NotFoundError,
+  Reducto,
+  ReductoError,
+  type ParseResponse,
+  type PipelineResponse,
+  type Upload,
+} from "reducto-wasm";
+
+export async function threeLines(file: File, apiKey: string): Promise<number> {
+  const client = new Reducto({ apiKey });
+  const upload: Upload = await client.upload(file);
+  const result: PipelineResponse = await client.pipeline.run({ input: upload, pipeline_id: "k9" });
+  return result.usage.num_pages;
+}
+
+export async function everyOption(file: Blob, signal: AbortSignal): Promise<string> {
+  const client = new Reducto({
+    baseURL: "http://127.0.0.1:8080",
+    environment: "eu",
+    timeout: 60_000,
+    maxRetries: 3,
+    defaultHeaders: { "x-team": "docs" },
+    dangerouslyAllowBrowser: false,
+  });
+  const upload = await client.upload(file, { extension: "pdf", filename: "a.pdf", signal, timeout: 5_000 });
+  const fromUrl = await client.pipeline.run({ input: "https://example.com/a.pdf", pipeline_id: "k9", settings: { document_password: "pw" } });
+  const fromList = await client.pipeline.run({ input: [upload.file_id, "jobid://123"], pipeline_id: "k9" }, { headers: { "x-trace": "1" } });
+  const fromFile = await client.pipeline.run({ input: file, pipeline_id: "k9" });
+  const parse = fromUrl.result.parse;
+  const first: ParseResponse | undefined = Array.isArray(parse) ? parse[0] : parse ?? undefined;
+  if (first?.result.type === "full") {
+    const block = first.result.chunks[0].blocks[0];
+    const page: number = block.bbox.page;
+    console.log(page, block.type === "Title", fromList.job_id, fromFile.result.split);
+  }
+  return client.apiVersion();
+}
+
+export function errorsAreClasses(error: unknown): string {
+  if (error instanceof ConflictError) return `deploy first (${error.status})`;
+  if (error instanceof NotFoundError) return `unknown pipeline: ${error.message}`;
+  if (error instanceof APIError) return `${error.status} ${JSON.stringify(error.body)} ${error.headers["x-request-id"]}`;
+  if (error instanceof ReductoError) return error.message;
+  return "not ours";
+}
+
+export async function misuses(client: Reducto, file: File) {
+  // @ts-expect-error pipeline_id is required
+  await client.pipeline.run({ input: file });
+  // @ts-expect-error a number is not an input
+  await client.pipeline.run({ input: 42, pipeline_id: "k9" });
+  // @ts-expect-error there is no "mars" environment
+  new Reducto({ environment: "mars" });
+  // @ts-expect-error timeout is a number of milliseconds
+  new Reducto({ timeout: "1s" });
+  // @ts-expect-error upload takes a file, not a path
+  await client.upload(123);
+  const result = await client.pipeline.run({ input: file, pipeline_id: "k9" });
+  // @ts-expect-error num_pages is a number
+  const pages: string = result.usage.num_pages;
+  return pages;
+}
