@@ -45,6 +45,10 @@ const classes = {
   APIConnectionError, APIConnectionTimeoutError, APIUserAbortError,
 };
 
+export function createJobFailedError(message, jobId, reason) {
+  return new JobFailedError(message, jobId, reason);
+}
+
 /** Builds the error class named `name`; API errors also get status, headers and body. */
 export function createError(name, message, status, headers, body) {
   const Class = classes[name];

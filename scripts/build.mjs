@@ -3,6 +3,7 @@
 // Steps: cargo (wasm32, size profile) → wasm-bindgen --target web → wasm-opt (npm binaryen, with
 // the wasm features named: see GUIDE.md) → our own entry, which initializes the module on import
 // so callers never call init. Ends with the gzip size of what a browser downloads.
+// `node scripts/build.mjs client` builds only pkg/.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ const root = new URL("..", import.meta.url).pathname;
 const pkg = join(root, "pkg");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 
-run("cargo", ["build", "--release", "-p", "reducto-local"]);
+if (process.argv[2] !== "client") run("cargo", ["build", "--release", "-p", "reducto-local"]);
 run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
 
 rmSync(pkg, { recursive: true, force: true });

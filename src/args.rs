@@ -3,8 +3,9 @@
 //! TypeScript catches most mistakes at compile time, but JS callers and `as any` exist: every
 //! wrong type becomes a `ReductoError` whose message names the argument, before any request.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
 
 use crate::errors::argument_error;
 
@@ -54,6 +55,21 @@ impl Args {
             .transpose()
     }
 
+    pub fn abort_signal(&self, key: &str) -> Result<Option<AbortSignal>, JsValue> {
+        self.get(key)
+            .map(|value| {
+                value.dyn_into::<AbortSignal>().map_err(|v| self.wrong_type(key, "an AbortSignal", &v))
+            })
+            .transpose()
+    }
+
+    /// A function, such as a progress callback.
+    pub fn function(&self, key: &str) -> Result<Option<Function>, JsValue> {
+        self.get(key)
+            .map(|value| value.dyn_into::<Function>().map_err(|v| self.wrong_type(key, "a function", &v)))
+            .transpose()
+    }
+
     /// A finite, non-negative number, such as a timeout in ms or a retry count.
     pub fn non_negative_number(&self, key: &str) -> Result<Option<f64>, JsValue> {
         let Some(value) = self.get(key) else { return Ok(None) };
@@ -89,12 +105,12 @@ impl Args {
 
 /// A short description of a JS value for error messages ("a number (42)", "an array").
 pub fn describe(value: &JsValue) -> String {
-    if let Some(n) = value.as_f64() {
-        format!("a number ({n})")
+    if value.as_f64().is_some() {
+        format!("a number ({})", plain_text(value))
     } else if let Some(b) = value.as_bool() {
         format!("a boolean ({b})")
     } else if let Some(text) = value.as_string() {
-        format!("a string ({text:?})")
+        format!("a string (\"{text}\")")
     } else if value.is_null() {
         "null".into()
     } else if value.is_undefined() {
@@ -106,4 +122,15 @@ pub fn describe(value: &JsValue) -> String {
     } else {
         "an object".into()
     }
+}
+
+/// `String(value)`, as JS would print it: numbers without Rust's float formatting code.
+pub fn plain_text(value: &JsValue) -> String {
+    js_string(value)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(value: &JsValue) -> String;
 }

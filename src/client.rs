@@ -1,17 +1,21 @@
-//! The exported `Reducto` class: checks its options once, then hands out resource groups that
-//! share one transport.
+//! The exported `Reducto` class: checks its options once, then hands out the resource groups
+//! (`pipeline`, `parse`, `extract`, `split`, `job`), which share one transport.
 
 use std::rc::Rc;
 
 use gloo_net::http::Method;
-use js_sys::Object;
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 use crate::args::Args;
 use crate::config::{
     is_reducto_host, resolve_base_url, ClientConfig, Environment, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS,
 };
+use crate::documents::{Extract, Parse, Split};
 use crate::errors::argument_error;
+use crate::input;
+use crate::jobs::Job;
 use crate::pipeline::Pipeline;
 use crate::transport::{Call, RequestOptions, Transport};
 use crate::uploads;
@@ -19,6 +23,37 @@ use crate::uploads;
 /// What every resource of one client shares.
 pub struct Inner {
     pub transport: Transport,
+}
+
+impl Inner {
+    /// Sends `call` (or rejects with its argument error), as a Promise of the response's JSON.
+    pub fn call(self: &Rc<Self>, options: Option<Object>, call: Result<Call, JsValue>) -> Promise {
+        let inner = self.clone();
+        future_to_promise(async move {
+            let options = request_options(options)?;
+            inner.transport.send(&call?, &options).await
+        })
+    }
+
+    /// POSTs `params` as JSON to `path`, once `input` is resolved and `required` fields checked.
+    pub fn post(
+        self: &Rc<Self>,
+        path: &'static str,
+        params: JsValue,
+        options: Option<Object>,
+        required: &'static [&'static str],
+    ) -> Promise {
+        let inner = self.clone();
+        future_to_promise(async move {
+            let options = request_options(options)?;
+            let body = input::request_body(&inner.transport, &params, required).await?;
+            inner.transport.send(&Call::post_json(path, &body)?, &options).await
+        })
+    }
+}
+
+fn request_options(options: Option<Object>) -> Result<RequestOptions, JsValue> {
+    RequestOptions::from_args(&Args::new(&options.map(JsValue::from).unwrap_or_default(), "options")?)
 }
 
 /// A client of the Reducto API: Reducto's cloud, or any server that speaks its REST API
@@ -45,15 +80,39 @@ impl Reducto {
         Pipeline { inner: self.inner.clone() }
     }
 
+    /// Parse a document into text, blocks and boxes.
+    #[wasm_bindgen(getter)]
+    pub fn parse(&self) -> Parse {
+        Parse { inner: self.inner.clone() }
+    }
+
+    /// Extract values for a JSON Schema.
+    #[wasm_bindgen(getter)]
+    pub fn extract(&self) -> Extract {
+        Extract { inner: self.inner.clone() }
+    }
+
+    /// Split a document into named sections.
+    #[wasm_bindgen(getter)]
+    pub fn split(&self) -> Split {
+        Split { inner: self.inner.clone() }
+    }
+
+    /// Follow, list, cancel and wait for jobs.
+    #[wasm_bindgen(getter)]
+    pub fn job(&self) -> Job {
+        Job { inner: self.inner.clone() }
+    }
+
     /// Uploads a document and resolves with its `reducto://` id, to pass as `input`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Upload>")]
     pub fn upload(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Uploadable")] file: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: Option<Object>,
-    ) -> js_sys::Promise {
+    ) -> Promise {
         let inner = self.inner.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        future_to_promise(async move {
             let options = options.map(JsValue::from).unwrap_or_default();
             uploads::upload(&inner.transport, &file, &options).await
         })
@@ -64,13 +123,8 @@ impl Reducto {
     pub fn api_version(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
-    ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let options = options.map(JsValue::from).unwrap_or_default();
-            let request_options = RequestOptions::from_args(&Args::new(&options, "options")?)?;
-            inner.transport.send(&Call::new(Method::GET, "/version"), &request_options).await
-        })
+    ) -> Promise {
+        self.inner.call(options, Ok(Call::new(Method::GET, "/version")))
     }
 }
 
@@ -79,17 +133,14 @@ fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
         None => None,
         Some(name) => Some(Environment::parse(&name).ok_or_else(|| {
             argument_error(format!(
-                "options.environment must be \"production\", \"eu\" or \"au\", got {name:?}"
+                "options.environment must be \"production\", \"eu\" or \"au\", got \"{name}\""
             ))
         })?),
     };
     let base_url = resolve_base_url(args.string("baseURL")?.as_deref(), environment);
     let api_key = args.string("apiKey")?.filter(|key| !key.is_empty());
-    if api_key.is_some()
-        && in_browser()
-        && is_reducto_host(&base_url)
-        && args.bool("dangerouslyAllowBrowser")? != Some(true)
-    {
+    let allowed_in_browser = args.bool("dangerouslyAllowBrowser")? == Some(true);
+    if api_key.is_some() && in_browser() && is_reducto_host(&base_url) && !allowed_in_browser {
         return Err(argument_error(
             "options.apiKey would be readable by anyone who opens this page: in a browser, call Reducto's \
              cloud through your own backend or proxy (options.baseURL), or set options.dangerouslyAllowBrowser \

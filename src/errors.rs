@@ -15,6 +15,9 @@ extern "C" {
         headers: &JsValue,
         body: &JsValue,
     ) -> JsValue;
+
+    #[wasm_bindgen(js_name = createJobFailedError)]
+    fn create_job_failed_error(message: &str, job_id: &str, reason: &str) -> JsValue;
 }
 
 /// The exported error classes, named as in `js/errors.js`.
@@ -112,6 +115,11 @@ pub fn reducto_error(class: ErrorClass, message: &str) -> JsValue {
 /// A `ReductoError` for a bad argument; `message` names the argument.
 pub fn argument_error(message: impl AsRef<str>) -> JsValue {
     reducto_error(ErrorClass::Reducto, message.as_ref())
+}
+
+/// A job that ended in `Failed`, with the server's reason.
+pub fn job_failed_error(message: &str, job_id: &str, reason: &str) -> JsValue {
+    create_job_failed_error(message, job_id, reason)
 }
 
 /// The error for an HTTP error response.

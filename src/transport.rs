@@ -1,28 +1,21 @@
-//! The transport: the only code that calls `fetch`.
+//! The transport: the only code that sends requests.
 //!
-//! It adds the client's headers, runs each attempt under its own timeout (an AbortController
-//! armed with `setTimeout`), forwards the caller's `AbortSignal`, reads the body, and turns
-//! every failure into one of the error classes of `errors`. Retries wrap `attempt` in `send`.
+//! `send` runs the retry loop of `retry` around `attempt`. Each attempt gets its own timeout
+//! (an AbortController armed with `setTimeout`), follows the caller's `AbortSignal`, goes
+//! through `fetch` (or XMLHttpRequest when upload progress is wanted, see `xhr`), and reads the
+//! whole body. Every failure leaves here as one of the error classes of `errors`.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use gloo_net::http::{Method, RequestBuilder, Response};
-use js_sys::{Object, Reflect, JSON};
+use gloo_net::http::{Method, RequestBuilder};
+use js_sys::{Function, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, AbortSignal, FormData};
+use web_sys::{AbortController, AbortSignal, Blob, FormData};
 
 use crate::args::Args;
 use crate::config::{endpoint, ClientConfig};
 use crate::errors::{api_error, api_message, reducto_error, Detail, ErrorClass};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &Closure<dyn FnMut()>, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
+use crate::retry::{backoff_ms, server_delay_ms, should_retry_status};
+use crate::timers::{clamp_delay, clear_timeout, set_timeout, sleep};
+use crate::xhr;
 
 /// The request body; each kind can be sent again unchanged, which retries rely on.
 pub enum Body {
@@ -31,23 +24,42 @@ pub enum Body {
     Json(String),
     /// Multipart form: the browser streams any `File`/`Blob` in it, so bytes never enter wasm.
     Form(FormData),
+    /// Raw bytes for a presigned `PUT`, streamed by the browser in the same way.
+    Blob(Blob),
+}
+
+/// Where a call goes. A presigned URL belongs to a storage host, not the API: it gets neither
+/// the API key nor the client's headers.
+pub enum Target {
+    /// A path under the client's base URL, e.g. "/pipeline".
+    Api(String),
+    /// An absolute URL returned by the API.
+    Presigned(String),
 }
 
 /// One API call: what to send, independent of how many attempts it takes.
-pub struct Call<'a> {
+pub struct Call {
     pub method: Method,
-    pub path: &'a str,
+    pub target: Target,
     pub query: Vec<(&'static str, String)>,
     pub body: Body,
+    /// Upload progress: `(callback, total bytes)`; sends through XMLHttpRequest.
+    pub progress: Option<(Function, f64)>,
 }
 
-impl<'a> Call<'a> {
-    pub fn new(method: Method, path: &'a str) -> Self {
-        Self { method, path, query: Vec::new(), body: Body::Empty }
+impl Call {
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            target: Target::Api(path.into()),
+            query: Vec::new(),
+            body: Body::Empty,
+            progress: None,
+        }
     }
 
     /// A POST of `body` serialized as JSON.
-    pub fn post_json(path: &'a str, body: &JsValue) -> Result<Self, JsValue> {
+    pub fn post_json(path: &str, body: &JsValue) -> Result<Self, JsValue> {
         let json = JSON::stringify(body)?.as_string().unwrap_or_default();
         Ok(Self { body: Body::Json(json), ..Self::new(Method::POST, path) })
     }
@@ -64,21 +76,36 @@ pub struct RequestOptions {
 
 impl RequestOptions {
     pub fn from_args(args: &Args) -> Result<Self, JsValue> {
-        let signal = match args.get("signal") {
-            None => None,
-            Some(value) => Some(
-                value
-                    .dyn_into::<AbortSignal>()
-                    .map_err(|v| args.wrong_type("signal", "an AbortSignal", &v))?,
-            ),
-        };
         Ok(Self {
             timeout_ms: args.non_negative_number("timeout")?,
             max_retries: args.non_negative_number("maxRetries")?.map(|n| n as u32),
             headers: args.string_map("headers")?,
-            signal,
+            signal: args.abort_signal("signal")?,
         })
     }
+}
+
+/// A response as read off the wire, whichever API sent it.
+pub struct RawResponse {
+    pub status: u16,
+    pub status_text: String,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+}
+
+impl RawResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why an attempt did not succeed.
+enum Failure {
+    Status(RawResponse),
+    Connection(String),
+    Timeout,
+    Aborted,
 }
 
 pub struct Transport {
@@ -90,101 +117,184 @@ impl Transport {
         Self { config }
     }
 
-    /// Sends `call` and resolves with the parsed JSON body of a successful response.
-    pub async fn send(&self, call: &Call<'_>, options: &RequestOptions) -> Result<JsValue, JsValue> {
-        self.attempt(call, options).await
+    /// Sends `call`, retrying as the official SDKs do, and resolves with the parsed JSON body.
+    pub async fn send(&self, call: &Call, options: &RequestOptions) -> Result<JsValue, JsValue> {
+        let url = match &call.target {
+            Target::Api(path) => endpoint(&self.config.base_url, path.as_str()),
+            Target::Presigned(url) => url.clone(),
+        };
+        let max_retries = options.max_retries.unwrap_or(self.config.max_retries);
+        let mut retries = 0;
+        loop {
+            let failure = match self.attempt(call, &url, options).await {
+                Ok(response) => return Ok(parse_json(&response.text).unwrap_or(response.text.into())),
+                Err(failure) => failure,
+            };
+            let retryable = match &failure {
+                Failure::Status(response) => {
+                    should_retry_status(response.status, response.header("x-should-retry"))
+                }
+                Failure::Connection(_) | Failure::Timeout => true,
+                Failure::Aborted => false,
+            };
+            if !retryable || retries >= max_retries {
+                return Err(self.error_for(failure, &url, options));
+            }
+            retries += 1;
+            let server_delay = match &failure {
+                Failure::Status(response) => server_delay_ms(
+                    response.header("retry-after-ms"),
+                    response.header("retry-after"),
+                    js_sys::Date::now(),
+                ),
+                _ => None,
+            };
+            let delay = server_delay.unwrap_or_else(|| backoff_ms(retries, js_sys::Math::random()));
+            if sleep(delay, options.signal.as_ref()).await.is_err() {
+                return Err(self.error_for(Failure::Aborted, &url, options));
+            }
+        }
     }
 
-    async fn attempt(&self, call: &Call<'_>, options: &RequestOptions) -> Result<JsValue, JsValue> {
-        let timeout_ms = options.timeout_ms.unwrap_or(self.config.timeout_ms);
-        let guard = AttemptGuard::arm(timeout_ms, options.signal.as_ref())?;
-        let url = endpoint(&self.config.base_url, call.path);
-
-        let mut request = RequestBuilder::new(&url)
-            .method(call.method.clone())
-            .query(call.query.iter().map(|(name, value)| (*name, value)))
-            .header("accept", "application/json")
-            .abort_signal(Some(&guard.controller.signal()));
-        if let Some(key) = &self.config.api_key {
-            request = request.header("authorization", &format!("Bearer {key}"));
+    async fn attempt(
+        &self,
+        call: &Call,
+        url: &str,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Failure> {
+        let guard =
+            AttemptGuard::arm(options.timeout_ms.unwrap_or(self.config.timeout_ms), options.signal.as_ref())
+                .ok_or(Failure::Aborted)?;
+        let url = with_query(url, &call.query);
+        let headers = self.headers_for(call, options);
+        let outcome = match &call.progress {
+            Some((on_progress, total)) => {
+                let signal = guard.controller.signal();
+                xhr::send(call.method.as_str(), &url, &headers, &call.body, &signal, on_progress, *total)
+                    .await
+                    .map_err(|()| String::from("the connection failed"))
+            }
+            None => fetch(call, &url, &headers, &guard.controller.signal()).await,
+        };
+        let response = outcome.map_err(|reason| guard.failure(reason))?;
+        if (200..300).contains(&response.status) {
+            Ok(response)
+        } else {
+            Err(Failure::Status(response))
         }
+    }
+
+    fn headers_for(&self, call: &Call, options: &RequestOptions) -> Vec<(String, String)> {
+        let mut headers = Vec::new();
         if let Body::Json(_) = call.body {
-            request = request.header("content-type", "application/json");
+            headers.push(("content-type".into(), "application/json".into()));
         }
-        for (name, value) in self.config.default_headers.iter().chain(&options.headers) {
-            request = request.header(name, value);
+        if let Target::Api(_) = call.target {
+            headers.push(("accept".into(), "application/json".into()));
+            if let Some(key) = &self.config.api_key {
+                headers.push(("authorization".into(), format!("Bearer {key}")));
+            }
+            headers.extend(self.config.default_headers.iter().cloned());
         }
-        let request = match &call.body {
-            Body::Empty => request.build(),
-            Body::Json(json) => request.body(json.as_str()),
-            Body::Form(form) => request.body(form),
-        }
-        .map_err(|error| reducto_error(ErrorClass::Reducto, &format!("Invalid request to {url}: {error}")))?;
+        headers.extend(options.headers.iter().cloned());
+        headers
+    }
 
-        let outcome = async {
-            let response = request.send().await?;
-            let text = response.text().await?;
-            Ok::<_, gloo_net::Error>((response, text))
+    fn error_for(&self, failure: Failure, url: &str, options: &RequestOptions) -> JsValue {
+        match failure {
+            Failure::Status(response) => error_for_response(&response),
+            Failure::Connection(reason) => reducto_error(
+                ErrorClass::Connection,
+                &format!("Connection error: could not reach {url} ({reason})."),
+            ),
+            Failure::Timeout => {
+                let timeout = options.timeout_ms.unwrap_or(self.config.timeout_ms) as u64;
+                reducto_error(
+                    ErrorClass::ConnectionTimeout,
+                    &format!("Request to {url} timed out after {timeout} ms."),
+                )
+            }
+            Failure::Aborted => reducto_error(ErrorClass::UserAbort, "Request was aborted."),
         }
-        .await;
-        let (response, text) = outcome.map_err(|error| guard.failure(&url, &error))?;
-
-        let body = parse_json(&text);
-        if response.ok() {
-            return Ok(body.unwrap_or(JsValue::from_str(&text)));
-        }
-        Err(error_for_response(&response, body, &text))
     }
 }
 
-/// Arms one attempt: a timeout, and the caller's signal forwarded to our own controller (so
-/// fetch only ever sees our signal, and we know which of the two fired).
+/// One attempt through `fetch`; `Err` carries the reason no response came.
+async fn fetch(
+    call: &Call,
+    url: &str,
+    headers: &[(String, String)],
+    signal: &AbortSignal,
+) -> Result<RawResponse, String> {
+    let mut request = RequestBuilder::new(url).method(call.method.clone()).abort_signal(Some(signal));
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let request = match &call.body {
+        Body::Empty => request.build(),
+        Body::Json(json) => request.body(json.as_str()),
+        Body::Form(form) => request.body(form),
+        Body::Blob(blob) => request.body(blob),
+    }
+    .map_err(|error| error.to_string())?;
+    let response = request.send().await.map_err(|error| error.to_string())?;
+    let text = response.text().await.map_err(|error| error.to_string())?;
+    Ok(RawResponse {
+        status: response.status(),
+        status_text: response.status_text(),
+        headers: response.headers().entries().collect(),
+        text,
+    })
+}
+
+fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
+    if query.is_empty() {
+        return url.to_string();
+    }
+    let pairs: Vec<String> = query
+        .iter()
+        .map(|(name, value)| format!("{name}={}", String::from(js_sys::encode_uri_component(value))))
+        .collect();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{}", pairs.join("&"))
+}
+
+/// Arms one attempt: a timeout, and the caller's signal forwarded to our own controller (so the
+/// request only ever sees our signal, and we can tell which of the two fired).
 struct AttemptGuard {
     controller: AbortController,
-    timed_out: Rc<Cell<bool>>,
-    timeout_ms: f64,
+    /// The abort reason of a timeout. An `Error`, because fetch rejects with the reason as is.
+    timeout_reason: JsValue,
     timer: JsValue,
-    _on_timeout: Closure<dyn FnMut()>,
-    user_signal: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    user_signal: Option<(AbortSignal, Function)>,
 }
 
 impl AttemptGuard {
-    fn arm(timeout_ms: f64, user_signal: Option<&AbortSignal>) -> Result<Self, JsValue> {
+    /// `None` when the caller's signal has already aborted.
+    fn arm(timeout_ms: f64, user_signal: Option<&AbortSignal>) -> Option<Self> {
         if user_signal.is_some_and(AbortSignal::aborted) {
-            return Err(reducto_error(ErrorClass::UserAbort, "Request was aborted."));
+            return None;
         }
-        let controller = AbortController::new()?;
-        let timed_out = Rc::new(Cell::new(false));
-        let on_timeout = {
-            let (controller, timed_out) = (controller.clone(), timed_out.clone());
-            Closure::<dyn FnMut()>::new(move || {
-                timed_out.set(true);
-                controller.abort();
-            })
-        };
-        // setTimeout fires at once for delays beyond 2^31 - 1 ms; such a timeout means "never".
-        let timer = set_timeout(&on_timeout, timeout_ms.min(i32::MAX as f64));
+        let controller = AbortController::new().ok()?;
+        let abort: Function = Reflect::get(&controller, &"abort".into()).ok()?.unchecked_into();
+        let timeout_reason: JsValue = js_sys::Error::new("timed out").into();
+        let on_timeout: Function = abort.bind1(&controller, &timeout_reason).unchecked_into();
+        let timer = set_timeout(&on_timeout, clamp_delay(timeout_ms));
+        // Bound to `undefined` so the listener's Event is not taken as the abort reason.
         let user_signal = user_signal.map(|signal| {
-            let controller = controller.clone();
-            let on_abort = Closure::<dyn FnMut()>::new(move || controller.abort());
-            let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-            (signal.clone(), on_abort)
+            let abort: Function = abort.bind1(&controller, &JsValue::UNDEFINED).unchecked_into();
+            let _ = signal.add_event_listener_with_callback("abort", &abort);
+            (signal.clone(), abort)
         });
-        Ok(Self { controller, timed_out, timeout_ms, timer, _on_timeout: on_timeout, user_signal })
+        Some(Self { controller, timeout_reason, timer, user_signal })
     }
 
-    /// The error for a request that got no response, by what stopped it.
-    fn failure(&self, url: &str, error: &gloo_net::Error) -> JsValue {
-        if self.timed_out.get() {
-            let message = format!("Request to {url} timed out after {} ms.", self.timeout_ms);
-            reducto_error(ErrorClass::ConnectionTimeout, &message)
-        } else if self.controller.signal().aborted() {
-            reducto_error(ErrorClass::UserAbort, "Request was aborted.")
-        } else {
-            reducto_error(
-                ErrorClass::Connection,
-                &format!("Connection error: could not reach {url} ({error})."),
-            )
+    fn failure(&self, reason: String) -> Failure {
+        let signal = self.controller.signal();
+        match signal.aborted() {
+            true if signal.reason() == self.timeout_reason => Failure::Timeout,
+            true => Failure::Aborted,
+            false => Failure::Connection(reason),
         }
     }
 }
@@ -192,8 +302,8 @@ impl AttemptGuard {
 impl Drop for AttemptGuard {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
-        if let Some((signal, on_abort)) = &self.user_signal {
-            let _ = signal.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        if let Some((signal, abort)) = &self.user_signal {
+            let _ = signal.remove_event_listener_with_callback("abort", abort);
         }
     }
 }
@@ -206,22 +316,26 @@ fn parse_json(text: &str) -> Option<JsValue> {
 }
 
 /// The one error mapper for HTTP error responses, JSON or not.
-fn error_for_response(response: &Response, body: Option<JsValue>, text: &str) -> JsValue {
+fn error_for_response(response: &RawResponse) -> JsValue {
     let headers = Object::new();
-    for (name, value) in response.headers().entries() {
-        let _ = Reflect::set(&headers, &name.to_lowercase().into(), &value.into());
+    for (name, value) in &response.headers {
+        let _ = Reflect::set(&headers, &name.into(), &value.into());
     }
+    let body = parse_json(&response.text);
     let detail = body.as_ref().and_then(detail_of).unwrap_or_else(|| Detail::Unstructured {
-        content_type: response.headers().get("content-type").unwrap_or_default(),
-        snippet: text.chars().take(200).collect(),
+        content_type: response.header("content-type").unwrap_or_default().to_string(),
+        snippet: response.text.chars().take(200).collect(),
     });
-    let message = api_message(response.status(), &response.status_text(), &detail);
-    let body = body.unwrap_or_else(|| JsValue::from_str(text));
-    api_error(response.status(), &message, &headers, &body)
+    let message = api_message(response.status, &response.status_text, &detail);
+    let body = body.unwrap_or_else(|| JsValue::from_str(&response.text));
+    api_error(response.status, &message, &headers, &body)
 }
 
 /// Reads `{"detail": "…"}` or FastAPI's `{"detail": [{"loc", "msg"}]}`.
 fn detail_of(body: &JsValue) -> Option<Detail> {
+    if !body.is_object() {
+        return None;
+    }
     let detail = Reflect::get(body, &"detail".into()).ok().filter(|d| !d.is_undefined())?;
     if let Some(text) = detail.as_string() {
         return Some(Detail::Text(text));
@@ -234,13 +348,9 @@ fn detail_of(body: &JsValue) -> Option<Detail> {
             let loc = field("loc")
                 .dyn_into::<js_sys::Array>()
                 .map(|parts| {
-                    parts
-                        .iter()
-                        .map(|part| {
-                            part.as_string().unwrap_or_else(|| format!("{}", part.as_f64().unwrap_or(0.0)))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(".")
+                    let parts: Vec<String> =
+                        parts.iter().map(|part| crate::args::plain_text(&part)).collect();
+                    parts.join(".")
                 })
                 .unwrap_or_default();
             (loc, field("msg").as_string().unwrap_or_default())

@@ -54,7 +54,7 @@ export interface Upload {
 }
 
 /** A document URL (`https://…`, `reducto://…`, `jobid://…`), several of them, an `Upload`, or a file to upload first. */
-export type PipelineInput = string | string[] | Upload | File | Blob;
+export type DocumentInput = string | string[] | Upload | File | Blob;
 
 export interface PipelineSettings {
   /** Password of an encrypted PDF. */
@@ -62,10 +62,113 @@ export interface PipelineSettings {
 }
 
 export interface PipelineRunParams {
-  input: PipelineInput;
+  input: DocumentInput;
   /** The Pipeline ID shown by the Studio after Deploy. */
   pipeline_id: string;
   settings?: PipelineSettings;
+}
+
+/** How a job runs: `priority` jobs go first; `metadata` comes back with the job. */
+export interface AsyncOptions {
+  priority?: boolean;
+  metadata?: unknown;
+  webhook?: { mode?: "disabled" | "svix" | "direct"; url?: string; metadata?: unknown; channels?: string[] } | null;
+}
+
+export interface PipelineRunJobParams extends PipelineRunParams {
+  async?: AsyncOptions;
+}
+
+/** A started job: follow it with `client.job.get` or `client.job.wait`. */
+export interface AsyncJob {
+  job_id: string;
+}
+
+export interface PageRange {
+  start?: number | null;
+  end?: number | null;
+}
+
+export interface Chunking {
+  chunk_mode?: "variable" | "section" | "page" | "disabled" | "block" | "page_sections";
+  chunk_size?: number | null;
+  chunk_overlap?: number;
+}
+
+export interface Retrieval {
+  chunking?: Chunking;
+  filter_blocks?: string[];
+  embedding_optimized?: boolean;
+}
+
+export interface ParseSettings {
+  document_password?: string | null;
+  page_range?: PageRange | PageRange[] | number[] | null;
+  ocr_system?: "standard" | "legacy";
+  extraction_mode?: "ocr" | "hybrid";
+  force_url_result?: boolean;
+  force_file_extension?: string | null;
+  return_ocr_data?: boolean;
+  persist_results?: boolean;
+  timeout?: number | null;
+}
+
+export interface ParseRunParams {
+  input: DocumentInput;
+  enhance?: Record<string, unknown>;
+  retrieval?: Retrieval;
+  formatting?: Record<string, unknown>;
+  spreadsheet?: Record<string, unknown>;
+  settings?: ParseSettings;
+}
+
+export interface ParseRunJobParams extends ParseRunParams {
+  async?: AsyncOptions;
+}
+
+/** Parse options used by extract and split. */
+export interface ParseOptions {
+  retrieval?: Retrieval;
+  settings?: ParseSettings;
+  [option: string]: unknown;
+}
+
+/** A JSON Schema: the shape of the values to extract. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+export interface ExtractRunParams {
+  input: DocumentInput;
+  instructions?: { schema?: JsonSchema; system_prompt?: string };
+  parsing?: ParseOptions;
+  settings?: {
+    include_images?: boolean;
+    optimize_for_latency?: boolean;
+    array_extract?: boolean;
+    deep_extract?: boolean;
+    citations?: { enabled?: boolean; numerical_confidence?: boolean };
+  };
+}
+
+export interface ExtractRunJobParams extends ExtractRunParams {
+  async?: AsyncOptions;
+}
+
+export interface SplitCategory {
+  name: string;
+  description: string;
+  partition_key?: string | null;
+}
+
+export interface SplitRunParams {
+  input: DocumentInput;
+  split_description: SplitCategory[];
+  split_rules?: string;
+  parsing?: ParseOptions;
+  settings?: { table_cutoff?: "truncate" | "preserve"; allow_page_overlap?: boolean; deep_split?: boolean };
+}
+
+export interface SplitRunJobParams extends SplitRunParams {
+  async?: AsyncOptions;
 }
 
 export interface BoundingBox {
@@ -178,5 +281,56 @@ export interface PipelineResponse {
   job_id: string;
   usage: ParseUsage;
   result: PipelineResult;
+}
+
+/** What a finished job resolves with, by the kind of job. */
+export type JobResult = ParseResponse | ExtractResponse | SplitResponse | PipelineResponse;
+
+export type JobStatus = "Pending" | "Completed" | "Failed" | "Idle";
+
+export interface JobResponse {
+  status: JobStatus;
+  /** From 0 to 1, as pages complete. */
+  progress?: number | null;
+  /** Why the job failed. */
+  reason?: string | null;
+  result?: JobResult | null;
+}
+
+export interface SingleJob {
+  job_id: string;
+  status: JobStatus | "InProgress" | "Completing" | "Cancelled";
+  type?: "Parse" | "Extract" | "Split" | "Edit" | "Pipeline" | "Classify" | null;
+  raw_config?: string | null;
+  created_at: string;
+  num_pages?: number | null;
+  total_pages?: number | null;
+  duration?: number | null;
+  source?: unknown;
+  bucket?: unknown;
+}
+
+export interface JobsPage {
+  jobs: SingleJob[];
+  /** Pass it as `cursor` for the next page; `null` on the last page. */
+  next_cursor?: string | null;
+}
+
+export interface JobListParams {
+  cursor?: string | null;
+  /** 1 to 500; the server's default is 100. */
+  limit?: number;
+  exclude_configs?: boolean;
+}
+
+export interface JobWaitOptions {
+  /** Called whenever the job's progress (0 to 1) changes. */
+  onProgress?: (progress: number, job: JobResponse) => void;
+  /** Stops waiting (the job goes on). */
+  signal?: AbortSignal;
+  /** The first wait between polls in ms (default 250); it grows to 5 s. */
+  pollInterval?: number;
+  /** Gives up after this many ms with a `ReductoError`; the job goes on. */
+  timeout?: number;
 }
 "#;

@@ -1,32 +1,31 @@
-//! `client.upload(file)`: sends a document to `POST /upload` and returns its `reducto://` id.
+//! `client.upload(file)`: sends a document and resolves with its `reducto://` id.
 //!
-//! The `File`/`Blob` goes into a `FormData` as it is, so the browser streams it and its bytes
-//! never enter wasm memory; `ArrayBuffer`s and typed arrays are wrapped in a `Blob` the same way.
+//! Up to 100 MB the file goes as multipart/form-data to `POST /upload`; above that, `POST
+//! /upload` with no body returns a presigned URL and the bytes go there by `PUT`. Either way the
+//! `File`/`Blob` is handed to the browser as it is, so its bytes never enter wasm memory (only
+//! the first 4 KB are read, to recognise the file type when the name has no extension).
 
 use gloo_net::http::Method;
-use js_sys::{Array, ArrayBuffer};
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, FormData};
 
 use crate::args::{describe, Args};
 use crate::errors::argument_error;
-use crate::transport::{Body, Call, RequestOptions, Transport};
+use crate::transport::{Body, Call, RequestOptions, Target, Transport};
 
 /// Files up to this size go as multipart/form-data, as the official SDKs do.
 pub const MULTIPART_LIMIT_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
+const SNIFF_BYTES: f64 = 4096.0;
 
 pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     let args = Args::new(options, "options")?;
     let request_options = RequestOptions::from_args(&args)?;
     let blob = to_blob(file)?;
-    if blob.size() == 0.0 {
+    let size = blob.size();
+    if size == 0.0 {
         return Err(argument_error("file is empty (0 bytes): there is nothing to upload"));
-    }
-    if blob.size() > MULTIPART_LIMIT_BYTES {
-        return Err(argument_error(format!(
-            "file is {} bytes; this version uploads files up to 100 MB (the presigned path for larger files is not built yet)",
-            blob.size()
-        )));
     }
     let filename = match args.string("filename")? {
         Some(name) => name,
@@ -34,15 +33,61 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
     };
     let extension = match args.string("extension")? {
         Some(extension) => Some(extension.trim_start_matches('.').to_string()),
-        None => extension_of(&filename),
+        None => match extension_of(&filename) {
+            Some(extension) => Some(extension),
+            None => sniff_extension(&first_bytes(&blob).await).map(String::from),
+        },
     };
+    let on_progress = args.function("onProgress")?;
+    // Node.js has no XMLHttpRequest: there the upload goes by fetch and reports once, at the end.
+    let progress = on_progress.clone().filter(|_| has_xhr()).map(|callback| (callback, size));
+    let report_at_end = on_progress.filter(|_| progress.is_none());
 
-    let form = FormData::new()?;
-    let filename = if filename.is_empty() { "upload".to_string() } else { filename };
-    form.append_with_blob_and_filename("file", &blob, &filename)?;
-    let mut call = Call { body: Body::Form(form), ..Call::new(Method::POST, "/upload") };
-    call.query.extend(extension.map(|extension| ("extension", extension)));
-    transport.send(&call, &request_options).await
+    let mut create = Call::new(Method::POST, "/upload");
+    create.query.extend(extension.clone().map(|extension| ("extension", extension)));
+    if size <= MULTIPART_LIMIT_BYTES {
+        let form = FormData::new()?;
+        let name = match (filename.is_empty(), &extension) {
+            (false, _) => filename,
+            (true, Some(extension)) => format!("upload.{extension}"),
+            (true, None) => "upload".into(),
+        };
+        form.append_with_blob_and_filename("file", &blob, &name)?;
+        let call = Call { body: Body::Form(form), progress, ..create };
+        let upload = transport.send(&call, &request_options).await?;
+        report_done(report_at_end, size);
+        return Ok(upload);
+    }
+
+    let created = transport.send(&create, &request_options).await?;
+    let presigned_url = Reflect::get(&created, &"presigned_url".into())?
+        .as_string()
+        .ok_or_else(|| argument_error("the server gave no presigned_url for an upload over 100 MB"))?;
+    let put = Call {
+        target: Target::Presigned(presigned_url.clone()),
+        body: Body::Blob(blob),
+        progress,
+        ..Call::new(Method::PUT, "")
+    };
+    transport.send(&put, &request_options).await?;
+    report_done(report_at_end, size);
+    let upload = Object::new();
+    Reflect::set(&upload, &"file_id".into(), &Reflect::get(&created, &"file_id".into())?)?;
+    Reflect::set(&upload, &"presigned_url".into(), &presigned_url.into())?;
+    Ok(upload.into())
+}
+
+fn has_xhr() -> bool {
+    Reflect::has(&js_sys::global(), &"XMLHttpRequest".into()).unwrap_or(false)
+}
+
+fn report_done(on_progress: Option<js_sys::Function>, size: f64) {
+    if let Some(callback) = on_progress {
+        let progress = Object::new();
+        let _ = Reflect::set(&progress, &"loaded".into(), &size.into());
+        let _ = Reflect::set(&progress, &"total".into(), &size.into());
+        let _ = callback.call1(&JsValue::NULL, &progress);
+    }
 }
 
 /// A `Blob` view of what the caller passed, without copying bytes through wasm.
@@ -59,6 +104,14 @@ fn to_blob(file: &JsValue) -> Result<Blob, JsValue> {
     )))
 }
 
+async fn first_bytes(blob: &Blob) -> Vec<u8> {
+    let Ok(head) = blob.slice_with_f64_and_f64(0.0, SNIFF_BYTES) else { return Vec::new() };
+    match JsFuture::from(head.array_buffer()).await {
+        Ok(buffer) => Uint8Array::new(&buffer).to_vec(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// The extension of a file name, lower case and without the dot: "Report.PDF" → "pdf".
 pub fn extension_of(filename: &str) -> Option<String> {
     let (stem, extension) = filename.rsplit_once('.')?;
@@ -66,9 +119,27 @@ pub fn extension_of(filename: &str) -> Option<String> {
     (valid && extension.chars().all(|c| c.is_ascii_alphanumeric())).then(|| extension.to_ascii_lowercase())
 }
 
+/// The file type told by its first bytes. ZIP-based Office files are told apart by the folder
+/// names of their first entries ("word/", "xl/", "ppt/").
+pub fn sniff_extension(head: &[u8]) -> Option<&'static str> {
+    let contains = |needle: &[u8]| head.windows(needle.len()).any(|window| window == needle);
+    match head {
+        [b'%', b'P', b'D', b'F', ..] => Some("pdf"),
+        [0x89, b'P', b'N', b'G', ..] => Some("png"),
+        [0xFF, 0xD8, 0xFF, ..] => Some("jpg"),
+        [b'I', b'I', 0x2A, 0x00, ..] | [b'M', b'M', 0x00, 0x2A, ..] => Some("tiff"),
+        [b'G', b'I', b'F', b'8', ..] => Some("gif"),
+        [b'P', b'K', 0x03, 0x04, ..] if contains(b"word/") => Some("docx"),
+        [b'P', b'K', 0x03, 0x04, ..] if contains(b"xl/") => Some("xlsx"),
+        [b'P', b'K', 0x03, 0x04, ..] if contains(b"ppt/") => Some("pptx"),
+        [b'P', b'K', 0x03, 0x04, ..] => Some("zip"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::extension_of;
+    use super::*;
 
     #[test]
     fn extensions_come_from_the_file_name() {
@@ -78,5 +149,20 @@ mod tests {
         assert_eq!(extension_of(".bashrc"), None);
         assert_eq!(extension_of("odd.ext with space"), None);
         assert_eq!(extension_of("trailing."), None);
+    }
+
+    #[test]
+    fn file_types_are_told_by_their_first_bytes() {
+        assert_eq!(sniff_extension(b"%PDF-1.7\n"), Some("pdf"));
+        assert_eq!(sniff_extension(b"\x89PNG\r\n\x1a\n"), Some("png"));
+        assert_eq!(sniff_extension(b"\xFF\xD8\xFF\xE0"), Some("jpg"));
+        assert_eq!(sniff_extension(b"II*\x00"), Some("tiff"));
+        assert_eq!(sniff_extension(b"MM\x00*"), Some("tiff"));
+        assert_eq!(sniff_extension(b"PK\x03\x04....[Content_Types].xml....word/document.xml"), Some("docx"));
+        assert_eq!(sniff_extension(b"PK\x03\x04....xl/workbook.xml"), Some("xlsx"));
+        assert_eq!(sniff_extension(b"PK\x03\x04....ppt/slides/slide1.xml"), Some("pptx"));
+        assert_eq!(sniff_extension(b"PK\x03\x04....other"), Some("zip"));
+        assert_eq!(sniff_extension(b"hello"), None);
+        assert_eq!(sniff_extension(b""), None);
     }
 }

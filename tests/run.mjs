@@ -1,8 +1,9 @@
 // `npm test`: every test, in order, each against real processes. Runs after `npm run build`.
 //   1. cargo test: unit tests of the client (native) and the server (routes, engine, store)
 //   2. wasm-pack test: the client in headless Chromium against real reducto-local servers
-//   3. page tests: the optimized pkg/ in the demo page, driven by Playwright in Chromium
-//   4. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
+//   3. page tests: the optimized pkg/ in the demo page and in a Vite app, driven by Playwright
+//   4. Node.js: the same package imported by a Node script
+//   5. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { startServer } from "./support/server.mjs";
@@ -18,21 +19,23 @@ function step(name, cmd, args, env = {}) {
 
 step("Rust unit tests", "cargo", ["test", "--workspace"]);
 
-const open = await startServer();
 const apiKey = randomBytes(16).toString("hex");
-const locked = await startServer(["--api-key", apiKey]);
+const servers = await Promise.all([startServer(), startServer(["--api-key", apiKey]), startServer(["--enable-faults"])]);
+const [open, locked, faults] = servers;
 try {
   step("Client in headless Chromium (wasm-pack test)", "wasm-pack", ["test", "--headless", "--chrome"], {
     CHROMEDRIVER: "/usr/bin/chromedriver",
     REDUCTO_TEST_URL: open.url,
     REDUCTO_TEST_AUTH_URL: locked.url,
     REDUCTO_TEST_API_KEY: apiKey,
+    REDUCTO_TEST_FAULTS_URL: faults.url,
   });
 } finally {
-  await Promise.all([open.stop(), locked.stop()]);
+  await Promise.all(servers.map((server) => server.stop()));
 }
 
-step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/demo.test.mjs"]);
+step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/demo.test.mjs", "tests/page/vite.test.mjs"]);
+step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs"]);
 step("TypeScript consumers", "tsc", ["-p", "tests/typescript/tsconfig.json"]);
 
 if (failures.length) {

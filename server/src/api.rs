@@ -3,7 +3,7 @@
 //! unknown fields, as Reducto's API does; responses carry every field the spec requires.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::engine::Chunk;
 
@@ -13,7 +13,8 @@ pub struct UploadResponse {
     pub presigned_url: Option<String>,
 }
 
-/// `V3PipelineConfig`: the body of `POST /pipeline`.
+/// `V3PipelineConfig` and `V3AsyncPipelineConfig`: the bodies of `POST /pipeline` and
+/// `POST /pipeline_async` (the latter's `async` webhook settings are accepted and ignored).
 #[derive(Debug, Clone, Deserialize)]
 pub struct PipelineRequest {
     /// A `reducto://` id, an `UploadResponse` object, or a list of them (checked by the runner,
@@ -86,4 +87,189 @@ pub struct FullResult {
 #[serde(rename_all = "lowercase")]
 pub enum FullResultType {
     Full,
+}
+
+/// `SyncParseConfig` / `AsyncParseConfig`: `input` beside the `ParseOptions` keys
+/// (`retrieval`, `settings`, ...), which stay as JSON for [`crate::options`] to read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ParseRequest {
+    pub input: Value,
+    /// Present (even `{}`) on `POST /parse`: answer with a job id instead of the result.
+    #[serde(default, rename = "async")]
+    pub async_config: Option<Value>,
+    #[serde(flatten)]
+    pub options: Map<String, Value>,
+}
+
+/// `SyncExtractConfig` / `AsyncExtractConfig`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExtractRequest {
+    pub input: Value,
+    #[serde(default, rename = "async")]
+    pub async_config: Option<Value>,
+    #[serde(default)]
+    pub parsing: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub instructions: Instructions,
+    #[serde(default)]
+    pub settings: ExtractSettings,
+}
+
+/// `Instructions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Instructions {
+    /// A JSON Schema (an object); `{}` when absent, which extracts nothing.
+    #[serde(default)]
+    pub schema: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub system_prompt: Option<String>,
+}
+
+/// `ExtractSettings`; only citations matter to the local engine.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ExtractSettings {
+    #[serde(default)]
+    pub citations: Option<Citations>,
+    #[serde(default)]
+    pub array_extract: Option<bool>,
+}
+
+/// `Citations`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Citations {
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// `SyncSplitConfig` / `AsyncSplitConfig`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SplitRequest {
+    pub input: Value,
+    #[serde(default, rename = "async")]
+    pub async_config: Option<Value>,
+    #[serde(default)]
+    pub parsing: Option<Map<String, Value>>,
+    pub split_description: Vec<SplitCategory>,
+    #[serde(default)]
+    pub split_rules: Option<String>,
+    #[serde(default)]
+    pub settings: Option<Value>,
+}
+
+/// `SplitCategory`. Unlike a Studio step's categories (strict, to catch typos while
+/// designing), unknown keys here are ignored as the real API does.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SplitCategory {
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub partition_key: Option<String>,
+}
+
+/// `AsyncParseResponse`, `AsyncPipelineResponse`, `AsyncExtractResponse`, `AsyncSplitResponse`:
+/// all four are just the id of the queued job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AsyncJobCreated {
+    pub job_id: String,
+}
+
+/// `AsyncJobResponse`: what `GET /job/{id}` answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AsyncJobResponse {
+    pub status: AsyncJobStatus,
+    /// 0..1 as pages complete; 1 when completed; null once failed.
+    pub progress: Option<f64>,
+    /// Why it failed ("Cancelled by the user" for a cancelled job).
+    pub reason: Option<String>,
+    /// The `ParseResponse`, `PipelineResponse`, ... once completed.
+    pub result: Option<Value>,
+}
+
+/// `AsyncJobResponse.status`. Queued and running jobs are both `Pending`, a cancelled one is
+/// `Failed` with its reason: the spec has no other values here. (`Idle` is never used.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AsyncJobStatus {
+    Pending,
+    Completed,
+    Failed,
+}
+
+/// `SingleJob.status`: the finer statuses `GET /jobs` reports (and the store records).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobStatus {
+    Pending,
+    InProgress,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "Pending",
+            JobStatus::InProgress => "InProgress",
+            JobStatus::Completed => "Completed",
+            JobStatus::Failed => "Failed",
+            JobStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobStatus> {
+        [
+            JobStatus::Pending,
+            JobStatus::InProgress,
+            JobStatus::Completed,
+            JobStatus::Failed,
+            JobStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
+    }
+
+    /// Whether the job has reached its final state.
+    pub fn is_final(self) -> bool {
+        matches!(self, JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled)
+    }
+
+    pub fn for_polling(self) -> AsyncJobStatus {
+        match self {
+            JobStatus::Pending | JobStatus::InProgress => AsyncJobStatus::Pending,
+            JobStatus::Completed => AsyncJobStatus::Completed,
+            JobStatus::Failed | JobStatus::Cancelled => AsyncJobStatus::Failed,
+        }
+    }
+}
+
+/// `SingleJob.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobType {
+    Parse,
+    Extract,
+    Split,
+    Pipeline,
+}
+
+/// `SingleJob`: one row of `GET /jobs`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SingleJob {
+    pub job_id: String,
+    pub status: JobStatus,
+    #[serde(rename = "type")]
+    pub kind: JobType,
+    /// The request as received (JSON, with any document password masked); `""` when the
+    /// caller asked for `exclude_configs`.
+    pub raw_config: String,
+    pub created_at: String,
+    pub num_pages: Option<u32>,
+    pub total_pages: Option<u32>,
+    /// Seconds, once finished.
+    pub duration: Option<f64>,
+}
+
+/// `JobsResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobsResponse {
+    pub jobs: Vec<SingleJob>,
+    pub next_cursor: Option<String>,
 }

@@ -49,6 +49,24 @@ where
     }
 }
 
+/// Like [`JsonBody`], with the body as parsed JSON beside it: a job records the request as
+/// received (`raw_config`), not as this server's types would re-serialize it.
+pub struct JsonWithRaw<T>(pub T, pub serde_json::Value);
+
+impl<S, T> FromRequest<S> for JsonWithRaw<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let value = parse_value(&read_body(req, state).await?)?;
+        let typed = from_value(value.clone())?;
+        Ok(JsonWithRaw(typed, value))
+    }
+}
+
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
     Bytes::from_request(req, state).await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -61,6 +79,10 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, App
 
 /// Parses a JSON body into `T`, reporting errors with their path under `"body"`.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    from_value(parse_value(bytes)?)
+}
+
+fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::invalid(
             loc!["body"],
@@ -68,8 +90,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             "missing",
         ));
     }
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| AppError::invalid(loc!["body"], format!("JSON decode error: {e}"), "json_invalid"))?;
+    serde_json::from_slice(bytes)
+        .map_err(|e| AppError::invalid(loc!["body"], format!("JSON decode error: {e}"), "json_invalid"))
+}
+
+fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
     serde_path_to_error::deserialize(value).map_err(|e| AppError::Validation(vec![from_serde(e)]))
 }
 

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::Config;
 
@@ -21,9 +22,11 @@ OPTIONS:
                          repeat to accept several keys
     --www DIR            static files served at /                     [default: www]
     --pkg DIR            the built wasm package served at /pkg/       [default: pkg]
-    --max-upload-mb N    largest accepted upload, in MB               [default: 100]
-    --workers N          accepted; not used yet (runs are synchronous)
-    --enable-faults      accepted; not used yet (fault injection comes later)
+    --max-upload-mb N    largest multipart upload, in MB              [default: 100]
+    --max-presigned-mb N largest presigned (PUT) upload, in MB        [default: 5120]
+    --presigned-ttl-secs N  how long a presigned upload URL is valid  [default: 3600]
+    --workers N          jobs that run at once                        [default: one per CPU]
+    --enable-faults      mount the fault-injection API at /_faults (for tests; loopback only)
     -h, --help           print this help
     -V, --version        print the version
 
@@ -82,10 +85,21 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
             "--www" => config.www = PathBuf::from(value()?),
             "--pkg" => config.pkg = PathBuf::from(value()?),
             "--max-upload-mb" => config.max_upload_mb = number(&flag, &value()?, 1, 1 << 20)?,
+            "--max-presigned-mb" => config.max_presigned_mb = number(&flag, &value()?, 1, 1 << 24)?,
+            "--presigned-ttl-secs" => {
+                config.presigned_ttl = Duration::from_secs(number(&flag, &value()?, 1, 7 * 24 * 3600)?)
+            }
             "--workers" => config.workers = Some(number(&flag, &value()?, 1, 1024)? as usize),
             "--enable-faults" if inline.is_none() => config.enable_faults = true,
             _ => return Err(CliError(format!("unknown option '{arg}'"))),
         }
+    }
+    if config.enable_faults && !is_loopback(&config.host) {
+        return Err(CliError(format!(
+            "refusing --enable-faults with --host {}: it lets any caller script this server's \
+             responses; it is for tests on loopback only",
+            config.host
+        )));
     }
     if config.api_keys.is_empty() && !is_loopback(&config.host) {
         return Err(CliError(format!(
@@ -146,12 +160,16 @@ mod tests {
             "5",
             "--workers",
             "3",
-            "--enable-faults",
+            "--max-presigned-mb=7",
+            "--presigned-ttl-secs",
+            "60",
         ])
         .unwrap();
         assert_eq!(c.port, 0);
         assert_eq!(c.api_keys, ["k1", "k2"]);
-        assert_eq!((c.max_upload_mb, c.workers, c.enable_faults), (5, Some(3), true));
+        assert_eq!((c.max_upload_mb, c.workers, c.enable_faults), (5, Some(3), false));
+        assert_eq!((c.max_presigned_mb, c.presigned_ttl), (7, Duration::from_secs(60)));
+        assert!(run(&["--enable-faults"]).unwrap().enable_faults);
     }
 
     #[test]
@@ -162,6 +180,8 @@ mod tests {
             (&["--max-upload-mb", "lots"][..], "--max-upload-mb"),
             (&["--frobnicate"][..], "'--frobnicate'"),
             (&["--host", "0.0.0.0"][..], "--api-key"),
+            (&["--host", "0.0.0.0", "--api-key", "k", "--enable-faults"][..], "loopback only"),
+            (&["--workers", "0"][..], "--workers"),
         ] {
             let err = run(args).unwrap_err();
             assert!(err.0.contains(expected), "{args:?}: {err}");

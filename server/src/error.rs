@@ -57,6 +57,8 @@ pub enum AppError {
     /// A state conflict the caller must resolve (e.g. a pipeline that was never deployed):
     /// retrying cannot help, so the response says `x-should-retry: false`.
     Conflict(String),
+    /// Something that existed is gone for good (a used or expired presigned URL).
+    Gone(String),
     PayloadTooLarge(String),
     /// The request was well-formed but its content cannot be processed (an unreadable document).
     Unprocessable(String),
@@ -64,6 +66,8 @@ pub enum AppError {
     Validation(Vec<ValidationError>),
     /// A feature the local engine does not have yet; not retryable either.
     NotImplemented(String),
+    /// Temporarily unable (shutting down); worth retrying.
+    Unavailable(String),
     /// A bug or an I/O failure: the cause is logged, the caller sees a generic message.
     Internal(String),
 }
@@ -86,9 +90,11 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) | AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,9 +111,11 @@ impl std::fmt::Display for AppError {
             | AppError::Unauthorized(d)
             | AppError::NotFound(d)
             | AppError::Conflict(d)
+            | AppError::Gone(d)
             | AppError::PayloadTooLarge(d)
             | AppError::Unprocessable(d)
             | AppError::NotImplemented(d)
+            | AppError::Unavailable(d)
             | AppError::Internal(d) => f.write_str(d),
         }
     }
@@ -139,7 +147,7 @@ impl IntoResponse for AppError {
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         match status {
-            StatusCode::CONFLICT | StatusCode::NOT_IMPLEMENTED => {
+            StatusCode::CONFLICT | StatusCode::GONE | StatusCode::NOT_IMPLEMENTED => {
                 headers.insert("x-should-retry", HeaderValue::from_static("false"));
             }
             StatusCode::UNAUTHORIZED => {

@@ -35,7 +35,13 @@ pub fn is_pipeline_id(s: &str) -> bool {
     is_token(s)
 }
 
-fn is_token(s: &str) -> bool {
+/// A new presigned upload credential: as unguessable as a pipeline id.
+pub fn new_upload_token() -> String {
+    random_alnum(TOKEN_LEN)
+}
+
+/// Whether `s` has the shape of an upload token (or any other 32-character id here).
+pub fn is_token(s: &str) -> bool {
     s.len() == TOKEN_LEN && s.bytes().all(|b| ALPHABET.contains(&b))
 }
 

@@ -4,17 +4,22 @@
 //! Module map (data flows one way: route → runner → engine, with the store on the side):
 //!
 //! - [`cli`]: command-line flags into a [`Config`].
-//! - [`routes`]: HTTP handlers, one module per API group (`files`, `pipeline`, `studio`, `meta`).
+//! - [`routes`]: HTTP handlers, one module per API group (files, parse, extract, split,
+//!   pipeline, jobs, studio, meta).
 //! - [`auth`]: the `Authorization: Bearer` check in front of every API route.
-//! - [`body`]: the JSON body extractor that turns bad bodies into FastAPI-style 422s.
-//! - [`api`]: Reducto's wire types; [`steps`]: a pipeline's configuration and its validation.
-//! - [`jobs`]: runs a pipeline's steps on an upload and records the job.
+//! - [`body`]: the JSON body extractors that turn bad bodies into FastAPI-style 422s.
+//! - [`api`]: Reducto's wire types; [`steps`]: a pipeline's configuration and its validation;
+//!   [`options`]: the `ParseOptions` the engine honours.
+//! - [`jobs`]: the bounded worker pool every run goes through (sync or async), with progress,
+//!   cancel, and resume after a restart.
 //! - [`engine`]: pure document parsing and chunking (no HTTP, no SQL).
 //! - [`store`]: SQLite and the files directory; the only SQL.
+//! - [`faults`]: scripted failures for tests (`--enable-faults` only).
 //! - [`error`]: the one error type and its JSON shapes; [`ids`]: random and parsed ids.
 //!
-//! [`app`] builds the router without a socket (tests drive it with `oneshot`); [`run`] serves
-//! it on a listener until SIGTERM or Ctrl-C.
+//! [`app`] builds the router without a socket (tests drive it with `oneshot`); [`serve`] runs
+//! it on a listener until a shutdown future resolves, and [`run`] is what the binary does:
+//! open the data dir, announce the address, serve until SIGTERM or Ctrl-C.
 
 pub mod api;
 pub mod auth;
@@ -22,12 +27,15 @@ pub mod body;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod faults;
 pub mod ids;
 pub mod jobs;
+pub mod options;
 pub mod routes;
 pub mod steps;
 pub mod store;
 
+use std::future::Future;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +50,8 @@ use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::error::AppError;
+use crate::faults::Faults;
+use crate::jobs::Runner;
 use crate::store::Store;
 
 /// Everything the command line sets. `Debug` leaves the API keys out.
@@ -54,9 +64,13 @@ pub struct Config {
     pub www: PathBuf,
     pub pkg: PathBuf,
     pub max_upload_mb: u64,
-    /// Accepted for forward compatibility; runs are synchronous for now.
+    /// The largest presigned (PUT) upload.
+    pub max_presigned_mb: u64,
+    /// How long a presigned upload URL stays valid.
+    pub presigned_ttl: Duration,
+    /// Jobs that run at once; `None` means one per CPU.
     pub workers: Option<usize>,
-    /// Accepted for forward compatibility; there is no fault injection yet.
+    /// Mounts the fault-injection API ([`faults`]); for tests, loopback only.
     pub enable_faults: bool,
 }
 
@@ -70,6 +84,8 @@ impl Default for Config {
             www: PathBuf::from("www"),
             pkg: PathBuf::from("pkg"),
             max_upload_mb: 100,
+            max_presigned_mb: 5 * 1024,
+            presigned_ttl: Duration::from_secs(3600),
             workers: None,
             enable_faults: false,
         }
@@ -86,6 +102,8 @@ impl std::fmt::Debug for Config {
             .field("www", &self.www)
             .field("pkg", &self.pkg)
             .field("max_upload_mb", &self.max_upload_mb)
+            .field("max_presigned_mb", &self.max_presigned_mb)
+            .field("presigned_ttl", &self.presigned_ttl)
             .field("workers", &self.workers)
             .field("enable_faults", &self.enable_faults)
             .finish()
@@ -96,6 +114,15 @@ impl Config {
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_mb * 1024 * 1024
     }
+
+    pub fn max_presigned_bytes(&self) -> u64 {
+        self.max_presigned_mb * 1024 * 1024
+    }
+
+    /// `--workers`, or one per CPU.
+    pub fn worker_count(&self) -> usize {
+        self.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
 }
 
 /// Shared by every handler; cheap to clone.
@@ -103,13 +130,24 @@ impl Config {
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Arc<Store>,
+    pub runner: Arc<Runner>,
+    pub faults: Arc<Faults>,
 }
 
 impl AppState {
-    /// Opens the data directory (creating and migrating it if needed).
-    pub fn open(config: Config) -> Result<AppState, String> {
+    /// Opens the data directory (creating and migrating it if needed) and queues the jobs a
+    /// previous run left unfinished. Needs a tokio runtime: the workers start here.
+    pub async fn open(config: Config) -> Result<AppState, String> {
         let store = Store::open(&config.data_dir)?;
-        Ok(AppState { config: Arc::new(config), store: Arc::new(store) })
+        let runner = Runner::new(config.worker_count());
+        let state = AppState {
+            config: Arc::new(config),
+            store: Arc::new(store),
+            runner: Arc::new(runner),
+            faults: Arc::new(Faults::default()),
+        };
+        state.runner.resume(&state)?;
+        Ok(state)
     }
 }
 
@@ -124,13 +162,21 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 pub fn app(state: AppState) -> Router {
     let config = &state.config;
     let body_limit = (config.max_upload_bytes() + MULTIPART_OVERHEAD) as usize;
-    let api = routes::api()
+    let mut api = routes::api()
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key))
-        .layer(DefaultBodyLimit::max(body_limit));
+        .layer(DefaultBodyLimit::max(body_limit))
+        .merge(routes::public());
+    if config.enable_faults {
+        api = api.merge(faults::routes());
+    }
     let not_found = (|| async { AppError::NotFound("Not Found".into()) }).into_service();
     let static_files = Router::new()
         .nest_service("/pkg", ServeDir::new(&config.pkg))
-        .fallback_service(ServeDir::new(&config.www).fallback(not_found));
+        // Unknown paths are a JSON 404 whatever the method (ServeDir alone answers 405 to a
+        // POST), as the real API does.
+        .fallback_service(
+            ServeDir::new(&config.www).call_fallback_on_method_not_allowed(true).fallback(not_found),
+        );
     // Any origin may call: with keys configured the key is the protection, and without keys
     // the server only listens on loopback. Requested headers are mirrored because a `*`
     // would not cover `Authorization`.
@@ -140,23 +186,43 @@ pub fn app(state: AppState) -> Router {
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(EXPOSED_HEADERS.map(HeaderName::from_static))
         .max_age(Duration::from_secs(600));
-    api.merge(static_files).with_state(state).layer(cors)
+    let mut router = api.merge(static_files).with_state(state.clone());
+    if config.enable_faults {
+        // Inside CORS, so browsers can read scripted responses; outside the key check.
+        router = router.layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
+    }
+    router.layer(cors)
 }
 
 /// Opens the store, announces the address on stdout (first line, flushed: test harnesses
-/// wait for it), and serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
+/// wait for it), and serves until SIGTERM or Ctrl-C.
 pub async fn run(listener: TcpListener, config: Config) -> Result<(), String> {
-    let state = AppState::open(config)?;
+    let state = AppState::open(config).await?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "listening on http://{addr}")
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
     drop(stdout);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    serve(listener, state, shutdown_signal()).await
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves. Then the running jobs are stopped
+/// first (at their next page; they resume at the next start), which also answers sync callers
+/// waiting on them, and in-flight requests are let finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let runner = state.runner.clone();
+    let stop = async move {
+        shutdown.await;
+        runner.shutdown().await;
+    };
+    let served = axum::serve(listener, app(state.clone())).with_graceful_shutdown(stop).await;
+    state.runner.shutdown().await;
+    served.map_err(|e| format!("server error: {e}"))
 }
 
 async fn shutdown_signal() {

@@ -1,18 +1,18 @@
 //! A pipeline's `steps`: the configuration a Studio user edits as a draft and deploys as an
 //! immutable version. This module owns its shape (`{parse?, split?, extract?}`), its validation
-//! into FastAPI-style 422s, and its translation into the engine's [`ParseConfig`].
+//! into FastAPI-style 422s, and what its parse step asks of the engine ([`ParseSettings`]).
 //!
 //! Serde enforces the structure (unknown step names and unknown keys inside a step are
 //! refused, so a typo never silently does nothing); [`Steps::validate`] adds the rules serde
 //! cannot express. Parse `options` stay free-form JSON, as Reducto's `ParseOptions` has many
-//! settings; only the ones the local engine honors are read and checked.
+//! settings; only the ones the local engine honors are read and checked (by [`options`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::engine::Chunking;
 use crate::error::{Loc, ValidationError};
 use crate::loc;
+use crate::options::{self, ParseSettings};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,8 +73,8 @@ impl Steps {
     pub fn validate(&self, prefix: Vec<Loc>) -> Vec<ValidationError> {
         let at = |rest: Vec<Loc>| prefix.iter().cloned().chain(rest).collect::<Vec<_>>();
         let mut errors = Vec::new();
-        if let Err(e) = self.chunking() {
-            errors.push(ValidationError::new(at(e.loc), e.msg, "value_error"));
+        if let Err(parse_errors) = self.parse_settings() {
+            errors.extend(parse_errors.into_iter().map(|e| ValidationError { loc: at(e.loc), ..e }));
         }
         if let Some(split) = &self.split {
             if split.categories.is_empty() {
@@ -117,74 +117,19 @@ impl Steps {
         }
     }
 
-    /// The chunking the parse step asks for. Reducto's `ParseOptions` nests it as
-    /// `options.retrieval.chunking`; the shorter `options.chunking` is accepted too and wins.
-    pub fn chunking(&self) -> Result<Chunking, ChunkingError> {
-        let options = self.parse.as_ref().and_then(|p| p.options.as_ref());
-        let (chunking, path) = match options {
-            Some(o) if o.contains_key("chunking") => (&o["chunking"], loc!["parse", "options", "chunking"]),
-            Some(o) => match o.get("retrieval").and_then(|r| r.get("chunking")) {
-                Some(c) => (c, loc!["parse", "options", "retrieval", "chunking"]),
-                None => return Ok(Chunking::Disabled),
-            },
-            None => return Ok(Chunking::Disabled),
-        };
-        parse_chunking(chunking, path)
-    }
-}
-
-/// Why a chunking setting was refused, and where.
-#[derive(Debug)]
-pub struct ChunkingError {
-    pub loc: Vec<Loc>,
-    pub msg: String,
-}
-
-const DEFAULT_CHUNK_SIZE: usize = 1000;
-
-fn parse_chunking(value: &Value, path: Vec<Loc>) -> Result<Chunking, ChunkingError> {
-    let fail = |field: &str, msg: String| {
-        let mut loc = path.clone();
-        if !field.is_empty() {
-            loc.push(Loc::Key(field.into()));
+    /// What the parse step asks of the engine; error locations are relative to the steps.
+    pub fn parse_settings(&self) -> Result<ParseSettings, Vec<ValidationError>> {
+        match self.parse.as_ref().and_then(|p| p.options.as_ref()) {
+            Some(o) => options::read(o, loc!["parse", "options"]),
+            None => Ok(ParseSettings::default()),
         }
-        ChunkingError { loc, msg }
-    };
-    if value.is_null() {
-        return Ok(Chunking::Disabled);
-    }
-    let Some(obj) = value.as_object() else {
-        return Err(fail("", "chunking must be an object such as {\"chunk_mode\": \"page\"}".into()));
-    };
-    let mode = match obj.get("chunk_mode") {
-        None | Some(Value::Null) => "disabled",
-        Some(Value::String(s)) => s.as_str(),
-        Some(other) => return Err(fail("chunk_mode", format!("chunk_mode must be a string, got {other}"))),
-    };
-    let size = match obj.get("chunk_size") {
-        None | Some(Value::Null) => DEFAULT_CHUNK_SIZE,
-        Some(v) => match v.as_u64() {
-            Some(n) if n >= 1 => n as usize,
-            _ => return Err(fail("chunk_size", format!("chunk_size must be a positive integer, got {v}"))),
-        },
-    };
-    match mode {
-        "disabled" => Ok(Chunking::Disabled),
-        "page" => Ok(Chunking::Page),
-        "variable" => Ok(Chunking::Variable { size }),
-        other => Err(fail(
-            "chunk_mode",
-            format!(
-                "chunk_mode '{other}' is not supported by the local engine \
-                 (supported: 'disabled', 'page', 'variable')"
-            ),
-        )),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Chunking;
 
     fn steps(json: &str) -> Steps {
         serde_json::from_str(json).unwrap()
@@ -192,21 +137,20 @@ mod tests {
 
     #[test]
     fn chunking_defaults_to_disabled_and_reads_both_spellings() {
-        assert_eq!(steps("{}").chunking().unwrap(), Chunking::Disabled);
-        let short = steps(r#"{"parse":{"options":{"chunking":{"chunk_mode":"page"}}}}"#);
-        assert_eq!(short.chunking().unwrap(), Chunking::Page);
-        let spec = steps(
-            r#"{"parse":{"options":{"retrieval":{"chunking":{"chunk_mode":"variable","chunk_size":200}}}}}"#,
-        );
-        assert_eq!(spec.chunking().unwrap(), Chunking::Variable { size: 200 });
+        let chunking = |json: &str| steps(json).parse_settings().unwrap().chunking;
+        assert_eq!(chunking("{}"), Chunking::Disabled);
+        assert_eq!(chunking(r#"{"parse":{"options":{"chunking":{"chunk_mode":"page"}}}}"#), Chunking::Page);
+        let spec =
+            r#"{"parse":{"options":{"retrieval":{"chunking":{"chunk_mode":"variable","chunk_size":200}}}}}"#;
+        assert_eq!(chunking(spec), Chunking::Variable { size: 200 });
     }
 
     #[test]
     fn unsupported_chunk_mode_is_named() {
-        let s = steps(r#"{"parse":{"options":{"chunking":{"chunk_mode":"section"}}}}"#);
+        let s = steps(r#"{"parse":{"options":{"chunking":{"chunk_mode":"page_sections"}}}}"#);
         let errors = s.validate(loc!["body", "steps"]);
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].msg.contains("'section'"), "{}", errors[0].msg);
+        assert!(errors[0].msg.contains("'page_sections'"), "{}", errors[0].msg);
         assert_eq!(errors[0].loc, loc!["body", "steps", "parse", "options", "chunking", "chunk_mode"]);
     }
 

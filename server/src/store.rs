@@ -1,16 +1,21 @@
 //! Persistence: the only module that speaks SQL, and the owner of the data directory's layout:
 //!
 //! ```text
-//! DATA_DIR/reducto.sqlite3   pipelines, versions, uploads (metadata), jobs
-//! DATA_DIR/files/<token>     uploaded bytes, named by the random token of their file id
+//! DATA_DIR/reducto.sqlite3      pipelines, versions, uploads (metadata), presigned URLs, jobs
+//! DATA_DIR/files/<token>        uploaded bytes, named by the random token of their file id
+//! DATA_DIR/files/<token>.part   an upload still streaming in (removed at start: a crash's leftover)
 //! ```
 //!
-//! The schema grows by appending to [`MIGRATIONS`]; `PRAGMA user_version` records how many
+//! The schema grows by appending to `MIGRATIONS`; `PRAGMA user_version` records how many
 //! have run, so an old data dir is upgraded in place on start and a restart loses nothing.
 //!
 //! One connection behind a `std::sync::Mutex`: every statement here is a few milliseconds on a
 //! local file, so holding the lock briefly inside async handlers is cheaper and simpler than a
 //! pool. Versions are immutable: a deploy inserts a row, nothing ever updates one.
+//!
+//! Job status changes are guarded by the status they leave (`... WHERE status = 'InProgress'`),
+//! so a cancel and a worker finishing at the same moment cannot both win: whichever writes
+//! first decides, and the other learns it lost from the returned `false`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -18,6 +23,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::api::JobStatus;
 use crate::ids::{self, FileId};
 use crate::steps::Steps;
 
@@ -61,6 +67,21 @@ const MIGRATIONS: &[&str] = &[
         created_at       TEXT NOT NULL
     );
     CREATE INDEX jobs_by_created_at ON jobs(created_at);",
+    // 2: async jobs (queued, resumable, cancellable) and presigned uploads.
+    "ALTER TABLE jobs ADD COLUMN config TEXT;        -- raw_config: the request, password masked
+    ALTER TABLE jobs ADD COLUMN spec TEXT;           -- what a worker needs to (re)run it
+    ALTER TABLE jobs ADD COLUMN total_pages INTEGER;
+    ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;  -- starts, for crash loops
+    ALTER TABLE jobs ADD COLUMN updated_at TEXT;
+    CREATE INDEX jobs_by_status ON jobs(status);
+    CREATE TABLE presigned_uploads (
+        url_token  TEXT PRIMARY KEY,         -- the credential in the PUT URL
+        file_token TEXT NOT NULL UNIQUE,     -- becomes uploads.token when the PUT completes
+        extension  TEXT,
+        state      TEXT NOT NULL,            -- 'waiting' | 'receiving' | 'done'
+        expires_at INTEGER NOT NULL,         -- unix time, ms
+        created_at TEXT NOT NULL
+    );",
 ];
 
 /// SQLite's clock, so every timestamp has one format: `2025-01-31T12:00:00.000Z`.
@@ -97,44 +118,67 @@ pub struct UploadRow {
     pub size: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobStatus {
-    Completed,
-    Failed,
-}
-
-impl JobStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Completed => "Completed",
-            JobStatus::Failed => "Failed",
-        }
-    }
-}
-
-/// One run, as recorded after it finished.
+/// A job as submitted; it starts `Pending`.
 #[derive(Debug, Clone)]
-pub struct JobRecord {
-    pub id: String,
-    pub kind: &'static str,
-    pub status: JobStatus,
-    pub pipeline_id: Option<String>,
+pub struct NewJob<'a> {
+    pub id: &'a str,
+    /// 'parse' | 'extract' | 'split' | 'pipeline' | 'pipeline_test' (a Studio draft run).
+    pub kind: &'a str,
+    pub pipeline_id: Option<&'a str>,
+    /// `None` when a draft runs.
     pub pipeline_version: Option<i64>,
-    pub input: String,
-    pub num_pages: Option<u32>,
-    pub duration: f64,
-    pub result: Option<String>,
-    pub error: Option<String>,
+    /// The request's `input`, as JSON.
+    pub input: &'a str,
+    /// The request as received (`raw_config`), as JSON with secrets masked.
+    pub config: &'a str,
+    /// The runner's own description of the work, as JSON.
+    pub spec: &'a str,
 }
 
-/// A job as read back.
+/// A job as read back. `result` is only filled by [`Store::get_job`].
 #[derive(Debug, Clone)]
 pub struct JobRow {
+    pub id: String,
+    pub kind: String,
     pub status: JobStatus,
     pub pipeline_id: Option<String>,
     pub pipeline_version: Option<i64>,
+    pub config: Option<String>,
     pub result: Option<String>,
     pub error: Option<String>,
+    pub num_pages: Option<u32>,
+    pub total_pages: Option<u32>,
+    pub duration: Option<f64>,
+    pub created_at: String,
+    /// Insertion order: the `/jobs` cursor.
+    pub seq: i64,
+}
+
+/// What starting the server found among the jobs a previous run left unfinished.
+#[derive(Debug, Default)]
+pub struct Recovery {
+    /// `(id, spec)` of each job to run again, oldest first.
+    pub resume: Vec<(String, String)>,
+    /// Jobs marked Failed because they had already been interrupted too often.
+    pub failed: usize,
+}
+
+/// Why a presigned PUT may or may not proceed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The caller now owns the upload; the bytes go to this file id.
+    Ready(FileId),
+    Unknown,
+    Expired,
+    /// Another PUT to the same URL is streaming right now.
+    Busy,
+    Used,
+}
+
+/// A file id handed out by a presigned `POST /upload` whose bytes have not arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingUpload {
+    pub expired: bool,
 }
 
 /// What a pipeline id resolves to when it is run.
@@ -152,6 +196,7 @@ impl Store {
         let files_dir = data_dir.join("files");
         std::fs::create_dir_all(&files_dir)
             .map_err(|e| format!("cannot create {}: {e}", files_dir.display()))?;
+        remove_partial_uploads(&files_dir);
         let db_path = data_dir.join("reducto.sqlite3");
         let mut conn =
             Connection::open(&db_path).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
@@ -315,49 +360,256 @@ impl Store {
             .optional()
     }
 
-    // ---- jobs ----
+    // ---- presigned uploads ----
 
-    pub fn insert_job(&self, job: &JobRecord) -> Result<()> {
+    /// Hands out a presigned upload: `url_token` is the PUT credential, `file_id` the id the
+    /// caller uses once the bytes are in.
+    pub fn create_presigned(&self, url_token: &str, file_id: &FileId, expires_at_ms: i64) -> Result<()> {
         self.conn().execute(
             &format!(
-                "INSERT INTO jobs (id, kind, status, pipeline_id, pipeline_version, input,
-                                   num_pages, duration, result, error, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {NOW})"
+                "INSERT INTO presigned_uploads (url_token, file_token, extension, state, expires_at, created_at)
+                 VALUES (?1, ?2, ?3, 'waiting', ?4, {NOW})"
             ),
-            params![
-                job.id,
-                job.kind,
-                job.status.as_str(),
-                job.pipeline_id,
-                job.pipeline_version,
-                job.input,
-                job.num_pages,
-                job.duration,
-                job.result,
-                job.error
-            ],
+            params![url_token, file_id.token, file_id.extension, expires_at_ms],
         )?;
         Ok(())
     }
 
-    /// A recorded job (what `GET /job/{id}` will serve).
-    pub fn get_job(&self, id: &str) -> Result<Option<JobRow>> {
-        self.conn()
+    /// Takes the right to stream into a presigned upload; only one PUT at a time gets it.
+    pub fn claim_presigned(&self, url_token: &str, now_ms: i64) -> Result<Claim> {
+        let conn = self.conn();
+        let row = conn
             .query_row(
-                "SELECT status, pipeline_id, pipeline_version, result, error FROM jobs WHERE id = ?1",
-                [id],
+                "SELECT file_token, extension, state, expires_at FROM presigned_uploads WHERE url_token = ?1",
+                [url_token],
                 |r| {
-                    let status: String = r.get(0)?;
-                    Ok(JobRow {
-                        status: if status == "Completed" { JobStatus::Completed } else { JobStatus::Failed },
-                        pipeline_id: r.get(1)?,
-                        pipeline_version: r.get(2)?,
-                        result: r.get(3)?,
-                        error: r.get(4)?,
-                    })
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get(3)?,
+                    ))
                 },
             )
+            .optional()?;
+        let Some((token, extension, state, expires_at)) = row else {
+            return Ok(Claim::Unknown);
+        };
+        let expires_at: i64 = expires_at;
+        Ok(match state.as_str() {
+            "done" => Claim::Used,
+            "receiving" => Claim::Busy,
+            _ if now_ms >= expires_at => Claim::Expired,
+            _ => {
+                let claimed = conn.execute(
+                    "UPDATE presigned_uploads SET state = 'receiving'
+                     WHERE url_token = ?1 AND state = 'waiting'",
+                    [url_token],
+                )?;
+                if claimed == 1 {
+                    Claim::Ready(FileId { token, extension })
+                } else {
+                    Claim::Busy
+                }
+            }
+        })
+    }
+
+    /// Gives a claim back after a failed PUT, so the URL can be tried again until it expires.
+    pub fn release_presigned(&self, url_token: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE presigned_uploads SET state = 'waiting' WHERE url_token = ?1 AND state = 'receiving'",
+            [url_token],
+        )?;
+        Ok(())
+    }
+
+    /// Records the finished upload and spends the URL, in one transaction.
+    pub fn complete_presigned(&self, url_token: &str, upload: &UploadRow) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            &format!(
+                "INSERT INTO uploads (token, extension, filename, size, created_at)
+                 VALUES (?1, ?2, ?3, ?4, {NOW})"
+            ),
+            params![upload.file_id.token, upload.file_id.extension, upload.filename, upload.size as i64],
+        )?;
+        tx.execute("UPDATE presigned_uploads SET state = 'done' WHERE url_token = ?1", [url_token])?;
+        tx.commit()
+    }
+
+    /// A presigned upload whose bytes have not arrived yet, if `file_id` names one.
+    pub fn pending_upload(&self, file_id: &FileId, now_ms: i64) -> Result<Option<PendingUpload>> {
+        self.conn()
+            .query_row(
+                "SELECT expires_at FROM presigned_uploads WHERE file_token = ?1 AND state != 'done'",
+                [&file_id.token],
+                |r| Ok(PendingUpload { expired: now_ms >= r.get::<_, i64>(0)? }),
+            )
             .optional()
+    }
+
+    // ---- jobs ----
+
+    pub fn insert_job(&self, job: &NewJob) -> Result<()> {
+        self.conn().execute(
+            &format!(
+                "INSERT INTO jobs (id, kind, status, pipeline_id, pipeline_version, input, config, spec,
+                                   created_at, updated_at)
+                 VALUES (?1, ?2, 'Pending', ?3, ?4, ?5, ?6, ?7, {NOW}, {NOW})"
+            ),
+            params![job.id, job.kind, job.pipeline_id, job.pipeline_version, job.input, job.config, job.spec],
+        )?;
+        Ok(())
+    }
+
+    /// Pending → InProgress; `false` if the job is no longer pending (cancelled meanwhile).
+    pub fn start_job(&self, id: &str) -> Result<bool> {
+        let changed = self.conn().execute(
+            &format!(
+                "UPDATE jobs SET status = 'InProgress', attempts = attempts + 1, updated_at = {NOW}
+                 WHERE id = ?1 AND status = 'Pending'"
+            ),
+            [id],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// InProgress → Completed; `false` if it was cancelled while it ran.
+    pub fn complete_job(&self, id: &str, result: &str, num_pages: u32, duration: f64) -> Result<bool> {
+        let changed = self.conn().execute(
+            &format!(
+                "UPDATE jobs SET status = 'Completed', result = ?2, num_pages = ?3, total_pages = ?3,
+                                 duration = ?4, updated_at = {NOW}
+                 WHERE id = ?1 AND status = 'InProgress'"
+            ),
+            params![id, result, num_pages, duration],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Pending or InProgress → Failed with a reason; `false` if it had already finished.
+    pub fn fail_job(&self, id: &str, reason: &str, duration: Option<f64>) -> Result<bool> {
+        let changed = self.conn().execute(
+            &format!(
+                "UPDATE jobs SET status = 'Failed', error = ?2, duration = ?3, updated_at = {NOW}
+                 WHERE id = ?1 AND status IN ('Pending', 'InProgress')"
+            ),
+            params![id, reason, duration],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Pending or InProgress → Cancelled; `false` if it had already finished.
+    pub fn cancel_job(&self, id: &str, reason: &str) -> Result<bool> {
+        let changed = self.conn().execute(
+            &format!(
+                "UPDATE jobs SET status = 'Cancelled', error = ?2, updated_at = {NOW}
+                 WHERE id = ?1 AND status IN ('Pending', 'InProgress')"
+            ),
+            params![id, reason],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// InProgress → Pending: a worker stopped for a shutdown, so the next start runs it again.
+    pub fn requeue_job(&self, id: &str) -> Result<bool> {
+        let changed = self.conn().execute(
+            &format!("UPDATE jobs SET status = 'Pending', updated_at = {NOW} WHERE id = ?1 AND status = 'InProgress'"),
+            [id],
+        )?;
+        Ok(changed == 1)
+    }
+
+    pub fn get_job(&self, id: &str) -> Result<Option<JobRow>> {
+        self.conn()
+            .query_row(&format!("SELECT {JOB_COLUMNS}, result FROM jobs WHERE id = ?1"), [id], |r| {
+                let mut job = job_from_row(r)?;
+                job.result = r.get(JOB_COLUMN_COUNT)?;
+                Ok(job)
+            })
+            .optional()
+    }
+
+    /// Up to `limit` jobs, newest first, inserted before `before` (a [`JobRow::seq`]) if given.
+    pub fn list_jobs(&self, before: Option<i64>, limit: usize) -> Result<Vec<JobRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE rowid < ?1 ORDER BY rowid DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit as i64], job_from_row)?;
+        rows.collect()
+    }
+
+    /// Run once at start, before any worker: jobs left Pending are run again, and so are jobs
+    /// a crash interrupted (InProgress), unless they have been started `max_attempts` times
+    /// already — a document that kills the server must not do so on every restart. Also gives
+    /// back presigned URLs whose PUT was cut off by the crash.
+    pub fn recover(&self, max_attempts: u32) -> Result<Recovery> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let reason = format!(
+            "The server stopped {max_attempts} times while this job was running; \
+             it was not started again. Submit it again to retry"
+        );
+        let failed = tx.execute(
+            &format!(
+                "UPDATE jobs SET status = 'Failed', error = ?1, updated_at = {NOW}
+                 WHERE status = 'InProgress' AND attempts >= ?2"
+            ),
+            params![reason, max_attempts],
+        )?;
+        tx.execute("UPDATE jobs SET status = 'Pending' WHERE status = 'InProgress'", [])?;
+        tx.execute(
+            "UPDATE jobs SET status = 'Failed', error = 'The job was queued by an older version of this server'
+             WHERE status = 'Pending' AND spec IS NULL",
+            [],
+        )?;
+        let resume = {
+            let mut stmt = tx.prepare("SELECT id, spec FROM jobs WHERE status = 'Pending' ORDER BY rowid")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<Vec<(String, String)>>>()?
+        };
+        tx.execute("UPDATE presigned_uploads SET state = 'waiting' WHERE state = 'receiving'", [])?;
+        tx.commit()?;
+        Ok(Recovery { resume, failed })
+    }
+}
+
+const JOB_COLUMNS: &str = "id, kind, status, pipeline_id, pipeline_version, config, error, num_pages,
+     total_pages, duration, created_at, rowid";
+const JOB_COLUMN_COUNT: usize = 12;
+
+fn job_from_row(r: &Row) -> Result<JobRow> {
+    let status: String = r.get(2)?;
+    Ok(JobRow {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        status: JobStatus::parse(&status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, status.into())
+        })?,
+        pipeline_id: r.get(3)?,
+        pipeline_version: r.get(4)?,
+        config: r.get(5)?,
+        result: None,
+        error: r.get(6)?,
+        num_pages: r.get(7)?,
+        total_pages: r.get(8)?,
+        duration: r.get(9)?,
+        created_at: r.get(10)?,
+        seq: r.get(11)?,
+    })
+}
+
+/// Nothing is writing yet at start, so every `.part` file is a crash's leftover.
+fn remove_partial_uploads(files_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(files_dir) else { return };
+    for entry in entries.flatten() {
+        if entry.path().extension().is_some_and(|ext| ext == "part") {
+            // Best effort: a leftover that cannot be removed is harmless.
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -473,6 +725,110 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let p = store.get_pipeline(&id).unwrap().expect("pipeline survives a reopen");
         assert_eq!((p.name.as_str(), p.deployed_version), ("kept", Some(1)));
+    }
+
+    fn job(store: &Store, id: &str) {
+        let new = NewJob {
+            id,
+            kind: "parse",
+            pipeline_id: None,
+            pipeline_version: None,
+            input: "\"reducto://x\"",
+            config: "{}",
+            spec: "{}",
+        };
+        store.insert_job(&new).unwrap();
+    }
+
+    fn status(store: &Store, id: &str) -> JobStatus {
+        store.get_job(id).unwrap().unwrap().status
+    }
+
+    #[test]
+    fn job_status_changes_are_guarded() {
+        let (_dir, store) = store();
+        job(&store, "a");
+        assert_eq!(status(&store, "a"), JobStatus::Pending);
+        assert!(store.start_job("a").unwrap());
+        assert!(!store.start_job("a").unwrap(), "a job starts once");
+        assert!(store.cancel_job("a", "Cancelled by the user").unwrap());
+        assert!(!store.complete_job("a", "{}", 1, 0.1).unwrap(), "a cancelled job never completes");
+        assert!(!store.fail_job("a", "late", None).unwrap());
+        let a = store.get_job("a").unwrap().unwrap();
+        assert_eq!((a.status, a.error.as_deref()), (JobStatus::Cancelled, Some("Cancelled by the user")));
+
+        job(&store, "b");
+        store.start_job("b").unwrap();
+        assert!(store.complete_job("b", "{\"ok\":1}", 3, 0.5).unwrap());
+        assert!(!store.cancel_job("b", "too late").unwrap(), "a completed job stays completed");
+        let b = store.get_job("b").unwrap().unwrap();
+        assert_eq!(
+            (b.status, b.num_pages, b.result.as_deref()),
+            (JobStatus::Completed, Some(3), Some("{\"ok\":1}"))
+        );
+    }
+
+    #[test]
+    fn jobs_are_listed_newest_first_in_pages() {
+        let (_dir, store) = store();
+        for id in ["1", "2", "3", "4", "5"] {
+            job(&store, id);
+        }
+        let first = store.list_jobs(None, 2).unwrap();
+        assert_eq!(first.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), ["5", "4"]);
+        let rest = store.list_jobs(Some(first[1].seq), 10).unwrap();
+        assert_eq!(rest.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), ["3", "2", "1"]);
+        assert!(rest.iter().all(|j| j.result.is_none()), "listing leaves results out");
+    }
+
+    #[test]
+    fn recovery_resumes_unfinished_jobs_unless_crashes_keep_interrupting_them() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            job(&store, "queued");
+            job(&store, "running");
+            store.start_job("running").unwrap();
+            job(&store, "crashy");
+            for _ in 0..3 {
+                store.start_job("crashy").unwrap();
+                store.requeue_job("crashy").unwrap();
+            }
+            store.start_job("crashy").unwrap();
+            job(&store, "done");
+            store.start_job("done").unwrap();
+            store.complete_job("done", "{}", 1, 0.0).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let recovery = store.recover(3).unwrap();
+        let resumed: Vec<&str> = recovery.resume.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(resumed, ["queued", "running"]);
+        assert_eq!(recovery.failed, 1);
+        assert_eq!(status(&store, "running"), JobStatus::Pending);
+        let crashy = store.get_job("crashy").unwrap().unwrap();
+        assert_eq!(crashy.status, JobStatus::Failed);
+        assert!(crashy.error.unwrap().contains("stopped 3 times"));
+        assert_eq!(status(&store, "done"), JobStatus::Completed);
+    }
+
+    #[test]
+    fn a_presigned_upload_is_claimed_once_and_expires() {
+        let (_dir, store) = store();
+        let file_id = FileId::new(Some("pdf".into()));
+        store.create_presigned("url", &file_id, 1_000).unwrap();
+        assert_eq!(store.pending_upload(&file_id, 500).unwrap(), Some(PendingUpload { expired: false }));
+        assert_eq!(store.claim_presigned("nope", 500).unwrap(), Claim::Unknown);
+        assert_eq!(store.claim_presigned("url", 500).unwrap(), Claim::Ready(file_id.clone()));
+        assert_eq!(store.claim_presigned("url", 500).unwrap(), Claim::Busy, "one PUT at a time");
+        store.release_presigned("url").unwrap();
+        assert_eq!(store.claim_presigned("url", 1_000).unwrap(), Claim::Expired);
+        assert_eq!(store.claim_presigned("url", 999).unwrap(), Claim::Ready(file_id.clone()));
+        store
+            .complete_presigned("url", &UploadRow { file_id: file_id.clone(), filename: None, size: 3 })
+            .unwrap();
+        assert_eq!(store.claim_presigned("url", 999).unwrap(), Claim::Used);
+        assert_eq!(store.pending_upload(&file_id, 500).unwrap(), None);
+        assert_eq!(store.get_upload(&file_id).unwrap().unwrap().size, 3);
     }
 
     #[test]

@@ -1,173 +1,19 @@
 //! The server's HTTP surface, driven through `app()` with `oneshot` (no socket): every route's
 //! happy path and its errors, in the shapes Reducto's clients expect.
 
+mod common;
+
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use reducto_local::store::JobStatus;
-use reducto_local::{app, AppState, Config};
+use axum::http::{header, Method, Request, StatusCode};
+use common::{fixture, page_chunking, Server};
+use reducto_local::api::JobStatus;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-// ---- harness ----
-
-struct Server {
-    dir: tempfile::TempDir,
-    state: AppState,
-    app: Router,
-    key: Option<&'static str>,
-}
-
-impl Server {
-    fn new() -> Server {
-        Server::with(|_| {})
-    }
-
-    fn with(tweak: impl FnOnce(&mut Config)) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        Server::over(dir, tweak)
-    }
-
-    /// A server over an existing data dir (a "restart").
-    fn over(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Server {
-        let mut config = Config {
-            data_dir: dir.path().join("data"),
-            www: dir.path().join("www"),
-            pkg: dir.path().join("pkg"),
-            ..Config::default()
-        };
-        tweak(&mut config);
-        let key = None;
-        let state = AppState::open(config).unwrap();
-        Server { dir, app: app(state.clone()), state, key }
-    }
-
-    async fn send(&self, mut req: Request<Body>) -> Reply {
-        if let Some(key) = self.key {
-            req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {key}").parse().unwrap());
-        }
-        let what = format!("{} {}", req.method(), req.uri());
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Reply { what, status, headers, body }
-    }
-
-    async fn get(&self, uri: &str) -> Reply {
-        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
-    }
-
-    async fn json(&self, method: Method, uri: &str, body: Value) -> Reply {
-        let req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        self.send(req).await
-    }
-
-    async fn post(&self, uri: &str, body: Value) -> Reply {
-        self.json(Method::POST, uri, body).await
-    }
-
-    async fn upload(&self, uri: &str, field: &str, filename: &str, bytes: &[u8]) -> Reply {
-        let boundary = "XyZzY-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let req = Request::post(uri)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Uploads a fixture PDF and returns its file id.
-    async fn upload_fixture(&self, name: &str) -> String {
-        let reply = self.upload("/upload?extension=pdf", "file", name, &fixture(name)).await;
-        reply.expect(StatusCode::OK);
-        reply.body["file_id"].as_str().unwrap().to_owned()
-    }
-
-    /// Creates a pipeline with `steps` and returns its id.
-    async fn create(&self, steps: Value) -> String {
-        let reply = self.post("/studio/pipelines", json!({"name": "Invoices", "steps": steps})).await;
-        reply.expect(StatusCode::CREATED);
-        reply.body["id"].as_str().unwrap().to_owned()
-    }
-
-    async fn deploy(&self, id: &str) -> Reply {
-        let reply = self.post(&format!("/studio/pipelines/{id}/deploy"), json!({})).await;
-        reply.expect(StatusCode::OK);
-        reply
-    }
-
-    async fn run(&self, pipeline_id: &str, input: Value) -> Reply {
-        self.post("/pipeline", json!({"input": input, "pipeline_id": pipeline_id})).await
-    }
-}
-
-struct Reply {
-    what: String,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl Reply {
-    fn expect(&self, status: StatusCode) -> &Self {
-        assert_eq!(self.status, status, "{} answered {}: {}", self.what, self.status, self.body);
-        self
-    }
-
-    fn header(&self, name: &str) -> &str {
-        self.headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
-    }
-
-    /// The `detail` string of an ordinary error.
-    fn detail(&self) -> &str {
-        self.body["detail"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{}: no string detail in {}", self.what, self.body))
-    }
-
-    /// The single FastAPI validation error of a 422.
-    fn validation(&self) -> &Value {
-        self.expect(StatusCode::UNPROCESSABLE_ENTITY);
-        let errors = self.body["detail"].as_array().unwrap_or_else(|| panic!("{}: {}", self.what, self.body));
-        let e = &errors[0];
-        assert!(e["loc"].is_array() && e["msg"].is_string() && e["type"].is_string(), "{e}");
-        e
-    }
-
-    fn chunks(&self) -> &Vec<Value> {
-        self.body["result"]["parse"]["result"]["chunks"].as_array().unwrap()
-    }
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../tests/fixtures/pdfs/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn page_chunking() -> Value {
-    json!({"parse": {"options": {"chunking": {"chunk_mode": "page"}}}})
-}
 
 // ---- the story: design, deploy, run by id, redeploy ----
 
 #[tokio::test]
 async fn callers_only_ever_see_the_deployed_version() {
-    let s = Server::new();
+    let s = Server::new().await;
     let file_id = s.upload_fixture("pdflatex-4-pages.pdf").await;
     let id = s.create(json!({"parse": {"options": {"chunking": {"chunk_mode": "disabled"}}}})).await;
 
@@ -205,7 +51,7 @@ async fn callers_only_ever_see_the_deployed_version() {
 
 #[tokio::test]
 async fn a_pipeline_response_has_the_spec_shape_and_is_recorded() {
-    let s = Server::new();
+    let s = Server::new().await;
     let file_id = s.upload_fixture("minimal-document.pdf").await;
     let id = s.create(json!({})).await;
     s.deploy(&id).await;
@@ -241,7 +87,7 @@ async fn a_pipeline_response_has_the_spec_shape_and_is_recorded() {
 
 #[tokio::test]
 async fn pipeline_errors() {
-    let s = Server::new();
+    let s = Server::new().await;
     let id = s.create(json!({})).await;
     s.deploy(&id).await;
     let file_id = s.upload_fixture("minimal-document.pdf").await;
@@ -257,7 +103,6 @@ async fn pipeline_errors() {
 
     for (input, expected) in [
         (json!("https://example.com/a.pdf"), "not supported by this server yet"),
-        (json!("jobid://7f1c"), "not supported by this server yet"),
         (json!([file_id, file_id]), "Multi-document input is not supported"),
         (json!("reducto://../../../etc/passwd"), "not a valid reducto:// file id"),
     ] {
@@ -267,6 +112,10 @@ async fn pipeline_errors() {
         assert_eq!(e["loc"], json!(["body", "input"]));
     }
 
+    let no_job = s.run(&id, json!("jobid://7f1c")).await;
+    no_job.expect(StatusCode::NOT_FOUND);
+    assert_eq!(no_job.detail(), "Job '7f1c' not found");
+
     let ghost = "reducto://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.pdf";
     let not_found = s.run(&id, json!(ghost)).await;
     not_found.expect(StatusCode::NOT_FOUND);
@@ -275,7 +124,7 @@ async fn pipeline_errors() {
 
 #[tokio::test]
 async fn documents_the_engine_cannot_read_are_422_with_the_reason() {
-    let s = Server::new();
+    let s = Server::new().await;
     let id = s.create(json!({})).await;
     s.deploy(&id).await;
 
@@ -308,7 +157,7 @@ async fn documents_the_engine_cannot_read_are_422_with_the_reason() {
 
 #[tokio::test]
 async fn steps_the_engine_lacks_are_501_not_a_pretend_result() {
-    let s = Server::new();
+    let s = Server::new().await;
     let file_id = s.upload_fixture("minimal-document.pdf").await;
     let split = json!({"split": {"categories": [{"name": "invoice", "description": "An invoice"}]}});
     let extract = json!({"extract": {"schema": {"type": "object"}}});
@@ -326,7 +175,7 @@ async fn steps_the_engine_lacks_are_501_not_a_pretend_result() {
 
 #[tokio::test]
 async fn uploads_get_random_typed_ids() {
-    let s = Server::new();
+    let s = Server::new().await;
     let pdf = fixture("minimal-document.pdf");
     let cases = [
         ("/upload?extension=pdf", "a.bin", &pdf[..], "pdf"),
@@ -352,7 +201,7 @@ async fn uploads_get_random_typed_ids() {
 
 #[tokio::test]
 async fn upload_errors() {
-    let s = Server::with(|c| c.max_upload_mb = 1);
+    let s = Server::with(|c| c.max_upload_mb = 1).await;
     let empty = s.upload("/upload", "file", "a.pdf", b"").await;
     empty.expect(StatusCode::BAD_REQUEST);
     assert_eq!(empty.detail(), "The uploaded file is empty");
@@ -379,7 +228,7 @@ async fn upload_errors() {
 
 #[tokio::test]
 async fn studio_pipeline_lifecycle() {
-    let s = Server::new();
+    let s = Server::new().await;
     let steps = json!({"parse": {"options": {"chunking": {"chunk_mode": "disabled"}}}});
     let created = s.post("/studio/pipelines", json!({"name": "Invoices", "steps": steps})).await;
     created.expect(StatusCode::CREATED);
@@ -446,7 +295,7 @@ async fn studio_pipeline_lifecycle() {
 
 #[tokio::test]
 async fn studio_errors() {
-    let s = Server::new();
+    let s = Server::new().await;
     for uri in ["/studio/pipelines/nope", "/studio/pipelines/nope/versions"] {
         let reply = s.get(uri).await;
         reply.expect(StatusCode::NOT_FOUND);
@@ -497,7 +346,7 @@ async fn studio_errors() {
 
 #[tokio::test]
 async fn api_keys_guard_every_api_route_but_not_static_files() {
-    let mut s = Server::with(|c| c.api_keys = vec!["key-one".into(), "key-two".into()]);
+    let mut s = Server::with(|c| c.api_keys = vec!["key-one".into(), "key-two".into()]).await;
     std::fs::create_dir_all(s.dir.path().join("www")).unwrap();
     std::fs::write(s.dir.path().join("www/index.html"), "<h1>demo</h1>").unwrap();
 
@@ -526,7 +375,7 @@ async fn api_keys_guard_every_api_route_but_not_static_files() {
 
 #[tokio::test]
 async fn cors_preflight_needs_no_key_and_exposes_the_retry_headers() {
-    let s = Server::with(|c| c.api_keys = vec!["secret".into()]);
+    let s = Server::with(|c| c.api_keys = vec!["secret".into()]).await;
     let preflight = Request::builder()
         .method(Method::OPTIONS)
         .uri("/pipeline")
@@ -557,7 +406,7 @@ async fn cors_preflight_needs_no_key_and_exposes_the_retry_headers() {
 
 #[tokio::test]
 async fn static_files_and_the_wasm_package() {
-    let s = Server::new();
+    let s = Server::new().await;
     let root = s.dir.path();
     std::fs::create_dir_all(root.join("www")).unwrap();
     std::fs::create_dir_all(root.join("pkg")).unwrap();
@@ -577,7 +426,7 @@ async fn static_files_and_the_wasm_package() {
 
 #[tokio::test]
 async fn version_is_a_json_string() {
-    let reply = Server::new().get("/version").await;
+    let reply = Server::new().await.get("/version").await;
     reply.expect(StatusCode::OK);
     assert_eq!(reply.body, json!(concat!("reducto-local ", env!("CARGO_PKG_VERSION"))));
 }
@@ -586,13 +435,13 @@ async fn version_is_a_json_string() {
 
 #[tokio::test]
 async fn a_restart_loses_nothing() {
-    let first = Server::new();
+    let first = Server::new().await;
     let file_id = first.upload_fixture("pdflatex-4-pages.pdf").await;
     let id = first.create(page_chunking()).await;
     first.post(&format!("/studio/pipelines/{id}/deploy"), json!({"version_name": "v1"})).await;
     let Server { dir, .. } = first;
 
-    let second = Server::over(dir, |_| {});
+    let second = Server::over(dir, |_| {}).await;
     let shown = second.get(&format!("/studio/pipelines/{id}")).await;
     shown.expect(StatusCode::OK);
     assert_eq!(shown.body["deployed"]["version_name"], "v1");

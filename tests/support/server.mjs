@@ -9,9 +9,9 @@ const root = new URL("../..", import.meta.url).pathname;
 export const serverBinary = join(root, "target/release/reducto-local");
 
 /** Resolves with { url, stop() } once the server prints its `listening on` line. */
-export async function startServer(extraArgs = []) {
+export async function startServer(extraArgs = [], { www = join(root, "www") } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "reducto-local-test-"));
-  const args = ["--port", "0", "--data-dir", dataDir, "--www", join(root, "www"), "--pkg", join(root, "pkg"), ...extraArgs];
+  const args = ["--port", "0", "--data-dir", dataDir, "--www", www, "--pkg", join(root, "pkg"), ...extraArgs];
   const child = spawn(serverBinary, args, { stdio: ["ignore", "pipe", "inherit"] });
   const firstLine = await new Promise((resolve, reject) => {
     child.once("error", reject);

@@ -1,13 +1,20 @@
 // A TypeScript app written from CONTRACT.md; it must compile against pkg/index.d.ts under
 // `strict`. Each @ts-expect-error line is a misuse that must stay a compile error.
 import {
+  APIConnectionTimeoutError,
   APIError,
+  APIUserAbortError,
   ConflictError,
+  JobFailedError,
   NotFoundError,
   Reducto,
   ReductoError,
+  type ExtractResponse,
+  type JobResult,
+  type JobsPage,
   type ParseResponse,
   type PipelineResponse,
+  type SplitResponse,
   type Upload,
 } from "reducto-wasm";
 
@@ -41,7 +48,42 @@ export async function everyOption(file: Blob, signal: AbortSignal): Promise<stri
   return client.apiVersion();
 }
 
+export async function everyEndpoint(client: Reducto, file: File, signal: AbortSignal): Promise<number> {
+  const upload = await client.upload(file, { onProgress: ({ loaded, total }) => console.log(loaded / total) });
+  const parsed: ParseResponse = await client.parse.run({
+    input: upload,
+    retrieval: { chunking: { chunk_mode: "page" } },
+    settings: { document_password: "pw", page_range: { start: 1, end: 2 } },
+  });
+  const extracted: ExtractResponse = await client.extract.run({
+    input: `jobid://${parsed.job_id}`,
+    instructions: { schema: { type: "object", properties: { total: { type: "number" } } } },
+    settings: { citations: { enabled: true } },
+  });
+  const split: SplitResponse = await client.split.run({
+    input: upload.file_id,
+    split_description: [{ name: "Invoice", description: "Pages with an invoice" }],
+  });
+  const { job_id } = await client.pipeline.runJob({ input: upload, pipeline_id: "k9", async: { priority: true } });
+  await client.parse.runJob({ input: upload });
+  const status = await client.job.get(job_id, { signal });
+  const result: JobResult = await client.job.wait(job_id, {
+    onProgress: (progress, job) => console.log(progress, job.status),
+    signal,
+    pollInterval: 500,
+    timeout: 60_000,
+  });
+  const page: JobsPage = await client.job.list({ limit: 50, cursor: null, exclude_configs: true });
+  const next = page.next_cursor ? await client.job.list({ cursor: page.next_cursor }) : page;
+  await client.job.cancel(job_id);
+  console.log(extracted, split.result.splits[0]?.pages, status.progress, result, next.jobs[0]?.status);
+  return next.jobs.length;
+}
+
 export function errorsAreClasses(error: unknown): string {
+  if (error instanceof JobFailedError) return `${error.jobId}: ${error.reason}`;
+  if (error instanceof APIConnectionTimeoutError) return "slow";
+  if (error instanceof APIUserAbortError) return "aborted";
   if (error instanceof ConflictError) return `deploy first (${error.status})`;
   if (error instanceof NotFoundError) return `unknown pipeline: ${error.message}`;
   if (error instanceof APIError) return `${error.status} ${JSON.stringify(error.body)} ${error.headers["x-request-id"]}`;
@@ -60,6 +102,16 @@ export async function misuses(client: Reducto, file: File) {
   new Reducto({ timeout: "1s" });
   // @ts-expect-error upload takes a file, not a path
   await client.upload(123);
+  // @ts-expect-error split needs its categories
+  await client.split.run({ input: file });
+  // @ts-expect-error a job id is a string
+  await client.job.wait(42);
+  // @ts-expect-error limit is a number
+  await client.job.list({ limit: "10" });
+  // @ts-expect-error signal must be an AbortSignal
+  await client.apiVersion({ signal: "stop" });
+  // @ts-expect-error onProgress receives { loaded, total }
+  await client.upload(file, { onProgress: (progress: string) => progress });
   const result = await client.pipeline.run({ input: file, pipeline_id: "k9" });
   // @ts-expect-error num_pages is a number
   const pages: string = result.usage.num_pages;

@@ -1,16 +1,22 @@
 //! Chunking: how a document's blocks are grouped into the chunks the API returns. Blocks are
 //! never split, so every chunk's text is exactly its blocks' texts joined by blank lines.
 
-use super::{Block, Chunk, Document};
+use serde::{Deserialize, Serialize};
 
-/// Reducto's `chunk_mode`s that the local engine implements.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+use super::{Block, BlockType, Chunk, Document};
+
+/// Reducto's `chunk_mode`s that the local engine implements. Serialized because a queued job
+/// keeps its settings in the store until a worker runs it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Chunking {
     /// One chunk for the whole document (Reducto's default).
     #[default]
     Disabled,
     /// One chunk per page that has text; pages without text produce no chunk.
     Page,
+    /// A new chunk at every title or section header, which opens it.
+    Section,
     /// Consecutive blocks up to about `size` characters; a longer block gets a chunk alone.
     Variable { size: usize },
 }
@@ -20,6 +26,16 @@ pub fn chunk(document: &Document, mode: Chunking) -> Vec<Chunk> {
     let groups: Vec<Vec<Block>> = match mode {
         Chunking::Disabled => vec![blocks().collect()],
         Chunking::Page => document.pages.iter().map(|p| p.blocks.clone()).collect(),
+        Chunking::Section => {
+            let mut groups: Vec<Vec<Block>> = vec![Vec::new()];
+            for block in blocks() {
+                if matches!(block.kind, BlockType::Title | BlockType::SectionHeader) {
+                    groups.push(Vec::new());
+                }
+                groups.last_mut().expect("never empty").push(block);
+            }
+            groups
+        }
         Chunking::Variable { size } => {
             let mut groups: Vec<Vec<Block>> = Vec::new();
             let mut current: Vec<Block> = Vec::new();
@@ -48,15 +64,19 @@ fn to_chunk(blocks: Vec<Block>) -> Chunk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{BlockType, BoundingBox, Page};
+    use crate::engine::{BoundingBox, Confidence, Page};
 
     fn block(page: u32, text: &str) -> Block {
         Block {
             kind: BlockType::Text,
             bbox: BoundingBox { left: 0.0, top: 0.0, width: 1.0, height: 0.1, page, original_page: page },
             content: text.into(),
-            confidence: "high",
+            confidence: Confidence::High,
         }
+    }
+
+    fn header(page: u32, text: &str) -> Block {
+        Block { kind: BlockType::SectionHeader, ..block(page, text) }
     }
 
     fn doc() -> Document {
@@ -82,6 +102,18 @@ mod tests {
         let chunks = chunk(&doc(), Chunking::Page);
         let pages: Vec<u32> = chunks.iter().map(|c| c.blocks[0].bbox.page).collect();
         assert_eq!(pages, [1, 3]);
+    }
+
+    #[test]
+    fn section_mode_opens_a_chunk_at_each_header() {
+        let doc = Document {
+            pages: vec![
+                Page { number: 1, blocks: vec![block(1, "preface"), header(1, "One"), block(1, "a")] },
+                Page { number: 2, blocks: vec![block(2, "b"), header(2, "Two"), block(2, "c")] },
+            ],
+        };
+        let contents: Vec<String> = chunk(&doc, Chunking::Section).into_iter().map(|c| c.content).collect();
+        assert_eq!(contents, ["preface", "One\n\na\n\nb", "Two\n\nc"]);
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! - [`parse`] reads a document into pages of blocks (PDF text layer via pdf_oxide, plain text);
 //! - [`chunk`] groups those blocks into the chunks the API returns.
 //!
+//! Long work reports each page through an [`OnPage`] callback, which is how the job runner
+//! learns progress and how it stops a run (cancel, shutdown): the callback's `Err(Stopped)`
+//! abandons the document at the next page boundary.
+//!
 //! It says plainly what it cannot do: a format it does not read, an encrypted PDF without the
 //! right password, or a PDF with no text layer (a scan; there is no OCR) is an
 //! [`EngineError`], never an empty success.
@@ -14,9 +18,16 @@ pub mod parse;
 mod pdf;
 mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use chunk::Chunking;
+
+/// The caller asked the engine to stop (returned by an [`OnPage`] callback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
+
+/// Called after each page is read with `(pages done, pages in the document)`.
+pub type OnPage<'a> = &'a mut dyn FnMut(u32, u32) -> Result<(), Stopped>;
 
 /// What a parse run needs besides the bytes.
 #[derive(Debug, Clone, Default)]
@@ -39,17 +50,45 @@ pub fn run_parse(
     extension: Option<&str>,
     config: &ParseConfig,
 ) -> Result<ParseOutput, EngineError> {
-    let document = parse::read(bytes, extension, config.password.as_deref())?;
+    let document = read(bytes, extension, config.password.as_deref(), &mut |_, _| Ok(()))?;
     Ok(ParseOutput {
         num_pages: document.pages.len() as u32,
         chunks: chunk::chunk(&document, config.chunking),
     })
 }
 
+/// Reads a document into pages of blocks, reporting each page to `on_page`.
+pub fn read(
+    bytes: &[u8],
+    extension: Option<&str>,
+    password: Option<&str>,
+    on_page: OnPage,
+) -> Result<Document, EngineError> {
+    parse::read(bytes, extension, password, on_page)
+}
+
 /// A document as read: its pages in order, each with blocks in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub pages: Vec<Page>,
+}
+
+impl Document {
+    /// Rebuilds a document from blocks read earlier (a `jobid://` input), placing each block
+    /// on the page its box names; pages without blocks stay empty so the count is kept.
+    pub fn from_blocks(num_pages: u32, blocks: impl IntoIterator<Item = Block>) -> Document {
+        let mut pages: Vec<Page> =
+            (1..=num_pages).map(|number| Page { number, blocks: Vec::new() }).collect();
+        for block in blocks {
+            let index = (block.bbox.page.max(1) - 1) as usize;
+            if index >= pages.len() {
+                let from = pages.len() as u32 + 1;
+                pages.extend((from..=index as u32 + 1).map(|number| Page { number, blocks: Vec::new() }));
+            }
+            pages[index].blocks.push(block);
+        }
+        Document { pages }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,18 +99,26 @@ pub struct Page {
 }
 
 /// Reducto's `ParseBlock`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {
     #[serde(rename = "type")]
     pub kind: BlockType,
     pub bbox: BoundingBox,
     pub content: String,
-    /// Always `"high"`: the text comes from the document's own text layer, not from OCR.
-    pub confidence: &'static str,
+    pub confidence: Confidence,
+}
+
+/// A block's confidence. Always `High` from this engine: the text comes from the document's
+/// own text layer, not from OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Low,
 }
 
 /// The block types this engine can tell apart honestly (a subset of Reducto's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BlockType {
     Title,
     #[serde(rename = "Section Header")]
@@ -82,7 +129,7 @@ pub enum BlockType {
 }
 
 /// Reducto's `BoundingBox`: fractions of the page (0..1), origin at the top left.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BoundingBox {
     pub left: f64,
     pub top: f64,
@@ -113,8 +160,12 @@ pub enum EngineError {
     PasswordRequired,
     WrongPassword,
     Unreadable(String),
-    NoTextLayer { pages: usize },
+    NoTextLayer {
+        pages: usize,
+    },
     EmptyText,
+    /// The [`OnPage`] callback asked to stop; the caller knows why.
+    Stopped,
 }
 
 impl std::fmt::Display for EngineError {
@@ -137,6 +188,7 @@ impl std::fmt::Display for EngineError {
                  the local engine does not do OCR"
             ),
             EngineError::EmptyText => f.write_str("The text document is empty"),
+            EngineError::Stopped => f.write_str("The run was stopped before the document was read"),
         }
     }
 }
@@ -245,6 +297,40 @@ mod tests {
             let err = run_parse(&bytes, Some("pdf"), &ParseConfig::default()).unwrap_err();
             assert!(matches!(err, EngineError::Unreadable(_)), "{err}");
         }
+    }
+
+    #[test]
+    fn every_page_is_reported_and_a_stop_is_honoured() {
+        let bytes = fixture("pdflatex-4-pages.pdf");
+        let mut seen = Vec::new();
+        let doc = read(&bytes, Some("pdf"), None, &mut |done, total| {
+            seen.push((done, total));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(doc.pages.len(), 4);
+        assert_eq!(seen, [(1, 4), (2, 4), (3, 4), (4, 4)]);
+
+        let mut calls = 0;
+        let stopped = read(&bytes, Some("pdf"), None, &mut |done, _| {
+            calls += 1;
+            if done == 2 {
+                Err(Stopped)
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!((stopped, calls), (Err(EngineError::Stopped), 2), "no page is read after a stop");
+    }
+
+    #[test]
+    fn a_document_rebuilt_from_its_blocks_chunks_the_same() {
+        let out = parse("pdflatex-4-pages.pdf", Chunking::Disabled, None).unwrap();
+        let blocks = out.chunks.into_iter().flat_map(|c| c.blocks);
+        let rebuilt = Document::from_blocks(out.num_pages, blocks);
+        assert_eq!(rebuilt.pages.len(), 4);
+        let direct = parse("pdflatex-4-pages.pdf", Chunking::Page, None).unwrap();
+        assert_eq!(chunk::chunk(&rebuilt, Chunking::Page), direct.chunks);
     }
 
     #[test]

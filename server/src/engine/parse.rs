@@ -2,7 +2,7 @@
 //! reader for that format. The bytes win over the extension for PDF (a PDF uploaded as
 //! `.bin` is still a PDF); text needs a text extension, or no extension and valid UTF-8.
 
-use super::{pdf, text, Document, EngineError};
+use super::{pdf, text, Document, EngineError, OnPage, Stopped};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -31,12 +31,21 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
     }
 }
 
-pub fn read(bytes: &[u8], extension: Option<&str>, password: Option<&str>) -> Result<Document, EngineError> {
+pub fn read(
+    bytes: &[u8],
+    extension: Option<&str>,
+    password: Option<&str>,
+    on_page: OnPage,
+) -> Result<Document, EngineError> {
+    let single_page = |document: Document, on_page: OnPage| {
+        on_page(1, 1).map_err(|Stopped| EngineError::Stopped)?;
+        Ok(document)
+    };
     match detect(bytes, extension)? {
-        Format::Pdf => pdf::read(bytes, password),
+        Format::Pdf => pdf::read(bytes, password, on_page),
         // Declared text that is not UTF-8 (Latin-1, say) is read lossily rather than refused.
-        Format::Text => text::read(&String::from_utf8_lossy(bytes), false),
-        Format::Markdown => text::read(&String::from_utf8_lossy(bytes), true),
+        Format::Text => single_page(text::read(&String::from_utf8_lossy(bytes), false)?, on_page),
+        Format::Markdown => single_page(text::read(&String::from_utf8_lossy(bytes), true)?, on_page),
     }
 }
 

@@ -8,9 +8,9 @@
 use pdf_oxide::layout::TextSpan;
 use pdf_oxide::PdfDocument;
 
-use super::{Block, BlockType, BoundingBox, Document, EngineError, Page};
+use super::{Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped};
 
-pub fn read(bytes: &[u8], password: Option<&str>) -> Result<Document, EngineError> {
+pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
     let unreadable = |e: pdf_oxide::Error| EngineError::Unreadable(e.to_string());
     let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
     if doc.is_encrypted() {
@@ -35,6 +35,7 @@ pub fn read(bytes: &[u8], password: Option<&str>) -> Result<Document, EngineErro
         let spans = doc.extract_spans(index).map_err(unreadable)?;
         let number = index as u32 + 1;
         pages.push(RawPage { number, area, lines: lines(&spans) });
+        on_page(number, count as u32).map_err(|Stopped| EngineError::Stopped)?;
     }
     if pages.iter().all(|p| p.lines.is_empty()) {
         return Err(EngineError::NoTextLayer { pages: count });
@@ -214,7 +215,7 @@ fn to_block(para: Para, page: u32, area: (f32, f32, f32, f32), body: f32, at_edg
     } else {
         BlockType::Text
     };
-    Block { kind, bbox, content, confidence: "high" }
+    Block { kind, bbox, content, confidence: Confidence::High }
 }
 
 /// PDF space (origin bottom left, points) to Reducto's page fractions (origin top left).

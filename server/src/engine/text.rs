@@ -3,7 +3,7 @@
 //! vertically the block's share of the file's lines (a block on lines 10-19 of 100 has
 //! `top` 0.1 and `height` 0.1). In Markdown, a paragraph opening with `#` is a header.
 
-use super::{Block, BlockType, BoundingBox, Document, EngineError, Page};
+use super::{Block, BlockType, BoundingBox, Confidence, Document, EngineError, Page};
 
 pub fn read(text: &str, markdown: bool) -> Result<Document, EngineError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -28,7 +28,7 @@ pub fn read(text: &str, markdown: bool) -> Result<Document, EngineError> {
                         original_page: 1,
                     },
                     content,
-                    confidence: "high",
+                    confidence: Confidence::High,
                 });
                 start = None;
             }

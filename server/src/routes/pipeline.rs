@@ -1,24 +1,74 @@
-//! `POST /pipeline`: run a pipeline's deployed version on one uploaded document. Drafts are
-//! never run here; the response names the version that ran in `x-pipeline-version`.
+//! `POST /pipeline` and `POST /pipeline_async`: run a pipeline's deployed version on one
+//! document, awaiting the result or answering with a job id at once. Drafts are never run
+//! here (Studio's test route shares [`submit`]); every answer names the version that runs in
+//! `x-pipeline-version`.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use serde_json::Value;
 
-use crate::api::PipelineRequest;
-use crate::body::JsonBody;
-use crate::error::{AppError, AppResult};
-use crate::jobs::{self, Run, Source};
+use crate::api::{AsyncJobCreated, PipelineRequest};
+use crate::body::JsonWithRaw;
+use crate::error::{AppError, AppResult, ValidationError};
+use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::steps::{MissingStep, Steps};
 use crate::store::Live;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/pipeline", post(run))
+    Router::new().route("/pipeline", post(run)).route("/pipeline_async", post(run_async))
 }
 
-async fn run(State(state): State<AppState>, JsonBody(req): JsonBody<PipelineRequest>) -> AppResult<Response> {
-    let file_id = jobs::file_id_of(&req.input)?;
+/// Which steps run: a deployed version, or the draft (Studio's "test").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Version(i64),
+    Draft,
+}
+
+impl Source {
+    /// The `x-pipeline-version` header value.
+    pub fn header_value(self) -> String {
+        match self {
+            Source::Version(n) => n.to_string(),
+            Source::Draft => "draft".into(),
+        }
+    }
+}
+
+/// A pipeline run as the routes describe it.
+pub struct PipelineRun<'a> {
+    pub pipeline_id: &'a str,
+    pub source: Source,
+    pub steps: &'a Steps,
+    /// The whole request body (for `raw_config`); its `input` names the document.
+    pub request: &'a Value,
+    pub input: &'a Value,
+    /// `settings.document_password` of the request; wins over one in the steps.
+    pub password: Option<&'a str>,
+}
+
+async fn run(
+    State(state): State<AppState>,
+    JsonWithRaw(req, raw): JsonWithRaw<PipelineRequest>,
+) -> AppResult<Response> {
+    let (submitted, source) = submit_deployed(&state, &req, &raw)?;
+    let result = submitted.finished().await?;
+    Ok(with_version(source, Json(result)))
+}
+
+async fn run_async(
+    State(state): State<AppState>,
+    JsonWithRaw(req, raw): JsonWithRaw<PipelineRequest>,
+) -> AppResult<Response> {
+    let (submitted, source) = submit_deployed(&state, &req, &raw)?;
+    Ok(with_version(source, Json(AsyncJobCreated { job_id: submitted.job_id })))
+}
+
+fn submit_deployed(state: &AppState, req: &PipelineRequest, raw: &Value) -> AppResult<(Submitted, Source)> {
+    input::parse(&req.input)?;
     let id = &req.pipeline_id;
     let version = match state.store.live(id)? {
         Live::Version(version) => version,
@@ -31,19 +81,60 @@ async fn run(State(state): State<AppState>, JsonBody(req): JsonBody<PipelineRequ
         }
     };
     let source = Source::Version(version.version);
-    let run = Run {
+    let run = PipelineRun {
         pipeline_id: id,
         source,
         steps: &version.steps,
+        request: raw,
         input: &req.input,
-        file_id,
-        settings: &req.settings,
+        password: req.settings.document_password.as_deref(),
     };
-    let response = jobs::run_pipeline(&state, run).await?;
-    Ok(pipeline_response(source, response))
+    Ok((submit(state, run)?, source))
 }
 
-/// A run's response with the header that says which steps produced it.
-pub fn pipeline_response(source: Source, body: crate::api::PipelineResponse) -> Response {
-    ([("x-pipeline-version", source.header_value())], Json(body)).into_response()
+/// Checks a run and queues it as a job.
+pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
+    let docs = input::parse(run.input)?;
+    if let Some(step) = run.steps.unsupported_step() {
+        let name = match step {
+            MissingStep::Split => "split",
+            MissingStep::Extract => "extract",
+        };
+        return Err(AppError::NotImplemented(format!(
+            "The local engine does not implement the '{name}' step yet; this pipeline's {} has it",
+            match run.source {
+                Source::Version(n) => format!("deployed version {n}"),
+                Source::Draft => "draft".into(),
+            }
+        )));
+    }
+    let mut parse = run.steps.parse_settings().map_err(|errors| {
+        let under_steps =
+            |e: ValidationError| ValidationError { loc: [crate::loc!["steps"], e.loc].concat(), ..e };
+        AppError::Validation(errors.into_iter().map(under_steps).collect())
+    })?;
+    if let Some(password) = run.password {
+        parse.password = Some(password.to_owned());
+    }
+    input::check(&state.store, &docs, now_ms())?;
+    let (kind, version) = match run.source {
+        Source::Version(n) => ("pipeline", Some(n)),
+        Source::Draft => ("pipeline_test", None),
+    };
+    let task = Task::Pipeline { pipeline_id: run.pipeline_id.to_owned(), version, steps: run.steps.clone() };
+    state.runner.submit(
+        state,
+        Submission {
+            kind,
+            pipeline_id: Some(run.pipeline_id),
+            pipeline_version: version,
+            request: run.request,
+            spec: JobSpec { task, input: docs, parse },
+        },
+    )
+}
+
+/// A response with the header that says which steps produce (or produced) it.
+pub fn with_version(source: Source, body: impl IntoResponse) -> Response {
+    ([("x-pipeline-version", source.header_value())], body).into_response()
 }

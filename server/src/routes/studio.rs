@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::PipelineSettings;
-use crate::body::{JsonBody, JsonOrDefault};
+use crate::body::{JsonBody, JsonOrDefault, JsonWithRaw};
 use crate::error::{AppError, AppResult};
-use crate::jobs::{self, Run, Source};
+use crate::jobs::input;
 use crate::loc;
-use crate::routes::pipeline::pipeline_response;
+use crate::routes::pipeline::{self, with_version, PipelineRun, Source};
 use crate::steps::Steps;
 use crate::store::{PipelineRow, VersionRow};
 use crate::AppState;
@@ -209,20 +209,20 @@ async fn rollback(
 async fn test(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    JsonBody(req): JsonBody<TestRequest>,
+    JsonWithRaw(req, raw): JsonWithRaw<TestRequest>,
 ) -> AppResult<Response> {
-    let file_id = jobs::file_id_of(&req.input)?;
+    input::parse(&req.input)?;
     let row = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
-    let run = Run {
+    let run = PipelineRun {
         pipeline_id: &id,
         source: Source::Draft,
         steps: &row.draft,
+        request: &raw,
         input: &req.input,
-        file_id,
-        settings: &req.settings,
+        password: req.settings.document_password.as_deref(),
     };
-    let response = jobs::run_pipeline(&state, run).await?;
-    Ok(pipeline_response(Source::Draft, response))
+    let result = pipeline::submit(&state, run)?.finished().await?;
+    Ok(with_version(Source::Draft, Json(result)))
 }
 
 // ---- helpers ----

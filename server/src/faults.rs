@@ -1,0 +1,318 @@
+//! Fault injection for tests (`--enable-faults`; without the flag none of this is mounted and
+//! `/_faults*` is a 404). A test scripts the next responses of any route, so a client's
+//! transport (retries, `Retry-After`, timeouts, dropped connections, error mapping) meets a
+//! real server misbehaving on cue:
+//!
+//! - `POST /_faults {method, path, responses: [...]}` appends to the queue of (method, exact
+//!   path without query); each matching request pops one scripted response: after `delay_ms`
+//!   it is dropped (`drop`: the connection closes with no response), handed to the real route
+//!   (`passthrough`), or answered with `status`, `headers` and `body`.
+//! - `DELETE /_faults` clears the queues, the request log and the engine settings.
+//! - `GET /_faults/requests` lists the requests seen since the last clear (not `/_faults*`,
+//!   not CORS preflights): whether an `Authorization` header came, never its value.
+//! - `POST /_faults/engine {page_delay_ms}` slows the job workers down per page.
+//!
+//! The layer sits inside CORS (so browsers can read scripted responses) and in front of the
+//! API-key check (so a scripted 401 or 503 needs no key). `/_faults*` itself needs no key: the
+//! flag is refused off loopback. While faults are enabled every response says
+//! `Connection: close`: a browser silently resends a request whose reused keep-alive
+//! connection closes without an answer, which would turn one scripted drop into two requests.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::body::JsonBody;
+use crate::error::{AppError, AppResult, ValidationError};
+use crate::loc;
+use crate::AppState;
+
+/// Where the control API lives; requests under it are neither scripted nor logged.
+const PREFIX: &str = "/_faults";
+
+/// The log keeps the newest entries only, so a long run cannot grow it without bound.
+const MAX_LOGGED: usize = 10_000;
+
+/// The fault state. It exists even when faults are off (then nothing reads or changes it),
+/// so the job runner can always ask for the page delay.
+pub struct Faults {
+    started: Instant,
+    queues: Mutex<HashMap<(Method, String), VecDeque<Scripted>>>,
+    log: Mutex<VecDeque<Logged>>,
+    page_delay_ms: AtomicU64,
+}
+
+/// One scripted response.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scripted {
+    #[serde(default = "ok")]
+    pub status: u16,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON value is sent as `application/json`; a string as `content_type` or text/plain.
+    #[serde(default)]
+    pub body: Option<Value>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// Close the connection without a response.
+    #[serde(default)]
+    pub drop: bool,
+    /// Let the real route answer (after the delay).
+    #[serde(default)]
+    pub passthrough: bool,
+}
+
+fn ok() -> u16 {
+    200
+}
+
+/// The body of `POST /_faults`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Script {
+    method: String,
+    path: String,
+    responses: Vec<Scripted>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EngineSettings {
+    #[serde(default)]
+    page_delay_ms: u64,
+}
+
+/// One entry of `GET /_faults/requests`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Logged {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// Milliseconds since the server started.
+    pub at_ms: f64,
+    /// Whether an `Authorization` header was present (its value is never kept).
+    pub authorization: bool,
+    pub content_length: Option<u64>,
+    /// Whether a scripted response was used.
+    pub faulted: bool,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            started: Instant::now(),
+            queues: Mutex::new(HashMap::new()),
+            log: Mutex::new(VecDeque::new()),
+            page_delay_ms: AtomicU64::new(0),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing here can be left half-updated by a panic.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Faults {
+    /// How long the job workers pause after each page.
+    pub fn page_delay(&self) -> Duration {
+        Duration::from_millis(self.page_delay_ms.load(Ordering::Relaxed))
+    }
+
+    fn pop(&self, method: &Method, path: &str) -> Option<Scripted> {
+        let mut queues = lock(&self.queues);
+        let key = (method.clone(), path.to_owned());
+        let queue = queues.get_mut(&key)?;
+        let next = queue.pop_front();
+        if queue.is_empty() {
+            queues.remove(&key);
+        }
+        next
+    }
+
+    fn record(&self, entry: Logged) {
+        let mut log = lock(&self.log);
+        if log.len() == MAX_LOGGED {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    fn clear(&self) {
+        lock(&self.queues).clear();
+        lock(&self.log).clear();
+        self.page_delay_ms.store(0, Ordering::Relaxed);
+    }
+}
+
+/// The control routes; mounted only with `--enable-faults`, outside the API-key check.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(PREFIX, post(script).delete(clear))
+        .route(&format!("{PREFIX}/requests"), get(requests))
+        .route(&format!("{PREFIX}/engine"), post(engine))
+}
+
+async fn script(State(state): State<AppState>, JsonBody(script): JsonBody<Script>) -> AppResult<Json<Value>> {
+    let method = Method::from_bytes(script.method.trim().to_ascii_uppercase().as_bytes())
+        .map_err(|_| AppError::invalid(loc!["body", "method"], "not an HTTP method", "value_error"))?;
+    let path = script.path;
+    if !path.starts_with('/') || path.contains('?') || path.starts_with(PREFIX) {
+        return Err(AppError::invalid(
+            loc!["body", "path"],
+            format!("path must be a route's path without query, like '/version', and not under {PREFIX}"),
+            "value_error",
+        ));
+    }
+    let errors: Vec<ValidationError> =
+        script.responses.iter().enumerate().flat_map(|(i, r)| problems(r, i)).collect();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut queues = lock(&state.faults.queues);
+    let queue = queues.entry((method, path)).or_default();
+    queue.extend(script.responses);
+    Ok(Json(json!({ "queued": queue.len() })))
+}
+
+/// What is wrong with scripted response `index`, as validation errors.
+fn problems(r: &Scripted, index: usize) -> Vec<ValidationError> {
+    let at = |field: &str| loc!["body", "responses", index, field];
+    let mut errors = Vec::new();
+    if r.drop && r.passthrough {
+        errors.push(ValidationError::new(
+            at("drop"),
+            "drop and passthrough exclude each other",
+            "value_error",
+        ));
+    }
+    if !(100..=599).contains(&r.status) {
+        errors.push(ValidationError::new(at("status"), "status must be from 100 to 599", "value_error"));
+    }
+    for (name, value) in &r.headers {
+        if HeaderName::from_bytes(name.as_bytes()).is_err() || HeaderValue::from_str(value).is_err() {
+            let msg = format!("'{name}: {value}' is not a valid header");
+            errors.push(ValidationError::new(
+                loc!["body", "responses", index, "headers", name.as_str()],
+                msg,
+                "value_error",
+            ));
+        }
+    }
+    if r.content_type.as_deref().is_some_and(|ct| HeaderValue::from_str(ct).is_err()) {
+        errors.push(ValidationError::new(at("content_type"), "not a valid header value", "value_error"));
+    }
+    errors
+}
+
+async fn clear(State(state): State<AppState>) -> Json<Value> {
+    state.faults.clear();
+    Json(json!({ "cleared": true }))
+}
+
+async fn requests(State(state): State<AppState>) -> Json<Vec<Logged>> {
+    Json(lock(&state.faults.log).iter().cloned().collect())
+}
+
+async fn engine(State(state): State<AppState>, JsonBody(settings): JsonBody<EngineSettings>) -> Json<Value> {
+    state.faults.page_delay_ms.store(settings.page_delay_ms, Ordering::Relaxed);
+    Json(json!({ "page_delay_ms": settings.page_delay_ms }))
+}
+
+/// The middleware: log the request, then play its next scripted response, if any.
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut response = if path == PREFIX || path.starts_with(&format!("{PREFIX}/")) {
+        next.run(req).await
+    } else {
+        let faults = &state.faults;
+        let scripted = faults.pop(req.method(), &path);
+        if req.method() != Method::OPTIONS {
+            faults.record(Logged {
+                method: req.method().to_string(),
+                path,
+                query: req.uri().query().map(str::to_owned),
+                at_ms: faults.started.elapsed().as_secs_f64() * 1000.0,
+                authorization: req.headers().contains_key(AUTHORIZATION),
+                content_length: req
+                    .headers()
+                    .get(CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok()),
+                faulted: scripted.is_some(),
+            });
+        }
+        match scripted {
+            None => next.run(req).await,
+            Some(scripted) => {
+                tokio::time::sleep(Duration::from_millis(scripted.delay_ms)).await;
+                if scripted.passthrough {
+                    next.run(req).await
+                } else if scripted.drop {
+                    Response::new(Body::new(Abort))
+                } else {
+                    render(scripted)
+                }
+            }
+        }
+    };
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// A scripted response as HTTP; [`problems`] has already checked every part of it.
+fn render(scripted: Scripted) -> Response {
+    let status = StatusCode::from_u16(scripted.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (body, default_type) = match scripted.body {
+        None | Some(Value::Null) => (Body::empty(), None),
+        Some(Value::String(text)) => (Body::from(text), Some("text/plain; charset=utf-8")),
+        Some(json) => (Body::from(json.to_string()), Some("application/json")),
+    };
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    if let Some(content_type) = scripted.content_type.as_deref().or(default_type) {
+        if let Ok(value) = HeaderValue::from_str(content_type) {
+            headers.insert(CONTENT_TYPE, value);
+        }
+    }
+    for (name, value) in &scripted.headers {
+        if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value))
+        {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// A body that fails on first read: hyper then closes the connection before the response
+/// head is flushed, and the client sees a network error rather than a status.
+struct Abort;
+
+impl HttpBody for Abort {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        Poll::Ready(Some(Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "scripted drop"))))
+    }
+}

@@ -1,0 +1,291 @@
+//! A request's `input`: which documents a job works on. Three steps, at three moments:
+//!
+//! - [`parse`] checks the shape when the request arrives (a 422 at `body.input` says what is
+//!   wrong): a `reducto://` file id, a `jobid://` id of an earlier parse, an `UploadResponse`
+//!   object, or a one-element list of those.
+//! - [`check`] makes sure each document can be read right now, so a caller learns of a missing
+//!   file or an unfinished job before anything is queued (404, 409 or 422).
+//! - [`load`] reads the document when a worker runs the job: the file through the engine, or
+//!   the blocks an earlier parse produced (no second parse).
+//!
+//! Not yet: http(s) URLs and multi-document lists.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Failure;
+use crate::api::JobStatus;
+use crate::engine::{self, Block, Document, EngineError, OnPage};
+use crate::error::{AppError, AppResult};
+use crate::ids::FileId;
+use crate::loc;
+use crate::store::Store;
+
+/// One document named by `input`. Kept with a queued job, so it is serializable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum DocRef {
+    /// A `reducto://` file id, as written (its token names the file).
+    File(String),
+    /// The id of an earlier job whose parse result is reused.
+    Job(String),
+}
+
+impl DocRef {
+    /// As the caller wrote it, for messages.
+    pub fn url(&self) -> String {
+        match self {
+            DocRef::File(id) => id.clone(),
+            DocRef::Job(id) => format!("{JOB_SCHEME}{id}"),
+        }
+    }
+}
+
+const JOB_SCHEME: &str = "jobid://";
+
+/// Checks the shape of `input`; errors are 422s located at `body.input`.
+pub fn parse(input: &Value) -> AppResult<Vec<DocRef>> {
+    let at_input = |msg: String, kind: &str| AppError::invalid(loc!["body", "input"], msg, kind);
+    match input {
+        Value::String(s) => parse_url(s).map(|doc| vec![doc]).map_err(|msg| at_input(msg, "value_error")),
+        Value::Object(o) => match o.get("file_id") {
+            Some(Value::String(s)) => parse_url(s)
+                .map(|doc| vec![doc])
+                .map_err(|msg| AppError::invalid(loc!["body", "input", "file_id"], msg, "value_error")),
+            _ => Err(at_input(
+                "An input object needs a string file_id (the response of POST /upload)".into(),
+                "missing",
+            )),
+        },
+        Value::Array(items) => match items.as_slice() {
+            [one] => parse(one),
+            [] => Err(at_input("input is an empty list".into(), "too_short")),
+            _ => Err(at_input(
+                "Multi-document input is not supported by this server yet: pass one document".into(),
+                "value_error",
+            )),
+        },
+        other => Err(at_input(
+            format!(
+                "input must be a reducto:// file id, a jobid:// id, an upload object or a list, not {other}"
+            ),
+            "type_error",
+        )),
+    }
+}
+
+fn parse_url(s: &str) -> Result<DocRef, String> {
+    if let Some(id) = FileId::parse(s) {
+        return Ok(DocRef::File(id.to_string()));
+    }
+    let lower = s.to_ascii_lowercase();
+    if lower.starts_with(JOB_SCHEME) {
+        let id = &s[JOB_SCHEME.len()..];
+        let valid = (1..=64).contains(&id.len())
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        return if valid {
+            Ok(DocRef::Job(id.to_owned()))
+        } else {
+            Err(format!("'{s}' is not a valid jobid:// reference (use the job_id of an earlier parse)"))
+        };
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        Err("URL inputs are not supported by this server yet: upload the file with POST /upload \
+             and pass its reducto:// file_id"
+            .into())
+    } else if lower.starts_with("reducto://") {
+        Err(format!("'{s}' is not a valid reducto:// file id (use the file_id POST /upload returned)"))
+    } else {
+        Err(format!(
+            "'{s}' is not a document reference: pass the reducto:// file_id from POST /upload \
+             or the jobid:// of an earlier parse"
+        ))
+    }
+}
+
+/// Makes sure every document can be read now; `now_ms` judges presigned expiry.
+pub fn check(store: &Store, docs: &[DocRef], now_ms: i64) -> AppResult<()> {
+    for doc in docs {
+        match doc {
+            DocRef::File(id) => {
+                let file_id = FileId::parse(id).ok_or_else(|| file_not_found(id))?;
+                if store.get_upload(&file_id)?.is_none() {
+                    return Err(match store.pending_upload(&file_id, now_ms)? {
+                        Some(pending) => AppError::Conflict(not_uploaded(id, pending.expired)),
+                        None => file_not_found(id),
+                    });
+                }
+            }
+            DocRef::Job(id) => {
+                let job = store.get_job(id)?.ok_or_else(|| job_not_found(id))?;
+                match job.status {
+                    JobStatus::Completed => {
+                        let result = job.result.as_deref().unwrap_or("null");
+                        let value: Value = serde_json::from_str(result)
+                            .map_err(|e| AppError::internal("stored job result", e))?;
+                        if parse_result(&value).is_none() {
+                            return Err(AppError::Unprocessable(format!(
+                                "Job '{id}' has no parse result to reuse: jobid:// needs a parse or \
+                                 pipeline job"
+                            )));
+                        }
+                    }
+                    JobStatus::Pending | JobStatus::InProgress => {
+                        return Err(AppError::Conflict(format!(
+                            "Job '{id}' has not completed yet: wait until GET /job/{id} says Completed \
+                             before using jobid://{id}"
+                        )))
+                    }
+                    JobStatus::Failed | JobStatus::Cancelled => {
+                        return Err(AppError::Unprocessable(format!(
+                            "Job '{id}' failed, so it has no result to reuse: {}",
+                            job.error.as_deref().unwrap_or("no reason recorded")
+                        )))
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a document for a running job, reporting pages to `on_page`.
+pub fn load(
+    store: &Store,
+    doc: &DocRef,
+    password: Option<&str>,
+    now_ms: i64,
+    on_page: OnPage,
+) -> Result<Document, Failure> {
+    match doc {
+        DocRef::File(id) => {
+            let file_id = FileId::parse(id).ok_or_else(|| Failure::missing(file_not_found(id)))?;
+            let upload = match store.get_upload(&file_id).map_err(Failure::internal)? {
+                Some(upload) => upload,
+                None => {
+                    let pending = store.pending_upload(&file_id, now_ms).map_err(Failure::internal)?;
+                    let message = match pending {
+                        Some(p) => not_uploaded(id, p.expired),
+                        None => file_not_found(id).to_string(),
+                    };
+                    return Err(Failure::missing(AppError::NotFound(message)));
+                }
+            };
+            let bytes = match std::fs::read(store.upload_path(&upload.file_id)) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(Failure::missing(file_not_found(id)))
+                }
+                Err(e) => return Err(Failure::internal(e)),
+            };
+            engine::read(&bytes, upload.file_id.extension.as_deref(), password, on_page).map_err(
+                |e| match e {
+                    EngineError::Stopped => Failure::stopped(),
+                    e => Failure::document(e.to_string()),
+                },
+            )
+        }
+        DocRef::Job(id) => {
+            let job = store.get_job(id).map_err(Failure::internal)?;
+            let result = job
+                .filter(|job| job.status == JobStatus::Completed)
+                .and_then(|job| job.result)
+                .ok_or_else(|| Failure::missing(job_not_found(id)))?;
+            let value: Value = serde_json::from_str(&result).map_err(Failure::internal)?;
+            let parse = parse_result(&value)
+                .ok_or_else(|| Failure::document(format!("Job '{id}' has no parse result to reuse")))?;
+            let document = document_of(parse).map_err(Failure::internal)?;
+            let pages = document.pages.len() as u32;
+            on_page(pages, pages).map_err(|_| Failure::stopped())?;
+            Ok(document)
+        }
+    }
+}
+
+/// The `ParseResponse` inside a stored result: the result itself for a parse job, `result.parse`
+/// for a pipeline job.
+fn parse_result(result: &Value) -> Option<&Value> {
+    match result.get("response_type").and_then(Value::as_str) {
+        Some("parse") => Some(result),
+        Some("pipeline") => match &result["result"]["parse"] {
+            Value::Array(parses) => parses.first(),
+            parse @ Value::Object(_) => Some(parse),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The document a stored `ParseResponse` describes: its page count and the blocks of its chunks.
+fn document_of(parse: &Value) -> Result<Document, serde_json::Error> {
+    let num_pages = parse["usage"]["num_pages"].as_u64().unwrap_or(0) as u32;
+    let chunks = parse["result"]["chunks"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let mut blocks = Vec::new();
+    for chunk in chunks {
+        blocks.extend(Vec::<Block>::deserialize(&chunk["blocks"])?);
+    }
+    Ok(Document::from_blocks(num_pages, blocks))
+}
+
+fn file_not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("File '{id}' not found"))
+}
+
+fn job_not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("Job '{id}' not found"))
+}
+
+fn not_uploaded(id: &str, expired: bool) -> String {
+    if expired {
+        format!(
+            "The upload of '{id}' has not completed and its presigned URL has expired: \
+             request a new one with POST /upload"
+        )
+    } else {
+        format!("The upload of '{id}' has not completed: PUT the file's bytes to its presigned_url first")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inputs_in_every_accepted_shape() {
+        let id = FileId::new(Some("pdf".into())).to_string();
+        let file = vec![DocRef::File(id.clone())];
+        assert_eq!(parse(&json!(id)).unwrap(), file);
+        assert_eq!(parse(&json!({"file_id": id, "presigned_url": null})).unwrap(), file);
+        assert_eq!(parse(&json!([id])).unwrap(), file);
+        let job = "0b7e2c1a-3f4d-4e5f-8a9b-0c1d2e3f4a5b";
+        assert_eq!(parse(&json!(format!("jobid://{job}"))).unwrap(), [DocRef::Job(job.into())]);
+    }
+
+    #[test]
+    fn refused_inputs_say_why() {
+        let id = FileId::new(None).to_string();
+        let cases = [
+            (json!([id, id]), "Multi-document"),
+            (json!("https://example.com/a.pdf"), "URL inputs are not supported"),
+            (json!("jobid://../etc"), "not a valid jobid://"),
+            (json!("reducto://../../etc/passwd"), "not a valid reducto:// file id"),
+            (json!(42), "input must be"),
+            (json!({"url": "x"}), "file_id"),
+        ];
+        for (input, expected) in cases {
+            let msg = parse(&input).unwrap_err().to_string();
+            assert!(msg.contains(expected), "{input}: {msg}");
+        }
+    }
+
+    #[test]
+    fn a_pipeline_result_yields_its_parse() {
+        let parse = json!({"response_type": "parse", "usage": {"num_pages": 2}, "result": {"chunks": []}});
+        let pipeline = json!({"response_type": "pipeline", "result": {"parse": parse}});
+        assert_eq!(parse_result(&pipeline), Some(&parse));
+        assert_eq!(parse_result(&parse), Some(&parse));
+        assert_eq!(parse_result(&json!({"response_type": "split"})), None);
+        assert_eq!(document_of(&parse).unwrap().pages.len(), 2, "empty pages keep the count");
+    }
+}

@@ -1,0 +1,390 @@
+//! Jobs: every parse and pipeline run, sync or async, is a job that a bounded pool of workers
+//! runs. A route [`Runner::submit`]s a [`JobSpec`]; the job is recorded `Pending` first, so it
+//! is never lost, and then waits for one of `--workers` slots. Sync routes await the outcome
+//! ([`Submitted::finished`]); async routes answer with the job id at once.
+//!
+//! - Progress lives in memory while a job runs (pages done / pages), read by `GET /job/{id}`.
+//! - Cancel marks the job `Cancelled` in the store at once and raises its flag; the engine
+//!   stops at the next page boundary and the slot is freed.
+//! - Shutdown stops running jobs the same way but puts them back to `Pending`, and a start
+//!   [`Runner::resume`]s every `Pending` job; a job a crash interrupted is run again too,
+//!   unless crashes have interrupted it [`MAX_ATTEMPTS`] times (then it is marked `Failed`).
+//!
+//! The engine runs on tokio's blocking threads (parsing is CPU work that must not stall the
+//! async workers); the slots, not the blocking pool, bound how many documents parse at once.
+
+pub mod input;
+pub mod work;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use tokio::sync::{oneshot, Semaphore};
+use tokio_util::task::TaskTracker;
+
+use crate::engine::Stopped;
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::store::NewJob;
+use crate::AppState;
+pub use work::{JobSpec, Task};
+
+/// The reason a cancelled job reports.
+pub const CANCELLED: &str = "Cancelled by the user";
+
+/// How often a crash may interrupt one job before a restart gives up on it.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// Why a job did not complete, and which status a sync caller gets for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The document cannot be processed (corrupt, no text layer, wrong password): 422.
+    Document,
+    /// An input vanished between submission and run: 404.
+    Missing,
+    /// Cancelled by a `POST /cancel`: 409 for a sync caller.
+    Cancelled,
+    /// The engine was told to stop; the runner knows whether by a cancel or a shutdown.
+    Stopped,
+    /// The server is shutting down; the job stays queued for the next start: 503.
+    Interrupted,
+    /// A bug or an I/O error; logged, and reported generically: 500.
+    Internal,
+}
+
+impl Failure {
+    pub fn document(reason: String) -> Failure {
+        Failure { kind: FailureKind::Document, reason }
+    }
+
+    pub fn missing(error: AppError) -> Failure {
+        Failure { kind: FailureKind::Missing, reason: error.to_string() }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Failure {
+        Failure { kind: FailureKind::Internal, reason: cause.to_string() }
+    }
+
+    fn stopped() -> Failure {
+        Failure { kind: FailureKind::Stopped, reason: "stopped".into() }
+    }
+
+    fn cancelled() -> Failure {
+        Failure { kind: FailureKind::Cancelled, reason: CANCELLED.into() }
+    }
+
+    fn interrupted() -> Failure {
+        Failure { kind: FailureKind::Interrupted, reason: "The server is shutting down".into() }
+    }
+
+    /// The reason recorded in the store and shown by `GET /job/{id}`.
+    fn public_reason(&self) -> String {
+        match self.kind {
+            FailureKind::Internal => "Internal server error (details are in the server log)".into(),
+            _ => self.reason.clone(),
+        }
+    }
+
+    /// The error a sync caller of job `id` gets.
+    fn into_error(self, id: &str) -> AppError {
+        match self.kind {
+            FailureKind::Document => AppError::Unprocessable(self.reason),
+            FailureKind::Missing => AppError::NotFound(self.reason),
+            FailureKind::Cancelled => AppError::Conflict(format!("Job '{id}' was cancelled")),
+            FailureKind::Stopped | FailureKind::Interrupted => AppError::Unavailable(format!(
+                "The server is shutting down; job '{id}' will run when it starts again"
+            )),
+            FailureKind::Internal => AppError::internal(&format!("job {id}"), self.reason),
+        }
+    }
+}
+
+type Outcome = Result<Value, Failure>;
+
+/// A new job, as a route describes it.
+pub struct Submission<'a> {
+    /// The store's job kind: 'parse', 'pipeline', 'pipeline_test', ...
+    pub kind: &'a str,
+    pub pipeline_id: Option<&'a str>,
+    pub pipeline_version: Option<i64>,
+    /// The request body as received (it becomes `raw_config`, secrets masked).
+    pub request: &'a Value,
+    pub spec: JobSpec,
+}
+
+/// A queued job; await [`Submitted::finished`] for its result, or just report `job_id`.
+pub struct Submitted {
+    pub job_id: String,
+    done: oneshot::Receiver<Outcome>,
+}
+
+impl Submitted {
+    /// The job's result, or the error a sync caller should see.
+    pub async fn finished(self) -> AppResult<Value> {
+        match self.done.await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(failure)) => Err(failure.into_error(&self.job_id)),
+            Err(_) => Err(Failure::interrupted().into_error(&self.job_id)),
+        }
+    }
+}
+
+/// A running or queued job's in-memory state.
+#[derive(Default)]
+struct Live {
+    /// Fraction of pages done, 0..1.
+    progress: Mutex<f64>,
+    cancelled: AtomicBool,
+}
+
+pub struct Runner {
+    /// One permit per worker.
+    slots: Arc<Semaphore>,
+    tasks: TaskTracker,
+    live: Mutex<HashMap<String, Arc<Live>>>,
+    stopping: AtomicBool,
+}
+
+impl Runner {
+    pub fn new(workers: usize) -> Runner {
+        Runner {
+            slots: Arc::new(Semaphore::new(workers.max(1))),
+            tasks: TaskTracker::new(),
+            live: Mutex::new(HashMap::new()),
+            stopping: AtomicBool::new(false),
+        }
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Live>>> {
+        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Records a new `Pending` job and queues it.
+    pub fn submit(&self, state: &AppState, job: Submission) -> AppResult<Submitted> {
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(AppError::Unavailable("The server is shutting down; try again shortly".into()));
+        }
+        let id = ids::new_job_id();
+        let input = to_json(job.request.get("input").unwrap_or(&Value::Null))?;
+        let config = to_json(&mask_secrets(job.request))?;
+        let spec = to_json(&job.spec)?;
+        state.store.insert_job(&NewJob {
+            id: &id,
+            kind: job.kind,
+            pipeline_id: job.pipeline_id,
+            pipeline_version: job.pipeline_version,
+            input: &input,
+            config: &config,
+            spec: &spec,
+        })?;
+        let (tx, rx) = oneshot::channel();
+        self.spawn(state, id.clone(), job.spec, Some(tx));
+        Ok(Submitted { job_id: id, done: rx })
+    }
+
+    /// Queues every job a previous run left unfinished. Called once, at start.
+    pub fn resume(&self, state: &AppState) -> Result<(), String> {
+        let recovery =
+            state.store.recover(MAX_ATTEMPTS).map_err(|e| format!("cannot recover unfinished jobs: {e}"))?;
+        if recovery.failed > 0 {
+            eprintln!(
+                "reducto-local: {} interrupted job(s) marked Failed after repeated crashes",
+                recovery.failed
+            );
+        }
+        for (id, spec) in recovery.resume {
+            match serde_json::from_str::<JobSpec>(&spec) {
+                Ok(spec) => self.spawn(state, id, spec, None),
+                Err(e) => {
+                    let reason =
+                        format!("The job could not be resumed: its stored description is unreadable ({e})");
+                    state.store.fail_job(&id, &reason, None).map_err(|e| e.to_string())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn spawn(&self, state: &AppState, id: String, spec: JobSpec, notify: Option<oneshot::Sender<Outcome>>) {
+        let live = Arc::new(Live::default());
+        self.live().insert(id.clone(), live.clone());
+        let state = state.clone();
+        let slots = self.slots.clone();
+        self.tasks.spawn(async move {
+            let outcome = match slots.acquire_owned().await {
+                Ok(_permit) => run(&state, &id, spec, &live).await,
+                // Closed by a shutdown: the job stays Pending for the next start.
+                Err(_) => Err(Failure::interrupted()),
+            };
+            state.runner.live().remove(&id);
+            if let Err(failure) = &outcome {
+                if failure.kind == FailureKind::Internal {
+                    eprintln!("reducto-local: job {id} failed: {}", failure.reason);
+                }
+            }
+            if let Some(tx) = notify {
+                // The sync caller may have gone away; the job is recorded either way.
+                let _ = tx.send(outcome);
+            }
+        });
+    }
+
+    /// How far a queued or running job has got (0..1), if it is one.
+    pub fn progress(&self, id: &str) -> Option<f64> {
+        let live = self.live().get(id).cloned()?;
+        let progress = *live.progress.lock().unwrap_or_else(|p| p.into_inner());
+        Some(progress)
+    }
+
+    /// Cancels a queued or running job: `Cancelled` in the store now, and the worker stops
+    /// at the next page. `false` if the job had already finished (or does not exist).
+    pub fn cancel(&self, state: &AppState, id: &str) -> AppResult<bool> {
+        let cancelled = state.store.cancel_job(id, CANCELLED)?;
+        if cancelled {
+            if let Some(live) = self.live().get(id) {
+                live.cancelled.store(true, Ordering::SeqCst);
+            }
+        }
+        Ok(cancelled)
+    }
+
+    /// Stops taking jobs, stops the running ones at their next page (they go back to
+    /// `Pending`, to resume at the next start) and waits for the workers to finish.
+    pub async fn shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.slots.close();
+        self.tasks.close();
+        self.tasks.wait().await;
+    }
+}
+
+/// One job on one worker slot: start it, run the engine, record the outcome.
+async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Outcome {
+    if state.runner.stopping.load(Ordering::SeqCst) {
+        return Err(Failure::interrupted());
+    }
+    if !state.store.start_job(id).map_err(Failure::internal)? {
+        return Err(Failure::cancelled());
+    }
+    let started = Instant::now();
+    let executed = {
+        let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut on_page = |done: u32, total: u32| page_done(&state, &live, done, total);
+            work::execute(&state.store, &id, &spec, now_ms(), &mut on_page)
+        })
+        .await
+        .unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
+    };
+    let duration = started.elapsed().as_secs_f64();
+    let store = &state.store;
+    match executed {
+        Ok(done) => {
+            let result = serde_json::to_string(&done.result).map_err(Failure::internal)?;
+            if store.complete_job(id, &result, done.num_pages, duration).map_err(Failure::internal)? {
+                Ok(done.result)
+            } else {
+                Err(Failure::cancelled())
+            }
+        }
+        Err(f) if f.kind == FailureKind::Stopped && live.cancelled.load(Ordering::SeqCst) => {
+            Err(Failure::cancelled())
+        }
+        Err(f) if f.kind == FailureKind::Stopped => {
+            store.requeue_job(id).map_err(Failure::internal)?;
+            Err(Failure::interrupted())
+        }
+        Err(failure) => {
+            if store.fail_job(id, &failure.public_reason(), Some(duration)).map_err(Failure::internal)? {
+                Err(failure)
+            } else {
+                Err(Failure::cancelled())
+            }
+        }
+    }
+}
+
+/// The engine's page callback: the fault-injection delay (so tests can watch progress and
+/// cancel mid-job), then progress, then whether to stop.
+fn page_done(state: &AppState, live: &Live, done: u32, total: u32) -> Result<(), Stopped> {
+    let should_stop =
+        || live.cancelled.load(Ordering::SeqCst) || state.runner.stopping.load(Ordering::SeqCst);
+    let delay = state.faults.page_delay();
+    let until = Instant::now() + delay;
+    // Sleep in slices, so a cancel during a long delay is still prompt.
+    while !should_stop() {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(10)));
+    }
+    *live.progress.lock().unwrap_or_else(|p| p.into_inner()) = f64::from(done) / f64::from(total.max(1));
+    if should_stop() {
+        Err(Stopped)
+    } else {
+        Ok(())
+    }
+}
+
+/// Unix time in milliseconds (presigned URL expiry).
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A copy of a request with every `document_password` masked: `raw_config` is listed by
+/// `GET /jobs` and must not hand out secrets.
+pub fn mask_secrets(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let masked = match (k.as_str(), v) {
+                        ("document_password", Value::String(_)) => Value::String("********".into()),
+                        _ => mask_secrets(v),
+                    };
+                    (k.clone(), masked)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
+        other => other.clone(),
+    }
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value).map_err(|e| AppError::internal("serialize job", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn passwords_never_reach_raw_config() {
+        let request = json!({"input": "x", "settings": {"document_password": "hunter2"}, "list": [{"document_password": "b"}]});
+        let masked = mask_secrets(&request).to_string();
+        assert!(!masked.contains("hunter2") && !masked.contains("\"b\""), "{masked}");
+        assert!(masked.contains("\"input\":\"x\""));
+    }
+
+    #[test]
+    fn failures_map_to_the_statuses_sync_callers_get() {
+        let id = "j";
+        assert_eq!(Failure::document("bad".into()).into_error(id).status().as_u16(), 422);
+        assert_eq!(Failure::cancelled().into_error(id).status().as_u16(), 409);
+        assert_eq!(Failure::interrupted().into_error(id).status().as_u16(), 503);
+        assert_eq!(Failure::internal("disk").into_error(id).status().as_u16(), 500);
+        assert!(!Failure::internal("secret path").public_reason().contains("secret"));
+    }
+}

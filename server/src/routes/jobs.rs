@@ -1,0 +1,201 @@
+//! The job routes: `GET /job/{id}` (poll one job), `POST /cancel/{id}` and `GET /jobs` (all
+//! jobs, newest first, by cursor). Statuses come from the store, live progress from the runner.
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::Value;
+
+use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
+use crate::error::{AppError, AppResult};
+use crate::routes::pipeline::{with_version, Source};
+use crate::store::JobRow;
+use crate::{loc, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/job/{job_id}", get(show))
+        .route("/cancel/{job_id}", post(cancel))
+        .route("/jobs", get(list))
+}
+
+async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    let job = find(&state, &id)?;
+    respond(&state, job)
+}
+
+/// Cancels a queued or running job and answers with its state (now `Failed`, "Cancelled by
+/// the user"). Cancelling a job that already failed or was cancelled changes nothing; one that
+/// completed cannot be cancelled (409).
+async fn cancel(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    let job = find(&state, &id)?;
+    if !job.status.is_final() {
+        state.runner.cancel(&state, &id)?;
+    }
+    // Read again: the job may have finished in the meantime, which the store decided.
+    let job = find(&state, &id)?;
+    if job.status == JobStatus::Completed {
+        return Err(AppError::Conflict(format!(
+            "Job '{id}' has already completed; there is nothing to cancel"
+        )));
+    }
+    respond(&state, job)
+}
+
+fn find(state: &AppState, id: &str) -> AppResult<JobRow> {
+    state.store.get_job(id)?.ok_or_else(|| AppError::NotFound(format!("Job '{id}' not found")))
+}
+
+/// A job as `AsyncJobResponse`, with `x-pipeline-version` for pipeline runs.
+fn respond(state: &AppState, job: JobRow) -> AppResult<Response> {
+    let result = match (&job.status, &job.result) {
+        (JobStatus::Completed, Some(text)) => Some(
+            serde_json::from_str::<Value>(text).map_err(|e| AppError::internal("stored job result", e))?,
+        ),
+        _ => None,
+    };
+    let progress = match job.status {
+        JobStatus::Pending | JobStatus::InProgress => Some(state.runner.progress(&job.id).unwrap_or(0.0)),
+        JobStatus::Completed => Some(1.0),
+        JobStatus::Failed | JobStatus::Cancelled => None,
+    };
+    let body = Json(AsyncJobResponse {
+        status: job.status.for_polling(),
+        progress,
+        reason: job.error.clone(),
+        result,
+    });
+    let source = match (job.kind.as_str(), job.pipeline_version) {
+        ("pipeline", Some(n)) => Some(Source::Version(n)),
+        ("pipeline_test", _) => Some(Source::Draft),
+        _ => None,
+    };
+    Ok(match source {
+        Some(source) => with_version(source, body),
+        None => body.into_response(),
+    })
+}
+
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 500;
+
+async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> AppResult<Json<JobsResponse>> {
+    let Query(query) = query.map_err(|e| AppError::invalid(loc!["query"], e.body_text(), "value_error"))?;
+    let limit = match query.get("limit").map(|s| s.trim()) {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if n < 1 => {
+                return Err(AppError::invalid(
+                    loc!["query", "limit"],
+                    "Input should be greater than or equal to 1",
+                    "greater_than_equal",
+                ))
+            }
+            Ok(n) if n > MAX_LIMIT as i64 => {
+                return Err(AppError::invalid(
+                    loc!["query", "limit"],
+                    format!("Input should be less than or equal to {MAX_LIMIT}"),
+                    "less_than_equal",
+                ))
+            }
+            Ok(n) => n as usize,
+            Err(_) => {
+                return Err(AppError::invalid(
+                    loc!["query", "limit"],
+                    "Input should be a valid integer, unable to parse string as an integer",
+                    "int_parsing",
+                ))
+            }
+        },
+    };
+    let exclude_configs = match query.get("exclude_configs").map(|s| s.trim().to_ascii_lowercase()).as_deref()
+    {
+        None | Some("") => false,
+        Some("true" | "1" | "yes" | "on") => true,
+        Some("false" | "0" | "no" | "off") => false,
+        Some(_) => {
+            return Err(AppError::invalid(
+                loc!["query", "exclude_configs"],
+                "Input should be a valid boolean, unable to interpret input",
+                "bool_parsing",
+            ))
+        }
+    };
+    let before = match query.get("cursor").map(|s| s.trim()) {
+        None | Some("") => None,
+        Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+            AppError::invalid(
+                loc!["query", "cursor"],
+                "Invalid cursor: pass the next_cursor of a previous GET /jobs response",
+                "value_error",
+            )
+        })?),
+    };
+    // One extra row tells whether there is a next page.
+    let mut rows = state.store.list_jobs(before, limit + 1)?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|last| encode_cursor(last.seq))
+    } else {
+        None
+    };
+    let jobs = rows
+        .into_iter()
+        .map(|row| SingleJob {
+            status: row.status,
+            kind: job_type(&row.kind),
+            raw_config: if exclude_configs {
+                String::new()
+            } else {
+                row.config.unwrap_or_else(|| "{}".into())
+            },
+            created_at: row.created_at,
+            num_pages: row.num_pages,
+            total_pages: row.total_pages,
+            duration: row.duration,
+            job_id: row.id,
+        })
+        .collect();
+    Ok(Json(JobsResponse { jobs, next_cursor }))
+}
+
+fn job_type(kind: &str) -> JobType {
+    match kind {
+        "parse" => JobType::Parse,
+        "extract" => JobType::Extract,
+        "split" => JobType::Split,
+        _ => JobType::Pipeline,
+    }
+}
+
+/// Cursors are opaque to callers: a version letter and the position in hex, so the format can
+/// change without old cursors being misread.
+fn encode_cursor(seq: i64) -> String {
+    format!("c1{seq:x}")
+}
+
+fn decode_cursor(cursor: &str) -> Option<i64> {
+    i64::from_str_radix(cursor.strip_prefix("c1")?, 16).ok().filter(|n| *n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        for seq in [1, 255, 1 << 40] {
+            assert_eq!(decode_cursor(&encode_cursor(seq)), Some(seq));
+        }
+        for bad in ["", "c1", "c1zz", "ff", "c1-5", "c10"] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The harness every test file shares: [`Server`] drives `app()` with `oneshot` (no socket),
+//! [`Live`] serves it on a real loopback socket for tests that need a real HTTP client
+//! (dropped connections, streamed bodies).
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use reducto_local::{app, AppState, Config};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+    pub app: Router,
+    pub key: Option<&'static str>,
+}
+
+impl Server {
+    pub async fn new() -> Server {
+        Server::with(|_| {}).await
+    }
+
+    pub async fn with(tweak: impl FnOnce(&mut Config)) -> Server {
+        Server::over(tempfile::tempdir().unwrap(), tweak).await
+    }
+
+    /// A server over an existing data dir (a "restart").
+    pub async fn over(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Server {
+        let config = config_in(&dir, tweak);
+        let state = AppState::open(config).await.unwrap();
+        Server { dir, app: app(state.clone()), state, key: None }
+    }
+
+    /// Stops the job workers the way a graceful shutdown does and hands back the data dir.
+    pub async fn shut_down(self) -> tempfile::TempDir {
+        self.state.runner.shutdown().await;
+        self.dir
+    }
+
+    pub async fn send(&self, mut req: Request<Body>) -> Reply {
+        if let Some(key) = self.key {
+            req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {key}").parse().unwrap());
+        }
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        Reply { what, status, headers, body }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn json(&self, method: Method, uri: &str, body: Value) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn post(&self, uri: &str, body: Value) -> Reply {
+        self.json(Method::POST, uri, body).await
+    }
+
+    pub async fn upload(&self, uri: &str, field: &str, filename: &str, bytes: &[u8]) -> Reply {
+        let boundary = "XyZzY-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(uri)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Uploads a fixture PDF and returns its file id.
+    pub async fn upload_fixture(&self, name: &str) -> String {
+        let reply = self.upload("/upload?extension=pdf", "file", name, &fixture(name)).await;
+        reply.expect(StatusCode::OK);
+        reply.body["file_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Uploads text and returns its file id.
+    pub async fn upload_text(&self, text: &str) -> String {
+        let reply = self.upload("/upload", "file", "notes.txt", text.as_bytes()).await;
+        reply.expect(StatusCode::OK);
+        reply.body["file_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a pipeline with `steps` and returns its id.
+    pub async fn create(&self, steps: Value) -> String {
+        let reply = self.post("/studio/pipelines", json!({"name": "Invoices", "steps": steps})).await;
+        reply.expect(StatusCode::CREATED);
+        reply.body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn deploy(&self, id: &str) -> Reply {
+        let reply = self.post(&format!("/studio/pipelines/{id}/deploy"), json!({})).await;
+        reply.expect(StatusCode::OK);
+        reply
+    }
+
+    pub async fn run(&self, pipeline_id: &str, input: Value) -> Reply {
+        self.post("/pipeline", json!({"input": input, "pipeline_id": pipeline_id})).await
+    }
+
+    /// Slows every job down by `ms` per page (the server needs `enable_faults`).
+    pub async fn page_delay(&self, ms: u64) {
+        self.post("/_faults/engine", json!({"page_delay_ms": ms})).await.expect(StatusCode::OK);
+    }
+
+    /// Polls `GET /job/{id}` until `done` says so (at most about ten seconds).
+    pub async fn poll_until(&self, id: &str, done: impl Fn(&Value) -> bool) -> Reply {
+        for _ in 0..1000 {
+            let reply = self.get(&format!("/job/{id}")).await;
+            reply.expect(StatusCode::OK);
+            if done(&reply.body) {
+                return reply;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("job {id} never reached the awaited state");
+    }
+
+    /// Polls until the job is no longer Pending.
+    pub async fn finished(&self, id: &str) -> Reply {
+        self.poll_until(id, |job| job["status"] != "Pending").await
+    }
+}
+
+pub fn config_in(dir: &tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Config {
+    let mut config = Config {
+        data_dir: dir.path().join("data"),
+        www: dir.path().join("www"),
+        pkg: dir.path().join("pkg"),
+        ..Config::default()
+    };
+    tweak(&mut config);
+    config
+}
+
+pub struct Reply {
+    pub what: String,
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn expect(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "{} answered {}: {}", self.what, self.status, self.body);
+        self
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
+    }
+
+    /// The `detail` string of an ordinary error.
+    pub fn detail(&self) -> &str {
+        self.body["detail"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: no string detail in {}", self.what, self.body))
+    }
+
+    /// The first FastAPI validation error of a 422.
+    pub fn validation(&self) -> &Value {
+        self.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        let errors = self.body["detail"].as_array().unwrap_or_else(|| panic!("{}: {}", self.what, self.body));
+        let e = &errors[0];
+        assert!(e["loc"].is_array() && e["msg"].is_string() && e["type"].is_string(), "{e}");
+        e
+    }
+
+    pub fn chunks(&self) -> &Vec<Value> {
+        self.body["result"]["parse"]["result"]["chunks"].as_array().unwrap()
+    }
+
+    pub fn job_id(&self) -> String {
+        self.body["job_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: no job_id in {}", self.what, self.body))
+            .to_owned()
+    }
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../tests/fixtures/pdfs/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn page_chunking() -> Value {
+    json!({"parse": {"options": {"chunking": {"chunk_mode": "page"}}}})
+}
+
+/// A server on a real loopback socket, stopped by [`Live::stop`].
+pub struct Live {
+    pub url: String,
+    pub state: AppState,
+    pub dir: tempfile::TempDir,
+    stop: tokio::sync::oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+impl Live {
+    pub async fn start(tweak: impl FnOnce(&mut Config)) -> Live {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(config_in(&dir, tweak)).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(reducto_local::serve(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Live { url, state, dir, stop, served }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    pub async fn stop(self) -> tempfile::TempDir {
+        let _ = self.stop.send(());
+        self.served.await.unwrap().unwrap();
+        self.dir
+    }
+}

@@ -1,0 +1,221 @@
+//! Fault injection (`--enable-faults`) over a real socket with a real HTTP client: each kind
+//! of scripted response as a client sees it, the request log, and clearing.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use common::{Live, Server};
+use serde_json::{json, Value};
+
+async fn live() -> Live {
+    Live::start(|c| c.enable_faults = true).await
+}
+
+async fn script(http: &reqwest::Client, live: &Live, method: &str, path: &str, responses: Value) -> Value {
+    let reply = http
+        .post(live.at("/_faults"))
+        .json(&json!({"method": method, "path": path, "responses": responses}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    reply.json().await.unwrap()
+}
+
+async fn requests(http: &reqwest::Client, live: &Live) -> Vec<Value> {
+    http.get(live.at("/_faults/requests")).send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn without_the_flag_there_is_no_fault_api() {
+    let s = Server::new().await;
+    for uri in ["/_faults", "/_faults/requests"] {
+        s.get(uri).await.expect(StatusCode::NOT_FOUND);
+    }
+    s.post("/_faults", json!({"method": "GET", "path": "/version", "responses": [{"status": 503}]}))
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    let version = s.get("/version").await;
+    assert_eq!(version.header("connection"), "", "no fault layer, no forced Connection: close");
+}
+
+#[tokio::test]
+async fn scripted_statuses_headers_and_bodies_come_first_then_the_real_route() {
+    let live = live().await;
+    let http = reqwest::Client::new();
+    let queued = script(
+        &http,
+        &live,
+        "get",
+        "/version",
+        json!([
+            {"status": 503, "headers": {"retry-after": "1", "x-should-retry": "true"}, "body": {"detail": "busy"}},
+            {"status": 502, "body": "<html>Bad gateway</html>", "content_type": "text/html"},
+        ]),
+    )
+    .await;
+    assert_eq!(queued, json!({"queued": 2}));
+
+    let first = http.get(live.at("/version?x=1")).header("origin", "http://page.test").send().await.unwrap();
+    assert_eq!(first.status(), 503);
+    assert_eq!(first.headers()["retry-after"], "1");
+    assert_eq!(first.headers()["x-should-retry"], "true");
+    assert_eq!(first.headers()["content-type"], "application/json");
+    assert_eq!(first.headers()["access-control-allow-origin"], "*", "scripted responses carry CORS headers");
+    assert_eq!(first.json::<Value>().await.unwrap(), json!({"detail": "busy"}));
+
+    let second = http.get(live.at("/version")).send().await.unwrap();
+    assert_eq!(second.status(), 502);
+    assert_eq!(second.headers()["content-type"], "text/html");
+    assert_eq!(second.text().await.unwrap(), "<html>Bad gateway</html>");
+
+    let real = http.get(live.at("/version")).send().await.unwrap();
+    assert_eq!(real.status(), 200, "the queue is empty: the real route answers");
+    assert!(real.json::<String>().await.unwrap().starts_with("reducto-local "));
+
+    let other_method = http.post(live.at("/version")).send().await.unwrap();
+    assert_eq!(other_method.status(), 405, "queues are per method and path");
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn a_drop_is_a_network_error_not_a_response() {
+    let live = live().await;
+    let http = reqwest::Client::new();
+    script(&http, &live, "POST", "/pipeline", json!([{"drop": true}])).await;
+    let dropped = http.post(live.at("/pipeline")).json(&json!({"input": "x"})).send().await;
+    let error = dropped.expect_err("a dropped connection gives no response");
+    assert!(error.status().is_none() && !error.is_timeout(), "{error:?}");
+
+    let next = http.post(live.at("/pipeline")).json(&json!({})).send().await.unwrap();
+    assert_eq!(next.status(), 422, "the next request reaches the real route");
+    let log = requests(&http, &live).await;
+    let faulted: Vec<bool> = log.iter().map(|r| r["faulted"].as_bool().unwrap()).collect();
+    assert_eq!(faulted, [true, false]);
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn delays_hold_the_response_until_the_client_gives_up() {
+    let live = live().await;
+    let http = reqwest::Client::new();
+    script(&http, &live, "GET", "/version", json!([{"status": 200, "body": "late", "delay_ms": 5000}])).await;
+    let waited = http.get(live.at("/version")).timeout(Duration::from_millis(200)).send().await;
+    assert!(waited.expect_err("the client times out first").is_timeout());
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn passthrough_hands_the_request_to_the_real_route() {
+    let live = live().await;
+    let http = reqwest::Client::new();
+    script(&http, &live, "GET", "/version", json!([{"passthrough": true, "delay_ms": 50}])).await;
+    let reply = http.get(live.at("/version")).send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    assert!(reply.json::<String>().await.unwrap().starts_with("reducto-local "));
+    assert_eq!(requests(&http, &live).await[0]["faulted"], true);
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn the_request_log_records_presence_of_a_key_never_its_value() {
+    let live = Live::start(|c| {
+        c.enable_faults = true;
+        c.api_keys = vec!["sekrit-key".into()];
+    })
+    .await;
+    let http = reqwest::Client::new();
+    // The fault API needs no key, and a scripted response comes before the key check.
+    script(&http, &live, "GET", "/jobs", json!([{"status": 429, "headers": {"retry-after-ms": "10"}}])).await;
+    let limited = http.get(live.at("/jobs")).send().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let unauthorized = http.get(live.at("/jobs?limit=5")).send().await.unwrap();
+    assert_eq!(unauthorized.status(), 401, "no script left: the key check applies again");
+    let ok = http
+        .post(live.at("/upload?extension=pdf"))
+        .bearer_auth("sekrit-key")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    // A CORS preflight is not a request of the client's own.
+    http.request(reqwest::Method::OPTIONS, live.at("/jobs"))
+        .header("origin", "http://page.test")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+
+    let log = requests(&http, &live).await;
+    assert_eq!(log.len(), 3, "{log:?}");
+    let (first, second, third) = (&log[0], &log[1], &log[2]);
+    assert_eq!(
+        (&first["method"], &first["path"], &first["query"]),
+        (&json!("GET"), &json!("/jobs"), &Value::Null)
+    );
+    assert_eq!((&first["authorization"], &first["faulted"]), (&json!(false), &json!(true)));
+    assert_eq!((&second["query"], &second["faulted"]), (&json!("limit=5"), &json!(false)));
+    assert_eq!(
+        (&third["method"], &third["authorization"], &third["content_length"]),
+        (&json!("POST"), &json!(true), &json!(2))
+    );
+    assert_eq!(first["content_length"], Value::Null);
+    let times: Vec<f64> = log.iter().map(|r| r["at_ms"].as_f64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    let text = serde_json::to_string(&log).unwrap();
+    assert!(!text.contains("sekrit"), "the key never appears in the log");
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn delete_clears_queues_log_and_engine_settings() {
+    let live = live().await;
+    let http = reqwest::Client::new();
+    script(&http, &live, "GET", "/version", json!([{"status": 500}])).await;
+    let engine =
+        http.post(live.at("/_faults/engine")).json(&json!({"page_delay_ms": 5000})).send().await.unwrap();
+    assert_eq!(engine.status(), 200);
+    assert_eq!(live.state.faults.page_delay(), Duration::from_secs(5));
+    http.get(live.at("/studio/pipelines")).send().await.unwrap();
+
+    let cleared = http.delete(live.at("/_faults")).send().await.unwrap();
+    assert_eq!(cleared.status(), 200);
+    assert_eq!(live.state.faults.page_delay(), Duration::ZERO);
+    assert_eq!(requests(&http, &live).await, Vec::<Value>::new());
+    let version = http.get(live.at("/version")).send().await.unwrap();
+    assert_eq!(version.status(), 200, "the scripted 500 was cleared");
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn bad_scripts_are_422s() {
+    let s = Server::with(|c| c.enable_faults = true).await;
+    let cases = [
+        (
+            json!({"method": "GET", "path": "/version", "responses": [{"status": 99}]}),
+            json!(["body", "responses", 0, "status"]),
+        ),
+        (
+            json!({"method": "GET", "path": "/version", "responses": [{"drop": true, "passthrough": true}]}),
+            json!(["body", "responses", 0, "drop"]),
+        ),
+        (
+            json!({"method": "GET", "path": "/version", "responses": [{"stauts": 500}]}),
+            json!(["body", "responses", 0, "stauts"]),
+        ),
+        (json!({"method": "GET", "path": "version", "responses": []}), json!(["body", "path"])),
+        (json!({"method": "GET", "path": "/_faults", "responses": []}), json!(["body", "path"])),
+        (json!({"method": "G T", "path": "/version", "responses": []}), json!(["body", "method"])),
+        (
+            json!({"method": "GET", "path": "/version", "responses": [{"headers": {"bad header": "x"}}]}),
+            json!(["body", "responses", 0, "headers", "bad header"]),
+        ),
+    ];
+    for (script, loc) in cases {
+        let reply = s.post("/_faults", script.clone()).await;
+        assert_eq!(reply.validation()["loc"], loc, "{script}");
+    }
+}

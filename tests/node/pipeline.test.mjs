@@ -1,0 +1,38 @@
+// reducto-wasm in Node.js ≥ 20: the same entry as in browsers, the wasm read from the package's
+// own files, against a real reducto-local.
+import assert from "node:assert/strict";
+import { openAsBlob } from "node:fs";
+import { after, before, test } from "node:test";
+import { deployPipeline } from "../../scripts/studio.mjs";
+import { startServer } from "../support/server.mjs";
+import { NotFoundError, ReductoError, Reducto } from "../../pkg/index.js";
+
+const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url);
+let server, pipelineId;
+
+before(async () => {
+  server = await startServer();
+  pipelineId = await deployPipeline(server.url, "Node", { parse: { options: { chunking: { chunk_mode: "page" } } } });
+});
+after(() => server?.stop());
+
+test("a Node script uploads a file and runs a deployed pipeline", async () => {
+  const client = new Reducto({ baseURL: server.url, apiKey: "any key: the server has none" });
+  const progress = [];
+  const upload = await client.upload(await openAsBlob(fourPagesPdf), { onProgress: (p) => progress.push(p) });
+  assert.match(upload.file_id, /^reducto:\/\/.+\.pdf$/, "the type is told from the first bytes");
+  assert.ok(progress.length > 0, "onProgress was called (once, at the end: Node has no XMLHttpRequest)");
+  assert.equal(progress.at(-1).loaded, progress.at(-1).total, "progress ends at the file size");
+
+  const result = await client.pipeline.run({ input: upload, pipeline_id: pipelineId });
+  assert.equal(result.usage.num_pages, 4);
+  assert.equal(result.result.parse.result.chunks.length, 4);
+});
+
+test("errors are the same classes in Node", async () => {
+  const client = new Reducto({ baseURL: server.url });
+  const upload = await client.upload(await openAsBlob(fourPagesPdf));
+  await assert.rejects(client.pipeline.run({ input: upload, pipeline_id: "0".repeat(32) }), NotFoundError);
+  await assert.rejects(client.pipeline.run({ input: 42, pipeline_id: pipelineId }), (error) =>
+    error instanceof ReductoError && /params\.input/.test(error.message));
+});
