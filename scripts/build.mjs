@@ -77,7 +77,8 @@ writeFileSync(join(pkg, "package.json"), JSON.stringify({
   sideEffects: ["./index.js"],
   engines: { node: ">=20" },
 }, null, 2) + "\n");
-rmSync(join(pkg, ".gitignore"), { force: true });
+// wasm-bindgen's typings of the raw wasm exports are internal (and full of `any`).
+for (const file of [".gitignore", "reducto_wasm_bg.wasm.d.ts"]) rmSync(join(pkg, file), { force: true });
 
 // What a browser downloads: the wasm and every JS module of the package.
 const shipped = ["reducto_wasm_bg.wasm", "reducto_wasm.js", "index.js", errorsModule.slice(2)];

@@ -137,8 +137,10 @@ fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
             ))
         })?),
     };
-    let base_url = resolve_base_url(args.string("baseURL")?.as_deref(), environment);
-    let api_key = args.string("apiKey")?.filter(|key| !key.is_empty());
+    // As the official SDKs do, Node.js scripts may leave both to the environment.
+    let base_url = args.string("baseURL")?.or_else(|| env_var("REDUCTO_BASE_URL"));
+    let base_url = resolve_base_url(base_url.as_deref(), environment);
+    let api_key = args.string("apiKey")?.or_else(|| env_var("REDUCTO_API_KEY")).filter(|key| !key.is_empty());
     let allowed_in_browser = args.bool("dangerouslyAllowBrowser")? == Some(true);
     if api_key.is_some() && in_browser() && is_reducto_host(&base_url) && !allowed_in_browser {
         return Err(argument_error(
@@ -154,6 +156,14 @@ fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
         max_retries: args.non_negative_number("maxRetries")?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
         default_headers: args.string_map("defaultHeaders")?,
     })
+}
+
+/// `process.env[name]` in Node.js; `None` elsewhere.
+fn env_var(name: &str) -> Option<String> {
+    let process =
+        js_sys::Reflect::get(&js_sys::global(), &"process".into()).ok().filter(JsValue::is_object)?;
+    let env = js_sys::Reflect::get(&process, &"env".into()).ok().filter(JsValue::is_object)?;
+    js_sys::Reflect::get(&env, &name.into()).ok()?.as_string().filter(|value| !value.is_empty())
 }
 
 /// True in a page (a `document` exists); false in Node.js and workers, where keys are private.

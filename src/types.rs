@@ -9,9 +9,9 @@ use wasm_bindgen::prelude::*;
 const TYPES: &'static str = r#"
 /** Options of `new Reducto(…)`. */
 export interface ReductoOptions {
-  /** Sent as `Authorization: Bearer <apiKey>`; never logged, never put in a URL. */
+  /** Sent as `Authorization: Bearer <apiKey>`; never logged, never put in a URL. In Node.js, defaults to `REDUCTO_API_KEY`. */
   apiKey?: string;
-  /** Where requests go, e.g. `http://127.0.0.1:8080` for reducto-local. Wins over `environment`. */
+  /** Where requests go, e.g. `http://127.0.0.1:8080` for reducto-local. Wins over `environment`. In Node.js, defaults to `REDUCTO_BASE_URL`. */
   baseURL?: string;
   /** Reducto's region: platform / eu.platform / au.platform .reducto.ai. Default "production". */
   environment?: "production" | "eu" | "au";

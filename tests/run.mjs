@@ -2,7 +2,8 @@
 //   1. cargo test: unit tests of the client (native) and the server (routes, engine, store)
 //   2. wasm-pack test: the client in headless Chromium against real reducto-local servers
 //   3. page tests: the optimized pkg/ in the demo page and in a Vite app, driven by Playwright
-//   4. Node.js: the same package imported by a Node script
+//   4. Node.js: the same package imported by a Node script, and the official `reductoai` SDK
+//      against reducto-local
 //   5. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -36,6 +37,7 @@ try {
 
 step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/demo.test.mjs", "tests/page/vite.test.mjs"]);
 step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs"]);
+step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"]);
 step("TypeScript consumers", "tsc", ["-p", "tests/typescript/tsconfig.json"]);
 
 if (failures.length) {

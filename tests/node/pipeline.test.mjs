@@ -29,6 +29,15 @@ test("a Node script uploads a file and runs a deployed pipeline", async () => {
   assert.equal(result.result.parse.result.chunks.length, 4);
 });
 
+test("a script may take its server and key from REDUCTO_BASE_URL and REDUCTO_API_KEY", async () => {
+  process.env.REDUCTO_BASE_URL = server.url;
+  try {
+    assert.match(await new Reducto().apiVersion(), /reducto-local/);
+  } finally {
+    delete process.env.REDUCTO_BASE_URL;
+  }
+});
+
 test("errors are the same classes in Node", async () => {
   const client = new Reducto({ baseURL: server.url });
   const upload = await client.upload(await openAsBlob(fourPagesPdf));
