@@ -29,7 +29,7 @@ pub enum Body {
 }
 
 /// Where a call goes. A presigned URL belongs to a storage host, not the API: it gets neither
-/// the API key nor the client's headers.
+/// the API key nor any header of the client's or the caller's.
 pub enum Target {
     /// A path under the client's base URL, e.g. "/pipeline".
     Api(String),
@@ -194,9 +194,8 @@ impl Transport {
             if let Some(key) = &self.config.api_key {
                 headers.push(("authorization".into(), format!("Bearer {key}")));
             }
-            headers.extend(self.config.default_headers.iter().cloned());
+            headers.extend(self.config.default_headers.iter().chain(&options.headers).cloned());
         }
-        headers.extend(options.headers.iter().cloned());
         headers
     }
 

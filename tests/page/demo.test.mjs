@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 import { deployPipeline } from "../../scripts/studio.mjs";
+import { launchChromium } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
 
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url).pathname;
@@ -13,11 +13,7 @@ let server, browser, pipelineId;
 before(async () => {
   server = await startServer();
   pipelineId = await deployPipeline(server.url, "Example", { parse: { options: { chunking: { chunk_mode: "page" } } } }, "v1");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

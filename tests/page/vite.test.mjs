@@ -1,10 +1,10 @@
 // reducto-wasm inside a Vite app: built by `vite build` with a plain import and no plugin,
 // served by a real reducto-local, run in headless Chromium.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { build } from "vite";
 import { deployPipeline } from "../../scripts/studio.mjs";
+import { launchChromium } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
 
 const app = new URL("../vite-app/", import.meta.url).pathname;
@@ -12,14 +12,10 @@ const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.met
 let server, browser, pipelineId;
 
 before(async () => {
-  execFileSync("vite", ["build", "--config", `${app}vite.config.js`], { stdio: "inherit" });
+  await build({ configFile: `${app}vite.config.js` });
   server = await startServer([], { www: `${app}dist` });
   pipelineId = await deployPipeline(server.url, "Vite", { parse: {} });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
