@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import { startServer } from "../tests/support/server.mjs";
-import { makePdf } from "./make-pdf.mjs";
+import { makePdf } from "../scripts/make-pdf.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

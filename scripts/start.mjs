@@ -29,5 +29,6 @@ console.log(`
   Example pipeline ${id} is deployed.
 
   Demo:   ${url}/?pipeline=${id}
+  Studio: ${url}/studio.html
 
   Press Ctrl+C to stop.`);

@@ -41,7 +41,7 @@ impl Inner {
         path: &'static str,
         params: JsValue,
         options: Option<Object>,
-        required: &'static [&'static str],
+        required: &'static [(&'static str, &'static str)],
     ) -> Promise {
         let inner = self.clone();
         future_to_promise(async move {

@@ -53,5 +53,6 @@ document_resource!(
 );
 document_resource!(
     /// The `client.split` resource: pages sorted into named sections.
-    Split, "/split", &["split_description"], "SplitRunParams", "SplitRunJobParams", "Promise<SplitResponse>"
+    Split, "/split", &[("split_description", "a list of { name, description } categories")],
+    "SplitRunParams", "SplitRunJobParams", "Promise<SplitResponse>"
 );

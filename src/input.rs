@@ -14,34 +14,24 @@ use crate::uploads;
 
 const EXPECTED_INPUT: &str = "a URL string, an array of URL strings, an Upload or a File/Blob";
 
-/// The JSON body for `params`, after checking it has every field in `required`.
+/// The JSON body for `params`, after checking it has each `(field, what to pass)` of `required`.
 pub async fn request_body(
     transport: &Transport,
     params: &JsValue,
-    required: &[&str],
+    required: &[(&str, &str)],
 ) -> Result<JsValue, JsValue> {
     let args = Args::new(params, "params")?;
-    if args.get("input").is_none() {
-        return Err(argument_error(format!("params.input is required: pass {EXPECTED_INPUT}")));
-    }
-    for key in required {
+    for (key, hint) in [("input", EXPECTED_INPUT)].iter().chain(required) {
         match args.get(key) {
+            None => return Err(argument_error(format!("params.{key} is required: pass {hint}"))),
             Some(value) if value.as_string().is_some_and(|text| text.trim().is_empty()) => {
-                return Err(argument_error(format!("params.{key} must not be empty")))
+                return Err(argument_error(format!("params.{key} must not be empty: pass {hint}")))
             }
             Some(_) => {}
-            None if *key == "pipeline_id" => {
-                return Err(argument_error(
-                    "params.pipeline_id is required: pass the Pipeline ID shown by the Studio after Deploy",
-                ))
-            }
-            None => return Err(argument_error(format!("params.{key} is required"))),
         }
     }
-    if let Some(pipeline_id) = args.get("pipeline_id") {
-        if pipeline_id.as_string().is_none() {
-            return Err(args.wrong_type("pipeline_id", "a string", &pipeline_id));
-        }
+    if let Some(pipeline_id) = args.get("pipeline_id").filter(|id| id.as_string().is_none()) {
+        return Err(args.wrong_type("pipeline_id", "a string", &pipeline_id));
     }
     let input = resolve_input(transport, &args.get("input").unwrap_or_default()).await?;
     let body = Object::assign(&Object::new(), params.unchecked_ref());

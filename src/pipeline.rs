@@ -9,6 +9,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
 
+const PIPELINE_ID: &[(&str, &str)] = &[("pipeline_id", "the Pipeline ID shown by the Studio after Deploy")];
+
 /// The `client.pipeline` resource.
 #[wasm_bindgen]
 pub struct Pipeline {
@@ -24,7 +26,7 @@ impl Pipeline {
         #[wasm_bindgen(unchecked_param_type = "PipelineRunParams")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
     ) -> Promise {
-        self.inner.post("/pipeline", params, options, &["pipeline_id"])
+        self.inner.post("/pipeline", params, options, PIPELINE_ID)
     }
 
     /// Starts the deployed pipeline as a job; follow it with `client.job.wait(job_id)`.
@@ -34,6 +36,6 @@ impl Pipeline {
         #[wasm_bindgen(unchecked_param_type = "PipelineRunJobParams")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
     ) -> Promise {
-        self.inner.post("/pipeline_async", params, options, &["pipeline_id"])
+        self.inner.post("/pipeline_async", params, options, PIPELINE_ID)
     }
 }

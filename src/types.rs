@@ -239,8 +239,16 @@ export interface ParseResponse {
   parse_mode?: "base" | "lite" | null;
 }
 
-/** Values extracted with the pipeline's JSON Schema. */
-export type ExtractResponse = Record<string, unknown>;
+/** Values extracted with a JSON Schema. `result` holds one object of values; with citations
+ * on, each value is `{ value, citations }`. */
+export interface ExtractResponse {
+  job_id?: string;
+  usage?: ParseUsage & { num_fields?: number };
+  result: Record<string, unknown>[] | Record<string, unknown>;
+  citations?: unknown;
+  studio_link?: string | null;
+  [field: string]: unknown;
+}
 
 /** One section of a split → extract pipeline. */
 export interface ExtractSplitResponse {
@@ -271,7 +279,9 @@ export interface SplitResponse {
 }
 
 export interface PipelineResult {
+  /** Filled when the pipeline is parse only. */
   parse: ParseResponse | ParseResponse[] | null;
+  /** One result per split section when the pipeline splits before extracting. */
   extract: ExtractSplitResponse[] | ExtractResponse | null;
   split: SplitResponse | null;
 }

@@ -7,6 +7,7 @@
 //   5. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { writePacket } from "./support/packet.mjs";
 import { startServer } from "./support/server.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -20,6 +21,7 @@ function step(name, cmd, args, env = {}) {
 
 step("Rust unit tests", "cargo", ["test", "--workspace"]);
 
+writePacket();
 const apiKey = randomBytes(16).toString("hex");
 const servers = await Promise.all([startServer(), startServer(["--api-key", apiKey]), startServer(["--enable-faults"])]);
 const [open, locked, faults] = servers;
@@ -35,7 +37,7 @@ try {
   await Promise.all(servers.map((server) => server.stop()));
 }
 
-step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/demo.test.mjs", "tests/page/vite.test.mjs"]);
+step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/demo.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"]);
 step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs"]);
 step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"]);
 step("TypeScript consumers", "tsc", ["-p", "tests/typescript/tsconfig.json"]);

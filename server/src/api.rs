@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::engine::split::SplitOutput;
 use crate::engine::Chunk;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,13 +41,51 @@ pub struct PipelineResponse {
     pub result: PipelineResult,
 }
 
+/// What a pipeline produced: its last step's result. A parse-only pipeline fills `parse`;
+/// one with a split step fills `split`; one with an extract step fills `extract`, which is an
+/// `ExtractResponse`, or one `ExtractSplitResponse` per section when a split ran first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PipelineResult {
     pub parse: Option<ParseResponse>,
-    /// Always null until the engine has an extract step.
     pub extract: Option<Value>,
-    /// Always null until the engine has a split step.
-    pub split: Option<Value>,
+    pub split: Option<SplitResponse>,
+}
+
+/// `ExtractResponse` (the spec leaves it open; this is the shape Reducto documents).
+/// `result` is `[{...}]` without citations and `{field: {value, citations}}` with them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtractResponse {
+    pub job_id: String,
+    pub usage: ExtractUsage,
+    pub result: Value,
+    /// Always null: citations, when asked for, sit beside each value in `result`.
+    pub citations: Option<Value>,
+    pub studio_link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtractUsage {
+    pub num_pages: u32,
+    /// Fields that received a value (nested fields and array items included).
+    pub num_fields: u32,
+    pub credits: Option<f64>,
+}
+
+/// `ExtractSplitResponse`: the extract of one section of a split.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtractSplitResponse {
+    pub split_name: String,
+    pub page_range: Vec<u32>,
+    pub partition: Option<String>,
+    pub result: ExtractResponse,
+}
+
+/// `SplitResponse` with a `SplitResult`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SplitResponse {
+    pub response_type: ResponseType,
+    pub usage: ParseUsage,
+    pub result: SplitOutput,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,6 +105,7 @@ pub struct ParseResponse {
 pub enum ResponseType {
     Pipeline,
     Parse,
+    Split,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -12,7 +12,7 @@
 //!   [`options`]: the `ParseOptions` the engine honours.
 //! - [`jobs`]: the bounded worker pool every run goes through (sync or async), with progress,
 //!   cancel, and resume after a restart.
-//! - [`engine`]: pure document parsing and chunking (no HTTP, no SQL).
+//! - [`engine`]: pure document parsing, chunking, split and extract (no HTTP, no SQL).
 //! - [`store`]: SQLite and the files directory; the only SQL.
 //! - [`faults`]: scripted failures for tests (`--enable-faults` only).
 //! - [`error`]: the one error type and its JSON shapes; [`ids`]: random and parsed ids.

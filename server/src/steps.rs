@@ -60,11 +60,15 @@ pub struct ExtractStep {
     pub citations: Option<Value>,
 }
 
-/// The steps a run needs that the local engine cannot do yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MissingStep {
-    Split,
-    Extract,
+impl ExtractStep {
+    /// Whether citations are on: `true`, or an object with `"enabled": true`.
+    pub fn wants_citations(&self) -> bool {
+        match &self.citations {
+            Some(Value::Bool(on)) => *on,
+            Some(Value::Object(o)) => o.get("enabled").and_then(Value::as_bool).unwrap_or(false),
+            _ => false,
+        }
+    }
 }
 
 impl Steps {
@@ -75,6 +79,11 @@ impl Steps {
         let mut errors = Vec::new();
         if let Err(parse_errors) = self.parse_settings() {
             errors.extend(parse_errors.into_iter().map(|e| ValidationError { loc: at(e.loc), ..e }));
+        }
+        if let Some(extract) = &self.extract {
+            if let Some(problem) = crate::engine::extract::check_schema(&extract.schema) {
+                errors.push(ValidationError::new(at(loc!["extract", "schema"]), problem, "value_error"));
+            }
         }
         if let Some(split) = &self.split {
             if split.categories.is_empty() {
@@ -104,17 +113,6 @@ impl Steps {
             }
         }
         errors
-    }
-
-    /// The first configured step the local engine does not implement yet, if any.
-    pub fn unsupported_step(&self) -> Option<MissingStep> {
-        if self.split.is_some() {
-            Some(MissingStep::Split)
-        } else if self.extract.is_some() {
-            Some(MissingStep::Extract)
-        } else {
-            None
-        }
     }
 
     /// What the parse step asks of the engine; error locations are relative to the steps.
@@ -158,7 +156,6 @@ mod tests {
     fn empty_split_categories_are_refused() {
         let s = steps(r#"{"split":{"categories":[]}}"#);
         assert_eq!(s.validate(vec![])[0].loc, loc!["split", "categories"]);
-        assert_eq!(s.unsupported_step(), Some(MissingStep::Split));
     }
 
     #[test]

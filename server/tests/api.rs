@@ -102,7 +102,7 @@ async fn pipeline_errors() {
     assert_eq!(empty.validation()["loc"], json!(["body"]));
 
     for (input, expected) in [
-        (json!("https://example.com/a.pdf"), "not supported by this server yet"),
+        (json!("s3://bucket/a.pdf"), "'s3:' inputs are not supported"),
         (json!([file_id, file_id]), "Multi-document input is not supported"),
         (json!("reducto://../../../etc/passwd"), "not a valid reducto:// file id"),
     ] {
@@ -153,22 +153,6 @@ async fn documents_the_engine_cannot_read_are_422_with_the_reason() {
     let unsupported = s.run(&id, json!(zip_id)).await;
     unsupported.expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unsupported.detail().starts_with("Unsupported file type 'docx'"), "{}", unsupported.detail());
-}
-
-#[tokio::test]
-async fn steps_the_engine_lacks_are_501_not_a_pretend_result() {
-    let s = Server::new().await;
-    let file_id = s.upload_fixture("minimal-document.pdf").await;
-    let split = json!({"split": {"categories": [{"name": "invoice", "description": "An invoice"}]}});
-    let extract = json!({"extract": {"schema": {"type": "object"}}});
-    for (steps, name) in [(split, "'split'"), (extract, "'extract'")] {
-        let id = s.create(steps).await;
-        s.deploy(&id).await;
-        let reply = s.run(&id, json!(file_id)).await;
-        reply.expect(StatusCode::NOT_IMPLEMENTED);
-        assert!(reply.detail().contains(name), "{}", reply.detail());
-        assert_eq!(reply.header("x-should-retry"), "false");
-    }
 }
 
 // ---- uploads ----

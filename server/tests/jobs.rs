@@ -323,9 +323,10 @@ async fn pipelines_run_async_and_say_which_version_ran() {
     refused.expect(StatusCode::CONFLICT);
     let split = s.create(json!({"split": {"categories": [{"name": "a", "description": "b"}]}})).await;
     s.deploy(&split).await;
-    s.post("/pipeline_async", json!({"input": file_id, "pipeline_id": split}))
-        .await
-        .expect(StatusCode::NOT_IMPLEMENTED);
+    let split_job = s.post("/pipeline_async", json!({"input": file_id, "pipeline_id": split})).await;
+    split_job.expect(StatusCode::OK);
+    let done = s.finished(&split_job.job_id()).await;
+    assert_eq!(done.body["result"]["result"]["split"]["usage"]["num_pages"], 4);
 }
 
 #[tokio::test]
@@ -368,7 +369,7 @@ async fn jobid_inputs_reuse_an_earlier_parse() {
 }
 
 #[tokio::test]
-async fn extract_and_split_check_their_bodies_then_say_they_are_not_built_yet() {
+async fn extract_and_split_check_their_bodies_then_run_as_jobs() {
     let s = Server::new().await;
     let file_id = s.upload_fixture("minimal-document.pdf").await;
     let missing = s.post("/split", json!({"input": file_id})).await;
@@ -381,13 +382,16 @@ async fn extract_and_split_check_their_bodies_then_say_they_are_not_built_yet() 
     ghost.expect(StatusCode::NOT_FOUND);
 
     let split = json!({"input": file_id, "split_description": [{"name": "intro", "description": "The start", "extra": 1}]});
-    let extract = json!({"input": [file_id], "instructions": {"schema": {"type": "object"}}, "settings": {"citations": {"enabled": true}}});
-    for (uri, body) in
-        [("/split", &split), ("/split_async", &split), ("/extract", &extract), ("/extract_async", &extract)]
-    {
-        let reply = s.post(uri, body.clone()).await;
-        reply.expect(StatusCode::NOT_IMPLEMENTED);
-        assert!(reply.detail().contains("does not implement"), "{uri}: {}", reply.detail());
+    let extract = json!({"input": file_id, "instructions": {"schema": {"type": "object"}}, "settings": {"citations": {"enabled": true}}});
+    let reply = s.post("/split", split.clone()).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(reply.body["result"]["section_mapping"], json!({"intro": []}));
+    let reply = s.post("/extract", extract.clone()).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(reply.body["result"], json!({}));
+    for (uri, body) in [("/split_async", &split), ("/extract_async", &extract)] {
+        let job = s.finished(&s.post(uri, body.clone()).await.job_id()).await;
+        assert_eq!(job.body["status"], "Completed", "{uri}");
     }
 }
 

@@ -7,6 +7,7 @@
 #![cfg(target_arch = "wasm32")]
 
 mod arguments;
+mod documents;
 mod jobs;
 mod story;
 mod transport;

@@ -68,7 +68,8 @@ async fn a_file_over_100_mb_takes_the_presigned_path_without_the_key() {
     let memory_before = wasm_memory_bytes();
 
     let (on_progress, seen) = progress_recorder();
-    let options: Object = json(r#"{"headers": {"authorization": "Bearer from-the-request"}}"#).unchecked_into();
+    let options: Object =
+        json(r#"{"headers": {"authorization": "Bearer from-the-request"}}"#).unchecked_into();
     Reflect::set(&options, &"onProgress".into(), &on_progress).unwrap();
     let client = faults_client(r#""apiKey": "secret-key", "defaultHeaders": {"x-team": "docs"}"#);
     let upload =
@@ -84,7 +85,11 @@ async fn a_file_over_100_mb_takes_the_presigned_path_without_the_key() {
         log.iter().find(|r| get(r, "method") == "POST" && get(r, "path") == "/upload").expect("POST /upload");
     let put = log.iter().find(|r| get(r, "method") == "PUT").expect("a PUT of the bytes");
     assert_eq!(get(&create, "authorization"), true, "the API call carries the key");
-    assert_eq!(get(&put, "authorization"), false, "the presigned PUT never carries a key, the client's or the call's");
+    assert_eq!(
+        get(&put, "authorization"),
+        false,
+        "the presigned PUT never carries a key, the client's or the call's"
+    );
     assert!(
         presigned_url.contains(&get(&put, "path").as_string().unwrap()),
         "the PUT went to the presigned URL"

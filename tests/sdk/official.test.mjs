@@ -55,6 +55,22 @@ test("parse.run, job.getAll and cancel", async () => {
   await assert.rejects(client.job.get("no-such-job"), NotFoundError);
 });
 
+test("extract and split", async () => {
+  const upload = await client.upload({ file: createReadStream(fourPagesPdf) });
+  const extracted = await client.extract.run({
+    input: upload.file_id,
+    instructions: { schema: { type: "object", properties: { title: { type: "string" } } } },
+  });
+  assert.equal(extracted.usage.num_pages, 4);
+  assert.ok(Array.isArray(extracted.result));
+  const split = await client.split.run({
+    input: upload.file_id,
+    split_description: [{ name: "Text", description: "Pages of running text" }],
+  });
+  assert.equal(split.usage.num_pages, 4);
+  assert.ok(Array.isArray(split.result.splits));
+});
+
 test("a wrong key is an AuthenticationError", async () => {
   const wrong = new Reducto({ apiKey: "wrong", baseURL: server.url, maxRetries: 0 });
   await assert.rejects(wrong.apiVersion(), AuthenticationError);

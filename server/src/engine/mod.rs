@@ -3,7 +3,8 @@
 //! gives the same output, so runs are reproducible and unit-testable on real files.
 //!
 //! - [`parse`] reads a document into pages of blocks (PDF text layer via pdf_oxide, plain text);
-//! - [`chunk`] groups those blocks into the chunks the API returns.
+//! - [`chunk`] groups those blocks into the chunks the API returns;
+//! - [`split`] assigns pages to categories, [`extract`] fills a JSON Schema from the text.
 //!
 //! Long work reports each page through an [`OnPage`] callback, which is how the job runner
 //! learns progress and how it stops a run (cancel, shutdown): the callback's `Err(Stopped)`
@@ -14,8 +15,10 @@
 //! [`EngineError`], never an empty success.
 
 pub mod chunk;
+pub mod extract;
 pub mod parse;
 mod pdf;
+pub mod split;
 mod text;
 
 use serde::{Deserialize, Serialize};
@@ -88,6 +91,13 @@ impl Document {
             pages[index].blocks.push(block);
         }
         Document { pages }
+    }
+}
+
+impl Document {
+    /// The document restricted to the given page numbers (a split section), numbers kept.
+    pub fn only_pages(&self, numbers: &[u32]) -> Document {
+        Document { pages: self.pages.iter().filter(|p| numbers.contains(&p.number)).cloned().collect() }
     }
 }
 
@@ -197,7 +207,7 @@ impl std::error::Error for EngineError {}
 
 #[cfg(test)]
 mod tests {
-    //! The engine on real PDFs (tests/fixtures/pdfs, from py-pdf/sample-files).
+    //! The engine on real PDFs (tests/fixtures/pdfs: all 28 of py-pdf/sample-files' small ones).
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
@@ -226,6 +236,41 @@ mod tests {
         let encrypted = "libreoffice-writer-password.pdf";
         let out = parse(encrypted, Chunking::Disabled, Some("openpassword")).unwrap();
         assert_eq!(out.num_pages as usize, expected_pages(encrypted));
+    }
+
+    /// The fixtures with no text layer at all (images only, or text drawn as paths), which
+    /// must fail with `NoTextLayer` (a 422 through the API) rather than parse to nothing.
+    const WITHOUT_TEXT: &[&str] = &[
+        "imagemagick-ASCII85Decode.pdf",
+        "imagemagick-images.pdf",
+        "imagemagick-CCITTFaxDecode.pdf",
+        "imagemagick-lzw.pdf",
+        "grayscale-image.pdf",
+        "cmyk-image.pdf",
+    ];
+
+    #[test]
+    fn every_fixture_has_its_page_count_or_says_it_has_no_text() {
+        let files: serde_json::Value = serde_json::from_slice(&fixture("files.json")).unwrap();
+        let mut report = Vec::new();
+        for entry in files["data"].as_array().unwrap() {
+            let name = entry["path"].as_str().unwrap();
+            let pages = entry["pages"].as_u64().unwrap() as u32;
+            let password = (entry["encrypted"] == true).then_some("openpassword");
+            let got = parse(name, Chunking::Page, password);
+            let ok = match &got {
+                Ok(out) => out.num_pages == pages && !WITHOUT_TEXT.contains(&name),
+                Err(EngineError::NoTextLayer { pages: n }) => {
+                    *n == pages as usize && WITHOUT_TEXT.contains(&name)
+                }
+                Err(_) => false,
+            };
+            if !ok {
+                report.push(format!("{name}: expected {pages} pages, got {:?}", got.map(|o| o.num_pages)));
+            }
+        }
+        assert!(report.is_empty(), "{}", report.join("\n"));
+        assert_eq!(files["data"].as_array().unwrap().len(), 28, "every fixture is listed");
     }
 
     #[test]

@@ -1,14 +1,18 @@
 //! A request's `input`: which documents a job works on. Three steps, at three moments:
 //!
 //! - [`parse`] checks the shape when the request arrives (a 422 at `body.input` says what is
-//!   wrong): a `reducto://` file id, a `jobid://` id of an earlier parse, an `UploadResponse`
-//!   object, or a one-element list of those.
+//!   wrong): a `reducto://` file id, a `jobid://` id of an earlier parse, an http(s) URL, an
+//!   `UploadResponse` object, or a one-element list of those.
 //! - [`check`] makes sure each document can be read right now, so a caller learns of a missing
 //!   file or an unfinished job before anything is queued (404, 409 or 422).
-//! - [`load`] reads the document when a worker runs the job: the file through the engine, or
-//!   the blocks an earlier parse produced (no second parse).
+//! - [`load`] reads the document when a worker runs the job: the file through the engine, the
+//!   blocks an earlier parse produced (no second parse), or a URL's body, fetched then with
+//!   the [`Fetch`] limits (`--max-upload-mb`, a timeout). Any host is fetched, loopback
+//!   included: the server acts for its local user, like a browser would.
 //!
-//! Not yet: http(s) URLs and multi-document lists.
+//! Not yet: multi-document lists.
+
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,6 +33,15 @@ pub enum DocRef {
     File(String),
     /// The id of an earlier job whose parse result is reused.
     Job(String),
+    /// An http(s) URL, fetched when the job runs.
+    Url(String),
+}
+
+/// How much a URL input may weigh and how long fetching it may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fetch {
+    pub max_bytes: u64,
+    pub timeout: Duration,
 }
 
 impl DocRef {
@@ -37,6 +50,7 @@ impl DocRef {
         match self {
             DocRef::File(id) => id.clone(),
             DocRef::Job(id) => format!("{JOB_SCHEME}{id}"),
+            DocRef::Url(url) => url.clone(),
         }
     }
 }
@@ -90,9 +104,19 @@ fn parse_url(s: &str) -> Result<DocRef, String> {
         };
     }
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        Err("URL inputs are not supported by this server yet: upload the file with POST /upload \
-             and pass its reducto:// file_id"
-            .into())
+        return match reqwest::Url::parse(s) {
+            Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(DocRef::Url(url.to_string())),
+            _ => Err(format!("'{s}' is not a valid http(s) URL")),
+        };
+    }
+    let scheme = lower.split_once(':').map(|(scheme, _)| scheme).filter(|scheme| {
+        !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    if let Some(scheme) = scheme.filter(|scheme| *scheme != "reducto") {
+        Err(format!(
+            "'{scheme}:' inputs are not supported: pass an http(s) URL, the reducto:// file_id from \
+             POST /upload, or the jobid:// of an earlier parse"
+        ))
     } else if lower.starts_with("reducto://") {
         Err(format!("'{s}' is not a valid reducto:// file id (use the file_id POST /upload returned)"))
     } else {
@@ -144,6 +168,8 @@ pub fn check(store: &Store, docs: &[DocRef], now_ms: i64) -> AppResult<()> {
                     }
                 }
             }
+            // Fetched when the job runs; a failed fetch fails the job with the reason.
+            DocRef::Url(_) => {}
         }
     }
     Ok(())
@@ -155,8 +181,15 @@ pub fn load(
     doc: &DocRef,
     password: Option<&str>,
     now_ms: i64,
+    fetch_limits: Fetch,
     on_page: OnPage,
 ) -> Result<Document, Failure> {
+    let read = |bytes: &[u8], extension: Option<&str>, on_page: OnPage| {
+        engine::read(bytes, extension, password, on_page).map_err(|e| match e {
+            EngineError::Stopped => Failure::stopped(),
+            e => Failure::document(e.to_string()),
+        })
+    };
     match doc {
         DocRef::File(id) => {
             let file_id = FileId::parse(id).ok_or_else(|| Failure::missing(file_not_found(id)))?;
@@ -178,12 +211,11 @@ pub fn load(
                 }
                 Err(e) => return Err(Failure::internal(e)),
             };
-            engine::read(&bytes, upload.file_id.extension.as_deref(), password, on_page).map_err(
-                |e| match e {
-                    EngineError::Stopped => Failure::stopped(),
-                    e => Failure::document(e.to_string()),
-                },
-            )
+            read(&bytes, upload.file_id.extension.as_deref(), on_page)
+        }
+        DocRef::Url(url) => {
+            let (bytes, extension) = fetch(url, fetch_limits).map_err(Failure::document)?;
+            read(&bytes, extension.as_deref(), on_page)
         }
         DocRef::Job(id) => {
             let job = store.get_job(id).map_err(Failure::internal)?;
@@ -200,6 +232,61 @@ pub fn load(
             Ok(document)
         }
     }
+}
+
+/// Downloads a URL input with the job's limits; call from a blocking thread inside the
+/// runtime (the workers' `spawn_blocking`). Gives the bytes and the extension the URL's path
+/// or the response's content type implies.
+fn fetch(url: &str, limits: Fetch) -> Result<(Vec<u8>, Option<String>), String> {
+    let handle = tokio::runtime::Handle::try_current().map_err(|e| format!("cannot fetch {url}: {e}"))?;
+    handle.block_on(async {
+        let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", e.without_url());
+        let client = reqwest::Client::builder()
+            .timeout(limits.timeout)
+            .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(failed)?;
+        let mut response = client.get(url).send().await.map_err(failed)?;
+        if !response.status().is_success() {
+            return Err(format!("Could not fetch {url}: the server answered {}", response.status()));
+        }
+        let too_big = || format!("{url} is larger than the {} MB input limit", limits.max_bytes >> 20);
+        if response.content_length().is_some_and(|n| n > limits.max_bytes) {
+            return Err(too_big());
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
+            if (bytes.len() + chunk.len()) as u64 > limits.max_bytes {
+                return Err(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let extension = extension_of(response.url().path(), content_type.as_deref());
+        Ok((bytes, extension))
+    })
+}
+
+/// `report.PDF` → `pdf`; else from the content type (`text/plain` → `txt`, ...).
+fn extension_of(path: &str, content_type: Option<&str>) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let from_path = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| (1..=8).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()));
+    from_path.or_else(|| {
+        let ext = match content_type? {
+            "application/pdf" => "pdf",
+            "text/plain" => "txt",
+            "text/markdown" => "md",
+            _ => return None,
+        };
+        Some(ext.to_owned())
+    })
 }
 
 /// The `ParseResponse` inside a stored result: the result itself for a parse job, `result.parse`
@@ -260,6 +347,16 @@ mod tests {
         assert_eq!(parse(&json!([id])).unwrap(), file);
         let job = "0b7e2c1a-3f4d-4e5f-8a9b-0c1d2e3f4a5b";
         assert_eq!(parse(&json!(format!("jobid://{job}"))).unwrap(), [DocRef::Job(job.into())]);
+        let url = "https://example.com/files/a.pdf?x=1";
+        assert_eq!(parse(&json!(url)).unwrap(), [DocRef::Url(url.into())]);
+    }
+
+    #[test]
+    fn url_extensions_come_from_the_path_or_the_content_type() {
+        assert_eq!(extension_of("/files/Report.PDF", None).as_deref(), Some("pdf"));
+        assert_eq!(extension_of("/download", Some("application/pdf")).as_deref(), Some("pdf"));
+        assert_eq!(extension_of("/notes", Some("text/plain")).as_deref(), Some("txt"));
+        assert_eq!(extension_of("/v1.2/", Some("image/png")), None);
     }
 
     #[test]
@@ -267,7 +364,9 @@ mod tests {
         let id = FileId::new(None).to_string();
         let cases = [
             (json!([id, id]), "Multi-document"),
-            (json!("https://example.com/a.pdf"), "URL inputs are not supported"),
+            (json!("ftp://example.com/a.pdf"), "'ftp:' inputs are not supported"),
+            (json!("file:///etc/passwd"), "'file:' inputs are not supported"),
+            (json!("https://"), "not a valid http(s) URL"),
             (json!("jobid://../etc"), "not a valid jobid://"),
             (json!("reducto://../../etc/passwd"), "not a valid reducto:// file id"),
             (json!(42), "input must be"),

@@ -35,6 +35,9 @@ pub use work::{JobSpec, Task};
 /// The reason a cancelled job reports.
 pub const CANCELLED: &str = "Cancelled by the user";
 
+/// How long fetching a URL input may take.
+pub const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How often a crash may interrupt one job before a restart gives up on it.
 pub const MAX_ATTEMPTS: u32 = 3;
 
@@ -280,7 +283,9 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
         let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
         tokio::task::spawn_blocking(move || {
             let mut on_page = |done: u32, total: u32| page_done(&state, &live, done, total);
-            work::execute(&state.store, &id, &spec, now_ms(), &mut on_page)
+            let fetch =
+                input::Fetch { max_bytes: state.config.max_upload_mb << 20, timeout: URL_FETCH_TIMEOUT };
+            work::execute(&state.store, &id, &spec, now_ms(), fetch, &mut on_page)
         })
         .await
         .unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))

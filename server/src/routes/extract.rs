@@ -1,34 +1,74 @@
-//! `POST /extract` and `POST /extract_async`. The bodies are checked in full (input, parsing
-//! options, instructions) so callers get the same 422s, 404s and 409s as for a real run; the
-//! local extract engine itself is not built yet, so a valid request is a 501 that says so.
+//! `POST /extract` and `POST /extract_async`: fill `instructions.schema` from one document,
+//! parsed with the body's `parsing` options. `/extract` awaits the `ExtractResponse`, unless
+//! the body carries an `async` object, in which case it answers `{job_id}` like
+//! `/extract_async`.
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
+use axum::{Json, Router};
+use serde_json::Value;
 
-use crate::api::ExtractRequest;
-use crate::body::JsonBody;
-use crate::error::{AppError, AppResult};
-use crate::jobs::{input, now_ms};
+use crate::api::{AsyncJobCreated, ExtractRequest};
+use crate::body::JsonWithRaw;
+use crate::engine::extract::check_schema;
+use crate::error::{AppError, AppResult, ValidationError};
+use crate::jobs::work::ExtractTask;
+use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::options::ParseSettings;
 use crate::{loc, options, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/extract", post(extract)).route("/extract_async", post(extract))
+    Router::new().route("/extract", post(extract)).route("/extract_async", post(extract_async))
 }
 
 async fn extract(
     State(state): State<AppState>,
-    JsonBody(req): JsonBody<ExtractRequest>,
+    JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
 ) -> AppResult<Response> {
+    let wants_async = req.async_config.as_ref().is_some_and(|a| !a.is_null());
+    let submitted = submit(&state, &req, &raw)?;
+    if wants_async {
+        return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
+    }
+    Ok(Json(submitted.finished().await?).into_response())
+}
+
+async fn extract_async(
+    State(state): State<AppState>,
+    JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
+) -> AppResult<Json<AsyncJobCreated>> {
+    let submitted = submit(&state, &req, &raw)?;
+    Ok(Json(AsyncJobCreated { job_id: submitted.job_id }))
+}
+
+fn submit(state: &AppState, req: &ExtractRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
-    if let Some(parsing) = &req.parsing {
-        options::read(parsing, loc!["body", "parsing"]).map_err(AppError::Validation)?;
+    let mut errors = Vec::new();
+    let schema = req.instructions.schema.clone().unwrap_or_default();
+    if let Some(problem) = check_schema(&schema) {
+        errors.push(ValidationError::new(loc!["body", "instructions", "schema"], problem, "value_error"));
+    }
+    let parse = match &req.parsing {
+        Some(parsing) => options::read(parsing, loc!["body", "parsing"]).unwrap_or_else(|e| {
+            errors.extend(e);
+            ParseSettings::default()
+        }),
+        None => ParseSettings::default(),
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
     }
     input::check(&state.store, &docs, now_ms())?;
-    Err(AppError::NotImplemented(
-        "The local engine does not implement extract yet: parse the document with POST /parse \
-         and read the values from its chunks"
-            .into(),
-    ))
+    let citations = req.settings.citations.as_ref().is_some_and(|c| c.enabled);
+    state.runner.submit(
+        state,
+        Submission {
+            kind: "extract",
+            pipeline_id: None,
+            pipeline_version: None,
+            request: raw,
+            spec: JobSpec { task: Task::Extract(ExtractTask { schema, citations }), input: docs, parse },
+        },
+    )
 }

@@ -9,6 +9,7 @@ mod jobs;
 mod meta;
 mod parse;
 pub mod pipeline;
+mod snippets;
 mod split;
 mod studio;
 
@@ -27,6 +28,7 @@ pub fn api() -> Router<AppState> {
         .merge(pipeline::routes())
         .merge(jobs::routes())
         .merge(studio::routes())
+        .merge(snippets::routes())
 }
 
 /// Routes that need no API key.

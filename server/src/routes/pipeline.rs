@@ -13,7 +13,7 @@ use crate::api::{AsyncJobCreated, PipelineRequest};
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
-use crate::steps::{MissingStep, Steps};
+use crate::steps::Steps;
 use crate::store::Live;
 use crate::AppState;
 
@@ -95,19 +95,6 @@ fn submit_deployed(state: &AppState, req: &PipelineRequest, raw: &Value) -> AppR
 /// Checks a run and queues it as a job.
 pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
     let docs = input::parse(run.input)?;
-    if let Some(step) = run.steps.unsupported_step() {
-        let name = match step {
-            MissingStep::Split => "split",
-            MissingStep::Extract => "extract",
-        };
-        return Err(AppError::NotImplemented(format!(
-            "The local engine does not implement the '{name}' step yet; this pipeline's {} has it",
-            match run.source {
-                Source::Version(n) => format!("deployed version {n}"),
-                Source::Draft => "draft".into(),
-            }
-        )));
-    }
     let mut parse = run.steps.parse_settings().map_err(|errors| {
         let under_steps =
             |e: ValidationError| ValidationError { loc: [crate::loc!["steps"], e.loc].concat(), ..e };

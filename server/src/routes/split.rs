@@ -1,23 +1,47 @@
-//! `POST /split` and `POST /split_async`. The bodies are checked in full (input, parsing
-//! options, categories) so callers get the same 422s, 404s and 409s as for a real run; the
-//! local split engine itself is not built yet, so a valid request is a 501 that says so.
+//! `POST /split` and `POST /split_async`: assign the pages of one document to the body's
+//! `split_description` categories, parsed with its `parsing` options. `/split` awaits the
+//! `SplitResponse`, unless the body carries an `async` object (then `{job_id}`, like
+//! `/split_async`).
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
+use axum::{Json, Router};
+use serde_json::Value;
 
-use crate::api::SplitRequest;
-use crate::body::JsonBody;
+use crate::api::{AsyncJobCreated, SplitRequest};
+use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
-use crate::jobs::{input, now_ms};
+use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::options::ParseSettings;
+use crate::steps::SplitCategory;
 use crate::{loc, options, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/split", post(split)).route("/split_async", post(split))
+    Router::new().route("/split", post(split)).route("/split_async", post(split_async))
 }
 
-async fn split(State(state): State<AppState>, JsonBody(req): JsonBody<SplitRequest>) -> AppResult<Response> {
+async fn split(
+    State(state): State<AppState>,
+    JsonWithRaw(req, raw): JsonWithRaw<SplitRequest>,
+) -> AppResult<Response> {
+    let wants_async = req.async_config.as_ref().is_some_and(|a| !a.is_null());
+    let submitted = submit(&state, &req, &raw)?;
+    if wants_async {
+        return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
+    }
+    Ok(Json(submitted.finished().await?).into_response())
+}
+
+async fn split_async(
+    State(state): State<AppState>,
+    JsonWithRaw(req, raw): JsonWithRaw<SplitRequest>,
+) -> AppResult<Json<AsyncJobCreated>> {
+    let submitted = submit(&state, &req, &raw)?;
+    Ok(Json(AsyncJobCreated { job_id: submitted.job_id }))
+}
+
+fn submit(state: &AppState, req: &SplitRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
     let mut errors = Vec::new();
     if req.split_description.is_empty() {
@@ -36,18 +60,34 @@ async fn split(State(state): State<AppState>, JsonBody(req): JsonBody<SplitReque
             ));
         }
     }
-    if let Some(parsing) = &req.parsing {
-        if let Err(parse_errors) = options::read(parsing, loc!["body", "parsing"]) {
-            errors.extend(parse_errors);
-        }
-    }
+    let parse = match &req.parsing {
+        Some(parsing) => options::read(parsing, loc!["body", "parsing"]).unwrap_or_else(|e| {
+            errors.extend(e);
+            ParseSettings::default()
+        }),
+        None => ParseSettings::default(),
+    };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
     input::check(&state.store, &docs, now_ms())?;
-    Err(AppError::NotImplemented(
-        "The local engine does not implement split yet: parse the document with POST /parse \
-         (chunk_mode 'page') and group its pages"
-            .into(),
-    ))
+    let categories = req
+        .split_description
+        .iter()
+        .map(|c| SplitCategory {
+            name: c.name.clone(),
+            description: c.description.clone(),
+            partition_key: c.partition_key.clone(),
+        })
+        .collect();
+    state.runner.submit(
+        state,
+        Submission {
+            kind: "split",
+            pipeline_id: None,
+            pipeline_version: None,
+            request: raw,
+            spec: JobSpec { task: Task::Split { categories }, input: docs, parse },
+        },
+    )
 }

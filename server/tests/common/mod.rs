@@ -97,6 +97,13 @@ impl Server {
         reply.body["file_id"].as_str().unwrap().to_owned()
     }
 
+    /// Uploads a generated PDF and returns its file id.
+    pub async fn upload_pdf(&self, bytes: &[u8]) -> String {
+        let reply = self.upload("/upload?extension=pdf", "file", "generated.pdf", bytes).await;
+        reply.expect(StatusCode::OK);
+        reply.body["file_id"].as_str().unwrap().to_owned()
+    }
+
     /// Uploads text and returns its file id.
     pub async fn upload_text(&self, text: &str) -> String {
         let reply = self.upload("/upload", "file", "notes.txt", text.as_bytes()).await;
@@ -204,6 +211,58 @@ impl Reply {
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/../tests/fixtures/pdfs/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A minimal PDF with one Helvetica text line per entry of each page (US Letter, 11 pt on a
+/// 14 pt leading; an empty line leaves a gap, which starts a new block). Uncompressed and
+/// hand-laid-out so tests can make documents with known text without any PDF library.
+pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
+    let font = 3;
+    let first_page = 4;
+    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", first_page + 2 * i)).collect();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+    ];
+    for (i, lines) in pages.iter().enumerate() {
+        let mut content = String::from("BT /F1 11 Tf 14 TL 72 720 Td\n");
+        for line in lines {
+            let escaped = line.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
+            if !line.is_empty() {
+                content.push_str(&format!("({escaped}) Tj "));
+            }
+            content.push_str("T*\n");
+        }
+        content.push_str("ET");
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} 0 R >> >> \
+             /Contents {} 0 R >>",
+            first_page + 2 * i + 1
+        ));
+        objects.push(format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()));
+    }
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+            .as_bytes(),
+    );
+    out
+}
+
+/// Pages of lines from text: pages separated by a form feed, lines by newlines.
+pub fn pages(text: &str) -> Vec<Vec<String>> {
+    text.split('\u{c}').map(|page| page.lines().map(str::to_owned).collect()).collect()
 }
 
 pub fn page_chunking() -> Value {

@@ -1,0 +1,764 @@
+//! Extract: fills a JSON Schema from the labelled values in a document's text, with no model.
+//!
+//! For each property the engine looks for a line labelled with the property's name or its
+//! `description` (case, `_`, `-` and camelCase insensitive; "No"/"#" read as "number"):
+//! `Label: value`, `Label value`, or a line that is only the label with the value on the next
+//! line. Exact labels win over labels that merely end with the name ("Invoice Date" for
+//! `date`). The value is coerced to the property's type: numbers lose currency signs and
+//! thousands separators, booleans read yes/no/true/false, `format: date` becomes YYYY-MM-DD,
+//! an `enum` gives the matching member. A value that does not coerce is skipped and the
+//! search goes on; nothing found is null. Objects are filled recursively, searching first
+//! after a line labelled with the object's name; arrays of objects come from table rows
+//! under a header whose columns name the item's properties.
+//!
+//! Every found value remembers the block it came from, which becomes its citation.
+
+use serde_json::{json, Map, Number, Value};
+
+use super::{Block, Document};
+
+/// What an extract run gives back: the filled schema and how many fields have a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extracted {
+    /// With citations, each leaf is `{value, citations: [{type, content, bbox, confidence}]}`.
+    pub value: Value,
+    pub num_fields: u32,
+}
+
+pub fn extract(document: &Document, schema: &Map<String, Value>, citations: bool) -> Extracted {
+    let lines: Vec<Line> = document
+        .pages
+        .iter()
+        .flat_map(|p| &p.blocks)
+        .flat_map(|block| {
+            block
+                .content
+                .lines()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(move |text| Line { text, block })
+        })
+        .collect();
+    let root = resolve(schema);
+    let node = match kind(root) {
+        Kind::Object => fill_object(root, &lines, 0),
+        // A non-object root is filled as one unnamed property.
+        _ => fill(&Field::new("value", root), root, &[], &lines, 0),
+    };
+    let mut num_fields = 0;
+    let value = node.render(citations, &mut num_fields);
+    Extracted { value, num_fields }
+}
+
+/// What is wrong with a schema this engine cannot fill, if anything: `properties` must map
+/// names to schemas.
+pub fn check_schema(schema: &Map<String, Value>) -> Option<String> {
+    match schema.get("properties") {
+        None => None,
+        Some(Value::Object(props)) => props
+            .iter()
+            .find(|(_, v)| !v.is_object())
+            .map(|(k, _)| format!("The schema of property '{k}' must be an object (a JSON Schema)")),
+        Some(_) => Some("'properties' must be an object mapping names to JSON Schemas".into()),
+    }
+}
+
+/// One line of text and the block it belongs to.
+struct Line<'a> {
+    text: &'a str,
+    block: &'a Block,
+}
+
+/// A filled schema before rendering; leaves keep their source block for citations.
+enum Node<'a> {
+    Leaf(Value, Option<&'a Block>),
+    Object(Vec<(String, Node<'a>)>),
+    Array(Vec<Node<'a>>),
+}
+
+impl Node<'_> {
+    fn render(&self, citations: bool, count: &mut u32) -> Value {
+        match self {
+            Node::Leaf(value, source) => {
+                if !value.is_null() {
+                    *count += 1;
+                }
+                if !citations {
+                    return value.clone();
+                }
+                let cited = source.map(|b| {
+                    json!({"type": b.kind, "content": b.content, "bbox": b.bbox, "confidence": b.confidence})
+                });
+                json!({"value": value, "citations": cited.into_iter().collect::<Vec<_>>()})
+            }
+            Node::Object(fields) => {
+                Value::Object(fields.iter().map(|(k, n)| (k.clone(), n.render(citations, count))).collect())
+            }
+            Node::Array(items) => Value::Array(items.iter().map(|n| n.render(citations, count)).collect()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Object,
+    Array,
+}
+
+/// The schema that describes the value: the first non-null branch of an `anyOf`/`oneOf`.
+fn resolve(schema: &Map<String, Value>) -> &Map<String, Value> {
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(branches)) = schema.get(key) {
+            let concrete =
+                branches.iter().filter_map(Value::as_object).find(|b| b.get("type") != Some(&json!("null")));
+            if let Some(branch) = concrete {
+                return resolve(branch);
+            }
+        }
+    }
+    schema
+}
+
+fn kind(schema: &Map<String, Value>) -> Kind {
+    let named = match schema.get("type") {
+        Some(Value::String(t)) => Some(t.as_str()),
+        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        _ => None,
+    };
+    match named {
+        Some("number") => Kind::Number,
+        Some("integer") => Kind::Integer,
+        Some("boolean") => Kind::Boolean,
+        Some("object") => Kind::Object,
+        Some("array") => Kind::Array,
+        Some(_) => Kind::String,
+        None if schema.contains_key("properties") => Kind::Object,
+        None if schema.contains_key("items") => Kind::Array,
+        None => Kind::String,
+    }
+}
+
+/// A property and the labels that name it in a document (normalized, see [`normalize`]).
+struct Field {
+    labels: Vec<String>,
+}
+
+impl Field {
+    fn new(key: &str, schema: &Map<String, Value>) -> Field {
+        let mut labels = vec![normalize(key)];
+        for extra in ["title", "description"] {
+            if let Some(text) = schema.get(extra).and_then(Value::as_str) {
+                let label = normalize(text);
+                let label = label.strip_prefix("the ").unwrap_or(&label).to_owned();
+                // Long descriptions are explanations, not labels.
+                if !label.is_empty() && label.split(' ').count() <= 6 && !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+        }
+        labels.retain(|l| !l.is_empty());
+        Field { labels }
+    }
+
+    /// How well a label written in the document names this field: 2 exactly, 1 when it ends
+    /// with one of the field's labels ("Invoice Date" for `date`), 0 not at all.
+    fn matches(&self, written: &str) -> u8 {
+        let written = normalize(written);
+        if written.is_empty() {
+            return 0;
+        }
+        if self.labels.contains(&written) {
+            2
+        } else if self.labels.iter().any(|l| written.ends_with(&format!(" {l}"))) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+fn properties(schema: &Map<String, Value>) -> Vec<(&str, &Map<String, Value>)> {
+    let Some(Value::Object(props)) = schema.get("properties") else { return Vec::new() };
+    props.iter().filter_map(|(k, v)| Some((k.as_str(), resolve(v.as_object()?)))).collect()
+}
+
+fn fill_object<'a>(schema: &Map<String, Value>, lines: &[Line<'a>], from: usize) -> Node<'a> {
+    let props = properties(schema);
+    let fields: Vec<Field> = props.iter().map(|(k, s)| Field::new(k, s)).collect();
+    let siblings: Vec<&str> = fields.iter().flat_map(|f| f.labels.iter().map(String::as_str)).collect();
+    let filled = props
+        .iter()
+        .zip(&fields)
+        .map(|((key, sub), field)| (key.to_string(), fill(field, sub, &siblings, lines, from)))
+        .collect();
+    Node::Object(filled)
+}
+
+/// Fills one property, searching from line `from` to the end and then from the start.
+fn fill<'a>(
+    field: &Field,
+    schema: &Map<String, Value>,
+    siblings: &[&str],
+    lines: &[Line<'a>],
+    from: usize,
+) -> Node<'a> {
+    let order: Vec<usize> = (from..lines.len()).chain(0..from.min(lines.len())).collect();
+    match kind(schema) {
+        Kind::Object => {
+            // A nested object's fields are looked for after its heading ("Shipping Address").
+            let heading = order.iter().copied().find(|&i| {
+                let text = lines[i].text;
+                field.matches(text.strip_suffix(':').unwrap_or(text)) == 2
+                    || text.split_once(':').is_some_and(|(label, _)| field.matches(label) == 2)
+            });
+            fill_object(schema, lines, heading.unwrap_or(from))
+        }
+        Kind::Array => {
+            let items = schema.get("items").and_then(Value::as_object).map(resolve);
+            match items {
+                Some(items) if kind(items) == Kind::Object => table(items, lines, &order),
+                _ => {
+                    let item = items.cloned().unwrap_or_default();
+                    let found = find(field, siblings, lines, &order, |raw| {
+                        let parts: Vec<Value> = raw
+                            .split([',', ';'])
+                            .map(str::trim)
+                            .filter(|p| !p.is_empty())
+                            .filter_map(|p| coerce(p, &item))
+                            .collect();
+                        (!parts.is_empty()).then_some(Value::Array(parts))
+                    });
+                    found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
+                }
+            }
+        }
+        _ => {
+            let found = find(field, siblings, lines, &order, |raw| coerce(raw, schema));
+            found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
+        }
+    }
+}
+
+/// The first labelled value for `field` that `coerce` accepts: exact labels first, then
+/// labels that end with the field's.
+fn find<'a>(
+    field: &Field,
+    siblings: &[&str],
+    lines: &[Line<'a>],
+    order: &[usize],
+    coerce: impl Fn(&str) -> Option<Value>,
+) -> Option<(Value, &'a Block)> {
+    for wanted in [2, 1] {
+        for &i in order {
+            let line = &lines[i];
+            let Some(raw) = labelled(field, wanted, line.text, siblings) else { continue };
+            if raw.is_empty() {
+                // The label alone on its line: the value is the next line.
+                if let Some(next) = lines.get(i + 1) {
+                    if let Some(value) = coerce(next.text) {
+                        return Some((value, next.block));
+                    }
+                }
+                continue;
+            }
+            if let Some(value) = coerce(raw) {
+                return Some((value, line.block));
+            }
+        }
+    }
+    None
+}
+
+/// The raw value on `line` if it is labelled for `field` at match level `wanted`:
+/// `Label: value` (the label anywhere on the line for exact matches), `Label value`, or
+/// the bare label (an empty value).
+fn labelled<'l>(field: &Field, wanted: u8, line: &'l str, siblings: &[&str]) -> Option<&'l str> {
+    if let Some((label, rest)) = line.split_once(':') {
+        if label.chars().any(char::is_alphabetic) && field.matches(label) == wanted {
+            return Some(cut_at_labels(rest.trim(), siblings));
+        }
+    }
+    if wanted == 2 {
+        // "... Invoice Number: 123" with other text before the label.
+        let lower = line.to_ascii_lowercase();
+        for label in &field.labels {
+            let needle = format!("{label}:");
+            if let Some(at) = lower.find(&needle) {
+                let boundary = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+                if boundary {
+                    return Some(cut_at_labels(line[at + needle.len()..].trim(), siblings));
+                }
+            }
+        }
+    }
+    // "Label value": the line's first words are the label.
+    let words: Vec<&str> = line.split_whitespace().collect();
+    for n in (1..=words.len().min(6)).rev() {
+        let label = words[..n].join(" ");
+        if field.matches(label.trim_end_matches(['.', ':'])) == wanted {
+            // The byte offset just past the n-th word.
+            let end = words[n - 1].as_ptr() as usize - line.as_ptr() as usize + words[n - 1].len();
+            return Some(cut_at_labels(line[end..].trim(), siblings));
+        }
+    }
+    None
+}
+
+/// Cuts a value where another field's `Label:` starts on the same line
+/// ("123 Date: 2024-01-05" → "123").
+fn cut_at_labels<'l>(value: &'l str, siblings: &[&str]) -> &'l str {
+    let lower = value.to_ascii_lowercase();
+    let end =
+        siblings.iter().filter_map(|label| lower.find(&format!(" {label}:"))).min().unwrap_or(value.len());
+    value[..end].trim()
+}
+
+/// Lowercase words separated by single spaces; `_`, `-` and camelCase split words;
+/// "no", "num", "nr" and "#" read as "number", "qty" as "quantity", "amt" as "amount".
+fn normalize(text: &str) -> String {
+    let mut spaced = String::with_capacity(text.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if c.is_uppercase() && previous.is_some_and(char::is_lowercase) {
+            spaced.push(' ');
+        }
+        if c == '#' {
+            spaced.push_str(" # ");
+        } else {
+            spaced.push(c);
+        }
+        previous = Some(c);
+    }
+    spaced
+        .to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '#'))
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "no" | "num" | "nr" | "#" => "number",
+            "qty" => "quantity",
+            "amt" => "amount",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---- tables ----
+
+/// A column of a table: the item property it fills (None for a column the schema lacks).
+struct Column<'s> {
+    prop: Option<(&'s str, &'s Map<String, Value>)>,
+}
+
+/// An array of objects from a table: a header line naming at least two of the item's
+/// properties (or its only one), then one item per row until a row does not fit.
+fn table<'a>(items: &Map<String, Value>, lines: &[Line<'a>], order: &[usize]) -> Node<'a> {
+    let props = properties(items);
+    let fields: Vec<Field> = props.iter().map(|(k, s)| Field::new(k, s)).collect();
+    let needed = props.len().min(2);
+    for &i in order {
+        let Some(columns) = header(lines[i].text, &props, &fields) else { continue };
+        if columns.iter().filter(|c| c.prop.is_some()).count() < needed.max(1) {
+            continue;
+        }
+        let mut rows = Vec::new();
+        for line in &lines[i + 1..] {
+            match row(line.text, &columns) {
+                Some(cells) => {
+                    let filled = props
+                        .iter()
+                        .map(|(key, _)| {
+                            let value = cells.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+                            let node = match value {
+                                Some(v) if !v.is_null() => Node::Leaf(v, Some(line.block)),
+                                _ => Node::Leaf(Value::Null, None),
+                            };
+                            (key.to_string(), node)
+                        })
+                        .collect();
+                    rows.push(Node::Object(filled));
+                }
+                None => break,
+            }
+        }
+        if !rows.is_empty() {
+            return Node::Array(rows);
+        }
+    }
+    Node::Leaf(Value::Null, None)
+}
+
+/// Cells of a line that has explicit column separators (tabs, `|`, or two spaces or more).
+fn cells(line: &str) -> Option<Vec<&str>> {
+    let cells: Vec<&str> = if line.contains('\t') || line.contains('|') {
+        line.split(['\t', '|']).map(str::trim).filter(|c| !c.is_empty()).collect()
+    } else {
+        line.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect()
+    };
+    (cells.len() >= 2).then_some(cells)
+}
+
+/// The columns of a header line, in order, or None if it names none of the properties.
+fn header<'s>(
+    line: &str,
+    props: &[(&'s str, &'s Map<String, Value>)],
+    fields: &[Field],
+) -> Option<Vec<Column<'s>>> {
+    let by_label = |label: &str| fields.iter().position(|f| f.matches(label) == 2).map(|i| props[i]);
+    let columns: Vec<Column> = match cells(line) {
+        Some(cells) => cells.into_iter().map(|c| Column { prop: by_label(c) }).collect(),
+        None => {
+            // Single spaces (a PDF's text layer): the longest runs of words that name a
+            // property; each run of other words is one column the schema does not have.
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let mut columns: Vec<Column> = Vec::new();
+            let mut at = 0;
+            while at < words.len() {
+                let named = (1..=(words.len() - at).min(4))
+                    .rev()
+                    .find_map(|n| by_label(&words[at..at + n].join(" ")).map(|p| (n, p)));
+                match named {
+                    Some((n, prop)) => {
+                        columns.push(Column { prop: Some(prop) });
+                        at += n;
+                    }
+                    None => {
+                        if columns.last().is_none_or(|c| c.prop.is_some()) {
+                            columns.push(Column { prop: None });
+                        }
+                        at += 1;
+                    }
+                }
+            }
+            columns
+        }
+    };
+    let named: Vec<&str> = columns.iter().filter_map(|c| c.prop.map(|p| p.0)).collect();
+    let distinct = named.iter().enumerate().all(|(i, k)| !named[..i].contains(k));
+    (!named.is_empty() && distinct).then_some(columns)
+}
+
+/// One table row's values by property, or None when the line does not fit the columns
+/// (too few cells, or a number column without a number).
+fn row<'s>(line: &str, columns: &[Column<'s>]) -> Option<Vec<(&'s str, Value)>> {
+    let texts: Vec<String> = match cells(line) {
+        Some(cells) if cells.len() == columns.len() => cells.into_iter().map(str::to_owned).collect(),
+        _ => split_by_types(line, columns)?,
+    };
+    let mut values = Vec::new();
+    for (column, text) in columns.iter().zip(&texts) {
+        let Some((key, schema)) = column.prop else { continue };
+        match coerce(text, schema) {
+            Some(value) => values.push((key, value)),
+            None if matches!(kind(schema), Kind::Number | Kind::Integer) => return None,
+            None => values.push((key, Value::Null)),
+        }
+    }
+    Some(values)
+}
+
+/// Splits a single-spaced row: every column takes one word, except the first text column,
+/// which takes what the others leave ("Consulting services 10 150.00" → 3 cells).
+fn split_by_types(line: &str, columns: &[Column]) -> Option<Vec<String>> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.len() < columns.len() {
+        return None;
+    }
+    let is_text = |c: &Column| c.prop.is_some_and(|(_, s)| !matches!(kind(s), Kind::Number | Kind::Integer));
+    let wide = columns.iter().position(is_text).unwrap_or(0);
+    let after = columns.len() - wide - 1;
+    let mut texts: Vec<String> = words[..wide].iter().map(|w| w.to_string()).collect();
+    texts.push(words[wide..words.len() - after].join(" "));
+    texts.extend(words[words.len() - after..].iter().map(|w| w.to_string()));
+    Some(texts)
+}
+
+// ---- coercion ----
+
+/// The value of `raw` as the schema's type, or None if it is not one.
+fn coerce(raw: &str, schema: &Map<String, Value>) -> Option<Value> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    if let Some(Value::Array(members)) = schema.get("enum") {
+        return enum_member(raw, members);
+    }
+    match kind(schema) {
+        Kind::Number => number(raw).and_then(Number::from_f64).map(Value::Number),
+        Kind::Integer => number(raw).filter(|n| n.fract() == 0.0 && n.abs() < 9e15).map(|n| json!(n as i64)),
+        Kind::Boolean => boolean(raw).map(Value::Bool),
+        Kind::Object | Kind::Array => None,
+        Kind::String => match schema.get("format").and_then(Value::as_str) {
+            Some("date") => date(raw).map(Value::String),
+            _ => Some(Value::String(raw.to_owned())),
+        },
+    }
+}
+
+fn enum_member(raw: &str, members: &[Value]) -> Option<Value> {
+    let text = normalize(raw);
+    let name = |m: &Value| match m {
+        Value::String(s) => normalize(s),
+        other => other.to_string(),
+    };
+    members
+        .iter()
+        .find(|m| name(m) == text)
+        .or_else(|| {
+            let padded = format!(" {text} ");
+            members.iter().find(|m| !name(m).is_empty() && padded.contains(&format!(" {} ", name(m))))
+        })
+        .cloned()
+}
+
+/// The first number in the text: "$1,234.50" → 1234.5, "1.234,50 €" → 1234.5,
+/// "(20.00)" → -20, "15%" → 15.
+pub fn number(text: &str) -> Option<f64> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let tail = &text[start..];
+    let len = tail.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')).unwrap_or(tail.len());
+    let digits = tail[..len].trim_end_matches([',', '.']);
+    let before = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "$€£¥".contains(c));
+    let negative = before.ends_with('-') || before.ends_with('(') || before.ends_with('−');
+    let (commas, dots) = (digits.matches(',').count(), digits.matches('.').count());
+    let plain = match (commas, dots) {
+        (0, 0) => digits.to_owned(),
+        (_, 0) if thousands(digits, ',') => digits.replace(',', ""),
+        (1, 0) => digits.replace(',', "."),
+        (0, _) if dots > 1 && thousands(digits, '.') => digits.replace('.', ""),
+        (0, 1) => digits.to_owned(),
+        _ => {
+            // Both: the last separator is the decimal point.
+            let decimal = if digits.rfind(',') > digits.rfind('.') { ',' } else { '.' };
+            let grouping = if decimal == ',' { '.' } else { ',' };
+            digits.replace(grouping, "").replace(decimal, ".")
+        }
+    };
+    let value: f64 = plain.parse().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+/// Whether every group after the first has three digits ("1,234,567").
+fn thousands(digits: &str, separator: char) -> bool {
+    let mut groups = digits.split(separator);
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3)
+}
+
+fn boolean(text: &str) -> Option<bool> {
+    let first = text.split(|c: char| c.is_whitespace() || c == ',' || c == '.').next()?.to_lowercase();
+    match first.as_str() {
+        "yes" | "y" | "true" | "checked" | "[x]" | "x" | "✓" | "✔" => Some(true),
+        "no" | "n" | "false" | "unchecked" | "[ ]" | "none" => Some(false),
+        _ => None,
+    }
+}
+
+/// A date in a common written form as ISO `YYYY-MM-DD`: 2024-01-31, 2024/1/31, 01/31/2024
+/// (month first unless the first number is over 12), 31.01.2024 (day first), January 31,
+/// 2024, 31 Jan 2024, 31-Jan-24.
+pub fn date(text: &str) -> Option<String> {
+    let tokens: Vec<&str> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).take(4).collect();
+    let num = |t: &str| -> Option<u32> {
+        let digits = t.trim_end_matches(|c: char| c.is_alphabetic());
+        let suffix = &t[digits.len()..];
+        let ordinal = suffix.is_empty() || ["st", "nd", "rd", "th"].contains(&suffix.to_lowercase().as_str());
+        (ordinal && !digits.is_empty() && digits.len() <= 4).then(|| digits.parse().ok()).flatten()
+    };
+    let year = |t: &str| -> Option<i32> {
+        let all_digits = t.chars().all(|c| c.is_ascii_digit());
+        match (t.len(), all_digits) {
+            (4, true) => t.parse().ok(),
+            (2, true) => t.parse::<i32>().ok().map(|y| if y < 70 { 2000 + y } else { 1900 + y }),
+            _ => None,
+        }
+    };
+    let month_name = |t: &str| -> Option<u32> {
+        let t = t.to_lowercase();
+        const MONTHS: [&str; 12] =
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+        if t.len() < 3 {
+            return None;
+        }
+        let position = MONTHS.iter().position(|m| t.starts_with(m))?;
+        let full = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ][position];
+        (full.starts_with(&t) || t == "sept").then_some(position as u32 + 1)
+    };
+    let (y, m, d) = match tokens.as_slice() {
+        [a, b, c, ..] if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) => {
+            (year(a)?, num(b).or_else(|| month_name(b))?, num(c)?)
+        }
+        [a, b, c, ..] if a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) => {
+            let (a, b) = (num(a)?, num(b)?);
+            let day_first = text.contains('.') || a > 12;
+            let (m, d) = if day_first { (b, a) } else { (a, b) };
+            (year(c)?, m, d)
+        }
+        [a, b, c, ..] => match (month_name(a), month_name(b)) {
+            (Some(m), _) => (year(c)?, m, num(b)?),
+            (None, Some(m)) => (year(c)?, m, num(a)?),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::text;
+
+    fn run(text: &str, schema: Value, citations: bool) -> Extracted {
+        let document = text::read(text, false).unwrap();
+        extract(&document, schema.as_object().unwrap(), citations)
+    }
+
+    const INVOICE: &str = "ACME Corporation\n\
+        INVOICE\n\n\
+        Invoice No.: INV-2024-001\n\
+        Invoice Date: March 5th, 2024\n\
+        Due date: 04/05/2024\n\
+        Paid: no\n\
+        Currency: usd\n\n\
+        Bill To\n\
+        Name: Jane Doe\n\
+        City: Springfield\n\n\
+        Description  Qty  Unit Price  Amount\n\
+        Consulting services  10  $150.00  $1,500.00\n\
+        Materials  1  75.00  75.00\n\
+        Subtotal: 1,575.00\n\
+        Total $1,575.00";
+
+    fn invoice_schema() -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "invoice_number": {"type": "string"},
+                "invoiceDate": {"type": "string", "format": "date"},
+                "due": {"type": "string", "format": "date", "description": "Due date"},
+                "paid": {"type": "boolean"},
+                "currency": {"type": "string", "enum": ["EUR", "USD"]},
+                "total": {"type": "number"},
+                "po_number": {"type": ["string", "null"]},
+                "bill_to": {"type": "object", "properties": {"name": {"type": "string"}, "city": {"type": "string"}}},
+                "line_items": {"type": "array", "items": {"type": "object", "properties": {
+                    "description": {"type": "string"},
+                    "quantity": {"type": "integer"},
+                    "amount": {"type": "number"}
+                }}}
+            }
+        })
+    }
+
+    #[test]
+    fn an_invoice_fills_its_schema_with_typed_values() {
+        let out = run(INVOICE, invoice_schema(), false);
+        assert_eq!(
+            out.value,
+            json!({
+                "invoice_number": "INV-2024-001",
+                "invoiceDate": "2024-03-05",
+                "due": "2024-04-05",
+                "paid": false,
+                "currency": "USD",
+                "total": 1575.0,
+                "po_number": null,
+                "bill_to": {"name": "Jane Doe", "city": "Springfield"},
+                "line_items": [
+                    {"description": "Consulting services", "quantity": 10, "amount": 1500.0},
+                    {"description": "Materials", "quantity": 1, "amount": 75.0}
+                ]
+            })
+        );
+        assert_eq!(out.num_fields, 14);
+    }
+
+    #[test]
+    fn citations_wrap_each_leaf_with_its_block() {
+        let out = run(INVOICE, invoice_schema(), true);
+        let total = &out.value["total"];
+        assert_eq!(total["value"], 1575.0);
+        let cite = &total["citations"][0];
+        assert_eq!(cite["type"], "Text");
+        assert_eq!(cite["confidence"], "high");
+        assert_eq!(cite["bbox"]["page"], 1);
+        assert!(cite["content"].as_str().unwrap().contains("Total $1,575.00"));
+        assert_eq!(out.value["po_number"], json!({"value": null, "citations": []}));
+        assert_eq!(out.value["line_items"][1]["amount"]["value"], 75.0);
+    }
+
+    #[test]
+    fn single_spaced_tables_split_by_column_types() {
+        let text =
+            "Description Qty Unit Price Amount\nConsulting services 10 150.00 1,500.00\nTotal due 1,500.00";
+        let schema = json!({"properties": {"items": {"type": "array", "items": {"properties": {
+            "description": {"type": "string"}, "qty": {"type": "integer"}, "amount": {"type": "number"}
+        }}}}});
+        let out = run(text, schema, false);
+        assert_eq!(
+            out.value["items"],
+            json!([{"description": "Consulting services", "qty": 10, "amount": 1500.0}])
+        );
+    }
+
+    #[test]
+    fn labels_match_descriptions_and_values_are_cut_at_the_next_label() {
+        let text = "Policy #: P-77 Holder: Bob\nThe insured amount is large\nCoverage limit\n€ 2.500,75";
+        let schema = json!({"properties": {
+            "policy": {"type": "string", "description": "Policy number"},
+            "holder": {"type": "string"},
+            "limit": {"type": "number", "description": "Coverage limit"}
+        }});
+        let out = run(text, schema, false);
+        assert_eq!(out.value, json!({"policy": "P-77", "holder": "Bob", "limit": 2500.75}));
+    }
+
+    #[test]
+    fn numbers_dates_and_booleans_coerce() {
+        assert_eq!(number("$1,234.50"), Some(1234.5));
+        assert_eq!(number("1.234,50 EUR"), Some(1234.5));
+        assert_eq!(number("(20.00)"), Some(-20.0));
+        assert_eq!(number("-$5"), Some(-5.0));
+        assert_eq!(number("1,5"), Some(1.5));
+        assert_eq!(number("none"), None);
+        assert_eq!(date("2024-01-31").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31/01/2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("01/31/2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31.01.24").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("Jan 31, 2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31 January 2024 (net 30)").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31-Jan-2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("2023-02-29"), None);
+        assert_eq!(date("soon"), None);
+        assert_eq!(boolean("Yes, signed"), Some(true));
+        assert_eq!(boolean("FALSE"), Some(false));
+        assert_eq!(boolean("maybe"), None);
+    }
+}

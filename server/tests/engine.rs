@@ -1,0 +1,273 @@
+//! Split and extract through the API, on generated documents with known contents: plain-text
+//! and PDF invoices (written by the tiny PDF writer in `common`), a multi-page packet split
+//! into categories, and the pipeline shapes that combine them.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{pages, pdf, Server};
+use serde_json::{json, Value};
+
+const INVOICE: &str = "ACME Corporation\n\
+    INVOICE\n\
+    \n\
+    Invoice Number: INV-2024-017\n\
+    Invoice Date: 12/03/2024\n\
+    Due Date: January 15, 2025\n\
+    PO Number: none\n\
+    Paid: Yes\n\
+    Currency: eur\n\
+    \n\
+    Description Qty Amount\n\
+    Design work 12 1,440.00\n\
+    Hosting 1 60.50\n\
+    \n\
+    Total Due: $1,500.50";
+
+fn invoice_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "invoice_number": {"type": "string", "description": "The invoice number"},
+            "invoice_date": {"type": "string", "format": "date"},
+            "due_date": {"type": "string", "format": "date"},
+            "paid": {"type": "boolean"},
+            "currency": {"type": "string", "enum": ["USD", "EUR"]},
+            "total": {"type": "number", "description": "Total due"},
+            "customer": {"type": "string"},
+            "line_items": {"type": "array", "items": {"type": "object", "properties": {
+                "description": {"type": "string"},
+                "quantity": {"type": "integer"},
+                "amount": {"type": "number"}
+            }}}
+        }
+    })
+}
+
+fn expected_invoice() -> Value {
+    json!({
+        "invoice_number": "INV-2024-017",
+        "invoice_date": "2024-12-03",
+        "due_date": "2025-01-15",
+        "paid": true,
+        "currency": "EUR",
+        "total": 1500.5,
+        "customer": null,
+        "line_items": [
+            {"description": "Design work", "quantity": 12, "amount": 1440.0},
+            {"description": "Hosting", "quantity": 1, "amount": 60.5}
+        ]
+    })
+}
+
+fn extract_body(file_id: &str, citations: bool) -> Value {
+    json!({
+        "input": file_id,
+        "instructions": {"schema": invoice_schema()},
+        "settings": {"citations": {"enabled": citations}}
+    })
+}
+
+#[tokio::test]
+async fn extract_fills_a_schema_from_a_text_invoice() {
+    let s = Server::new().await;
+    let file_id = s.upload_text(INVOICE).await;
+    let reply = s.post("/extract", extract_body(&file_id, false)).await;
+    reply.expect(StatusCode::OK);
+    let body = &reply.body;
+    assert_eq!(body["result"], json!([expected_invoice()]));
+    assert_eq!(body["usage"], json!({"num_pages": 1, "num_fields": 12, "credits": null}));
+    assert!(body["job_id"].as_str().is_some_and(|id| !id.is_empty()));
+    assert_eq!((&body["citations"], &body["studio_link"]), (&Value::Null, &Value::Null));
+    let listed = s.get("/jobs").await;
+    assert_eq!(listed.body["jobs"][0]["type"], "Extract");
+}
+
+#[tokio::test]
+async fn extract_reads_a_pdf_invoice_and_cites_its_blocks() {
+    let s = Server::new().await;
+    let file_id = s.upload_pdf(&pdf(&pages(INVOICE))).await;
+    let plain = s.post("/extract", extract_body(&file_id, false)).await;
+    plain.expect(StatusCode::OK);
+    assert_eq!(plain.body["result"][0], expected_invoice());
+
+    let cited = s.post("/extract", extract_body(&file_id, true)).await;
+    cited.expect(StatusCode::OK);
+    let result = &cited.body["result"];
+    assert_eq!(result["invoice_number"]["value"], "INV-2024-017");
+    assert_eq!(result["customer"], json!({"value": null, "citations": []}));
+    assert_eq!(result["line_items"][0]["quantity"]["value"], 12);
+    let total = &result["total"]["citations"][0];
+    assert_eq!((&total["type"], &total["confidence"]), (&json!("Text"), &json!("high")));
+    assert!(total["content"].as_str().unwrap().contains("Total Due: $1,500.50"), "{total}");
+    let bbox = &total["bbox"];
+    assert_eq!((&bbox["page"], &bbox["original_page"]), (&json!(1), &json!(1)));
+    // The total is the last line of the page, so its box sits below the invoice number's.
+    let number_top = result["invoice_number"]["citations"][0]["bbox"]["top"].as_f64().unwrap();
+    assert!(bbox["top"].as_f64().unwrap() > number_top, "{bbox}");
+    assert!(bbox["width"].as_f64().unwrap() > 0.0 && bbox["height"].as_f64().unwrap() > 0.0);
+}
+
+#[tokio::test]
+async fn extract_async_and_the_async_key_answer_with_a_job() {
+    let s = Server::new().await;
+    let file_id = s.upload_text(INVOICE).await;
+    let queued = s.post("/extract_async", extract_body(&file_id, false)).await;
+    queued.expect(StatusCode::OK);
+    let job = s.finished(&queued.job_id()).await;
+    assert_eq!(job.body["result"]["result"][0]["total"], 1500.5);
+
+    let mut body = extract_body(&file_id, false);
+    body["async"] = json!({});
+    let queued = s.post("/extract", body).await;
+    let job = s.finished(&queued.job_id()).await;
+    assert_eq!(job.body["result"]["usage"]["num_pages"], 1);
+}
+
+#[tokio::test]
+async fn extract_refuses_a_schema_it_cannot_read() {
+    let s = Server::new().await;
+    let file_id = s.upload_text(INVOICE).await;
+    let body = json!({"input": file_id, "instructions": {"schema": {"properties": {"total": 3}}}});
+    let reply = s.post("/extract", body).await;
+    assert_eq!(reply.validation()["loc"], json!(["body", "instructions", "schema"]));
+    assert!(reply.validation()["msg"].as_str().unwrap().contains("'total'"));
+}
+
+/// A five-page packet: an invoice over two pages, a cat photo caption, a contract.
+fn packet() -> Vec<u8> {
+    let text = "INVOICE\nInvoice Number: A-1\nAmount due: 100.00\n\
+        \u{c}Line items continued\nTotal: 100.00\n\
+        \u{c}A photo of a cat on a sofa\n\
+        \u{c}SERVICES AGREEMENT\nThis contract is made between the parties.\n\
+        \u{c}Signatures of the parties\nSigned: Jane Doe";
+    pdf(&pages(text))
+}
+
+fn categories() -> Value {
+    json!([
+        {"name": "Invoice", "description": "Bills with line items, an amount due and a total"},
+        {"name": "Contract", "description": "An agreement between parties, with signatures"}
+    ])
+}
+
+#[tokio::test]
+async fn split_assigns_pages_of_a_pdf_to_categories() {
+    let s = Server::new().await;
+    let file_id = s.upload_pdf(&packet()).await;
+    let reply = s.post("/split", json!({"input": file_id, "split_description": categories()})).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(
+        reply.body,
+        json!({
+            "response_type": "split",
+            "usage": {"num_pages": 5, "credits": null},
+            "result": {
+                "section_mapping": {"Invoice": [1, 2], "Contract": [4, 5]},
+                "splits": [
+                    {"name": "Invoice", "pages": [1, 2], "conf": "low", "partitions": null},
+                    {"name": "Contract", "pages": [4, 5], "conf": "low", "partitions": null}
+                ]
+            }
+        })
+    );
+    let queued = s.post("/split_async", json!({"input": file_id, "split_description": categories()})).await;
+    let job = s.finished(&queued.job_id()).await;
+    assert_eq!(job.body["result"], reply.body);
+    assert_eq!(s.get("/jobs").await.body["jobs"][0]["type"], "Split");
+}
+
+#[tokio::test]
+async fn pipelines_return_their_last_step() {
+    let s = Server::new().await;
+    let file_id = s.upload_pdf(&packet()).await;
+    let split_step = json!({"categories": categories()});
+    let extract_step = json!({"schema": {"properties": {
+        "invoice_number": {"type": "string"},
+        "total": {"type": "number"},
+        "signed": {"type": "string"}
+    }}});
+
+    let split_only = s.create(json!({"split": split_step})).await;
+    s.deploy(&split_only).await;
+    let reply = s.run(&split_only, json!(file_id)).await;
+    reply.expect(StatusCode::OK);
+    let result = &reply.body["result"];
+    assert_eq!((&result["parse"], &result["extract"]), (&Value::Null, &Value::Null));
+    assert_eq!(result["split"]["result"]["section_mapping"]["Contract"], json!([4, 5]));
+
+    let extract_only = s.create(json!({"extract": extract_step})).await;
+    s.deploy(&extract_only).await;
+    let reply = s.run(&extract_only, json!(file_id)).await;
+    let result = &reply.body["result"];
+    assert_eq!((&result["parse"], &result["split"]), (&Value::Null, &Value::Null));
+    assert_eq!(
+        result["extract"]["result"],
+        json!([{"invoice_number": "A-1", "total": 100.0, "signed": "Jane Doe"}])
+    );
+    assert_eq!(result["extract"]["usage"]["num_pages"], 5);
+
+    let both = s.create(json!({"split": split_step, "extract": extract_step})).await;
+    s.deploy(&both).await;
+    let reply = s.run(&both, json!(file_id)).await;
+    assert_eq!(reply.header("x-pipeline-version"), "1");
+    let result = &reply.body["result"];
+    assert_eq!(result["split"]["result"]["splits"].as_array().unwrap().len(), 2);
+    let sections = result["extract"].as_array().unwrap();
+    let summary: Vec<(&Value, &Value, &Value)> =
+        sections.iter().map(|x| (&x["split_name"], &x["page_range"], &x["result"]["result"][0])).collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                &json!("Invoice"),
+                &json!([1, 2]),
+                &json!({"invoice_number": "A-1", "total": 100.0, "signed": null})
+            ),
+            (
+                &json!("Contract"),
+                &json!([4, 5]),
+                &json!({"invoice_number": null, "total": null, "signed": "Jane Doe"})
+            ),
+        ]
+    );
+    assert_eq!(sections[1]["result"]["usage"]["num_pages"], 2);
+    assert_eq!(sections[0]["partition"], Value::Null);
+
+    let bad = s
+        .post("/studio/pipelines", json!({"name": "x", "steps": {"extract": {"schema": {"properties": []}}}}))
+        .await;
+    assert_eq!(bad.validation()["loc"], json!(["body", "steps", "extract", "schema"]));
+
+    // Studio's test run of a draft with citations on.
+    let cited = s.create(json!({"extract": {"schema": extract_step["schema"], "citations": true}})).await;
+    let reply = s.post(&format!("/studio/pipelines/{cited}/test"), json!({"input": file_id})).await;
+    reply.expect(StatusCode::OK);
+    let total = &reply.body["result"]["extract"]["result"]["total"];
+    assert_eq!(total["value"], 100.0);
+    assert_eq!(total["citations"][0]["bbox"]["page"], 2);
+}
+
+#[tokio::test]
+async fn a_generated_500_page_pdf_parses_and_splits() {
+    let s = Server::new().await;
+    let pages: Vec<Vec<String>> = (1..=500)
+        .map(|n| {
+            let kind = if n % 2 == 1 { "Invoice" } else { "Contract agreement" };
+            vec![format!("{kind} page {n}"), format!("Reference: R-{n:03}")]
+        })
+        .collect();
+    let file_id = s.upload_pdf(&pdf(&pages)).await;
+    let chunking = json!({"chunking": {"chunk_mode": "page"}});
+    let reply = s.post("/parse", json!({"input": file_id, "retrieval": chunking})).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(reply.body["usage"]["num_pages"], 500);
+    let chunks = reply.body["result"]["chunks"].as_array().unwrap();
+    assert_eq!(chunks.len(), 500);
+    assert!(chunks[499]["content"].as_str().unwrap().contains("Reference: R-500"), "{}", chunks[499]);
+
+    let split = s.post("/split", json!({"input": file_id, "split_description": categories()})).await;
+    let splits = split.body["result"]["splits"].as_array().unwrap();
+    assert_eq!(splits.len(), 500, "the categories alternate page by page");
+    assert_eq!(split.body["result"]["section_mapping"]["Contract"].as_array().unwrap().len(), 250);
+}
