@@ -32,6 +32,9 @@ const snippetDir = readdirSync(join(pkg, "snippets")).map((d) => join("snippets"
   statSync(join(pkg, d, "js", "errors.js"), { throwIfNoEntry: false }));
 const errorsModule = `./${snippetDir}/js/errors.js`;
 copyFileSync(join(root, "js/errors.d.ts"), join(pkg, snippetDir, "js", "errors.d.ts"));
+// Only the classes are public; the snippet's factory functions are for the Rust side.
+const errorClasses = [...readFileSync(join(root, "js/errors.d.ts"), "utf8").matchAll(/export class (\w+)/g)]
+  .map((m) => m[1]).join(", ");
 
 // The public typings: wasm-bindgen's declarations without its init API (the entry inits) and
 // without `[Symbol.dispose]`, which fails to compile unless the consumer's `lib` has
@@ -58,9 +61,9 @@ async function readInNode(url) {
 }
 
 export { ${classNames.join(", ")} } from "./reducto_wasm.js";
-export * from "${errorsModule}";
+export { ${errorClasses} } from "${errorsModule}";
 `);
-writeFileSync(join(pkg, "index.d.ts"), `${publicTypes.trimEnd()}\n\nexport * from "${errorsModule}";\n`);
+writeFileSync(join(pkg, "index.d.ts"), `${publicTypes.trimEnd()}\n\nexport { ${errorClasses} } from "${errorsModule}";\n`);
 
 const crate = readFileSync(join(root, "Cargo.toml"), "utf8");
 const field = (name) => crate.match(new RegExp(`^${name} = "(.*)"`, "m"))[1];

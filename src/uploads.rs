@@ -45,21 +45,31 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
 
     let mut create = Call::new(Method::POST, "/upload");
     create.query.extend(extension.clone().map(|extension| ("extension", extension)));
-    if size <= MULTIPART_LIMIT_BYTES {
-        let form = FormData::new()?;
+    let upload = if size <= MULTIPART_LIMIT_BYTES {
         let name = match (filename.is_empty(), &extension) {
             (false, _) => filename,
             (true, Some(extension)) => format!("upload.{extension}"),
             (true, None) => "upload".into(),
         };
+        let form = FormData::new()?;
         form.append_with_blob_and_filename("file", &blob, &name)?;
-        let call = Call { body: Body::Form(form), progress, ..create };
-        let upload = transport.send(&call, &request_options).await?;
-        report_done(report_at_end, size);
-        return Ok(upload);
-    }
+        transport.send(&Call { body: Body::Form(form), progress, ..create }, &request_options).await?
+    } else {
+        presigned(transport, create, blob, progress, &request_options).await?
+    };
+    report_done(report_at_end, size);
+    Ok(upload)
+}
 
-    let created = transport.send(&create, &request_options).await?;
+/// `POST /upload` with no body for a presigned URL, then the bytes by `PUT` to that URL.
+async fn presigned(
+    transport: &Transport,
+    create: Call,
+    blob: Blob,
+    progress: Option<(js_sys::Function, f64)>,
+    options: &RequestOptions,
+) -> Result<JsValue, JsValue> {
+    let created = transport.send(&create, options).await?;
     let presigned_url = Reflect::get(&created, &"presigned_url".into())?
         .as_string()
         .ok_or_else(|| argument_error("the server gave no presigned_url for an upload over 100 MB"))?;
@@ -69,8 +79,7 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
         progress,
         ..Call::new(Method::PUT, "")
     };
-    transport.send(&put, &request_options).await?;
-    report_done(report_at_end, size);
+    transport.send(&put, options).await?;
     let upload = Object::new();
     Reflect::set(&upload, &"file_id".into(), &Reflect::get(&created, &"file_id".into())?)?;
     Reflect::set(&upload, &"presigned_url".into(), &presigned_url.into())?;

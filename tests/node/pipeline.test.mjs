@@ -5,6 +5,7 @@ import { openAsBlob } from "node:fs";
 import { after, before, test } from "node:test";
 import { deployPipeline } from "../../scripts/studio.mjs";
 import { startServer } from "../support/server.mjs";
+import * as pkg from "../../pkg/index.js";
 import { NotFoundError, ReductoError, Reducto } from "../../pkg/index.js";
 
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url);
@@ -15,6 +16,16 @@ before(async () => {
   pipelineId = await deployPipeline(server.url, "Node", { parse: { options: { chunking: { chunk_mode: "page" } } } });
 });
 after(() => server?.stop());
+
+test("the package exports the client, its resources and the error classes, nothing internal", () => {
+  assert.deepEqual(Object.keys(pkg).sort(), [
+    "APIConnectionError", "APIConnectionTimeoutError", "APIError", "APIUserAbortError", "AuthenticationError",
+    "BadRequestError", "ConflictError", "Extract", "InternalServerError", "Job", "JobFailedError", "NotFoundError",
+    "Parse", "PermissionDeniedError", "Pipeline", "RateLimitError", "Reducto", "ReductoError", "Split",
+    "UnprocessableEntityError",
+  ]);
+  assert.ok(new pkg.ConflictError("x", 409, {}, null) instanceof pkg.APIError);
+});
 
 test("a Node script uploads a file and runs a deployed pipeline", async () => {
   const client = new Reducto({ baseURL: server.url, apiKey: "any key: the server has none" });
