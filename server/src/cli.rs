@@ -26,6 +26,7 @@ OPTIONS:
     --max-presigned-mb N largest presigned (PUT) upload, in MB        [default: 5120]
     --presigned-ttl-secs N  how long a presigned upload URL is valid  [default: 3600]
     --workers N          jobs that run at once                        [default: one per CPU]
+    --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
     --enable-faults      mount the fault-injection API at /_faults (for tests; loopback only)
     -h, --help           print this help
     -V, --version        print the version
@@ -90,6 +91,9 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
                 config.presigned_ttl = Duration::from_secs(number(&flag, &value()?, 1, 7 * 24 * 3600)?)
             }
             "--workers" => config.workers = Some(number(&flag, &value()?, 1, 1024)? as usize),
+            "--parse-timeout-secs" => {
+                config.parse_timeout = Duration::from_secs(number(&flag, &value()?, 1, 24 * 3600)?)
+            }
             "--enable-faults" if inline.is_none() => config.enable_faults = true,
             _ => return Err(CliError(format!("unknown option '{arg}'"))),
         }
@@ -163,12 +167,14 @@ mod tests {
             "--max-presigned-mb=7",
             "--presigned-ttl-secs",
             "60",
+            "--parse-timeout-secs=9",
         ])
         .unwrap();
         assert_eq!(c.port, 0);
         assert_eq!(c.api_keys, ["k1", "k2"]);
         assert_eq!((c.max_upload_mb, c.workers, c.enable_faults), (5, Some(3), false));
         assert_eq!((c.max_presigned_mb, c.presigned_ttl), (7, Duration::from_secs(60)));
+        assert_eq!(c.parse_timeout, Duration::from_secs(9));
         assert!(run(&["--enable-faults"]).unwrap().enable_faults);
     }
 
@@ -182,6 +188,7 @@ mod tests {
             (&["--host", "0.0.0.0"][..], "--api-key"),
             (&["--host", "0.0.0.0", "--api-key", "k", "--enable-faults"][..], "loopback only"),
             (&["--workers", "0"][..], "--workers"),
+            (&["--parse-timeout-secs", "0"][..], "--parse-timeout-secs"),
         ] {
             let err = run(args).unwrap_err();
             assert!(err.0.contains(expected), "{args:?}: {err}");

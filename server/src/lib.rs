@@ -70,6 +70,8 @@ pub struct Config {
     pub presigned_ttl: Duration,
     /// Jobs that run at once; `None` means one per CPU.
     pub workers: Option<usize>,
+    /// How long one job may spend reading its document before it fails (checked between pages).
+    pub parse_timeout: Duration,
     /// Mounts the fault-injection API ([`faults`]); for tests, loopback only.
     pub enable_faults: bool,
 }
@@ -87,6 +89,7 @@ impl Default for Config {
             max_presigned_mb: 5 * 1024,
             presigned_ttl: Duration::from_secs(3600),
             workers: None,
+            parse_timeout: Duration::from_secs(120),
             enable_faults: false,
         }
     }
@@ -105,6 +108,7 @@ impl std::fmt::Debug for Config {
             .field("max_presigned_mb", &self.max_presigned_mb)
             .field("presigned_ttl", &self.presigned_ttl)
             .field("workers", &self.workers)
+            .field("parse_timeout", &self.parse_timeout)
             .field("enable_faults", &self.enable_faults)
             .finish()
     }

@@ -150,9 +150,15 @@ async fn documents_the_engine_cannot_read_are_422_with_the_reason() {
 
     let zip = s.upload("/upload", "file", "report.docx", b"PK\x03\x04binary").await;
     let zip_id = zip.body["file_id"].as_str().unwrap().to_owned();
-    let unsupported = s.run(&id, json!(zip_id)).await;
+    let broken = s.run(&id, json!(zip_id)).await;
+    broken.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.detail().starts_with("The DOCX file could not be read"), "{}", broken.detail());
+
+    let binary = s.upload("/upload", "file", "photo.heic", b"\x00\x01binary").await;
+    let binary_id = binary.body["file_id"].as_str().unwrap().to_owned();
+    let unsupported = s.run(&id, json!(binary_id)).await;
     unsupported.expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unsupported.detail().starts_with("Unsupported file type 'docx'"), "{}", unsupported.detail());
+    assert!(unsupported.detail().starts_with("Unsupported file type 'heic'"), "{}", unsupported.detail());
 }
 
 // ---- uploads ----

@@ -466,3 +466,31 @@ async fn a_crash_during_a_job_resumes_it_or_fails_it_with_a_reason() {
     assert_eq!(given_up.body["status"], "Failed");
     assert!(given_up.body["reason"].as_str().unwrap().contains("not started again"), "{}", given_up.body);
 }
+
+#[tokio::test]
+async fn a_document_that_reads_too_long_fails_with_the_reason() {
+    let s = Server::with(|c| {
+        c.enable_faults = true;
+        c.parse_timeout = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let text: Vec<String> = (1..=10).map(|n| format!("Page {n}")).collect();
+    let file_id = s.upload_pdf(&common::pdf(&common::pages(&text.join("\u{c}")))).await;
+    s.page_delay(100).await;
+
+    let sync = s.post("/parse", json!({"input": file_id})).await;
+    sync.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = sync.detail();
+    assert!(detail.contains("--parse-timeout-secs") && detail.contains("of 10 pages"), "{detail}");
+
+    let queued = s.post("/parse_async", json!({"input": file_id})).await;
+    let job = s.finished(&queued.job_id()).await;
+    assert_eq!(job.body["status"], "Failed");
+    assert!(job.body["reason"].as_str().unwrap().contains("0.3 s the server allows"), "{}", job.body);
+    let jobs = s.get("/jobs").await;
+    assert_eq!(jobs.body["jobs"][0]["status"], "Failed");
+
+    // Without the delay the same document reads well within the limit.
+    s.page_delay(0).await;
+    s.post("/parse", json!({"input": file_id})).await.expect(StatusCode::OK);
+}

@@ -2,7 +2,9 @@
 //! Reducto-shaped results. No HTTP, no SQL, no clock, no randomness: the same input always
 //! gives the same output, so runs are reproducible and unit-testable on real files.
 //!
-//! - [`parse`] reads a document into pages of blocks (PDF text layer via pdf_oxide, plain text);
+//! - [`parse`] reads a document into pages of blocks: PDF (its text layer, via pdf_oxide),
+//!   plain text and Markdown, HTML, CSV, DOCX and XLSX (the last two through [`archive`],
+//!   which refuses ZIP bombs);
 //! - [`chunk`] groups those blocks into the chunks the API returns;
 //! - [`split`] assigns pages to categories, [`extract`] fills a JSON Schema from the text.
 //!
@@ -14,12 +16,18 @@
 //! right password, or a PDF with no text layer (a scan; there is no OCR) is an
 //! [`EngineError`], never an empty success.
 
+pub mod archive;
 pub mod chunk;
+mod docx;
 pub mod extract;
+mod flow;
+mod html;
 pub mod parse;
 mod pdf;
+mod sheet;
 pub mod split;
 mod text;
+mod xml;
 
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +144,11 @@ pub enum BlockType {
     Text,
     #[serde(rename = "Page Number")]
     PageNumber,
+    /// An HTML `li`, a numbered or bulleted DOCX paragraph.
+    #[serde(rename = "List Item")]
+    ListItem,
+    /// A CSV, a sheet, an HTML or DOCX table, as a Markdown table (see `flow`).
+    Table,
 }
 
 /// Reducto's `BoundingBox`: fractions of the page (0..1), origin at the top left.
@@ -170,6 +183,13 @@ pub enum EngineError {
     PasswordRequired,
     WrongPassword,
     Unreadable(String),
+    /// A DOCX, XLSX, CSV or HTML file that is not what it claims to be.
+    Malformed {
+        format: &'static str,
+        cause: String,
+    },
+    /// An archive refused before it is unpacked (a likely ZIP bomb), with the limit it broke.
+    Refused(String),
     NoTextLayer {
         pages: usize,
     },
@@ -183,7 +203,8 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::UnsupportedType(ext) => write!(
                 f,
-                "Unsupported file type '{ext}': the local engine reads PDF and plain text (txt, md)"
+                "Unsupported file type '{ext}': the local engine reads PDF, DOCX, XLSX, CSV, HTML \
+                 and plain text (txt, md)"
             ),
             EngineError::PasswordRequired => {
                 f.write_str("The PDF is encrypted: pass its password in settings.document_password")
@@ -192,12 +213,16 @@ impl std::fmt::Display for EngineError {
                 f.write_str("The password in settings.document_password does not open this encrypted PDF")
             }
             EngineError::Unreadable(cause) => write!(f, "The PDF could not be read: {cause}"),
+            EngineError::Malformed { format, cause } => {
+                write!(f, "The {format} file could not be read: {cause}")
+            }
+            EngineError::Refused(why) => write!(f, "The document was refused: {why}"),
             EngineError::NoTextLayer { pages } => write!(
                 f,
                 "The PDF has {pages} page(s) but no text layer (a scan or images only); \
                  the local engine does not do OCR"
             ),
-            EngineError::EmptyText => f.write_str("The text document is empty"),
+            EngineError::EmptyText => f.write_str("The document is empty: it has no text"),
             EngineError::Stopped => f.write_str("The run was stopped before the document was read"),
         }
     }

@@ -1,14 +1,23 @@
 //! Reading a document: decide its format from its bytes and extension, then hand it to the
-//! reader for that format. The bytes win over the extension for PDF (a PDF uploaded as
-//! `.bin` is still a PDF); text needs a text extension, or no extension and valid UTF-8.
+//! reader for that format. The bytes win over the extension where they are unambiguous: a
+//! PDF uploaded as `.bin` is still a PDF, and a ZIP is a DOCX or an XLSX by the part it
+//! holds (`word/document.xml` or `xl/workbook.xml`), whatever its name. Text formats (plain,
+//! Markdown, HTML, CSV) need their extension, or no extension and valid UTF-8 (then HTML if
+//! it opens like HTML, else plain text).
 
-use super::{pdf, text, Document, EngineError, OnPage, Stopped};
+use super::archive::{self, Archive, Limits};
+use super::{docx, html, pdf, sheet, text, Document, EngineError, OnPage, Stopped};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Pdf,
     Text,
     Markdown,
+    Html,
+    Csv,
+    Tsv,
+    Docx,
+    Xlsx,
 }
 
 /// Whether the bytes are a PDF: the header may sit anywhere in the first 1024 bytes.
@@ -16,15 +25,45 @@ pub fn looks_like_pdf(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-")
 }
 
+/// Whether text opens like an HTML document (after any BOM and whitespace).
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
 pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineError> {
     if looks_like_pdf(bytes) {
         return Ok(Format::Pdf);
     }
+    if archive::looks_like_zip(bytes) {
+        // Only the central directory is read here; the parts are read (within limits) later.
+        let format = match extension {
+            Some("xlsx" | "xlsm") => "XLSX",
+            _ => "DOCX",
+        };
+        let zip = Archive::open(bytes, format, Limits::default())?;
+        return if zip.contains("word/document.xml") {
+            Ok(Format::Docx)
+        } else if zip.contains("xl/workbook.xml") {
+            Ok(Format::Xlsx)
+        } else {
+            Err(EngineError::UnsupportedType(extension.unwrap_or("zip").to_owned()))
+        };
+    }
     match extension {
         Some("txt" | "text") => Ok(Format::Text),
         Some("md" | "markdown") => Ok(Format::Markdown),
+        Some("html" | "htm" | "xhtml") => Ok(Format::Html),
+        Some("csv") => Ok(Format::Csv),
+        Some("tsv" | "tab") => Ok(Format::Tsv),
         // A declared PDF without a PDF header is a broken PDF, not an unknown type.
         Some("pdf") => Err(EngineError::Unreadable("the file does not start with a PDF header".into())),
+        Some(format @ ("docx" | "xlsx")) => Err(EngineError::Malformed {
+            format: if format == "docx" { "DOCX" } else { "XLSX" },
+            cause: "it is not a ZIP archive".into(),
+        }),
+        None if std::str::from_utf8(bytes).is_ok() && looks_like_html(bytes) => Ok(Format::Html),
         None if std::str::from_utf8(bytes).is_ok() => Ok(Format::Text),
         Some(other) => Err(EngineError::UnsupportedType(other.to_owned())),
         None => Err(EngineError::UnsupportedType("unknown".into())),
@@ -37,15 +76,25 @@ pub fn read(
     password: Option<&str>,
     on_page: OnPage,
 ) -> Result<Document, EngineError> {
-    let single_page = |document: Document, on_page: OnPage| {
-        on_page(1, 1).map_err(|Stopped| EngineError::Stopped)?;
+    // The formats without a page-by-page reader report all their pages once read.
+    let all_pages = |document: Document, on_page: OnPage| {
+        let total = document.pages.len() as u32;
+        for done in 1..=total {
+            on_page(done, total).map_err(|Stopped| EngineError::Stopped)?;
+        }
         Ok(document)
     };
+    // Declared text that is not UTF-8 (Latin-1, say) is read lossily rather than refused.
+    let text = || String::from_utf8_lossy(bytes);
     match detect(bytes, extension)? {
         Format::Pdf => pdf::read(bytes, password, on_page),
-        // Declared text that is not UTF-8 (Latin-1, say) is read lossily rather than refused.
-        Format::Text => single_page(text::read(&String::from_utf8_lossy(bytes), false)?, on_page),
-        Format::Markdown => single_page(text::read(&String::from_utf8_lossy(bytes), true)?, on_page),
+        Format::Text => all_pages(text::read(&text(), false)?, on_page),
+        Format::Markdown => all_pages(text::read(&text(), true)?, on_page),
+        Format::Html => all_pages(html::read(&text())?, on_page),
+        Format::Csv => all_pages(sheet::read_csv(bytes, b',')?, on_page),
+        Format::Tsv => all_pages(sheet::read_csv(bytes, b'\t')?, on_page),
+        Format::Docx => all_pages(docx::read(bytes, Limits::default())?, on_page),
+        Format::Xlsx => all_pages(sheet::read_xlsx(bytes, Limits::default())?, on_page),
     }
 }
 
@@ -58,8 +107,31 @@ mod tests {
         assert_eq!(detect(b"%PDF-1.7\n...", Some("bin")), Ok(Format::Pdf));
         assert_eq!(detect(b"hello", Some("md")), Ok(Format::Markdown));
         assert_eq!(detect(b"hello", None), Ok(Format::Text));
-        assert_eq!(detect(b"PK\x03\x04...", Some("docx")), Err(EngineError::UnsupportedType("docx".into())));
+        assert_eq!(detect(b"<!DOCTYPE html><p>hi", None), Ok(Format::Html));
+        assert_eq!(detect(b"a,b", Some("csv")), Ok(Format::Csv));
+        assert!(matches!(detect(b"PK\x03\x04...", Some("docx")), Err(EngineError::Malformed { .. })));
+        assert!(matches!(
+            detect(b"not a zip", Some("xlsx")),
+            Err(EngineError::Malformed { format: "XLSX", .. })
+        ));
         assert_eq!(detect(&[0xff, 0xfe, 0x00], None), Err(EngineError::UnsupportedType("unknown".into())));
         assert!(matches!(detect(b"not a pdf", Some("pdf")), Err(EngineError::Unreadable(_))));
+    }
+
+    #[test]
+    fn zips_are_told_apart_by_their_parts_not_their_names() {
+        let docx = super::super::docx::tests::docx(&super::super::docx::tests::paragraph(None, "Hello"));
+        let xlsx = super::super::sheet::tests::xlsx(&[("S", &[&["a"]])]);
+        assert_eq!(detect(&docx, Some("bin")), Ok(Format::Docx));
+        assert_eq!(detect(&xlsx, None), Ok(Format::Xlsx));
+        let other = archive::build(&[("readme.txt", b"hi")]);
+        assert_eq!(detect(&other, None), Err(EngineError::UnsupportedType("zip".into())));
+        let mut pages = Vec::new();
+        let doc = read(&xlsx, Some("xlsx"), None, &mut |done, total| {
+            pages.push((done, total));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((doc.pages.len(), pages), (1, vec![(1, 1)]));
     }
 }

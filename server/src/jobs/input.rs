@@ -283,6 +283,10 @@ fn extension_of(path: &str, content_type: Option<&str>) -> Option<String> {
             "application/pdf" => "pdf",
             "text/plain" => "txt",
             "text/markdown" => "md",
+            "text/html" => "html",
+            "text/csv" => "csv",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
             _ => return None,
         };
         Some(ext.to_owned())

@@ -4,6 +4,8 @@
 //! ([`Submitted::finished`]); async routes answer with the job id at once.
 //!
 //! - Progress lives in memory while a job runs (pages done / pages), read by `GET /job/{id}`.
+//! - A job reading its document for longer than `--parse-timeout-secs` is stopped at the next
+//!   page boundary and fails with that reason (a 422 for a sync caller).
 //! - Cancel marks the job `Cancelled` in the store at once and raises its flag; the engine
 //!   stops at the next page boundary and the slot is freed.
 //! - Shutdown stops running jobs the same way but puts them back to `Pending`, and a start
@@ -147,6 +149,8 @@ struct Live {
     /// Fraction of pages done, 0..1.
     progress: Mutex<f64>,
     cancelled: AtomicBool,
+    /// Set (pages done, pages) when the job ran out of time.
+    timed_out: Mutex<Option<(u32, u32)>>,
 }
 
 pub struct Runner {
@@ -282,7 +286,8 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
     let executed = {
         let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
         tokio::task::spawn_blocking(move || {
-            let mut on_page = |done: u32, total: u32| page_done(&state, &live, done, total);
+            let deadline = started + state.config.parse_timeout;
+            let mut on_page = |done: u32, total: u32| page_done(&state, &live, deadline, done, total);
             let fetch =
                 input::Fetch { max_bytes: state.config.max_upload_mb << 20, timeout: URL_FETCH_TIMEOUT };
             work::execute(&state.store, &id, &spec, now_ms(), fetch, &mut on_page)
@@ -291,6 +296,19 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
         .unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
     };
     let duration = started.elapsed().as_secs_f64();
+    // A run stopped by its deadline (not by a cancel) failed on its document, like any other.
+    let executed = match (executed, live.timed_out()) {
+        (Err(f), Some((done, total)))
+            if f.kind == FailureKind::Stopped && !live.cancelled.load(Ordering::SeqCst) =>
+        {
+            Err(Failure::document(format!(
+                "Reading the document took longer than the {} s the server allows \
+                 (--parse-timeout-secs); it was stopped after {done} of {total} pages",
+                state.config.parse_timeout.as_secs_f64()
+            )))
+        }
+        (executed, _) => executed,
+    };
     let store = &state.store;
     match executed {
         Ok(done) => {
@@ -318,11 +336,19 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
     }
 }
 
+impl Live {
+    fn timed_out(&self) -> Option<(u32, u32)> {
+        *self.timed_out.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// The engine's page callback: the fault-injection delay (so tests can watch progress and
-/// cancel mid-job), then progress, then whether to stop.
-fn page_done(state: &AppState, live: &Live, done: u32, total: u32) -> Result<(), Stopped> {
+/// cancel mid-job), then progress, then whether to stop (a cancel, a shutdown, or the
+/// `deadline` passed).
+fn page_done(state: &AppState, live: &Live, deadline: Instant, done: u32, total: u32) -> Result<(), Stopped> {
+    let late = || Instant::now() >= deadline;
     let should_stop =
-        || live.cancelled.load(Ordering::SeqCst) || state.runner.stopping.load(Ordering::SeqCst);
+        || live.cancelled.load(Ordering::SeqCst) || state.runner.stopping.load(Ordering::SeqCst) || late();
     let delay = state.faults.page_delay();
     let until = Instant::now() + delay;
     // Sleep in slices, so a cancel during a long delay is still prompt.
@@ -334,6 +360,9 @@ fn page_done(state: &AppState, live: &Live, done: u32, total: u32) -> Result<(),
         std::thread::sleep(left.min(Duration::from_millis(10)));
     }
     *live.progress.lock().unwrap_or_else(|p| p.into_inner()) = f64::from(done) / f64::from(total.max(1));
+    if late() {
+        *live.timed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some((done, total));
+    }
     if should_stop() {
         Err(Stopped)
     } else {
