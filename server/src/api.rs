@@ -41,14 +41,24 @@ pub struct PipelineResponse {
     pub result: PipelineResult,
 }
 
-/// What a pipeline produced: its last step's result. A parse-only pipeline fills `parse`;
-/// one with a split step fills `split`; one with an extract step fills `extract`, which is an
-/// `ExtractResponse`, or one `ExtractSplitResponse` per section when a split ran first.
+/// What a pipeline produced: its last step's result. A parse-only pipeline fills `parse`
+/// (one `ParseResponse` per document when `input` names several); one with a split step fills
+/// `split`; one with an extract step fills `extract`, which is an `ExtractResponse`, or one
+/// `ExtractSplitResponse` per section when a split ran first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PipelineResult {
-    pub parse: Option<ParseResponse>,
+    pub parse: Option<PipelineParse>,
     pub extract: Option<Value>,
     pub split: Option<SplitResponse>,
+}
+
+/// `PipelineResult.parse`: `ParseResponse | ParseResponse[]` in the spec.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PipelineParse {
+    One(ParseResponse),
+    /// A multi-document input: one per document, in `input`'s order.
+    Many(Vec<ParseResponse>),
 }
 
 /// `ExtractResponse` (the spec leaves it open; this is the shape Reducto documents).

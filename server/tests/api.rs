@@ -103,7 +103,7 @@ async fn pipeline_errors() {
 
     for (input, expected) in [
         (json!("s3://bucket/a.pdf"), "'s3:' inputs are not supported"),
-        (json!([file_id, file_id]), "Multi-document input is not supported"),
+        (json!([]), "input is an empty list"),
         (json!("reducto://../../../etc/passwd"), "not a valid reducto:// file id"),
     ] {
         let reply = s.run(&id, input.clone()).await;

@@ -137,6 +137,11 @@ async fn every_response_of_a_full_run_matches_its_schema() {
     run.expect(StatusCode::OK);
     schemas.check("PipelineResponse", &run);
     assert!(run.body["result"]["parse"].is_object());
+    // Several documents: `parse` is the spec's array form, one `ParseResponse` each.
+    let run = s.run(&parse_only, json!([file_id, file_id])).await;
+    run.expect(StatusCode::OK);
+    schemas.check("PipelineResponse", &run);
+    assert_eq!(run.body["result"]["parse"].as_array().map(Vec::len), Some(2), "{}", run.body);
 
     let split_extract = s
         .create(json!({"split": {"categories": categories()}, "extract": {"schema": extract_schema()}}))

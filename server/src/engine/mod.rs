@@ -103,6 +103,24 @@ impl Document {
 }
 
 impl Document {
+    /// Several documents as one (a multi-document `input`), in order: pages are renumbered
+    /// 1..N across them, so split and extract see one run of pages, while each block's
+    /// `original_page` keeps the page number it has in its own document.
+    pub fn concat(documents: impl IntoIterator<Item = Document>) -> Document {
+        let mut pages = Vec::new();
+        for document in documents {
+            for mut page in document.pages {
+                let number = pages.len() as u32 + 1;
+                page.number = number;
+                for block in &mut page.blocks {
+                    block.bbox.page = number;
+                }
+                pages.push(page);
+            }
+        }
+        Document { pages }
+    }
+
     /// The document restricted to the given page numbers (a split section), numbers kept.
     pub fn only_pages(&self, numbers: &[u32]) -> Document {
         Document { pages: self.pages.iter().filter(|p| numbers.contains(&p.number)).cloned().collect() }
@@ -160,7 +178,8 @@ pub struct BoundingBox {
     pub height: f64,
     /// 1-indexed.
     pub page: u32,
-    /// 1-indexed; equal to `page` as this engine never reorders or splits pages.
+    /// 1-indexed; equal to `page` as this engine never reorders or splits pages, except in
+    /// a multi-document input, where it is the page's number in its own document.
     pub original_page: u32,
 }
 

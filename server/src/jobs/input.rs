@@ -2,7 +2,7 @@
 //!
 //! - [`parse`] checks the shape when the request arrives (a 422 at `body.input` says what is
 //!   wrong): a `reducto://` file id, a `jobid://` id of an earlier parse, an http(s) URL, an
-//!   `UploadResponse` object, or a one-element list of those.
+//!   `UploadResponse` object, or a list of those (a multi-document input).
 //! - [`check`] makes sure each document can be read right now, so a caller learns of a missing
 //!   file or an unfinished job before anything is queued (404, 409 or 422).
 //! - [`load`] reads the document when a worker runs the job: the file through the engine, the
@@ -10,7 +10,8 @@
 //!   the [`Fetch`] limits (`--max-upload-mb`, a timeout). Any host is fetched, loopback
 //!   included: the server acts for its local user, like a browser would.
 //!
-//! Not yet: multi-document lists.
+//! In a list, every message about one document starts with [`which`] one it is (its position
+//! and id); how a job combines several documents is [`super::work`]'s business.
 
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ use serde_json::Value;
 use super::Failure;
 use crate::api::JobStatus;
 use crate::engine::{self, Block, Document, EngineError, OnPage};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Loc};
 use crate::ids::FileId;
 use crate::loc;
 use crate::store::Store;
@@ -57,34 +58,52 @@ impl DocRef {
 
 const JOB_SCHEME: &str = "jobid://";
 
-/// Checks the shape of `input`; errors are 422s located at `body.input`.
+/// Checks the shape of `input`; errors are 422s located at `body.input` (and, in a list, at
+/// the element's index).
 pub fn parse(input: &Value) -> AppResult<Vec<DocRef>> {
-    let at_input = |msg: String, kind: &str| AppError::invalid(loc!["body", "input"], msg, kind);
     match input {
-        Value::String(s) => parse_url(s).map(|doc| vec![doc]).map_err(|msg| at_input(msg, "value_error")),
+        Value::Array(items) if items.is_empty() => Err(AppError::invalid(
+            loc!["body", "input"],
+            "input is an empty list: name at least one document",
+            "too_short",
+        )),
+        // Elements are single documents: a list inside the list is refused by `parse_one`.
+        Value::Array(items) => {
+            items.iter().enumerate().map(|(i, item)| parse_one(item, loc!["body", "input", i])).collect()
+        }
+        one => parse_one(one, loc!["body", "input"]).map(|doc| vec![doc]),
+    }
+}
+
+/// One document reference; `at` is where errors are located.
+fn parse_one(input: &Value, at: Vec<Loc>) -> AppResult<DocRef> {
+    let at_input = |msg: String, kind: &str| AppError::invalid(at.clone(), msg, kind);
+    match input {
+        Value::String(s) => parse_url(s).map_err(|msg| at_input(msg, "value_error")),
         Value::Object(o) => match o.get("file_id") {
             Some(Value::String(s)) => parse_url(s)
-                .map(|doc| vec![doc])
-                .map_err(|msg| AppError::invalid(loc!["body", "input", "file_id"], msg, "value_error")),
+                .map_err(|msg| AppError::invalid([at.clone(), loc!["file_id"]].concat(), msg, "value_error")),
             _ => Err(at_input(
                 "An input object needs a string file_id (the response of POST /upload)".into(),
                 "missing",
             )),
         },
-        Value::Array(items) => match items.as_slice() {
-            [one] => parse(one),
-            [] => Err(at_input("input is an empty list".into(), "too_short")),
-            _ => Err(at_input(
-                "Multi-document input is not supported by this server yet: pass one document".into(),
-                "value_error",
-            )),
-        },
         other => Err(at_input(
             format!(
-                "input must be a reducto:// file id, a jobid:// id, an upload object or a list, not {other}"
+                "input must be a reducto:// file id, a jobid:// id, an http(s) URL, an upload object \
+                 or a list of those, not {other}"
             ),
             "type_error",
         )),
+    }
+}
+
+/// Names input `index` of `docs` in a message: empty for a single document (its own message
+/// already names it), else its position and id, so a caller knows which of the list failed.
+pub fn which(docs: &[DocRef], index: usize) -> String {
+    match docs {
+        [_] => String::new(),
+        _ => format!("input[{index}] ({}): ", docs[index].url()),
     }
 }
 
@@ -129,48 +148,61 @@ fn parse_url(s: &str) -> Result<DocRef, String> {
 
 /// Makes sure every document can be read now; `now_ms` judges presigned expiry.
 pub fn check(store: &Store, docs: &[DocRef], now_ms: i64) -> AppResult<()> {
-    for doc in docs {
-        match doc {
-            DocRef::File(id) => {
-                let file_id = FileId::parse(id).ok_or_else(|| file_not_found(id))?;
-                if store.get_upload(&file_id)?.is_none() {
-                    return Err(match store.pending_upload(&file_id, now_ms)? {
-                        Some(pending) => AppError::Conflict(not_uploaded(id, pending.expired)),
-                        None => file_not_found(id),
-                    });
-                }
+    for (index, doc) in docs.iter().enumerate() {
+        check_one(store, doc, now_ms).map_err(|e| {
+            let named = |msg: String| format!("{}{msg}", which(docs, index));
+            match e {
+                AppError::NotFound(msg) => AppError::NotFound(named(msg)),
+                AppError::Conflict(msg) => AppError::Conflict(named(msg)),
+                AppError::Unprocessable(msg) => AppError::Unprocessable(named(msg)),
+                other => other,
             }
-            DocRef::Job(id) => {
-                let job = store.get_job(id)?.ok_or_else(|| job_not_found(id))?;
-                match job.status {
-                    JobStatus::Completed => {
-                        let result = job.result.as_deref().unwrap_or("null");
-                        let value: Value = serde_json::from_str(result)
-                            .map_err(|e| AppError::internal("stored job result", e))?;
-                        if parse_result(&value).is_none() {
-                            return Err(AppError::Unprocessable(format!(
-                                "Job '{id}' has no parse result to reuse: jobid:// needs a parse or \
-                                 pipeline job"
-                            )));
-                        }
-                    }
-                    JobStatus::Pending | JobStatus::InProgress => {
-                        return Err(AppError::Conflict(format!(
-                            "Job '{id}' has not completed yet: wait until GET /job/{id} says Completed \
-                             before using jobid://{id}"
-                        )))
-                    }
-                    JobStatus::Failed | JobStatus::Cancelled => {
-                        return Err(AppError::Unprocessable(format!(
-                            "Job '{id}' failed, so it has no result to reuse: {}",
-                            job.error.as_deref().unwrap_or("no reason recorded")
-                        )))
-                    }
-                }
+        })?;
+    }
+    Ok(())
+}
+
+fn check_one(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<()> {
+    match doc {
+        DocRef::File(id) => {
+            let file_id = FileId::parse(id).ok_or_else(|| file_not_found(id))?;
+            if store.get_upload(&file_id)?.is_none() {
+                return Err(match store.pending_upload(&file_id, now_ms)? {
+                    Some(pending) => AppError::Conflict(not_uploaded(id, pending.expired)),
+                    None => file_not_found(id),
+                });
             }
-            // Fetched when the job runs; a failed fetch fails the job with the reason.
-            DocRef::Url(_) => {}
         }
+        DocRef::Job(id) => {
+            let job = store.get_job(id)?.ok_or_else(|| job_not_found(id))?;
+            match job.status {
+                JobStatus::Completed => {
+                    let result = job.result.as_deref().unwrap_or("null");
+                    let value: Value = serde_json::from_str(result)
+                        .map_err(|e| AppError::internal("stored job result", e))?;
+                    if parse_results(&value).is_empty() {
+                        return Err(AppError::Unprocessable(format!(
+                            "Job '{id}' has no parse result to reuse: jobid:// needs a parse or \
+                             pipeline job"
+                        )));
+                    }
+                }
+                JobStatus::Pending | JobStatus::InProgress => {
+                    return Err(AppError::Conflict(format!(
+                        "Job '{id}' has not completed yet: wait until GET /job/{id} says Completed \
+                         before using jobid://{id}"
+                    )))
+                }
+                JobStatus::Failed | JobStatus::Cancelled => {
+                    return Err(AppError::Unprocessable(format!(
+                        "Job '{id}' failed, so it has no result to reuse: {}",
+                        job.error.as_deref().unwrap_or("no reason recorded")
+                    )))
+                }
+            }
+        }
+        // Fetched when the job runs; a failed fetch fails the job with the reason.
+        DocRef::Url(_) => {}
     }
     Ok(())
 }
@@ -224,9 +256,11 @@ pub fn load(
                 .and_then(|job| job.result)
                 .ok_or_else(|| Failure::missing(job_not_found(id)))?;
             let value: Value = serde_json::from_str(&result).map_err(Failure::internal)?;
-            let parse = parse_result(&value)
-                .ok_or_else(|| Failure::document(format!("Job '{id}' has no parse result to reuse")))?;
-            let document = document_of(parse).map_err(Failure::internal)?;
+            let parses = parse_results(&value);
+            if parses.is_empty() {
+                return Err(Failure::document(format!("Job '{id}' has no parse result to reuse")));
+            }
+            let document = document_of(&parses).map_err(Failure::internal)?;
             let pages = document.pages.len() as u32;
             on_page(pages, pages).map_err(|_| Failure::stopped())?;
             Ok(document)
@@ -293,29 +327,35 @@ fn extension_of(path: &str, content_type: Option<&str>) -> Option<String> {
     })
 }
 
-/// The `ParseResponse` inside a stored result: the result itself for a parse job, `result.parse`
-/// for a pipeline job.
-fn parse_result(result: &Value) -> Option<&Value> {
+/// The `ParseResponse`s inside a stored result: the result itself for a parse job,
+/// `result.parse` for a pipeline job (one per document when it had several; empty if it has
+/// none).
+fn parse_results(result: &Value) -> Vec<&Value> {
     match result.get("response_type").and_then(Value::as_str) {
-        Some("parse") => Some(result),
+        Some("parse") => vec![result],
         Some("pipeline") => match &result["result"]["parse"] {
-            Value::Array(parses) => parses.first(),
-            parse @ Value::Object(_) => Some(parse),
-            _ => None,
+            Value::Array(parses) => parses.iter().collect(),
+            parse @ Value::Object(_) => vec![parse],
+            _ => Vec::new(),
         },
-        _ => None,
+        _ => Vec::new(),
     }
 }
 
-/// The document a stored `ParseResponse` describes: its page count and the blocks of its chunks.
-fn document_of(parse: &Value) -> Result<Document, serde_json::Error> {
-    let num_pages = parse["usage"]["num_pages"].as_u64().unwrap_or(0) as u32;
-    let chunks = parse["result"]["chunks"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let mut blocks = Vec::new();
-    for chunk in chunks {
-        blocks.extend(Vec::<Block>::deserialize(&chunk["blocks"])?);
+/// The document stored `ParseResponse`s describe (several are concatenated, in order): the
+/// page counts and the blocks of their chunks.
+fn document_of(parses: &[&Value]) -> Result<Document, serde_json::Error> {
+    let mut documents = Vec::new();
+    for parse in parses {
+        let num_pages = parse["usage"]["num_pages"].as_u64().unwrap_or(0) as u32;
+        let chunks = parse["result"]["chunks"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        let mut blocks = Vec::new();
+        for chunk in chunks {
+            blocks.extend(Vec::<Block>::deserialize(&chunk["blocks"])?);
+        }
+        documents.push(Document::from_blocks(num_pages, blocks));
     }
-    Ok(Document::from_blocks(num_pages, blocks))
+    Ok(Document::concat(documents))
 }
 
 fn file_not_found(id: &str) -> AppError {
@@ -349,6 +389,9 @@ mod tests {
         assert_eq!(parse(&json!(id)).unwrap(), file);
         assert_eq!(parse(&json!({"file_id": id, "presigned_url": null})).unwrap(), file);
         assert_eq!(parse(&json!([id])).unwrap(), file);
+        let url = "https://example.com/a.pdf";
+        let several = parse(&json!([id, {"file_id": id}, url])).unwrap();
+        assert_eq!(several, [file[0].clone(), file[0].clone(), DocRef::Url(url.into())]);
         let job = "0b7e2c1a-3f4d-4e5f-8a9b-0c1d2e3f4a5b";
         assert_eq!(parse(&json!(format!("jobid://{job}"))).unwrap(), [DocRef::Job(job.into())]);
         let url = "https://example.com/files/a.pdf?x=1";
@@ -367,7 +410,8 @@ mod tests {
     fn refused_inputs_say_why() {
         let id = FileId::new(None).to_string();
         let cases = [
-            (json!([id, id]), "Multi-document"),
+            (json!([]), "empty list"),
+            (json!([id, [id]]), "input must be"),
             (json!("ftp://example.com/a.pdf"), "'ftp:' inputs are not supported"),
             (json!("file:///etc/passwd"), "'file:' inputs are not supported"),
             (json!("https://"), "not a valid http(s) URL"),
@@ -386,9 +430,11 @@ mod tests {
     fn a_pipeline_result_yields_its_parse() {
         let parse = json!({"response_type": "parse", "usage": {"num_pages": 2}, "result": {"chunks": []}});
         let pipeline = json!({"response_type": "pipeline", "result": {"parse": parse}});
-        assert_eq!(parse_result(&pipeline), Some(&parse));
-        assert_eq!(parse_result(&parse), Some(&parse));
-        assert_eq!(parse_result(&json!({"response_type": "split"})), None);
-        assert_eq!(document_of(&parse).unwrap().pages.len(), 2, "empty pages keep the count");
+        assert_eq!(parse_results(&pipeline), [&parse]);
+        assert_eq!(parse_results(&parse), [&parse]);
+        assert!(parse_results(&json!({"response_type": "split"})).is_empty());
+        assert_eq!(document_of(&[&parse]).unwrap().pages.len(), 2, "empty pages keep the count");
+        let several = json!({"response_type": "pipeline", "result": {"parse": [parse, parse]}});
+        assert_eq!(document_of(&parse_results(&several)).unwrap().pages.len(), 4, "documents concatenated");
     }
 }

@@ -3,7 +3,8 @@
 //! is never lost, and then waits for one of `--workers` slots. Sync routes await the outcome
 //! ([`Submitted::finished`]); async routes answer with the job id at once.
 //!
-//! - Progress lives in memory while a job runs (pages done / pages), read by `GET /job/{id}`.
+//! - Progress lives in memory while a job runs (pages done / pages, over all of a
+//!   multi-document input's documents), read by `GET /job/{id}`.
 //! - A job reading its document for longer than `--parse-timeout-secs` is stopped at the next
 //!   page boundary and fails with that reason (a 422 for a sync caller).
 //! - Cancel marks the job `Cancelled` in the store at once and raises its flag; the engine
@@ -359,7 +360,10 @@ fn page_done(state: &AppState, live: &Live, deadline: Instant, done: u32, total:
         }
         std::thread::sleep(left.min(Duration::from_millis(10)));
     }
-    *live.progress.lock().unwrap_or_else(|p| p.into_inner()) = f64::from(done) / f64::from(total.max(1));
+    // Never backwards: over several documents `total` is an estimate until the last is read.
+    let mut progress = live.progress.lock().unwrap_or_else(|p| p.into_inner());
+    *progress = progress.max(f64::from(done) / f64::from(total.max(1)));
+    drop(progress);
     if late() {
         *live.timed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some((done, total));
     }

@@ -1,5 +1,5 @@
 //! What a job does and how a worker does it: a [`JobSpec`] (kept in the store, so a restart can
-//! run it again) and [`execute`], which runs on a blocking thread: it loads the document,
+//! run it again) and [`execute`], which runs on a blocking thread: it loads the documents,
 //! runs the engine and shapes the Reducto response (`ParseResponse`, `ExtractResponse`,
 //! `SplitResponse`, `PipelineResponse`).
 
@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::input::{self, DocRef};
-use super::Failure;
+use super::{Failure, FailureKind};
 use crate::api::{
     ExtractResponse, ExtractSplitResponse, ExtractUsage, FullResult, FullResultType, ParseResponse,
-    ParseUsage, PipelineResponse, PipelineResult, ResponseType, SplitResponse,
+    ParseUsage, PipelineParse, PipelineResponse, PipelineResult, ResponseType, SplitResponse,
 };
 use crate::engine::{chunk, extract, split, Document, OnPage};
 use crate::options::ParseSettings;
@@ -65,17 +65,45 @@ pub fn execute(
     on_page: OnPage,
 ) -> Result<Done, Failure> {
     let started = Instant::now();
-    let [doc] = spec.input.as_slice() else {
-        return Err(Failure::document("Multi-document input is not supported by this server yet".into()));
-    };
-    let document = input::load(store, doc, spec.parse.password.as_deref(), now_ms, fetch, on_page)?;
-    let num_pages = document.pages.len() as u32;
+    let docs = &spec.input;
+    let mut documents = Vec::with_capacity(docs.len());
+    let mut pages_before = 0u32;
+    for (index, doc) in docs.iter().enumerate() {
+        let unread = (docs.len() - index - 1) as u32;
+        // Progress counts pages over all documents. A document's page count is only known once
+        // it is read, so each one not read yet counts as big as the current one until then.
+        let mut on_doc_page = |done: u32, total: u32| {
+            on_page(pages_before + done, pages_before + total.saturating_mul(unread + 1))
+        };
+        let password = spec.parse.password.as_deref();
+        let document =
+            input::load(store, doc, password, now_ms, fetch, &mut on_doc_page).map_err(|mut f| {
+                // Name the failing document; a stop or a bug is not about one document.
+                if matches!(f.kind, FailureKind::Document | FailureKind::Missing) {
+                    f.reason = format!("{}{}", input::which(docs, index), f.reason);
+                }
+                f
+            })?;
+        pages_before += document.pages.len() as u32;
+        documents.push(document);
+    }
+    let num_pages = pages_before;
+    // Parse, extract and split work on the documents' pages concatenated in order (renumbered
+    // 1..N; `original_page` keeps each document's own number). For `/parse` that is the only
+    // way to answer: a `ParseResponse` describes one document, and the spec gives `/parse`
+    // no list form of its response. Only a parse-only pipeline answers one per document.
     let result = match &spec.task {
-        Task::Parse => serde_json::to_value(parse_response(job_id, &document, &spec.parse, started)),
-        Task::Extract(task) => serde_json::to_value(extract_response(job_id, &document, task)),
-        Task::Split { categories } => serde_json::to_value(split_response(&document, categories)),
+        Task::Parse => {
+            serde_json::to_value(parse_response(job_id, &Document::concat(documents), &spec.parse, started))
+        }
+        Task::Extract(task) => {
+            serde_json::to_value(extract_response(job_id, &Document::concat(documents), task))
+        }
+        Task::Split { categories } => {
+            serde_json::to_value(split_response(&Document::concat(documents), categories))
+        }
         Task::Pipeline { steps, .. } => {
-            pipeline_response(job_id, &document, &spec.parse, steps, started).and_then(serde_json::to_value)
+            pipeline_response(job_id, documents, &spec.parse, steps, started).and_then(serde_json::to_value)
         }
     }
     .map_err(Failure::internal)?;
@@ -130,47 +158,56 @@ fn split_response(document: &Document, categories: &[SplitCategory]) -> SplitRes
 }
 
 /// A pipeline's result holds its last step: extract (per split section when a split ran
-/// first), else split, else parse.
+/// first), else split, else parse. A parse-only pipeline over several documents answers one
+/// `ParseResponse` each; split and extract run on the documents concatenated, so a split
+/// section may span two of them.
 fn pipeline_response(
     job_id: &str,
-    document: &Document,
+    documents: Vec<Document>,
     settings: &ParseSettings,
     steps: &Steps,
     started: Instant,
 ) -> Result<PipelineResponse, serde_json::Error> {
-    let usage = ParseUsage { num_pages: document.pages.len() as u32, credits: None };
-    let split = steps.split.as_ref().map(|s| split_response(document, &s.categories));
-    let extract = match &steps.extract {
-        None => None,
-        Some(step) => {
-            let task = ExtractTask { schema: step.schema.clone(), citations: step.wants_citations() };
-            Some(match &split {
-                None => serde_json::to_value(extract_response(job_id, document, &task))?,
-                Some(split) => {
-                    let sections: Vec<ExtractSplitResponse> = split
-                        .result
-                        .splits
-                        .iter()
-                        .map(|section| ExtractSplitResponse {
-                            split_name: section.name.clone(),
-                            page_range: section.pages.clone(),
-                            partition: None,
-                            result: extract_response(job_id, &document.only_pages(&section.pages), &task),
-                        })
-                        .collect();
-                    serde_json::to_value(sections)?
-                }
-            })
-        }
+    let num_pages = documents.iter().map(|d| d.pages.len() as u32).sum();
+    let usage = ParseUsage { num_pages, credits: None };
+    let result = if steps.split.is_none() && steps.extract.is_none() {
+        let mut parses: Vec<ParseResponse> =
+            documents.iter().map(|document| parse_response(job_id, document, settings, started)).collect();
+        // A list of one is one document, answered as a single input is.
+        let parse = match parses.len() {
+            1 => PipelineParse::One(parses.remove(0)),
+            _ => PipelineParse::Many(parses),
+        };
+        PipelineResult { parse: Some(parse), extract: None, split: None }
+    } else {
+        let document = Document::concat(documents);
+        let split = steps.split.as_ref().map(|s| split_response(&document, &s.categories));
+        let extract = match &steps.extract {
+            None => None,
+            Some(step) => {
+                let task = ExtractTask { schema: step.schema.clone(), citations: step.wants_citations() };
+                Some(match &split {
+                    None => serde_json::to_value(extract_response(job_id, &document, &task))?,
+                    Some(split) => {
+                        let sections: Vec<ExtractSplitResponse> = split
+                            .result
+                            .splits
+                            .iter()
+                            .map(|section| ExtractSplitResponse {
+                                split_name: section.name.clone(),
+                                page_range: section.pages.clone(),
+                                partition: None,
+                                result: extract_response(job_id, &document.only_pages(&section.pages), &task),
+                            })
+                            .collect();
+                        serde_json::to_value(sections)?
+                    }
+                })
+            }
+        };
+        PipelineResult { parse: None, extract, split }
     };
-    let parse =
-        (split.is_none() && extract.is_none()).then(|| parse_response(job_id, document, settings, started));
-    Ok(PipelineResponse {
-        response_type: ResponseType::Pipeline,
-        job_id: job_id.to_owned(),
-        usage,
-        result: PipelineResult { parse, extract, split },
-    })
+    Ok(PipelineResponse { response_type: ResponseType::Pipeline, job_id: job_id.to_owned(), usage, result })
 }
 
 #[cfg(test)]

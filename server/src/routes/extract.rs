@@ -1,7 +1,7 @@
-//! `POST /extract` and `POST /extract_async`: fill `instructions.schema` from one document,
-//! parsed with the body's `parsing` options. `/extract` awaits the `ExtractResponse`, unless
-//! the body carries an `async` object, in which case it answers `{job_id}` like
-//! `/extract_async`.
+//! `POST /extract` and `POST /extract_async`: fill `instructions.schema` from the `input`
+//! document(s) (several: their pages concatenated), parsed with the body's `parsing` options.
+//! `/extract` awaits the `ExtractResponse`, unless the body carries an `async` object, in which
+//! case it answers `{job_id}` like `/extract_async`.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};

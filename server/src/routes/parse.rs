@@ -1,6 +1,7 @@
-//! `POST /parse` and `POST /parse_async`: parse one document with the `ParseOptions` in the
-//! body. `/parse` awaits the `ParseResponse`, unless the body carries an `async` object
-//! (an `AsyncParseConfig`), in which case it answers `{job_id}` like `/parse_async`.
+//! `POST /parse` and `POST /parse_async`: parse the `input` document(s) with the `ParseOptions` in
+//! the body (several documents answer one `ParseResponse` of their pages concatenated; see
+//! [`crate::jobs::work`]). `/parse` awaits the `ParseResponse`, unless the body carries an `async`
+//! object (an `AsyncParseConfig`), in which case it answers `{job_id}` like `/parse_async`.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};

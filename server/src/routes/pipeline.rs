@@ -1,6 +1,6 @@
-//! `POST /pipeline` and `POST /pipeline_async`: run a pipeline's deployed version on one
-//! document, awaiting the result or answering with a job id at once. Drafts are never run
-//! here (Studio's test route shares [`submit`]); every answer names the version that runs in
+//! `POST /pipeline` and `POST /pipeline_async`: run a pipeline's deployed version on the `input`
+//! document(s), awaiting the result or answering with a job id at once. Drafts are never run here
+//! (Studio's test route shares [`submit`]); every answer names the version that runs in
 //! `x-pipeline-version`.
 
 use axum::extract::State;

@@ -1,7 +1,7 @@
-//! `POST /split` and `POST /split_async`: assign the pages of one document to the body's
-//! `split_description` categories, parsed with its `parsing` options. `/split` awaits the
-//! `SplitResponse`, unless the body carries an `async` object (then `{job_id}`, like
-//! `/split_async`).
+//! `POST /split` and `POST /split_async`: assign the pages of the `input` document(s) (several:
+//! concatenated, in order) to the body's `split_description` categories, parsed with its `parsing`
+//! options. `/split` awaits the `SplitResponse`, unless the body carries an `async` object (then
+//! `{job_id}`, like `/split_async`).
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
