@@ -4,12 +4,13 @@
 //! case it answers `{job_id}` like `/extract_async`.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 use serde_json::Value;
 
-use crate::api::{AsyncJobCreated, ExtractRequest};
+use super::{reply, ALWAYS_ASYNC};
+use crate::api::ExtractRequest;
 use crate::body::JsonWithRaw;
 use crate::engine::extract::check_schema;
 use crate::error::{AppError, AppResult, ValidationError};
@@ -26,20 +27,14 @@ async fn extract(
     State(state): State<AppState>,
     JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
 ) -> AppResult<Response> {
-    let wants_async = req.async_config.as_ref().is_some_and(|a| !a.is_null());
-    let submitted = submit(&state, &req, &raw)?;
-    if wants_async {
-        return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
-    }
-    Ok(Json(submitted.finished().await?).into_response())
+    reply(submit(&state, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn extract_async(
     State(state): State<AppState>,
     JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
-) -> AppResult<Json<AsyncJobCreated>> {
-    let submitted = submit(&state, &req, &raw)?;
-    Ok(Json(AsyncJobCreated { job_id: submitted.job_id }))
+) -> AppResult<Response> {
+    reply(submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
 fn submit(state: &AppState, req: &ExtractRequest, raw: &Value) -> AppResult<Submitted> {

@@ -13,9 +13,26 @@ mod snippets;
 mod split;
 mod studio;
 
-use axum::Router;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde_json::Value;
 
+use crate::api::AsyncJobCreated;
+use crate::error::AppResult;
+use crate::jobs::Submitted;
 use crate::AppState;
+
+/// Answers a submitted job as its route promises: the finished result for a sync call, or
+/// `{job_id}` at once for an `_async` route or a sync body that carries an `async` object.
+async fn reply(submitted: Submitted, async_config: Option<&Value>) -> AppResult<Response> {
+    if async_config.is_some_and(|config| !config.is_null()) {
+        return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
+    }
+    Ok(Json(submitted.finished().await?).into_response())
+}
+
+/// What `reply` takes for an `_async` route, whatever its body says.
+const ALWAYS_ASYNC: Option<&Value> = Some(&Value::Bool(true));
 
 /// The API routes (Reducto's and the Studio's), all behind the API-key check.
 pub fn api() -> Router<AppState> {

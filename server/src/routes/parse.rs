@@ -4,12 +4,13 @@
 //! object (an `AsyncParseConfig`), in which case it answers `{job_id}` like `/parse_async`.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 use serde_json::{Map, Value};
 
-use crate::api::{AsyncJobCreated, ParseRequest};
+use super::{reply, ALWAYS_ASYNC};
+use crate::api::ParseRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
@@ -23,20 +24,14 @@ async fn parse(
     State(state): State<AppState>,
     JsonWithRaw(req, raw): JsonWithRaw<ParseRequest>,
 ) -> AppResult<Response> {
-    let wants_async = req.async_config.as_ref().is_some_and(|a| !a.is_null());
-    let submitted = submit(&state, &req, &raw)?;
-    if wants_async {
-        return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
-    }
-    Ok(Json(submitted.finished().await?).into_response())
+    reply(submit(&state, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn parse_async(
     State(state): State<AppState>,
     JsonWithRaw(req, raw): JsonWithRaw<ParseRequest>,
-) -> AppResult<Json<AsyncJobCreated>> {
-    let submitted = submit(&state, &req, &raw)?;
-    Ok(Json(AsyncJobCreated { job_id: submitted.job_id }))
+) -> AppResult<Response> {
+    reply(submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
 fn submit(state: &AppState, req: &ParseRequest, raw: &Value) -> AppResult<Submitted> {
