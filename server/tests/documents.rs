@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{pages, pdf, Server};
+use common::{categories, pages, pdf, Server};
 use serde_json::{json, Value};
 
 /// Three pages: an invoice (pages 1-2), then the first page of a contract.
@@ -21,13 +21,6 @@ fn first() -> Vec<u8> {
 /// Two pages: the contract's signatures, then a photo caption.
 fn second() -> Vec<u8> {
     pdf(&pages("Signatures of the parties\nSigned: Jane Doe\n\u{c}A photo of a cat on a sofa"))
-}
-
-fn categories() -> Value {
-    json!([
-        {"name": "Invoice", "description": "Bills with line items, an amount due and a total"},
-        {"name": "Contract", "description": "An agreement between parties, with signatures"}
-    ])
 }
 
 fn extract_schema() -> Value {

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{pages, pdf, Server};
+use common::{categories, packet, pages, pdf, Server};
 use serde_json::{json, Value};
 
 const INVOICE: &str = "ACME Corporation\n\
@@ -132,23 +132,6 @@ async fn extract_refuses_a_schema_it_cannot_read() {
     let reply = s.post("/extract", body).await;
     assert_eq!(reply.validation()["loc"], json!(["body", "instructions", "schema"]));
     assert!(reply.validation()["msg"].as_str().unwrap().contains("'total'"));
-}
-
-/// A five-page packet: an invoice over two pages, a cat photo caption, a contract.
-fn packet() -> Vec<u8> {
-    let text = "INVOICE\nInvoice Number: A-1\nAmount due: 100.00\n\
-        \u{c}Line items continued\nTotal: 100.00\n\
-        \u{c}A photo of a cat on a sofa\n\
-        \u{c}SERVICES AGREEMENT\nThis contract is made between the parties.\n\
-        \u{c}Signatures of the parties\nSigned: Jane Doe";
-    pdf(&pages(text))
-}
-
-fn categories() -> Value {
-    json!([
-        {"name": "Invoice", "description": "Bills with line items, an amount due and a total"},
-        {"name": "Contract", "description": "An agreement between parties, with signatures"}
-    ])
 }
 
 #[tokio::test]

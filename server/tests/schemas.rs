@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{pages, pdf, Reply, Server};
+use common::{categories, packet, Reply, Server};
 use serde_json::{json, Value};
 
 /// The `$id` prefix of every schema file; `$ref`s between them are relative to it.
@@ -65,23 +65,6 @@ impl Schemas {
             reply.body
         );
     }
-}
-
-/// A five-page packet: an invoice (pages 1-2), a photo caption, a contract (pages 4-5).
-fn packet() -> Vec<u8> {
-    let text = "INVOICE\nInvoice Number: A-1\nAmount due: 100.00\n\
-        \u{c}Line items continued\nTotal: 100.00\n\
-        \u{c}A photo of a cat on a sofa\n\
-        \u{c}SERVICES AGREEMENT\nThis contract is made between the parties.\n\
-        \u{c}Signatures of the parties\nSigned: Jane Doe";
-    pdf(&pages(text))
-}
-
-fn categories() -> Value {
-    json!([
-        {"name": "Invoice", "description": "Bills with line items, an amount due and a total"},
-        {"name": "Contract", "description": "An agreement between parties, with signatures"}
-    ])
 }
 
 fn extract_schema() -> Value {

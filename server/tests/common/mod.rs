@@ -301,3 +301,21 @@ impl Live {
         self.dir
     }
 }
+
+/// A five-page packet: an invoice (pages 1-2), a photo caption, a contract (pages 4-5).
+pub fn packet() -> Vec<u8> {
+    let text = "INVOICE\nInvoice Number: A-1\nAmount due: 100.00\n\
+        \u{c}Line items continued\nTotal: 100.00\n\
+        \u{c}A photo of a cat on a sofa\n\
+        \u{c}SERVICES AGREEMENT\nThis contract is made between the parties.\n\
+        \u{c}Signatures of the parties\nSigned: Jane Doe";
+    pdf(&pages(text))
+}
+
+/// The packet's categories for split.
+pub fn categories() -> serde_json::Value {
+    serde_json::json!([
+        {"name": "Invoice", "description": "Bills with line items, an amount due and a total"},
+        {"name": "Contract", "description": "An agreement between parties, with signatures"}
+    ])
+}
