@@ -14,7 +14,8 @@ const pkg = join(root, "pkg");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 
 if (process.argv[2] !== "client") run("cargo", ["build", "--release", "-p", "reducto-local"]);
-run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
+// Without `std`: the shipped client is no_std (src/runtime.rs).
+run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release", "--no-default-features"]);
 
 rmSync(pkg, { recursive: true, force: true });
 run("wasm-bindgen", [

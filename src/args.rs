@@ -3,6 +3,8 @@
 //! TypeScript catches most mistakes at compile time, but JS callers and `as any` exist: every
 //! wrong type becomes a `ReductoError` whose message names the argument, before any request.
 
+use alloc::{string::String, vec::Vec};
+
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
@@ -25,7 +27,7 @@ impl Args {
             Some(object) if !value.is_function() && !js_sys::Array::is_array(value) => {
                 Ok(Self { object: Some(object.clone()), name })
             }
-            _ => Err(argument_error(format!("{name} must be an object, got {}", describe(value)))),
+            _ => Err(argument_error(text!(name, " must be an object, got ", describe(value)))),
         }
     }
 
@@ -44,8 +46,8 @@ impl Args {
     pub fn required_string(&self, key: &str) -> Result<String, JsValue> {
         match self.string(key)? {
             Some(text) if !text.trim().is_empty() => Ok(text),
-            Some(_) => Err(argument_error(format!("{}.{key} must not be empty", self.name))),
-            None => Err(argument_error(format!("{}.{key} is required", self.name))),
+            Some(_) => Err(argument_error(text!(self.name, ".", key, " must not be empty"))),
+            None => Err(argument_error(text!(self.name, ".", key, " is required"))),
         }
     }
 
@@ -91,7 +93,7 @@ impl Args {
                 let pair: js_sys::Array = entry.unchecked_into();
                 let name = pair.get(0).as_string().unwrap_or_default();
                 let text = pair.get(1).as_string().ok_or_else(|| {
-                    argument_error(format!("{}.{key}[\"{name}\"] must be a string", self.name))
+                    argument_error(text!(self.name, ".", key, "[\"", name, "\"] must be a string"))
                 })?;
                 Ok((name, text))
             })
@@ -99,18 +101,18 @@ impl Args {
     }
 
     pub fn wrong_type(&self, key: &str, expected: &str, value: &JsValue) -> JsValue {
-        argument_error(format!("{}.{key} must be {expected}, got {}", self.name, describe(value)))
+        argument_error(text!(self.name, ".", key, " must be ", expected, ", got ", describe(value)))
     }
 }
 
 /// A short description of a JS value for error messages ("a number (42)", "an array").
 pub fn describe(value: &JsValue) -> String {
     if value.as_f64().is_some() {
-        format!("a number ({})", plain_text(value))
+        text!("a number (", plain_text(value), ")")
     } else if let Some(b) = value.as_bool() {
-        format!("a boolean ({b})")
+        text!("a boolean (", if b { "true" } else { "false" }, ")")
     } else if let Some(text) = value.as_string() {
-        format!("a string (\"{text}\")")
+        text!("a string (\"", text, "\")")
     } else if value.is_null() {
         "null".into()
     } else if value.is_undefined() {

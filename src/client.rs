@@ -1,12 +1,15 @@
 //! The exported `Reducto` class: checks its options once, then hands out the resource groups
 //! (`pipeline`, `parse`, `extract`, `split`, `job`), which share one transport.
 
-use std::rc::Rc;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
+use core::future::Future;
+use core::pin::Pin;
 
-use gloo_net::http::Method;
+use js_sys::futures::future_to_promise;
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::args::Args;
 use crate::config::{
@@ -29,7 +32,7 @@ impl Inner {
     /// Sends `call` (or rejects with its argument error), as a Promise of the response's JSON.
     pub fn call(self: &Rc<Self>, options: Option<Object>, call: Result<Call, JsValue>) -> Promise {
         let inner = self.clone();
-        future_to_promise(async move {
+        promise(async move {
             let options = request_options(options)?;
             inner.transport.send(&call?, &options).await
         })
@@ -44,12 +47,19 @@ impl Inner {
         required: &'static [(&'static str, &'static str)],
     ) -> Promise {
         let inner = self.clone();
-        future_to_promise(async move {
+        promise(async move {
             let options = request_options(options)?;
             let body = input::request_body(&inner.transport, &params, required).await?;
             inner.transport.send(&Call::post_json(path, &body)?, &options).await
         })
     }
+}
+
+/// The Promise of `work`. Every async method goes through here, boxed, so the code that drives
+/// futures from JS exists once in the module instead of once per method.
+pub fn promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let work: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(work);
+    future_to_promise(work)
 }
 
 fn request_options(options: Option<Object>) -> Result<RequestOptions, JsValue> {
@@ -112,7 +122,7 @@ impl Reducto {
         #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let options = options.map(JsValue::from).unwrap_or_default();
             uploads::upload(&inner.transport, &file, &options).await
         })
@@ -124,7 +134,7 @@ impl Reducto {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
     ) -> Promise {
-        self.inner.call(options, Ok(Call::new(Method::GET, "/version")))
+        self.inner.call(options, Ok(Call::new("GET", "/version")))
     }
 }
 
@@ -132,8 +142,8 @@ fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
     let environment = match args.string("environment")? {
         None => None,
         Some(name) => Some(Environment::parse(&name).ok_or_else(|| {
-            argument_error(format!(
-                "options.environment must be \"production\", \"eu\" or \"au\", got \"{name}\""
+            argument_error(text!(
+                "options.environment must be \"production\", \"eu\" or \"au\", got \"", name, "\""
             ))
         })?),
     };

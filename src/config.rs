@@ -2,6 +2,8 @@
 //!
 //! No JS here, so the rules (environment → base URL, defaults, URL joining) have native tests.
 
+use alloc::{string::String, vec::Vec};
+
 /// Reducto's regional deployments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
@@ -46,12 +48,12 @@ pub struct ClientConfig {
 /// `baseURL` wins over `environment`; with neither, Reducto's production cloud.
 pub fn resolve_base_url(base_url: Option<&str>, environment: Option<Environment>) -> String {
     let url = base_url.unwrap_or_else(|| environment.unwrap_or(Environment::Production).base_url());
-    url.trim_end_matches('/').to_string()
+    url.trim_end_matches('/').into()
 }
 
 /// Joins the base URL and an API path ("/pipeline") without doubling or losing a slash.
 pub fn endpoint(base_url: &str, path: &str) -> String {
-    format!("{}/{}", base_url.trim_end_matches('/'), path.trim_start_matches('/'))
+    text!(base_url.trim_end_matches('/'), "/", path.trim_start_matches('/'))
 }
 
 /// Whether `base_url` points at Reducto's cloud, where a browser must not send a key by accident.

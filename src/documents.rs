@@ -2,7 +2,7 @@
 //! (`POST /parse`) or as a job (`POST /parse_async`). The three classes differ only in their
 //! route and their TypeScript types, so one macro writes them.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;

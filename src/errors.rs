@@ -3,6 +3,8 @@
 //! The decisions are plain Rust (unit-tested natively); the classes themselves live in
 //! `js/errors.js` so that `instanceof` and `.stack` work as JS developers expect.
 
+use alloc::{string::String, vec::Vec};
+
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/errors.js")]
@@ -91,18 +93,30 @@ pub fn api_message(status: u16, status_text: &str, detail: &Detail) -> String {
         Detail::Validation(problems) => {
             let parts: Vec<String> = problems
                 .iter()
-                .map(|(loc, msg)| if loc.is_empty() { msg.clone() } else { format!("{loc}: {msg}") })
+                .map(|(loc, msg)| if loc.is_empty() { msg.clone() } else { text!(loc, ": ", msg) })
                 .collect();
-            format!("Invalid request: {}", parts.join("; "))
+            text!("Invalid request: ", parts.join("; "))
         }
         Detail::Unstructured { content_type, snippet } => {
-            let status_line = format!("{status} {status_text}");
+            let status_line = text!(number_text(status.into()), " ", status_text);
             let status_line = status_line.trim();
             match (snippet.trim(), content_type.as_str()) {
-                ("", _) => format!("{status_line} (empty response body)"),
-                (text, "") => format!("{status_line}: {text}"),
-                (text, kind) => format!("{status_line} ({kind}): {text}"),
+                ("", _) => text!(status_line, " (empty response body)"),
+                (text, "") => text!(status_line, ": ", text),
+                (text, kind) => text!(status_line, " (", kind, "): ", text),
             }
+        }
+    }
+}
+
+/// A whole number in decimal, for messages.
+pub fn number_text(mut n: u64) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            return digits.iter().rev().collect();
         }
     }
 }
@@ -143,6 +157,13 @@ mod tests {
         assert_eq!(ErrorClass::for_status(500), ErrorClass::InternalServer);
         assert_eq!(ErrorClass::for_status(503), ErrorClass::InternalServer);
         assert_eq!(ErrorClass::for_status(418), ErrorClass::Api);
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        assert_eq!(number_text(0), "0");
+        assert_eq!(number_text(502), "502");
+        assert_eq!(number_text(3_600_000), "3600000");
     }
 
     #[test]

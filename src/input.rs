@@ -23,9 +23,9 @@ pub async fn request_body(
     let args = Args::new(params, "params")?;
     for (key, hint) in [("input", EXPECTED_INPUT)].iter().chain(required) {
         match args.get(key) {
-            None => return Err(argument_error(format!("params.{key} is required: pass {hint}"))),
+            None => return Err(argument_error(text!("params.", key, " is required: pass ", hint))),
             Some(value) if value.as_string().is_some_and(|text| text.trim().is_empty()) => {
-                return Err(argument_error(format!("params.{key} must not be empty: pass {hint}")))
+                return Err(argument_error(text!("params.", key, " must not be empty: pass ", hint)))
             }
             Some(_) => {}
         }
@@ -48,8 +48,10 @@ async fn resolve_input(transport: &Transport, input: &JsValue) -> Result<JsValue
         if urls.length() > 0 && urls.iter().all(|url| url.as_string().is_some()) {
             return Ok(input.clone());
         }
-        return Err(argument_error(format!(
-            "params.input must be {EXPECTED_INPUT}, got an array that is not a non-empty list of strings"
+        return Err(argument_error(text!(
+            "params.input must be ",
+            EXPECTED_INPUT,
+            ", got an array that is not a non-empty list of strings"
         )));
     }
     if input.is_instance_of::<Blob>() {
@@ -57,7 +59,7 @@ async fn resolve_input(transport: &Transport, input: &JsValue) -> Result<JsValue
         return file_id_of(&upload).ok_or_else(|| argument_error("the upload response had no file_id"));
     }
     file_id_of(input).ok_or_else(|| {
-        argument_error(format!("params.input must be {EXPECTED_INPUT}, got {}", describe(input)))
+        argument_error(text!("params.input must be ", EXPECTED_INPUT, ", got ", describe(input)))
     })
 }
 

@@ -1,16 +1,15 @@
 //! `client.job`: follow work started with `runJob` (`GET /job/{id}`, `POST /cancel/{id}`,
 //! `GET /jobs`), and `wait`, which polls until the job ends.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
 
-use gloo_net::http::Method;
 use js_sys::{Date, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::args::{plain_text, Args};
-use crate::client::Inner;
-use crate::errors::{argument_error, job_failed_error, reducto_error, ErrorClass};
+use crate::client::{promise, Inner};
+use crate::errors::{argument_error, job_failed_error, number_text, reducto_error, ErrorClass};
 use crate::timers::sleep;
 use crate::transport::{Call, RequestOptions};
 
@@ -34,7 +33,7 @@ impl Job {
         #[wasm_bindgen(unchecked_param_type = "string")] job_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
     ) -> Promise {
-        self.inner.call(options, job_path("/job/", &job_id).map(|path| Call::new(Method::GET, path)))
+        self.inner.call(options, job_path("/job/", &job_id).map(|path| Call::new("GET", path)))
     }
 
     /// Asks the server to stop the job.
@@ -44,7 +43,7 @@ impl Job {
         #[wasm_bindgen(unchecked_param_type = "string")] job_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
     ) -> Promise {
-        self.inner.call(options, job_path("/cancel/", &job_id).map(|path| Call::new(Method::POST, path)))
+        self.inner.call(options, job_path("/cancel/", &job_id).map(|path| Call::new("POST", path)))
     }
 
     /// One page of jobs, newest first; pass `next_cursor` back as `cursor` for the next page.
@@ -67,7 +66,7 @@ impl Job {
         #[wasm_bindgen(unchecked_optional_param_type = "JobWaitOptions")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let path = job_path("/job/", &job_id)?;
             let job_id = job_id.as_string().unwrap_or_default();
             let args = Args::new(&options.map(JsValue::from).unwrap_or_default(), "options")?;
@@ -77,7 +76,7 @@ impl Job {
             let timeout = args.non_negative_number("timeout")?;
             let deadline = timeout.map(|ms| Date::now() + ms);
             let request_options = RequestOptions { signal: signal.clone(), ..RequestOptions::default() };
-            let poll = Call::new(Method::GET, path);
+            let poll = Call::new("GET", path);
             let mut last_progress = JsValue::UNDEFINED;
             loop {
                 let job = inner.transport.send(&poll, &request_options).await?;
@@ -87,9 +86,9 @@ impl Job {
                     Some(status @ ("Failed" | "Cancelled")) => {
                         let reason = field("reason")
                             .as_string()
-                            .unwrap_or_else(|| format!("the job ended as {status}"));
+                            .unwrap_or_else(|| text!("the job ended as ", status));
                         return Err(job_failed_error(
-                            &format!("Job {job_id} failed: {reason}"),
+                            &text!("Job ", job_id, " failed: ", reason),
                             &job_id,
                             &reason,
                         ));
@@ -107,9 +106,12 @@ impl Job {
                 if let Some(deadline) = deadline {
                     let left = deadline - Date::now();
                     if left <= 0.0 {
-                        let message = format!(
-                            "job.wait gave up after {} ms (options.timeout): job {job_id} is still running on the server",
-                            timeout.unwrap_or_default() as u64
+                        let message = text!(
+                            "job.wait gave up after ",
+                            number_text(timeout.unwrap_or_default() as u64),
+                            " ms (options.timeout): job ",
+                            job_id,
+                            " is still running on the server"
                         );
                         return Err(reducto_error(ErrorClass::Reducto, &message));
                     }
@@ -130,20 +132,20 @@ impl Job {
 /// `GET /jobs` with the paging params checked.
 fn list_call(params: Option<Object>) -> Result<Call, JsValue> {
     let args = Args::new(&params.map(JsValue::from).unwrap_or_default(), "params")?;
-    let mut call = Call::new(Method::GET, "/jobs");
+    let mut call = Call::new("GET", "/jobs");
     if let Some(cursor) = args.string("cursor")? {
         call.query.push(("cursor", cursor));
     }
     if let Some(limit) = args.get("limit") {
         match limit.as_f64() {
-            Some(n) if n.fract() == 0.0 && (1.0..=500.0).contains(&n) => {
+            Some(n) if n == n as u32 as f64 && (1.0..=500.0).contains(&n) => {
                 call.query.push(("limit", plain_text(&limit)))
             }
             _ => return Err(args.wrong_type("limit", "a whole number from 1 to 500", &limit)),
         }
     }
     if let Some(exclude) = args.bool("exclude_configs")? {
-        call.query.push(("exclude_configs", exclude.to_string()));
+        call.query.push(("exclude_configs", String::from(if exclude { "true" } else { "false" })));
     }
     Ok(call)
 }
@@ -152,10 +154,10 @@ fn list_call(params: Option<Object>) -> Result<Call, JsValue> {
 fn job_path(prefix: &str, job_id: &JsValue) -> Result<String, JsValue> {
     match job_id.as_string() {
         Some(id) if !id.trim().is_empty() => {
-            Ok(format!("{prefix}{}", String::from(js_sys::encode_uri_component(&id))))
+            Ok(text!(prefix, String::from(js_sys::encode_uri_component(&id))))
         }
-        _ => Err(argument_error(format!(
-            "jobId must be the job_id string returned by runJob, got {}",
+        _ => Err(argument_error(text!(
+            "jobId must be the job_id string returned by runJob, got ",
             crate::args::describe(job_id)
         ))),
     }

@@ -17,6 +17,20 @@
 //!   error class and message, base URLs), unit-tested natively.
 //! - [`args`]: reading and checking the JS arguments callers pass in.
 //! - [`types`]: the TypeScript interfaces of every param and response.
+//! - `runtime`: the allocator and panic handler of the shipped `no_std` build.
+
+// The shipped client is `no_std` (see `runtime`); tests build it with `std`.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
+
+/// Joins string pieces into a `String`: `text!("params.", key, " is required")`. Messages are
+/// built with this instead of `format!`, whose machinery would add kilobytes to the download.
+macro_rules! text {
+    ($($part:expr),+ $(,)?) => {
+        [$(::core::convert::AsRef::<str>::as_ref(&$part)),+].concat()
+    };
+}
 
 mod args;
 pub mod client;
@@ -27,6 +41,8 @@ mod input;
 pub mod jobs;
 pub mod pipeline;
 pub mod retry;
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod runtime;
 mod timers;
 mod transport;
 mod types;

@@ -2,7 +2,7 @@
 //! /pipeline_async`). The configuration lives on the server under the ID, so redeploying changes
 //! what every caller gets with no code change.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;

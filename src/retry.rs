@@ -38,15 +38,20 @@ fn decimal(text: &str) -> Option<f64> {
     if whole.is_empty() && fraction.is_empty() {
         return None;
     }
+    // (value, 10^digits) of a run of digits.
     let digits = |part: &str| {
-        part.bytes().try_fold(0.0, |n, b| b.is_ascii_digit().then(|| n * 10.0 + f64::from(b - b'0')))
+        part.bytes().try_fold((0.0, 1.0), |(n, scale), b| {
+            b.is_ascii_digit().then(|| (n * 10.0 + f64::from(b - b'0'), scale * 10.0))
+        })
     };
-    Some(digits(whole)? + digits(fraction)? / 10f64.powi(fraction.len() as i32))
+    let ((whole, _), (fraction, scale)) = (digits(whole)?, digits(fraction)?);
+    Some(whole + fraction / scale)
 }
 
 /// Exponential backoff before retry number `retry` (1 for the first), `jitter` in [0, 1).
 pub fn backoff_ms(retry: u32, jitter: f64) -> f64 {
-    let base = (INITIAL_DELAY_MS * 2f64.powi(retry.saturating_sub(1).min(16) as i32)).min(MAX_DELAY_MS);
+    let doublings = retry.saturating_sub(1).min(16);
+    let base = (INITIAL_DELAY_MS * f64::from(1u32 << doublings)).min(MAX_DELAY_MS);
     base * (1.0 - 0.25 * jitter)
 }
 

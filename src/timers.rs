@@ -1,9 +1,9 @@
 //! Timers that work in pages, workers and Node.js: an abortable `sleep` for retry waits and
 //! job polling, and the raw `setTimeout` used for per-attempt timeouts.
 
+use js_sys::futures::JsFuture;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 #[wasm_bindgen]

@@ -5,17 +5,26 @@
 //! through `fetch` (or XMLHttpRequest when upload progress is wanted, see `xhr`), and reads the
 //! whole body. Every failure leaves here as one of the error classes of `errors`.
 
-use gloo_net::http::{Method, RequestBuilder};
-use js_sys::{Function, Object, Reflect, JSON};
-use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, AbortSignal, Blob, FormData};
+use alloc::{string::String, vec::Vec};
 
-use crate::args::Args;
+use js_sys::futures::JsFuture;
+use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use web_sys::{AbortController, AbortSignal, Blob, FormData, Response};
+
+use crate::args::{plain_text, Args};
 use crate::config::{endpoint, ClientConfig};
-use crate::errors::{api_error, api_message, reducto_error, Detail, ErrorClass};
+use crate::errors::{api_error, api_message, number_text, reducto_error, Detail, ErrorClass};
 use crate::retry::{backoff_ms, server_delay_ms, should_retry_status};
 use crate::timers::{clamp_delay, clear_timeout, set_timeout, sleep};
 use crate::xhr;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` of pages, workers and Node.js alike.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &Object) -> Promise;
+}
 
 /// The request body; each kind can be sent again unchanged, which retries rely on.
 pub enum Body {
@@ -26,6 +35,18 @@ pub enum Body {
     Form(FormData),
     /// Raw bytes for a presigned `PUT`, streamed by the browser in the same way.
     Blob(Blob),
+}
+
+impl Body {
+    /// The value `fetch` and XMLHttpRequest take as a body.
+    pub fn to_js(&self) -> JsValue {
+        match self {
+            Body::Empty => JsValue::UNDEFINED,
+            Body::Json(json) => json.into(),
+            Body::Form(form) => form.into(),
+            Body::Blob(blob) => blob.into(),
+        }
+    }
 }
 
 /// Where a call goes. A presigned URL belongs to a storage host, not the API: it gets neither
@@ -39,7 +60,7 @@ pub enum Target {
 
 /// One API call: what to send, independent of how many attempts it takes.
 pub struct Call {
-    pub method: Method,
+    pub method: &'static str,
     pub target: Target,
     pub query: Vec<(&'static str, String)>,
     pub body: Body,
@@ -48,7 +69,7 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
+    pub fn new(method: &'static str, path: impl Into<String>) -> Self {
         Self {
             method,
             target: Target::Api(path.into()),
@@ -61,7 +82,7 @@ impl Call {
     /// A POST of `body` serialized as JSON.
     pub fn post_json(path: &str, body: &JsValue) -> Result<Self, JsValue> {
         let json = JSON::stringify(body)?.as_string().unwrap_or_default();
-        Ok(Self { body: Body::Json(json), ..Self::new(Method::POST, path) })
+        Ok(Self { body: Body::Json(json), ..Self::new("POST", path) })
     }
 }
 
@@ -170,9 +191,7 @@ impl Transport {
         let outcome = match &call.progress {
             Some((on_progress, total)) => {
                 let signal = guard.controller.signal();
-                xhr::send(call.method.as_str(), &url, &headers, &call.body, &signal, on_progress, *total)
-                    .await
-                    .map_err(|()| String::from("the connection failed"))
+                xhr::send(call.method, &url, &headers, &call.body.to_js(), &signal, on_progress, *total).await
             }
             None => fetch(call, &url, &headers, &guard.controller.signal()).await,
         };
@@ -192,7 +211,7 @@ impl Transport {
         if let Target::Api(_) = call.target {
             headers.push(("accept".into(), "application/json".into()));
             if let Some(key) = &self.config.api_key {
-                headers.push(("authorization".into(), format!("Bearer {key}")));
+                headers.push(("authorization".into(), text!("Bearer ", key)));
             }
             headers.extend(self.config.default_headers.iter().chain(&options.headers).cloned());
         }
@@ -204,13 +223,13 @@ impl Transport {
             Failure::Status(response) => error_for_response(&response),
             Failure::Connection(reason) => reducto_error(
                 ErrorClass::Connection,
-                &format!("Connection error: could not reach {url} ({reason})."),
+                &text!("Connection error: could not reach ", url, " (", reason, ")."),
             ),
             Failure::Timeout => {
                 let timeout = options.timeout_ms.unwrap_or(self.config.timeout_ms) as u64;
                 reducto_error(
                     ErrorClass::ConnectionTimeout,
-                    &format!("Request to {url} timed out after {timeout} ms."),
+                    &text!("Request to ", url, " timed out after ", number_text(timeout), " ms."),
                 )
             }
             Failure::Aborted => reducto_error(ErrorClass::UserAbort, "Request was aborted."),
@@ -225,37 +244,47 @@ async fn fetch(
     headers: &[(String, String)],
     signal: &AbortSignal,
 ) -> Result<RawResponse, String> {
-    let mut request = RequestBuilder::new(url).method(call.method.clone()).abort_signal(Some(signal));
+    let header_object = Object::new();
     for (name, value) in headers {
-        request = request.header(name, value);
+        set(&header_object, name, &value.into());
     }
-    let request = match &call.body {
-        Body::Empty => request.build(),
-        Body::Json(json) => request.body(json.as_str()),
-        Body::Form(form) => request.body(form),
-        Body::Blob(blob) => request.body(blob),
-    }
-    .map_err(|error| error.to_string())?;
-    let response = request.send().await.map_err(|error| error.to_string())?;
-    let text = response.text().await.map_err(|error| error.to_string())?;
+    let init = Object::new();
+    set(&init, "method", &call.method.into());
+    set(&init, "headers", &header_object);
+    set(&init, "body", &call.body.to_js());
+    set(&init, "signal", signal);
+    let reason = |error: JsValue| plain_text(&error);
+    let response: Response = JsFuture::from(global_fetch(url, &init)).await.map_err(reason)?.unchecked_into();
+    let text = JsFuture::from(response.text().map_err(reason)?).await.map_err(reason)?;
+    let headers = Array::from(&response.headers())
+        .iter()
+        .map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            (plain_text(&pair.get(0)), plain_text(&pair.get(1)))
+        })
+        .collect();
     Ok(RawResponse {
         status: response.status(),
         status_text: response.status_text(),
-        headers: response.headers().entries().collect(),
-        text,
+        headers,
+        text: text.as_string().unwrap_or_default(),
     })
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &key.into(), value);
 }
 
 fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
     if query.is_empty() {
-        return url.to_string();
+        return url.into();
     }
     let pairs: Vec<String> = query
         .iter()
-        .map(|(name, value)| format!("{name}={}", String::from(js_sys::encode_uri_component(value))))
+        .map(|(name, value)| text!(name, "=", String::from(js_sys::encode_uri_component(value))))
         .collect();
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}{}", pairs.join("&"))
+    let separator = if url.contains('?') { "&" } else { "?" };
+    text!(url, separator, pairs.join("&"))
 }
 
 /// Arms one attempt: a timeout, and the caller's signal forwarded to our own controller (so the
@@ -318,11 +347,11 @@ fn parse_json(text: &str) -> Option<JsValue> {
 fn error_for_response(response: &RawResponse) -> JsValue {
     let headers = Object::new();
     for (name, value) in &response.headers {
-        let _ = Reflect::set(&headers, &name.into(), &value.into());
+        set(&headers, name, &value.into());
     }
     let body = parse_json(&response.text);
     let detail = body.as_ref().and_then(detail_of).unwrap_or_else(|| Detail::Unstructured {
-        content_type: response.header("content-type").unwrap_or_default().to_string(),
+        content_type: response.header("content-type").unwrap_or_default().into(),
         snippet: response.text.chars().take(200).collect(),
     });
     let message = api_message(response.status, &response.status_text, &detail);
@@ -347,8 +376,7 @@ fn detail_of(body: &JsValue) -> Option<Detail> {
             let loc = field("loc")
                 .dyn_into::<js_sys::Array>()
                 .map(|parts| {
-                    let parts: Vec<String> =
-                        parts.iter().map(|part| crate::args::plain_text(&part)).collect();
+                    let parts: Vec<String> = parts.iter().map(|part| plain_text(&part)).collect();
                     parts.join(".")
                 })
                 .unwrap_or_default();

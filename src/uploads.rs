@@ -5,10 +5,11 @@
 //! `File`/`Blob` is handed to the browser as it is, so its bytes never enter wasm memory (only
 //! the first 4 KB are read, to recognise the file type when the name has no extension).
 
-use gloo_net::http::Method;
+use alloc::{string::String, vec::Vec};
+
+use js_sys::futures::JsFuture;
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, FormData};
 
 use crate::args::{describe, Args};
@@ -32,7 +33,7 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
         None => file.dyn_ref::<File>().map(File::name).unwrap_or_default(),
     };
     let extension = match args.string("extension")? {
-        Some(extension) => Some(extension.trim_start_matches('.').to_string()),
+        Some(extension) => Some(extension.trim_start_matches('.').into()),
         None => match extension_of(&filename) {
             Some(extension) => Some(extension),
             None => sniff_extension(&first_bytes(&blob).await).map(String::from),
@@ -43,12 +44,12 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
     let progress = on_progress.clone().filter(|_| has_xhr()).map(|callback| (callback, size));
     let report_at_end = on_progress.filter(|_| progress.is_none());
 
-    let mut create = Call::new(Method::POST, "/upload");
+    let mut create = Call::new("POST", "/upload");
     create.query.extend(extension.clone().map(|extension| ("extension", extension)));
     let upload = if size <= MULTIPART_LIMIT_BYTES {
         let name = match (filename.is_empty(), &extension) {
             (false, _) => filename,
-            (true, Some(extension)) => format!("upload.{extension}"),
+            (true, Some(extension)) => text!("upload.", extension),
             (true, None) => "upload".into(),
         };
         let form = FormData::new()?;
@@ -77,7 +78,7 @@ async fn presigned(
         target: Target::Presigned(presigned_url.clone()),
         body: Body::Blob(blob),
         progress,
-        ..Call::new(Method::PUT, "")
+        ..Call::new("PUT", "")
     };
     transport.send(&put, options).await?;
     let upload = Object::new();
@@ -107,10 +108,7 @@ fn to_blob(file: &JsValue) -> Result<Blob, JsValue> {
     if file.is_instance_of::<ArrayBuffer>() || ArrayBuffer::is_view(file) {
         return Blob::new_with_buffer_source_sequence(&Array::of1(file));
     }
-    Err(argument_error(format!(
-        "file must be a File, Blob, ArrayBuffer or typed array, got {}",
-        describe(file)
-    )))
+    Err(argument_error(text!("file must be a File, Blob, ArrayBuffer or typed array, got ", describe(file))))
 }
 
 async fn first_bytes(blob: &Blob) -> Vec<u8> {

@@ -2,32 +2,36 @@
 //! was sent, so a request with an `onProgress` callback goes through XMLHttpRequest instead.
 //! Everything else (headers, timeouts, retries, errors) stays in `transport`.
 
+use alloc::string::String;
+
+use js_sys::futures::JsFuture;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ProgressEvent, XmlHttpRequest};
 
-use crate::transport::{Body, RawResponse};
+use crate::transport::RawResponse;
 
-/// Sends one request; `Err(())` when no response came (network error or abort).
+const NO_CONNECTION: &str = "the connection failed";
+
+/// Sends one request; `Err` when no response came (network error or abort).
 pub async fn send(
     method: &str,
     url: &str,
     headers: &[(String, String)],
-    body: &Body,
+    body: &JsValue,
     signal: &AbortSignal,
     on_progress: &Function,
     total: f64,
-) -> Result<RawResponse, ()> {
-    let xhr = XmlHttpRequest::new().map_err(drop)?;
-    xhr.open_with_async(method, url, true).map_err(drop)?;
+) -> Result<RawResponse, String> {
+    let failed = |_| String::from(NO_CONNECTION);
+    let xhr = XmlHttpRequest::new().map_err(failed)?;
+    xhr.open_with_async(method, url, true).map_err(failed)?;
     for (name, value) in headers {
-        xhr.set_request_header(name, value).map_err(drop)?;
+        xhr.set_request_header(name, value).map_err(failed)?;
     }
-    let finished = Promise::new(&mut |resolve, reject| {
-        xhr.set_onload(Some(&resolve));
-        xhr.set_onerror(Some(&reject));
-        xhr.set_onabort(Some(&reject));
+    // `loadend` follows every outcome: load, error and abort.
+    let finished = Promise::new(&mut |resolve, _| {
+        let _ = xhr.add_event_listener_with_callback("loadend", &resolve);
     });
     // The callback sees bytes of the file, not of the multipart envelope around it.
     let on_progress = on_progress.clone();
@@ -37,35 +41,34 @@ pub async fn send(
         let _ = Reflect::set(&progress, &"total".into(), &total.into());
         let _ = on_progress.call1(&JsValue::NULL, &progress);
     });
-    let upload = xhr.upload().map_err(drop)?;
-    upload.set_onprogress(Some(report.as_ref().unchecked_ref()));
-    let abort: Function = Reflect::get(&xhr, &"abort".into()).map_err(drop)?.unchecked_into::<Function>();
+    let upload = xhr.upload().map_err(failed)?;
+    let _ = upload.add_event_listener_with_callback("progress", report.as_ref().unchecked_ref());
+    let abort: Function = Reflect::get(&xhr, &"abort".into()).map_err(failed)?.unchecked_into();
     let abort: Function = abort.bind0(&xhr).unchecked_into();
     let _ = signal.add_event_listener_with_callback("abort", &abort);
 
-    let sent = match body {
-        Body::Empty => xhr.send(),
-        Body::Json(json) => xhr.send_with_opt_str(Some(json)),
-        Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
-        Body::Blob(blob) => xhr.send_with_opt_blob(Some(blob)),
-    };
-    let outcome = match sent {
-        Ok(()) => JsFuture::from(finished).await.map(drop).map_err(drop),
-        Err(_) => Err(()),
-    };
+    // `send` takes every kind of body (string, FormData, Blob, none) through one call.
+    let send: Function = Reflect::get(&xhr, &"send".into()).map_err(failed)?.unchecked_into();
+    let sent = send.call1(&xhr, body);
+    if sent.is_ok() {
+        let _ = JsFuture::from(finished).await;
+    }
     let _ = signal.remove_event_listener_with_callback("abort", &abort);
-    upload.set_onprogress(None);
-    outcome?;
-
+    let _ = upload.remove_event_listener_with_callback("progress", report.as_ref().unchecked_ref());
+    // Status 0: no response came (network error or abort).
+    let status = xhr.status().unwrap_or(0);
+    if sent.is_err() || status == 0 {
+        return Err(NO_CONNECTION.into());
+    }
     let headers = xhr
         .get_all_response_headers()
         .unwrap_or_default()
         .lines()
         .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().into()))
         .collect();
     Ok(RawResponse {
-        status: xhr.status().unwrap_or(0),
+        status,
         status_text: xhr.status_text().unwrap_or_default(),
         headers,
         text: xhr.response_text().ok().flatten().unwrap_or_default(),
