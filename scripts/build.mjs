@@ -1,13 +1,15 @@
 // Builds the npm package into pkg/ (release wasm, optimized) and target/release/reducto-local.
 //
-// Steps: cargo (wasm32, size profile) → wasm-bindgen --target web → wasm-opt (npm binaryen, with
-// the wasm features named: see GUIDE.md) → our own entry, which initializes the module on import
-// so callers never call init. Ends with the gzip size of what a browser downloads.
+// Steps: cargo (wasm32, size profile, no_std) → wasm-bindgen --target web → wasm-opt (npm
+// binaryen, with the wasm features named: see GUIDE.md) → our own entry, which initializes the
+// module on import so callers never call init → every JS module minified. Ends with the gzip
+// size of what a browser downloads.
 // `node scripts/build.mjs client` builds only pkg/.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { minifySync } from "rolldown/utils";
 
 const root = new URL("..", import.meta.url).pathname;
 const pkg = join(root, "pkg");
@@ -84,8 +86,18 @@ writeFileSync(join(pkg, "package.json"), JSON.stringify({
 // wasm-bindgen's typings of the raw wasm exports are internal (and full of `any`).
 for (const file of [".gitignore", "reducto_wasm_bg.wasm.d.ts"]) rmSync(join(pkg, file), { force: true });
 
+// Every JS module of the package ships minified, as a bundler would serve it; names are kept,
+// so error classes still say what they are. The readable sources are js/ and src/.
+const jsModules = readdirSync(pkg, { recursive: true }).filter((file) => file.endsWith(".js"));
+for (const file of jsModules) {
+  const source = readFileSync(join(pkg, file), "utf8");
+  const { code, errors } = minifySync(file, source, { module: true, compress: true, mangle: { keepNames: true } });
+  if (errors.length) throw new Error(`minifying ${file}: ${errors.map((e) => e.message).join("; ")}`);
+  writeFileSync(join(pkg, file), code);
+}
+
 // What a browser downloads: the wasm and every JS module of the package.
-const shipped = ["reducto_wasm_bg.wasm", "reducto_wasm.js", "index.js", errorsModule.slice(2)];
+const shipped = ["reducto_wasm_bg.wasm", ...jsModules];
 const sizes = shipped.map((file) => {
   const bytes = readFileSync(join(pkg, file));
   return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };

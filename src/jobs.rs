@@ -4,13 +4,14 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
+use js_sys::futures::JsFuture;
 use js_sys::{Date, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::args::{plain_text, Args};
 use crate::client::{promise, Inner};
 use crate::errors::{argument_error, job_failed_error, number_text, reducto_error, ErrorClass};
-use crate::timers::sleep;
+use crate::platform::sleep;
 use crate::transport::{Call, RequestOptions};
 
 /// Polling starts quickly, for short jobs, and slows down to this for long ones.
@@ -117,7 +118,7 @@ impl Job {
                     }
                     wait = wait.min(left);
                 }
-                if sleep(wait, signal.as_ref()).await.is_err() {
+                if JsFuture::from(sleep(wait, signal.as_ref())).await? != JsValue::TRUE {
                     return Err(reducto_error(
                         ErrorClass::UserAbort,
                         "job.wait was aborted; the job goes on",

@@ -11,8 +11,9 @@
 //! - [`client`]: the exported `Reducto` class, its options and its resource groups.
 //! - [`pipeline`], [`documents`] (parse/extract/split), [`jobs`], [`uploads`]: one thin module
 //!   per API group; [`input`] turns their params into request bodies.
-//! - [`transport`]: the only code that sends requests: headers, timeouts, abort, retries,
-//!   error mapping; [`xhr`] is its upload-progress path, [`timers`] its clock.
+//! - [`transport`]: the only code that sends requests: headers, retries, error mapping;
+//!   [`platform`] binds `js/platform.js`, which runs each attempt (fetch, or XMLHttpRequest for
+//!   upload progress, under a timeout and the caller's signal) and the waits between them.
 //! - [`retry`], [`errors`], [`config`]: pure policy (when to retry and how long to wait, which
 //!   error class and message, base URLs), unit-tested natively.
 //! - [`args`]: reading and checking the JS arguments callers pass in.
@@ -40,13 +41,12 @@ pub mod errors;
 mod input;
 pub mod jobs;
 pub mod pipeline;
+mod platform;
 pub mod retry;
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 mod runtime;
-mod timers;
 mod transport;
 mod types;
 pub mod uploads;
-mod xhr;
 
 pub use client::Reducto;

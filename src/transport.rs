@@ -1,30 +1,21 @@
 //! The transport: the only code that sends requests.
 //!
-//! `send` runs the retry loop of `retry` around `attempt`. Each attempt gets its own timeout
-//! (an AbortController armed with `setTimeout`), follows the caller's `AbortSignal`, goes
-//! through `fetch` (or XMLHttpRequest when upload progress is wanted, see `xhr`), and reads the
-//! whole body. Every failure leaves here as one of the error classes of `errors`.
+//! `send` runs the retry policy of `retry` around attempts of `platform` (each one a fetch, or
+//! an XMLHttpRequest when upload progress is wanted, under its own timeout and the caller's
+//! `AbortSignal`), and turns every failure into one of the error classes of `errors`.
 
 use alloc::{string::String, vec::Vec};
 
 use js_sys::futures::JsFuture;
-use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
+use js_sys::{Function, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, AbortSignal, Blob, FormData, Response};
+use web_sys::{AbortSignal, Blob, FormData};
 
 use crate::args::{plain_text, Args};
 use crate::config::{endpoint, ClientConfig};
 use crate::errors::{api_error, api_message, number_text, reducto_error, Detail, ErrorClass};
+use crate::platform::{self, Outcome};
 use crate::retry::{backoff_ms, server_delay_ms, should_retry_status};
-use crate::timers::{clamp_delay, clear_timeout, set_timeout, sleep};
-use crate::xhr;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch` of pages, workers and Node.js alike.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &Object) -> Promise;
-}
 
 /// The request body; each kind can be sent again unchanged, which retries rely on.
 pub enum Body {
@@ -38,8 +29,7 @@ pub enum Body {
 }
 
 impl Body {
-    /// The value `fetch` and XMLHttpRequest take as a body.
-    pub fn to_js(&self) -> JsValue {
+    fn to_js(&self) -> JsValue {
         match self {
             Body::Empty => JsValue::UNDEFINED,
             Body::Json(json) => json.into(),
@@ -70,13 +60,7 @@ pub struct Call {
 
 impl Call {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        Self {
-            method,
-            target: Target::Api(path.into()),
-            query: Vec::new(),
-            body: Body::Empty,
-            progress: None,
-        }
+        Self { method, target: Target::Api(path.into()), query: Vec::new(), body: Body::Empty, progress: None }
     }
 
     /// A POST of `body` serialized as JSON.
@@ -106,29 +90,6 @@ impl RequestOptions {
     }
 }
 
-/// A response as read off the wire, whichever API sent it.
-pub struct RawResponse {
-    pub status: u16,
-    pub status_text: String,
-    /// Names in lower case.
-    pub headers: Vec<(String, String)>,
-    pub text: String,
-}
-
-impl RawResponse {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-}
-
-/// Why an attempt did not succeed.
-enum Failure {
-    Status(RawResponse),
-    Connection(String),
-    Timeout,
-    Aborted,
-}
-
 pub struct Transport {
     config: ClientConfig,
 }
@@ -141,138 +102,117 @@ impl Transport {
     /// Sends `call`, retrying as the official SDKs do, and resolves with the parsed JSON body.
     pub async fn send(&self, call: &Call, options: &RequestOptions) -> Result<JsValue, JsValue> {
         let url = match &call.target {
-            Target::Api(path) => endpoint(&self.config.base_url, path.as_str()),
+            Target::Api(path) => endpoint(&self.config.base_url, path),
             Target::Presigned(url) => url.clone(),
         };
+        let url = with_query(&url, &call.query);
+        let headers = self.headers_for(call, options);
+        let body = call.body.to_js();
+        let timeout_ms = options.timeout_ms.unwrap_or(self.config.timeout_ms);
         let max_retries = options.max_retries.unwrap_or(self.config.max_retries);
+        let signal = options.signal.as_ref();
+        let (on_progress, total) = call.progress.as_ref().map_or((None, 0.0), |(f, total)| (Some(f), *total));
         let mut retries = 0;
         loop {
-            let failure = match self.attempt(call, &url, options).await {
-                Ok(response) => return Ok(parse_json(&response.text).unwrap_or(response.text.into())),
-                Err(failure) => failure,
-            };
-            let retryable = match &failure {
-                Failure::Status(response) => {
-                    should_retry_status(response.status, response.header("x-should-retry"))
+            let attempt = platform::attempt(call.method, &url, &headers, &body, timeout_ms, signal, on_progress, total);
+            let outcome: Outcome = JsFuture::from(attempt).await?.unchecked_into();
+            let failure = outcome.failure();
+            let retryable = match failure.as_deref() {
+                None if (200..300).contains(&outcome.status()) => {
+                    let text = outcome.text();
+                    return Ok(parse_json(&text).unwrap_or_else(|| text.into()));
                 }
-                Failure::Connection(_) | Failure::Timeout => true,
-                Failure::Aborted => false,
+                None => should_retry_status(outcome.status(), header(&outcome, "x-should-retry").as_deref()),
+                Some(failure) => failure != ABORTED,
             };
             if !retryable || retries >= max_retries {
-                return Err(self.error_for(failure, &url, options));
+                return Err(error_for(&outcome, &url, timeout_ms));
             }
             retries += 1;
-            let server_delay = match &failure {
-                Failure::Status(response) => server_delay_ms(
-                    response.header("retry-after-ms"),
-                    response.header("retry-after"),
-                    js_sys::Date::now(),
-                ),
-                _ => None,
-            };
-            let delay = server_delay.unwrap_or_else(|| backoff_ms(retries, js_sys::Math::random()));
-            if sleep(delay, options.signal.as_ref()).await.is_err() {
-                return Err(self.error_for(Failure::Aborted, &url, options));
+            let server_delay = failure.is_none().then(|| {
+                let (after_ms, after) = (header(&outcome, "retry-after-ms"), header(&outcome, "retry-after"));
+                server_delay_ms(after_ms.as_deref(), after.as_deref(), js_sys::Date::now())
+            });
+            let delay = server_delay.flatten().unwrap_or_else(|| backoff_ms(retries, js_sys::Math::random()));
+            if JsFuture::from(platform::sleep(delay, signal)).await? != JsValue::TRUE {
+                return Err(reducto_error(ErrorClass::UserAbort, ABORTED_MESSAGE));
             }
         }
     }
 
-    async fn attempt(
-        &self,
-        call: &Call,
-        url: &str,
-        options: &RequestOptions,
-    ) -> Result<RawResponse, Failure> {
-        let guard =
-            AttemptGuard::arm(options.timeout_ms.unwrap_or(self.config.timeout_ms), options.signal.as_ref())
-                .ok_or(Failure::Aborted)?;
-        let url = with_query(url, &call.query);
-        let headers = self.headers_for(call, options);
-        let outcome = match &call.progress {
-            Some((on_progress, total)) => {
-                let signal = guard.controller.signal();
-                xhr::send(call.method, &url, &headers, &call.body.to_js(), &signal, on_progress, *total).await
-            }
-            None => fetch(call, &url, &headers, &guard.controller.signal()).await,
-        };
-        let response = outcome.map_err(|reason| guard.failure(reason))?;
-        if (200..300).contains(&response.status) {
-            Ok(response)
-        } else {
-            Err(Failure::Status(response))
-        }
-    }
-
-    fn headers_for(&self, call: &Call, options: &RequestOptions) -> Vec<(String, String)> {
-        let mut headers = Vec::new();
+    fn headers_for(&self, call: &Call, options: &RequestOptions) -> Object {
+        let headers = Object::new();
+        let add = |name: &str, value: &str| set(&headers, name, &value.into());
         if let Body::Json(_) = call.body {
-            headers.push(("content-type".into(), "application/json".into()));
+            add("content-type", "application/json");
         }
         if let Target::Api(_) = call.target {
-            headers.push(("accept".into(), "application/json".into()));
+            add("accept", "application/json");
             if let Some(key) = &self.config.api_key {
-                headers.push(("authorization".into(), text!("Bearer ", key)));
+                add("authorization", &text!("Bearer ", key));
             }
-            headers.extend(self.config.default_headers.iter().chain(&options.headers).cloned());
+            for (name, value) in self.config.default_headers.iter().chain(&options.headers) {
+                add(name, value);
+            }
         }
         headers
     }
+}
 
-    fn error_for(&self, failure: Failure, url: &str, options: &RequestOptions) -> JsValue {
-        match failure {
-            Failure::Status(response) => error_for_response(&response),
-            Failure::Connection(reason) => reducto_error(
-                ErrorClass::Connection,
-                &text!("Connection error: could not reach ", url, " (", reason, ")."),
-            ),
-            Failure::Timeout => {
-                let timeout = options.timeout_ms.unwrap_or(self.config.timeout_ms) as u64;
-                reducto_error(
-                    ErrorClass::ConnectionTimeout,
-                    &text!("Request to ", url, " timed out after ", number_text(timeout), " ms."),
-                )
-            }
-            Failure::Aborted => reducto_error(ErrorClass::UserAbort, "Request was aborted."),
-        }
+/// The `failure` of an attempt that the caller's signal ended: never retried.
+const ABORTED: &str = "aborted";
+const ABORTED_MESSAGE: &str = "Request was aborted.";
+
+/// The one error mapper: the error for an attempt that did not succeed, response or not.
+fn error_for(outcome: &Outcome, url: &str, timeout_ms: f64) -> JsValue {
+    match outcome.failure().as_deref() {
+        None => error_for_response(outcome),
+        Some(ABORTED) => reducto_error(ErrorClass::UserAbort, ABORTED_MESSAGE),
+        Some("timeout") => reducto_error(
+            ErrorClass::ConnectionTimeout,
+            &text!("Request to ", url, " timed out after ", number_text(timeout_ms as u64), " ms."),
+        ),
+        Some(_) => reducto_error(
+            ErrorClass::Connection,
+            &text!("Connection error: could not reach ", url, " (", outcome.message(), ")."),
+        ),
     }
 }
 
-/// One attempt through `fetch`; `Err` carries the reason no response came.
-async fn fetch(
-    call: &Call,
-    url: &str,
-    headers: &[(String, String)],
-    signal: &AbortSignal,
-) -> Result<RawResponse, String> {
-    let header_object = Object::new();
-    for (name, value) in headers {
-        set(&header_object, name, &value.into());
+/// An HTTP error response, JSON or not, as its `APIError` subclass.
+fn error_for_response(response: &Outcome) -> JsValue {
+    let text = response.text();
+    let body = parse_json(&text);
+    let detail = body.as_ref().and_then(detail_of).unwrap_or_else(|| Detail::Unstructured {
+        content_type: header(response, "content-type").unwrap_or_default(),
+        snippet: text.chars().take(200).collect(),
+    });
+    let status = response.status();
+    let message = api_message(status, &response.status_text(), &detail);
+    api_error(status, &message, &response.headers(), &body.unwrap_or_else(|| text.into()))
+}
+
+/// Reads `{"detail": "…"}` or FastAPI's `{"detail": [{"loc", "msg"}]}`.
+fn detail_of(body: &JsValue) -> Option<Detail> {
+    if !body.is_object() {
+        return None;
     }
-    let init = Object::new();
-    set(&init, "method", &call.method.into());
-    set(&init, "headers", &header_object);
-    set(&init, "body", &call.body.to_js());
-    set(&init, "signal", signal);
-    let reason = |error: JsValue| plain_text(&error);
-    let response: Response = JsFuture::from(global_fetch(url, &init)).await.map_err(reason)?.unchecked_into();
-    let text = JsFuture::from(response.text().map_err(reason)?).await.map_err(reason)?;
-    let headers = Array::from(&response.headers())
+    let detail = get(body, "detail").filter(|d| !d.is_undefined())?;
+    if let Some(text) = detail.as_string() {
+        return Some(Detail::Text(text));
+    }
+    let items: js_sys::Array = detail.dyn_into().ok()?;
+    let problems = items
         .iter()
-        .map(|pair| {
-            let pair: Array = pair.unchecked_into();
-            (plain_text(&pair.get(0)), plain_text(&pair.get(1)))
+        .map(|item| {
+            let loc = get(&item, "loc")
+                .and_then(|loc| loc.dyn_into::<js_sys::Array>().ok())
+                .map(|parts| parts.iter().map(|part| plain_text(&part)).collect::<Vec<_>>().join("."))
+                .unwrap_or_default();
+            (loc, get(&item, "msg").and_then(|msg| msg.as_string()).unwrap_or_default())
         })
         .collect();
-    Ok(RawResponse {
-        status: response.status(),
-        status_text: response.status_text(),
-        headers,
-        text: text.as_string().unwrap_or_default(),
-    })
-}
-
-fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &key.into(), value);
+    Some(Detail::Validation(problems))
 }
 
 fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
@@ -287,55 +227,6 @@ fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
     text!(url, separator, pairs.join("&"))
 }
 
-/// Arms one attempt: a timeout, and the caller's signal forwarded to our own controller (so the
-/// request only ever sees our signal, and we can tell which of the two fired).
-struct AttemptGuard {
-    controller: AbortController,
-    /// The abort reason of a timeout. An `Error`, because fetch rejects with the reason as is.
-    timeout_reason: JsValue,
-    timer: JsValue,
-    user_signal: Option<(AbortSignal, Function)>,
-}
-
-impl AttemptGuard {
-    /// `None` when the caller's signal has already aborted.
-    fn arm(timeout_ms: f64, user_signal: Option<&AbortSignal>) -> Option<Self> {
-        if user_signal.is_some_and(AbortSignal::aborted) {
-            return None;
-        }
-        let controller = AbortController::new().ok()?;
-        let abort: Function = Reflect::get(&controller, &"abort".into()).ok()?.unchecked_into();
-        let timeout_reason: JsValue = js_sys::Error::new("timed out").into();
-        let on_timeout: Function = abort.bind1(&controller, &timeout_reason).unchecked_into();
-        let timer = set_timeout(&on_timeout, clamp_delay(timeout_ms));
-        // Bound to `undefined` so the listener's Event is not taken as the abort reason.
-        let user_signal = user_signal.map(|signal| {
-            let abort: Function = abort.bind1(&controller, &JsValue::UNDEFINED).unchecked_into();
-            let _ = signal.add_event_listener_with_callback("abort", &abort);
-            (signal.clone(), abort)
-        });
-        Some(Self { controller, timeout_reason, timer, user_signal })
-    }
-
-    fn failure(&self, reason: String) -> Failure {
-        let signal = self.controller.signal();
-        match signal.aborted() {
-            true if signal.reason() == self.timeout_reason => Failure::Timeout,
-            true => Failure::Aborted,
-            false => Failure::Connection(reason),
-        }
-    }
-}
-
-impl Drop for AttemptGuard {
-    fn drop(&mut self) {
-        clear_timeout(&self.timer);
-        if let Some((signal, abort)) = &self.user_signal {
-            let _ = signal.remove_event_listener_with_callback("abort", abort);
-        }
-    }
-}
-
 fn parse_json(text: &str) -> Option<JsValue> {
     if text.trim().is_empty() {
         return Some(JsValue::NULL);
@@ -343,45 +234,14 @@ fn parse_json(text: &str) -> Option<JsValue> {
     JSON::parse(text).ok()
 }
 
-/// The one error mapper for HTTP error responses, JSON or not.
-fn error_for_response(response: &RawResponse) -> JsValue {
-    let headers = Object::new();
-    for (name, value) in &response.headers {
-        set(&headers, name, &value.into());
-    }
-    let body = parse_json(&response.text);
-    let detail = body.as_ref().and_then(detail_of).unwrap_or_else(|| Detail::Unstructured {
-        content_type: response.header("content-type").unwrap_or_default().into(),
-        snippet: response.text.chars().take(200).collect(),
-    });
-    let message = api_message(response.status, &response.status_text, &detail);
-    let body = body.unwrap_or_else(|| JsValue::from_str(&response.text));
-    api_error(response.status, &message, &headers, &body)
+fn header(response: &Outcome, name: &str) -> Option<String> {
+    get(&response.headers(), name)?.as_string()
 }
 
-/// Reads `{"detail": "…"}` or FastAPI's `{"detail": [{"loc", "msg"}]}`.
-fn detail_of(body: &JsValue) -> Option<Detail> {
-    if !body.is_object() {
-        return None;
-    }
-    let detail = Reflect::get(body, &"detail".into()).ok().filter(|d| !d.is_undefined())?;
-    if let Some(text) = detail.as_string() {
-        return Some(Detail::Text(text));
-    }
-    let items: js_sys::Array = detail.dyn_into().ok()?;
-    let problems = items
-        .iter()
-        .map(|item| {
-            let field = |key: &str| Reflect::get(&item, &key.into()).unwrap_or(JsValue::UNDEFINED);
-            let loc = field("loc")
-                .dyn_into::<js_sys::Array>()
-                .map(|parts| {
-                    let parts: Vec<String> = parts.iter().map(|part| plain_text(&part)).collect();
-                    parts.join(".")
-                })
-                .unwrap_or_default();
-            (loc, field("msg").as_string().unwrap_or_default())
-        })
-        .collect();
-    Some(Detail::Validation(problems))
+fn get(object: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(object, &key.into()).ok()
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &key.into(), value);
 }

@@ -8,7 +8,7 @@
 use alloc::{string::String, vec::Vec};
 
 use js_sys::futures::JsFuture;
-use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File, FormData};
 
@@ -39,10 +39,7 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
             None => sniff_extension(&first_bytes(&blob).await).map(String::from),
         },
     };
-    let on_progress = args.function("onProgress")?;
-    // Node.js has no XMLHttpRequest: there the upload goes by fetch and reports once, at the end.
-    let progress = on_progress.clone().filter(|_| has_xhr()).map(|callback| (callback, size));
-    let report_at_end = on_progress.filter(|_| progress.is_none());
+    let progress = args.function("onProgress")?.map(|callback| (callback, size));
 
     let mut create = Call::new("POST", "/upload");
     create.query.extend(extension.clone().map(|extension| ("extension", extension)));
@@ -58,7 +55,6 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
     } else {
         presigned(transport, create, blob, progress, &request_options).await?
     };
-    report_done(report_at_end, size);
     Ok(upload)
 }
 
@@ -75,29 +71,13 @@ async fn presigned(
         .as_string()
         .ok_or_else(|| argument_error("the server gave no presigned_url for an upload over 100 MB"))?;
     let put = Call {
-        target: Target::Presigned(presigned_url.clone()),
+        target: Target::Presigned(presigned_url),
         body: Body::Blob(blob),
         progress,
         ..Call::new("PUT", "")
     };
     transport.send(&put, options).await?;
-    let upload = Object::new();
-    Reflect::set(&upload, &"file_id".into(), &Reflect::get(&created, &"file_id".into())?)?;
-    Reflect::set(&upload, &"presigned_url".into(), &presigned_url.into())?;
-    Ok(upload.into())
-}
-
-fn has_xhr() -> bool {
-    Reflect::has(&js_sys::global(), &"XMLHttpRequest".into()).unwrap_or(false)
-}
-
-fn report_done(on_progress: Option<js_sys::Function>, size: f64) {
-    if let Some(callback) = on_progress {
-        let progress = Object::new();
-        let _ = Reflect::set(&progress, &"loaded".into(), &size.into());
-        let _ = Reflect::set(&progress, &"total".into(), &size.into());
-        let _ = callback.call1(&JsValue::NULL, &progress);
-    }
+    Ok(created)
 }
 
 /// A `Blob` view of what the caller passed, without copying bytes through wasm.
