@@ -78,3 +78,13 @@ export function sleep(ms, signal) {
     signal?.addEventListener("abort", aborted);
   });
 }
+
+/** `process.env[name]` in Node.js when set and not empty; undefined elsewhere. */
+export function environmentVariable(name) {
+  return globalThis.process?.env?.[name] || undefined;
+}
+
+/** True in a page (a `document` exists); false in Node.js and workers. */
+export function inPage() {
+  return typeof document === "object";
+}

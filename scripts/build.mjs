@@ -26,7 +26,8 @@ run("wasm-bindgen", [
 ]);
 const wasm = join(pkg, "reducto_wasm_bg.wasm");
 run("wasm-opt", [
-  "-Oz", "--enable-reference-types", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+  "-Oz", "--strip-producers", "--strip-target-features",
+  "--enable-reference-types", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
   "--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue", wasm, "-o", wasm,
 ]);
 

@@ -45,7 +45,7 @@ impl Args {
 
     pub fn required_string(&self, key: &str) -> Result<String, JsValue> {
         match self.string(key)? {
-            Some(text) if !text.trim().is_empty() => Ok(text),
+            Some(text) if !text.trim_ascii().is_empty() => Ok(text),
             Some(_) => Err(argument_error(text!(self.name, ".", key, " must not be empty"))),
             None => Err(argument_error(text!(self.name, ".", key, " is required"))),
         }
@@ -87,17 +87,16 @@ impl Args {
         let Some(object) = value.dyn_ref::<Object>().filter(|_| !js_sys::Array::is_array(&value)) else {
             return Err(self.wrong_type(key, "an object of strings", &value));
         };
-        Object::entries(object)
-            .iter()
-            .map(|entry| {
-                let pair: js_sys::Array = entry.unchecked_into();
-                let name = pair.get(0).as_string().unwrap_or_default();
-                let text = pair.get(1).as_string().ok_or_else(|| {
-                    argument_error(text!(self.name, ".", key, "[\"", name, "\"] must be a string"))
-                })?;
-                Ok((name, text))
-            })
-            .collect()
+        let mut map = Vec::new();
+        for entry in Object::entries(object).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let Some(text) = pair.get(1).as_string() else {
+                return Err(argument_error(text!(self.name, ".", key, "[\"", name, "\"] must be a string")));
+            };
+            map.push((name, text));
+        }
+        Ok(map)
     }
 
     pub fn wrong_type(&self, key: &str, expected: &str, value: &JsValue) -> JsValue {

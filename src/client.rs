@@ -3,7 +3,6 @@
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
-use alloc::string::String;
 use core::future::Future;
 use core::pin::Pin;
 
@@ -20,6 +19,7 @@ use crate::errors::argument_error;
 use crate::input;
 use crate::jobs::Job;
 use crate::pipeline::Pipeline;
+use crate::platform;
 use crate::transport::{Call, RequestOptions, Transport};
 use crate::uploads;
 
@@ -122,10 +122,8 @@ impl Reducto {
         #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        promise(async move {
-            let options = options.map(JsValue::from).unwrap_or_default();
-            uploads::upload(&inner.transport, &file, &options).await
-        })
+        let options = options.map(JsValue::from).unwrap_or_default();
+        promise(async move { uploads::upload(&inner.transport, &file, &options).await })
     }
 
     /// The version string of the API server (`GET /version`).
@@ -143,16 +141,21 @@ fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
         None => None,
         Some(name) => Some(Environment::parse(&name).ok_or_else(|| {
             argument_error(text!(
-                "options.environment must be \"production\", \"eu\" or \"au\", got \"", name, "\""
+                "options.environment must be \"production\", \"eu\" or \"au\", got \"",
+                name,
+                "\""
             ))
         })?),
     };
     // As the official SDKs do, Node.js scripts may leave both to the environment.
-    let base_url = args.string("baseURL")?.or_else(|| env_var("REDUCTO_BASE_URL"));
+    let base_url = args.string("baseURL")?.or_else(|| platform::environment_variable("REDUCTO_BASE_URL"));
     let base_url = resolve_base_url(base_url.as_deref(), environment);
-    let api_key = args.string("apiKey")?.or_else(|| env_var("REDUCTO_API_KEY")).filter(|key| !key.is_empty());
+    let api_key = args
+        .string("apiKey")?
+        .or_else(|| platform::environment_variable("REDUCTO_API_KEY"))
+        .filter(|key| !key.is_empty());
     let allowed_in_browser = args.bool("dangerouslyAllowBrowser")? == Some(true);
-    if api_key.is_some() && in_browser() && is_reducto_host(&base_url) && !allowed_in_browser {
+    if api_key.is_some() && platform::in_page() && is_reducto_host(&base_url) && !allowed_in_browser {
         return Err(argument_error(
             "options.apiKey would be readable by anyone who opens this page: in a browser, call Reducto's \
              cloud through your own backend or proxy (options.baseURL), or set options.dangerouslyAllowBrowser \
@@ -166,17 +169,4 @@ fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
         max_retries: args.non_negative_number("maxRetries")?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
         default_headers: args.string_map("defaultHeaders")?,
     })
-}
-
-/// `process.env[name]` in Node.js; `None` elsewhere.
-fn env_var(name: &str) -> Option<String> {
-    let process =
-        js_sys::Reflect::get(&js_sys::global(), &"process".into()).ok().filter(JsValue::is_object)?;
-    let env = js_sys::Reflect::get(&process, &"env".into()).ok().filter(JsValue::is_object)?;
-    js_sys::Reflect::get(&env, &name.into()).ok()?.as_string().filter(|value| !value.is_empty())
-}
-
-/// True in a page (a `document` exists); false in Node.js and workers, where keys are private.
-fn in_browser() -> bool {
-    js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false)
 }

@@ -58,7 +58,11 @@ pub fn endpoint(base_url: &str, path: &str) -> String {
 
 /// Whether `base_url` points at Reducto's cloud, where a browser must not send a key by accident.
 pub fn is_reducto_host(base_url: &str) -> bool {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    // "https://host:port/path" → "host"; a URL without a scheme reads from its start.
+    let after_scheme = match base_url.find(':') {
+        Some(colon) if base_url[colon..].starts_with("://") => &base_url[colon + 3..],
+        _ => base_url,
+    };
     let host = after_scheme.split(['/', ':', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
     host == "reducto.ai" || host.ends_with(".reducto.ai")
 }

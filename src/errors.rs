@@ -95,18 +95,30 @@ pub fn api_message(status: u16, status_text: &str, detail: &Detail) -> String {
                 .iter()
                 .map(|(loc, msg)| if loc.is_empty() { msg.clone() } else { text!(loc, ": ", msg) })
                 .collect();
-            text!("Invalid request: ", parts.join("; "))
+            text!("Invalid request: ", join(&parts, "; "))
         }
         Detail::Unstructured { content_type, snippet } => {
             let status_line = text!(number_text(status.into()), " ", status_text);
-            let status_line = status_line.trim();
-            match (snippet.trim(), content_type.as_str()) {
+            let status_line = status_line.trim_ascii();
+            match (snippet.trim_ascii(), content_type.as_str()) {
                 ("", _) => text!(status_line, " (empty response body)"),
                 (text, "") => text!(status_line, ": ", text),
                 (text, kind) => text!(status_line, " (", kind, "): ", text),
             }
         }
     }
+}
+
+/// `parts` with `separator` between them.
+pub fn join(parts: &[String], separator: &str) -> String {
+    let mut joined = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            joined.push_str(separator);
+        }
+        joined.push_str(part);
+    }
+    joined
 }
 
 /// A whole number in decimal, for messages.

@@ -24,7 +24,7 @@ pub async fn request_body(
     for (key, hint) in [("input", EXPECTED_INPUT)].iter().chain(required) {
         match args.get(key) {
             None => return Err(argument_error(text!("params.", key, " is required: pass ", hint))),
-            Some(value) if value.as_string().is_some_and(|text| text.trim().is_empty()) => {
+            Some(value) if value.as_string().is_some_and(|text| text.trim_ascii().is_empty()) => {
                 return Err(argument_error(text!("params.", key, " must not be empty: pass ", hint)))
             }
             Some(_) => {}
@@ -40,7 +40,7 @@ pub async fn request_body(
 }
 
 async fn resolve_input(transport: &Transport, input: &JsValue) -> Result<JsValue, JsValue> {
-    if input.as_string().is_some_and(|url| !url.trim().is_empty()) {
+    if input.as_string().is_some_and(|url| !url.trim_ascii().is_empty()) {
         return Ok(input.clone());
     }
     if Array::is_array(input) {

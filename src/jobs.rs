@@ -85,9 +85,8 @@ impl Job {
                 match field("status").as_string().as_deref() {
                     Some("Completed") => return Ok(field("result")),
                     Some(status @ ("Failed" | "Cancelled")) => {
-                        let reason = field("reason")
-                            .as_string()
-                            .unwrap_or_else(|| text!("the job ended as ", status));
+                        let reason =
+                            field("reason").as_string().unwrap_or_else(|| text!("the job ended as ", status));
                         return Err(job_failed_error(
                             &text!("Job ", job_id, " failed: ", reason),
                             &job_id,
@@ -154,7 +153,7 @@ fn list_call(params: Option<Object>) -> Result<Call, JsValue> {
 /// `/job/<id>` with the id checked and escaped.
 fn job_path(prefix: &str, job_id: &JsValue) -> Result<String, JsValue> {
     match job_id.as_string() {
-        Some(id) if !id.trim().is_empty() => {
+        Some(id) if !id.trim_ascii().is_empty() => {
             Ok(text!(prefix, String::from(js_sys::encode_uri_component(&id))))
         }
         _ => Err(argument_error(text!(

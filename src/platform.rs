@@ -1,6 +1,7 @@
 //! Bindings of `js/platform.js`: one HTTP attempt (fetch, or XMLHttpRequest for upload
-//! progress, under a timeout and the caller's signal) and an abortable sleep. The JS side only
-//! runs them; every decision about them is made in `transport`.
+//! progress, under a timeout and the caller's signal), an abortable sleep, and what the runtime
+//! says about itself (environment variables, whether this is a page). The JS side only runs
+//! them; every decision about them is made here in Rust.
 
 use alloc::string::String;
 
@@ -25,6 +26,14 @@ extern "C" {
 
     /// Resolves with `true` after `ms`, or with `false` as soon as `signal` aborts.
     pub fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Promise;
+
+    /// `process.env[name]` in Node.js when set and not empty; `None` elsewhere.
+    #[wasm_bindgen(js_name = environmentVariable)]
+    pub fn environment_variable(name: &str) -> Option<String>;
+
+    /// True in a page (a `document` exists); false in Node.js and workers, where keys are private.
+    #[wasm_bindgen(js_name = inPage)]
+    pub fn in_page() -> bool;
 
     /// How an attempt ended: a response read in full, or a `failure` with no response.
     pub type Outcome;

@@ -24,28 +24,31 @@ pub fn server_delay_ms(retry_after_ms: Option<&str>, retry_after: Option<&str>, 
     if let Some(ms) = retry_after_ms.and_then(decimal).and_then(usable) {
         return Some(ms);
     }
-    let value = retry_after?.trim();
+    let value = retry_after?.trim_ascii();
     match decimal(value) {
         Some(seconds) => usable(seconds * 1000.0),
         None => http_date_ms(value).and_then(|date| usable(date - now_ms)),
     }
 }
 
-/// A non-negative decimal such as "2" or "0.25". Written out because `str::parse::<f64>`
-/// costs the browser 6 KB of download for headers that are nearly always whole numbers.
+/// A non-negative decimal such as "2" or "0.25". Written out, as is `whole_number`, because
+/// `str::parse` costs the browser kilobytes of download for headers of a few digits.
 fn decimal(text: &str) -> Option<f64> {
-    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    let (whole, fraction) = text.trim_ascii().split_once('.').unwrap_or((text.trim_ascii(), ""));
     if whole.is_empty() && fraction.is_empty() {
         return None;
     }
-    // (value, 10^digits) of a run of digits.
-    let digits = |part: &str| {
-        part.bytes().try_fold((0.0, 1.0), |(n, scale), b| {
-            b.is_ascii_digit().then(|| (n * 10.0 + f64::from(b - b'0'), scale * 10.0))
-        })
-    };
-    let ((whole, _), (fraction, scale)) = (digits(whole)?, digits(fraction)?);
-    Some(whole + fraction / scale)
+    let scale = fraction.bytes().fold(1.0, |scale, _| scale * 10.0);
+    let digits = |part: &str| if part.is_empty() { Some(0.0) } else { whole_number(part) };
+    Some(digits(whole)? + digits(fraction)? / scale)
+}
+
+/// A run of ASCII digits ("042") as a number; `None` for anything else, including "".
+fn whole_number(text: &str) -> Option<f64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0.0, |n, b| b.is_ascii_digit().then(|| n * 10.0 + f64::from(b - b'0')))
 }
 
 /// Exponential backoff before retry number `retry` (1 for the first), `jitter` in [0, 1).
@@ -58,11 +61,13 @@ pub fn backoff_ms(retry: u32, jitter: f64) -> f64 {
 /// Milliseconds since the Unix epoch of an IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT"),
 /// the only date format HTTP senders may generate.
 pub fn http_date_ms(text: &str) -> Option<f64> {
-    let mut parts = text.split_whitespace().skip(1); // the weekday adds nothing
-    let day: i64 = parts.next()?.parse().ok()?;
+    let mut parts = text.split(' ').filter(|part| !part.is_empty());
+    parts.next()?; // the weekday adds nothing
+    let number = |text: &str| whole_number(text).map(|n| n as i64);
+    let day = number(parts.next()?)?;
     let month = parts.next()?;
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut clock = parts.next()?.split(':').map(|n| n.parse::<i64>().ok());
+    let year = number(parts.next()?)?;
+    let mut clock = parts.next()?.split(':').map(number);
     let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
     if parts.next()? != "GMT" {
         return None;

@@ -13,7 +13,7 @@ use web_sys::{AbortSignal, Blob, FormData};
 
 use crate::args::{plain_text, Args};
 use crate::config::{endpoint, ClientConfig};
-use crate::errors::{api_error, api_message, number_text, reducto_error, Detail, ErrorClass};
+use crate::errors::{api_error, api_message, join, number_text, reducto_error, Detail, ErrorClass};
 use crate::platform::{self, Outcome};
 use crate::retry::{backoff_ms, server_delay_ms, should_retry_status};
 
@@ -60,7 +60,13 @@ pub struct Call {
 
 impl Call {
     pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        Self { method, target: Target::Api(path.into()), query: Vec::new(), body: Body::Empty, progress: None }
+        Self {
+            method,
+            target: Target::Api(path.into()),
+            query: Vec::new(),
+            body: Body::Empty,
+            progress: None,
+        }
     }
 
     /// A POST of `body` serialized as JSON.
@@ -114,7 +120,8 @@ impl Transport {
         let (on_progress, total) = call.progress.as_ref().map_or((None, 0.0), |(f, total)| (Some(f), *total));
         let mut retries = 0;
         loop {
-            let attempt = platform::attempt(call.method, &url, &headers, &body, timeout_ms, signal, on_progress, total);
+            let attempt =
+                platform::attempt(call.method, &url, &headers, &body, timeout_ms, signal, on_progress, total);
             let outcome: Outcome = JsFuture::from(attempt).await?.unchecked_into();
             let failure = outcome.failure();
             let retryable = match failure.as_deref() {
@@ -207,7 +214,7 @@ fn detail_of(body: &JsValue) -> Option<Detail> {
         .map(|item| {
             let loc = get(&item, "loc")
                 .and_then(|loc| loc.dyn_into::<js_sys::Array>().ok())
-                .map(|parts| parts.iter().map(|part| plain_text(&part)).collect::<Vec<_>>().join("."))
+                .map(|parts| join(&parts.iter().map(|part| plain_text(&part)).collect::<Vec<_>>(), "."))
                 .unwrap_or_default();
             (loc, get(&item, "msg").and_then(|msg| msg.as_string()).unwrap_or_default())
         })
@@ -224,11 +231,11 @@ fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
         .map(|(name, value)| text!(name, "=", String::from(js_sys::encode_uri_component(value))))
         .collect();
     let separator = if url.contains('?') { "&" } else { "?" };
-    text!(url, separator, pairs.join("&"))
+    text!(url, separator, join(&pairs, "&"))
 }
 
 fn parse_json(text: &str) -> Option<JsValue> {
-    if text.trim().is_empty() {
+    if text.trim_ascii().is_empty() {
         return Some(JsValue::NULL);
     }
     JSON::parse(text).ok()
