@@ -4,6 +4,8 @@
 
 use alloc::{string::String, vec::Vec};
 
+use crate::ascii;
+
 /// Reducto's regional deployments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
@@ -48,22 +50,20 @@ pub struct ClientConfig {
 /// `baseURL` wins over `environment`; with neither, Reducto's production cloud.
 pub fn resolve_base_url(base_url: Option<&str>, environment: Option<Environment>) -> String {
     let url = base_url.unwrap_or_else(|| environment.unwrap_or(Environment::Production).base_url());
-    url.trim_end_matches('/').into()
+    ascii::trim_end(url, b'/').into()
 }
 
 /// Joins the base URL and an API path ("/pipeline") without doubling or losing a slash.
 pub fn endpoint(base_url: &str, path: &str) -> String {
-    text!(base_url.trim_end_matches('/'), "/", path.trim_start_matches('/'))
+    text!(ascii::trim_end(base_url, b'/'), "/", ascii::trim_start(path, b'/'))
 }
 
 /// Whether `base_url` points at Reducto's cloud, where a browser must not send a key by accident.
 pub fn is_reducto_host(base_url: &str) -> bool {
     // "https://host:port/path" → "host"; a URL without a scheme reads from its start.
-    let after_scheme = match base_url.find(':') {
-        Some(colon) if base_url[colon..].starts_with("://") => &base_url[colon + 3..],
-        _ => base_url,
-    };
-    let host = after_scheme.split(['/', ':', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    let after_scheme =
+        ascii::split_once(base_url, b':').and_then(|(_, rest)| rest.strip_prefix("//")).unwrap_or(base_url);
+    let host = ascii::until(after_scheme, |b| matches!(b, b'/' | b':' | b'?' | b'#')).to_ascii_lowercase();
     host == "reducto.ai" || host.ends_with(".reducto.ai")
 }
 

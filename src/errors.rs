@@ -7,6 +7,8 @@ use alloc::{string::String, vec::Vec};
 
 use wasm_bindgen::prelude::*;
 
+use crate::ascii;
+
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createError)]
@@ -122,15 +124,11 @@ pub fn join(parts: &[String], separator: &str) -> String {
 }
 
 /// A whole number in decimal, for messages.
-pub fn number_text(mut n: u64) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            return digits.iter().rev().collect();
-        }
-    }
+pub fn number_text(n: u64) -> String {
+    let mut text = if n >= 10 { number_text(n / 10) } else { String::new() };
+    let digit = (n % 10) as usize;
+    text.push_str(ascii::DIGITS.get(digit..=digit).unwrap_or_default());
+    text
 }
 
 /// An error thrown for bad arguments or local failures, before or without a response.

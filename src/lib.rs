@@ -28,12 +28,15 @@ extern crate alloc;
 /// Joins string pieces into a `String`: `text!("params.", key, " is required")`. Messages are
 /// built with this instead of `format!`, whose machinery would add kilobytes to the download.
 macro_rules! text {
-    ($($part:expr),+ $(,)?) => {
-        [$(::core::convert::AsRef::<str>::as_ref(&$part)),+].concat()
-    };
+    ($($part:expr),+ $(,)?) => {{
+        let mut text = ::alloc::string::String::new();
+        $(text.push_str(::core::convert::AsRef::<str>::as_ref(&$part));)+
+        text
+    }};
 }
 
 mod args;
+mod ascii;
 pub mod client;
 pub mod config;
 pub mod documents;

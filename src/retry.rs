@@ -5,6 +5,8 @@
 //! `retry-after` (seconds or an HTTP date), when under 60 s; otherwise exponential backoff:
 //! 0.5 s doubling, capped at 8 s, minus up to 25 % jitter.
 
+use crate::ascii;
+
 const INITIAL_DELAY_MS: f64 = 500.0;
 const MAX_DELAY_MS: f64 = 8_000.0;
 const MAX_RETRY_AFTER_MS: f64 = 60_000.0;
@@ -34,7 +36,8 @@ pub fn server_delay_ms(retry_after_ms: Option<&str>, retry_after: Option<&str>, 
 /// A non-negative decimal such as "2" or "0.25". Written out, as is `whole_number`, because
 /// `str::parse` costs the browser kilobytes of download for headers of a few digits.
 fn decimal(text: &str) -> Option<f64> {
-    let (whole, fraction) = text.trim_ascii().split_once('.').unwrap_or((text.trim_ascii(), ""));
+    let text = text.trim_ascii();
+    let (whole, fraction) = ascii::split_once(text, b'.').unwrap_or((text, ""));
     if whole.is_empty() && fraction.is_empty() {
         return None;
     }
@@ -61,13 +64,13 @@ pub fn backoff_ms(retry: u32, jitter: f64) -> f64 {
 /// Milliseconds since the Unix epoch of an IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT"),
 /// the only date format HTTP senders may generate.
 pub fn http_date_ms(text: &str) -> Option<f64> {
-    let mut parts = text.split(' ').filter(|part| !part.is_empty());
+    let mut parts = ascii::split(text, b' ').filter(|part| !part.is_empty());
     parts.next()?; // the weekday adds nothing
     let number = |text: &str| whole_number(text).map(|n| n as i64);
     let day = number(parts.next()?)?;
     let month = parts.next()?;
     let year = number(parts.next()?)?;
-    let mut clock = parts.next()?.split(':').map(number);
+    let mut clock = ascii::split(parts.next()?, b':').map(number);
     let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
     if parts.next()? != "GMT" {
         return None;

@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, Blob, FormData};
 
 use crate::args::{plain_text, Args};
+use crate::ascii;
 use crate::config::{endpoint, ClientConfig};
 use crate::errors::{api_error, api_message, join, number_text, reducto_error, Detail, ErrorClass};
 use crate::platform::{self, Outcome};
@@ -192,7 +193,7 @@ fn error_for_response(response: &Outcome) -> JsValue {
     let body = parse_json(&text);
     let detail = body.as_ref().and_then(detail_of).unwrap_or_else(|| Detail::Unstructured {
         content_type: header(response, "content-type").unwrap_or_default(),
-        snippet: text.chars().take(200).collect(),
+        snippet: ascii::prefix(&text, 200).into(),
     });
     let status = response.status();
     let message = api_message(status, &response.status_text(), &detail);
@@ -230,7 +231,7 @@ fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
         .iter()
         .map(|(name, value)| text!(name, "=", String::from(js_sys::encode_uri_component(value))))
         .collect();
-    let separator = if url.contains('?') { "&" } else { "?" };
+    let separator = if url.bytes().any(|b| b == b'?') { "&" } else { "?" };
     text!(url, separator, join(&pairs, "&"))
 }
 

@@ -13,6 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File, FormData};
 
 use crate::args::{describe, Args};
+use crate::ascii;
 use crate::errors::argument_error;
 use crate::transport::{Body, Call, RequestOptions, Target, Transport};
 
@@ -33,7 +34,7 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
         None => file.dyn_ref::<File>().map(File::name).unwrap_or_default(),
     };
     let extension = match args.string("extension")? {
-        Some(extension) => Some(extension.trim_start_matches('.').into()),
+        Some(extension) => Some(ascii::trim_start(&extension, b'.').into()),
         None => match extension_of(&filename) {
             Some(extension) => Some(extension),
             None => sniff_extension(&first_bytes(&blob).await).map(String::from),
@@ -101,9 +102,9 @@ async fn first_bytes(blob: &Blob) -> Vec<u8> {
 
 /// The extension of a file name, lower case and without the dot: "Report.PDF" → "pdf".
 pub fn extension_of(filename: &str) -> Option<String> {
-    let (stem, extension) = filename.rsplit_once('.')?;
+    let (stem, extension) = ascii::rsplit_once(filename, b'.')?;
     let valid = !stem.is_empty() && !extension.is_empty() && extension.len() <= 10;
-    (valid && extension.chars().all(|c| c.is_ascii_alphanumeric())).then(|| extension.to_ascii_lowercase())
+    (valid && extension.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| extension.to_ascii_lowercase())
 }
 
 /// The file type told by its first bytes. ZIP-based Office files are told apart by the folder
