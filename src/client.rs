@@ -31,11 +31,7 @@ pub struct Inner {
 impl Inner {
     /// Sends `call` (or rejects with its argument error), as a Promise of the response's JSON.
     pub fn call(self: &Rc<Self>, options: Option<Object>, call: Result<Call, JsValue>) -> Promise {
-        let inner = self.clone();
-        promise(async move {
-            let options = request_options(options)?;
-            inner.transport.send(&call?, &options).await
-        })
+        self.send(options, Request::Ready(call))
     }
 
     /// POSTs `params` as JSON to `path`, once `input` is resolved and `required` fields checked.
@@ -46,13 +42,30 @@ impl Inner {
         options: Option<Object>,
         required: &'static [(&'static str, &'static str)],
     ) -> Promise {
+        self.send(options, Request::Post { path, params, required })
+    }
+
+    // One async path for both, so its code exists once in the module.
+    fn send(self: &Rc<Self>, options: Option<Object>, request: Request) -> Promise {
         let inner = self.clone();
         promise(async move {
             let options = request_options(options)?;
-            let body = input::request_body(&inner.transport, &params, required).await?;
-            inner.transport.send(&Call::post_json(path, &body)?, &options).await
+            let call = match request {
+                Request::Ready(call) => call?,
+                Request::Post { path, params, required } => {
+                    let body = input::request_body(&inner.transport, &params, required).await?;
+                    Call::post_json(path, &body)?
+                }
+            };
+            inner.transport.send(&call, &options).await
         })
     }
+}
+
+/// What a method asks of the API: a call ready to send, or a POST of the caller's params.
+enum Request {
+    Ready(Result<Call, JsValue>),
+    Post { path: &'static str, params: JsValue, required: &'static [(&'static str, &'static str)] },
 }
 
 /// The Promise of `work`. Every async method goes through here, boxed, so the code that drives

@@ -44,7 +44,8 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
 
     let mut create = Call::new("POST", "/upload");
     create.query.extend(extension.clone().map(|extension| ("extension", extension)));
-    let upload = if size <= MULTIPART_LIMIT_BYTES {
+    // Multipart: one request. Presigned: the API gives a URL, then the bytes go there.
+    let (send_file, presigned) = if size <= MULTIPART_LIMIT_BYTES {
         let name = match (filename.is_empty(), &extension) {
             (false, _) => filename,
             (true, Some(extension)) => text!("upload.", extension),
@@ -52,33 +53,19 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
         };
         let form = FormData::new()?;
         form.append_with_blob_and_filename("file", &blob, &name)?;
-        transport.send(&Call { body: Body::Form(form), progress, ..create }, &request_options).await?
+        (Call { body: Body::Form(form), ..create }, None)
     } else {
-        presigned(transport, create, blob, progress, &request_options).await?
+        let created = transport.send(&create, &request_options).await?;
+        let presigned_url = Reflect::get(&created, &"presigned_url".into())?
+            .as_string()
+            .ok_or_else(|| argument_error("the server gave no presigned_url for an upload over 100 MB"))?;
+        let put =
+            Call { target: Target::Presigned(presigned_url), body: Body::Blob(blob), ..Call::new("PUT", "") };
+        (put, Some(created))
     };
-    Ok(upload)
-}
-
-/// `POST /upload` with no body for a presigned URL, then the bytes by `PUT` to that URL.
-async fn presigned(
-    transport: &Transport,
-    create: Call,
-    blob: Blob,
-    progress: Option<(js_sys::Function, f64)>,
-    options: &RequestOptions,
-) -> Result<JsValue, JsValue> {
-    let created = transport.send(&create, options).await?;
-    let presigned_url = Reflect::get(&created, &"presigned_url".into())?
-        .as_string()
-        .ok_or_else(|| argument_error("the server gave no presigned_url for an upload over 100 MB"))?;
-    let put = Call {
-        target: Target::Presigned(presigned_url),
-        body: Body::Blob(blob),
-        progress,
-        ..Call::new("PUT", "")
-    };
-    transport.send(&put, options).await?;
-    Ok(created)
+    let sent = transport.send(&Call { progress, ..send_file }, &request_options).await?;
+    // A presigned upload is known by what `POST /upload` said: its `file_id`.
+    Ok(presigned.unwrap_or(sent))
 }
 
 /// A `Blob` view of what the caller passed, without copying bytes through wasm.
