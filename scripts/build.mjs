@@ -2,14 +2,14 @@
 //
 // Steps: cargo (wasm32, size profile, no_std) → wasm-bindgen --target web → wasm-opt (npm
 // binaryen, with the wasm features named: see GUIDE.md) → our own entry, which initializes the
-// module on import so callers never call init → every JS module minified. Ends with the gzip
-// size of what a browser downloads.
+// module on import so callers never call init → one minified JS module (rolldown). Ends with the
+// gzip size of what a browser downloads.
 // `node scripts/build.mjs client` builds only pkg/.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { minifySync } from "rolldown/utils";
+import { rolldown } from "rolldown";
 
 const root = new URL("..", import.meta.url).pathname;
 const pkg = join(root, "pkg");
@@ -19,39 +19,39 @@ if (process.argv[2] !== "client") run("cargo", ["build", "--release", "-p", "red
 // Without `std`: the shipped client is no_std (src/runtime.rs).
 run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release", "--no-default-features"]);
 
-rmSync(pkg, { recursive: true, force: true });
+// wasm-bindgen writes its glue to a staging folder; the package gets one bundled module of it.
+const glue = join(root, "target/wasm-bindgen");
+rmSync(glue, { recursive: true, force: true });
 run("wasm-bindgen", [
-  "--target", "web", "--out-dir", pkg, "--out-name", "reducto_wasm",
+  "--target", "web", "--out-dir", glue, "--out-name", "reducto_wasm",
   join(root, "target/wasm32-unknown-unknown/wasm-release/reducto_wasm.wasm"),
 ]);
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(pkg);
 const wasm = join(pkg, "reducto_wasm_bg.wasm");
 run("wasm-opt", [
   "-Oz", "--strip-producers", "--strip-target-features",
   "--enable-reference-types", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
-  "--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue", wasm, "-o", wasm,
+  "--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue",
+  join(glue, "reducto_wasm_bg.wasm"), "-o", wasm,
 ]);
-
-// wasm-bindgen puts js/errors.js under snippets/<crate>-<hash>/; the entry re-exports it.
-const snippetDir = readdirSync(join(pkg, "snippets")).map((d) => join("snippets", d)).find((d) =>
-  statSync(join(pkg, d, "js", "errors.js"), { throwIfNoEntry: false }));
-const errorsModule = `./${snippetDir}/js/errors.js`;
-copyFileSync(join(root, "js/errors.d.ts"), join(pkg, snippetDir, "js", "errors.d.ts"));
-// Only the classes are public; the snippet's factory functions are for the Rust side.
-const errorClasses = [...readFileSync(join(root, "js/errors.d.ts"), "utf8").matchAll(/export class (\w+)/g)]
-  .map((m) => m[1]).join(", ");
 
 // The public typings: wasm-bindgen's declarations without its init API (the entry inits) and
 // without `[Symbol.dispose]`, which fails to compile unless the consumer's `lib` has
-// esnext.disposable; `free()` still releases a client early.
-const glueTypes = readFileSync(join(pkg, "reducto_wasm.d.ts"), "utf8");
+// esnext.disposable (`free()` still releases a client early); then the error classes.
+const glueTypes = readFileSync(join(glue, "reducto_wasm.d.ts"), "utf8");
 const initStart = glueTypes.indexOf("export type InitInput");
 if (initStart < 0) throw new Error("wasm-bindgen's .d.ts changed shape: no InitInput section to drop");
 const publicTypes = glueTypes.slice(0, initStart).replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "");
-rmSync(join(pkg, "reducto_wasm.d.ts"));
+const errorTypes = readFileSync(join(root, "js/errors.d.ts"), "utf8");
+writeFileSync(join(pkg, "index.d.ts"), `${publicTypes.trimEnd()}\n\n${errorTypes}`);
 const classNames = [...publicTypes.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
+// Only the error classes are public; the factory functions of js/errors.js are for Rust.
+const errorClasses = [...errorTypes.matchAll(/export class (\w+)/g)].map((m) => m[1]);
 
-writeFileSync(join(pkg, "index.js"), `\
-// Entry of reducto-wasm: loads the wasm module once, on import, so callers never call init.
+// The entry loads the wasm once, on import, so callers never call init.
+const entry = join(glue, "index.js");
+writeFileSync(entry, `\
 import init from "./reducto_wasm.js";
 
 const wasmUrl = new URL("./reducto_wasm_bg.wasm", import.meta.url);
@@ -65,9 +65,12 @@ async function readInNode(url) {
 }
 
 export { ${classNames.join(", ")} } from "./reducto_wasm.js";
-export { ${errorClasses} } from "${errorsModule}";
+export { ${errorClasses.join(", ")} } from "./${snippetOf("errors.js")}";
 `);
-writeFileSync(join(pkg, "index.d.ts"), `${publicTypes.trimEnd()}\n\nexport { ${errorClasses} } from "${errorsModule}";\n`);
+// One minified module, as a bundler would serve it; names are kept, so error classes still
+// say what they are. The readable sources are js/ and src/.
+const bundle = await rolldown({ input: entry, logLevel: "warn" });
+await bundle.write({ file: join(pkg, "index.js"), format: "es", minify: true, keepNames: true });
 
 const crate = readFileSync(join(root, "Cargo.toml"), "utf8");
 const field = (name) => crate.match(new RegExp(`^${name} = "(.*)"`, "m"))[1];
@@ -80,25 +83,20 @@ writeFileSync(join(pkg, "package.json"), JSON.stringify({
   main: "./index.js",
   types: "./index.d.ts",
   exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
-  files: ["index.js", "index.d.ts", "reducto_wasm.js", "reducto_wasm_bg.wasm", "snippets"],
+  files: ["index.js", "index.d.ts", "reducto_wasm_bg.wasm"],
   sideEffects: ["./index.js"],
   engines: { node: ">=20" },
 }, null, 2) + "\n");
-// wasm-bindgen's typings of the raw wasm exports are internal (and full of `any`).
-for (const file of [".gitignore", "reducto_wasm_bg.wasm.d.ts"]) rmSync(join(pkg, file), { force: true });
 
-// Every JS module of the package ships minified, as a bundler would serve it; names are kept,
-// so error classes still say what they are. The readable sources are js/ and src/.
-const jsModules = readdirSync(pkg, { recursive: true }).filter((file) => file.endsWith(".js"));
-for (const file of jsModules) {
-  const source = readFileSync(join(pkg, file), "utf8");
-  const { code, errors } = minifySync(file, source, { module: true, compress: true, mangle: { keepNames: true } });
-  if (errors.length) throw new Error(`minifying ${file}: ${errors.map((e) => e.message).join("; ")}`);
-  writeFileSync(join(pkg, file), code);
+/** The path, under the staging folder, where wasm-bindgen put our JS snippet `name`. */
+function snippetOf(name) {
+  const dir = readdirSync(join(glue, "snippets")).find((d) => statSync(join(glue, "snippets", d, "js", name), { throwIfNoEntry: false }));
+  if (!dir) throw new Error(`wasm-bindgen wrote no snippet js/${name}`);
+  return `snippets/${dir}/js/${name}`;
 }
 
 // What a browser downloads: the wasm and every JS module of the package.
-const shipped = ["reducto_wasm_bg.wasm", ...jsModules];
+const shipped = ["reducto_wasm_bg.wasm", "index.js"];
 const sizes = shipped.map((file) => {
   const bytes = readFileSync(join(pkg, file));
   return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
