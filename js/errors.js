@@ -2,12 +2,7 @@
 // as every JS developer expects. The Rust side decides which class an error is (src/errors.rs)
 // and builds it through `createError`; nothing else here makes decisions.
 
-export class ReductoError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class ReductoError extends Error {}
 
 export class APIError extends ReductoError {
   constructor(message, status, headers, body) {
@@ -39,18 +34,22 @@ export class JobFailedError extends ReductoError {
   }
 }
 
-const classes = {
+// In the order of `ErrorClass` in src/errors.rs, which names a class by its index here.
+const named = {
   ReductoError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError,
   NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError,
-  APIConnectionError, APIConnectionTimeoutError, APIUserAbortError,
+  APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, JobFailedError,
 };
+const classes = Object.values(named);
+// `error.name` comes from these keys, which survive minification (class names do not).
+for (const [name, Class] of Object.entries(named)) Class.prototype.name = name;
 
 export function createJobFailedError(message, jobId, reason) {
   return new JobFailedError(message, jobId, reason);
 }
 
-/** Builds the error class named `name`; API errors also get status, headers and body. */
-export function createError(name, message, status, headers, body) {
-  const Class = classes[name];
+/** Builds error class number `index`; API errors also get status, headers and body. */
+export function createError(index, message, status, headers, body) {
+  const Class = classes[index];
   return status === undefined ? new Class(message) : new Class(message, status, headers, body);
 }

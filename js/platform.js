@@ -6,8 +6,9 @@
 
 /**
  * One HTTP attempt. With `onProgress`, it reports `{ loaded, total }` as the body is sent.
- * Resolves with `{ status, statusText, headers, text }` (`headers`: an object
- * with lower-case names) once the whole body is read, or, when no response came, with
+ * Resolves with `{ status, statusText, headers, text, body }` once the whole body is read
+ * (`headers`: an object with lower-case names; `body`: the text parsed as JSON, the text itself
+ * when it is not JSON, null when it is empty), or, when no response came, with
  * `{ failure, message }`: `failure` is "timeout" when `timeoutMs` ran out, "aborted" when the
  * caller's `signal` fired, "connection" otherwise. Never rejects.
  */
@@ -35,8 +36,19 @@ async function sendWithFetch(method, url, headers, body, signal, onProgress, tot
   const response = await fetch(url, { method, headers, body, signal });
   onProgress?.({ loaded: total, total });
   const text = await response.text();
-  const { status, statusText } = response;
-  return { status, statusText, headers: Object.fromEntries(response.headers), text };
+  return read(response.status, response.statusText, Object.fromEntries(response.headers), text);
+}
+
+function read(status, statusText, headers, text) {
+  let body = null;
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status, statusText, headers, text, body };
 }
 
 // fetch cannot report how much of a request body was sent; XMLHttpRequest can. `total` is the
@@ -58,7 +70,7 @@ function sendWithProgress(method, url, headers, body, signal, onProgress, total)
         const colon = line.indexOf(":");
         if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
-      resolve({ status: xhr.status, statusText: xhr.statusText, headers, text: xhr.responseText });
+      resolve(read(xhr.status, xhr.statusText, headers, xhr.responseText));
     };
     xhr.send(body);
   });

@@ -52,25 +52,29 @@ const errorClasses = [...errorTypes.matchAll(/export class (\w+)/g)].map((m) => 
 // The entry loads the wasm once, on import, so callers never call init.
 const entry = join(glue, "index.js");
 writeFileSync(entry, `\
-import init from "./reducto_wasm.js";
+import { initSync } from "./reducto_wasm.js";
 
-const wasmUrl = new URL("./reducto_wasm_bg.wasm", import.meta.url);
-const inNode = typeof process === "object" && typeof process.versions?.node === "string";
-await init({ module_or_path: inNode ? await readInNode(wasmUrl) : wasmUrl });
+// One path everywhere: read the bytes, compile, instantiate.
+initSync({ module: await WebAssembly.compile(await wasmBytes(new URL("./reducto_wasm_bg.wasm", import.meta.url))) });
 
-// Node's fetch cannot read file: URLs; the specifier is a variable so bundlers leave it alone.
-async function readInNode(url) {
-  const fs = "node:fs/promises";
-  return (await import(/* @vite-ignore */ fs)).readFile(url);
+async function wasmBytes(url) {
+  if (typeof process === "object" && typeof process.versions?.node === "string") {
+    // Node's fetch cannot read file: URLs; the specifier is a variable so bundlers leave it alone.
+    const fs = "node:fs/promises";
+    return (await import(/* @vite-ignore */ fs)).readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(\`reducto-wasm could not load \${url}: \${response.status} \${response.statusText}\`);
+  return response.arrayBuffer();
 }
 
 export { ${classNames.join(", ")} } from "./reducto_wasm.js";
 export { ${errorClasses.join(", ")} } from "./${snippetOf("errors.js")}";
 `);
-// One minified module, as a bundler would serve it; names are kept, so error classes still
-// say what they are. The readable sources are js/ and src/.
+// One minified module, as a bundler would serve it (js/errors.js names its classes itself).
+// The readable sources are js/ and src/.
 const bundle = await rolldown({ input: entry, logLevel: "warn" });
-await bundle.write({ file: join(pkg, "index.js"), format: "es", minify: true, keepNames: true });
+await bundle.write({ file: join(pkg, "index.js"), format: "es", minify: true });
 
 const crate = readFileSync(join(root, "Cargo.toml"), "utf8");
 const field = (name) => crate.match(new RegExp(`^${name} = "(.*)"`, "m"))[1];

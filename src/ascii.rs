@@ -7,13 +7,13 @@
 /// `(before, after)` the first `delimiter`.
 pub fn split_once(text: &str, delimiter: u8) -> Option<(&str, &str)> {
     let at = text.bytes().position(|b| b == delimiter)?;
-    Some((text.get(..at)?, text.get(at + 1..)?))
+    Some((cut(text, 0, at), cut(text, at + 1, text.len())))
 }
 
 /// `(before, after)` the last `delimiter`.
 pub fn rsplit_once(text: &str, delimiter: u8) -> Option<(&str, &str)> {
     let at = text.bytes().rposition(|b| b == delimiter)?;
-    Some((text.get(..at)?, text.get(at + 1..)?))
+    Some((cut(text, 0, at), cut(text, at + 1, text.len())))
 }
 
 /// The pieces of `text` between `delimiter`s (all of `text` when there is none).
@@ -29,8 +29,7 @@ pub fn split(text: &str, delimiter: u8) -> impl Iterator<Item = &str> {
 
 /// `text` up to the first byte for which `stop` holds.
 pub fn until(text: &str, stop: impl Fn(u8) -> bool) -> &str {
-    let end = text.bytes().position(stop).unwrap_or(text.len());
-    text.get(..end).unwrap_or(text)
+    cut(text, 0, text.bytes().position(stop).unwrap_or(text.len()))
 }
 
 /// The decimal digits, in order.
@@ -39,19 +38,23 @@ pub const DIGITS: &str = "0123456789";
 /// At most the first `max` bytes of `text`, cut at a character boundary.
 pub fn prefix(text: &str, max: usize) -> &str {
     let end = (0..=max.min(text.len())).rev().find(|&end| text.is_char_boundary(end)).unwrap_or(0);
-    text.get(..end).unwrap_or_default()
+    cut(text, 0, end)
 }
 
 /// `text` without any `byte` at its start.
 pub fn trim_start(text: &str, byte: u8) -> &str {
-    let start = text.bytes().position(|b| b != byte).unwrap_or(text.len());
-    text.get(start..).unwrap_or(text)
+    cut(text, text.bytes().position(|b| b != byte).unwrap_or(text.len()), text.len())
 }
 
 /// `text` without any `byte` at its end.
 pub fn trim_end(text: &str, byte: u8) -> &str {
-    let end = text.bytes().rposition(|b| b != byte).map_or(0, |last| last + 1);
-    text.get(..end).unwrap_or(text)
+    cut(text, 0, text.bytes().rposition(|b| b != byte).map_or(0, |last| last + 1))
+}
+
+/// `text[start..end]`; empty when that is not a slice of `text` (never, for the indices of
+/// ASCII bytes that the functions above pass).
+fn cut(text: &str, start: usize, end: usize) -> &str {
+    text.get(start..end).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::ascii;
 extern "C" {
     #[wasm_bindgen(js_name = createError)]
     fn create_error(
-        name: &str,
+        class: u8,
         message: &str,
         status: Option<u16>,
         headers: &JsValue,
@@ -24,8 +24,10 @@ extern "C" {
     fn create_job_failed_error(message: &str, job_id: &str, reason: &str) -> JsValue;
 }
 
-/// The exported error classes, named as in `js/errors.js`.
+/// The exported error classes, in the order of `classes` in `js/errors.js`, which makes them
+/// from this number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum ErrorClass {
     Reducto,
     Api,
@@ -55,24 +57,6 @@ impl ErrorClass {
             429 => Self::RateLimit,
             s if s >= 500 => Self::InternalServer,
             _ => Self::Api,
-        }
-    }
-
-    fn js_name(self) -> &'static str {
-        match self {
-            Self::Reducto => "ReductoError",
-            Self::Api => "APIError",
-            Self::BadRequest => "BadRequestError",
-            Self::Authentication => "AuthenticationError",
-            Self::PermissionDenied => "PermissionDeniedError",
-            Self::NotFound => "NotFoundError",
-            Self::Conflict => "ConflictError",
-            Self::UnprocessableEntity => "UnprocessableEntityError",
-            Self::RateLimit => "RateLimitError",
-            Self::InternalServer => "InternalServerError",
-            Self::Connection => "APIConnectionError",
-            Self::ConnectionTimeout => "APIConnectionTimeoutError",
-            Self::UserAbort => "APIUserAbortError",
         }
     }
 }
@@ -133,7 +117,7 @@ pub fn number_text(n: u64) -> String {
 
 /// An error thrown for bad arguments or local failures, before or without a response.
 pub fn reducto_error(class: ErrorClass, message: &str) -> JsValue {
-    create_error(class.js_name(), message, None, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
+    create_error(class as u8, message, None, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
 }
 
 /// A `ReductoError` for a bad argument; `message` names the argument.
@@ -148,7 +132,7 @@ pub fn job_failed_error(message: &str, job_id: &str, reason: &str) -> JsValue {
 
 /// The error for an HTTP error response.
 pub fn api_error(status: u16, message: &str, headers: &JsValue, body: &JsValue) -> JsValue {
-    create_error(ErrorClass::for_status(status).js_name(), message, Some(status), headers, body)
+    create_error(ErrorClass::for_status(status) as u8, message, Some(status), headers, body)
 }
 
 #[cfg(test)]

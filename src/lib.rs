@@ -18,7 +18,7 @@
 //!   error class and message, base URLs), unit-tested natively.
 //! - [`args`]: reading and checking the JS arguments callers pass in.
 //! - [`types`]: the TypeScript interfaces of every param and response.
-//! - `runtime`: the allocator and panic handler of the shipped `no_std` build.
+//! - `runtime`: the allocator of every wasm build, and the panic handler of the shipped `no_std` one.
 
 // The shipped client is `no_std` (see `runtime`); tests build it with `std`.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
@@ -46,7 +46,7 @@ pub mod jobs;
 pub mod pipeline;
 mod platform;
 pub mod retry;
-#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[cfg(target_arch = "wasm32")]
 mod runtime;
 mod transport;
 mod types;

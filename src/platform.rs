@@ -53,4 +53,7 @@ extern "C" {
     pub fn headers(this: &Outcome) -> Object;
     #[wasm_bindgen(method, getter)]
     pub fn text(this: &Outcome) -> String;
+    /// The body parsed as JSON; the text itself when it is not JSON; null when it is empty.
+    #[wasm_bindgen(method, getter)]
+    pub fn body(this: &Outcome) -> JsValue;
 }

@@ -7,7 +7,7 @@
 use alloc::{string::String, vec::Vec};
 
 use js_sys::futures::JsFuture;
-use js_sys::{Function, Object, Reflect, JSON};
+use js_sys::{Function, JsString, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, Blob, FormData};
 
@@ -22,7 +22,7 @@ use crate::retry::{backoff_ms, server_delay_ms, should_retry_status};
 pub enum Body {
     Empty,
     /// Already serialized JSON.
-    Json(String),
+    Json(JsString),
     /// Multipart form: the browser streams any `File`/`Blob` in it, so bytes never enter wasm.
     Form(FormData),
     /// Raw bytes for a presigned `PUT`, streamed by the browser in the same way.
@@ -72,8 +72,7 @@ impl Call {
 
     /// A POST of `body` serialized as JSON.
     pub fn post_json(path: &str, body: &JsValue) -> Result<Self, JsValue> {
-        let json = JSON::stringify(body)?.as_string().unwrap_or_default();
-        Ok(Self { body: Body::Json(json), ..Self::new("POST", path) })
+        Ok(Self { body: Body::Json(JSON::stringify(body)?), ..Self::new("POST", path) })
     }
 }
 
@@ -126,10 +125,7 @@ impl Transport {
             let outcome: Outcome = JsFuture::from(attempt).await?.unchecked_into();
             let failure = outcome.failure();
             let retryable = match failure.as_deref() {
-                None if (200..300).contains(&outcome.status()) => {
-                    let text = outcome.text();
-                    return Ok(parse_json(&text).unwrap_or_else(|| text.into()));
-                }
+                None if (200..300).contains(&outcome.status()) => return Ok(outcome.body()),
                 None => should_retry_status(outcome.status(), header(&outcome, "x-should-retry").as_deref()),
                 Some(failure) => failure != ABORTED,
             };
@@ -189,15 +185,14 @@ fn error_for(outcome: &Outcome, url: &str, timeout_ms: f64) -> JsValue {
 
 /// An HTTP error response, JSON or not, as its `APIError` subclass.
 fn error_for_response(response: &Outcome) -> JsValue {
-    let text = response.text();
-    let body = parse_json(&text);
-    let detail = body.as_ref().and_then(detail_of).unwrap_or_else(|| Detail::Unstructured {
+    let body = response.body();
+    let detail = detail_of(&body).unwrap_or_else(|| Detail::Unstructured {
         content_type: header(response, "content-type").unwrap_or_default(),
-        snippet: ascii::prefix(&text, 200).into(),
+        snippet: ascii::prefix(&response.text(), 200).into(),
     });
     let status = response.status();
     let message = api_message(status, &response.status_text(), &detail);
-    api_error(status, &message, &response.headers(), &body.unwrap_or_else(|| text.into()))
+    api_error(status, &message, &response.headers(), &body)
 }
 
 /// Reads `{"detail": "…"}` or FastAPI's `{"detail": [{"loc", "msg"}]}`.
@@ -233,13 +228,6 @@ fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
         .collect();
     let separator = if url.bytes().any(|b| b == b'?') { "&" } else { "?" };
     text!(url, separator, join(&pairs, "&"))
-}
-
-fn parse_json(text: &str) -> Option<JsValue> {
-    if text.trim_ascii().is_empty() {
-        return Some(JsValue::NULL);
-    }
-    JSON::parse(text).ok()
 }
 
 fn header(response: &Outcome, name: &str) -> Option<String> {
