@@ -58,9 +58,11 @@ import { initSync } from "./reducto_wasm.js";
 initSync({ module: await WebAssembly.compile(await wasmBytes(new URL("./reducto_wasm_bg.wasm", import.meta.url))) });
 
 async function wasmBytes(url) {
-  if (typeof process === "object" && typeof process.versions?.node === "string") {
-    // Node's fetch cannot read file: URLs; the specifier is a variable so bundlers leave it alone.
-    const fs = "node:fs/promises";
+  const node = typeof process === "object" && process.versions?.node;
+  if (node) {
+    // Node's fetch cannot read file: URLs. The specifier depends on a value known only when
+    // running, so bundlers leave this import alone and never ship it to a browser.
+    const fs = node && "node:fs/promises";
     return (await import(/* @vite-ignore */ fs)).readFile(url);
   }
   const response = await fetch(url);
@@ -99,7 +101,8 @@ function snippetOf(name) {
   return `snippets/${dir}/js/${name}`;
 }
 
-// What a browser downloads: the wasm and every JS module of the package.
+// What a browser downloads: the wasm and the one JS module of the package.
+const BUDGET_GZIP = 32 * 1024;
 const shipped = ["reducto_wasm_bg.wasm", "index.js"];
 const sizes = shipped.map((file) => {
   const bytes = readFileSync(join(pkg, file));
@@ -109,3 +112,5 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 for (const { file, raw, gzip } of sizes) console.log(`  ${file.padEnd(48)} ${kb(raw).padStart(9)} ${kb(gzip).padStart(9)} gz`);
 const total = sizes.reduce((sum, s) => ({ raw: sum.raw + s.raw, gzip: sum.gzip + s.gzip }), { raw: 0, gzip: 0 });
 console.log(`  ${"client total (what a browser downloads)".padEnd(48)} ${kb(total.raw).padStart(9)} ${kb(total.gzip).padStart(9)} gz`);
+const left = BUDGET_GZIP - total.gzip;
+console.log(`  ${"budget".padEnd(48)} ${kb(BUDGET_GZIP).padStart(19)} gz: ${left >= 0 ? `${left} bytes to spare` : `OVER by ${-left} bytes`}`);
