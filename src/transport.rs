@@ -30,6 +30,7 @@ pub enum Body {
 }
 
 impl Body {
+    /// The value fetch and XMLHttpRequest take as a body.
     fn to_js(&self) -> JsValue {
         match self {
             Body::Empty => JsValue::UNDEFINED,

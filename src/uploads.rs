@@ -45,7 +45,7 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
     let mut create = Call::new("POST", "/upload");
     create.query.extend(extension.clone().map(|extension| ("extension", extension)));
     // Multipart: one request. Presigned: the API gives a URL, then the bytes go there.
-    let (send_file, presigned) = if size <= MULTIPART_LIMIT_BYTES {
+    let (file_call, created) = if size <= MULTIPART_LIMIT_BYTES {
         let name = match (filename.is_empty(), &extension) {
             (false, _) => filename,
             (true, Some(extension)) => text!("upload.", extension),
@@ -63,9 +63,9 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
             Call { target: Target::Presigned(presigned_url), body: Body::Blob(blob), ..Call::new("PUT", "") };
         (put, Some(created))
     };
-    let sent = transport.send(&Call { progress, ..send_file }, &request_options).await?;
+    let sent = transport.send(&Call { progress, ..file_call }, &request_options).await?;
     // A presigned upload is known by what `POST /upload` said: its `file_id`.
-    Ok(presigned.unwrap_or(sent))
+    Ok(created.unwrap_or(sent))
 }
 
 /// A `Blob` view of what the caller passed, without copying bytes through wasm.
