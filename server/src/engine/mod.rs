@@ -336,9 +336,31 @@ mod tests {
     /// top of the second column (we read column one, then column two), and it reads a form's
     /// field labels in another order than their layout.
     const ORDER_DIFFERS_FROM_POPPLER: &[&str] = &["multicolumn.pdf", "libreoffice-form.pdf"];
-    /// Right-to-left fixtures: pdftotext glues each Arabic word to its neighbour with direction
-    /// marks, so a word-by-word comparison says nothing. Not checked here (a known gap).
+    /// Right-to-left fixtures: pdftotext writes right-to-left words in visual order between
+    /// direction marks, so reading-order.json cannot judge them; the next test does.
     const RIGHT_TO_LEFT: &[&str] = &["habibi.pdf", "habibi-oneline-cmap.pdf", "habibi-rotated.pdf"];
+
+    #[test]
+    fn right_to_left_text_reads_in_logical_order() {
+        // Every page shows "habibi حَبيبي"; poppler's word boxes (pdftotext -bbox) read
+        // "حَبيبي habibi" and then "حَبيبي" again, because the PDF maps the Arabic word onto two
+        // of its glyphs. The other glyphs of the word carry no text in the PDF, but pdf_oxide
+        // reads their letters from the font, so the line also holds them ("بيبي").
+        const ARABIC: &str = "حَبيبي";
+        for name in RIGHT_TO_LEFT {
+            let out = parse(name, Chunking::Page, None).unwrap();
+            assert_eq!(out.chunks.len(), expected_pages(name), "{name}: a chunk per page");
+            for chunk in &out.chunks {
+                let text = &chunk.content;
+                let (arabic, latin) = (text.find(ARABIC), text.find("habibi"));
+                assert!(arabic.is_some() && arabic < latin, "{name}: the Arabic word, then habibi: {text:?}");
+                assert_eq!(text.matches(ARABIC).count(), 2, "{name}: both words poppler reads: {text:?}");
+                assert!(!text.contains("ibibah") && !text.contains("يبيبَح"), "{name}: nothing reversed: {text:?}");
+                let shaped = text.chars().any(|c| matches!(c as u32, 0xFB50..=0xFDFF | 0xFE70..=0xFEFF));
+                assert!(!shaped, "{name}: letters, not presentation forms: {text:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_fixture_reads_the_words_poppler_reads_in_the_same_order() {

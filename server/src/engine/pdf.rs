@@ -1,12 +1,18 @@
 //! PDF text layer via pdf_oxide: text spans with positions, grouped into lines and then into
 //! paragraph blocks in pdf_oxide's reading order, with boxes normalized to the visible page.
 //!
+//! Pages with right-to-left letters are read from pdf_oxide's characters instead (see
+//! `char_lines`): its spans reverse a whole span when part of it looks right-to-left, Latin
+//! words included.
+//!
 //! Limits: no OCR (pages that are only images yield no blocks, and a document with no text
 //! at all is an error); rotated pages are boxed in unrotated page space; block types are
 //! inferred from font sizes only (Title, Section Header, Page Number, else Text).
 
-use pdf_oxide::layout::TextSpan;
+use pdf_oxide::layout::{TextChar, TextSpan};
 use pdf_oxide::PdfDocument;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 use super::{Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped};
 
@@ -33,8 +39,13 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
     for index in 0..count {
         let area = doc.get_page_visible_box(index).map_err(unreadable)?;
         let spans = doc.extract_spans(index).map_err(unreadable)?;
+        let lines = if spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
+            char_lines(&doc.extract_chars(index).map_err(unreadable)?)
+        } else {
+            lines(&spans)
+        };
         let number = index as u32 + 1;
-        pages.push(RawPage { number, area, lines: lines(&spans) });
+        pages.push(RawPage { number, area, lines });
         on_page(number, count as u32).map_err(|Stopped| EngineError::Stopped)?;
     }
     if pages.iter().all(|p| p.lines.is_empty()) {
@@ -68,8 +79,7 @@ struct Rect {
 }
 
 impl Rect {
-    fn of(span: &TextSpan) -> Rect {
-        let b = span.bbox;
+    fn of(b: pdf_oxide::geometry::Rect) -> Rect {
         Rect { x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height }
     }
 
@@ -84,6 +94,27 @@ impl Rect {
     fn center_y(&self) -> f32 {
         (self.y0 + self.y1) / 2.0
     }
+
+    /// Whether `other` sits on the same line: their middles differ by under half a line.
+    fn shares_line(&self, other: Rect) -> bool {
+        let tolerance = self.height().max(other.height()) * 0.5;
+        (self.center_y() - other.center_y()).abs() <= tolerance
+    }
+
+    /// The horizontal distance between the two boxes, whichever comes first.
+    fn gap(&self, other: Rect) -> f32 {
+        (other.x0 - self.x1).max(self.x0 - other.x1)
+    }
+}
+
+/// Hebrew, Arabic and their presentation forms.
+fn is_right_to_left(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// Arabic glyphs that a producer shaped itself (initial, medial, final and isolated forms).
+fn is_presentation_form(c: char) -> bool {
+    matches!(c as u32, 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
 /// Joins consecutive spans that share a baseline band into lines, keeping reading order.
@@ -93,17 +124,13 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
         if span.text.trim().is_empty() {
             continue;
         }
-        let rect = Rect::of(span);
-        let same_line = lines.last().is_some_and(|line: &Line| {
-            let tolerance = line.rect.height().max(rect.height()) * 0.5;
-            (line.rect.center_y() - rect.center_y()).abs() <= tolerance
-        });
+        let rect = Rect::of(span.bbox);
         match lines.last_mut() {
-            Some(line) if same_line => {
+            Some(line) if line.rect.shares_line(rect) => {
                 // Either direction: right-to-left scripts come in reading order too.
-                let gap = (rect.x0 - line.rect.x1).max(line.rect.x0 - rect.x1);
-                let needs_space =
-                    gap > span.font_size * 0.15 && !line.text.ends_with(' ') && !span.text.starts_with(' ');
+                let needs_space = line.rect.gap(rect) > span.font_size * 0.15
+                    && !line.text.ends_with(' ')
+                    && !span.text.starts_with(' ');
                 if needs_space {
                     line.text.push(' ');
                 }
@@ -119,6 +146,66 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
     }
     lines.retain(|l| !l.text.is_empty());
     lines
+}
+
+/// Lines from characters in content-stream order: consecutive characters on one baseline.
+fn char_lines(chars: &[TextChar]) -> Vec<Line> {
+    let mut groups: Vec<(Rect, Vec<&TextChar>)> = Vec::new();
+    for c in chars {
+        let rect = Rect::of(c.bbox);
+        match groups.last_mut() {
+            Some((line, members)) if line.shares_line(rect) => {
+                *line = line.union(rect);
+                members.push(c);
+            }
+            _ => groups.push((rect, vec![c])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(rect, members)| Line {
+            text: logical_text(&members),
+            rect,
+            font_size: members.iter().map(|c| c.font_size).fold(0.0, f32::max),
+        })
+        .filter(|line| !line.text.is_empty())
+        .collect()
+}
+
+/// The text of one line's characters, given in content-stream order, in logical order.
+///
+/// Content order is logical order for text a PDF maps through its ToUnicode table: viewers
+/// shape and reorder at display time, and producers such as WeasyPrint put a whole word's
+/// text on one glyph. Pre-shaped Arabic is the exception: producers that shape glyphs
+/// themselves draw them in visual order, left to right, so each run of presentation forms is
+/// reversed and each glyph becomes its letter (NFKC). Spaces come from gaps between glyphs, as
+/// in `lines`; a combining mark repeated on the same letter (a glyph mapped twice) is kept once.
+fn logical_text(chars: &[&TextChar]) -> String {
+    let mut text = String::new();
+    let mut shaped_run: Vec<char> = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        let follows_gap =
+            i > 0 && Rect::of(chars[i - 1].bbox).gap(Rect::of(c.bbox)) > c.font_size.max(1.0) * 0.15;
+        if follows_gap {
+            // Inside a run of shaped glyphs the space is reversed with them.
+            if shaped_run.is_empty() {
+                text.push(' ')
+            } else {
+                shaped_run.push(' ')
+            }
+        }
+        if is_presentation_form(c.char) {
+            shaped_run.push(c.char);
+            continue;
+        }
+        text.extend(shaped_run.drain(..).rev().flat_map(|glyph| glyph.nfkc()));
+        if is_combining_mark(c.char) && text.ends_with(c.char) {
+            continue;
+        }
+        text.push(c.char);
+    }
+    text.extend(shaped_run.drain(..).rev().flat_map(|glyph| glyph.nfkc()));
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A paragraph being assembled from lines.
@@ -250,6 +337,27 @@ mod tests {
         let b = normalize(r, (0.0, 0.0, 1000.0, 1000.0), 2);
         assert_eq!((b.left, b.top, b.width, b.height), (0.1, 0.1, 0.5, 0.01));
         assert_eq!((b.page, b.original_page), (2, 2));
+    }
+
+    /// Characters of one line, each `width` wide, laid left to right from x = 0.
+    fn glyphs(text: &str, width: f32) -> Vec<TextChar> {
+        let bbox = |i: usize| pdf_oxide::geometry::Rect::new(i as f32 * width, 0.0, width, 10.0);
+        text.chars().enumerate().map(|(i, c)| TextChar::simple(c, bbox(i), "F".into(), 10.0)).collect()
+    }
+
+    #[test]
+    fn shaped_arabic_drawn_left_to_right_reads_right_to_left_in_letters() {
+        // "حبيبي" pre-shaped and drawn in visual order: final ي first, initial ح last;
+        // then a Latin word and the same Arabic word given by the font's ToUnicode table.
+        let chars = glyphs("ﻲﺒﻴﺒﺣ habibi حبيبي", 5.0);
+        let text = logical_text(&chars.iter().collect::<Vec<_>>());
+        assert_eq!(text, "حبيبي habibi حبيبي");
+    }
+
+    #[test]
+    fn a_combining_mark_mapped_twice_is_kept_once() {
+        let chars = glyphs("حَ\u{64e}بيبي", 5.0);
+        assert_eq!(logical_text(&chars.iter().collect::<Vec<_>>()), "حَبيبي");
     }
 
     #[test]
