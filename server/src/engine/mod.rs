@@ -355,7 +355,10 @@ mod tests {
                 let (arabic, latin) = (text.find(ARABIC), text.find("habibi"));
                 assert!(arabic.is_some() && arabic < latin, "{name}: the Arabic word, then habibi: {text:?}");
                 assert_eq!(text.matches(ARABIC).count(), 2, "{name}: both words poppler reads: {text:?}");
-                assert!(!text.contains("ibibah") && !text.contains("يبيبَح"), "{name}: nothing reversed: {text:?}");
+                assert!(
+                    !text.contains("ibibah") && !text.contains("يبيبَح"),
+                    "{name}: nothing reversed: {text:?}"
+                );
                 let shaped = text.chars().any(|c| matches!(c as u32, 0xFB50..=0xFDFF | 0xFE70..=0xFEFF));
                 assert!(!shaped, "{name}: letters, not presentation forms: {text:?}");
             }

@@ -1,7 +1,9 @@
 //! Spreadsheets: CSV (one page, the rows as a table) and XLSX (each sheet a page: its name as
 //! a section header, then its cells as a table). Cells are read as stored: numbers as
-//! written in the file (a date is Excel's serial number; formats are not applied), shared
-//! and inline strings as text, booleans as TRUE/FALSE, a formula as its cached value.
+//! written in the file, shared and inline strings as text, booleans as TRUE/FALSE, a formula
+//! as its cached value. The one format applied is a date's: a number whose cell format is a
+//! date or time becomes ISO 8601 ("2024-03-15", "2024-03-15 13:45", "13:45:30"), so dates
+//! read as dates and extract can coerce them.
 
 use std::collections::HashMap;
 
@@ -47,6 +49,10 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         Some(xml) => shared_strings(&xml)?,
         None => Vec::new(),
     };
+    let mut dates = match archive.text("xl/styles.xml")? {
+        Some(xml) => date_styles(&xml)?,
+        None => DateStyles::default(),
+    };
 
     let mut targets = HashMap::new();
     walk(&rels, "workbook.xml.rels", |node| {
@@ -60,11 +66,15 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         }
     })?;
     let mut sheets = Vec::new();
-    walk(&workbook, "workbook.xml", |node| {
-        if matches!(&node, Node::Open { name, .. } if name == "sheet") {
+    walk(&workbook, "workbook.xml", |node| match &node {
+        Node::Open { name, .. } if name == "sheet" => {
             let name = node.attr("name").unwrap_or("Sheet").to_owned();
             sheets.push((name, node.attr("id").and_then(|id| targets.get(id)).cloned()));
         }
+        Node::Open { name, .. } if name == "workbookPr" => {
+            dates.from_1904 = matches!(node.attr("date1904"), Some("1" | "true"));
+        }
+        _ => {}
     })?;
     if sheets.is_empty() {
         return Err(missing("sheet"));
@@ -77,7 +87,7 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         }
         let path = path.ok_or_else(|| missing(&format!("part for sheet '{name}'")))?;
         let xml = archive.text(&path)?.ok_or_else(|| missing(&path))?;
-        let rows = cells(&xml, &shared)?;
+        let rows = cells(&xml, &shared, &dates)?;
         let rows = dense(&name, rows)?;
         flow.push(BlockType::SectionHeader, &name);
         flow.table(rows);
@@ -135,10 +145,11 @@ fn dense(sheet: &str, rows: Vec<Vec<(usize, String)>>) -> Result<Vec<Vec<String>
 
 /// A worksheet's rows that have values, each as its non-blank cells `(column, value)` in
 /// column order.
-fn cells(xml: &str, shared: &[String]) -> Result<Vec<Vec<(usize, String)>>, EngineError> {
+fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(usize, String)>>, EngineError> {
     let mut rows: Vec<Vec<(usize, String)>> = Vec::new();
-    // The cell being read: its column, its type, and its value text so far.
-    let mut cell: Option<(usize, String, String)> = None;
+    // The cell being read: its column, its type, its kind of date (if its format is one),
+    // and its value text so far.
+    let mut cell: Option<(usize, String, Option<DateKind>, String)> = None;
     let mut in_value = false;
     walk(xml, "worksheet", |node| match node {
         Node::Open { ref name, empty, .. } => match name.as_str() {
@@ -146,7 +157,9 @@ fn cells(xml: &str, shared: &[String]) -> Result<Vec<Vec<(usize, String)>>, Engi
             "c" => {
                 let next = rows.last().and_then(|row| row.last()).map_or(0, |(column, _)| column + 1);
                 let column = node.attr("r").and_then(column_of).unwrap_or(next).min(MAX_COLUMNS - 1);
-                cell = (!empty).then(|| (column, node.attr("t").unwrap_or("n").to_owned(), String::new()));
+                let date = node.attr("s").and_then(|s| s.parse().ok()).and_then(|style| dates.kind(style));
+                cell =
+                    (!empty).then(|| (column, node.attr("t").unwrap_or("n").to_owned(), date, String::new()));
             }
             "v" | "t" => in_value = !empty,
             _ => {}
@@ -154,7 +167,7 @@ fn cells(xml: &str, shared: &[String]) -> Result<Vec<Vec<(usize, String)>>, Engi
         Node::Close { name } => match name.as_str() {
             "v" | "t" => in_value = false,
             "c" => {
-                if let (Some((column, kind, raw)), Some(row)) = (cell.take(), rows.last_mut()) {
+                if let (Some((column, kind, date, raw)), Some(row)) = (cell.take(), rows.last_mut()) {
                     let value = match kind.as_str() {
                         "s" => raw
                             .trim()
@@ -164,6 +177,10 @@ fn cells(xml: &str, shared: &[String]) -> Result<Vec<Vec<(usize, String)>>, Engi
                             .cloned()
                             .unwrap_or_default(),
                         "b" => if raw.trim() == "1" { "TRUE" } else { "FALSE" }.to_owned(),
+                        "n" => match (date, raw.trim().parse::<f64>()) {
+                            (Some(date), Ok(serial)) => dates.iso(serial, date).unwrap_or(raw),
+                            _ => raw,
+                        },
                         _ => raw,
                     };
                     match row.last() {
@@ -181,7 +198,7 @@ fn cells(xml: &str, shared: &[String]) -> Result<Vec<Vec<(usize, String)>>, Engi
             _ => {}
         },
         Node::Text(text) if in_value => {
-            if let Some((_, _, raw)) = cell.as_mut() {
+            if let Some((_, _, _, raw)) = cell.as_mut() {
                 raw.push_str(&text);
             }
         }
@@ -189,6 +206,158 @@ fn cells(xml: &str, shared: &[String]) -> Result<Vec<Vec<(usize, String)>>, Engi
     })?;
     rows.retain(|row| !row.is_empty());
     Ok(rows)
+}
+
+/// What a date or time number format shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DateKind {
+    Date,
+    DateTime,
+    Time,
+}
+
+/// Which cell styles format their number as a date or time, and the workbook's date system.
+#[derive(Debug, Default)]
+struct DateStyles {
+    /// By cell style index (`s`): the kind of date its number format shows, if any.
+    kinds: Vec<Option<DateKind>>,
+    /// Serial 0 is 1904-01-01 instead of 1899-12-31 (old Mac workbooks).
+    from_1904: bool,
+}
+
+impl DateStyles {
+    fn kind(&self, style: usize) -> Option<DateKind> {
+        self.kinds.get(style).copied().flatten()
+    }
+
+    /// A serial date in ISO 8601, or None when it is out of any calendar Excel shows.
+    fn iso(&self, serial: f64, kind: DateKind) -> Option<String> {
+        if !(0.0..2_958_466.0).contains(&serial) {
+            return None; // Excel's dates end on 9999-12-31
+        }
+        // Rounded to the second first, so 23:59:59.6 is the next day's 00:00.
+        let total_seconds = (serial * 86_400.0).round() as i64;
+        let (mut days, seconds) = (total_seconds / 86_400, total_seconds % 86_400);
+        // The 1900 system counts a 29 February 1900 that never was (serial 60), as Lotus did.
+        let epoch = if self.from_1904 {
+            days_from_civil(1904, 1, 1)
+        } else {
+            if days < 60 {
+                days += 1;
+            }
+            days_from_civil(1899, 12, 30)
+        };
+        let (year, month, day) = civil_from_days(epoch + days);
+        let (hours, minutes, secs) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+        let time = if secs == 0 {
+            format!("{hours:02}:{minutes:02}")
+        } else {
+            format!("{hours:02}:{minutes:02}:{secs:02}")
+        };
+        let date = format!("{year:04}-{month:02}-{day:02}");
+        Some(match kind {
+            DateKind::Date => date,
+            DateKind::DateTime => format!("{date} {time}"),
+            DateKind::Time => time,
+        })
+    }
+}
+
+/// The cell styles of xl/styles.xml (`cellXfs`) whose number format is a date or time.
+fn date_styles(xml: &str) -> Result<DateStyles, EngineError> {
+    let mut custom: HashMap<u32, String> = HashMap::new();
+    let mut style_formats: Vec<u32> = Vec::new();
+    let mut in_cell_xfs = false;
+    walk(xml, "styles.xml", |node| match &node {
+        Node::Open { name, empty, .. } => match name.as_str() {
+            "numFmt" => {
+                if let (Some(id), Some(code)) =
+                    (node.attr("numFmtId").and_then(|id| id.parse().ok()), node.attr("formatCode"))
+                {
+                    custom.insert(id, code.to_owned());
+                }
+            }
+            "cellXfs" => in_cell_xfs = !empty,
+            "xf" if in_cell_xfs => {
+                style_formats.push(node.attr("numFmtId").and_then(|id| id.parse().ok()).unwrap_or(0))
+            }
+            _ => {}
+        },
+        Node::Close { name } if name == "cellXfs" => in_cell_xfs = false,
+        _ => {}
+    })?;
+    let kinds = style_formats
+        .into_iter()
+        .map(|id| match custom.get(&id) {
+            Some(code) => date_kind_of_code(code),
+            None => builtin_date_kind(id),
+        })
+        .collect();
+    Ok(DateStyles { kinds, from_1904: false })
+}
+
+/// Excel's built-in formats that show dates or times (ECMA-376 §18.8.30).
+fn builtin_date_kind(id: u32) -> Option<DateKind> {
+    match id {
+        14..=17 => Some(DateKind::Date),
+        22 => Some(DateKind::DateTime),
+        18..=21 | 45..=47 => Some(DateKind::Time),
+        _ => None,
+    }
+}
+
+/// Whether a custom format code shows a date, a time or both: its y/d (date) and h/s (time)
+/// tokens outside quoted text, escapes and `[...]` sections (colours, conditions, locales;
+/// except elapsed time, `[h]`); `m` alone means months.
+fn date_kind_of_code(code: &str) -> Option<DateKind> {
+    let section = code.split(';').next().unwrap_or_default();
+    let (mut date, mut time, mut months) = (false, false, false);
+    let mut chars = section.chars();
+    while let Some(c) = chars.next() {
+        match c.to_ascii_lowercase() {
+            '"' => while chars.next().is_some_and(|q| q != '"') {},
+            '[' => {
+                let inside: String = chars.by_ref().take_while(|&b| b != ']').collect();
+                time |= !inside.is_empty()
+                    && inside.chars().all(|t| matches!(t.to_ascii_lowercase(), 'h' | 'm' | 's'));
+            }
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            'y' | 'd' => date = true,
+            'h' | 's' => time = true,
+            'm' => months = true,
+            _ => {}
+        }
+    }
+    let date = date || (months && !time);
+    match (date, time) {
+        (true, true) => Some(DateKind::DateTime),
+        (true, false) => Some(DateKind::Date),
+        (false, true) => Some(DateKind::Time),
+        (false, false) => None,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard Hinnant's algorithms).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    era * 146_097 + year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// The 0-based column of a cell reference: `"C7"` is 2, `"AA1"` is 26.
@@ -285,8 +454,63 @@ pub mod tests {
         let strings = shared_strings(shared).unwrap();
         assert_eq!(strings, ["rich text"]);
         let row = [(0, "inline".to_owned()), (1, "TRUE".to_owned()), (2, "rich text".to_owned())];
-        assert_eq!(cells(sheet, &strings).unwrap(), [row]);
+        assert_eq!(cells(sheet, &strings, &DateStyles::default()).unwrap(), [row]);
         assert_eq!((column_of("AA10"), column_of("c3"), column_of("12")), (Some(26), Some(2), None));
+    }
+
+    #[test]
+    fn numbers_formatted_as_dates_read_as_iso_dates() {
+        let styles = r#"<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy\ hh:mm"/>
+            <numFmt numFmtId="165" formatCode="&quot;Day &quot;0.00"/></numFmts>
+            <cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
+            <cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/>
+            <xf numFmtId="21"/></cellXfs></styleSheet>"#;
+        let dates = date_styles(styles).unwrap();
+        let sheet = r#"<worksheet><sheetData><row><c r="A1" s="1"><v>45366</v></c>
+            <c r="B1" s="2"><v>45366.5729166667</v></c><c r="C1" s="3"><v>45366</v></c>
+            <c r="D1" s="4"><v>0.5729282407</v></c><c r="E1"><v>45366</v></c></row></sheetData></worksheet>"#;
+        let row: Vec<String> =
+            cells(sheet, &[], &dates).unwrap().remove(0).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(row, ["2024-03-15", "2024-03-15 13:45", "45366", "13:45:01", "45366"]);
+
+        let mac = DateStyles { from_1904: true, ..DateStyles::default() };
+        assert_eq!(mac.iso(0.0, DateKind::Date).as_deref(), Some("1904-01-01"));
+        let pc = DateStyles::default();
+        assert_eq!(pc.iso(1.0, DateKind::Date).as_deref(), Some("1900-01-01"));
+        assert_eq!(pc.iso(61.0, DateKind::Date).as_deref(), Some("1900-03-01"));
+        assert_eq!(pc.iso(45366.999_999_9, DateKind::DateTime).as_deref(), Some("2024-03-16 00:00"));
+        assert_eq!(pc.iso(3e6, DateKind::Date), None, "past 9999-12-31");
+    }
+
+    #[test]
+    fn a_workbook_applies_its_styles_and_date_system() {
+        let workbook = r#"<workbook xmlns:r="r"><workbookPr date1904="1"/><sheets>
+            <sheet name="Dates" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+        let rels =
+            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
+        let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>0</v></c><c r="B1"><v>7</v></c>
+            </row></sheetData></worksheet>"#;
+        let styles = r#"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>"#;
+        let bytes = archive::build(&[
+            ("xl/workbook.xml", workbook.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+            ("xl/styles.xml", styles.as_bytes()),
+        ]);
+        let doc = read_xlsx(&bytes, Limits::default()).unwrap();
+        assert_eq!(doc.pages[0].blocks[1].content, "| 1904-01-01 | 7 |\n| --- | --- |");
+    }
+
+    #[test]
+    fn format_codes_tell_dates_from_times_and_numbers() {
+        assert_eq!(date_kind_of_code("yyyy-mm-dd"), Some(DateKind::Date));
+        assert_eq!(date_kind_of_code("mmm-yy"), Some(DateKind::Date));
+        assert_eq!(date_kind_of_code("m/d/yy h:mm"), Some(DateKind::DateTime));
+        assert_eq!(date_kind_of_code("h:mm:ss AM/PM"), Some(DateKind::Time));
+        assert_eq!(date_kind_of_code("[h]:mm"), Some(DateKind::Time));
+        assert_eq!(date_kind_of_code("[Red]#,##0.00"), None);
+        assert_eq!(date_kind_of_code("\"Days: \"0"), None);
+        assert_eq!(date_kind_of_code("0.00;[Red]-0.00"), None);
     }
 
     #[test]
