@@ -109,6 +109,48 @@ async fn extract_reads_a_pdf_invoice_and_cites_its_blocks() {
 }
 
 #[tokio::test]
+async fn extract_reads_a_pdf_table_by_its_columns() {
+    // Two text columns side by side, and values a column away from their labels: only the
+    // gaps between the cells tell them apart.
+    let order = "Purchase Order 88\n\
+        \n\
+        Item\tCategory\tQuantity\tPrice\n\
+        Standing desk\tOffice furniture\t2\t499.00\n\
+        Monitor arm\tAccessories\t4\t89.90\n\
+        \n\
+        Approved by:\tDana Reyes\n\
+        Date:\t2024-05-02";
+    let schema = json!({"type": "object", "properties": {
+        "approved_by": {"type": "string"},
+        "date": {"type": "string", "format": "date"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "item": {"type": "string"},
+            "category": {"type": "string"},
+            "quantity": {"type": "integer"},
+            "price": {"type": "number"}
+        }}}
+    }});
+    let s = Server::new().await;
+    let file_id = s.upload_pdf(&pdf(&pages(order))).await;
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(
+        reply.body["result"][0],
+        json!({
+            "approved_by": "Dana Reyes",
+            "date": "2024-05-02",
+            "items": [
+                {"item": "Standing desk", "category": "Office furniture", "quantity": 2, "price": 499.0},
+                {"item": "Monitor arm", "category": "Accessories", "quantity": 4, "price": 89.9}
+            ]
+        })
+    );
+    let parsed = s.post("/parse", json!({"input": file_id})).await;
+    let content = parsed.body["result"]["chunks"][0]["content"].as_str().unwrap().to_owned();
+    assert!(content.contains("Standing desk\tOffice furniture\t2\t499.00"), "cells apart: {content:?}");
+}
+
+#[tokio::test]
 async fn extract_async_and_the_async_key_answer_with_a_job() {
     let s = Server::new().await;
     let file_id = s.upload_text(INVOICE).await;

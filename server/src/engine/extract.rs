@@ -308,9 +308,10 @@ fn labelled<'l>(field: &Field, wanted: u8, line: &'l str, siblings: &[&str]) -> 
     None
 }
 
-/// Cuts a value where another field's `Label:` starts on the same line
-/// ("123 Date: 2024-01-05" → "123").
+/// Cuts a value where its cell ends (a tab: a PDF's column gap) or where another field's
+/// `Label:` starts on the same line ("123 Date: 2024-01-05" → "123").
 fn cut_at_labels<'l>(value: &'l str, siblings: &[&str]) -> &'l str {
+    let value = value.split('\t').next().unwrap_or_default();
     let lower = value.to_ascii_lowercase();
     let end =
         siblings.iter().filter_map(|label| lower.find(&format!(" {label}:"))).min().unwrap_or(value.len());

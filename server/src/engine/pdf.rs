@@ -117,6 +117,11 @@ fn is_presentation_form(c: char) -> bool {
     matches!(c as u32, 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
+/// A gap between two pieces of one line wider than this many font sizes separates table
+/// columns (or a label from its far-away value): it becomes a tab, which extract reads as a
+/// cell boundary. Word spaces, even in loosely justified text, stay well under it.
+const COLUMN_GAP_EMS: f32 = 1.0;
+
 /// Joins consecutive spans that share a baseline band into lines, keeping reading order.
 fn lines(spans: &[TextSpan]) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
@@ -128,10 +133,13 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
         match lines.last_mut() {
             Some(line) if line.rect.shares_line(rect) => {
                 // Either direction: right-to-left scripts come in reading order too.
-                let needs_space = line.rect.gap(rect) > span.font_size * 0.15
+                let gap = line.rect.gap(rect);
+                if gap > span.font_size * COLUMN_GAP_EMS {
+                    line.text.push('\t');
+                } else if gap > span.font_size * 0.15
                     && !line.text.ends_with(' ')
-                    && !span.text.starts_with(' ');
-                if needs_space {
+                    && !span.text.starts_with(' ')
+                {
                     line.text.push(' ');
                 }
                 line.text.push_str(&span.text);
@@ -142,7 +150,8 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
         }
     }
     for line in &mut lines {
-        line.text = line.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let cells = line.text.split('\t').map(|cell| cell.split_whitespace().collect::<Vec<_>>().join(" "));
+        line.text = cells.filter(|cell| !cell.is_empty()).collect::<Vec<_>>().join("\t");
     }
     lines.retain(|l| !l.text.is_empty());
     lines

@@ -214,8 +214,10 @@ pub fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// A minimal PDF with one Helvetica text line per entry of each page (US Letter, 11 pt on a
-/// 14 pt leading; an empty line leaves a gap, which starts a new block). Uncompressed and
-/// hand-laid-out so tests can make documents with known text without any PDF library.
+/// 14 pt leading; an empty line leaves a gap, which starts a new block). A tab in a line starts
+/// a table cell at the next column stop (every 150 pt), drawn apart as in a real table.
+/// Uncompressed and hand-laid-out so tests can make documents with known text without any PDF
+/// library.
 pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
     let font = 3;
     let first_page = 4;
@@ -226,13 +228,13 @@ pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
     ];
     for (i, lines) in pages.iter().enumerate() {
-        let mut content = String::from("BT /F1 11 Tf 14 TL 72 720 Td\n");
-        for line in lines {
-            let escaped = line.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
-            if !line.is_empty() {
-                content.push_str(&format!("({escaped}) Tj "));
+        let mut content = String::from("BT /F1 11 Tf\n");
+        for (row, line) in lines.iter().enumerate() {
+            let y = 720 - 14 * row;
+            for (column, cell) in line.split('\t').enumerate().filter(|(_, cell)| !cell.is_empty()) {
+                let escaped = cell.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
+                content.push_str(&format!("1 0 0 1 {} {y} Tm ({escaped}) Tj\n", 72 + 150 * column));
             }
-            content.push_str("T*\n");
         }
         content.push_str("ET");
         objects.push(format!(
