@@ -494,3 +494,18 @@ async fn a_document_that_reads_too_long_fails_with_the_reason() {
     s.page_delay(0).await;
     s.post("/parse", json!({"input": file_id})).await.expect(StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_time_limit_holds_even_when_no_page_ends() {
+    // A URL input whose server takes the connection and never answers: the fetch would wait
+    // for its own 60 s timeout, but the job fails when the 1 s parse limit is up.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/never.pdf", silent.local_addr().unwrap());
+    let s = Server::with(|c| c.parse_timeout = std::time::Duration::from_secs(1)).await;
+
+    let reply = s.post("/parse", json!({"input": url})).await;
+    reply.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = reply.detail();
+    assert!(detail.contains("1 s the server allows") && detail.contains("before its first page"), "{detail}");
+    drop(silent);
+}

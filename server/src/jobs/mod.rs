@@ -149,6 +149,8 @@ impl Submitted {
 struct Live {
     /// Fraction of pages done, 0..1.
     progress: Mutex<f64>,
+    /// The last page report: (pages done, pages).
+    pages: Mutex<(u32, u32)>,
     cancelled: AtomicBool,
     /// Set (pages done, pages) when the job ran out of time.
     timed_out: Mutex<Option<(u32, u32)>>,
@@ -284,17 +286,28 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
         return Err(Failure::cancelled());
     }
     let started = Instant::now();
-    let executed = {
+    let deadline = started + state.config.parse_timeout;
+    let engine = {
         let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
         tokio::task::spawn_blocking(move || {
-            let deadline = started + state.config.parse_timeout;
             let mut on_page = |done: u32, total: u32| page_done(&state, &live, deadline, done, total);
             let fetch =
                 input::Fetch { max_bytes: state.config.max_upload_mb << 20, timeout: URL_FETCH_TIMEOUT };
             work::execute(&state.store, &id, &spec, now_ms(), fetch, &mut on_page)
         })
-        .await
-        .unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
+    };
+    // The engine looks at the deadline between pages; this holds it for a page (or a URL
+    // fetch) that does not end: the job fails on time, and the engine's thread stops at its
+    // next page, its result unused.
+    let executed = match tokio::time::timeout_at(deadline.into(), engine).await {
+        Ok(joined) => {
+            joined.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
+        }
+        Err(_) => {
+            let pages = *live.pages.lock().unwrap_or_else(|p| p.into_inner());
+            *live.timed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some(pages);
+            Err(Failure::stopped())
+        }
     };
     let duration = started.elapsed().as_secs_f64();
     // A run stopped by its deadline (not by a cancel) failed on its document, like any other.
@@ -302,9 +315,13 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
         (Err(f), Some((done, total)))
             if f.kind == FailureKind::Stopped && !live.cancelled.load(Ordering::SeqCst) =>
         {
+            let stopped = match total {
+                0 => "before its first page".to_owned(),
+                _ => format!("after {done} of {total} pages"),
+            };
             Err(Failure::document(format!(
                 "Reading the document took longer than the {} s the server allows \
-                 (--parse-timeout-secs); it was stopped after {done} of {total} pages",
+                 (--parse-timeout-secs); it was stopped {stopped}",
                 state.config.parse_timeout.as_secs_f64()
             )))
         }
@@ -360,6 +377,7 @@ fn page_done(state: &AppState, live: &Live, deadline: Instant, done: u32, total:
         }
         std::thread::sleep(left.min(Duration::from_millis(10)));
     }
+    *live.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
     // Never backwards: over several documents `total` is an estimate until the last is read.
     let mut progress = live.progress.lock().unwrap_or_else(|p| p.into_inner());
     *progress = progress.max(f64::from(done) / f64::from(total.max(1)));
