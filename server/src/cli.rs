@@ -27,6 +27,7 @@ OPTIONS:
     --presigned-ttl-secs N  how long a presigned upload URL is valid  [default: 3600]
     --workers N          jobs that run at once                        [default: one per CPU]
     --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
+    --ca-cert FILE       also trust these PEM certificate authorities for https URL inputs
     --enable-faults      mount the fault-injection API at /_faults (for tests; loopback only)
     -h, --help           print this help
     -V, --version        print the version
@@ -94,6 +95,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
             "--parse-timeout-secs" => {
                 config.parse_timeout = Duration::from_secs(number(&flag, &value()?, 1, 24 * 3600)?)
             }
+            "--ca-cert" => config.ca_cert = Some(PathBuf::from(value()?)),
             "--enable-faults" if inline.is_none() => config.enable_faults = true,
             _ => return Err(CliError(format!("unknown option '{arg}'"))),
         }
@@ -168,6 +170,8 @@ mod tests {
             "--presigned-ttl-secs",
             "60",
             "--parse-timeout-secs=9",
+            "--ca-cert",
+            "internal-ca.pem",
         ])
         .unwrap();
         assert_eq!(c.port, 0);
@@ -175,6 +179,7 @@ mod tests {
         assert_eq!((c.max_upload_mb, c.workers, c.enable_faults), (5, Some(3), false));
         assert_eq!((c.max_presigned_mb, c.presigned_ttl), (7, Duration::from_secs(60)));
         assert_eq!(c.parse_timeout, Duration::from_secs(9));
+        assert_eq!(c.ca_cert, Some(PathBuf::from("internal-ca.pem")));
         assert!(run(&["--enable-faults"]).unwrap().enable_faults);
     }
 

@@ -70,8 +70,11 @@ pub struct Config {
     pub presigned_ttl: Duration,
     /// Jobs that run at once; `None` means one per CPU.
     pub workers: Option<usize>,
-    /// How long one job may spend reading its document before it fails (checked between pages).
+    /// How long one job may spend reading its document before it fails.
     pub parse_timeout: Duration,
+    /// PEM certificate authorities that https URL inputs may also be signed by (an internal
+    /// server's), besides Mozilla's roots.
+    pub ca_cert: Option<PathBuf>,
     /// Mounts the fault-injection API ([`faults`]); for tests, loopback only.
     pub enable_faults: bool,
 }
@@ -90,6 +93,7 @@ impl Default for Config {
             presigned_ttl: Duration::from_secs(3600),
             workers: None,
             parse_timeout: Duration::from_secs(120),
+            ca_cert: None,
             enable_faults: false,
         }
     }
@@ -109,6 +113,7 @@ impl std::fmt::Debug for Config {
             .field("presigned_ttl", &self.presigned_ttl)
             .field("workers", &self.workers)
             .field("parse_timeout", &self.parse_timeout)
+            .field("ca_cert", &self.ca_cert)
             .field("enable_faults", &self.enable_faults)
             .finish()
     }
@@ -136,6 +141,8 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub runner: Arc<Runner>,
     pub faults: Arc<Faults>,
+    /// Fetches URL inputs (its trusted roots include `--ca-cert`'s).
+    pub url_client: reqwest::Client,
 }
 
 impl AppState {
@@ -144,11 +151,13 @@ impl AppState {
     pub async fn open(config: Config) -> Result<AppState, String> {
         let store = Store::open(&config.data_dir)?;
         let runner = Runner::new(config.worker_count());
+        let url_client = jobs::input::url_client(config.ca_cert.as_deref())?;
         let state = AppState {
             config: Arc::new(config),
             store: Arc::new(store),
             runner: Arc::new(runner),
             faults: Arc::new(Faults::default()),
+            url_client,
         };
         state.runner.resume(&state)?;
         Ok(state)

@@ -38,11 +38,35 @@ pub enum DocRef {
     Url(String),
 }
 
-/// How much a URL input may weigh and how long fetching it may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How long fetching a URL input may take, and connecting to its server.
+const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
+const URL_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How URL inputs are fetched: the client (its timeouts and trusted roots) and how much one
+/// may weigh.
+#[derive(Debug, Clone)]
 pub struct Fetch {
+    pub client: reqwest::Client,
     pub max_bytes: u64,
-    pub timeout: Duration,
+}
+
+/// The client for URL inputs: Mozilla's roots, plus the certificate authorities in the PEM
+/// file `ca_cert` (`--ca-cert`), read once at start so a bad file stops the server at once.
+pub fn url_client(ca_cert: Option<&std::path::Path>) -> Result<reqwest::Client, String> {
+    let mut builder =
+        reqwest::Client::builder().timeout(URL_FETCH_TIMEOUT).connect_timeout(URL_CONNECT_TIMEOUT);
+    if let Some(path) = ca_cert {
+        let bad = |why: String| format!("--ca-cert {}: {why}", path.display());
+        let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+        let roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+        if roots.is_empty() {
+            return Err(bad("no PEM certificate in it".into()));
+        }
+        for root in roots {
+            builder = builder.add_root_certificate(root);
+        }
+    }
+    builder.build().map_err(|e| format!("cannot build the URL client: {e}"))
 }
 
 impl DocRef {
@@ -213,7 +237,7 @@ pub fn load(
     doc: &DocRef,
     password: Option<&str>,
     now_ms: i64,
-    fetch_limits: Fetch,
+    fetch: &Fetch,
     on_page: OnPage,
 ) -> Result<Document, Failure> {
     let read = |bytes: &[u8], extension: Option<&str>, on_page: OnPage| {
@@ -246,7 +270,7 @@ pub fn load(
             read(&bytes, upload.file_id.extension.as_deref(), on_page)
         }
         DocRef::Url(url) => {
-            let (bytes, extension) = fetch(url, fetch_limits).map_err(Failure::document)?;
+            let (bytes, extension) = download(url, fetch).map_err(Failure::document)?;
             read(&bytes, extension.as_deref(), on_page)
         }
         DocRef::Job(id) => {
@@ -271,21 +295,16 @@ pub fn load(
 /// Downloads a URL input with the job's limits; call from a blocking thread inside the
 /// runtime (the workers' `spawn_blocking`). Gives the bytes and the extension the URL's path
 /// or the response's content type implies.
-fn fetch(url: &str, limits: Fetch) -> Result<(Vec<u8>, Option<String>), String> {
+fn download(url: &str, fetch: &Fetch) -> Result<(Vec<u8>, Option<String>), String> {
     let handle = tokio::runtime::Handle::try_current().map_err(|e| format!("cannot fetch {url}: {e}"))?;
     handle.block_on(async {
-        let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", e.without_url());
-        let client = reqwest::Client::builder()
-            .timeout(limits.timeout)
-            .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(failed)?;
-        let mut response = client.get(url).send().await.map_err(failed)?;
+        let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", error_chain(&e.without_url()));
+        let mut response = fetch.client.get(url).send().await.map_err(failed)?;
         if !response.status().is_success() {
             return Err(format!("Could not fetch {url}: the server answered {}", response.status()));
         }
-        let too_big = || format!("{url} is larger than the {} MB input limit", limits.max_bytes >> 20);
-        if response.content_length().is_some_and(|n| n > limits.max_bytes) {
+        let too_big = || format!("{url} is larger than the {} MB input limit", fetch.max_bytes >> 20);
+        if response.content_length().is_some_and(|n| n > fetch.max_bytes) {
             return Err(too_big());
         }
         let content_type = response
@@ -295,7 +314,7 @@ fn fetch(url: &str, limits: Fetch) -> Result<(Vec<u8>, Option<String>), String> 
             .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
-            if (bytes.len() + chunk.len()) as u64 > limits.max_bytes {
+            if (bytes.len() + chunk.len()) as u64 > fetch.max_bytes {
                 return Err(too_big());
             }
             bytes.extend_from_slice(&chunk);
@@ -303,6 +322,19 @@ fn fetch(url: &str, limits: Fetch) -> Result<(Vec<u8>, Option<String>), String> 
         let extension = extension_of(response.url().path(), content_type.as_deref());
         Ok((bytes, extension))
     })
+}
+
+/// An error and its causes, "error sending request: … : invalid peer certificate: UnknownIssuer",
+/// so a refused certificate says so.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
 }
 
 /// `report.PDF` → `pdf`; else from the content type (`text/plain` → `txt`, ...).
@@ -381,6 +413,17 @@ fn not_uploaded(id: &str, expired: bool) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_ca_cert_file_that_holds_no_certificate_stops_the_server() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "not a certificate").unwrap();
+        let error = url_client(Some(file.path())).unwrap_err();
+        assert!(error.starts_with("--ca-cert ") && error.contains("no PEM certificate"), "{error}");
+        let missing = url_client(Some(std::path::Path::new("/nonexistent/ca.pem"))).unwrap_err();
+        assert!(missing.contains("/nonexistent/ca.pem"), "{missing}");
+        assert!(url_client(None).is_ok());
+    }
 
     #[test]
     fn inputs_in_every_accepted_shape() {

@@ -38,9 +38,6 @@ pub use work::{JobSpec, Task};
 /// The reason a cancelled job reports.
 pub const CANCELLED: &str = "Cancelled by the user";
 
-/// How long fetching a URL input may take.
-pub const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
-
 /// How often a crash may interrupt one job before a restart gives up on it.
 pub const MAX_ATTEMPTS: u32 = 3;
 
@@ -291,9 +288,11 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
         let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
         tokio::task::spawn_blocking(move || {
             let mut on_page = |done: u32, total: u32| page_done(&state, &live, deadline, done, total);
-            let fetch =
-                input::Fetch { max_bytes: state.config.max_upload_mb << 20, timeout: URL_FETCH_TIMEOUT };
-            work::execute(&state.store, &id, &spec, now_ms(), fetch, &mut on_page)
+            let fetch = input::Fetch {
+                client: state.url_client.clone(),
+                max_bytes: state.config.max_upload_mb << 20,
+            };
+            work::execute(&state.store, &id, &spec, now_ms(), &fetch, &mut on_page)
         })
     };
     // The engine looks at the deadline between pages; this holds it for a page (or a URL
