@@ -1,6 +1,7 @@
-// The platform side of reducto-wasm's transport: the browser APIs that work through events and
-// callbacks (fetch with an AbortController, XMLHttpRequest for upload progress, timers). They
-// are a few lines here and would be kilobytes of bindings in wasm. Nothing here decides
+// The platform side of reducto-wasm: the browser APIs that work through events and callbacks
+// (fetch with an AbortController, XMLHttpRequest for upload progress, timers), reading a
+// response body, and what the runtime says about itself (Node's environment, a page or not).
+// They are a few lines here and would be kilobytes of bindings in wasm. Nothing here decides
 // anything: what to send, whether to retry, how long to wait and which error to throw are
 // decided in Rust (src/transport.rs, src/retry.rs, src/errors.rs).
 
