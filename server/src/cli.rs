@@ -38,7 +38,8 @@ SIGTERM or Ctrl-C stops it after in-flight requests finish.
 
 #[derive(Debug)]
 pub enum Command {
-    Run(Config),
+    // Boxed: a Config is large beside the two empty variants.
+    Run(Box<Config>),
     Help,
     Version,
 }
@@ -114,7 +115,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
             config.host
         )));
     }
-    Ok(Command::Run(config))
+    Ok(Command::Run(Box::new(config)))
 }
 
 fn number(flag: &str, raw: &str, min: u64, max: u64) -> Result<u64, CliError> {
@@ -134,7 +135,7 @@ mod tests {
 
     fn run(args: &[&str]) -> Result<Config, CliError> {
         match parse(args.iter().map(|s| s.to_string()))? {
-            Command::Run(config) => Ok(config),
+            Command::Run(config) => Ok(*config),
             other => panic!("expected a run command, got {other:?}"),
         }
     }

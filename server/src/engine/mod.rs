@@ -69,14 +69,7 @@ pub fn run_parse(
 }
 
 /// Reads a document into pages of blocks, reporting each page to `on_page`.
-pub fn read(
-    bytes: &[u8],
-    extension: Option<&str>,
-    password: Option<&str>,
-    on_page: OnPage,
-) -> Result<Document, EngineError> {
-    parse::read(bytes, extension, password, on_page)
-}
+pub use parse::read;
 
 /// A document as read: its pages in order, each with blocks in reading order.
 #[derive(Debug, Clone, PartialEq)]

@@ -149,8 +149,6 @@ struct Live {
     /// The last page report: (pages done, pages).
     pages: Mutex<(u32, u32)>,
     cancelled: AtomicBool,
-    /// Set (pages done, pages) when the job ran out of time.
-    timed_out: Mutex<Option<(u32, u32)>>,
 }
 
 pub struct Runner {
@@ -302,18 +300,18 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
         Ok(joined) => {
             joined.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
         }
-        Err(_) => {
-            let pages = *live.pages.lock().unwrap_or_else(|p| p.into_inner());
-            *live.timed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some(pages);
-            Err(Failure::stopped())
-        }
+        Err(_) => Err(Failure::stopped()),
     };
     let duration = started.elapsed().as_secs_f64();
-    // A run stopped by its deadline (not by a cancel) failed on its document, like any other.
-    let executed = match (executed, live.timed_out()) {
-        (Err(f), Some((done, total)))
-            if f.kind == FailureKind::Stopped && !live.cancelled.load(Ordering::SeqCst) =>
+    // A run stopped at or after its deadline (not by a cancel) failed on its document, like any
+    // other; a shutdown stops it well before.
+    let executed = match executed {
+        Err(f)
+            if f.kind == FailureKind::Stopped
+                && !live.cancelled.load(Ordering::SeqCst)
+                && Instant::now() >= deadline =>
         {
+            let (done, total) = *live.pages.lock().unwrap_or_else(|p| p.into_inner());
             let stopped = match total {
                 0 => "before its first page".to_owned(),
                 _ => format!("after {done} of {total} pages"),
@@ -324,7 +322,7 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
                 state.config.parse_timeout.as_secs_f64()
             )))
         }
-        (executed, _) => executed,
+        executed => executed,
     };
     let store = &state.store;
     match executed {
@@ -353,16 +351,11 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
     }
 }
 
-impl Live {
-    fn timed_out(&self) -> Option<(u32, u32)> {
-        *self.timed_out.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
 /// The engine's page callback: the fault-injection delay (so tests can watch progress and
 /// cancel mid-job), then progress, then whether to stop (a cancel, a shutdown, or the
 /// `deadline` passed).
 fn page_done(state: &AppState, live: &Live, deadline: Instant, done: u32, total: u32) -> Result<(), Stopped> {
+    *live.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
     let late = || Instant::now() >= deadline;
     let should_stop =
         || live.cancelled.load(Ordering::SeqCst) || state.runner.stopping.load(Ordering::SeqCst) || late();
@@ -376,14 +369,10 @@ fn page_done(state: &AppState, live: &Live, deadline: Instant, done: u32, total:
         }
         std::thread::sleep(left.min(Duration::from_millis(10)));
     }
-    *live.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
     // Never backwards: over several documents `total` is an estimate until the last is read.
     let mut progress = live.progress.lock().unwrap_or_else(|p| p.into_inner());
     *progress = progress.max(f64::from(done) / f64::from(total.max(1)));
     drop(progress);
-    if late() {
-        *live.timed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some((done, total));
-    }
     if should_stop() {
         Err(Stopped)
     } else {

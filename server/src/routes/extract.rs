@@ -9,15 +9,14 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
-use super::{reply, ALWAYS_ASYNC};
+use super::{parsing_settings, reply, submit_document_job, ALWAYS_ASYNC};
 use crate::api::ExtractRequest;
 use crate::body::JsonWithRaw;
 use crate::engine::extract::check_schema;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::ExtractTask;
-use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
-use crate::options::ParseSettings;
-use crate::{loc, options, AppState};
+use crate::jobs::{input, Submitted, Task};
+use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/extract", post(extract)).route("/extract_async", post(extract_async))
@@ -44,26 +43,10 @@ fn submit(state: &AppState, req: &ExtractRequest, raw: &Value) -> AppResult<Subm
     if let Some(problem) = check_schema(&schema) {
         errors.push(ValidationError::new(loc!["body", "instructions", "schema"], problem, "value_error"));
     }
-    let parse = match &req.parsing {
-        Some(parsing) => options::read(parsing, loc!["body", "parsing"]).unwrap_or_else(|e| {
-            errors.extend(e);
-            ParseSettings::default()
-        }),
-        None => ParseSettings::default(),
-    };
+    let parse = parsing_settings(req.parsing.as_ref(), loc!["body", "parsing"], &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    input::check(&state.store, &docs, now_ms())?;
     let citations = req.settings.citations.as_ref().is_some_and(|c| c.enabled);
-    state.runner.submit(
-        state,
-        Submission {
-            kind: "extract",
-            pipeline_id: None,
-            pipeline_version: None,
-            request: raw,
-            spec: JobSpec { task: Task::Extract(ExtractTask { schema, citations }), input: docs, parse },
-        },
-    )
+    submit_document_job(state, "extract", raw, docs, parse, Task::Extract(ExtractTask { schema, citations }))
 }

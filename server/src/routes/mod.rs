@@ -15,11 +15,13 @@ mod studio;
 
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::api::AsyncJobCreated;
-use crate::error::AppResult;
-use crate::jobs::Submitted;
+use crate::error::{AppResult, Loc, ValidationError};
+use crate::jobs::input::DocRef;
+use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::options::{self, ParseSettings};
 use crate::AppState;
 
 /// Answers a submitted job as its route promises: the finished result for a sync call, or
@@ -33,6 +35,34 @@ async fn reply(submitted: Submitted, async_config: Option<&Value>) -> AppResult<
 
 /// What `reply` takes for an `_async` route, whatever its body says.
 const ALWAYS_ASYNC: Option<&Value> = Some(&Value::Bool(true));
+
+/// Queues a parse, extract or split job (`kind`) once its documents are known to exist.
+fn submit_document_job(
+    state: &AppState,
+    kind: &str,
+    request: &Value,
+    input: Vec<DocRef>,
+    parse: ParseSettings,
+    task: Task,
+) -> AppResult<Submitted> {
+    input::check(&state.store, &input, now_ms())?;
+    let spec = JobSpec { task, input, parse };
+    state.runner.submit(state, Submission { kind, pipeline_id: None, pipeline_version: None, request, spec })
+}
+
+/// The parse settings of an extract or split body's `parsing` object (`at` names it); its
+/// problems join `errors`, so one 422 lists them with the body's others.
+fn parsing_settings(
+    parsing: Option<&Map<String, Value>>,
+    at: Vec<Loc>,
+    errors: &mut Vec<ValidationError>,
+) -> ParseSettings {
+    let Some(parsing) = parsing else { return ParseSettings::default() };
+    options::read(parsing, at).unwrap_or_else(|problems| {
+        errors.extend(problems);
+        ParseSettings::default()
+    })
+}
 
 /// The API routes (Reducto's and the Studio's), all behind the API-key check.
 pub fn api() -> Router<AppState> {

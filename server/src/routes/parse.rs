@@ -9,11 +9,11 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use super::{reply, ALWAYS_ASYNC};
+use super::{reply, submit_document_job, ALWAYS_ASYNC};
 use crate::api::ParseRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::jobs::{input, Submitted, Task};
 use crate::{loc, options, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -38,17 +38,7 @@ fn submit(state: &AppState, req: &ParseRequest, raw: &Value) -> AppResult<Submit
     let docs = input::parse(&req.input)?;
     let (options, at) = parse_options(&req.options);
     let settings = options::read(options, at).map_err(AppError::Validation)?;
-    input::check(&state.store, &docs, now_ms())?;
-    state.runner.submit(
-        state,
-        Submission {
-            kind: "parse",
-            pipeline_id: None,
-            pipeline_version: None,
-            request: raw,
-            spec: JobSpec { task: Task::Parse, input: docs, parse: settings },
-        },
-    )
+    submit_document_job(state, "parse", raw, docs, settings, Task::Parse)
 }
 
 /// The `ParseOptions` of a parse body: its own top-level keys (the spec), or, when it has none

@@ -9,14 +9,13 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
-use super::{reply, ALWAYS_ASYNC};
+use super::{parsing_settings, reply, submit_document_job, ALWAYS_ASYNC};
 use crate::api::SplitRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
-use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
-use crate::options::ParseSettings;
+use crate::jobs::{input, Submitted, Task};
 use crate::steps::SplitCategory;
-use crate::{loc, options, AppState};
+use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/split", post(split)).route("/split_async", post(split_async))
@@ -55,17 +54,10 @@ fn submit(state: &AppState, req: &SplitRequest, raw: &Value) -> AppResult<Submit
             ));
         }
     }
-    let parse = match &req.parsing {
-        Some(parsing) => options::read(parsing, loc!["body", "parsing"]).unwrap_or_else(|e| {
-            errors.extend(e);
-            ParseSettings::default()
-        }),
-        None => ParseSettings::default(),
-    };
+    let parse = parsing_settings(req.parsing.as_ref(), loc!["body", "parsing"], &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    input::check(&state.store, &docs, now_ms())?;
     let categories = req
         .split_description
         .iter()
@@ -75,14 +67,5 @@ fn submit(state: &AppState, req: &SplitRequest, raw: &Value) -> AppResult<Submit
             partition_key: c.partition_key.clone(),
         })
         .collect();
-    state.runner.submit(
-        state,
-        Submission {
-            kind: "split",
-            pipeline_id: None,
-            pipeline_version: None,
-            request: raw,
-            spec: JobSpec { task: Task::Split { categories }, input: docs, parse },
-        },
-    )
+    submit_document_job(state, "split", raw, docs, parse, Task::Split { categories })
 }
