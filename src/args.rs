@@ -43,14 +43,6 @@ impl Args {
             .transpose()
     }
 
-    pub fn required_string(&self, key: &str) -> Result<String, JsValue> {
-        match self.string(key)? {
-            Some(text) if !text.trim_ascii().is_empty() => Ok(text),
-            Some(_) => Err(argument_error(text!(self.name, ".", key, " must not be empty"))),
-            None => Err(argument_error(text!(self.name, ".", key, " is required"))),
-        }
-    }
-
     pub fn bool(&self, key: &str) -> Result<Option<bool>, JsValue> {
         self.get(key)
             .map(|value| value.as_bool().ok_or_else(|| self.wrong_type(key, "a boolean", &value)))
@@ -125,13 +117,9 @@ pub fn describe(value: &JsValue) -> String {
     }
 }
 
-/// `String(value)`, as JS would print it: numbers without Rust's float formatting code.
-pub fn plain_text(value: &JsValue) -> String {
-    js_string(value)
-}
-
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
+    /// `String(value)`, as JS would print it: numbers without Rust's float formatting code.
     #[wasm_bindgen(js_name = String)]
-    fn js_string(value: &JsValue) -> String;
+    pub fn plain_text(value: &JsValue) -> String;
 }
