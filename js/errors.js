@@ -1,6 +1,6 @@
-// Error classes of reducto-wasm, in plain JS so that `instanceof`, `.name` and `.stack` behave
-// as every JS developer expects. The Rust side decides which class an error is (src/errors.rs)
-// and builds it through `createError`; nothing else here makes decisions.
+// The error classes of reducto-wasm. They are plain JS because only a JS class can extend
+// `Error` so that `instanceof`, `.name` and `.stack` behave as every JS developer expects.
+// Rust decides which class an error is (src/errors.rs) and names it to `createError`.
 
 export class ReductoError extends Error {}
 
@@ -34,22 +34,21 @@ export class JobFailedError extends ReductoError {
   }
 }
 
-// In the order of `ErrorClass` in src/errors.rs, which names a class by its index here.
-const named = {
+const classes = {
   ReductoError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError,
   NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError,
-  APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, JobFailedError,
+  APIConnectionError, APIConnectionTimeoutError, APIUserAbortError,
 };
-const classes = Object.values(named);
-// `error.name` comes from these keys, which survive minification (class names do not).
-for (const [name, Class] of Object.entries(named)) Class.prototype.name = name;
+// `error.name` comes from these keys, so it stays right even where an app's bundler renames classes.
+for (const [name, Class] of Object.entries({ ...classes, JobFailedError })) Class.prototype.name = name;
+
+/** An error of the class named `name`; API errors also get their status, headers and body. */
+export function createError(name, message, status, headers, body) {
+  const Class = classes[name];
+  if (!Class) throw new TypeError(`reducto-wasm has no error class named ${name}`);
+  return status === undefined ? new Class(message) : new Class(message, status, headers, body);
+}
 
 export function createJobFailedError(message, jobId, reason) {
   return new JobFailedError(message, jobId, reason);
-}
-
-/** Builds error class number `index`; API errors also get status, headers and body. */
-export function createError(index, message, status, headers, body) {
-  const Class = classes[index];
-  return status === undefined ? new Class(message) : new Class(message, status, headers, body);
 }

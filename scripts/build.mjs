@@ -1,67 +1,66 @@
 // Builds the npm package into pkg/ (release wasm, optimized) and target/release/reducto-local.
 //
-// Steps: cargo (wasm32, size profile, no_std) → wasm-bindgen --target web → wasm-opt (npm
-// binaryen, with the wasm features named: see GUIDE.md) → our own entry, which initializes the
-// module on import so callers never call init → one minified JS module (rolldown). Ends with the
-// gzip size of what a browser downloads.
+// Steps: cargo (wasm32, the size profile) → wasm-bindgen --target web, straight into pkg/ →
+// wasm-opt -Oz (npm binaryen, with the wasm features named: see GUIDE.md) → our entry
+// (pkg/index.js), which starts the module on import so callers never call init. The package
+// ships readable ES modules, as libraries do; minifying is the app's bundler's job. So the
+// size check bundles the package the way an app does (esbuild --minify) and fails the build
+// when the wasm and the JS together, gzip -9, are over the budget.
 // `node scripts/build.mjs client` builds only pkg/.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { rolldown } from "rolldown";
+import { build } from "esbuild";
+import ts from "typescript";
 
 const root = new URL("..", import.meta.url).pathname;
 const pkg = join(root, "pkg");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+const BUDGET_GZIP = 64 * 1024;
 
 if (process.argv[2] !== "client") run("cargo", ["build", "--release", "-p", "reducto-local"]);
-// Without `std`: the shipped client is no_std (src/runtime.rs).
-run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release", "--no-default-features"]);
+run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
 
-// wasm-bindgen writes its glue to a staging folder; the package gets one bundled module of it.
-const glue = join(root, "target/wasm-bindgen");
-rmSync(glue, { recursive: true, force: true });
+rmSync(pkg, { recursive: true, force: true });
 run("wasm-bindgen", [
-  "--target", "web", "--out-dir", glue, "--out-name", "reducto_wasm",
+  "--target", "web", "--out-dir", pkg, "--out-name", "reducto_wasm",
   join(root, "target/wasm32-unknown-unknown/wasm-release/reducto_wasm.wasm"),
 ]);
-rmSync(pkg, { recursive: true, force: true });
-mkdirSync(pkg);
 const wasm = join(pkg, "reducto_wasm_bg.wasm");
 run("wasm-opt", [
-  "-Oz", "--strip-producers", "--strip-target-features",
+  "-Oz", "--strip-producers",
   "--enable-reference-types", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
   "--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue",
-  join(glue, "reducto_wasm_bg.wasm"), "-o", wasm,
+  wasm, "-o", wasm,
 ]);
 
-// The public typings: wasm-bindgen's declarations without its init API (the entry inits) and
-// without `[Symbol.dispose]`, which fails to compile unless the consumer's `lib` has
-// esnext.disposable (`free()` still releases a client early); then the error classes.
-const glueTypes = readFileSync(join(glue, "reducto_wasm.d.ts"), "utf8");
-const initStart = glueTypes.indexOf("export type InitInput");
-if (initStart < 0) throw new Error("wasm-bindgen's .d.ts changed shape: no InitInput section to drop");
-const publicTypes = glueTypes.slice(0, initStart).replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "");
-const errorTypes = readFileSync(join(root, "js/errors.d.ts"), "utf8");
-writeFileSync(join(pkg, "index.d.ts"), `${publicTypes.trimEnd()}\n\n${errorTypes}`);
-const classNames = [...publicTypes.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
-// Only the error classes are public; the factory functions of js/errors.js are for Rust.
-const errorClasses = [...errorTypes.matchAll(/export class (\w+)/g)].map((m) => m[1]);
+// The error classes are a wasm-bindgen snippet (js/errors.js); their typings go beside them.
+const errorsModule = snippetOf("errors.js");
+copyFileSync(join(root, "js/errors.d.ts"), join(pkg, errorsModule.replace(/\.js$/, ".d.ts")));
+const errorClasses = exportsOf(join(pkg, errorsModule.replace(/\.js$/, ".d.ts"))).map(({ name }) => name).sort();
+// What the package exports of wasm-bindgen's glue: the classes and the interfaces generated
+// from the Rust types, without the init API (the entry calls it).
+const initApi = new Set(["default", "initSync", "InitInput", "InitOutput", "SyncInitInput"]);
+const glue = exportsOf(join(pkg, "reducto_wasm.d.ts")).filter(({ name }) => !initApi.has(name));
+const classes = glue.filter(({ isValue }) => isValue).map(({ name }) => name).sort();
+const types = glue.filter(({ isValue }) => !isValue).map(({ name }) => name).sort();
+rmSync(join(pkg, "reducto_wasm_bg.wasm.d.ts"));
 
-// The entry loads the wasm once, on import, so callers never call init.
-const entry = join(glue, "index.js");
-writeFileSync(entry, `\
+writeFileSync(join(pkg, "index.js"), `\
+// reducto-wasm's entry: starts the wasm module on import, so callers never call init, then
+// exports the client (wasm-bindgen's glue in reducto_wasm.js) and the error classes.
 import { initSync } from "./reducto_wasm.js";
 
-// One path everywhere: read the bytes, compile, instantiate.
+// One path everywhere: read the bytes, compile, instantiate. A bundler that does not handle
+// \`new URL(…, import.meta.url)\` (esbuild) needs reducto_wasm_bg.wasm copied beside its output.
 initSync({ module: await WebAssembly.compile(await wasmBytes(new URL("./reducto_wasm_bg.wasm", import.meta.url))) });
 
 async function wasmBytes(url) {
   const node = typeof process === "object" && process.versions?.node;
-  if (node) {
-    // Node's fetch cannot read file: URLs. The specifier depends on a value known only when
-    // running, so bundlers leave this import alone and never ship it to a browser.
+  if (node && url.protocol === "file:") {
+    // Node's fetch cannot read file: URLs. The specifier is only known when running, so
+    // bundlers leave this import alone and never ship it to a browser.
     const fs = node && "node:fs/promises";
     return (await import(/* @vite-ignore */ fs)).readFile(url);
   }
@@ -70,13 +69,22 @@ async function wasmBytes(url) {
   return response.arrayBuffer();
 }
 
-export { ${classNames.join(", ")} } from "./reducto_wasm.js";
-export { ${errorClasses.join(", ")} } from "./${snippetOf("errors.js")}";
+export { ${classes.join(", ")} } from "./reducto_wasm.js";
+export {
+${wrap(errorClasses)}
+} from "./${errorsModule}";
 `);
-// One minified module, as a bundler would serve it (js/errors.js names its classes itself).
-// The readable sources are js/ and src/.
-const bundle = await rolldown({ input: entry, logLevel: "warn" });
-await bundle.write({ file: join(pkg, "index.js"), format: "es", minify: true });
+writeFileSync(join(pkg, "index.d.ts"), `\
+// wasm-bindgen declares \`[Symbol.dispose]()\` on each class (\`using client = new Reducto()\`).
+/// <reference lib="esnext.disposable" />
+export { ${classes.join(", ")} } from "./reducto_wasm.js";
+export type {
+${wrap(types)}
+} from "./reducto_wasm.js";
+export {
+${wrap(errorClasses)}
+} from "./${errorsModule}";
+`);
 
 const crate = readFileSync(join(root, "Cargo.toml"), "utf8");
 const field = (name) => crate.match(new RegExp(`^${name} = "(.*)"`, "m"))[1];
@@ -89,28 +97,55 @@ writeFileSync(join(pkg, "package.json"), JSON.stringify({
   main: "./index.js",
   types: "./index.d.ts",
   exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
-  files: ["index.js", "index.d.ts", "reducto_wasm_bg.wasm"],
+  files: ["index.js", "index.d.ts", "reducto_wasm.js", "reducto_wasm.d.ts", "reducto_wasm_bg.wasm", "snippets"],
   sideEffects: ["./index.js"],
   engines: { node: ">=20" },
 }, null, 2) + "\n");
+rmSync(join(pkg, ".gitignore"), { force: true });
 
-/** The path, under the staging folder, where wasm-bindgen put our JS snippet `name`. */
-function snippetOf(name) {
-  const dir = readdirSync(join(glue, "snippets")).find((d) => statSync(join(glue, "snippets", d, "js", name), { throwIfNoEntry: false }));
-  if (!dir) throw new Error(`wasm-bindgen wrote no snippet js/${name}`);
-  return `snippets/${dir}/js/${name}`;
+/** The names a declaration file exports, read by the TypeScript compiler; `isValue` for classes. */
+function exportsOf(declarations) {
+  const program = ts.createProgram([declarations], { noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(declarations));
+  return checker.getExportsOfModule(module).map((symbol) => ({
+    name: symbol.name,
+    isValue: (symbol.flags & ts.SymbolFlags.Value) !== 0,
+  }));
 }
 
-// What a browser downloads: the wasm and the one JS module of the package.
-const BUDGET_GZIP = 32 * 1024;
-const shipped = ["reducto_wasm_bg.wasm", "index.js"];
-const sizes = shipped.map((file) => {
-  const bytes = readFileSync(join(pkg, file));
-  return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+/** Names as indented lines of a few each. */
+function wrap(names) {
+  const lines = [];
+  for (let i = 0; i < names.length; i += 5) lines.push(`  ${names.slice(i, i + 5).join(", ")},`);
+  return lines.join("\n");
+}
+
+/** The path, relative to pkg/, where wasm-bindgen put our JS snippet `name`. */
+function snippetOf(name) {
+  const snippets = join(pkg, "snippets");
+  const dir = readdirSync(snippets).find((d) => statSync(join(snippets, d, "js", name), { throwIfNoEntry: false }));
+  if (!dir) throw new Error(`wasm-bindgen wrote no snippet js/${name}`);
+  return relative(pkg, join(snippets, dir, "js", name));
+}
+
+// What an app pays: the package's JS bundled and minified as an app's bundler does it, and
+// the wasm beside it, each gzip -9.
+const bundled = await build({
+  entryPoints: [join(pkg, "index.js")], bundle: true, minify: true, format: "esm", write: false,
+  platform: "browser", logLevel: "error",
 });
+const sizes = [
+  { file: "reducto_wasm_bg.wasm", bytes: readFileSync(wasm) },
+  { file: "index.js and its imports, esbuild --minify", bytes: bundled.outputFiles[0].contents },
+].map(({ file, bytes }) => ({ file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }));
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 for (const { file, raw, gzip } of sizes) console.log(`  ${file.padEnd(48)} ${kb(raw).padStart(9)} ${kb(gzip).padStart(9)} gz`);
 const total = sizes.reduce((sum, s) => ({ raw: sum.raw + s.raw, gzip: sum.gzip + s.gzip }), { raw: 0, gzip: 0 });
 console.log(`  ${"client total (what a browser downloads)".padEnd(48)} ${kb(total.raw).padStart(9)} ${kb(total.gzip).padStart(9)} gz`);
 const left = BUDGET_GZIP - total.gzip;
 console.log(`  ${"budget".padEnd(48)} ${kb(BUDGET_GZIP).padStart(19)} gz: ${left >= 0 ? `${left} bytes to spare` : `OVER by ${-left} bytes`}`);
+if (left < 0) {
+  console.error(`reducto-wasm is over its ${kb(BUDGET_GZIP)} gzip budget: see README "Size" for what keeps it small`);
+  process.exit(1);
+}

@@ -1,26 +1,28 @@
-//! The exported `Reducto` class: checks its options once, then hands out the resource groups
+//! The exported `Reducto` class: reads its options once, then hands out the resource groups
 //! (`pipeline`, `parse`, `extract`, `split`, `job`), which share one transport.
 
-use alloc::boxed::Box;
-use alloc::rc::Rc;
-use core::future::Future;
-use core::pin::Pin;
+use std::rc::Rc;
 
-use js_sys::futures::future_to_promise;
-use js_sys::{Object, Promise};
+use gloo_net::http::Method;
+use js_sys::{Object, Promise, Reflect};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
-use crate::args::Args;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::args;
 use crate::config::{
-    is_reducto_host, resolve_base_url, ClientConfig, Environment, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS,
+    is_reducto_host, resolve_base_url, ClientConfig, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS,
 };
 use crate::documents::{Extract, Parse, Split};
 use crate::errors::argument_error;
+use crate::host;
 use crate::input;
 use crate::jobs::Job;
+use crate::options::{non_negative, ReductoOptions, RequestOptions};
 use crate::pipeline::Pipeline;
-use crate::platform;
-use crate::transport::{Call, RequestOptions, Transport};
+use crate::transport::{Call, Transport};
 use crate::uploads;
 
 /// What every resource of one client shares.
@@ -29,54 +31,48 @@ pub struct Inner {
 }
 
 impl Inner {
-    /// Sends `call` (or rejects with its argument error), as a Promise of the response's JSON.
-    pub fn call(self: &Rc<Self>, options: Option<Object>, call: Result<Call, JsValue>) -> Promise {
-        self.send(options, Request::Ready(call))
+    /// Sends `call` (or rejects with the error of making it), as a Promise of the response's JSON.
+    pub fn call(self: &Rc<Self>, call: Result<Call, JsValue>, options: JsValue) -> Promise {
+        let inner = self.clone();
+        promise(async move {
+            let options = request_options(&options)?;
+            inner.transport.send(&call?, &options).await
+        })
     }
 
-    /// POSTs `params` as JSON to `path`, once `input` is resolved and `required` fields checked.
+    /// POSTs the caller's `params` to `path` as JSON, with their `input` resolved. `input` is
+    /// what reading the params gave: the caller's input, or the argument error to reject with.
+    /// The caller's object is sent as it is otherwise, so fields this client does not know pass.
     pub fn post(
         self: &Rc<Self>,
         path: &'static str,
         params: JsValue,
-        options: Option<Object>,
-        required: &'static [(&'static str, &'static str)],
+        input: Result<JsValue, JsValue>,
+        options: JsValue,
     ) -> Promise {
-        self.send(options, Request::Post { path, params, required })
-    }
-
-    // One async path for both, so its code exists once in the module.
-    fn send(self: &Rc<Self>, options: Option<Object>, request: Request) -> Promise {
         let inner = self.clone();
         promise(async move {
-            let options = request_options(options)?;
-            let call = match request {
-                Request::Ready(call) => call?,
-                Request::Post { path, params, required } => {
-                    let body = input::request_body(&inner.transport, &params, required).await?;
-                    Call::post_json(path, &body)?
-                }
-            };
-            inner.transport.send(&call, &options).await
+            let options = request_options(&options)?;
+            let input = input::resolve(&inner.transport, &input?).await?;
+            let body = Object::assign(&Object::new(), params.unchecked_ref());
+            Reflect::set(&body, &"input".into(), &input)?;
+            inner.transport.send(&Call::post_json(path, &body)?, &options).await
         })
     }
 }
 
-/// What a method asks of the API: a call ready to send, or a POST of the caller's params.
-enum Request {
-    Ready(Result<Call, JsValue>),
-    Post { path: &'static str, params: JsValue, required: &'static [(&'static str, &'static str)] },
-}
-
-/// The Promise of `work`. Every async method goes through here, boxed, so the code that drives
-/// futures from JS exists once in the module instead of once per method.
+/// The Promise of `work`. Every async method goes through here, with its future boxed, so the
+/// code that drives futures from JS is compiled once instead of once per method.
 pub fn promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     let work: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(work);
     future_to_promise(work)
 }
 
-fn request_options(options: Option<Object>) -> Result<RequestOptions, JsValue> {
-    RequestOptions::from_args(&Args::new(&options.map(JsValue::from).unwrap_or_default(), "options")?)
+/// The `RequestOptions` a call was given, read and checked.
+pub fn request_options(options: &JsValue) -> Result<RequestOptions, JsValue> {
+    let options: RequestOptions = args::read(options, "options")?;
+    non_negative("options.timeout", options.timeout)?;
+    Ok(options)
 }
 
 /// A client of the Reducto API: Reducto's cloud, or any server that speaks its REST API
@@ -90,10 +86,9 @@ pub struct Reducto {
 impl Reducto {
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "ReductoOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReductoOptions")] options: JsValue,
     ) -> Result<Reducto, JsValue> {
-        let options = options.map(JsValue::from).unwrap_or_default();
-        let config = client_config(&Args::new(&options, "options")?)?;
+        let config = client_config(args::read(&options, "options")?)?;
         Ok(Reducto { inner: Rc::new(Inner { transport: Transport::new(config) }) })
     }
 
@@ -131,11 +126,10 @@ impl Reducto {
     #[wasm_bindgen(unchecked_return_type = "Promise<Upload>")]
     pub fn upload(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Uploadable")] file: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_param_type = "File | Blob | ArrayBuffer | ArrayBufferView")] file: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions & UploadOptions")] options: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();
-        let options = options.map(JsValue::from).unwrap_or_default();
         promise(async move { uploads::upload(&inner.transport, &file, &options).await })
     }
 
@@ -143,32 +137,22 @@ impl Reducto {
     #[wasm_bindgen(js_name = apiVersion, unchecked_return_type = "Promise<string>")]
     pub fn api_version(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.inner.call(options, Ok(Call::new("GET", "/version")))
+        self.inner.call(Ok(Call::new(Method::GET, "/version")), options)
     }
 }
 
-fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
-    let environment = match args.string("environment")? {
-        None => None,
-        Some(name) => Some(Environment::parse(&name).ok_or_else(|| {
-            argument_error(text!(
-                "options.environment must be \"production\", \"eu\" or \"au\", got \"",
-                name,
-                "\""
-            ))
-        })?),
-    };
+fn client_config(options: ReductoOptions) -> Result<ClientConfig, JsValue> {
     // As the official SDKs do, Node.js scripts may leave both to the environment.
-    let base_url = args.string("baseURL")?.or_else(|| platform::environment_variable("REDUCTO_BASE_URL"));
-    let base_url = resolve_base_url(base_url.as_deref(), environment);
-    let api_key = args
-        .string("apiKey")?
-        .or_else(|| platform::environment_variable("REDUCTO_API_KEY"))
+    let base_url = options.base_url.or_else(|| host::environment_variable("REDUCTO_BASE_URL"));
+    let base_url = resolve_base_url(base_url.as_deref(), options.environment);
+    let api_key = options
+        .api_key
+        .or_else(|| host::environment_variable("REDUCTO_API_KEY"))
         .filter(|key| !key.is_empty());
-    let allowed_in_browser = args.bool("dangerouslyAllowBrowser")? == Some(true);
-    if api_key.is_some() && platform::in_page() && is_reducto_host(&base_url) && !allowed_in_browser {
+    let allowed_in_browser = options.dangerously_allow_browser == Some(true);
+    if api_key.is_some() && host::in_page() && is_reducto_host(&base_url) && !allowed_in_browser {
         return Err(argument_error(
             "options.apiKey would be readable by anyone who opens this page: in a browser, call Reducto's \
              cloud through your own backend or proxy (options.baseURL), or set options.dangerouslyAllowBrowser \
@@ -178,8 +162,8 @@ fn client_config(args: &Args) -> Result<ClientConfig, JsValue> {
     Ok(ClientConfig {
         base_url,
         api_key,
-        timeout_ms: args.non_negative_number("timeout")?.unwrap_or(DEFAULT_TIMEOUT_MS),
-        max_retries: args.non_negative_number("maxRetries")?.map_or(DEFAULT_MAX_RETRIES, |n| n as u32),
-        default_headers: args.string_map("defaultHeaders")?,
+        timeout_ms: non_negative("options.timeout", options.timeout)?.unwrap_or(DEFAULT_TIMEOUT_MS),
+        max_retries: options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+        default_headers: options.default_headers,
     })
 }

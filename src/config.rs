@@ -2,12 +2,14 @@
 //!
 //! No JS here, so the rules (environment → base URL, defaults, URL joining) have native tests.
 
-use alloc::{string::String, vec::Vec};
+use std::collections::BTreeMap;
 
-use crate::ascii;
+use serde::Deserialize;
+use tsify::Tsify;
 
-/// Reducto's regional deployments.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Reducto's regional deployments: platform, eu.platform and au.platform .reducto.ai.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
 pub enum Environment {
     Production,
     Eu,
@@ -15,15 +17,6 @@ pub enum Environment {
 }
 
 impl Environment {
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "production" => Some(Self::Production),
-            "eu" => Some(Self::Eu),
-            "au" => Some(Self::Au),
-            _ => None,
-        }
-    }
-
     pub fn base_url(self) -> &'static str {
         match self {
             Self::Production => "https://platform.reducto.ai",
@@ -44,26 +37,25 @@ pub struct ClientConfig {
     pub api_key: Option<String>,
     pub timeout_ms: f64,
     pub max_retries: u32,
-    pub default_headers: Vec<(String, String)>,
+    pub default_headers: BTreeMap<String, String>,
 }
 
 /// `baseURL` wins over `environment`; with neither, Reducto's production cloud.
 pub fn resolve_base_url(base_url: Option<&str>, environment: Option<Environment>) -> String {
     let url = base_url.unwrap_or_else(|| environment.unwrap_or(Environment::Production).base_url());
-    ascii::trim_end(url, b'/').into()
+    url.trim_end_matches('/').into()
 }
 
 /// Joins the base URL and an API path ("/pipeline") without doubling or losing a slash.
 pub fn endpoint(base_url: &str, path: &str) -> String {
-    text!(ascii::trim_end(base_url, b'/'), "/", ascii::trim_start(path, b'/'))
+    format!("{}/{}", base_url.trim_end_matches('/'), path.trim_start_matches('/'))
 }
 
 /// Whether `base_url` points at Reducto's cloud, where a browser must not send a key by accident.
 pub fn is_reducto_host(base_url: &str) -> bool {
     // "https://host:port/path" → "host"; a URL without a scheme reads from its start.
-    let after_scheme =
-        ascii::split_once(base_url, b':').and_then(|(_, rest)| rest.strip_prefix("//")).unwrap_or(base_url);
-    let host = ascii::until(after_scheme, |b| matches!(b, b'/' | b':' | b'?' | b'#')).to_ascii_lowercase();
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let host = after_scheme.split(['/', ':', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
     host == "reducto.ai" || host.ends_with(".reducto.ai")
 }
 
@@ -74,9 +66,8 @@ mod tests {
     #[test]
     fn environments_name_reductos_regions() {
         assert_eq!(resolve_base_url(None, None), "https://platform.reducto.ai");
-        assert_eq!(resolve_base_url(None, Environment::parse("eu")), "https://eu.platform.reducto.ai");
-        assert_eq!(resolve_base_url(None, Environment::parse("au")), "https://au.platform.reducto.ai");
-        assert_eq!(Environment::parse("mars"), None);
+        assert_eq!(resolve_base_url(None, Some(Environment::Eu)), "https://eu.platform.reducto.ai");
+        assert_eq!(resolve_base_url(None, Some(Environment::Au)), "https://au.platform.reducto.ai");
     }
 
     #[test]

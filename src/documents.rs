@@ -1,17 +1,17 @@
 //! `client.parse`, `client.extract`, `client.split`: one document operation each, run at once
 //! (`POST /parse`) or as a job (`POST /parse_async`). The three classes differ only in their
-//! route and their TypeScript types, so one macro writes them.
+//! route and their types, so one macro writes them.
 
-use alloc::rc::Rc;
+use std::rc::Rc;
 
-use js_sys::{Object, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
+use crate::params::{self, ExtractRunParams, ParseRunParams, SplitRunParams};
 
 macro_rules! document_resource {
-    ($(#[$doc:meta])* $class:ident, $path:literal, $required:expr,
-     $params:literal, $job_params:literal, $response:literal) => {
+    ($(#[$doc:meta])* $class:ident, $path:literal, $params:ty, $params_name:literal, $job_params_name:literal, $response:literal) => {
         $(#[$doc])*
         #[wasm_bindgen]
         pub struct $class {
@@ -24,20 +24,22 @@ macro_rules! document_resource {
             #[wasm_bindgen(unchecked_return_type = $response)]
             pub fn run(
                 &self,
-                #[wasm_bindgen(unchecked_param_type = $params)] params: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
+                #[wasm_bindgen(unchecked_param_type = $params_name)] params: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
             ) -> Promise {
-                self.inner.post($path, params, options, $required)
+                let input = params::read::<$params>(&params, false);
+                self.inner.post($path, params, input, options)
             }
 
             /// Starts the operation as a job; follow it with `client.job.wait(job_id)`.
             #[wasm_bindgen(js_name = runJob, unchecked_return_type = "Promise<AsyncJob>")]
             pub fn run_job(
                 &self,
-                #[wasm_bindgen(unchecked_param_type = $job_params)] params: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
+                #[wasm_bindgen(unchecked_param_type = $job_params_name)] params: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
             ) -> Promise {
-                self.inner.post(concat!($path, "_async"), params, options, $required)
+                let input = params::read::<$params>(&params, true);
+                self.inner.post(concat!($path, "_async"), params, input, options)
             }
         }
     };
@@ -45,14 +47,16 @@ macro_rules! document_resource {
 
 document_resource!(
     /// The `client.parse` resource: text, blocks and boxes of a document.
-    Parse, "/parse", &[], "ParseRunParams", "ParseRunJobParams", "Promise<ParseResponse>"
+    Parse, "/parse", ParseRunParams, "ParseRunParams", "ParseRunParams & AsyncJobParams",
+    "Promise<ParseResponse>"
 );
 document_resource!(
     /// The `client.extract` resource: values for a JSON Schema.
-    Extract, "/extract", &[], "ExtractRunParams", "ExtractRunJobParams", "Promise<ExtractResponse>"
+    Extract, "/extract", ExtractRunParams, "ExtractRunParams",
+    "ExtractRunParams & AsyncJobParams", "Promise<ExtractResponse>"
 );
 document_resource!(
     /// The `client.split` resource: pages sorted into named sections.
-    Split, "/split", &[("split_description", "a list of { name, description } categories")],
-    "SplitRunParams", "SplitRunJobParams", "Promise<SplitResponse>"
+    Split, "/split", SplitRunParams, "SplitRunParams", "SplitRunParams & AsyncJobParams",
+    "Promise<SplitResponse>"
 );

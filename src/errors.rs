@@ -1,19 +1,16 @@
 //! The one error mapper: which error class a failure becomes and what its message says.
 //!
 //! The decisions are plain Rust (unit-tested natively); the classes themselves live in
-//! `js/errors.js` so that `instanceof` and `.stack` work as JS developers expect.
-
-use alloc::{string::String, vec::Vec};
+//! `js/errors.js`, because only a JS class can extend `Error` with a working `instanceof` and
+//! `.stack`. Rust names the class it wants, and the JS side makes it.
 
 use wasm_bindgen::prelude::*;
-
-use crate::ascii;
 
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createError)]
     fn create_error(
-        class: u8,
+        name: &str,
         message: &str,
         status: Option<u16>,
         headers: &JsValue,
@@ -24,10 +21,8 @@ extern "C" {
     fn create_job_failed_error(message: &str, job_id: &str, reason: &str) -> JsValue;
 }
 
-/// The exported error classes, in the order of `classes` in `js/errors.js`, which makes them
-/// from this number.
+/// The exported error classes that a failure can become (`JobFailedError` has its own maker).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 pub enum ErrorClass {
     Reducto,
     Api,
@@ -59,6 +54,25 @@ impl ErrorClass {
             _ => Self::Api,
         }
     }
+
+    /// The class's exported name, which is also its key in `js/errors.js`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Reducto => "ReductoError",
+            Self::Api => "APIError",
+            Self::BadRequest => "BadRequestError",
+            Self::Authentication => "AuthenticationError",
+            Self::PermissionDenied => "PermissionDeniedError",
+            Self::NotFound => "NotFoundError",
+            Self::Conflict => "ConflictError",
+            Self::UnprocessableEntity => "UnprocessableEntityError",
+            Self::RateLimit => "RateLimitError",
+            Self::InternalServer => "InternalServerError",
+            Self::Connection => "APIConnectionError",
+            Self::ConnectionTimeout => "APIConnectionTimeoutError",
+            Self::UserAbort => "APIUserAbortError",
+        }
+    }
 }
 
 /// What the server said in an error body.
@@ -77,62 +91,47 @@ pub fn api_message(status: u16, status_text: &str, detail: &Detail) -> String {
     match detail {
         Detail::Text(text) => text.clone(),
         Detail::Validation(problems) => {
-            let parts: Vec<String> = problems
+            let problems: Vec<String> = problems
                 .iter()
-                .map(|(loc, msg)| if loc.is_empty() { msg.clone() } else { text!(loc, ": ", msg) })
+                .map(|(loc, msg)| if loc.is_empty() { msg.clone() } else { format!("{loc}: {msg}") })
                 .collect();
-            text!("Invalid request: ", join(&parts, "; "))
+            format!("Invalid request: {}", problems.join("; "))
         }
         Detail::Unstructured { content_type, snippet } => {
-            let status_line = text!(number_text(status.into()), " ", status_text);
-            let status_line = status_line.trim_ascii();
-            match (snippet.trim_ascii(), content_type.as_str()) {
-                ("", _) => text!(status_line, " (empty response body)"),
-                (text, "") => text!(status_line, ": ", text),
-                (text, kind) => text!(status_line, " (", kind, "): ", text),
+            let status_line = format!("{status} {status_text}");
+            let status_line = status_line.trim();
+            match (snippet.trim(), content_type.as_str()) {
+                ("", _) => format!("{status_line} (empty response body)"),
+                (text, "") => format!("{status_line}: {text}"),
+                (text, kind) => format!("{status_line} ({kind}): {text}"),
             }
         }
     }
 }
 
-/// `parts` with `separator` between them.
-pub fn join(parts: &[String], separator: &str) -> String {
-    let mut joined = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            joined.push_str(separator);
-        }
-        joined.push_str(part);
-    }
-    joined
+/// At most `max_chars` characters of `text`, for quoting a body in a message.
+pub fn snippet(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
 }
 
-/// A whole number in decimal, for messages.
-pub fn number_text(n: u64) -> String {
-    let mut text = if n >= 10 { number_text(n / 10) } else { String::new() };
-    let digit = (n % 10) as usize;
-    text.push_str(ascii::DIGITS.get(digit..=digit).unwrap_or_default());
-    text
-}
-
-/// An error thrown for bad arguments or local failures, before or without a response.
+/// An error thrown without a response: bad arguments, timeouts, aborts, connection failures.
 pub fn reducto_error(class: ErrorClass, message: &str) -> JsValue {
-    create_error(class as u8, message, None, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
+    create_error(class.name(), message, None, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
 }
 
 /// A `ReductoError` for a bad argument; `message` names the argument.
-pub fn argument_error(message: impl AsRef<str>) -> JsValue {
-    reducto_error(ErrorClass::Reducto, message.as_ref())
+pub fn argument_error(message: &str) -> JsValue {
+    reducto_error(ErrorClass::Reducto, message)
 }
 
 /// A job that ended in `Failed`, with the server's reason.
-pub fn job_failed_error(message: &str, job_id: &str, reason: &str) -> JsValue {
-    create_job_failed_error(message, job_id, reason)
+pub fn job_failed_error(job_id: &str, reason: &str) -> JsValue {
+    create_job_failed_error(&format!("Job {job_id} failed: {reason}"), job_id, reason)
 }
 
 /// The error for an HTTP error response.
 pub fn api_error(status: u16, message: &str, headers: &JsValue, body: &JsValue) -> JsValue {
-    create_error(ErrorClass::for_status(status) as u8, message, Some(status), headers, body)
+    create_error(ErrorClass::for_status(status).name(), message, Some(status), headers, body)
 }
 
 #[cfg(test)]
@@ -141,23 +140,43 @@ mod tests {
 
     #[test]
     fn statuses_map_to_the_sdk_classes() {
-        assert_eq!(ErrorClass::for_status(400), ErrorClass::BadRequest);
-        assert_eq!(ErrorClass::for_status(401), ErrorClass::Authentication);
-        assert_eq!(ErrorClass::for_status(403), ErrorClass::PermissionDenied);
-        assert_eq!(ErrorClass::for_status(404), ErrorClass::NotFound);
-        assert_eq!(ErrorClass::for_status(409), ErrorClass::Conflict);
-        assert_eq!(ErrorClass::for_status(422), ErrorClass::UnprocessableEntity);
-        assert_eq!(ErrorClass::for_status(429), ErrorClass::RateLimit);
-        assert_eq!(ErrorClass::for_status(500), ErrorClass::InternalServer);
-        assert_eq!(ErrorClass::for_status(503), ErrorClass::InternalServer);
-        assert_eq!(ErrorClass::for_status(418), ErrorClass::Api);
+        let cases = [
+            (400, "BadRequestError"),
+            (401, "AuthenticationError"),
+            (403, "PermissionDeniedError"),
+            (404, "NotFoundError"),
+            (409, "ConflictError"),
+            (422, "UnprocessableEntityError"),
+            (429, "RateLimitError"),
+            (500, "InternalServerError"),
+            (503, "InternalServerError"),
+            (418, "APIError"),
+        ];
+        for (status, name) in cases {
+            assert_eq!(ErrorClass::for_status(status).name(), name, "{status}");
+        }
     }
 
     #[test]
-    fn numbers_are_written_in_decimal() {
-        assert_eq!(number_text(0), "0");
-        assert_eq!(number_text(502), "502");
-        assert_eq!(number_text(3_600_000), "3600000");
+    fn every_class_is_named_as_js_errors_exports_it() {
+        let js = include_str!("../js/errors.js");
+        for class in [
+            ErrorClass::Reducto,
+            ErrorClass::Api,
+            ErrorClass::BadRequest,
+            ErrorClass::Authentication,
+            ErrorClass::PermissionDenied,
+            ErrorClass::NotFound,
+            ErrorClass::Conflict,
+            ErrorClass::UnprocessableEntity,
+            ErrorClass::RateLimit,
+            ErrorClass::InternalServer,
+            ErrorClass::Connection,
+            ErrorClass::ConnectionTimeout,
+            ErrorClass::UserAbort,
+        ] {
+            assert!(js.contains(&format!("export class {} ", class.name())), "{class:?}");
+        }
     }
 
     #[test]
@@ -190,5 +209,11 @@ mod tests {
         );
         let empty = Detail::Unstructured { content_type: String::new(), snippet: String::new() };
         assert_eq!(api_message(500, "", &empty), "500 (empty response body)");
+    }
+
+    #[test]
+    fn snippets_cut_at_characters_not_bytes() {
+        assert_eq!(snippet("研究開発", 2), "研究");
+        assert_eq!(snippet("short", 200), "short");
     }
 }

@@ -2,14 +2,13 @@
 //! /pipeline_async`). The configuration lives on the server under the ID, so redeploying changes
 //! what every caller gets with no code change.
 
-use alloc::rc::Rc;
+use std::rc::Rc;
 
-use js_sys::{Object, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-
-const PIPELINE_ID: &[(&str, &str)] = &[("pipeline_id", "the Pipeline ID shown by the Studio after Deploy")];
+use crate::params::{self, PipelineRunParams};
 
 /// The `client.pipeline` resource.
 #[wasm_bindgen]
@@ -24,18 +23,20 @@ impl Pipeline {
     pub fn run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PipelineRunParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.inner.post("/pipeline", params, options, PIPELINE_ID)
+        let input = params::read::<PipelineRunParams>(&params, false);
+        self.inner.post("/pipeline", params, input, options)
     }
 
     /// Starts the deployed pipeline as a job; follow it with `client.job.wait(job_id)`.
     #[wasm_bindgen(js_name = runJob, unchecked_return_type = "Promise<AsyncJob>")]
     pub fn run_job(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PipelineRunJobParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_param_type = "PipelineRunParams & AsyncJobParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.inner.post("/pipeline_async", params, options, PIPELINE_ID)
+        let input = params::read::<PipelineRunParams>(&params, true);
+        self.inner.post("/pipeline_async", params, input, options)
     }
 }

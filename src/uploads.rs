@@ -5,50 +5,49 @@
 //! `File`/`Blob` is handed to the browser as it is, so its bytes never enter wasm memory (only
 //! the first 4 KB are read, to recognise the file type when the name has no extension).
 
-use alloc::{string::String, vec::Vec};
-
-use js_sys::futures::JsFuture;
+use gloo_net::http::Method;
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, FormData};
 
-use crate::args::{describe, Args};
-use crate::ascii;
+use crate::args::{self, describe};
+use crate::attempt::{Body, Progress};
+use crate::client::request_options;
 use crate::errors::argument_error;
-use crate::transport::{Body, Call, RequestOptions, Target, Transport};
+use crate::options::UploadOptions;
+use crate::transport::{Call, Target, Transport};
 
 /// Files up to this size go as multipart/form-data, as the official SDKs do.
 pub const MULTIPART_LIMIT_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
 const SNIFF_BYTES: f64 = 4096.0;
 
 pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-    let args = Args::new(options, "options")?;
-    let request_options = RequestOptions::from_args(&args)?;
+    let request_options = request_options(options)?;
+    let upload_options: UploadOptions = args::read(options, "options")?;
     let blob = to_blob(file)?;
     let size = blob.size();
     if size == 0.0 {
         return Err(argument_error("file is empty (0 bytes): there is nothing to upload"));
     }
-    let filename = match args.string("filename")? {
-        Some(name) => name,
-        None => file.dyn_ref::<File>().map(File::name).unwrap_or_default(),
-    };
-    let extension = match args.string("extension")? {
-        Some(extension) => Some(ascii::trim_start(&extension, b'.').into()),
+    let filename =
+        upload_options.filename.unwrap_or_else(|| file.dyn_ref::<File>().map(File::name).unwrap_or_default());
+    let extension = match upload_options.extension {
+        Some(extension) => Some(extension.trim_start_matches('.').to_string()),
         None => match extension_of(&filename) {
             Some(extension) => Some(extension),
             None => sniff_extension(&first_bytes(&blob).await).map(String::from),
         },
     };
-    let progress = args.function("onProgress")?.map(|callback| (callback, size));
+    let progress = upload_options.on_progress.map(|callback| Progress { callback, total: size });
 
-    let mut create = Call::new("POST", "/upload");
+    let mut create = Call::new(Method::POST, "/upload");
     create.query.extend(extension.clone().map(|extension| ("extension", extension)));
     // Multipart: one request. Presigned: the API gives a URL, then the bytes go there.
     let (file_call, created) = if size <= MULTIPART_LIMIT_BYTES {
         let name = match (filename.is_empty(), &extension) {
             (false, _) => filename,
-            (true, Some(extension)) => text!("upload.", extension),
+            (true, Some(extension)) => format!("upload.{extension}"),
             (true, None) => "upload".into(),
         };
         let form = FormData::new()?;
@@ -59,8 +58,11 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
         let presigned_url = Reflect::get(&created, &"presigned_url".into())?
             .as_string()
             .ok_or_else(|| argument_error("the server gave no presigned_url for an upload over 100 MB"))?;
-        let put =
-            Call { target: Target::Presigned(presigned_url), body: Body::Blob(blob), ..Call::new("PUT", "") };
+        let put = Call {
+            target: Target::Presigned(presigned_url),
+            body: Body::Blob(blob),
+            ..Call::new(Method::PUT, "")
+        };
         (put, Some(created))
     };
     let sent = transport.send(&Call { progress, ..file_call }, &request_options).await?;
@@ -76,7 +78,10 @@ fn to_blob(file: &JsValue) -> Result<Blob, JsValue> {
     if file.is_instance_of::<ArrayBuffer>() || ArrayBuffer::is_view(file) {
         return Blob::new_with_buffer_source_sequence(&Array::of1(file));
     }
-    Err(argument_error(text!("file must be a File, Blob, ArrayBuffer or typed array, got ", describe(file))))
+    Err(argument_error(&format!(
+        "file must be a File, Blob, ArrayBuffer or typed array, got {}",
+        describe(file)
+    )))
 }
 
 async fn first_bytes(blob: &Blob) -> Vec<u8> {
@@ -89,7 +94,7 @@ async fn first_bytes(blob: &Blob) -> Vec<u8> {
 
 /// The extension of a file name, lower case and without the dot: "Report.PDF" → "pdf".
 pub fn extension_of(filename: &str) -> Option<String> {
-    let (stem, extension) = ascii::rsplit_once(filename, b'.')?;
+    let (stem, extension) = filename.rsplit_once('.')?;
     let valid = !stem.is_empty() && !extension.is_empty() && extension.len() <= 10;
     (valid && extension.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| extension.to_ascii_lowercase())
 }

@@ -5,6 +5,7 @@
 //   4. Node.js: the same package imported by a Node script, and the official `reductoai` SDK
 //      against reducto-local
 //   5. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
+// `node tests/run.mjs browser page` runs only the steps whose names contain those words.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writePacket } from "./support/packet.mjs";
@@ -12,8 +13,11 @@ import { startServer } from "./support/server.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const failures = [];
+const only = process.argv.slice(2).map((word) => word.toLowerCase());
+const wanted = (name) => only.length === 0 || only.some((word) => name.toLowerCase().includes(word));
 
 function step(name, cmd, args, env = {}) {
+  if (!wanted(name)) return;
   console.log(`\n\x1b[1m▶ ${name}\x1b[0m  (${cmd} ${args.join(" ")})`);
   const { status } = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   if (status !== 0) failures.push(name);
@@ -26,7 +30,9 @@ const apiKey = randomBytes(16).toString("hex");
 const servers = await Promise.all([startServer(), startServer(["--api-key", apiKey]), startServer(["--enable-faults"])]);
 const [open, locked, faults] = servers;
 try {
-  step("Client in headless Chromium (wasm-pack test)", "wasm-pack", ["test", "--headless", "--chrome"], {
+  // The shipped build is the tested build: the same features and the same size profile as pkg/.
+  step("Client in headless Chromium (wasm-pack test)", "wasm-pack",
+    ["test", "--headless", "--chrome", "--", "--profile", "wasm-release"], {
     CHROMEDRIVER: "/usr/bin/chromedriver",
     REDUCTO_TEST_URL: open.url,
     REDUCTO_TEST_AUTH_URL: locked.url,

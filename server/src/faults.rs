@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -107,8 +107,10 @@ pub struct Logged {
     pub query: Option<String>,
     /// Milliseconds since the server started.
     pub at_ms: f64,
-    /// Whether an `Authorization` header was present (its value is never kept).
-    pub authorization: bool,
+    /// Every request header, names in lower case; the values of credentials are replaced by
+    /// `[redacted]` (`Bearer [redacted]` for a bearer token), so tests can check exactly which
+    /// headers each target got without the log ever holding a secret.
+    pub headers: BTreeMap<String, String>,
     pub content_length: Option<u64>,
     /// Whether a scripted response was used.
     pub faulted: bool,
@@ -236,6 +238,25 @@ async fn engine(State(state): State<AppState>, JsonBody(settings): JsonBody<Engi
     Json(json!({ "page_delay_ms": settings.page_delay_ms }))
 }
 
+/// Headers that carry credentials: logged by name only.
+const SECRET_HEADERS: [&str; 5] = ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"];
+
+fn logged_headers(headers: &axum::http::HeaderMap) -> BTreeMap<String, String> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = if SECRET_HEADERS.contains(&name.as_str()) {
+                let bearer =
+                    value.as_bytes().len() > 7 && value.as_bytes()[..7].eq_ignore_ascii_case(b"bearer ");
+                if bearer { "Bearer [redacted]" } else { "[redacted]" }.to_owned()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_owned(), value)
+        })
+        .collect()
+}
+
 /// The middleware: log the request, then play its next scripted response, if any.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
@@ -250,7 +271,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
                 path,
                 query: req.uri().query().map(str::to_owned),
                 at_ms: faults.started.elapsed().as_secs_f64() * 1000.0,
-                authorization: req.headers().contains_key(AUTHORIZATION),
+                headers: logged_headers(req.headers()),
                 content_length: req
                     .headers()
                     .get(CONTENT_LENGTH)

@@ -120,7 +120,7 @@ async fn passthrough_hands_the_request_to_the_real_route() {
 }
 
 #[tokio::test]
-async fn the_request_log_records_presence_of_a_key_never_its_value() {
+async fn the_request_log_records_every_header_but_never_a_secret() {
     let live = Live::start(|c| {
         c.enable_faults = true;
         c.api_keys = vec!["sekrit-key".into()];
@@ -136,6 +136,8 @@ async fn the_request_log_records_presence_of_a_key_never_its_value() {
     let ok = http
         .post(live.at("/upload?extension=pdf"))
         .bearer_auth("sekrit-key")
+        .header("x-api-key", "sekrit-other")
+        .header("x-team", "docs")
         .json(&json!({}))
         .send()
         .await
@@ -156,12 +158,15 @@ async fn the_request_log_records_presence_of_a_key_never_its_value() {
         (&first["method"], &first["path"], &first["query"]),
         (&json!("GET"), &json!("/jobs"), &Value::Null)
     );
-    assert_eq!((&first["authorization"], &first["faulted"]), (&json!(false), &json!(true)));
+    assert_eq!((&first["headers"]["authorization"], &first["faulted"]), (&Value::Null, &json!(true)));
     assert_eq!((&second["query"], &second["faulted"]), (&json!("limit=5"), &json!(false)));
     assert_eq!(
-        (&third["method"], &third["authorization"], &third["content_length"]),
-        (&json!("POST"), &json!(true), &json!(2))
+        (&third["method"], &third["headers"]["authorization"], &third["content_length"]),
+        (&json!("POST"), &json!("Bearer [redacted]"), &json!(2))
     );
+    assert_eq!(third["headers"]["x-api-key"], json!("[redacted]"));
+    assert_eq!(third["headers"]["x-team"], json!("docs"), "other headers are logged as sent");
+    assert_eq!(third["headers"]["content-type"], json!("application/json"));
     assert_eq!(first["content_length"], Value::Null);
     let times: Vec<f64> = log.iter().map(|r| r["at_ms"].as_f64().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");

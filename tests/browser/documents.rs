@@ -17,7 +17,9 @@ const CATEGORIES: &str = r#"[
 ]"#;
 
 async fn packet_id() -> String {
-    let upload = resolve(local_client().upload(file(PACKET_PDF, "packet.pdf").into(), None)).await.unwrap();
+    let upload = resolve(local_client().upload(file(PACKET_PDF, "packet.pdf").into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
     get(&upload, "file_id").as_string().unwrap()
 }
 
@@ -39,7 +41,7 @@ async fn extract_fills_a_json_schema_with_typed_values() {
             "invoice_date": {{"type": "string", "format": "date"}}
         }}}}}}}}"#
     ));
-    let extracted = resolve(local_client().extract().run(params, None))
+    let extracted = resolve(local_client().extract().run(params, JsValue::UNDEFINED))
         .await
         .unwrap_or_else(|e| panic!("{}", message(&e)));
     let values = get(&extracted, "result").unchecked_into::<Array>().get(0);
@@ -54,8 +56,9 @@ async fn extract_fills_a_json_schema_with_typed_values() {
 async fn split_sorts_pages_into_the_named_sections() {
     let input = packet_id().await;
     let params = json(&format!(r#"{{"input": "{input}", "split_description": {CATEGORIES}}}"#));
-    let split =
-        resolve(local_client().split().run(params, None)).await.unwrap_or_else(|e| panic!("{}", message(&e)));
+    let split = resolve(local_client().split().run(params, JsValue::UNDEFINED))
+        .await
+        .unwrap_or_else(|e| panic!("{}", message(&e)));
     assert_eq!(pages_of(&split, "Invoice"), [1.0]);
     assert_eq!(pages_of(&split, "Purchase Order"), [2.0]);
     assert_eq!(pages_of(&split, "Receipt"), [3.0]);
@@ -69,7 +72,7 @@ async fn a_split_then_extract_pipeline_extracts_each_section() {
     );
     let pipeline_id = deployed_pipeline(server_url(), &steps).await;
     let params = json(&format!(r#"{{"input": "{}", "pipeline_id": "{pipeline_id}"}}"#, packet_id().await));
-    let result = resolve(local_client().pipeline().run(params, None))
+    let result = resolve(local_client().pipeline().run(params, JsValue::UNDEFINED))
         .await
         .unwrap_or_else(|e| panic!("{}", message(&e)));
     let sections: Array = get(&result, "result.extract").unchecked_into();

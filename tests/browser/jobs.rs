@@ -26,7 +26,8 @@ async fn start_pipeline_job(client: &Reducto, file: web_sys::File) -> String {
     let params = Object::new();
     Reflect::set(&params, &"input".into(), &file).unwrap();
     Reflect::set(&params, &"pipeline_id".into(), &pipeline_id.into()).unwrap();
-    let job = resolve(client.pipeline().run_job(params.into(), None)).await.expect("the job starts");
+    let job =
+        resolve(client.pipeline().run_job(params.into(), JsValue::UNDEFINED)).await.expect("the job starts");
     get(&job, "job_id").as_string().unwrap()
 }
 
@@ -50,7 +51,7 @@ async fn a_job_is_waited_for_with_its_progress() {
     let client = faults_client("");
     let job_id = start_pipeline_job(&client, pdf_file()).await;
     let (options, seen) = wait_options(None, r#""pollInterval": 50"#);
-    let result = resolve(client.job().wait(job_id.into(), Some(options))).await.expect("the job completes");
+    let result = resolve(client.job().wait(job_id.into(), options.into())).await.expect("the job completes");
     assert_eq!(get(&result, "usage.num_pages"), 4);
     assert_eq!(get(&result, "result.parse.usage.num_pages"), 4);
     let seen = seen.borrow();
@@ -64,7 +65,9 @@ async fn a_failed_job_throws_job_failed_error_with_the_servers_reason() {
     slow_pages(0).await;
     let client = faults_client("");
     let job_id = start_pipeline_job(&client, file(b"%PDF-1.7\nthis is not really a PDF", "broken.pdf")).await;
-    let error = resolve(client.job().wait(job_id.clone().into(), None)).await.expect_err("the job fails");
+    let error = resolve(client.job().wait(job_id.clone().into(), JsValue::UNDEFINED))
+        .await
+        .expect_err("the job fails");
     assert!(error.has_type::<JobFailedError>() && error.has_type::<ReductoError>(), "{}", message(&error));
     assert_eq!(get(&error, "jobId").as_string().unwrap(), job_id);
     let reason = get(&error, "reason").as_string().unwrap();
@@ -78,21 +81,14 @@ async fn aborting_a_wait_stops_polling_but_not_the_job() {
     let job_id = start_pipeline_job(&client, pdf_file()).await;
     let controller = AbortController::new().unwrap();
     let (options, _) = wait_options(Some(&controller.signal()), r#""pollInterval": 50"#);
-    let waiting = client.job().wait(job_id.clone().into(), Some(options));
-    let abort = Closure::once_into_js({
-        let controller = controller.clone();
-        move || controller.abort()
-    });
-    web_sys::window()
-        .unwrap()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), 200)
-        .unwrap();
+    let waiting = client.job().wait(job_id.clone().into(), options.into());
+    abort_after(&controller, 200);
     let error = resolve(waiting).await.expect_err("the wait is aborted");
     assert!(error.has_type::<APIUserAbortError>(), "{}", message(&error));
 
-    let job = resolve(client.job().get(job_id.clone().into(), None)).await.unwrap();
+    let job = resolve(client.job().get(job_id.clone().into(), JsValue::UNDEFINED)).await.unwrap();
     assert_eq!(get(&job, "status"), "Pending", "the job goes on");
-    let result = resolve(client.job().wait(job_id.into(), None)).await.expect("and completes");
+    let result = resolve(client.job().wait(job_id.into(), JsValue::UNDEFINED)).await.expect("and completes");
     assert_eq!(get(&result, "usage.num_pages"), 4);
 }
 
@@ -101,9 +97,12 @@ async fn a_cancelled_job_ends_as_failed() {
     slow_pages(500).await;
     let client = faults_client("");
     let job_id = start_pipeline_job(&client, pdf_file()).await;
-    resolve(client.job().cancel(job_id.clone().into(), None)).await.expect("cancel is accepted");
-    let error =
-        resolve(client.job().wait(job_id.into(), None)).await.expect_err("a cancelled job does not complete");
+    resolve(client.job().cancel(job_id.clone().into(), JsValue::UNDEFINED))
+        .await
+        .expect("cancel is accepted");
+    let error = resolve(client.job().wait(job_id.into(), JsValue::UNDEFINED))
+        .await
+        .expect_err("a cancelled job does not complete");
     assert!(error.has_type::<JobFailedError>(), "{}", message(&error));
 }
 
@@ -125,12 +124,14 @@ async fn wait_gives_up_after_its_timeout_and_says_the_job_goes_on() {
 async fn the_job_list_pages_with_its_cursor() {
     slow_pages(0).await;
     let client = faults_client("");
-    let upload = resolve(client.upload(pdf_file().into(), None)).await.unwrap();
+    let upload = resolve(client.upload(pdf_file().into(), JsValue::UNDEFINED)).await.unwrap();
     let input = get(&upload, "file_id").as_string().unwrap();
     let mut started = HashSet::new();
     for _ in 0..3 {
         let job =
-            resolve(client.parse().run_job(json(&format!(r#"{{"input": "{input}"}}"#)), None)).await.unwrap();
+            resolve(client.parse().run_job(json(&format!(r#"{{"input": "{input}"}}"#)), JsValue::UNDEFINED))
+                .await
+                .unwrap();
         started.insert(get(&job, "job_id").as_string().unwrap());
     }
     let (mut listed, mut cursor, mut pages) = (Vec::new(), None::<String>, 0);
@@ -139,7 +140,8 @@ async fn the_job_list_pages_with_its_cursor() {
             Some(cursor) => format!(r#"{{"limit": 2, "cursor": "{cursor}"}}"#),
             None => r#"{"limit": 2}"#.to_string(),
         };
-        let page = resolve(client.job().list(options(&params), None)).await.expect("a page of jobs");
+        let page =
+            resolve(client.job().list(options(&params), JsValue::UNDEFINED)).await.expect("a page of jobs");
         let jobs: Array = get(&page, "jobs").unchecked_into();
         assert!(jobs.length() <= 2, "limit is respected");
         listed.extend(jobs.iter().map(|job| get(&job, "job_id").as_string().unwrap()));

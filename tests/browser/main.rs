@@ -14,7 +14,7 @@ mod transport;
 mod uploads;
 
 use gloo_net::http::{Method, RequestBuilder};
-use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Reflect, Uint8Array, JSON};
 use reducto_wasm::Reducto;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -63,7 +63,7 @@ pub fn get(value: &JsValue, path: &str) -> JsValue {
 }
 
 pub fn client_with(options: &str) -> Reducto {
-    Reducto::new(Some(json(options).unchecked_into())).expect("client options are valid")
+    Reducto::new(json(options)).expect("client options are valid")
 }
 
 pub fn local_client() -> Reducto {
@@ -78,8 +78,14 @@ pub fn message(error: &JsValue) -> String {
     get(error, "message").as_string().unwrap_or_default()
 }
 
-pub fn options(text: &str) -> Option<Object> {
-    Some(json(text).unchecked_into())
+pub fn options(text: &str) -> JsValue {
+    json(text)
+}
+
+/// Aborts `controller` after `ms`, while the call under test is under way.
+pub fn abort_after(controller: &web_sys::AbortController, ms: u32) {
+    let controller = controller.clone();
+    gloo_timers::callback::Timeout::new(ms, move || controller.abort()).forget();
 }
 
 /// A JSON call to the server outside the client (Studio, faults); panics on errors.
@@ -137,6 +143,32 @@ pub async fn reset_faults() {
 pub async fn requests_to(path: &str) -> Vec<JsValue> {
     let log: Array = call_server(faults_url(), Method::GET, "/_faults/requests", None).await.unchecked_into();
     log.iter().filter(|request| get(request, "path").as_string().as_deref() == Some(path)).collect()
+}
+
+/// The headers a logged request carried that the client chose: the log's `headers` without
+/// those the browser adds to every request on its own (and without its default `accept`).
+pub fn client_headers(request: &JsValue) -> std::collections::BTreeMap<String, String> {
+    const BROWSER_OWN: [&str; 11] = [
+        "host",
+        "connection",
+        "user-agent",
+        "accept-encoding",
+        "accept-language",
+        "origin",
+        "referer",
+        "content-length",
+        "priority",
+        "pragma",
+        "cache-control",
+    ];
+    let headers = get(request, "headers");
+    js_sys::Object::keys(headers.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .map(|name| name.as_string().unwrap())
+        .filter(|name| !BROWSER_OWN.contains(&name.as_str()) && !name.starts_with("sec-"))
+        .map(|name| (name.clone(), get(&headers, &name).as_string().unwrap()))
+        .filter(|(name, value)| !(name == "accept" && value == "*/*"))
+        .collect()
 }
 
 pub fn faults_client(extra: &str) -> Reducto {

@@ -17,7 +17,7 @@ fn run_params(input: &JsValue, pipeline_id: &str) -> JsValue {
 }
 
 async fn run(client: &Reducto, input: &JsValue, pipeline_id: &str) -> Result<JsValue, JsValue> {
-    resolve(client.pipeline().run(run_params(input, pipeline_id), None)).await
+    resolve(client.pipeline().run(run_params(input, pipeline_id), JsValue::UNDEFINED)).await
 }
 
 fn chunk_count(result: &JsValue) -> u32 {
@@ -31,7 +31,8 @@ async fn a_deployed_pipeline_runs_by_id_and_only_deploys_change_what_callers_get
     let pipeline =
         studio(server_url(), Method::POST, "", &format!(r#"{{"name": "story", "steps": {steps}}}"#)).await;
     let pipeline_id = get(&pipeline, "id").as_string().unwrap();
-    let upload = resolve(client.upload(pdf_file().into(), None)).await.expect("upload succeeds");
+    let upload =
+        resolve(client.upload(pdf_file().into(), JsValue::UNDEFINED)).await.expect("upload succeeds");
     assert!(get(&upload, "file_id").as_string().unwrap().starts_with("reducto://"));
 
     let never_deployed =
@@ -88,19 +89,19 @@ async fn a_file_input_is_uploaded_then_run() {
 #[wasm_bindgen_test]
 async fn parse_runs_on_its_own_too() {
     let client = local_client();
-    let upload = resolve(client.upload(pdf_file().into(), None)).await.unwrap();
+    let upload = resolve(client.upload(pdf_file().into(), JsValue::UNDEFINED)).await.unwrap();
     let params = json(&format!(
         r#"{{"input": "{}", "retrieval": {{"chunking": {{"chunk_mode": "page"}}}}}}"#,
         get(&upload, "file_id").as_string().unwrap()
     ));
-    let parsed = resolve(client.parse().run(params, None)).await.expect("parse runs");
+    let parsed = resolve(client.parse().run(params, JsValue::UNDEFINED)).await.expect("parse runs");
     assert_eq!(get(&parsed, "usage.num_pages"), 4);
     assert_eq!(get(&parsed, "result.chunks").unchecked_into::<Array>().length(), 4);
 }
 
 #[wasm_bindgen_test]
 async fn api_version_names_the_server() {
-    let version = resolve(local_client().api_version(None)).await.expect("version");
+    let version = resolve(local_client().api_version(JsValue::UNDEFINED)).await.expect("version");
     assert!(version.as_string().unwrap().contains("reducto-local"), "{version:?}");
 }
 
@@ -111,11 +112,11 @@ async fn a_wrong_or_missing_api_key_is_an_authentication_error() {
         panic!("REDUCTO_TEST_AUTH_URL and REDUCTO_TEST_API_KEY are not set: run with `npm test`");
     };
     let wrong = client_with(&format!(r#"{{"baseURL": "{url}", "apiKey": "not-the-key"}}"#));
-    let error = resolve(wrong.api_version(None)).await.unwrap_err();
+    let error = resolve(wrong.api_version(JsValue::UNDEFINED)).await.unwrap_err();
     assert!(error.has_type::<AuthenticationError>(), "expected AuthenticationError, got {}", message(&error));
     assert_eq!(get(&error, "status"), 401);
     assert!(!message(&error).contains("not-the-key"), "the key never appears in messages");
 
     let right = client_with(&format!(r#"{{"baseURL": "{url}", "apiKey": "{key}"}}"#));
-    assert!(resolve(right.api_version(None)).await.is_ok());
+    assert!(resolve(right.api_version(JsValue::UNDEFINED)).await.is_ok());
 }

@@ -1,0 +1,187 @@
+//! One HTTP attempt, made from Rust: gloo-net's request builder over the global `fetch` (which
+//! browsers, workers and Node.js all have), or web-sys's `XMLHttpRequest` when upload progress is
+//! wanted, because fetch cannot report it. Either way the response is read in full under the
+//! attempt's signal, and its body stays in JS: a large result is never copied through wasm.
+
+use std::collections::BTreeMap;
+
+use gloo_net::http::{Method, RequestBuilder};
+use js_sys::{Function, JsString, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Blob, FormData, ProgressEvent, XmlHttpRequest};
+
+use crate::abort::AbortListener;
+use crate::host;
+
+/// A request body; each kind can be sent again unchanged, which retries rely on.
+pub enum Body {
+    Empty,
+    /// Serialized JSON.
+    Json(JsString),
+    /// Multipart form: the browser streams any `File`/`Blob` in it, so bytes never enter wasm.
+    Form(FormData),
+    /// Raw bytes for a presigned `PUT`, streamed by the browser in the same way.
+    Blob(Blob),
+}
+
+/// Upload progress: `callback({ loaded, total })`, counting the bytes of the file.
+pub struct Progress {
+    pub callback: Function,
+    pub total: f64,
+}
+
+impl Progress {
+    fn report(&self, loaded: f64) {
+        let progress = Object::new();
+        let _ = Reflect::set(&progress, &"loaded".into(), &loaded.min(self.total).into());
+        let _ = Reflect::set(&progress, &"total".into(), &self.total.into());
+        // A throwing callback is the caller's bug; it must not fail the upload.
+        let _ = self.callback.call1(&JsValue::NULL, &progress);
+    }
+}
+
+pub struct Request<'a> {
+    pub method: Method,
+    pub url: &'a str,
+    /// Lower-case names.
+    pub headers: &'a BTreeMap<String, String>,
+    pub body: &'a Body,
+    pub progress: Option<&'a Progress>,
+}
+
+/// A response read in full.
+pub struct Reply {
+    pub status: u16,
+    pub status_text: String,
+    /// The response headers with lower-case names, as `APIError.headers` shows them.
+    pub headers: Object,
+    pub text: JsString,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        Reflect::get(&self.headers, &name.into()).ok()?.as_string()
+    }
+
+    /// The body parsed as JSON; the text itself when it is not JSON; null when it is empty.
+    pub fn body(&self) -> JsValue {
+        if self.text.trim().length() == 0 {
+            return JsValue::NULL;
+        }
+        parse_json(&self.text).unwrap_or_else(|_| self.text.clone().into())
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a JS string, so the body is not copied into wasm to be parsed.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
+}
+
+/// Sends `request` under `signal`; `Err` says why no response came.
+pub async fn send(request: &Request<'_>, signal: &AbortSignal) -> Result<Reply, String> {
+    match request.progress {
+        Some(progress) if host::has_xml_http_request() => send_with_progress(request, progress, signal).await,
+        _ => {
+            let reply = send_with_fetch(request, signal).await?;
+            // Where there is no XMLHttpRequest (Node.js), progress comes once, at the end.
+            if let Some(progress) = request.progress {
+                progress.report(progress.total);
+            }
+            Ok(reply)
+        }
+    }
+}
+
+async fn send_with_fetch(request: &Request<'_>, signal: &AbortSignal) -> Result<Reply, String> {
+    let builder = request
+        .headers
+        .iter()
+        .fold(RequestBuilder::new(request.url), |builder, (name, value)| builder.header(name, value))
+        .method(request.method.clone())
+        .abort_signal(Some(signal));
+    let built = match request.body {
+        Body::Empty => builder.build(),
+        Body::Json(json) => builder.body(json.clone()),
+        Body::Form(form) => builder.body(form.clone()),
+        Body::Blob(blob) => builder.body(blob.clone()),
+    };
+    let response =
+        built.map_err(|error| error.to_string())?.send().await.map_err(|error| error.to_string())?;
+    let (status, status_text) = (response.status(), response.status_text());
+    let headers = Object::new();
+    for (name, value) in response.headers().entries() {
+        let _ = Reflect::set(&headers, &name.into(), &value.into());
+    }
+    // The body as a JS string, not gloo-net's `text()`, which would copy it into wasm memory.
+    let text = web_sys::Response::from(response).text().map_err(js_message)?;
+    let text = JsFuture::from(text).await.map_err(js_message)?;
+    Ok(Reply { status, status_text, headers, text: text.unchecked_into() })
+}
+
+/// Sends through XMLHttpRequest, reporting the upload's progress as the body goes out.
+async fn send_with_progress(
+    request: &Request<'_>,
+    progress: &Progress,
+    signal: &AbortSignal,
+) -> Result<Reply, String> {
+    if signal.aborted() {
+        return Err("aborted before it was sent".into());
+    }
+    let xhr = XmlHttpRequest::new().map_err(js_message)?;
+    xhr.open(request.method.as_str(), request.url).map_err(js_message)?;
+    for (name, value) in request.headers {
+        xhr.set_request_header(name, value).map_err(js_message)?;
+    }
+    let total = progress.total;
+    let callback = progress.callback.clone();
+    let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
+        Progress { callback: callback.clone(), total }.report(event.loaded());
+    });
+    let upload = xhr.upload().map_err(js_message)?;
+    upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    let mut ended = None;
+    let finished = Promise::new(&mut |resolve, _reject| ended = Some(resolve));
+    xhr.set_onloadend(ended.as_ref());
+    let _abort = AbortListener::new(signal, {
+        let xhr = xhr.clone();
+        move || drop(xhr.abort())
+    });
+    let sent = match request.body {
+        Body::Empty => xhr.send(),
+        Body::Json(json) => xhr.send_with_opt_str(json.as_string().as_deref()),
+        Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
+        Body::Blob(blob) => xhr.send_with_opt_blob(Some(blob)),
+    };
+    sent.map_err(js_message)?;
+    // `loadend` comes after success, error and abort alike; the promise only resolves.
+    let _ = JsFuture::from(finished).await;
+    upload.set_onprogress(None);
+    xhr.set_onloadend(None);
+    let status = xhr.status().unwrap_or(0);
+    if status == 0 {
+        return Err("the connection failed".into());
+    }
+    let headers = Object::new();
+    for line in xhr.get_all_response_headers().unwrap_or_default().lines() {
+        if let Some((name, value)) = line.split_once(':') {
+            let _ = Reflect::set(&headers, &name.trim().to_ascii_lowercase().into(), &value.trim().into());
+        }
+    }
+    Ok(Reply {
+        status,
+        status_text: xhr.status_text().unwrap_or_default(),
+        headers,
+        text: xhr.response().map_err(js_message)?.unchecked_into(),
+    })
+}
+
+/// The message of a JS exception, for saying why a request failed.
+fn js_message(error: JsValue) -> String {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.message().into(),
+        None => error.as_string().unwrap_or_else(|| "unknown error".into()),
+    }
+}
