@@ -49,10 +49,16 @@ test("a script may take its server and key from REDUCTO_BASE_URL and REDUCTO_API
   }
 });
 
-test("errors are the same classes in Node", async () => {
+test("errors are the same classes in Node, with their own names and readable stacks", async () => {
   const client = new Reducto({ baseURL: server.url });
   const upload = await client.upload(await openAsBlob(fourPagesPdf));
-  await assert.rejects(client.pipeline.run({ input: upload, pipeline_id: "0".repeat(32) }), NotFoundError);
+  await assert.rejects(client.pipeline.run({ input: upload, pipeline_id: "0".repeat(32) }), (error) => {
+    assert.ok(error instanceof NotFoundError);
+    assert.equal(error.name, "NotFoundError");
+    assert.equal(error.constructor.name, "NotFoundError", "the package ships readable, unminified classes");
+    assert.match(error.stack, /errors\.js/, "the stack points at the package's own readable files");
+    return true;
+  });
   await assert.rejects(client.pipeline.run({ input: 42, pipeline_id: pipelineId }), (error) =>
     error instanceof ReductoError && /params\.input/.test(error.message));
 });
