@@ -2,12 +2,14 @@
 //! Reducto's clients expect FastAPI's 422 list, so every failure here (no body, malformed JSON,
 //! a missing or mistyped field) becomes `{"detail": [{"loc": ["body", ...], "msg", "type"}]}`.
 //!
-//! The content type is not checked: a browser page may send JSON as `text/plain` to skip a
-//! CORS preflight, and the body is parsed as JSON either way.
+//! A body must say it is JSON (`application/json`, or a `+json` type), or the request is a 415:
+//! a page of another site could otherwise send JSON as `text/plain`, which needs no CORS
+//! preflight. JSON bodies are read up to [`MAX_JSON_BYTES`]; beyond that, 413.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 
@@ -67,14 +69,42 @@ where
     }
 }
 
-async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
-    Bytes::from_request(req, state).await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge("Request body too large".into())
+/// The largest JSON body: a pipeline's steps or a request's params are kilobytes; documents
+/// come as uploads, not as JSON.
+pub const MAX_JSON_BYTES: usize = 10 * 1024 * 1024;
+
+async fn read_body<S: Send + Sync>(req: Request, _state: &S) -> Result<Bytes, AppError> {
+    let content_type =
+        req.headers().get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let too_large = || {
+        AppError::PayloadTooLarge(format!(
+            "Request body too large: JSON bodies are limited to {} MB",
+            MAX_JSON_BYTES >> 20
+        ))
+    };
+    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_JSON_BYTES as u64) {
+        return Err(too_large());
+    }
+    let bytes = Limited::new(req.into_body(), MAX_JSON_BYTES).collect().await.map_err(|e| {
+        if e.downcast_ref::<LengthLimitError>().is_some() {
+            too_large()
         } else {
-            AppError::BadRequest(format!("Could not read the request body: {}", e.body_text()))
+            AppError::BadRequest(format!("Could not read the request body: {e}"))
         }
-    })
+    })?;
+    let bytes = bytes.to_bytes();
+    let is_json = content_type.as_deref().is_some_and(|kind| {
+        let essence = kind.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    });
+    if !is_json && !bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::UnsupportedMediaType(format!(
+            "Content-Type must be application/json, got {}",
+            content_type.map_or("none".to_owned(), |kind| format!("'{kind}'"))
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Parses a JSON body into `T`, reporting errors with their path under `"body"`.

@@ -20,6 +20,9 @@ OPTIONS:
     --data-dir DIR       SQLite database and uploaded files           [default: .data]
     --api-key KEY        require 'Authorization: Bearer KEY' on every API call;
                          repeat to accept several keys
+    --allow-origin ORIGIN  without --api-key, also answer pages of this origin
+                         (e.g. https://app.example.com:8443); repeatable. Pages on
+                         localhost are always answered; other sites never are
     --www DIR            static files served at /                     [default: www]
     --pkg DIR            the built wasm package served at /pkg/       [default: pkg]
     --max-upload-mb N    largest multipart upload, in MB              [default: 100]
@@ -28,6 +31,8 @@ OPTIONS:
     --workers N          jobs that run at once                        [default: one per CPU]
     --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
     --ca-cert FILE       also trust these PEM certificate authorities for https URL inputs
+    --allow-private-urls let URL inputs reach loopback, private and link-local addresses
+                         (refused by default: a URL input must not probe your network)
     --enable-faults      mount the fault-injection API at /_faults (for tests; loopback only)
     -h, --help           print this help
     -V, --version        print the version
@@ -85,6 +90,9 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
                 }
                 config.api_keys.push(key);
             }
+            "--allow-origin" => {
+                config.allow_origins.push(crate::origins::normalize_origin(&value()?).map_err(CliError)?)
+            }
             "--www" => config.www = PathBuf::from(value()?),
             "--pkg" => config.pkg = PathBuf::from(value()?),
             "--max-upload-mb" => config.max_upload_mb = number(&flag, &value()?, 1, 1 << 20)?,
@@ -97,6 +105,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
                 config.parse_timeout = Duration::from_secs(number(&flag, &value()?, 1, 24 * 3600)?)
             }
             "--ca-cert" => config.ca_cert = Some(PathBuf::from(value()?)),
+            "--allow-private-urls" if inline.is_none() => config.allow_private_urls = true,
             "--enable-faults" if inline.is_none() => config.enable_faults = true,
             _ => return Err(CliError(format!("unknown option '{arg}'"))),
         }
@@ -173,6 +182,8 @@ mod tests {
             "--parse-timeout-secs=9",
             "--ca-cert",
             "internal-ca.pem",
+            "--allow-origin",
+            "https://App.example.com/",
         ])
         .unwrap();
         assert_eq!(c.port, 0);
@@ -181,6 +192,7 @@ mod tests {
         assert_eq!((c.max_presigned_mb, c.presigned_ttl), (7, Duration::from_secs(60)));
         assert_eq!(c.parse_timeout, Duration::from_secs(9));
         assert_eq!(c.ca_cert, Some(PathBuf::from("internal-ca.pem")));
+        assert_eq!(c.allow_origins, ["https://app.example.com"]);
         assert!(run(&["--enable-faults"]).unwrap().enable_faults);
     }
 
@@ -195,6 +207,7 @@ mod tests {
             (&["--host", "0.0.0.0", "--api-key", "k", "--enable-faults"][..], "loopback only"),
             (&["--workers", "0"][..], "--workers"),
             (&["--parse-timeout-secs", "0"][..], "--parse-timeout-secs"),
+            (&["--allow-origin", "example.com"][..], "--allow-origin"),
         ] {
             let err = run(args).unwrap_err();
             assert!(err.0.contains(expected), "{args:?}: {err}");

@@ -53,6 +53,8 @@ macro_rules! loc {
 pub enum AppError {
     BadRequest(String),
     Unauthorized(String),
+    /// A caller this server does not serve: a foreign page's `Origin`, a rebinding `Host`.
+    Forbidden(String),
     NotFound(String),
     /// A state conflict the caller must resolve (e.g. a pipeline that was never deployed):
     /// retrying cannot help, so the response says `x-should-retry: false`.
@@ -60,6 +62,13 @@ pub enum AppError {
     /// Something that existed is gone for good (a used or expired presigned URL).
     Gone(String),
     PayloadTooLarge(String),
+    /// A body that is not JSON where JSON is required.
+    UnsupportedMediaType(String),
+    /// Too much work queued already; the response says when to come back.
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
     /// The request was well-formed but its content cannot be processed (an unreadable document).
     Unprocessable(String),
     /// Request validation in FastAPI's list shape.
@@ -88,10 +97,13 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unprocessable(_) | AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -107,12 +119,15 @@ impl std::fmt::Display for AppError {
                 let msgs: Vec<&str> = errors.iter().map(|e| e.msg.as_str()).collect();
                 write!(f, "{}", msgs.join("; "))
             }
+            AppError::TooManyRequests { detail, .. } => f.write_str(detail),
             AppError::BadRequest(d)
             | AppError::Unauthorized(d)
+            | AppError::Forbidden(d)
             | AppError::NotFound(d)
             | AppError::Conflict(d)
             | AppError::Gone(d)
             | AppError::PayloadTooLarge(d)
+            | AppError::UnsupportedMediaType(d)
             | AppError::Unprocessable(d)
             | AppError::NotImplemented(d)
             | AppError::Unavailable(d)
@@ -136,6 +151,10 @@ impl From<std::io::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match &self {
+            AppError::TooManyRequests { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ => None,
+        };
         let body = match self {
             AppError::Validation(errors) => json!({ "detail": errors }),
             AppError::Internal(cause) => {
@@ -153,7 +172,13 @@ impl IntoResponse for AppError {
             StatusCode::UNAUTHORIZED => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
+            StatusCode::FORBIDDEN | StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                headers.insert("x-should-retry", HeaderValue::from_static("false"));
+            }
             _ => {}
+        }
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

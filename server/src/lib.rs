@@ -31,6 +31,7 @@ pub mod faults;
 pub mod ids;
 pub mod jobs;
 pub mod options;
+pub mod origins;
 pub mod routes;
 pub mod steps;
 pub mod store;
@@ -46,7 +47,7 @@ use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderName, Method};
 use axum::Router;
 use tokio::net::TcpListener;
-use tower_http::cors::{AllowHeaders, Any, CorsLayer};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::error::AppError;
@@ -61,6 +62,8 @@ pub struct Config {
     pub port: u16,
     pub data_dir: PathBuf,
     pub api_keys: Vec<String>,
+    /// Origins besides loopback ones whose pages may call a keyless server (`--allow-origin`).
+    pub allow_origins: Vec<String>,
     pub www: PathBuf,
     pub pkg: PathBuf,
     pub max_upload_mb: u64,
@@ -75,6 +78,8 @@ pub struct Config {
     /// PEM certificate authorities that https URL inputs may also be signed by (an internal
     /// server's), besides Mozilla's roots.
     pub ca_cert: Option<PathBuf>,
+    /// Lets URL inputs reach loopback, private and link-local addresses (`--allow-private-urls`).
+    pub allow_private_urls: bool,
     /// Mounts the fault-injection API ([`faults`]); for tests, loopback only.
     pub enable_faults: bool,
 }
@@ -86,6 +91,7 @@ impl Default for Config {
             port: 8080,
             data_dir: PathBuf::from(".data"),
             api_keys: Vec::new(),
+            allow_origins: Vec::new(),
             www: PathBuf::from("www"),
             pkg: PathBuf::from("pkg"),
             max_upload_mb: 100,
@@ -94,6 +100,7 @@ impl Default for Config {
             workers: None,
             parse_timeout: Duration::from_secs(120),
             ca_cert: None,
+            allow_private_urls: false,
             enable_faults: false,
         }
     }
@@ -106,6 +113,7 @@ impl std::fmt::Debug for Config {
             .field("port", &self.port)
             .field("data_dir", &self.data_dir)
             .field("api_keys", &format_args!("[{} redacted]", self.api_keys.len()))
+            .field("allow_origins", &self.allow_origins)
             .field("www", &self.www)
             .field("pkg", &self.pkg)
             .field("max_upload_mb", &self.max_upload_mb)
@@ -114,6 +122,7 @@ impl std::fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("parse_timeout", &self.parse_timeout)
             .field("ca_cert", &self.ca_cert)
+            .field("allow_private_urls", &self.allow_private_urls)
             .field("enable_faults", &self.enable_faults)
             .finish()
     }
@@ -151,7 +160,7 @@ impl AppState {
     pub async fn open(config: Config) -> Result<AppState, String> {
         let store = Store::open(&config.data_dir)?;
         let runner = Runner::new(config.worker_count());
-        let url_client = jobs::input::url_client(config.ca_cert.as_deref())?;
+        let url_client = jobs::fetch::url_client(config.ca_cert.as_deref(), config.allow_private_urls)?;
         let state = AppState {
             config: Arc::new(config),
             store: Arc::new(store),
@@ -190,11 +199,11 @@ pub fn app(state: AppState) -> Router {
         .fallback_service(
             ServeDir::new(&config.www).call_fallback_on_method_not_allowed(true).fallback(not_found),
         );
-    // Any origin may call: with keys configured the key is the protection, and without keys
-    // the server only listens on loopback. Requested headers are mirrored because a `*`
-    // would not cover `Authorization`.
+    // CORS grants what `origins::guard`, outside it, let through: any origin with a key, and
+    // without one only loopback pages and `--allow-origin`'s. Requested headers are mirrored
+    // because a `*` would not cover `Authorization`.
     let cors = CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(AllowOrigin::mirror_request())
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(EXPOSED_HEADERS.map(HeaderName::from_static))
@@ -204,7 +213,7 @@ pub fn app(state: AppState) -> Router {
         // Inside CORS, so browsers can read scripted responses; outside the key check.
         router = router.layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
     }
-    router.layer(cors)
+    router.layer(cors).layer(axum::middleware::from_fn_with_state(state, origins::guard))
 }
 
 /// Opens the store, announces the address on stdout (first line, flushed: test harnesses

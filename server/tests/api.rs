@@ -96,7 +96,14 @@ async fn pipeline_errors() {
     let e = missing.validation();
     assert_eq!((&e["loc"], &e["type"]), (&json!(["body", "pipeline_id"]), &json!("missing")));
 
-    let malformed = s.send(Request::post("/pipeline").body(Body::from("{\"input\": ")).unwrap()).await;
+    let malformed = s
+        .send(
+            Request::post("/pipeline")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"input\": "))
+                .unwrap(),
+        )
+        .await;
     assert_eq!(malformed.validation()["type"], "json_invalid");
     let empty = s.send(Request::post("/pipeline").body(Body::empty()).unwrap()).await;
     assert_eq!(empty.validation()["loc"], json!(["body"]));
@@ -376,7 +383,7 @@ async fn cors_preflight_needs_no_key_and_exposes_the_retry_headers() {
         .unwrap();
     let reply = s.send(preflight).await;
     assert!(reply.status.is_success(), "preflight answered {}", reply.status);
-    assert_eq!(reply.header("access-control-allow-origin"), "*");
+    assert_eq!(reply.header("access-control-allow-origin"), "http://localhost:5173");
     assert!(reply.header("access-control-allow-methods").contains("PUT"));
     let allowed = reply.header("access-control-allow-headers").to_ascii_lowercase();
     for h in ["authorization", "content-type", "x-stainless-retry-count"] {
@@ -387,7 +394,11 @@ async fn cors_preflight_needs_no_key_and_exposes_the_retry_headers() {
         Request::get("/version").header(header::ORIGIN, "http://localhost:5173").body(Body::empty()).unwrap();
     let reply = s.send(actual).await;
     reply.expect(StatusCode::UNAUTHORIZED);
-    assert_eq!(reply.header("access-control-allow-origin"), "*", "errors are readable cross-origin too");
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        "http://localhost:5173",
+        "errors are readable cross-origin too"
+    );
     let exposed = reply.header("access-control-expose-headers").to_ascii_lowercase();
     for h in ["x-pipeline-version", "retry-after", "retry-after-ms", "x-should-retry", "x-request-id"] {
         assert!(exposed.contains(h), "{h} not exposed: {exposed}");

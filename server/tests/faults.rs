@@ -58,12 +58,17 @@ async fn scripted_statuses_headers_and_bodies_come_first_then_the_real_route() {
     .await;
     assert_eq!(queued, json!({"queued": 2}));
 
-    let first = http.get(live.at("/version?x=1")).header("origin", "http://page.test").send().await.unwrap();
+    let first =
+        http.get(live.at("/version?x=1")).header("origin", "http://localhost:5173").send().await.unwrap();
     assert_eq!(first.status(), 503);
     assert_eq!(first.headers()["retry-after"], "1");
     assert_eq!(first.headers()["x-should-retry"], "true");
     assert_eq!(first.headers()["content-type"], "application/json");
-    assert_eq!(first.headers()["access-control-allow-origin"], "*", "scripted responses carry CORS headers");
+    assert_eq!(
+        first.headers()["access-control-allow-origin"],
+        "http://localhost:5173",
+        "scripted responses carry CORS headers"
+    );
     assert_eq!(first.json::<Value>().await.unwrap(), json!({"detail": "busy"}));
 
     let second = http.get(live.at("/version")).send().await.unwrap();

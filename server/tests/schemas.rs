@@ -184,7 +184,14 @@ async fn every_response_of_a_full_run_matches_its_schema() {
     let missing = s.post("/pipeline", json!({"input": file_id})).await;
     missing.expect(StatusCode::UNPROCESSABLE_ENTITY);
     schemas.check("HTTPValidationError", &missing);
-    let malformed = s.send(Request::post("/parse").body(Body::from("{\"input\": ")).unwrap()).await;
+    let malformed = s
+        .send(
+            Request::post("/parse")
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"input\": "))
+                .unwrap(),
+        )
+        .await;
     malformed.expect(StatusCode::UNPROCESSABLE_ENTITY);
     schemas.check("HTTPValidationError", &malformed);
     let bad_category = s.post("/split", json!({"input": file_id, "split_description": [{"name": 3}]})).await;

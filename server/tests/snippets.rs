@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn snippets_use_the_callers_host_and_the_pipeline_id() {
-    let s = Server::new().await;
+    // Keyed, so that any Host is served (a keyless server answers only under loopback names).
+    let mut s = Server::with(|c| c.api_keys = vec!["snippets-test-key-0001".into()]).await;
+    s.key = Some("snippets-test-key-0001");
     let id = s.create(json!({})).await;
     let req = Request::get(format!("/studio/pipelines/{id}/snippets"))
         .header(header::HOST, "studio.local:9999")
@@ -22,7 +24,7 @@ async fn snippets_use_the_callers_host_and_the_pipeline_id() {
     let python = text("python");
     for expected in [
         "from reducto import Reducto",
-        "client = Reducto(base_url=\"http://studio.local:9999\")",
+        "client = Reducto(base_url=\"http://studio.local:9999\"",
         "upload = client.upload(file=Path(\"document.pdf\"))",
         &format!("client.pipeline.run(input=upload.file_id, pipeline_id=\"{id}\")"),
     ] {
@@ -31,7 +33,7 @@ async fn snippets_use_the_callers_host_and_the_pipeline_id() {
     let typescript = text("typescript");
     for expected in [
         "import { Reducto } from \"reducto-wasm\";",
-        "new Reducto({ baseURL: \"http://studio.local:9999\" })",
+        "new Reducto({ baseURL: \"http://studio.local:9999\"",
         "const upload = await client.upload(file);",
         &format!("client.pipeline.run({{ input: upload, pipeline_id: \"{id}\" }})"),
     ] {

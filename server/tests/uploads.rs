@@ -31,7 +31,7 @@ async fn put(s: &Server, path: &str, bytes: Vec<u8>) -> Reply {
 #[tokio::test]
 async fn a_presigned_upload_is_put_once_then_used_like_any_file() {
     let s = Server::new().await;
-    let (file_id, path) = presign(&s, "/upload?extension=pdf", "docs.example:8123").await;
+    let (file_id, path) = presign(&s, "/upload?extension=pdf", "localhost:8123").await;
     let token = path.strip_prefix("/upload/presigned/").expect("the URL is on this server");
     assert_eq!(token.len(), 32);
     assert!(token.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
@@ -77,8 +77,15 @@ async fn the_sdk_forms_of_no_file_also_get_a_presigned_url() {
     // A forged Host cannot smuggle a path or credentials into the URL.
     let (_, path) = presign(&s, "/upload", "127.0.0.1:9").await;
     assert!(path.starts_with("/upload/presigned/"));
-    let odd =
+    let forged =
         s.send(Request::post("/upload").header(header::HOST, "evil@x/y").body(Body::empty()).unwrap()).await;
+    forged.expect(StatusCode::FORBIDDEN);
+    // A keyed server answers any Host (the key is the credential), and still keeps it out of URLs.
+    let mut keyed = Server::with(|c| c.api_keys = vec!["uploads-test-key-0001".into()]).await;
+    keyed.key = Some("uploads-test-key-0001");
+    let odd = keyed
+        .send(Request::post("/upload").header(header::HOST, "evil@x/y").body(Body::empty()).unwrap())
+        .await;
     assert!(
         odd.body["presigned_url"].as_str().unwrap().starts_with("http://127.0.0.1:8080/"),
         "{}",

@@ -7,17 +7,16 @@
 //!   file or an unfinished job before anything is queued (404, 409 or 422).
 //! - [`load`] reads the document when a worker runs the job: the file through the engine, the
 //!   blocks an earlier parse produced (no second parse), or a URL's body, fetched then with
-//!   the [`Fetch`] limits (`--max-upload-mb`, a timeout). Any host is fetched, loopback
-//!   included: the server acts for its local user, like a browser would.
+//!   the [`Fetch`] limits and the guard that keeps URL inputs off private networks (see
+//!   [`super::fetch`]).
 //!
 //! In a list, every message about one document starts with [`which`] one it is (its position
 //! and id); how a job combines several documents is [`super::work`]'s business.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::fetch::{download, Fetch};
 use super::Failure;
 use crate::api::JobStatus;
 use crate::engine::{self, Block, Document, EngineError, OnPage};
@@ -36,37 +35,6 @@ pub enum DocRef {
     Job(String),
     /// An http(s) URL, fetched when the job runs.
     Url(String),
-}
-
-/// How long fetching a URL input may take, and connecting to its server.
-const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
-const URL_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How URL inputs are fetched: the client (its timeouts and trusted roots) and how much one
-/// may weigh.
-#[derive(Debug, Clone)]
-pub struct Fetch {
-    pub client: reqwest::Client,
-    pub max_bytes: u64,
-}
-
-/// The client for URL inputs: Mozilla's roots, plus the certificate authorities in the PEM
-/// file `ca_cert` (`--ca-cert`), read once at start so a bad file stops the server at once.
-pub fn url_client(ca_cert: Option<&std::path::Path>) -> Result<reqwest::Client, String> {
-    let mut builder =
-        reqwest::Client::builder().timeout(URL_FETCH_TIMEOUT).connect_timeout(URL_CONNECT_TIMEOUT);
-    if let Some(path) = ca_cert {
-        let bad = |why: String| format!("--ca-cert {}: {why}", path.display());
-        let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-        let roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
-        if roots.is_empty() {
-            return Err(bad("no PEM certificate in it".into()));
-        }
-        for root in roots {
-            builder = builder.add_root_certificate(root);
-        }
-    }
-    builder.build().map_err(|e| format!("cannot build the URL client: {e}"))
 }
 
 impl DocRef {
@@ -292,73 +260,6 @@ pub fn load(
     }
 }
 
-/// Downloads a URL input with the job's limits; call from a blocking thread inside the
-/// runtime (the workers' `spawn_blocking`). Gives the bytes and the extension the URL's path
-/// or the response's content type implies.
-fn download(url: &str, fetch: &Fetch) -> Result<(Vec<u8>, Option<String>), String> {
-    let handle = tokio::runtime::Handle::try_current().map_err(|e| format!("cannot fetch {url}: {e}"))?;
-    handle.block_on(async {
-        let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", error_chain(&e.without_url()));
-        let mut response = fetch.client.get(url).send().await.map_err(failed)?;
-        if !response.status().is_success() {
-            return Err(format!("Could not fetch {url}: the server answered {}", response.status()));
-        }
-        let too_big = || format!("{url} is larger than the {} MB input limit", fetch.max_bytes >> 20);
-        if response.content_length().is_some_and(|n| n > fetch.max_bytes) {
-            return Err(too_big());
-        }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failed)? {
-            if (bytes.len() + chunk.len()) as u64 > fetch.max_bytes {
-                return Err(too_big());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        let extension = extension_of(response.url().path(), content_type.as_deref());
-        Ok((bytes, extension))
-    })
-}
-
-/// An error and its causes, "error sending request: … : invalid peer certificate: UnknownIssuer",
-/// so a refused certificate says so.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    text
-}
-
-/// `report.PDF` → `pdf`; else from the content type (`text/plain` → `txt`, ...).
-fn extension_of(path: &str, content_type: Option<&str>) -> Option<String> {
-    let name = path.rsplit('/').next().unwrap_or("");
-    let from_path = name
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .filter(|ext| (1..=8).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()));
-    from_path.or_else(|| {
-        let ext = match content_type? {
-            "application/pdf" => "pdf",
-            "text/plain" => "txt",
-            "text/markdown" => "md",
-            "text/html" => "html",
-            "text/csv" => "csv",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-            _ => return None,
-        };
-        Some(ext.to_owned())
-    })
-}
-
 /// The `ParseResponse`s inside a stored result: the result itself for a parse job,
 /// `result.parse` for a pipeline job (one per document when it had several; empty if it has
 /// none).
@@ -415,17 +316,6 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn a_ca_cert_file_that_holds_no_certificate_stops_the_server() {
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), "not a certificate").unwrap();
-        let error = url_client(Some(file.path())).unwrap_err();
-        assert!(error.starts_with("--ca-cert ") && error.contains("no PEM certificate"), "{error}");
-        let missing = url_client(Some(std::path::Path::new("/nonexistent/ca.pem"))).unwrap_err();
-        assert!(missing.contains("/nonexistent/ca.pem"), "{missing}");
-        assert!(url_client(None).is_ok());
-    }
-
-    #[test]
     fn inputs_in_every_accepted_shape() {
         let id = FileId::new(Some("pdf".into())).to_string();
         let file = vec![DocRef::File(id.clone())];
@@ -439,14 +329,6 @@ mod tests {
         assert_eq!(parse(&json!(format!("jobid://{job}"))).unwrap(), [DocRef::Job(job.into())]);
         let url = "https://example.com/files/a.pdf?x=1";
         assert_eq!(parse(&json!(url)).unwrap(), [DocRef::Url(url.into())]);
-    }
-
-    #[test]
-    fn url_extensions_come_from_the_path_or_the_content_type() {
-        assert_eq!(extension_of("/files/Report.PDF", None).as_deref(), Some("pdf"));
-        assert_eq!(extension_of("/download", Some("application/pdf")).as_deref(), Some("pdf"));
-        assert_eq!(extension_of("/notes", Some("text/plain")).as_deref(), Some("txt"));
-        assert_eq!(extension_of("/v1.2/", Some("image/png")), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! The engine runs on tokio's blocking threads (parsing is CPU work that must not stall the
 //! async workers); the slots, not the blocking pool, bound how many documents parse at once.
 
+pub mod fetch;
 pub mod input;
 pub mod work;
 
@@ -286,9 +287,10 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
         let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
         tokio::task::spawn_blocking(move || {
             let mut on_page = |done: u32, total: u32| page_done(&state, &live, deadline, done, total);
-            let fetch = input::Fetch {
+            let fetch = fetch::Fetch {
                 client: state.url_client.clone(),
                 max_bytes: state.config.max_upload_mb << 20,
+                private_allowed: state.config.allow_private_urls,
             };
             work::execute(&state.store, &id, &spec, now_ms(), &fetch, &mut on_page)
         })

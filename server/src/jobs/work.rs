@@ -61,7 +61,7 @@ pub fn execute(
     job_id: &str,
     spec: &JobSpec,
     now_ms: i64,
-    fetch: &input::Fetch,
+    fetch: &super::fetch::Fetch,
     on_page: OnPage,
 ) -> Result<Done, Failure> {
     let started = Instant::now();

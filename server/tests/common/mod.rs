@@ -157,6 +157,8 @@ pub fn config_in(dir: &tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Co
         data_dir: dir.path().join("data"),
         www: dir.path().join("www"),
         pkg: dir.path().join("pkg"),
+        // The tests serve their documents from loopback; the guard's own tests turn it back on.
+        allow_private_urls: true,
         ..Config::default()
     };
     tweak(&mut config);

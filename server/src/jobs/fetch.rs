@@ -1,0 +1,306 @@
+//! Fetching URL inputs: the one HTTP client, its limits, and the guard that keeps it off
+//! private networks.
+//!
+//! A keyless `reducto-local` runs on the developer's laptop, inside their network, so a URL
+//! input must not become a way to reach what only that laptop can reach. Unless started with
+//! `--allow-private-urls`, addresses that are loopback, private (RFC 1918, fc00::/7),
+//! link-local (169.254/16, fe80::/10, cloud metadata included), shared (100.64/10), multicast,
+//! broadcast or unspecified are refused: a host name when it resolves (the check is in the
+//! client's resolver, so it holds at connect time and for every redirect's new host), an
+//! address literal before the request and at every redirect. At most 5 redirects are followed.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::redirect::{Attempt, Policy};
+
+/// How long fetching a URL input may take, and connecting to its server.
+const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
+const URL_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_REDIRECTS: usize = 5;
+
+/// How URL inputs are fetched: the client (its timeouts, trusted roots and guard) and how much
+/// one may weigh.
+#[derive(Debug, Clone)]
+pub struct Fetch {
+    pub client: reqwest::Client,
+    pub max_bytes: u64,
+    /// `--allow-private-urls`: the client was built without the guard.
+    pub private_allowed: bool,
+}
+
+/// The client for URL inputs: Mozilla's roots, plus the certificate authorities in the PEM
+/// file `ca_cert` (`--ca-cert`), read once at start so a bad file stops the server at once;
+/// with the private-address guard unless `allow_private` (`--allow-private-urls`).
+pub fn url_client(ca_cert: Option<&std::path::Path>, allow_private: bool) -> Result<reqwest::Client, String> {
+    let mut builder =
+        reqwest::Client::builder().timeout(URL_FETCH_TIMEOUT).connect_timeout(URL_CONNECT_TIMEOUT);
+    if let Some(path) = ca_cert {
+        let bad = |why: String| format!("--ca-cert {}: {why}", path.display());
+        let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+        let roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+        if roots.is_empty() {
+            return Err(bad("no PEM certificate in it".into()));
+        }
+        for root in roots {
+            builder = builder.add_root_certificate(root);
+        }
+    }
+    builder = if allow_private {
+        builder.redirect(Policy::limited(MAX_REDIRECTS))
+    } else {
+        builder.dns_resolver(Arc::new(PublicOnly)).redirect(Policy::custom(guarded_redirect))
+    };
+    builder.build().map_err(|e| format!("cannot build the URL client: {e}"))
+}
+
+/// Downloads a URL input with the job's limits; call from a blocking thread inside the
+/// runtime (the workers' `spawn_blocking`). Gives the bytes and the extension the URL's path
+/// or the response's content type implies.
+pub fn download(url: &str, fetch: &Fetch) -> Result<(Vec<u8>, Option<String>), String> {
+    let handle = tokio::runtime::Handle::try_current().map_err(|e| format!("cannot fetch {url}: {e}"))?;
+    if !fetch.private_allowed {
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("Could not fetch {url}: {e}"))?;
+        check_literal_host(&parsed).map_err(|refused| format!("Could not fetch {url}: {refused}"))?;
+    }
+    handle.block_on(async {
+        let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", error_chain(&e.without_url()));
+        let mut response = fetch.client.get(url).send().await.map_err(failed)?;
+        if !response.status().is_success() {
+            return Err(format!("Could not fetch {url}: the server answered {}", response.status()));
+        }
+        let too_big = || format!("{url} is larger than the {} MB input limit", fetch.max_bytes >> 20);
+        if response.content_length().is_some_and(|n| n > fetch.max_bytes) {
+            return Err(too_big());
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
+            if (bytes.len() + chunk.len()) as u64 > fetch.max_bytes {
+                return Err(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let extension = extension_of(response.url().path(), content_type.as_deref());
+        Ok((bytes, extension))
+    })
+}
+
+/// Refuses a URL whose host is an address literal that is not public (a name is checked when
+/// it resolves). Used for the input itself when the guard is on.
+pub fn check_literal_host(url: &reqwest::Url) -> Result<(), String> {
+    let host = url.host_str().unwrap_or_default();
+    let Ok(ip) = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() else {
+        return Ok(());
+    };
+    match non_public(ip) {
+        Some(kind) => Err(refusal(&ip.to_string(), ip, kind)),
+        None => Ok(()),
+    }
+}
+
+fn refusal(host: &str, ip: IpAddr, kind: &str) -> String {
+    format!(
+        "{host} is a {kind} address ({ip}): URL inputs may not reach loopback, private, link-local \
+         or other non-public addresses; start reducto-local with --allow-private-urls to fetch \
+         documents from internal servers"
+    )
+}
+
+fn guarded_redirect(attempt: Attempt) -> reqwest::redirect::Action {
+    match redirect_verdict(attempt.url(), attempt.previous().len()) {
+        Ok(()) => attempt.follow(),
+        Err(refused) => attempt.error(refused),
+    }
+}
+
+/// Whether to follow a redirect to `to`, after `followed` of them.
+fn redirect_verdict(to: &reqwest::Url, followed: usize) -> Result<(), String> {
+    if followed >= MAX_REDIRECTS {
+        return Err(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    check_literal_host(to).map_err(|refused| format!("redirected to {to}: {refused}"))
+}
+
+/// The resolver of the guarded client: a name's addresses, refused when none is public.
+struct PublicOnly;
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            // All or nothing: a name with one private address among public ones is refused, so
+            // the connection cannot be steered to the private one.
+            if let Some((ip, kind)) =
+                resolved.iter().find_map(|addr| non_public(addr.ip()).map(|kind| (addr.ip(), kind)))
+            {
+                return Err(refusal(&host, ip, kind).into());
+            }
+            let addrs: Addrs = Box::new(resolved.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// What kind of non-public address `ip` is, or `None` for a public one.
+pub fn non_public(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(ip) => non_public_v4(ip),
+        IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
+            Some(v4) => non_public_v4(v4),
+            None => non_public_v6(ip),
+        },
+    }
+}
+
+fn non_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, ..] = ip.octets();
+    if ip.is_loopback() {
+        Some("loopback")
+    } else if ip.is_private() {
+        Some("private")
+    } else if ip.is_link_local() {
+        Some("link-local")
+    } else if a == 100 && (64..128).contains(&b) {
+        Some("shared (carrier-grade NAT)")
+    } else if ip.is_multicast() {
+        Some("multicast")
+    } else if ip.is_broadcast() {
+        Some("broadcast")
+    } else if a == 0 {
+        Some("unspecified")
+    } else {
+        None
+    }
+}
+
+fn non_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    let first = ip.segments()[0];
+    if ip.is_loopback() {
+        Some("loopback")
+    } else if ip.is_unspecified() {
+        Some("unspecified")
+    } else if first & 0xfe00 == 0xfc00 {
+        Some("private (unique local)")
+    } else if first & 0xffc0 == 0xfe80 {
+        Some("link-local")
+    } else if ip.is_multicast() {
+        Some("multicast")
+    } else {
+        None
+    }
+}
+
+/// An error and its causes, "error sending request: … : invalid peer certificate: UnknownIssuer",
+/// so a refused certificate (or a refused address) says so.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
+/// `report.PDF` → `pdf`; else from the content type (`text/plain` → `txt`, ...).
+fn extension_of(path: &str, content_type: Option<&str>) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let from_path = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| (1..=8).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()));
+    from_path.or_else(|| {
+        let ext = match content_type? {
+            "application/pdf" => "pdf",
+            "text/plain" => "txt",
+            "text/markdown" => "md",
+            "text/html" => "html",
+            "text/csv" => "csv",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+            _ => return None,
+        };
+        Some(ext.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ca_cert_file_that_holds_no_certificate_stops_the_server() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "not a certificate").unwrap();
+        let error = url_client(Some(file.path()), false).unwrap_err();
+        assert!(error.starts_with("--ca-cert ") && error.contains("no PEM certificate"), "{error}");
+        let missing = url_client(Some(std::path::Path::new("/nonexistent/ca.pem")), false).unwrap_err();
+        assert!(missing.contains("/nonexistent/ca.pem"), "{missing}");
+        assert!(url_client(None, false).is_ok());
+    }
+
+    #[test]
+    fn url_extensions_come_from_the_path_or_the_content_type() {
+        assert_eq!(extension_of("/files/Report.PDF", None).as_deref(), Some("pdf"));
+        assert_eq!(extension_of("/download", Some("application/pdf")).as_deref(), Some("pdf"));
+        assert_eq!(extension_of("/notes", Some("text/plain")).as_deref(), Some("txt"));
+        assert_eq!(extension_of("/v1.2/", Some("image/png")), None);
+    }
+
+    #[test]
+    fn non_public_addresses_are_named_by_kind() {
+        for (ip, kind) in [
+            ("127.0.0.1", "loopback"),
+            ("10.1.2.3", "private"),
+            ("172.16.0.1", "private"),
+            ("192.168.1.1", "private"),
+            ("169.254.169.254", "link-local"),
+            ("100.64.0.1", "shared (carrier-grade NAT)"),
+            ("224.0.0.1", "multicast"),
+            ("255.255.255.255", "broadcast"),
+            ("0.0.0.0", "unspecified"),
+            ("::1", "loopback"),
+            ("::", "unspecified"),
+            ("fd00::1", "private (unique local)"),
+            ("fe80::1", "link-local"),
+            ("ff02::1", "multicast"),
+            ("::ffff:10.0.0.1", "private"),
+            ("::ffff:127.0.0.1", "loopback"),
+        ] {
+            assert_eq!(non_public(ip.parse().unwrap()), Some(kind), "{ip}");
+        }
+        for ip in ["93.184.215.14", "1.1.1.1", "100.128.0.1", "2606:4700::1111"] {
+            assert_eq!(non_public(ip.parse().unwrap()), None, "{ip}");
+        }
+    }
+
+    #[test]
+    fn address_literals_are_refused_before_any_request() {
+        let refused =
+            check_literal_host(&"http://169.254.169.254/latest/meta-data".parse().unwrap()).unwrap_err();
+        assert!(refused.contains("link-local") && refused.contains("--allow-private-urls"), "{refused}");
+        assert!(check_literal_host(&"http://[::1]:8080/a.pdf".parse().unwrap()).is_err());
+        assert!(check_literal_host(&"https://example.com/a.pdf".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn redirects_are_checked_again_and_counted() {
+        let private = "http://10.0.0.7/internal.pdf".parse().unwrap();
+        let refused = redirect_verdict(&private, 1).unwrap_err();
+        assert!(
+            refused.starts_with("redirected to http://10.0.0.7/internal.pdf") && refused.contains("private")
+        );
+        let public = "https://example.com/a.pdf".parse().unwrap();
+        assert!(redirect_verdict(&public, 4).is_ok());
+        assert!(redirect_verdict(&public, 5).unwrap_err().contains("more than 5 redirects"));
+    }
+}
