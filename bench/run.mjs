@@ -1,96 +1,138 @@
 // `npm run bench`: measurements, not tests. Writes bench/report.md. Needs the release build
-// (`npm run build`) and poppler's pdftotext (`scripts/bootstrap.sh --bench` installs it).
+// (`npm run build`: pkg/ and target/release/reducto-local), Debian's chromium and poppler's
+// pdftotext (`scripts/bootstrap.sh --bench` installs them).
 //
-// Client size: what a browser downloads for the three-line usage, as built by Vite from
-// reducto-wasm (tests/vite-app) and from the official `reductoai` SDK (bench/sdk-size), side by
-// side in one run, gzip -9.
-//
-// Parse throughput: a generated 500-page PDF parsed by reducto-local (`POST /parse`, so HTTP
-// and JSON are included) and by poppler's `pdftotext`, alternating, medians of 7 runs each.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// - Client size (bench/size.mjs): the same small app with reducto-wasm and with the official
+//   reductoai SDK, bundled by esbuild and by Vite, gzip -9.
+// - Per-call overhead and module start (bench/calls.mjs): reducto-wasm, reductoai and hand-written
+//   fetch in headless Chromium against one reducto-local.
+// - Parse throughput (bench/parse-throughput.mjs): reducto-local against poppler's pdftotext.
+import { readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { gzipSync } from "node:zlib";
-import { startServer } from "../tests/support/server.mjs";
-import { makePdf } from "../scripts/make-pdf.mjs";
+import { measureCalls } from "./calls.mjs";
+import { kb, median, percentile, root } from "./lib.mjs";
+import { parseThroughput } from "./parse-throughput.mjs";
+import { BUNDLERS, CLIENTS, measureSizes } from "./size.mjs";
 
-const root = new URL("..", import.meta.url).pathname;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const BUDGET_KB = 64; // reducto-wasm's download budget, gzip, wasm + JS
+const BUDGET = BUDGET_KB * 1024;
+const PAGES = 500; // parse throughput document
+const ROUNDS = 300; // timed rounds of the per-call bench (each client once per round)
+const WARMUP_ROUNDS = 20;
+const LOADS = 11; // fresh page loads per client for module start
+const CALL_GOAL = 1.1; // reducto-wasm's median against raw fetch
 
-function viteBundle(dir) {
-  execFileSync("vite", ["build", "--config", join(root, dir, "vite.config.js")], { cwd: root, stdio: "inherit" });
-  const assets = join(root, dir, "dist", "assets");
-  return sizeOf(readdirSync(assets).map((name) => join(assets, name)));
-}
+const log = (message) => console.error(`bench: ${message}`);
 
-function sizeOf(paths) {
-  const files = paths.map((path) => readFileSync(path));
-  return {
-    raw: files.reduce((sum, bytes) => sum + bytes.length, 0),
-    gzip: files.reduce((sum, bytes) => sum + gzipSync(bytes, { level: 9 }).length, 0),
-  };
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-async function parseThroughput(pages, runs) {
-  const pdf = join(mkdtempSync(join(tmpdir(), "reducto-bench-")), `${pages}-pages.pdf`);
-  writeFileSync(pdf, makePdf(pages));
-  const server = await startServer();
-  try {
-    const form = new FormData();
-    form.append("file", new Blob([readFileSync(pdf)]), "bench.pdf");
-    const { file_id } = await (await fetch(`${server.url}/upload`, { method: "POST", body: form })).json();
-    const parse = async () => {
-      const started = performance.now();
-      const response = await fetch(`${server.url}/parse`, {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input: file_id }),
-      });
-      const result = await response.json();
-      if (result.usage?.num_pages !== pages) throw new Error(`parse gave ${JSON.stringify(result).slice(0, 200)}`);
-      return performance.now() - started;
-    };
-    const pdftotext = () => {
-      const started = performance.now();
-      execFileSync("pdftotext", [pdf, "/dev/null"]);
-      return performance.now() - started;
-    };
-    await parse(); pdftotext(); // warm up caches
-    const ours = [], poppler = [];
-    for (let run = 0; run < runs; run++) {
-      ours.push(await parse());
-      poppler.push(pdftotext());
-    }
-    return { ours: median(ours), poppler: median(poppler) };
-  } finally {
-    await server.stop();
-  }
-}
-
-const PAGES = 500;
+log("bundling the size apps with esbuild and Vite");
+const sizes = await measureSizes();
+log(`parse throughput (${PAGES} pages, 7 runs each)`);
 const throughput = await parseThroughput(PAGES, 7);
-const ours = viteBundle("tests/vite-app");
-const pkg = sizeOf(["pkg/index.js", "pkg/reducto_wasm_bg.wasm"].map((file) => join(root, file)));
-const official = viteBundle("bench/sdk-size");
+log(`per-call overhead (${WARMUP_ROUNDS} + ${ROUNDS} rounds) and module start (${LOADS} loads) in Chromium`);
+const calls = await measureCalls({ rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, loads: LOADS });
+
 const sdkVersion = JSON.parse(readFileSync(join(root, "node_modules/reductoai/package.json"), "utf8")).version;
+const label = (client) => (client === "reductoai" ? `reductoai ${sdkVersion}` : client);
+const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+const ratio = (value) => `${value.toFixed(2)}×`;
+const bundlerName = { esbuild: "esbuild", vite: "Vite" };
+
+// ---- size ----
+
+const total = (size) => size.js.gzip + size.wasm.gzip;
+const budgetNote = (size) => {
+  const left = BUDGET - total(size);
+  return left >= 0 ? `${kb(left)} under` : `**${kb(-left)} over**`;
+};
+const sizeRows = CLIENTS.flatMap((client) => BUNDLERS.map((bundler) => {
+  const size = sizes[client][bundler];
+  const budget = client === "reducto-wasm" ? budgetNote(size) : "";
+  return `| ${label(client)} | ${bundlerName[bundler]} | ${kb(size.js.gzip)} | ${size.wasm.raw ? kb(size.wasm.gzip) : "none"} | ` +
+    `**${kb(total(size))}** | ${kb(size.js.raw + size.wasm.raw)} | ${budget} |`;
+}));
+const sizeRatios = BUNDLERS.map((bundler) =>
+  `${bundlerName[bundler]} ${ratio(total(sizes["reducto-wasm"][bundler]) / total(sizes.reductoai[bundler]))}`).join(", ");
+
+// ---- per-call overhead ----
+
+const callStats = Object.fromEntries(Object.entries(calls.times).map(([client, times]) =>
+  [client, { median: median(times), p95: percentile(times, 0.95), count: times.length }]));
+const base = callStats.fetch;
+// Round i of every client's list is the same round, so per-round differences cancel drift.
+const overheadOf = (client) => median(calls.times[client].map((time, round) => time - calls.times.fetch[round]));
+const signed = (value) => `${value < 0 ? "−" : "+"}${ms(Math.abs(value))}`;
+const callRows = ["reducto-wasm", "reductoai", "fetch"].map((client) => {
+  const { median: mid, p95 } = callStats[client];
+  const overhead = client === "fetch" ? "" : signed(overheadOf(client));
+  return `| ${client === "fetch" ? "hand-written `fetch`" : label(client)} | ${ms(mid)} | ${ms(p95)} | ` +
+    `${ratio(mid / base.median)} | ${ratio(p95 / base.p95)} | ${overhead} |`;
+});
+const wasmCalls = callStats["reducto-wasm"];
+const sdkCalls = callStats.reductoai;
+const met = (ok) => (ok ? "met" : "**not met**");
+const overheadGoal = wasmCalls.median / base.median <= CALL_GOAL;
+const sdkGoal = wasmCalls.median <= sdkCalls.median;
+
+// ---- module start ----
+
+const startRows = ["reducto-wasm", "reductoai", "fetch"].map((client) => {
+  const loads = calls.starts[client];
+  const mid = (key) => median(loads.map((load) => load[key]));
+  const name = client === "fetch" ? "hand-written `fetch` (nothing to load)" : label(client);
+  return `| ${name} | ${ms(mid("imported"))} | ${ms(mid("sent"))} | ${ms(mid("answered"))} |`;
+});
 
 const report = `# Benchmarks
 
-Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.
+Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, on a ${availableParallelism()}-core machine
+(Node.js ${process.versions.node}, headless Chromium ${calls.chromium}).
 
-## Client size (what a browser downloads for upload + pipeline.run, Vite build, gzip -9)
+## Client size (what a browser downloads for upload + pipeline.run, gzip -9)
 
-| client | raw | gzip |
-| --- | ---: | ---: |
-| reducto-wasm (wasm + JS) | ${kb(ours.raw)} | ${kb(ours.gzip)} |
-| reductoai ${sdkVersion} (official SDK) | ${kb(official.raw)} | ${kb(official.gzip)} |
-| ratio | ${(ours.raw / official.raw).toFixed(1)}× | ${(ours.gzip / official.gzip).toFixed(1)}× |
+The same small app (\`bench/apps/<client>/main.js\`: make a client, upload the picked file, run a
+deployed pipeline on it) bundled and minified by esbuild (\`--bundle --minify --format=esm\`, the
+wasm copied beside the bundle) and by a plain \`vite build\`. Each file is compressed on its own,
+as a server sends it. Budget for reducto-wasm: ${BUDGET_KB} KB gzip, wasm + JS.
 
-Both apps also carry their own few lines and Vite's module-preload polyfill. The package alone
-(\`pkg/index.js\` and the wasm, as \`npm run build\` counts them) is ${kb(pkg.gzip)} gzip, against a
-budget of 32 KB: ${pkg.gzip <= 32 * 1024 ? `${32 * 1024 - pkg.gzip} bytes to spare` : `over by ${pkg.gzip - 32 * 1024} bytes`}.
+| client | bundler | JS gzip | wasm gzip | total gzip | total raw | budget (${BUDGET_KB} KB) |
+| --- | --- | ---: | ---: | ---: | ---: | --- |
+${sizeRows.join("\n")}
+
+reducto-wasm / reductoai, total gzip: ${sizeRatios}. The Vite builds also carry Vite's
+module-preload polyfill.
+
+## Per-call overhead (headless Chromium, one reducto-local)
+
+One unit of work: upload a ${kb(calls.fileBytes)} text file (\`POST /upload?extension=txt\`, multipart)
+and run a deployed parse-only pipeline on it (\`POST /pipeline\` with \`{input: file_id,
+pipeline_id}\`), timed in the page with \`performance.now()\`. The server's work is the same for
+all three, so the differences are the clients'. ${WARMUP_ROUNDS} warm-up rounds, then ${wasmCalls.count} timed
+rounds; each round runs every client once, in an order that rotates each round.
+
+| client | median | p95 | median / fetch | p95 / fetch | overhead over fetch |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${callRows.join("\n")}
+
+The last column is the median, over rounds, of the client's time minus raw fetch's in the same
+round: the client's own cost per unit, with drift between rounds cancelled.
+
+Goals for reducto-wasm:
+
+- median at most ${ratio(CALL_GOAL)} raw fetch's: ${met(overheadGoal)} (${ratio(wasmCalls.median / base.median)});
+- median no slower than reductoai's: ${met(sdkGoal)} (${ratio(wasmCalls.median / sdkCalls.median)} of it).
+
+## Module start (fresh page loads, medians of ${LOADS})
+
+Each load in a fresh browser context (empty cache: the module is fetched and compiled every
+time), clients interleaved. Times from the start of \`import()\` of the client's module: when it
+resolved (for reducto-wasm that includes fetching and instantiating the wasm), when the request
+of the first \`client.apiVersion()\` (\`GET /version\`) went out (Resource Timing's
+\`requestStart\`), and when its answer was read.
+
+| client | import | → \`GET /version\` sent | → its answer read |
+| --- | ---: | ---: | ---: |
+${startRows.join("\n")}
 
 ## Parse throughput (generated ${PAGES}-page PDF, medians of 7 alternating runs)
 

@@ -191,3 +191,104 @@ async fn loopback_pages_allowed_origins_and_keyed_servers_are_answered() {
     assert_eq!(reply.status, StatusCode::OK, "with a key, any origin may call: the key is the credential");
     assert_eq!(reply.header("access-control-allow-origin"), "https://any.example");
 }
+
+/// A workbook whose one sheet has `cells` cells, each the one shared string `text`.
+fn xlsx_sharing(text: &str, cells: usize) -> Vec<u8> {
+    use std::io::{Cursor, Write};
+    let row: String = (0..cells).map(|c| format!(r#"<c r="{}1" t="s"><v>0</v></c>"#, column(c))).collect();
+    let parts = [
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                .to_owned(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#
+                .to_owned(),
+        ),
+        ("xl/sharedStrings.xml", format!("<sst><si><t>{text}</t></si></sst>")),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(r#"<worksheet><sheetData><row r="1">{row}</row></sheetData></worksheet>"#),
+        ),
+    ];
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, contents) in parts {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(contents.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// Column letters: 0 → A, 26 → AA.
+fn column(mut index: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.insert(0, b'A' + (index % 26) as u8);
+        if index < 26 {
+            return String::from_utf8(name).unwrap();
+        }
+        index = index / 26 - 1;
+    }
+}
+
+/// Text that does not compress, so the archive's ratio limit is not what stops it.
+fn incompressible(bytes: usize) -> String {
+    let mut state: u32 = 0x2545_f491;
+    (0..bytes)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (b'a' + (state % 26) as u8) as char
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn hostile_documents_get_a_4xx_that_says_why_and_the_server_keeps_answering() {
+    let s = guarded_server().await;
+    let mut wide_csv = ",".repeat(200_000);
+    wide_csv.push('\n');
+    wide_csv.push_str(&"a\n".repeat(2_000));
+    let cases: Vec<(&str, &str, Vec<u8>, StatusCode, &str)> = vec![
+        (
+            "an 80 KB-wide CSV row beside 2,000 short rows (400 million cells once padded)",
+            "csv",
+            wide_csv.into_bytes(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "table too large",
+        ),
+        (
+            "one 1 MB shared string referenced by 70 cells (70 MB of text)",
+            "xlsx",
+            xlsx_sharing(&incompressible(1 << 20), 70),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "table too large",
+        ),
+        (
+            "'&' followed by multibyte text",
+            "html",
+            "<p>研究&開発部門 &amp; R&D</p>".as_bytes().to_vec(),
+            StatusCode::OK,
+            "",
+        ),
+    ];
+    for (what, extension, bytes, status, detail) in cases {
+        let upload = s
+            .upload(&format!("/upload?extension={extension}"), "file", &format!("x.{extension}"), &bytes)
+            .await;
+        upload.expect(StatusCode::OK);
+        let parsed = s.post("/parse", json!({"input": upload.body["file_id"]})).await;
+        assert_eq!(parsed.status, status, "{what}: {}", parsed.body);
+        assert!(detail_text(&parsed.body).contains(detail), "{what}: {}", parsed.body);
+        s.get("/version").await.expect(StatusCode::OK);
+    }
+    let html = s.upload("/upload?extension=html", "file", "x.html", "<p>研究&開発部門</p>".as_bytes()).await;
+    let parsed = s.post("/parse", json!({"input": html.body["file_id"]})).await;
+    let content = parsed.body["result"]["chunks"][0]["content"].as_str().unwrap_or_default().to_owned();
+    assert!(content.contains("研究&開発部門"), "the text reads as written: {content}");
+}

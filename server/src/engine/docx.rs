@@ -24,6 +24,9 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
 
     let mut reader = Reader { flow: Flow::new(), styles, ..Reader::default() };
     walk(&body, "word/document.xml", |node| reader.visit(node))?;
+    if let Some(too_large) = reader.failed {
+        return Err(too_large);
+    }
     if !reader.flow.has_text() {
         return Err(EngineError::EmptyText);
     }
@@ -56,6 +59,8 @@ struct Reader {
     in_text: bool,
     /// Tables being read, innermost last; a nested table's text goes into the outer cell.
     tables: Vec<Vec<Vec<String>>>,
+    /// A table the engine refused (too large); the document fails with it.
+    failed: Option<EngineError>,
 }
 
 impl Reader {
@@ -122,7 +127,9 @@ impl Reader {
                 "tbl" => {
                     if let Some(table) = self.tables.pop() {
                         if self.tables.is_empty() {
-                            self.flow.table(table);
+                            if let Err(too_large) = self.flow.table(table) {
+                                self.failed.get_or_insert(too_large);
+                            }
                         }
                     }
                 }

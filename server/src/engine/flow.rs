@@ -9,10 +9,54 @@
 //! one large sheet cannot make one unbounded block (and so one unbounded chunk), with the
 //! header repeated so every block still says what its columns are.
 
-use super::{Block, BlockType, BoundingBox, Confidence, Document, Page};
+use super::{Block, BlockType, BoundingBox, Confidence, Document, EngineError, Page};
 
 /// The most rows (besides the header) in one `Table` block.
 pub const TABLE_ROWS: usize = 50;
+
+/// The most cells (rows × columns, blanks included) one table may span once laid out. A short
+/// file can ask for far more: one CSV row of 200,000 commas beside 2,000 short rows is 400
+/// million cells of padding.
+pub const MAX_TABLE_CELLS: usize = 5_000_000;
+
+/// The most bytes of cell text one table may hold: XLSX cells can all point at one huge
+/// shared string, so the text of a sheet can be much larger than its file.
+pub const MAX_TABLE_BYTES: usize = 64 << 20;
+
+/// Counts a table's cells and text while a reader reads it, and stops it at the limits.
+#[derive(Debug, Default)]
+pub struct TableBudget {
+    rows: usize,
+    width: usize,
+    bytes: usize,
+}
+
+impl TableBudget {
+    /// Counts one more row of `width` columns and `bytes` of text.
+    pub fn row(&mut self, width: usize, bytes: usize) -> Result<(), EngineError> {
+        self.rows += 1;
+        self.width = self.width.max(width);
+        self.text(bytes)?;
+        let cells = self.rows.saturating_mul(self.width);
+        if cells > MAX_TABLE_CELLS {
+            return Err(EngineError::TableTooLarge { what: "cells", size: cells, limit: MAX_TABLE_CELLS });
+        }
+        Ok(())
+    }
+
+    /// Counts `bytes` more of cell text.
+    pub fn text(&mut self, bytes: usize) -> Result<(), EngineError> {
+        self.bytes = self.bytes.saturating_add(bytes);
+        if self.bytes > MAX_TABLE_BYTES {
+            return Err(EngineError::TableTooLarge {
+                what: "bytes of text",
+                size: self.bytes,
+                limit: MAX_TABLE_BYTES,
+            });
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct Flow {
@@ -33,15 +77,20 @@ impl Flow {
         }
     }
 
-    /// Adds a table, the first row being its header; empty rows and columns are dropped.
-    pub fn table(&mut self, rows: Vec<Vec<String>>) {
+    /// Adds a table, the first row being its header; empty rows and columns are dropped. A
+    /// table that would span more than [`MAX_TABLE_CELLS`] once padded is refused.
+    pub fn table(&mut self, rows: Vec<Vec<String>>) -> Result<(), EngineError> {
         let rows: Vec<Vec<String>> = rows
             .into_iter()
             .map(|row| row.into_iter().map(|cell| cell_text(&cell)).collect::<Vec<_>>())
             .filter(|row| row.iter().any(|cell| !cell.is_empty()))
             .collect();
         let width = rows.iter().map(|row| row.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1)).max();
-        let Some(width) = width.filter(|&w| w > 0) else { return };
+        let Some(width) = width.filter(|&w| w > 0) else { return Ok(()) };
+        let cells = rows.len().saturating_mul(width);
+        if cells > MAX_TABLE_CELLS {
+            return Err(EngineError::TableTooLarge { what: "cells", size: cells, limit: MAX_TABLE_CELLS });
+        }
         let line = |row: &[String]| {
             let cells: Vec<&str> = (0..width).map(|i| row.get(i).map_or("", String::as_str)).collect();
             format!("| {} |", cells.join(" | "))
@@ -54,6 +103,7 @@ impl Flow {
             let body: Vec<String> = part.iter().map(|row| line(row)).collect();
             self.push(BlockType::Table, &format!("{header}\n{}", body.join("\n")));
         }
+        Ok(())
     }
 
     /// Starts a new page (a DOCX page break, the next XLSX sheet).
@@ -121,7 +171,7 @@ mod tests {
         let mut rows = cells(&[&["Name", "Qty", ""], &["", "", ""]]);
         rows.extend((0..TABLE_ROWS + 1).map(|i| vec![format!("item {i}"), i.to_string()]));
         rows.push(cells(&[&["a|b", "multi\nline"]]).remove(0));
-        flow.table(rows);
+        flow.table(rows).unwrap();
         let doc = flow.finish();
         let blocks = &doc.pages[0].blocks;
         assert_eq!(blocks.len(), 2);

@@ -52,8 +52,13 @@ const BLOCKS: &[&str] = &[
 const SKIPPED: &[&str] = &["script", "style", "title", "noscript", "template", "svg", "iframe", "object"];
 
 pub fn read(html: &str) -> Result<Document, EngineError> {
-    let mut reader =
-        Reader { flow: Flow::new(), text: String::new(), kind: BlockType::Text, tables: Vec::new() };
+    let mut reader = Reader {
+        flow: Flow::new(),
+        text: String::new(),
+        kind: BlockType::Text,
+        tables: Vec::new(),
+        failed: None,
+    };
     let mut rest = html;
     while !rest.is_empty() {
         let Some(at) = rest.find('<') else {
@@ -93,6 +98,9 @@ pub fn read(html: &str) -> Result<Document, EngineError> {
     while !reader.tables.is_empty() {
         reader.close_table();
     }
+    if let Some(too_large) = reader.failed {
+        return Err(too_large);
+    }
     if !reader.flow.has_text() {
         return Err(EngineError::EmptyText);
     }
@@ -125,6 +133,8 @@ struct Reader {
     kind: BlockType,
     /// Open tables, innermost last: rows of cells. A nested table's text joins the outer cell.
     tables: Vec<Vec<Vec<String>>>,
+    /// A table the engine refused (too large); the document fails with it.
+    failed: Option<EngineError>,
 }
 
 impl Reader {
@@ -180,7 +190,9 @@ impl Reader {
         if let Some(table) = self.tables.pop() {
             if self.tables.is_empty() {
                 self.flush();
-                self.flow.table(table);
+                if let Err(too_large) = self.flow.table(table) {
+                    self.failed.get_or_insert(too_large);
+                }
             } else {
                 let text: Vec<String> = table.into_iter().flatten().collect();
                 self.write(&format!(" {} ", text.join(" ")));

@@ -202,6 +202,13 @@ pub enum EngineError {
     },
     /// An archive refused before it is unpacked (a likely ZIP bomb), with the limit it broke.
     Refused(String),
+    /// A table larger than the engine lays out: `cells` (rows × columns, blanks included) or
+    /// text bytes past the limit, counted while it was read.
+    TableTooLarge {
+        what: &'static str,
+        size: usize,
+        limit: usize,
+    },
     NoTextLayer {
         pages: usize,
     },
@@ -229,6 +236,9 @@ impl std::fmt::Display for EngineError {
                 write!(f, "The {format} file could not be read: {cause}")
             }
             EngineError::Refused(why) => write!(f, "The document was refused: {why}"),
+            EngineError::TableTooLarge { what, size, limit } => {
+                write!(f, "table too large: {size} {what}, the limit is {limit}")
+            }
             EngineError::NoTextLayer { pages } => write!(
                 f,
                 "The PDF has {pages} page(s) but no text layer (a scan or images only); \

@@ -8,17 +8,12 @@
 use std::collections::HashMap;
 
 use super::archive::{Archive, Limits};
-use super::flow::Flow;
+use super::flow::{Flow, TableBudget, MAX_TABLE_CELLS};
 use super::xml::{walk, Node};
 use super::{BlockType, Document, EngineError};
 
 /// Excel's last column (XFD): a cell reference past it is garbage, not a wider sheet.
 const MAX_COLUMNS: usize = 16_384;
-
-/// The most cells (rows × columns, blanks included) one sheet's table may span. Cells are
-/// stored sparsely, so a few bytes of XML can place a cell at XFD1048576: laid out as a
-/// table, that is billions of blanks. Excel's own limit is about 17 billion.
-const MAX_CELLS: usize = 5_000_000;
 
 /// A CSV (or, with `delimiter` b'\t', a TSV) file as one page.
 pub fn read_csv(bytes: &[u8], delimiter: u8) -> Result<Document, EngineError> {
@@ -26,12 +21,14 @@ pub fn read_csv(bytes: &[u8], delimiter: u8) -> Result<Document, EngineError> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
     let mut rows = Vec::new();
+    let mut budget = TableBudget::default();
     for record in reader.byte_records() {
         let record = record.map_err(|e| EngineError::Malformed { format: "CSV", cause: e.to_string() })?;
+        budget.row(record.len(), record.as_slice().len())?;
         rows.push(record.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect());
     }
     let mut flow = Flow::new();
-    flow.table(rows);
+    flow.table(rows)?;
     if !flow.has_text() {
         return Err(EngineError::EmptyText);
     }
@@ -90,7 +87,7 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         let rows = cells(&xml, &shared, &dates)?;
         let rows = dense(&name, rows)?;
         flow.push(BlockType::SectionHeader, &name);
-        flow.table(rows);
+        flow.table(rows)?;
     }
     Ok(flow.finish())
 }
@@ -121,13 +118,16 @@ fn shared_strings(xml: &str) -> Result<Vec<String>, EngineError> {
     Ok(strings)
 }
 
-/// Sparse rows laid out as a table: every row as wide as the widest, blanks filled in.
+/// Sparse rows laid out as a table: every row as wide as the widest, blanks filled in. Cells
+/// are stored sparsely, so a few bytes of XML can place a cell at XFD1048576: laid out, that
+/// is billions of blanks, refused before any is made.
 fn dense(sheet: &str, rows: Vec<Vec<(usize, String)>>) -> Result<Vec<Vec<String>>, EngineError> {
     let width = rows.iter().filter_map(|row| row.last()).map(|(column, _)| column + 1).max().unwrap_or(0);
-    if rows.len().saturating_mul(width) > MAX_CELLS {
+    let cells = rows.len().saturating_mul(width);
+    if cells > MAX_TABLE_CELLS {
         return Err(EngineError::Refused(format!(
-            "sheet '{sheet}' spans {} rows by {width} columns, more than the {MAX_CELLS} cells \
-             the local engine lays out",
+            "table too large: sheet '{sheet}' spans {} rows by {width} columns, {cells} cells, \
+             the limit is {MAX_TABLE_CELLS}",
             rows.len()
         )));
     }
@@ -147,6 +147,9 @@ fn dense(sheet: &str, rows: Vec<Vec<(usize, String)>>) -> Result<Vec<Vec<String>
 /// column order.
 fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(usize, String)>>, EngineError> {
     let mut rows: Vec<Vec<(usize, String)>> = Vec::new();
+    // Counted before a shared string is copied into a cell: many cells may name one huge string.
+    let mut budget = TableBudget::default();
+    let mut over_budget = None;
     // The cell being read: its column, its type, its kind of date (if its format is one),
     // and its value text so far.
     let mut cell: Option<(usize, String, Option<DateKind>, String)> = None;
@@ -167,15 +170,21 @@ fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(us
         Node::Close { name } => match name.as_str() {
             "v" | "t" => in_value = false,
             "c" => {
+                if over_budget.is_some() {
+                    return;
+                }
                 if let (Some((column, kind, date, raw)), Some(row)) = (cell.take(), rows.last_mut()) {
+                    let shared = match kind.as_str() {
+                        "s" => raw.trim().parse::<usize>().ok().and_then(|i| shared.get(i)),
+                        _ => None,
+                    };
+                    let bytes = shared.map_or(raw.len(), String::len);
+                    if let Err(too_large) = budget.text(bytes) {
+                        over_budget = Some(too_large);
+                        return;
+                    }
                     let value = match kind.as_str() {
-                        "s" => raw
-                            .trim()
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|i| shared.get(i))
-                            .cloned()
-                            .unwrap_or_default(),
+                        "s" => shared.cloned().unwrap_or_default(),
                         "b" => if raw.trim() == "1" { "TRUE" } else { "FALSE" }.to_owned(),
                         "n" => match (date, raw.trim().parse::<f64>()) {
                             (Some(date), Ok(serial)) => dates.iso(serial, date).unwrap_or(raw),
@@ -204,6 +213,9 @@ fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(us
         }
         Node::Text(_) => {}
     })?;
+    if let Some(too_large) = over_budget {
+        return Err(too_large);
+    }
     rows.retain(|row| !row.is_empty());
     Ok(rows)
 }
@@ -516,7 +528,7 @@ pub mod tests {
     #[test]
     fn a_sheet_spanning_too_many_cells_is_refused() {
         let far = |row: usize| vec![(0, format!("r{row}")), (MAX_COLUMNS - 1, "x".to_owned())];
-        let rows: Vec<_> = (0..MAX_CELLS / MAX_COLUMNS + 1).map(far).collect();
+        let rows: Vec<_> = (0..MAX_TABLE_CELLS / MAX_COLUMNS + 1).map(far).collect();
         let err = dense("Wide", rows).unwrap_err();
         assert!(matches!(&err, EngineError::Refused(why) if why.contains("sheet 'Wide' spans")), "{err:?}");
         let fine = dense("Small", vec![vec![(2, "c".into())], vec![(0, "a".into())]]).unwrap();

@@ -74,7 +74,9 @@ pub fn unescape(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let Some(end) = rest[..rest.len().min(12)].find(';') else {
+        // An entity is short: look for its `;` among the next bytes. Searching bytes, not a
+        // slice of the text, so multibyte text after a bare `&` cannot split a character.
+        let Some(end) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;

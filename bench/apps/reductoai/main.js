@@ -1,4 +1,5 @@
-// The official SDK doing what the three-line usage does, for a like-for-like bundle size.
+// The same app with the official SDK, for a like-for-like bundle size. The SDK wants an API key
+// and takes the upload's `file_id` rather than the upload itself.
 import Reducto from "reductoai";
 
 const client = new Reducto({ apiKey: "k", baseURL: location.origin, dangerouslyAllowBrowser: true });

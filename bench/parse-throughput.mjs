@@ -1,0 +1,45 @@
+// Parse throughput: a generated PDF parsed by reducto-local (`POST /parse`, so HTTP and JSON are
+// included) and by poppler's `pdftotext`, alternating, medians of `runs` runs each.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { startServer } from "../tests/support/server.mjs";
+import { makePdf } from "../scripts/make-pdf.mjs";
+import { median } from "./lib.mjs";
+
+/** Median milliseconds of each: { ours, poppler }. */
+export async function parseThroughput(pages, runs) {
+  const pdf = join(mkdtempSync(join(tmpdir(), "reducto-bench-")), `${pages}-pages.pdf`);
+  writeFileSync(pdf, makePdf(pages));
+  const server = await startServer();
+  try {
+    const form = new FormData();
+    form.append("file", new Blob([readFileSync(pdf)]), "bench.pdf");
+    const { file_id } = await (await fetch(`${server.url}/upload`, { method: "POST", body: form })).json();
+    const parse = async () => {
+      const started = performance.now();
+      const response = await fetch(`${server.url}/parse`, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input: file_id }),
+      });
+      const result = await response.json();
+      if (result.usage?.num_pages !== pages) throw new Error(`parse gave ${JSON.stringify(result).slice(0, 200)}`);
+      return performance.now() - started;
+    };
+    const pdftotext = () => {
+      const started = performance.now();
+      execFileSync("pdftotext", [pdf, "/dev/null"]);
+      return performance.now() - started;
+    };
+    await parse(); pdftotext(); // warm up caches
+    const ours = [], poppler = [];
+    for (let run = 0; run < runs; run++) {
+      ours.push(await parse());
+      poppler.push(pdftotext());
+    }
+    return { ours: median(ours), poppler: median(poppler) };
+  } finally {
+    await server.stop();
+  }
+}
