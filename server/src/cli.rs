@@ -19,7 +19,10 @@ OPTIONS:
                          without --api-key only loopback is allowed
     --data-dir DIR       SQLite database and uploaded files           [default: .data]
     --api-key KEY        require 'Authorization: Bearer KEY' on every API call;
-                         repeat to accept several keys
+                         repeat to accept several keys; at least 16 characters.
+                         Visible to other users in `ps`: prefer one of the next two
+    --api-key-file FILE  the same, one key per line ('#' starts a comment)
+                         The variable REDUCTO_LOCAL_API_KEY adds one more key
     --allow-origin ORIGIN  without --api-key, also answer pages of this origin
                          (e.g. https://app.example.com:8443); repeatable. Pages on
                          localhost are always answered; other sites never are
@@ -30,6 +33,9 @@ OPTIONS:
     --presigned-ttl-secs N  how long a presigned upload URL is valid  [default: 3600]
     --workers N          jobs that run at once                        [default: one per CPU]
     --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
+    --max-queued-jobs N  jobs that may wait for a worker; more get 429  [default: 1000]
+    --max-concurrent-requests N  requests served at once; more wait     [default: 256]
+    --body-timeout-secs N  longest a request body may send nothing     [default: 30]
     --ca-cert FILE       also trust these PEM certificate authorities for https URL inputs
     --allow-private-urls let URL inputs reach loopback, private and link-local addresses
                          (refused by default: a URL input must not probe your network)
@@ -58,9 +64,22 @@ impl std::fmt::Display for CliError {
     }
 }
 
-/// Parses the arguments after the program name. Accepts `--flag value` and `--flag=value`.
+/// The shortest API key accepted: a short key can be guessed.
+pub const MIN_KEY_CHARS: usize = 16;
+
+/// Parses the arguments after the program name, with the key in `REDUCTO_LOCAL_API_KEY` if it
+/// is set. Accepts `--flag value` and `--flag=value`.
 pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliError> {
+    parse_with(args, std::env::var("REDUCTO_LOCAL_API_KEY").ok().filter(|key| !key.is_empty()))
+}
+
+/// [`parse`], with the environment's key given.
+pub fn parse_with<I: IntoIterator<Item = String>>(
+    args: I,
+    env_key: Option<String>,
+) -> Result<Command, CliError> {
     let mut config = Config::default();
+    let mut keys: Vec<(String, String)> = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -83,12 +102,14 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
                 config.host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
             }
             "--data-dir" => config.data_dir = PathBuf::from(value()?),
-            "--api-key" => {
-                let key = value()?;
-                if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    return Err(CliError("--api-key must not contain spaces".into()));
-                }
-                config.api_keys.push(key);
+            "--api-key" => keys.push(("--api-key".into(), value()?)),
+            "--api-key-file" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| CliError(format!("--api-key-file {path}: {e}")))?;
+                let lines =
+                    text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'));
+                keys.extend(lines.map(|key| (format!("--api-key-file {path}"), key.to_owned())));
             }
             "--allow-origin" => {
                 config.allow_origins.push(crate::origins::normalize_origin(&value()?).map_err(CliError)?)
@@ -105,10 +126,31 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
                 config.parse_timeout = Duration::from_secs(number(&flag, &value()?, 1, 24 * 3600)?)
             }
             "--ca-cert" => config.ca_cert = Some(PathBuf::from(value()?)),
+            "--max-queued-jobs" => config.max_queued_jobs = number(&flag, &value()?, 1, 1_000_000)? as usize,
+            "--max-concurrent-requests" => {
+                config.max_concurrent_requests = number(&flag, &value()?, 1, 100_000)? as usize
+            }
+            "--body-timeout-secs" => {
+                config.body_timeout = Duration::from_secs(number(&flag, &value()?, 1, 3600)?)
+            }
             "--allow-private-urls" if inline.is_none() => config.allow_private_urls = true,
             "--enable-faults" if inline.is_none() => config.enable_faults = true,
             _ => return Err(CliError(format!("unknown option '{arg}'"))),
         }
+    }
+    keys.extend(env_key.map(|key| ("REDUCTO_LOCAL_API_KEY".to_owned(), key)));
+    for (source, key) in keys {
+        if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(CliError(format!("{source}: an API key must not contain spaces")));
+        }
+        let length = key.chars().count();
+        if length < MIN_KEY_CHARS {
+            return Err(CliError(format!(
+                "{source}: an API key must be at least {MIN_KEY_CHARS} characters, this one has {length}: \
+                 a short key can be guessed"
+            )));
+        }
+        config.api_keys.push(key);
     }
     if config.enable_faults && !is_loopback(&config.host) {
         return Err(CliError(format!(
@@ -143,7 +185,7 @@ mod tests {
     use super::*;
 
     fn run(args: &[&str]) -> Result<Config, CliError> {
-        match parse(args.iter().map(|s| s.to_string()))? {
+        match parse_with(args.iter().map(|s| s.to_string()), None)? {
             Command::Run(config) => Ok(*config),
             other => panic!("expected a run command, got {other:?}"),
         }
@@ -165,8 +207,8 @@ mod tests {
             "--data-dir",
             "/tmp/d",
             "--api-key",
-            "k1",
-            "--api-key=k2",
+            "first-key-0123456",
+            "--api-key=second-key-0123456",
             "--host",
             "0.0.0.0",
             "--www",
@@ -187,7 +229,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.port, 0);
-        assert_eq!(c.api_keys, ["k1", "k2"]);
+        assert_eq!(c.api_keys, ["first-key-0123456", "second-key-0123456"]);
         assert_eq!((c.max_upload_mb, c.workers, c.enable_faults), (5, Some(3), false));
         assert_eq!((c.max_presigned_mb, c.presigned_ttl), (7, Duration::from_secs(60)));
         assert_eq!(c.parse_timeout, Duration::from_secs(9));
@@ -204,7 +246,13 @@ mod tests {
             (&["--max-upload-mb", "lots"][..], "--max-upload-mb"),
             (&["--frobnicate"][..], "'--frobnicate'"),
             (&["--host", "0.0.0.0"][..], "--api-key"),
-            (&["--host", "0.0.0.0", "--api-key", "k", "--enable-faults"][..], "loopback only"),
+            (
+                &["--host", "0.0.0.0", "--api-key", "a-key-of-16-chars", "--enable-faults"][..],
+                "loopback only",
+            ),
+            (&["--api-key", "short"][..], "at least 16 characters, this one has 5"),
+            (&["--api-key", "has a space in it!"][..], "must not contain spaces"),
+            (&["--api-key-file", "/nonexistent/keys"][..], "--api-key-file /nonexistent/keys"),
             (&["--workers", "0"][..], "--workers"),
             (&["--parse-timeout-secs", "0"][..], "--parse-timeout-secs"),
             (&["--allow-origin", "example.com"][..], "--allow-origin"),
@@ -212,6 +260,20 @@ mod tests {
             let err = run(args).unwrap_err();
             assert!(err.0.contains(expected), "{args:?}: {err}");
         }
+    }
+
+    #[test]
+    fn keys_come_from_flags_a_file_and_the_environment() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "# team keys\nfile-key-0123456789\n\n").unwrap();
+        let args = ["--api-key", "flag-key-0123456789", "--api-key-file", file.path().to_str().unwrap()];
+        let config = match parse_with(args.iter().map(|s| s.to_string()), Some("env-key-0123456789".into())) {
+            Ok(Command::Run(config)) => config,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(config.api_keys, ["flag-key-0123456789", "file-key-0123456789", "env-key-0123456789"]);
+        let short = parse_with(std::iter::empty(), Some("short".into())).unwrap_err();
+        assert!(short.0.starts_with("REDUCTO_LOCAL_API_KEY: an API key must be at least 16"), "{short}");
     }
 
     #[test]

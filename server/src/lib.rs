@@ -47,8 +47,10 @@ use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderName, Method};
 use axum::Router;
 use tokio::net::TcpListener;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::AppError;
 use crate::faults::Faults;
@@ -73,6 +75,12 @@ pub struct Config {
     pub presigned_ttl: Duration,
     /// Jobs that run at once; `None` means one per CPU.
     pub workers: Option<usize>,
+    /// Jobs that may wait for a worker; past it, new jobs get a 429.
+    pub max_queued_jobs: usize,
+    /// Requests served at once; more wait for a turn.
+    pub max_concurrent_requests: usize,
+    /// How long a request body may go without sending a byte before the request fails.
+    pub body_timeout: Duration,
     /// How long one job may spend reading its document before it fails.
     pub parse_timeout: Duration,
     /// PEM certificate authorities that https URL inputs may also be signed by (an internal
@@ -98,6 +106,9 @@ impl Default for Config {
             max_presigned_mb: 5 * 1024,
             presigned_ttl: Duration::from_secs(3600),
             workers: None,
+            max_queued_jobs: 1000,
+            max_concurrent_requests: 256,
+            body_timeout: Duration::from_secs(30),
             parse_timeout: Duration::from_secs(120),
             ca_cert: None,
             allow_private_urls: false,
@@ -120,6 +131,9 @@ impl std::fmt::Debug for Config {
             .field("max_presigned_mb", &self.max_presigned_mb)
             .field("presigned_ttl", &self.presigned_ttl)
             .field("workers", &self.workers)
+            .field("max_queued_jobs", &self.max_queued_jobs)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("body_timeout", &self.body_timeout)
             .field("parse_timeout", &self.parse_timeout)
             .field("ca_cert", &self.ca_cert)
             .field("allow_private_urls", &self.allow_private_urls)
@@ -213,7 +227,13 @@ pub fn app(state: AppState) -> Router {
         // Inside CORS, so browsers can read scripted responses; outside the key check.
         router = router.layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
     }
-    router.layer(cors).layer(axum::middleware::from_fn_with_state(state, origins::guard))
+    let bounds = tower::ServiceBuilder::new()
+        .layer(GlobalConcurrencyLimitLayer::new(config.max_concurrent_requests))
+        .layer(RequestBodyTimeoutLayer::new(config.body_timeout));
+    router
+        .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), origins::guard))
+        .layer(bounds)
 }
 
 /// Opens the store, announces the address on stdout (first line, flushed: test harnesses

@@ -202,6 +202,11 @@ impl Store {
             Connection::open(&db_path).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
         configure(&conn)
             .and_then(|()| migrate(&mut conn))
+            // A claim on a presigned upload belongs to a PUT of the process that made it: none
+            // of those survived the restart.
+            .and_then(|()| {
+                conn.execute("UPDATE presigned_uploads SET state = 'waiting' WHERE state = 'receiving'", [])
+            })
             .map_err(|e| format!("cannot prepare the database {}: {e}", db_path.display()))?;
         Ok(Store { conn: Mutex::new(conn), files_dir })
     }

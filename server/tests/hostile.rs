@@ -292,3 +292,68 @@ async fn hostile_documents_get_a_4xx_that_says_why_and_the_server_keeps_answerin
     let content = parsed.body["result"]["chunks"][0]["content"].as_str().unwrap_or_default().to_owned();
     assert!(content.contains("研究&開発部門"), "the text reads as written: {content}");
 }
+
+#[tokio::test]
+async fn a_stalled_presigned_put_lets_go_of_its_url() {
+    use tokio::io::AsyncWriteExt;
+    let live = common::Live::start(|c| c.body_timeout = std::time::Duration::from_secs(1)).await;
+    let http = reqwest::Client::new();
+    let created: Value = http.post(live.at("/upload")).send().await.unwrap().json().await.unwrap();
+    let url = created["presigned_url"].as_str().unwrap().to_owned();
+    let path = url.split_once("://").unwrap().1.split_once('/').unwrap().1.to_owned();
+
+    // A PUT that announces 1,000 bytes, sends 10 and then nothing, on a connection kept open.
+    let mut stalled = tokio::net::TcpStream::connect(live.url.trim_start_matches("http://")).await.unwrap();
+    let head = format!("PUT /{path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 1000\r\n\r\n0123456789");
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let busy = http.put(&url).body("%PDF-1.4 other").send().await.unwrap();
+    assert_eq!(busy.status(), 409, "one PUT at a time");
+
+    // The stalled body times out; the claim is given back, and the URL works again.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let text = "Invoice 7 of the stalled upload";
+    let put = http.put(&url).body(text).send().await.unwrap();
+    assert_eq!(put.status(), 200, "{}", put.text().await.unwrap());
+    drop(stalled);
+    let version = http.get(live.at("/version")).send().await.unwrap();
+    assert_eq!(version.status(), 200);
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn a_full_queue_answers_429_with_retry_after() {
+    let s = Server::with(|c| {
+        c.workers = Some(1);
+        c.max_queued_jobs = 1;
+        c.enable_faults = true;
+    })
+    .await;
+    s.page_delay(2_000).await;
+    let file_id = s.upload_fixture("pdflatex-4-pages.pdf").await;
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        answers.push(s.post("/parse_async", json!({"input": file_id})).await);
+    }
+    answers[0].expect(StatusCode::OK);
+    answers[1].expect(StatusCode::OK);
+    let full = &answers[2];
+    full.expect(StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(full.header("retry-after"), "5");
+    assert!(detail_text(&full.body).contains("Too many jobs are waiting"), "{}", full.body);
+    s.get("/version").await.expect(StatusCode::OK);
+    s.page_delay(0).await;
+}
+
+#[test]
+fn a_short_api_key_is_refused_at_start() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reducto-local"))
+        .args(["--port", "0", "--api-key", "short-key"])
+        .env_remove("REDUCTO_LOCAL_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at least 16 characters, this one has 9"), "{stderr}");
+    assert!(!stderr.contains("short-key"), "the key is not echoed: {stderr}");
+}

@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::task::TaskTracker;
 
 use crate::engine::Stopped;
@@ -155,6 +155,7 @@ struct Live {
 pub struct Runner {
     /// One permit per worker.
     slots: Arc<Semaphore>,
+    workers: usize,
     tasks: TaskTracker,
     live: Mutex<HashMap<String, Arc<Live>>>,
     stopping: AtomicBool,
@@ -164,6 +165,7 @@ impl Runner {
     pub fn new(workers: usize) -> Runner {
         Runner {
             slots: Arc::new(Semaphore::new(workers.max(1))),
+            workers: workers.max(1),
             tasks: TaskTracker::new(),
             live: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
@@ -178,6 +180,16 @@ impl Runner {
     pub fn submit(&self, state: &AppState, job: Submission) -> AppResult<Submitted> {
         if self.stopping.load(Ordering::SeqCst) {
             return Err(AppError::Unavailable("The server is shutting down; try again shortly".into()));
+        }
+        let waiting = self.live().len().saturating_sub(self.workers);
+        if waiting >= state.config.max_queued_jobs {
+            return Err(AppError::TooManyRequests {
+                detail: format!(
+                    "Too many jobs are waiting ({waiting}, the limit is {}): try again shortly",
+                    state.config.max_queued_jobs
+                ),
+                retry_after_secs: 5,
+            });
         }
         let id = ids::new_job_id();
         let input = to_json(job.request.get("input").unwrap_or(&Value::Null))?;
@@ -227,7 +239,7 @@ impl Runner {
         let slots = self.slots.clone();
         self.tasks.spawn(async move {
             let outcome = match slots.acquire_owned().await {
-                Ok(_permit) => run(&state, &id, spec, &live).await,
+                Ok(permit) => run(&state, &id, spec, &live, permit).await,
                 // Closed by a shutdown: the job stays Pending for the next start.
                 Err(_) => Err(Failure::interrupted()),
             };
@@ -274,7 +286,16 @@ impl Runner {
 }
 
 /// One job on one worker slot: start it, run the engine, record the outcome.
-async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Outcome {
+/// `permit` is the job's worker slot: it goes to the engine's thread and is given back when
+/// that thread ends, not when the job's deadline passes, so a runaway page cannot take a
+/// worker's CPU while a new job takes its slot.
+async fn run(
+    state: &AppState,
+    id: &str,
+    spec: JobSpec,
+    live: &Arc<Live>,
+    permit: OwnedSemaphorePermit,
+) -> Outcome {
     if state.runner.stopping.load(Ordering::SeqCst) {
         return Err(Failure::interrupted());
     }
@@ -286,6 +307,7 @@ async fn run(state: &AppState, id: &str, spec: JobSpec, live: &Arc<Live>) -> Out
     let engine = {
         let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
         tokio::task::spawn_blocking(move || {
+            let _slot = permit;
             let mut on_page = |done: u32, total: u32| page_done(&state, &live, deadline, done, total);
             let fetch = fetch::Fetch {
                 client: state.url_client.clone(),

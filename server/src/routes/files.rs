@@ -220,7 +220,13 @@ async fn put_presigned(
             ))
         }
     };
+    // If the PUT goes away mid-body (the client hangs up, the body stalls past the idle
+    // timeout), this future is dropped: the guard gives the claim back, so the URL can be
+    // tried again until it expires.
+    let mut claim = ClaimGuard { state: &state, token: &token, held: true };
     let received = receive_put(&state, &file_id, &headers, body).await;
+    // From here on, every way out below settles the claim itself.
+    claim.held = false;
     match received {
         Ok((size, head)) => {
             let stored = FileId {
@@ -246,6 +252,21 @@ async fn put_presigned(
             // The URL stays usable (until it expires) for another try.
             state.store.release_presigned(&token)?;
             Err(e)
+        }
+    }
+}
+
+/// A claim on a presigned upload, given back when dropped while `held`.
+struct ClaimGuard<'a> {
+    state: &'a AppState,
+    token: &'a str,
+    held: bool,
+}
+
+impl Drop for ClaimGuard<'_> {
+    fn drop(&mut self) {
+        if self.held {
+            let _ = self.state.store.release_presigned(self.token);
         }
     }
 }
