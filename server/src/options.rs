@@ -17,9 +17,13 @@ use crate::loc;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ParseSettings {
     pub chunking: Chunking,
-    /// `settings.document_password`: opens encrypted PDFs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `settings.document_password`: opens encrypted PDFs. Held in memory while the job runs
+    /// and never serialized, so it never reaches the database.
+    #[serde(skip)]
     pub password: Option<String>,
+    /// In a stored job: it had a password, which was not stored. A restart cannot run it again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub password_withheld: bool,
 }
 
 /// Reads `options`, located at `at` in the request. Chunking is `retrieval.chunking` as in the
@@ -68,7 +72,7 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
         }
     };
     if errors.is_empty() {
-        Ok(ParseSettings { chunking, password })
+        Ok(ParseSettings { chunking, password, password_withheld: false })
     } else {
         Err(errors)
     }

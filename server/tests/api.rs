@@ -144,6 +144,24 @@ async fn documents_the_engine_cannot_read_are_422_with_the_reason() {
     opened.expect(StatusCode::OK);
     assert!(opened.chunks()[0]["content"].as_str().unwrap().contains("Lorem ipsum"));
 
+    // A password saved in a pipeline's steps runs, and the Studio API shows it masked; a draft
+    // sent back as shown keeps it.
+    let steps = json!({"parse": {"options": {"settings": {"document_password": "openpassword"}}}});
+    let saved = s.post("/studio/pipelines", json!({"name": "locked", "steps": steps})).await;
+    saved.expect(StatusCode::CREATED);
+    let saved_id = saved.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(saved.body["draft"]["parse"]["options"]["settings"]["document_password"], "********");
+    let shown = s.get(&format!("/studio/pipelines/{saved_id}")).await;
+    let draft = shown.body["draft"].clone();
+    assert!(!shown.body.to_string().contains("openpassword"), "{}", shown.body);
+    s.json(Method::PUT, &format!("/studio/pipelines/{saved_id}/draft"), json!({"steps": draft}))
+        .await
+        .expect(StatusCode::OK);
+    s.deploy(&saved_id).await;
+    let versions = s.get(&format!("/studio/pipelines/{saved_id}/versions")).await;
+    assert!(!versions.body.to_string().contains("openpassword"), "{}", versions.body);
+    s.run(&saved_id, json!(locked)).await.expect(StatusCode::OK);
+
     let scan = s.upload_fixture("imagemagick-images.pdf").await;
     let no_text = s.run(&id, json!(scan)).await;
     no_text.expect(StatusCode::UNPROCESSABLE_ENTITY);

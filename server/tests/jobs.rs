@@ -509,3 +509,27 @@ async fn the_time_limit_holds_even_when_no_page_ends() {
     assert!(detail.contains("1 s the server allows") && detail.contains("before its first page"), "{detail}");
     drop(silent);
 }
+
+#[tokio::test]
+async fn a_document_password_is_never_stored_and_a_restart_asks_for_it_again() {
+    let s = slow_server().await;
+    let locked = s.upload_fixture("libreoffice-writer-password.pdf").await;
+    let file_id = s.upload_fixture("pdflatex-4-pages.pdf").await;
+    s.page_delay(300).await;
+    let blocker = parse_async(&s, &file_id, json!({})).await;
+    let waiting = parse_async(&s, &locked, json!({"settings": {"document_password": "openpassword"}})).await;
+    s.poll_until(&blocker, |job| job["progress"].as_f64().unwrap_or(0.0) > 0.0).await;
+    let db = std::fs::read(s.dir.path().join("data/reducto.sqlite3")).unwrap();
+    let wal = std::fs::read(s.dir.path().join("data/reducto.sqlite3-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(!bytes.windows(12).any(|w| w == b"openpassword"), "the password never reaches the database");
+    }
+    let dir = s.shut_down().await;
+
+    let restarted = Server::over(dir, |c| c.workers = Some(1)).await;
+    let job = restarted.finished(&waiting).await;
+    assert_eq!(job.body["status"], "Failed", "{}", job.body);
+    assert!(job.body["reason"].as_str().unwrap().contains("send the request again"), "{}", job.body);
+    let other = restarted.finished(&blocker).await;
+    assert_eq!(other.body["status"], "Completed", "a job without a password resumes: {}", other.body);
+}

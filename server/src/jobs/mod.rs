@@ -39,6 +39,11 @@ pub use work::{JobSpec, Task};
 /// The reason a cancelled job reports.
 pub const CANCELLED: &str = "Cancelled by the user";
 
+/// Why a job with a document password fails after a restart.
+pub const PASSWORD_NOT_KEPT: &str =
+    "The server restarted before this job finished, and document passwords are \
+    never stored: send the request again with settings.document_password";
+
 /// How often a crash may interrupt one job before a restart gives up on it.
 pub const MAX_ATTEMPTS: u32 = 3;
 
@@ -194,7 +199,11 @@ impl Runner {
         let id = ids::new_job_id();
         let input = to_json(job.request.get("input").unwrap_or(&Value::Null))?;
         let config = to_json(&mask_secrets(job.request))?;
-        let spec = to_json(&job.spec)?;
+        // The stored copy keeps no password: not the request's, not one a pipeline's steps hold.
+        let mut stored = job.spec.clone();
+        stored.parse.password_withheld = stored.parse.password.is_some();
+        let stored = serde_json::to_value(&stored).map_err(|e| AppError::internal("serialize job", e))?;
+        let spec = to_json(&mask_secrets(&stored))?;
         state.store.insert_job(&NewJob {
             id: &id,
             kind: job.kind,
@@ -221,6 +230,9 @@ impl Runner {
         }
         for (id, spec) in recovery.resume {
             match serde_json::from_str::<JobSpec>(&spec) {
+                Ok(spec) if spec.parse.password_withheld => {
+                    state.store.fail_job(&id, PASSWORD_NOT_KEPT, None).map_err(|e| e.to_string())?;
+                }
                 Ok(spec) => self.spawn(state, id, spec, None),
                 Err(e) => {
                     let reason =
@@ -409,6 +421,9 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
+/// What a masked secret reads as.
+pub const MASK: &str = "********";
+
 /// A copy of a request with every `document_password` masked: `raw_config` is listed by
 /// `GET /jobs` and must not hand out secrets.
 pub fn mask_secrets(value: &Value) -> Value {
@@ -417,7 +432,7 @@ pub fn mask_secrets(value: &Value) -> Value {
             map.iter()
                 .map(|(k, v)| {
                     let masked = match (k.as_str(), v) {
-                        ("document_password", Value::String(_)) => Value::String("********".into()),
+                        ("document_password", Value::String(_)) => Value::String(MASK.into()),
                         _ => mask_secrets(v),
                     };
                     (k.clone(), masked)

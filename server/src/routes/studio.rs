@@ -71,7 +71,8 @@ struct TestRequest {
 struct PipelineView {
     id: String,
     name: String,
-    draft: Steps,
+    /// The draft's steps, with a saved document password masked.
+    draft: Value,
     versions: Vec<VersionSummary>,
     deployed: Option<VersionSummary>,
     created_at: String,
@@ -90,7 +91,8 @@ struct VersionView {
     version: i64,
     version_name: Option<String>,
     deployed_at: String,
-    steps: Steps,
+    /// With a saved document password masked.
+    steps: Value,
 }
 
 #[derive(Debug, Serialize)]
@@ -147,9 +149,11 @@ async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResul
 async fn update_draft(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    JsonBody(req): JsonBody<UpdateDraft>,
+    JsonBody(mut req): JsonBody<UpdateDraft>,
 ) -> AppResult<Json<PipelineView>> {
     check_steps(&req.steps)?;
+    let current = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
+    keep_masked_password(&mut req.steps, &current.draft);
     let row = state.store.update_draft(&id, &req.steps)?.ok_or_else(|| pipeline_not_found(&id))?;
     Ok(Json(view(&state, row)?))
 }
@@ -187,7 +191,7 @@ async fn versions(
                 version: v.version,
                 version_name: v.version_name,
                 deployed_at: v.deployed_at,
-                steps: v.steps,
+                steps: masked(&v.steps),
             })
             .collect(),
     ))
@@ -252,6 +256,32 @@ fn check_steps(steps: &Steps) -> AppResult<()> {
     }
 }
 
+/// Steps as the Studio API shows them: a saved `document_password` is masked, as in
+/// `raw_config`, so listing pipelines never hands out a document's password.
+fn masked(steps: &Steps) -> Value {
+    crate::jobs::mask_secrets(&serde_json::to_value(steps).unwrap_or_default())
+}
+
+/// A draft sent back as the Studio showed it carries the mask in place of the password: the
+/// saved password stays.
+fn keep_masked_password(steps: &mut Steps, current: &Steps) {
+    let password = |steps: &Steps| -> Option<Value> {
+        steps.parse.as_ref()?.options.as_ref()?.get("settings")?.get("document_password").cloned()
+    };
+    if password(steps).as_ref().and_then(Value::as_str) != Some(crate::jobs::MASK) {
+        return;
+    }
+    let saved = password(current);
+    if let Some(Value::Object(settings)) =
+        steps.parse.as_mut().and_then(|p| p.options.as_mut()).and_then(|o| o.get_mut("settings"))
+    {
+        match saved {
+            Some(saved) => settings.insert("document_password".into(), saved),
+            None => settings.remove("document_password"),
+        };
+    }
+}
+
 fn view(state: &AppState, row: PipelineRow) -> AppResult<PipelineView> {
     let versions: Vec<VersionSummary> =
         state.store.versions(&row.id)?.iter().map(VersionSummary::from).collect();
@@ -259,7 +289,7 @@ fn view(state: &AppState, row: PipelineRow) -> AppResult<PipelineView> {
     Ok(PipelineView {
         id: row.id,
         name: row.name,
-        draft: row.draft,
+        draft: masked(&row.draft),
         versions,
         deployed,
         created_at: row.created_at,
