@@ -85,13 +85,16 @@ async fn progress_grows_as_pages_complete() {
 async fn sync_parse_awaits_the_same_kind_of_job() {
     let s = Server::new().await;
     let file_id = s.upload_fixture("pdflatex-4-pages.pdf").await;
+    let started = std::time::Instant::now();
     let reply =
         s.post("/parse", json!({"input": file_id, "retrieval": {"chunking": {"chunk_mode": "page"}}})).await;
+    let elapsed = started.elapsed().as_secs_f64();
     reply.expect(StatusCode::OK);
     let parse = &reply.body;
     assert_eq!((&parse["response_type"], &parse["usage"]["num_pages"]), (&json!("parse"), &json!(4)));
     assert_eq!(parse["result"]["chunks"].as_array().unwrap().len(), 4);
-    assert!(parse["duration"].as_f64().unwrap() >= 0.0);
+    let duration = parse["duration"].as_f64().unwrap();
+    assert!(duration > 0.0 && duration <= elapsed, "the job's own time, {duration} s, within the call's {elapsed} s");
 
     // The sync run is a job like any other: it can be fetched and is listed.
     let job = s.get(&format!("/job/{}", reply.job_id())).await;

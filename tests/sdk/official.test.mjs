@@ -12,7 +12,8 @@ const apiKey = "official-sdk-test-key";
 let server, client, pipelineId;
 
 before(async () => {
-  server = await startServer(["--api-key", apiKey]);
+  // Faults, to slow the engine down so that a job is still running when the test cancels it.
+  server = await startServer(["--api-key", apiKey, "--enable-faults"]);
   client = new Reducto({ apiKey, baseURL: server.url, maxRetries: 0 });
   const headers = { authorization: `Bearer ${apiKey}` };
   pipelineId = await deployPipeline(server.url, "Official SDK", { parse: {} }, "v1", headers);
@@ -43,17 +44,30 @@ test("parse.run, job.getAll and cancel", async () => {
   const upload = await client.upload({ file: createReadStream(fourPagesPdf) });
   const parsed = await client.parse.run({ input: upload.file_id });
   assert.equal(parsed.usage.num_pages, 4);
-  const { job_id } = await client.parse.runJob({ input: upload.file_id });
-  const all = await client.job.getAll({ limit: 10 });
-  assert.ok(all.jobs.some((job) => job.job_id === job_id), "the new job is listed");
+  await slowPages(500);
   try {
+    const { job_id } = await client.parse.runJob({ input: upload.file_id });
+    const all = await client.job.getAll({ limit: 10 });
+    assert.ok(all.jobs.some((job) => job.job_id === job_id), "the new job is listed");
     await client.job.cancel(job_id);
-  } catch (error) {
-    // A job can finish before the cancel arrives: then the server says it is too late (409).
-    assert.equal(error.status, 409);
+    const cancelled = await client.job.get(job_id);
+    assert.equal(cancelled.status, "Failed", "a cancelled job reads as Failed, as on Reducto's cloud");
+    assert.match(cancelled.reason, /Cancelled by the user/);
+  } finally {
+    await slowPages(0);
   }
   await assert.rejects(client.job.get("no-such-job"), NotFoundError);
 });
+
+/** Makes the server's engine take `ms` per page (`--enable-faults`), or no extra time with 0. */
+async function slowPages(ms) {
+  const response = await fetch(`${server.url}/_faults/engine`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ page_delay_ms: ms }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
 
 test("extract and split", async () => {
   const upload = await client.upload({ file: createReadStream(fourPagesPdf) });
