@@ -33,6 +33,7 @@ OPTIONS:
     --presigned-ttl-secs N  how long a presigned upload URL is valid  [default: 3600]
     --workers N          jobs that run at once                        [default: one per CPU]
     --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
+    --retention-days N   keep uploads, job results and used presigned URLs this long [default: 7]
     --max-queued-jobs N  jobs that may wait for a worker; more get 429  [default: 1000]
     --max-concurrent-requests N  requests served at once; more wait     [default: 256]
     --body-timeout-secs N  longest a request body may send nothing     [default: 30]
@@ -126,6 +127,9 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
                 config.parse_timeout = Duration::from_secs(number(&flag, &value()?, 1, 24 * 3600)?)
             }
             "--ca-cert" => config.ca_cert = Some(PathBuf::from(value()?)),
+            "--retention-days" => {
+                config.retention = Duration::from_secs(number(&flag, &value()?, 1, 36_500)? * 24 * 3600)
+            }
             "--max-queued-jobs" => config.max_queued_jobs = number(&flag, &value()?, 1, 1_000_000)? as usize,
             "--max-concurrent-requests" => {
                 config.max_concurrent_requests = number(&flag, &value()?, 1, 100_000)? as usize

@@ -83,6 +83,8 @@ pub struct Config {
     pub body_timeout: Duration,
     /// How long one job may spend reading its document before it fails.
     pub parse_timeout: Duration,
+    /// How long uploads, finished jobs' results and used presigned URLs are kept.
+    pub retention: Duration,
     /// PEM certificate authorities that https URL inputs may also be signed by (an internal
     /// server's), besides Mozilla's roots.
     pub ca_cert: Option<PathBuf>,
@@ -110,6 +112,7 @@ impl Default for Config {
             max_concurrent_requests: 256,
             body_timeout: Duration::from_secs(30),
             parse_timeout: Duration::from_secs(120),
+            retention: Duration::from_secs(7 * 24 * 3600),
             ca_cert: None,
             allow_private_urls: false,
             enable_faults: false,
@@ -135,6 +138,7 @@ impl std::fmt::Debug for Config {
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("body_timeout", &self.body_timeout)
             .field("parse_timeout", &self.parse_timeout)
+            .field("retention", &self.retention)
             .field("ca_cert", &self.ca_cert)
             .field("allow_private_urls", &self.allow_private_urls)
             .field("enable_faults", &self.enable_faults)
@@ -183,7 +187,27 @@ impl AppState {
             url_client,
         };
         state.runner.resume(&state)?;
+        tokio::spawn(sweep_every_hour(state.store.clone(), state.config.retention));
         Ok(state)
+    }
+}
+
+/// Removes what is older than `retention`, at start and then every hour, for as long as the
+/// runtime runs.
+async fn sweep_every_hour(store: Arc<Store>, retention: Duration) {
+    let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        let store = store.clone();
+        match tokio::task::spawn_blocking(move || store.sweep(retention)).await {
+            Ok(Ok(swept)) if swept != store::Swept::default() => eprintln!(
+                "reducto-local: removed {} upload(s), {} job(s) and {} presigned URL(s) older than the retention",
+                swept.uploads, swept.jobs, swept.presigned
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => eprintln!("reducto-local: the retention sweep failed: {e}"),
+            Err(e) => eprintln!("reducto-local: the retention sweep failed: {e}"),
+        }
     }
 }
 

@@ -19,7 +19,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -90,6 +90,14 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 pub struct Store {
     conn: Mutex<Connection>,
     files_dir: PathBuf,
+}
+
+/// What a [`Store::sweep`] removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub uploads: usize,
+    pub jobs: usize,
+    pub presigned: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -202,6 +210,7 @@ impl Store {
             Connection::open(&db_path).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
         configure(&conn)
             .and_then(|()| migrate(&mut conn))
+            .and_then(|()| remove_orphaned_files(&conn, &files_dir))
             // A claim on a presigned upload belongs to a PUT of the process that made it: none
             // of those survived the restart.
             .and_then(|()| {
@@ -322,6 +331,45 @@ impl Store {
             return Ok(Live::NeverDeployed);
         };
         Ok(get_version(&conn, id, version)?.map_or(Live::NeverDeployed, |v| Live::Version(Box::new(v))))
+    }
+
+    // ---- retention ----
+
+    /// Removes what is older than `keep`: uploads (rows and files), finished jobs with their
+    /// results, and presigned URLs that expired unused or were used. Queued and running jobs
+    /// stay, however old.
+    pub fn sweep(&self, keep: Duration) -> Result<Swept> {
+        let cutoff = format!("-{} seconds", keep.as_secs());
+        let before = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1)";
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let old_uploads: Vec<String> = tx
+            .prepare(&format!("SELECT token FROM uploads WHERE created_at < {before}"))?
+            .query_map([&cutoff], |r| r.get(0))?
+            .collect::<Result<_>>()?;
+        tx.execute(&format!("DELETE FROM uploads WHERE created_at < {before}"), [&cutoff])?;
+        let jobs = tx.execute(
+            &format!(
+                "DELETE FROM jobs WHERE created_at < {before}
+                 AND status IN ('Completed', 'Failed', 'Cancelled')"
+            ),
+            [&cutoff],
+        )?;
+        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let presigned = tx.execute(
+            &format!(
+                "DELETE FROM presigned_uploads WHERE (state = 'waiting' AND expires_at < ?2)
+                 OR (state = 'done' AND created_at < {before})"
+            ),
+            params![&cutoff, now_ms],
+        )?;
+        tx.commit()?;
+        drop(conn);
+        // The rows go first: a file without a row is an orphan the next start removes anyway.
+        for token in &old_uploads {
+            let _ = std::fs::remove_file(self.files_dir.join(token));
+        }
+        Ok(Swept { uploads: old_uploads.len(), jobs, presigned })
     }
 
     // ---- uploads ----
@@ -607,6 +655,21 @@ fn job_from_row(r: &Row) -> Result<JobRow> {
     })
 }
 
+/// Files with no upload row: left by a crash between writing a file and recording it, or by a
+/// sweep that removed the row but not the file. Nothing refers to them.
+fn remove_orphaned_files(conn: &Connection, files_dir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(files_dir) else { return Ok(()) };
+    let mut known = conn.prepare("SELECT 1 FROM uploads WHERE token = ?1")?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if ids::is_token(&name) && !known.exists([&name])? {
+            // Best effort, as for `.part` files.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
 /// Nothing is writing yet at start, so every `.part` file is a crash's leftover.
 fn remove_partial_uploads(files_dir: &Path) {
     let Ok(entries) = std::fs::read_dir(files_dir) else { return };
@@ -814,6 +877,54 @@ mod tests {
         assert_eq!(crashy.status, JobStatus::Failed);
         assert!(crashy.error.unwrap().contains("stopped 3 times"));
         assert_eq!(status(&store, "done"), JobStatus::Completed);
+    }
+
+    #[test]
+    fn a_sweep_removes_what_is_older_than_the_retention_but_never_unfinished_jobs() {
+        let (dir, store) = store();
+        let kept_upload = FileId::new(Some("pdf".into()));
+        let old_upload = FileId::new(Some("pdf".into()));
+        for file_id in [&old_upload] {
+            std::fs::write(store.upload_path(file_id), b"%PDF").unwrap();
+            store.insert_upload(&UploadRow { file_id: file_id.clone(), filename: None, size: 4 }).unwrap();
+        }
+        job(&store, "finished");
+        store.start_job("finished").unwrap();
+        store.complete_job("finished", "{}", 1, 0.1).unwrap();
+        job(&store, "queued");
+        store.create_presigned("expired", &FileId::new(None), 0).unwrap();
+        store.create_presigned("valid", &FileId::new(None), i64::MAX).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+
+        assert_eq!(
+            store.sweep(Duration::from_secs(3600)).unwrap(),
+            Swept { presigned: 1, ..Swept::default() }
+        );
+        let swept = store.sweep(Duration::ZERO).unwrap();
+        assert_eq!(swept, Swept { uploads: 1, jobs: 1, presigned: 0 });
+        assert!(store.get_upload(&old_upload).unwrap().is_none());
+        assert!(!store.upload_path(&old_upload).exists(), "the file goes with its row");
+        assert!(store.get_job("finished").unwrap().is_none());
+        assert_eq!(status(&store, "queued"), JobStatus::Pending, "a queued job is never swept");
+        assert_eq!(
+            store.claim_presigned("valid", 0).unwrap(),
+            Claim::Ready(FileId { token: store_token(&store, "valid"), extension: None })
+        );
+
+        // A file no upload row names (a crash between writing and recording it) goes at start.
+        std::fs::write(store.upload_path(&kept_upload), b"orphan").unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert!(!store.upload_path(&kept_upload).exists(), "orphaned files are removed at start");
+    }
+
+    fn store_token(store: &Store, url_token: &str) -> String {
+        store
+            .conn()
+            .query_row("SELECT file_token FROM presigned_uploads WHERE url_token = ?1", [url_token], |r| {
+                r.get(0)
+            })
+            .unwrap()
     }
 
     #[test]

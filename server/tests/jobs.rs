@@ -94,7 +94,10 @@ async fn sync_parse_awaits_the_same_kind_of_job() {
     assert_eq!((&parse["response_type"], &parse["usage"]["num_pages"]), (&json!("parse"), &json!(4)));
     assert_eq!(parse["result"]["chunks"].as_array().unwrap().len(), 4);
     let duration = parse["duration"].as_f64().unwrap();
-    assert!(duration > 0.0 && duration <= elapsed, "the job's own time, {duration} s, within the call's {elapsed} s");
+    assert!(
+        duration > 0.0 && duration <= elapsed,
+        "the job's own time, {duration} s, within the call's {elapsed} s"
+    );
 
     // The sync run is a job like any other: it can be fetched and is listed.
     let job = s.get(&format!("/job/{}", reply.job_id())).await;

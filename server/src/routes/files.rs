@@ -339,8 +339,11 @@ impl Incoming {
         Ok(true)
     }
 
+    /// Flushes and syncs the bytes to disk, so a crash after the rename that puts the file in
+    /// place cannot leave a file that is there but incomplete.
     async fn finish(&mut self) -> AppResult<()> {
         self.file.flush().await?;
+        self.file.sync_all().await?;
         Ok(())
     }
 
