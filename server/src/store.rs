@@ -126,12 +126,46 @@ pub struct UploadRow {
     pub size: u64,
 }
 
+/// What a job does, as the store records it (`jobs.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    Parse,
+    Extract,
+    Split,
+    /// A deployed version of a pipeline.
+    Pipeline,
+    /// A Studio draft, tried out.
+    PipelineTest,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Parse => "parse",
+            JobKind::Extract => "extract",
+            JobKind::Split => "split",
+            JobKind::Pipeline => "pipeline",
+            JobKind::PipelineTest => "pipeline_test",
+        }
+    }
+
+    fn from_stored(kind: &str) -> JobKind {
+        match kind {
+            "parse" => JobKind::Parse,
+            "extract" => JobKind::Extract,
+            "split" => JobKind::Split,
+            "pipeline_test" => JobKind::PipelineTest,
+            // Only this server writes the column; the first schema's rows are all pipelines.
+            _ => JobKind::Pipeline,
+        }
+    }
+}
+
 /// A job as submitted; it starts `Pending`.
 #[derive(Debug, Clone)]
 pub struct NewJob<'a> {
     pub id: &'a str,
-    /// 'parse' | 'extract' | 'split' | 'pipeline' | 'pipeline_test' (a Studio draft run).
-    pub kind: &'a str,
+    pub kind: JobKind,
     pub pipeline_id: Option<&'a str>,
     /// `None` when a draft runs.
     pub pipeline_version: Option<i64>,
@@ -147,7 +181,7 @@ pub struct NewJob<'a> {
 #[derive(Debug, Clone)]
 pub struct JobRow {
     pub id: String,
-    pub kind: String,
+    pub kind: JobKind,
     pub status: JobStatus,
     pub pipeline_id: Option<String>,
     pub pipeline_version: Option<i64>,
@@ -512,7 +546,15 @@ impl Store {
                                    created_at, updated_at)
                  VALUES (?1, ?2, 'Pending', ?3, ?4, ?5, ?6, ?7, {NOW}, {NOW})"
             ),
-            params![job.id, job.kind, job.pipeline_id, job.pipeline_version, job.input, job.config, job.spec],
+            params![
+                job.id,
+                job.kind.as_str(),
+                job.pipeline_id,
+                job.pipeline_version,
+                job.input,
+                job.config,
+                job.spec
+            ],
         )?;
         Ok(())
     }
@@ -638,7 +680,7 @@ fn job_from_row(r: &Row) -> Result<JobRow> {
     let status: String = r.get(2)?;
     Ok(JobRow {
         id: r.get(0)?,
-        kind: r.get(1)?,
+        kind: JobKind::from_stored(&r.get::<_, String>(1)?),
         status: JobStatus::parse(&status).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, status.into())
         })?,
@@ -798,7 +840,7 @@ mod tests {
     fn job(store: &Store, id: &str) {
         let new = NewJob {
             id,
-            kind: "parse",
+            kind: JobKind::Parse,
             pipeline_id: None,
             pipeline_version: None,
             input: "\"reducto://x\"",

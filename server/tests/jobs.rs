@@ -446,7 +446,7 @@ async fn a_crash_during_a_job_resumes_it_or_fails_it_with_a_reason() {
         );
         let new = |id| NewJob {
             id,
-            kind: "parse",
+            kind: reducto_local::store::JobKind::Parse,
             pipeline_id: None,
             pipeline_version: None,
             input: "\"x\"",

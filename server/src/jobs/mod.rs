@@ -32,7 +32,7 @@ use tokio_util::task::TaskTracker;
 use crate::engine::Stopped;
 use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::store::NewJob;
+use crate::store::{JobKind, NewJob};
 use crate::AppState;
 pub use work::{JobSpec, Task};
 
@@ -121,8 +121,7 @@ type Outcome = Result<Value, Failure>;
 
 /// A new job, as a route describes it.
 pub struct Submission<'a> {
-    /// The store's job kind: 'parse', 'pipeline', 'pipeline_test', ...
-    pub kind: &'a str,
+    pub kind: JobKind,
     pub pipeline_id: Option<&'a str>,
     pub pipeline_version: Option<i64>,
     /// The request body as received (it becomes `raw_config`, secrets masked).

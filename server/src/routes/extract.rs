@@ -16,6 +16,7 @@ use crate::engine::extract::check_schema;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::ExtractTask;
 use crate::jobs::{input, Submitted, Task};
+use crate::store::JobKind;
 use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -48,5 +49,12 @@ fn submit(state: &AppState, req: &ExtractRequest, raw: &Value) -> AppResult<Subm
         return Err(AppError::Validation(errors));
     }
     let citations = req.settings.citations.as_ref().is_some_and(|c| c.enabled);
-    submit_document_job(state, "extract", raw, docs, parse, Task::Extract(ExtractTask { schema, citations }))
+    submit_document_job(
+        state,
+        JobKind::Extract,
+        raw,
+        docs,
+        parse,
+        Task::Extract(ExtractTask { schema, citations }),
+    )
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
 use crate::error::{AppError, AppResult};
 use crate::routes::pipeline::{with_version, Source};
-use crate::store::JobRow;
+use crate::store::{JobKind, JobRow};
 use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -69,9 +69,9 @@ fn respond(state: &AppState, job: JobRow) -> AppResult<Response> {
         reason: job.error.clone(),
         result,
     });
-    let source = match (job.kind.as_str(), job.pipeline_version) {
-        ("pipeline", Some(n)) => Some(Source::Version(n)),
-        ("pipeline_test", _) => Some(Source::Draft),
+    let source = match (job.kind, job.pipeline_version) {
+        (JobKind::Pipeline, Some(n)) => Some(Source::Version(n)),
+        (JobKind::PipelineTest, _) => Some(Source::Draft),
         _ => None,
     };
     Ok(match source {
@@ -150,7 +150,7 @@ async fn list(
         .into_iter()
         .map(|row| SingleJob {
             status: row.status,
-            kind: job_type(&row.kind),
+            kind: job_type(row.kind),
             raw_config: if exclude_configs {
                 String::new()
             } else {
@@ -166,12 +166,12 @@ async fn list(
     Ok(Json(JobsResponse { jobs, next_cursor }))
 }
 
-fn job_type(kind: &str) -> JobType {
+fn job_type(kind: JobKind) -> JobType {
     match kind {
-        "parse" => JobType::Parse,
-        "extract" => JobType::Extract,
-        "split" => JobType::Split,
-        _ => JobType::Pipeline,
+        JobKind::Parse => JobType::Parse,
+        JobKind::Extract => JobType::Extract,
+        JobKind::Split => JobType::Split,
+        JobKind::Pipeline | JobKind::PipelineTest => JobType::Pipeline,
     }
 }
 

@@ -22,6 +22,7 @@ use crate::error::{AppResult, Loc, ValidationError};
 use crate::jobs::input::DocRef;
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
 use crate::options::{self, ParseSettings};
+use crate::store::JobKind;
 use crate::AppState;
 
 /// Answers a submitted job as its route promises: the finished result for a sync call, or
@@ -39,7 +40,7 @@ const ALWAYS_ASYNC: Option<&Value> = Some(&Value::Bool(true));
 /// Queues a parse, extract or split job (`kind`) once its documents are known to exist.
 fn submit_document_job(
     state: &AppState,
-    kind: &str,
+    kind: JobKind,
     request: &Value,
     input: Vec<DocRef>,
     parse: ParseSettings,

@@ -14,6 +14,7 @@ use crate::api::ParseRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{input, Submitted, Task};
+use crate::store::JobKind;
 use crate::{loc, options, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -38,7 +39,7 @@ fn submit(state: &AppState, req: &ParseRequest, raw: &Value) -> AppResult<Submit
     let docs = input::parse(&req.input)?;
     let (options, at) = parse_options(&req.options);
     let settings = options::read(options, at).map_err(AppError::Validation)?;
-    submit_document_job(state, "parse", raw, docs, settings, Task::Parse)
+    submit_document_job(state, JobKind::Parse, raw, docs, settings, Task::Parse)
 }
 
 /// The `ParseOptions` of a parse body: its own top-level keys (the spec), or, when it has none

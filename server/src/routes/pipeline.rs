@@ -14,7 +14,7 @@ use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
 use crate::steps::Steps;
-use crate::store::Live;
+use crate::store::{JobKind, Live};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -105,8 +105,8 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
     }
     input::check(&state.store, &docs, now_ms())?;
     let (kind, version) = match run.source {
-        Source::Version(n) => ("pipeline", Some(n)),
-        Source::Draft => ("pipeline_test", None),
+        Source::Version(n) => (JobKind::Pipeline, Some(n)),
+        Source::Draft => (JobKind::PipelineTest, None),
     };
     let task = Task::Pipeline { pipeline_id: run.pipeline_id.to_owned(), version, steps: run.steps.clone() };
     state.runner.submit(

@@ -15,6 +15,7 @@ use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::{input, Submitted, Task};
 use crate::steps::SplitCategory;
+use crate::store::JobKind;
 use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -67,5 +68,5 @@ fn submit(state: &AppState, req: &SplitRequest, raw: &Value) -> AppResult<Submit
             partition_key: c.partition_key.clone(),
         })
         .collect();
-    submit_document_job(state, "split", raw, docs, parse, Task::Split { categories })
+    submit_document_job(state, JobKind::Split, raw, docs, parse, Task::Split { categories })
 }
