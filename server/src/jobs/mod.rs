@@ -153,7 +153,29 @@ struct Live {
     progress: Mutex<f64>,
     /// The last page report: (pages done, pages).
     pages: Mutex<(u32, u32)>,
-    cancelled: AtomicBool,
+    /// Why the run was told to stop, recorded by whoever stopped it; the first reason wins.
+    stop: Mutex<Option<StopReason>>,
+}
+
+/// Why a run stopped before its document was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StopReason {
+    /// `POST /cancel`: the job ends `Cancelled`.
+    Cancelled,
+    /// `--parse-timeout-secs` passed: the job fails on its document, saying so.
+    Deadline,
+    /// The server is shutting down: the job goes back to `Pending` for the next start.
+    Shutdown,
+}
+
+impl Live {
+    fn stop(&self, reason: StopReason) {
+        self.stop.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(reason);
+    }
+
+    fn stopped(&self) -> Option<StopReason> {
+        *self.stop.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 pub struct Runner {
@@ -280,7 +302,7 @@ impl Runner {
         let cancelled = state.store.cancel_job(id, CANCELLED)?;
         if cancelled {
             if let Some(live) = self.live().get(id) {
-                live.cancelled.store(true, Ordering::SeqCst);
+                live.stop(StopReason::Cancelled);
             }
         }
         Ok(cancelled)
@@ -290,6 +312,9 @@ impl Runner {
     /// `Pending`, to resume at the next start) and waits for the workers to finish.
     pub async fn shutdown(&self) {
         self.stopping.store(true, Ordering::SeqCst);
+        for live in self.live().values() {
+            live.stop(StopReason::Shutdown);
+        }
         self.slots.close();
         self.tasks.close();
         self.tasks.wait().await;
@@ -335,17 +360,19 @@ async fn run(
         Ok(joined) => {
             joined.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
         }
-        Err(_) => Err(Failure::stopped()),
+        Err(_) => {
+            live.stop(StopReason::Deadline);
+            Err(Failure::stopped())
+        }
     };
     let duration = started.elapsed().as_secs_f64();
-    // A run stopped at or after its deadline (not by a cancel) failed on its document, like any
-    // other; a shutdown stops it well before.
-    let executed = match executed {
-        Err(f)
-            if f.kind == FailureKind::Stopped
-                && !live.cancelled.load(Ordering::SeqCst)
-                && Instant::now() >= deadline =>
-        {
+    // A stopped run ends as the reason recorded when it was stopped says.
+    let stopped = match &executed {
+        Err(f) if f.kind == FailureKind::Stopped => live.stopped(),
+        _ => None,
+    };
+    let executed = match stopped {
+        Some(StopReason::Deadline) => {
             let (done, total) = *live.pages.lock().unwrap_or_else(|p| p.into_inner());
             let stopped = match total {
                 0 => "before its first page".to_owned(),
@@ -357,7 +384,7 @@ async fn run(
                 state.config.parse_timeout.as_secs_f64()
             )))
         }
-        executed => executed,
+        _ => executed,
     };
     let store = &state.store;
     match executed {
@@ -369,10 +396,8 @@ async fn run(
                 Err(Failure::cancelled())
             }
         }
-        Err(f) if f.kind == FailureKind::Stopped && live.cancelled.load(Ordering::SeqCst) => {
-            Err(Failure::cancelled())
-        }
-        Err(f) if f.kind == FailureKind::Stopped => {
+        Err(_) if stopped == Some(StopReason::Cancelled) => Err(Failure::cancelled()),
+        Err(_) if stopped == Some(StopReason::Shutdown) => {
             store.requeue_job(id).map_err(Failure::internal)?;
             Err(Failure::interrupted())
         }
@@ -391,9 +416,14 @@ async fn run(
 /// `deadline` passed).
 fn page_done(state: &AppState, live: &Live, deadline: Instant, done: u32, total: u32) -> Result<(), Stopped> {
     *live.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
-    let late = || Instant::now() >= deadline;
-    let should_stop =
-        || live.cancelled.load(Ordering::SeqCst) || state.runner.stopping.load(Ordering::SeqCst) || late();
+    let should_stop = || {
+        if Instant::now() >= deadline {
+            live.stop(StopReason::Deadline);
+        } else if state.runner.stopping.load(Ordering::SeqCst) {
+            live.stop(StopReason::Shutdown);
+        }
+        live.stopped().is_some()
+    };
     let delay = state.faults.page_delay();
     let until = Instant::now() + delay;
     // Sleep in slices, so a cancel during a long delay is still prompt.
