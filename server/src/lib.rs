@@ -176,17 +176,18 @@ impl AppState {
     /// Opens the data directory (creating and migrating it if needed) and queues the jobs a
     /// previous run left unfinished. Needs a tokio runtime: the workers start here.
     pub async fn open(config: Config) -> Result<AppState, String> {
-        let store = Store::open(&config.data_dir)?;
-        let runner = Runner::new(config.worker_count());
+        let store = Arc::new(Store::open(&config.data_dir)?);
         let url_client = jobs::fetch::url_client(config.ca_cert.as_deref(), config.allow_private_urls)?;
-        let state = AppState {
-            config: Arc::new(config),
-            store: Arc::new(store),
-            runner: Arc::new(runner),
-            faults: Arc::new(Faults::default()),
-            url_client,
-        };
-        state.runner.resume(&state)?;
+        let config = Arc::new(config);
+        let faults = Arc::new(Faults::default());
+        let runner = Runner::new(jobs::Needs {
+            config: config.clone(),
+            store: store.clone(),
+            url_client: url_client.clone(),
+            faults: faults.clone(),
+        });
+        let state = AppState { config, store, runner, faults, url_client };
+        state.runner.resume()?;
         tokio::spawn(sweep_every_hour(state.store.clone(), state.config.retention));
         Ok(state)
     }

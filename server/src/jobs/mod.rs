@@ -31,9 +31,11 @@ use tokio_util::task::TaskTracker;
 
 use crate::engine::Stopped;
 use crate::error::{AppError, AppResult};
+use crate::faults::Faults;
 use crate::ids;
+use crate::store::Store;
 use crate::store::{JobKind, NewJob};
-use crate::AppState;
+use crate::Config;
 pub use work::{JobSpec, Task};
 
 /// The reason a cancelled job reports.
@@ -178,7 +180,19 @@ impl Live {
     }
 }
 
+/// What the workers use of the rest of the server.
+#[derive(Clone)]
+pub struct Needs {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    /// Fetches URL inputs, with its guard.
+    pub url_client: reqwest::Client,
+    /// The page delay tests set (`--enable-faults`).
+    pub faults: Arc<Faults>,
+}
+
 pub struct Runner {
+    needs: Needs,
     /// One permit per worker.
     slots: Arc<Semaphore>,
     workers: usize,
@@ -188,14 +202,16 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(workers: usize) -> Runner {
-        Runner {
-            slots: Arc::new(Semaphore::new(workers.max(1))),
-            workers: workers.max(1),
+    pub fn new(needs: Needs) -> Arc<Runner> {
+        let workers = needs.config.worker_count().max(1);
+        Arc::new(Runner {
+            needs,
+            slots: Arc::new(Semaphore::new(workers)),
+            workers,
             tasks: TaskTracker::new(),
             live: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
-        }
+        })
     }
 
     fn live(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Live>>> {
@@ -203,16 +219,17 @@ impl Runner {
     }
 
     /// Records a new `Pending` job and queues it.
-    pub fn submit(&self, state: &AppState, job: Submission) -> AppResult<Submitted> {
+    pub fn submit(self: &Arc<Self>, job: Submission) -> AppResult<Submitted> {
+        let Needs { config, store, .. } = &self.needs;
         if self.stopping.load(Ordering::SeqCst) {
             return Err(AppError::Unavailable("The server is shutting down; try again shortly".into()));
         }
         let waiting = self.live().len().saturating_sub(self.workers);
-        if waiting >= state.config.max_queued_jobs {
+        if waiting >= config.max_queued_jobs {
             return Err(AppError::TooManyRequests {
                 detail: format!(
                     "Too many jobs are waiting ({waiting}, the limit is {}): try again shortly",
-                    state.config.max_queued_jobs
+                    config.max_queued_jobs
                 ),
                 retry_after_secs: 5,
             });
@@ -225,7 +242,7 @@ impl Runner {
         stored.parse.password_withheld = stored.parse.password.is_some();
         let stored = serde_json::to_value(&stored).map_err(|e| AppError::internal("serialize job", e))?;
         let spec = to_json(&mask_secrets(&stored))?;
-        state.store.insert_job(&NewJob {
+        store.insert_job(&NewJob {
             id: &id,
             kind: job.kind,
             pipeline_id: job.pipeline_id,
@@ -235,14 +252,15 @@ impl Runner {
             spec: &spec,
         })?;
         let (tx, rx) = oneshot::channel();
-        self.spawn(state, id.clone(), job.spec, Some(tx));
+        self.spawn(id.clone(), job.spec, Some(tx));
         Ok(Submitted { job_id: id, done: rx })
     }
 
     /// Queues every job a previous run left unfinished. Called once, at start.
-    pub fn resume(&self, state: &AppState) -> Result<(), String> {
+    pub fn resume(self: &Arc<Self>) -> Result<(), String> {
+        let store = &self.needs.store;
         let recovery =
-            state.store.recover(MAX_ATTEMPTS).map_err(|e| format!("cannot recover unfinished jobs: {e}"))?;
+            store.recover(MAX_ATTEMPTS).map_err(|e| format!("cannot recover unfinished jobs: {e}"))?;
         if recovery.failed > 0 {
             eprintln!(
                 "reducto-local: {} interrupted job(s) marked Failed after repeated crashes",
@@ -252,31 +270,30 @@ impl Runner {
         for (id, spec) in recovery.resume {
             match serde_json::from_str::<JobSpec>(&spec) {
                 Ok(spec) if spec.parse.password_withheld => {
-                    state.store.fail_job(&id, PASSWORD_NOT_KEPT, None).map_err(|e| e.to_string())?;
+                    store.fail_job(&id, PASSWORD_NOT_KEPT, None).map_err(|e| e.to_string())?;
                 }
-                Ok(spec) => self.spawn(state, id, spec, None),
+                Ok(spec) => self.spawn(id, spec, None),
                 Err(e) => {
                     let reason =
                         format!("The job could not be resumed: its stored description is unreadable ({e})");
-                    state.store.fail_job(&id, &reason, None).map_err(|e| e.to_string())?;
+                    store.fail_job(&id, &reason, None).map_err(|e| e.to_string())?;
                 }
             }
         }
         Ok(())
     }
 
-    fn spawn(&self, state: &AppState, id: String, spec: JobSpec, notify: Option<oneshot::Sender<Outcome>>) {
+    fn spawn(self: &Arc<Self>, id: String, spec: JobSpec, notify: Option<oneshot::Sender<Outcome>>) {
         let live = Arc::new(Live::default());
         self.live().insert(id.clone(), live.clone());
-        let state = state.clone();
-        let slots = self.slots.clone();
+        let runner = self.clone();
         self.tasks.spawn(async move {
-            let outcome = match slots.acquire_owned().await {
-                Ok(permit) => run(&state, &id, spec, &live, permit).await,
+            let outcome = match runner.slots.clone().acquire_owned().await {
+                Ok(permit) => run(&runner, &id, spec, &live, permit).await,
                 // Closed by a shutdown: the job stays Pending for the next start.
                 Err(_) => Err(Failure::interrupted()),
             };
-            state.runner.live().remove(&id);
+            runner.live().remove(&id);
             if let Err(failure) = &outcome {
                 if failure.kind == FailureKind::Internal {
                     eprintln!("reducto-local: job {id} failed: {}", failure.reason);
@@ -298,8 +315,8 @@ impl Runner {
 
     /// Cancels a queued or running job: `Cancelled` in the store now, and the worker stops
     /// at the next page. `false` if the job had already finished (or does not exist).
-    pub fn cancel(&self, state: &AppState, id: &str) -> AppResult<bool> {
-        let cancelled = state.store.cancel_job(id, CANCELLED)?;
+    pub fn cancel(&self, id: &str) -> AppResult<bool> {
+        let cancelled = self.needs.store.cancel_job(id, CANCELLED)?;
         if cancelled {
             if let Some(live) = self.live().get(id) {
                 live.stop(StopReason::Cancelled);
@@ -326,31 +343,33 @@ impl Runner {
 /// that thread ends, not when the job's deadline passes, so a runaway page cannot take a
 /// worker's CPU while a new job takes its slot.
 async fn run(
-    state: &AppState,
+    runner: &Arc<Runner>,
     id: &str,
     spec: JobSpec,
     live: &Arc<Live>,
     permit: OwnedSemaphorePermit,
 ) -> Outcome {
-    if state.runner.stopping.load(Ordering::SeqCst) {
+    let Needs { config, store, .. } = &runner.needs;
+    if runner.stopping.load(Ordering::SeqCst) {
         return Err(Failure::interrupted());
     }
-    if !state.store.start_job(id).map_err(Failure::internal)? {
+    if !store.start_job(id).map_err(Failure::internal)? {
         return Err(Failure::cancelled());
     }
     let started = Instant::now();
-    let deadline = started + state.config.parse_timeout;
+    let deadline = started + config.parse_timeout;
     let engine = {
-        let (state, id, live) = (state.clone(), id.to_owned(), live.clone());
+        let (runner, id, live) = (runner.clone(), id.to_owned(), live.clone());
         tokio::task::spawn_blocking(move || {
             let _slot = permit;
-            let mut on_page = |done: u32, total: u32| page_done(&state, &live, deadline, done, total);
+            let mut on_page = |done: u32, total: u32| page_done(&runner, &live, deadline, done, total);
+            let Needs { config, store, url_client, .. } = &runner.needs;
             let fetch = fetch::Fetch {
-                client: state.url_client.clone(),
-                max_bytes: state.config.max_upload_mb << 20,
-                private_allowed: state.config.allow_private_urls,
+                client: url_client.clone(),
+                max_bytes: config.max_upload_mb << 20,
+                private_allowed: config.allow_private_urls,
             };
-            work::execute(&state.store, &id, &spec, now_ms(), &fetch, &mut on_page)
+            work::execute(store, &id, &spec, now_ms(), &fetch, &mut on_page)
         })
     };
     // The engine looks at the deadline between pages; this holds it for a page (or a URL
@@ -381,12 +400,11 @@ async fn run(
             Err(Failure::document(format!(
                 "Reading the document took longer than the {} s the server allows \
                  (--parse-timeout-secs); it was stopped {stopped}",
-                state.config.parse_timeout.as_secs_f64()
+                config.parse_timeout.as_secs_f64()
             )))
         }
         _ => executed,
     };
-    let store = &state.store;
     match executed {
         Ok(done) => {
             let result = serde_json::to_string(&done.result).map_err(Failure::internal)?;
@@ -414,17 +432,17 @@ async fn run(
 /// The engine's page callback: the fault-injection delay (so tests can watch progress and
 /// cancel mid-job), then progress, then whether to stop (a cancel, a shutdown, or the
 /// `deadline` passed).
-fn page_done(state: &AppState, live: &Live, deadline: Instant, done: u32, total: u32) -> Result<(), Stopped> {
+fn page_done(runner: &Runner, live: &Live, deadline: Instant, done: u32, total: u32) -> Result<(), Stopped> {
     *live.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
     let should_stop = || {
         if Instant::now() >= deadline {
             live.stop(StopReason::Deadline);
-        } else if state.runner.stopping.load(Ordering::SeqCst) {
+        } else if runner.stopping.load(Ordering::SeqCst) {
             live.stop(StopReason::Shutdown);
         }
         live.stopped().is_some()
     };
-    let delay = state.faults.page_delay();
+    let delay = runner.needs.faults.page_delay();
     let until = Instant::now() + delay;
     // Sleep in slices, so a cancel during a long delay is still prompt.
     while !should_stop() {

@@ -34,7 +34,7 @@ async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResul
 async fn cancel(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
     let job = find(&state, &id)?;
     if !job.status.is_final() {
-        state.runner.cancel(&state, &id)?;
+        state.runner.cancel(&id)?;
     }
     // Read again: the job may have finished in the meantime, which the store decided.
     let job = find(&state, &id)?;

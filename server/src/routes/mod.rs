@@ -48,7 +48,7 @@ fn submit_document_job(
 ) -> AppResult<Submitted> {
     input::check(&state.store, &input, now_ms())?;
     let spec = JobSpec { task, input, parse };
-    state.runner.submit(state, Submission { kind, pipeline_id: None, pipeline_version: None, request, spec })
+    state.runner.submit(Submission { kind, pipeline_id: None, pipeline_version: None, request, spec })
 }
 
 /// The parse settings of an extract or split body's `parsing` object (`at` names it); its

@@ -109,16 +109,13 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
         Source::Draft => (JobKind::PipelineTest, None),
     };
     let task = Task::Pipeline { pipeline_id: run.pipeline_id.to_owned(), version, steps: run.steps.clone() };
-    state.runner.submit(
-        state,
-        Submission {
-            kind,
-            pipeline_id: Some(run.pipeline_id),
-            pipeline_version: version,
-            request: run.request,
-            spec: JobSpec { task, input: docs, parse },
-        },
-    )
+    state.runner.submit(Submission {
+        kind,
+        pipeline_id: Some(run.pipeline_id),
+        pipeline_version: version,
+        request: run.request,
+        spec: JobSpec { task, input: docs, parse },
+    })
 }
 
 /// A response with the header that says which steps produce (or produced) it.
