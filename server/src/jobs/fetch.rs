@@ -1,5 +1,6 @@
 //! Fetching URL inputs: the one HTTP client, its limits, and the guard that keeps it off
-//! private networks.
+//! private networks. A job's URLs are fetched asynchronously ([`prefetch`]) before its
+//! blocking engine work starts, within the job's deadline.
 //!
 //! A keyless `reducto-local` runs on the developer's laptop, inside their network, so a URL
 //! input must not become a way to reach what only that laptop can reach. Unless started with
@@ -9,12 +10,16 @@
 //! client's resolver, so it holds at connect time and for every redirect's new host), an
 //! address literal before the request and at every redirect. At most 5 redirects are followed.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::{Attempt, Policy};
+
+use super::input::{which, DocRef};
+use super::Failure;
 
 /// How long fetching a URL input may take, and connecting to its server.
 const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
@@ -56,16 +61,36 @@ pub fn url_client(ca_cert: Option<&std::path::Path>, allow_private: bool) -> Res
     builder.build().map_err(|e| format!("cannot build the URL client: {e}"))
 }
 
-/// Downloads a URL input with the job's limits; call from a blocking thread inside the
-/// runtime (the workers' `spawn_blocking`). Gives the bytes and the extension the URL's path
-/// or the response's content type implies.
-pub fn download(url: &str, fetch: &Fetch) -> Result<(Vec<u8>, Option<String>), String> {
-    let handle = tokio::runtime::Handle::try_current().map_err(|e| format!("cannot fetch {url}: {e}"))?;
+/// A fetched URL input: its bytes, and the extension its path or content type implies.
+#[derive(Debug)]
+pub struct Fetched {
+    pub bytes: Vec<u8>,
+    pub extension: Option<String>,
+}
+
+/// Fetches every URL among `docs`, one after the other; a failure names the document.
+pub async fn prefetch(docs: &[DocRef], fetch: &Fetch) -> Result<HashMap<String, Fetched>, Failure> {
+    let mut fetched = HashMap::new();
+    for (index, doc) in docs.iter().enumerate() {
+        if let DocRef::Url(url) = doc {
+            if !fetched.contains_key(url) {
+                let body = download(url, fetch)
+                    .await
+                    .map_err(|reason| Failure::document(format!("{}{reason}", which(docs, index))))?;
+                fetched.insert(url.clone(), body);
+            }
+        }
+    }
+    Ok(fetched)
+}
+
+/// Downloads a URL input with the job's limits.
+async fn download(url: &str, fetch: &Fetch) -> Result<Fetched, String> {
     if !fetch.private_allowed {
         let parsed = reqwest::Url::parse(url).map_err(|e| format!("Could not fetch {url}: {e}"))?;
         check_literal_host(&parsed).map_err(|refused| format!("Could not fetch {url}: {refused}"))?;
     }
-    handle.block_on(async {
+    {
         let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", error_chain(&e.without_url()));
         let mut response = fetch.client.get(url).send().await.map_err(failed)?;
         if !response.status().is_success() {
@@ -88,8 +113,8 @@ pub fn download(url: &str, fetch: &Fetch) -> Result<(Vec<u8>, Option<String>), S
             bytes.extend_from_slice(&chunk);
         }
         let extension = extension_of(response.url().path(), content_type.as_deref());
-        Ok((bytes, extension))
-    })
+        Ok(Fetched { bytes, extension })
+    }
 }
 
 /// Refuses a URL whose host is an address literal that is not public (a name is checked when

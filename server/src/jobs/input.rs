@@ -6,9 +6,9 @@
 //! - [`check`] makes sure each document can be read right now, so a caller learns of a missing
 //!   file or an unfinished job before anything is queued (404, 409 or 422).
 //! - [`load`] reads the document when a worker runs the job: the file through the engine, the
-//!   blocks an earlier parse produced (no second parse), or a URL's body, fetched then with
-//!   the [`Fetch`] limits and the guard that keeps URL inputs off private networks (see
-//!   [`super::fetch`]).
+//!   blocks an earlier parse produced (no second parse), or a URL's body, which the worker
+//!   fetched just before, asynchronously, with the limits and the guard that keeps URL inputs
+//!   off private networks ([`super::fetch`]).
 //!
 //! In a list, every message about one document starts with [`which`] one it is (its position
 //! and id); how a job combines several documents is [`super::work`]'s business.
@@ -16,7 +16,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::fetch::{download, Fetch};
+use std::collections::HashMap;
+
+use super::fetch::Fetched;
 use super::Failure;
 use crate::api::JobStatus;
 use crate::engine::{self, Block, Document, EngineError, OnPage};
@@ -199,13 +201,14 @@ fn check_one(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Reads a document for a running job, reporting pages to `on_page`.
+/// Reads a document for a running job, reporting pages to `on_page`; a URL's body is among
+/// `fetched` ([`super::fetch::prefetch`]).
 pub fn load(
     store: &Store,
     doc: &DocRef,
     password: Option<&str>,
     now_ms: i64,
-    fetch: &Fetch,
+    fetched: &HashMap<String, Fetched>,
     on_page: OnPage,
 ) -> Result<Document, Failure> {
     let read = |bytes: &[u8], extension: Option<&str>, on_page: OnPage| {
@@ -238,8 +241,8 @@ pub fn load(
             read(&bytes, upload.file_id.extension.as_deref(), on_page)
         }
         DocRef::Url(url) => {
-            let (bytes, extension) = download(url, fetch).map_err(Failure::document)?;
-            read(&bytes, extension.as_deref(), on_page)
+            let body = fetched.get(url).ok_or_else(|| Failure::internal(format!("{url} was not fetched")))?;
+            read(&body.bytes, body.extension.as_deref(), on_page)
         }
         DocRef::Job(id) => {
             let job = store.get_job(id).map_err(Failure::internal)?;

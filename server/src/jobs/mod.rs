@@ -358,27 +358,30 @@ async fn run(
     }
     let started = Instant::now();
     let deadline = started + config.parse_timeout;
-    let engine = {
+    // URL inputs are fetched first, asynchronously; then the engine reads the documents on a
+    // blocking thread. The deadline holds for both, even for a fetch or a page that does not
+    // end: the job fails on time, and the engine's thread stops at its next page, its result
+    // unused.
+    let work = {
         let (runner, id, live) = (runner.clone(), id.to_owned(), live.clone());
-        tokio::task::spawn_blocking(move || {
-            let _slot = permit;
-            let mut on_page = |done: u32, total: u32| page_done(&runner, &live, deadline, done, total);
-            let Needs { config, store, url_client, .. } = &runner.needs;
+        async move {
+            let Needs { config, url_client, .. } = &runner.needs;
             let fetch = fetch::Fetch {
                 client: url_client.clone(),
                 max_bytes: config.max_upload_mb << 20,
                 private_allowed: config.allow_private_urls,
             };
-            work::execute(store, &id, &spec, now_ms(), &fetch, &mut on_page)
-        })
-    };
-    // The engine looks at the deadline between pages; this holds it for a page (or a URL
-    // fetch) that does not end: the job fails on time, and the engine's thread stops at its
-    // next page, its result unused.
-    let executed = match tokio::time::timeout_at(deadline.into(), engine).await {
-        Ok(joined) => {
-            joined.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
+            let fetched = fetch::prefetch(&spec.input, &fetch).await?;
+            let engine = tokio::task::spawn_blocking(move || {
+                let _slot = permit;
+                let mut on_page = |done: u32, total: u32| page_done(&runner, &live, deadline, done, total);
+                work::execute(&runner.needs.store, &id, &spec, now_ms(), &fetched, &mut on_page)
+            });
+            engine.await.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
         }
+    };
+    let executed = match tokio::time::timeout_at(deadline.into(), work).await {
+        Ok(executed) => executed,
         Err(_) => {
             live.stop(StopReason::Deadline);
             Err(Failure::stopped())

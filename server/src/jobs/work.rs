@@ -3,11 +3,13 @@
 //! runs the engine and shapes the Reducto response (`ParseResponse`, `ExtractResponse`,
 //! `SplitResponse`, `PipelineResponse`).
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::fetch::Fetched;
 use super::input::{self, DocRef};
 use super::{Failure, FailureKind};
 use crate::api::{
@@ -61,7 +63,7 @@ pub fn execute(
     job_id: &str,
     spec: &JobSpec,
     now_ms: i64,
-    fetch: &super::fetch::Fetch,
+    fetched: &HashMap<String, Fetched>,
     on_page: OnPage,
 ) -> Result<Done, Failure> {
     let started = Instant::now();
@@ -77,7 +79,7 @@ pub fn execute(
         };
         let password = spec.parse.password.as_deref();
         let document =
-            input::load(store, doc, password, now_ms, fetch, &mut on_doc_page).map_err(|mut f| {
+            input::load(store, doc, password, now_ms, fetched, &mut on_doc_page).map_err(|mut f| {
                 // Name the failing document; a stop or a bug is not about one document.
                 if matches!(f.kind, FailureKind::Document | FailureKind::Missing) {
                     f.reason = format!("{}{}", input::which(docs, index), f.reason);
