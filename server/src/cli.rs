@@ -30,6 +30,7 @@ OPTIONS:
     --pkg DIR            the built wasm package served at /pkg/       [default: pkg]
     --max-upload-mb N    largest multipart upload, in MB              [default: 100]
     --max-presigned-mb N largest presigned (PUT) upload, in MB        [default: 5120]
+    --max-document-mb N  largest document the engine reads; larger ones get a 422 [default: 512]
     --presigned-ttl-secs N  how long a presigned upload URL is valid  [default: 3600]
     --workers N          jobs that run at once                        [default: one per CPU]
     --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
@@ -119,6 +120,7 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
             "--pkg" => config.pkg = PathBuf::from(value()?),
             "--max-upload-mb" => config.max_upload_mb = number(&flag, &value()?, 1, 1 << 20)?,
             "--max-presigned-mb" => config.max_presigned_mb = number(&flag, &value()?, 1, 1 << 24)?,
+            "--max-document-mb" => config.max_document_mb = number(&flag, &value()?, 1, 1 << 20)?,
             "--presigned-ttl-secs" => {
                 config.presigned_ttl = Duration::from_secs(number(&flag, &value()?, 1, 7 * 24 * 3600)?)
             }

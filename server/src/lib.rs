@@ -71,6 +71,8 @@ pub struct Config {
     pub max_upload_mb: u64,
     /// The largest presigned (PUT) upload.
     pub max_presigned_mb: u64,
+    /// The largest document the engine reads into memory; a larger upload is refused unread.
+    pub max_document_mb: u64,
     /// How long a presigned upload URL stays valid.
     pub presigned_ttl: Duration,
     /// Jobs that run at once; `None` means one per CPU.
@@ -106,6 +108,7 @@ impl Default for Config {
             pkg: PathBuf::from("pkg"),
             max_upload_mb: 100,
             max_presigned_mb: 5 * 1024,
+            max_document_mb: 512,
             presigned_ttl: Duration::from_secs(3600),
             workers: None,
             max_queued_jobs: 1000,
@@ -132,6 +135,7 @@ impl std::fmt::Debug for Config {
             .field("pkg", &self.pkg)
             .field("max_upload_mb", &self.max_upload_mb)
             .field("max_presigned_mb", &self.max_presigned_mb)
+            .field("max_document_mb", &self.max_document_mb)
             .field("presigned_ttl", &self.presigned_ttl)
             .field("workers", &self.workers)
             .field("max_queued_jobs", &self.max_queued_jobs)

@@ -357,3 +357,15 @@ fn a_short_api_key_is_refused_at_start() {
     assert!(stderr.contains("at least 16 characters, this one has 9"), "{stderr}");
     assert!(!stderr.contains("short-key"), "the key is not echoed: {stderr}");
 }
+
+#[tokio::test]
+async fn a_document_larger_than_the_engine_reads_is_refused_unread() {
+    let s = Server::with(|c| c.max_document_mb = 1).await;
+    let upload = s.upload("/upload?extension=txt", "file", "big.txt", &vec![b'a'; (2 << 20) + 1]).await;
+    upload.expect(StatusCode::OK);
+    let parsed = s.post("/parse", json!({"input": upload.body["file_id"]})).await;
+    parsed.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = detail_text(&parsed.body);
+    assert!(detail.contains("3 MB, larger than the 1 MB the local engine reads"), "{detail}");
+    s.get("/version").await.expect(StatusCode::OK);
+}

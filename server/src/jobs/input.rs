@@ -209,6 +209,7 @@ pub fn load(
     password: Option<&str>,
     now_ms: i64,
     fetched: &HashMap<String, Fetched>,
+    max_document_bytes: u64,
     on_page: OnPage,
 ) -> Result<Document, Failure> {
     let read = |bytes: &[u8], extension: Option<&str>, on_page: OnPage| {
@@ -231,6 +232,15 @@ pub fn load(
                     return Err(Failure::missing(AppError::NotFound(message)));
                 }
             };
+            // A presigned upload may be far larger than the engine reads into memory: refused
+            // from its recorded size, before a byte of it is read.
+            if upload.size > max_document_bytes {
+                return Err(Failure::document(format!(
+                    "The document is {} MB, larger than the {} MB the local engine reads (--max-document-mb)",
+                    upload.size.div_ceil(1 << 20),
+                    max_document_bytes >> 20
+                )));
+            }
             let bytes = match std::fs::read(store.upload_path(&upload.file_id)) {
                 Ok(bytes) => bytes,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

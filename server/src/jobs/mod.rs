@@ -375,7 +375,16 @@ async fn run(
             let engine = tokio::task::spawn_blocking(move || {
                 let _slot = permit;
                 let mut on_page = |done: u32, total: u32| page_done(&runner, &live, deadline, done, total);
-                work::execute(&runner.needs.store, &id, &spec, now_ms(), &fetched, &mut on_page)
+                let max_document_bytes = runner.needs.config.max_document_mb << 20;
+                work::execute(
+                    &runner.needs.store,
+                    &id,
+                    &spec,
+                    now_ms(),
+                    &fetched,
+                    max_document_bytes,
+                    &mut on_page,
+                )
             });
             engine.await.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
         }

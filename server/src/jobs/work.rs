@@ -64,6 +64,7 @@ pub fn execute(
     spec: &JobSpec,
     now_ms: i64,
     fetched: &HashMap<String, Fetched>,
+    max_document_bytes: u64,
     on_page: OnPage,
 ) -> Result<Done, Failure> {
     let started = Instant::now();
@@ -79,13 +80,14 @@ pub fn execute(
         };
         let password = spec.parse.password.as_deref();
         let document =
-            input::load(store, doc, password, now_ms, fetched, &mut on_doc_page).map_err(|mut f| {
-                // Name the failing document; a stop or a bug is not about one document.
-                if matches!(f.kind, FailureKind::Document | FailureKind::Missing) {
-                    f.reason = format!("{}{}", input::which(docs, index), f.reason);
-                }
-                f
-            })?;
+            input::load(store, doc, password, now_ms, fetched, max_document_bytes, &mut on_doc_page)
+                .map_err(|mut f| {
+                    // Name the failing document; a stop or a bug is not about one document.
+                    if matches!(f.kind, FailureKind::Document | FailureKind::Missing) {
+                        f.reason = format!("{}{}", input::which(docs, index), f.reason);
+                    }
+                    f
+                })?;
         pages_before += document.pages.len() as u32;
         documents.push(document);
     }
