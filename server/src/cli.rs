@@ -37,7 +37,8 @@ OPTIONS:
     --retention-days N   keep uploads, job results and used presigned URLs this long [default: 7]
     --max-queued-jobs N  jobs that may wait for a worker; more get 429  [default: 1000]
     --max-concurrent-requests N  requests served at once; more wait     [default: 256]
-    --body-timeout-secs N  longest a request body may send nothing     [default: 30]
+    --read-timeout-secs N  longest a request's headers may take, and its body may
+                         send nothing                                   [default: 30]
     --ca-cert FILE       also trust these PEM certificate authorities for https URL inputs
     --allow-private-urls let URL inputs reach loopback, private and link-local addresses
                          (refused by default: a URL input must not probe your network)
@@ -136,8 +137,8 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
             "--max-concurrent-requests" => {
                 config.max_concurrent_requests = number(&flag, &value()?, 1, 100_000)? as usize
             }
-            "--body-timeout-secs" => {
-                config.body_timeout = Duration::from_secs(number(&flag, &value()?, 1, 3600)?)
+            "--read-timeout-secs" => {
+                config.read_timeout = Duration::from_secs(number(&flag, &value()?, 1, 3600)?)
             }
             "--allow-private-urls" if inline.is_none() => config.allow_private_urls = true,
             "--enable-faults" if inline.is_none() => config.enable_faults = true,

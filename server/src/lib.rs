@@ -46,6 +46,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderName, Method};
 use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
@@ -81,8 +85,9 @@ pub struct Config {
     pub max_queued_jobs: usize,
     /// Requests served at once; more wait for a turn.
     pub max_concurrent_requests: usize,
-    /// How long a request body may go without sending a byte before the request fails.
-    pub body_timeout: Duration,
+    /// How long a request's headers may take to arrive, and how long its body may go without
+    /// sending a byte, before the connection or the request fails.
+    pub read_timeout: Duration,
     /// How long one job may spend reading its document before it fails.
     pub parse_timeout: Duration,
     /// How long uploads, finished jobs' results and used presigned URLs are kept.
@@ -113,7 +118,7 @@ impl Default for Config {
             workers: None,
             max_queued_jobs: 1000,
             max_concurrent_requests: 256,
-            body_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(30),
             parse_timeout: Duration::from_secs(120),
             retention: Duration::from_secs(7 * 24 * 3600),
             ca_cert: None,
@@ -140,7 +145,7 @@ impl std::fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("max_queued_jobs", &self.max_queued_jobs)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
-            .field("body_timeout", &self.body_timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("parse_timeout", &self.parse_timeout)
             .field("retention", &self.retention)
             .field("ca_cert", &self.ca_cert)
@@ -258,7 +263,7 @@ pub fn app(state: AppState) -> Router {
     }
     let bounds = tower::ServiceBuilder::new()
         .layer(GlobalConcurrencyLimitLayer::new(config.max_concurrent_requests))
-        .layer(RequestBodyTimeoutLayer::new(config.body_timeout));
+        .layer(RequestBodyTimeoutLayer::new(config.read_timeout));
     router
         .layer(cors)
         .layer(axum::middleware::from_fn_with_state(state.clone(), origins::guard))
@@ -281,19 +286,46 @@ pub async fn run(listener: TcpListener, config: Config) -> Result<(), String> {
 /// Serves `state` on `listener` until `shutdown` resolves. Then the running jobs are stopped
 /// first (at their next page; they resume at the next start), which also answers sync callers
 /// waiting on them, and in-flight requests are let finish.
+///
+/// The connection loop is hyper's own, not `axum::serve`, because only with a timer can hyper
+/// close a connection whose request headers do not arrive in `--read-timeout-secs`.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let runner = state.runner.clone();
-    let stop = async move {
-        shutdown.await;
-        runner.shutdown().await;
-    };
-    let served = axum::serve(listener, app(state.clone())).with_graceful_shutdown(stop).await;
+    let app = app(state.clone());
+    let read_timeout = state.config.read_timeout;
+    let connections = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let socket = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((socket, _)) => socket,
+                Err(e) => {
+                    // Out of file descriptors, say: wait, rather than spin, and go on.
+                    eprintln!("reducto-local: cannot accept a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let watcher = connections.watcher();
+        tokio::spawn(async move {
+            let mut builder = ConnectionBuilder::new(TokioExecutor::new());
+            builder.http1().timer(TokioTimer::new()).header_read_timeout(read_timeout);
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(socket), service);
+            // A connection that ends in an error (a client gone, headers too slow) is that
+            // client's business.
+            let _ = watcher.watch(connection).await;
+        });
+    }
+    drop(listener);
     state.runner.shutdown().await;
-    served.map_err(|e| format!("server error: {e}"))
+    connections.shutdown().await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

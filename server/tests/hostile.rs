@@ -296,7 +296,7 @@ async fn hostile_documents_get_a_4xx_that_says_why_and_the_server_keeps_answerin
 #[tokio::test]
 async fn a_stalled_presigned_put_lets_go_of_its_url() {
     use tokio::io::AsyncWriteExt;
-    let live = common::Live::start(|c| c.body_timeout = std::time::Duration::from_secs(1)).await;
+    let live = common::Live::start(|c| c.read_timeout = std::time::Duration::from_secs(1)).await;
     let http = reqwest::Client::new();
     let created: Value = http.post(live.at("/upload")).send().await.unwrap().json().await.unwrap();
     let url = created["presigned_url"].as_str().unwrap().to_owned();
@@ -368,4 +368,19 @@ async fn a_document_larger_than_the_engine_reads_is_refused_unread() {
     let detail = detail_text(&parsed.body);
     assert!(detail.contains("3 MB, larger than the 1 MB the local engine reads"), "{detail}");
     s.get("/version").await.expect(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn request_headers_that_never_end_lose_their_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let live = common::Live::start(|c| c.read_timeout = std::time::Duration::from_secs(1)).await;
+    let mut slow = tokio::net::TcpStream::connect(live.url.trim_start_matches("http://")).await.unwrap();
+    slow.write_all(b"GET /version HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ").await.unwrap();
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), slow.read_to_end(&mut answer)).await;
+    assert!(closed.is_ok(), "the server closed the connection of headers that did not end");
+    assert!(!String::from_utf8_lossy(&answer).contains("reducto-local"), "no request was served");
+    let version = reqwest::get(live.at("/version")).await.unwrap();
+    assert_eq!(version.status(), 200);
+    live.stop().await;
 }
