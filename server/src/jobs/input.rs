@@ -25,7 +25,7 @@ use crate::engine::{self, Block, Document, EngineError, OnPage};
 use crate::error::{AppError, AppResult, Loc};
 use crate::ids::FileId;
 use crate::loc;
-use crate::store::Store;
+use crate::store::{Store, UploadRow};
 
 /// One document named by `input`. Kept with a queued job, so it is serializable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,14 +157,32 @@ pub fn check(store: &Store, docs: &[DocRef], now_ms: i64) -> AppResult<()> {
 }
 
 fn check_one(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<()> {
+    resolve(store, doc, now_ms).map(drop)
+}
+
+/// What a document input stands for right now.
+enum Source {
+    /// An upload: its row, naming its file.
+    Upload(UploadRow),
+    /// An earlier job's stored result, with at least one parse in it.
+    Parsed(Value),
+    /// A URL: fetched when the job runs, and any failure fails the job with the reason.
+    Url,
+}
+
+/// The one resolver of inputs, used when a request arrives ([`check`]) and when a worker
+/// reads the document ([`load`]): a missing file or job is a 404, one not ready yet a 409, a
+/// job with nothing to reuse a 422.
+fn resolve(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<Source> {
     match doc {
         DocRef::File(id) => {
             let file_id = FileId::parse(id).ok_or_else(|| file_not_found(id))?;
-            if store.get_upload(&file_id)?.is_none() {
-                return Err(match store.pending_upload(&file_id, now_ms)? {
+            match store.get_upload(&file_id)? {
+                Some(upload) => Ok(Source::Upload(upload)),
+                None => Err(match store.pending_upload(&file_id, now_ms)? {
                     Some(pending) => AppError::Conflict(not_uploaded(id, pending.expired)),
                     None => file_not_found(id),
-                });
+                }),
             }
         }
         DocRef::Job(id) => {
@@ -180,25 +198,20 @@ fn check_one(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<()> {
                              pipeline job"
                         )));
                     }
+                    Ok(Source::Parsed(value))
                 }
-                JobStatus::Pending | JobStatus::InProgress => {
-                    return Err(AppError::Conflict(format!(
-                        "Job '{id}' has not completed yet: wait until GET /job/{id} says Completed \
-                         before using jobid://{id}"
-                    )))
-                }
-                JobStatus::Failed | JobStatus::Cancelled => {
-                    return Err(AppError::Unprocessable(format!(
-                        "Job '{id}' failed, so it has no result to reuse: {}",
-                        job.error.as_deref().unwrap_or("no reason recorded")
-                    )))
-                }
+                JobStatus::Pending | JobStatus::InProgress => Err(AppError::Conflict(format!(
+                    "Job '{id}' has not completed yet: wait until GET /job/{id} says Completed \
+                     before using jobid://{id}"
+                ))),
+                JobStatus::Failed | JobStatus::Cancelled => Err(AppError::Unprocessable(format!(
+                    "Job '{id}' failed, so it has no result to reuse: {}",
+                    job.error.as_deref().unwrap_or("no reason recorded")
+                ))),
             }
         }
-        // Fetched when the job runs; a failed fetch fails the job with the reason.
-        DocRef::Url(_) => {}
+        DocRef::Url(_) => Ok(Source::Url),
     }
-    Ok(())
 }
 
 /// Reads a document for a running job, reporting pages to `on_page`; a URL's body is among
@@ -218,20 +231,14 @@ pub fn load(
             e => Failure::document(e.to_string()),
         })
     };
-    match doc {
-        DocRef::File(id) => {
-            let file_id = FileId::parse(id).ok_or_else(|| Failure::missing(file_not_found(id)))?;
-            let upload = match store.get_upload(&file_id).map_err(Failure::internal)? {
-                Some(upload) => upload,
-                None => {
-                    let pending = store.pending_upload(&file_id, now_ms).map_err(Failure::internal)?;
-                    let message = match pending {
-                        Some(p) => not_uploaded(id, p.expired),
-                        None => file_not_found(id).to_string(),
-                    };
-                    return Err(Failure::missing(AppError::NotFound(message)));
-                }
-            };
+    // What was there when the job was queued can be gone when it runs.
+    let source = resolve(store, doc, now_ms).map_err(|e| match e {
+        AppError::NotFound(_) | AppError::Conflict(_) => Failure::missing(e),
+        AppError::Unprocessable(reason) => Failure::document(reason),
+        other => Failure::internal(other),
+    })?;
+    match source {
+        Source::Upload(upload) => {
             // A presigned upload may be far larger than the engine reads into memory: refused
             // from its recorded size, before a byte of it is read.
             if upload.size > max_document_bytes {
@@ -244,28 +251,20 @@ pub fn load(
             let bytes = match std::fs::read(store.upload_path(&upload.file_id)) {
                 Ok(bytes) => bytes,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Failure::missing(file_not_found(id)))
+                    return Err(Failure::missing(file_not_found(&doc.url())))
                 }
                 Err(e) => return Err(Failure::internal(e)),
             };
             read(&bytes, upload.file_id.extension.as_deref(), on_page)
         }
-        DocRef::Url(url) => {
-            let body = fetched.get(url).ok_or_else(|| Failure::internal(format!("{url} was not fetched")))?;
+        Source::Url => {
+            let url = doc.url();
+            let body =
+                fetched.get(&url).ok_or_else(|| Failure::internal(format!("{url} was not fetched")))?;
             read(&body.bytes, body.extension.as_deref(), on_page)
         }
-        DocRef::Job(id) => {
-            let job = store.get_job(id).map_err(Failure::internal)?;
-            let result = job
-                .filter(|job| job.status == JobStatus::Completed)
-                .and_then(|job| job.result)
-                .ok_or_else(|| Failure::missing(job_not_found(id)))?;
-            let value: Value = serde_json::from_str(&result).map_err(Failure::internal)?;
-            let parses = parse_results(&value);
-            if parses.is_empty() {
-                return Err(Failure::document(format!("Job '{id}' has no parse result to reuse")));
-            }
-            let document = document_of(&parses).map_err(Failure::internal)?;
+        Source::Parsed(value) => {
+            let document = document_of(&parse_results(&value)).map_err(Failure::internal)?;
             let pages = document.pages.len() as u32;
             on_page(pages, pages).map_err(|_| Failure::stopped())?;
             Ok(document)
