@@ -6,12 +6,13 @@
 //! - [`cli`]: command-line flags into a [`Config`].
 //! - [`routes`]: HTTP handlers, one module per API group (files, parse, extract, split,
 //!   pipeline, jobs, studio, meta).
-//! - [`auth`]: the `Authorization: Bearer` check in front of every API route.
+//! - [`origins`]: which pages and `Host`s a keyless server answers (outermost layer);
+//!   [`auth`]: the `Authorization: Bearer` check in front of every API route.
 //! - [`body`]: the JSON body extractors that turn bad bodies into FastAPI-style 422s.
 //! - [`api`]: Reducto's wire types; [`steps`]: a pipeline's configuration and its validation;
 //!   [`options`]: the `ParseOptions` the engine honours.
 //! - [`jobs`]: the bounded worker pool every run goes through (sync or async), with progress,
-//!   cancel, and resume after a restart.
+//!   cancel, and resume after a restart; its `fetch` is the one client for URL inputs.
 //! - [`engine`]: pure document parsing, chunking, split and extract (no HTTP, no SQL).
 //! - [`store`]: SQLite and the files directory; the only SQL.
 //! - [`faults`]: scripted failures for tests (`--enable-faults` only).
