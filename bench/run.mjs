@@ -141,6 +141,12 @@ ${startRows.join("\n")}
 | reducto-local \`POST /parse\` (blocks, boxes, JSON over HTTP) | ${throughput.ours.toFixed(0)} ms | ${(PAGES / throughput.ours * 1000).toFixed(0)} |
 | poppler \`pdftotext\` (plain text to /dev/null) | ${throughput.poppler.toFixed(0)} ms | ${(PAGES / throughput.poppler * 1000).toFixed(0)} |
 | ratio (reducto-local / pdftotext time) | ${(throughput.ours / throughput.poppler).toFixed(2)}× | |
+
+## Elsewhere
+
+- Load, soak and crash of reducto-local: \`bench/load.md\`, written by \`npm run load\`.
+- Fuzzing of the document readers and the extract-schema interpreter: \`bench/fuzz.md\`, written by
+  \`npm run fuzz\`.
 `;
 writeFileSync(join(root, "bench/report.md"), report);
 console.log(report);

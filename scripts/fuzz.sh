@@ -45,11 +45,13 @@ report=bench/fuzz.md
   echo "# Fuzzing"
   echo
   echo "Written by \`npm run fuzz -- $seconds\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(rustc +nightly --version)."
-  echo "Each target ran for $seconds s with libFuzzer (\`-max_len=1048576 -rss_limit_mb=4096 -timeout=10\`), seeded with the fixtures."
+    echo "Each target ran for $seconds s (its build apart) with libFuzzer (\`-max_len=1048576 -rss_limit_mb=4096 -timeout=10\`), seeded with the fixtures."
   echo
   echo "| target | ran | inputs executed | corpus | found |"
   echo "| --- | ---: | ---: | ---: | --- |"
 } > "$report.tmp"
+say "building the targets (nightly, with sanitizers)"
+(cd "$fuzz" && cargo +nightly fuzz build)
 status=0
 for target in read_pdf read_docx read_xlsx read_csv read_html read_text extract_schema; do
   say "$target for ${seconds}s"

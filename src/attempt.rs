@@ -54,14 +54,37 @@ pub struct Request<'a> {
 pub struct Reply {
     pub status: u16,
     pub status_text: String,
-    /// The response headers with lower-case names, as `APIError.headers` shows them.
-    pub headers: Object,
+    headers: Headers,
     pub text: JsString,
+}
+
+/// A response's headers: fetch's own `Headers`, looked up by name (a success reads none of
+/// them, so none is copied), or XMLHttpRequest's, parsed.
+enum Headers {
+    Fetch(web_sys::Headers),
+    Parsed(Object),
 }
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<String> {
-        Reflect::get(&self.headers, &name.into()).ok()?.as_string()
+        match &self.headers {
+            Headers::Fetch(headers) => headers.get(name).ok().flatten(),
+            Headers::Parsed(headers) => Reflect::get(headers, &name.into()).ok()?.as_string(),
+        }
+    }
+
+    /// The headers as an object with lower-case names, as `APIError.headers` shows them.
+    pub fn headers_object(&self) -> Object {
+        match &self.headers {
+            Headers::Fetch(headers) => {
+                let object = Object::new();
+                for (name, value) in gloo_net::http::Headers::from_raw(headers.clone()).entries() {
+                    let _ = Reflect::set(&object, &name.into(), &value.into());
+                }
+                object
+            }
+            Headers::Parsed(headers) => headers.clone(),
+        }
     }
 
     /// The body parsed as JSON; the text itself when it is not JSON; null when it is empty.
@@ -111,10 +134,7 @@ async fn send_with_fetch(request: &Request<'_>, signal: &AbortSignal) -> Result<
     let response =
         built.map_err(|error| error.to_string())?.send().await.map_err(|error| error.to_string())?;
     let (status, status_text) = (response.status(), response.status_text());
-    let headers = Object::new();
-    for (name, value) in response.headers().entries() {
-        let _ = Reflect::set(&headers, &name.into(), &value.into());
-    }
+    let headers = Headers::Fetch(response.headers().into_raw());
     // The body as a JS string, not gloo-net's `text()`, which would copy it into wasm memory.
     let text = web_sys::Response::from(response).text().map_err(js_message)?;
     let text = JsFuture::from(text).await.map_err(js_message)?;
@@ -173,7 +193,7 @@ async fn send_with_progress(
     Ok(Reply {
         status,
         status_text: xhr.status_text().unwrap_or_default(),
-        headers,
+        headers: Headers::Parsed(headers),
         text: xhr.response().map_err(js_message)?.unchecked_into(),
     })
 }

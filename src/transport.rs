@@ -175,7 +175,7 @@ fn error_for_response(reply: &Reply) -> JsValue {
         snippet: snippet(&String::from(&reply.text), 200),
     });
     let message = api_message(reply.status, &reply.status_text, &detail);
-    api_error(reply.status, &message, &reply.headers, &body)
+    api_error(reply.status, &message, &reply.headers_object(), &body)
 }
 
 /// Reads `{"detail": "…"}` or FastAPI's `{"detail": [{"loc", "msg"}]}`.
