@@ -128,7 +128,7 @@ pub fn js_object<'de, D: Deserializer<'de>, T: JsObject>(deserializer: D) -> Res
 
 /// Any JS value, passed through untouched (a `File` as `input`, say).
 #[derive(Deserialize)]
-pub struct Preserved(#[serde(with = "serde_wasm_bindgen::preserve")] pub JsValue);
+struct Preserved(#[serde(with = "serde_wasm_bindgen::preserve")] JsValue);
 
 #[cfg(test)]
 mod tests {
