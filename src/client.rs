@@ -35,7 +35,7 @@ impl Inner {
     pub fn call(self: &Rc<Self>, call: Result<Call, JsValue>, options: JsValue) -> Promise {
         let inner = self.clone();
         promise(async move {
-            let options = request_options(&options)?;
+            let options = RequestOptions::read(&options)?;
             inner.transport.send(&call?, &options).await
         })
     }
@@ -52,7 +52,7 @@ impl Inner {
     ) -> Promise {
         let inner = self.clone();
         promise(async move {
-            let options = request_options(&options)?;
+            let options = RequestOptions::read(&options)?;
             let input = input::resolve(&inner.transport, &input?).await?;
             let body = Object::assign(&Object::new(), params.unchecked_ref());
             Reflect::set(&body, &"input".into(), &input)?;
@@ -66,13 +66,6 @@ impl Inner {
 pub fn promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     let work: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(work);
     future_to_promise(work)
-}
-
-/// The `RequestOptions` a call was given, read and checked.
-pub fn request_options(options: &JsValue) -> Result<RequestOptions, JsValue> {
-    let options: RequestOptions = args::read(options, "options")?;
-    non_negative("options.timeout", options.timeout)?;
-    Ok(options)
 }
 
 /// A client of the Reducto API: Reducto's cloud, or any server that speaks its REST API

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tsify::Tsify;
 use web_sys::AbortSignal;
 
-use crate::args::{js_object, js_text};
+use crate::args::{self, js_object, js_text};
 use crate::config::Environment;
 use crate::errors::argument_error;
 
@@ -62,6 +62,15 @@ pub struct RequestOptions {
     /// Headers for this call's API requests; they win over `defaultHeaders`.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+}
+
+impl RequestOptions {
+    /// The options a call was given, read and checked.
+    pub fn read(options: &wasm_bindgen::JsValue) -> Result<Self, wasm_bindgen::JsValue> {
+        let options: Self = args::read(options, "options")?;
+        non_negative("options.timeout", options.timeout)?;
+        Ok(options)
+    }
 }
 
 /// What `upload` takes besides the `RequestOptions`.

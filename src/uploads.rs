@@ -13,9 +13,8 @@ use web_sys::{Blob, File, FormData};
 
 use crate::args::{self, describe};
 use crate::attempt::{Body, Progress};
-use crate::client::request_options;
 use crate::errors::argument_error;
-use crate::options::UploadOptions;
+use crate::options::{RequestOptions, UploadOptions};
 use crate::transport::{Call, Target, Transport};
 
 /// Files up to this size go as multipart/form-data, as the official SDKs do.
@@ -23,7 +22,7 @@ pub const MULTIPART_LIMIT_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
 const SNIFF_BYTES: f64 = 4096.0;
 
 pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-    let request_options = request_options(options)?;
+    let request_options = RequestOptions::read(options)?;
     let upload_options: UploadOptions = args::read(options, "options")?;
     let blob = to_blob(file)?;
     let size = blob.size();
