@@ -28,10 +28,16 @@ if (process.argv[2] !== "client") run("cargo", ["build", "--release", "-p", "red
 run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
 
 rmSync(pkg, { recursive: true, force: true });
-run("wasm-bindgen", [
-  "--target", "web", "--out-dir", pkg, "--out-name", "reducto_wasm",
-  join(root, "target/wasm32-unknown-unknown/wasm-release/reducto_wasm.wasm"),
-]);
+const built = join(root, "target/wasm32-unknown-unknown/wasm-release/reducto_wasm.wasm");
+// The glue for browsers and Node (`--target web`), without its typings: those declare the init
+// API, whose `InitOutput` types the raw wasm exports with `any`, and the entry calls init itself.
+run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", pkg, "--out-name", "reducto_wasm", built]);
+// The typings of the same module as wasm-bindgen writes them for bundlers: the classes and the
+// interfaces generated from the Rust types, and no init API.
+const typings = join(root, "target/wasm-bindgen-typings");
+rmSync(typings, { recursive: true, force: true });
+run("wasm-bindgen", ["--target", "bundler", "--out-dir", typings, "--out-name", "reducto_wasm", built]);
+copyFileSync(join(typings, "reducto_wasm.d.ts"), join(pkg, "reducto_wasm.d.ts"));
 const wasm = join(pkg, "reducto_wasm_bg.wasm");
 run("wasm-opt", [
   "-Oz", "--strip-producers",
@@ -45,12 +51,10 @@ const errorsModule = snippetOf("errors.js");
 copyFileSync(join(root, "js/errors.d.ts"), join(pkg, errorsModule.replace(/\.js$/, ".d.ts")));
 const errorClasses = exportsOf(join(pkg, errorsModule.replace(/\.js$/, ".d.ts"))).map(({ name }) => name).sort();
 // What the package exports of wasm-bindgen's glue: the classes and the interfaces generated
-// from the Rust types, without the init API (the entry calls it).
-const initApi = new Set(["default", "initSync", "InitInput", "InitOutput", "SyncInitInput"]);
-const glue = exportsOf(join(pkg, "reducto_wasm.d.ts")).filter(({ name }) => !initApi.has(name));
+// from the Rust types.
+const glue = exportsOf(join(pkg, "reducto_wasm.d.ts"));
 const classes = glue.filter(({ isValue }) => isValue).map(({ name }) => name).sort();
 const types = glue.filter(({ isValue }) => !isValue).map(({ name }) => name).sort();
-rmSync(join(pkg, "reducto_wasm_bg.wasm.d.ts"));
 
 writeFileSync(join(pkg, "index.js"), `\
 // reducto-wasm's entry: starts the wasm module on import, so callers never call init, then

@@ -68,7 +68,7 @@ pub fn promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -
     future_to_promise(work)
 }
 
-/// A client of the Reducto API: Reducto's cloud, or any server that speaks its REST API
+/// A client of the Reducto API: Reducto's cloud, or another server that speaks its REST API
 /// (such as `reducto-local`).
 #[wasm_bindgen]
 pub struct Reducto {

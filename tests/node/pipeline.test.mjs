@@ -1,7 +1,8 @@
 // reducto-wasm in Node.js ≥ 20: the same entry as in browsers, the wasm read from the package's
 // own files, against a real reducto-local.
 import assert from "node:assert/strict";
-import { openAsBlob } from "node:fs";
+import { openAsBlob, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { deployPipeline } from "../../scripts/studio.mjs";
 import { startServer } from "../support/server.mjs";
@@ -25,6 +26,17 @@ test("the package exports the client, its resources and the error classes, nothi
     "UnprocessableEntityError",
   ]);
   assert.ok(new pkg.ConflictError("x", 409, {}, null) instanceof pkg.APIError);
+});
+
+test("no typings in the package use any", () => {
+  const root = new URL("../../pkg/", import.meta.url).pathname;
+  const declarations = readdirSync(root, { recursive: true }).filter((file) => file.endsWith(".d.ts"));
+  assert.ok(declarations.includes("index.d.ts") && declarations.includes("reducto_wasm.d.ts"), `${declarations}`);
+  for (const file of declarations) {
+    // Comments may say "any"; declarations may not.
+    const code = readFileSync(join(root, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+    assert.doesNotMatch(code, /\bany\b/, `${file} declares something as any`);
+  }
 });
 
 test("a Node script uploads a file and runs a deployed pipeline", async () => {
