@@ -25,8 +25,9 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { root } from "./lib.mjs";
+import { startServer } from "../tests/support/server.mjs";
 import {
-  call, describe, machine, makePdf, mb, ms, pool, postJson, sleep, startLocal, uploadMultipart, writeSection,
+  call, checks, describe, machine, makePdf, mb, ms, pool, postJson, sleep, uploadMultipart, writeSection,
 } from "./local.mjs";
 
 const { values: options } = parseArgs({
@@ -49,20 +50,7 @@ const SETTLE_DEADLINE_MS = 180_000; // after a restart, every job must be final 
 const TRICKLE = { chunk: 64 * 1024, everyMs: 20 }; // ≈ 3 MB/s: a 20 MB body takes ≈ 6 s
 const WATCHDOG_MS = 20 * 60_000;
 
-const log = (message) => console.error(`crash: ${message}`);
-const failures = [];
-const check = (ok, message) => {
-  if (!ok) {
-    failures.push(message);
-    log(`FAIL ${message}`);
-  }
-  return ok;
-};
-const watchdog = setTimeout(() => {
-  console.error(`crash: gave up after ${WATCHDOG_MS / 60_000} min; data dir kept: ${dataDir}`);
-  process.exit(1);
-}, WATCHDOG_MS);
-watchdog.unref();
+const { log, check, failures } = checks("crash", WATCHDOG_MS, () => `; data dir kept: ${dataDir}`);
 
 // The documents. Each has a distinct page count and distinct bytes, so a file on disk can be
 // matched to the document it must be (by hash) and a parse to the page count it must give.
@@ -382,14 +370,14 @@ async function verify(cycle, burst, figures) {
 
 try {
   let startedAt = performance.now();
-  server = await startLocal(dataDir, serverFlags);
+  server = await startServer(serverFlags, { dataDir });
   log(`reducto-local at ${server.url} (pid ${server.pid}), data dir ${dataDir}`);
   if (!(await setUp())) throw new Error("setup");
   log(`set up: pipeline ${pipelineId}, ${completedJobs.size} completed jobs`);
   for (let cycle = 1; cycle <= CYCLES; cycle++) {
     const burst = await burstAndKill(cycle);
     startedAt = performance.now();
-    server = await startLocal(dataDir, serverFlags);
+    server = await startServer(serverFlags, { dataDir });
     const figures = { cycle, restartMs: performance.now() - startedAt, ...burst };
     log(`cycle ${cycle}: restarted at ${server.url} (pid ${server.pid}) in ${ms(figures.restartMs)}`);
     await verify(cycle, burst, figures);

@@ -12,14 +12,14 @@
 // The server's RSS is sampled all along (/proc/<pid>/status); several rounds show whether memory
 // keeps growing (the soak). Results go to bench/load.md (section "load"); the exit code is 1 if
 // any check failed.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { percentile, root } from "./lib.mjs";
+import { startServer } from "../tests/support/server.mjs";
 import {
-  call, describe, machine, mb, memoryOf, ms, pool, postJson, sampleMemory, sleep, startLocal, uploadMultipart, writeSection,
+  call, checks, describe, machine, mb, memoryOf, ms, pool, postJson, sampleMemory, sleep, uploadMultipart, writeSection,
 } from "./local.mjs";
 
 const { values: options } = parseArgs({
@@ -34,21 +34,7 @@ const WATCHDOG_MS = 15 * 60_000; // the whole script, so it can never hang
 const PDF_PAGES = 4;
 const serverFlags = ["--workers", options.workers, "--max-queued-jobs", "1000"];
 
-const log = (message) => console.error(`load: ${message}`);
-const failures = [];
-const check = (ok, message) => {
-  if (!ok) {
-    failures.push(message);
-    log(`FAIL ${message}`);
-  }
-  return ok;
-};
-
-const watchdog = setTimeout(() => {
-  console.error(`load: gave up after ${WATCHDOG_MS / 60_000} min`);
-  process.exit(1);
-}, WATCHDOG_MS);
-watchdog.unref();
+const { log, check, failures } = checks("load", WATCHDOG_MS);
 
 /** Counts of each status: "200×198, 0×2". */
 const statusCounts = (responses) => {
@@ -73,8 +59,7 @@ const latency = (responses) => {
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: Math.max(...times) };
 };
 
-const dataDir = mkdtempSync(join(tmpdir(), "reducto-load-"));
-const server = await startLocal(dataDir, serverFlags);
+const server = await startServer(serverFlags);
 const memory = sampleMemory(server.pid);
 const api = (path) => `${server.url}${path}`;
 const versionResponse = await call(api("/version"));
@@ -181,7 +166,6 @@ const hwm = memoryOf(server.pid)?.hwm ?? NaN;
 memory.stop();
 const exit = await server.stop();
 check(exit.code === 0, `reducto-local did not shut down cleanly on SIGTERM (${exit.signal ?? exit.code}):\n${server.stderrTail()}`);
-rmSync(dataDir, { recursive: true, force: true });
 
 // The report.
 const row = (cells) => `| ${cells.join(" | ")} |`;

@@ -1,60 +1,32 @@
-// Helpers for the load and crash scripts (bench/load.mjs, bench/crash.mjs): a reducto-local
-// whose pid is known (for memory samples and SIGKILL), timed JSON calls, generated documents,
-// and bench/load.md, which both scripts write into (each its own section).
-import { spawn } from "node:child_process";
+// Helpers for the load and crash scripts (bench/load.mjs, bench/crash.mjs): memory samples of
+// the server, timed JSON calls, generated documents, and bench/load.md, which both scripts write
+// into (each its own section).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
 import { root } from "./lib.mjs";
 
-export const serverBinary = join(root, "target/release/reducto-local");
-
 /**
- * Starts reducto-local on `dataDir` (which the caller owns: it is not removed here), the way
- * tests/support/server.mjs does (`--port 0`, wait for the `listening on` line), but keeps the
- * child so its pid can be sampled and killed. Resolves with
- * { url, pid, args, exited, stop(), kill9(), stderrTail() }.
+ * A script's checks: `check(ok, message)` records and logs a failure and gives back `ok`;
+ * `failures` lists them; `log` writes to stderr under the script's `name`. After `giveUpMs`
+ * the script exits with a message (plus `whatIsKept()`), so it can never hang.
  */
-export async function startLocal(dataDir, extraArgs = []) {
-  const args = ["--port", "0", "--data-dir", dataDir, "--www", join(root, "www"), "--pkg", join(root, "pkg"),
-    ...extraArgs];
-  if (!existsSync(serverBinary)) throw new Error(`${serverBinary} is missing: build it first (npm run build)`);
-  const child = spawn(serverBinary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  // The server logs to stderr; keep the last lines to show when something goes wrong.
-  const tail = [];
-  createInterface({ input: child.stderr }).on("line", (line) => {
-    tail.push(line);
-    if (tail.length > 40) tail.shift();
-  });
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  const firstLine = await new Promise((resolve, reject) => {
-    child.once("error", reject);
-    exited.then(({ code, signal }) =>
-      reject(new Error(`reducto-local exited (${signal ?? code}) before listening:\n${tail.join("\n")}`)));
-    createInterface({ input: child.stdout }).once("line", resolve);
-  });
-  const match = /^listening on (http:\/\/\S+)$/.exec(firstLine);
-  if (!match) throw new Error(`reducto-local's first line was not "listening on …": ${firstLine}`);
-  child.stdout.resume();
-  return {
-    url: match[1],
-    pid: child.pid,
-    args,
-    exited,
-    stderrTail: () => tail.join("\n"),
-    /** SIGTERM (a clean shutdown) and wait for the exit. */
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      return exited;
-    },
-    /** SIGKILL: no shutdown code runs, as in a power cut or an OOM kill. */
-    async kill9() {
-      process.kill(child.pid, "SIGKILL");
-      return exited;
-    },
+export function checks(name, giveUpMs, whatIsKept = () => "") {
+  const log = (message) => console.error(`${name}: ${message}`);
+  const failures = [];
+  const check = (ok, message) => {
+    if (!ok) {
+      failures.push(message);
+      log(`FAIL ${message}`);
+    }
+    return ok;
   };
+  setTimeout(() => {
+    console.error(`${name}: gave up after ${giveUpMs / 60_000} min${whatIsKept()}`);
+    process.exit(1);
+  }, giveUpMs).unref();
+  return { log, check, failures };
 }
 
 /** VmRSS and VmHWM (peak RSS) of a process, in bytes; null once it is gone. */
