@@ -16,6 +16,7 @@
 //! - [`engine`]: pure document parsing, chunking, split and extract (no HTTP, no SQL).
 //! - [`store`]: SQLite and the files directory; the only SQL.
 //! - [`faults`]: scripted failures for tests (`--enable-faults` only).
+//! - [`secrets`]: masking the document passwords inside JSON the server shows.
 //! - [`error`]: the one error type and its JSON shapes; [`ids`]: random and parsed ids.
 //!
 //! [`app`] builds the router without a socket (tests drive it with `oneshot`); [`serve`] runs
@@ -34,6 +35,7 @@ pub mod jobs;
 pub mod options;
 pub mod origins;
 pub mod routes;
+pub mod secrets;
 pub mod steps;
 pub mod store;
 

@@ -33,6 +33,7 @@ use crate::engine::Stopped;
 use crate::error::{AppError, AppResult};
 use crate::faults::Faults;
 use crate::ids;
+use crate::secrets;
 use crate::store::Store;
 use crate::store::{JobKind, NewJob};
 use crate::Config;
@@ -236,12 +237,12 @@ impl Runner {
         }
         let id = ids::new_job_id();
         let input = to_json(job.request.get("input").unwrap_or(&Value::Null))?;
-        let config = to_json(&mask_secrets(job.request))?;
+        let config = to_json(&secrets::mask(job.request))?;
         // The stored copy keeps no password: not the request's, not one a pipeline's steps hold.
         let mut stored = job.spec.clone();
         stored.parse.password_withheld = stored.parse.password.is_some();
         let stored = serde_json::to_value(&stored).map_err(|e| AppError::internal("serialize job", e))?;
-        let spec = to_json(&mask_secrets(&stored))?;
+        let spec = to_json(&secrets::mask(&stored))?;
         store.insert_job(&NewJob {
             id: &id,
             kind: job.kind,
@@ -480,29 +481,6 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-/// What a masked secret reads as.
-pub const MASK: &str = "********";
-
-/// A copy of a request with every `document_password` masked: `raw_config` is listed by
-/// `GET /jobs` and must not hand out secrets.
-pub fn mask_secrets(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let masked = match (k.as_str(), v) {
-                        ("document_password", Value::String(_)) => Value::String(MASK.into()),
-                        _ => mask_secrets(v),
-                    };
-                    (k.clone(), masked)
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
-        other => other.clone(),
-    }
-}
-
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(|e| AppError::internal("serialize job", e))
 }
@@ -510,15 +488,6 @@ fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> AppResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn passwords_never_reach_raw_config() {
-        let request = json!({"input": "x", "settings": {"document_password": "hunter2"}, "list": [{"document_password": "b"}]});
-        let masked = mask_secrets(&request).to_string();
-        assert!(!masked.contains("hunter2") && !masked.contains("\"b\""), "{masked}");
-        assert!(masked.contains("\"input\":\"x\""));
-    }
 
     #[test]
     fn failures_map_to_the_statuses_sync_callers_get() {

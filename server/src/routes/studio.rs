@@ -19,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::jobs::input;
 use crate::loc;
 use crate::routes::pipeline::{self, with_version, PipelineRun, Source};
+use crate::secrets;
 use crate::steps::Steps;
 use crate::store::{PipelineRow, VersionRow};
 use crate::AppState;
@@ -153,7 +154,7 @@ async fn update_draft(
 ) -> AppResult<Json<PipelineView>> {
     check_steps(&req.steps)?;
     let current = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
-    keep_masked_password(&mut req.steps, &current.draft);
+    req.steps = keep_saved_secrets(req.steps, &current.draft)?;
     let row = state.store.update_draft(&id, &req.steps)?.ok_or_else(|| pipeline_not_found(&id))?;
     Ok(Json(view(&state, row)?))
 }
@@ -259,27 +260,14 @@ fn check_steps(steps: &Steps) -> AppResult<()> {
 /// Steps as the Studio API shows them: a saved `document_password` is masked, as in
 /// `raw_config`, so listing pipelines never hands out a document's password.
 fn masked(steps: &Steps) -> Value {
-    crate::jobs::mask_secrets(&serde_json::to_value(steps).unwrap_or_default())
+    secrets::mask(&serde_json::to_value(steps).unwrap_or_default())
 }
 
-/// A draft sent back as the Studio showed it carries the mask in place of the password: the
-/// saved password stays.
-fn keep_masked_password(steps: &mut Steps, current: &Steps) {
-    let password = |steps: &Steps| -> Option<Value> {
-        steps.parse.as_ref()?.options.as_ref()?.get("settings")?.get("document_password").cloned()
-    };
-    if password(steps).as_ref().and_then(Value::as_str) != Some(crate::jobs::MASK) {
-        return;
-    }
-    let saved = password(current);
-    if let Some(Value::Object(settings)) =
-        steps.parse.as_mut().and_then(|p| p.options.as_mut()).and_then(|o| o.get_mut("settings"))
-    {
-        match saved {
-            Some(saved) => settings.insert("document_password".into(), saved),
-            None => settings.remove("document_password"),
-        };
-    }
+/// A draft sent back as the Studio showed it: the saved passwords behind its masks stay.
+fn keep_saved_secrets(steps: Steps, saved: &Steps) -> AppResult<Steps> {
+    let mut steps = serde_json::to_value(steps).unwrap_or_default();
+    secrets::unmask(&mut steps, &serde_json::to_value(saved).unwrap_or_default());
+    serde_json::from_value(steps).map_err(|e| AppError::internal("draft steps", e))
 }
 
 fn view(state: &AppState, row: PipelineRow) -> AppResult<PipelineView> {
