@@ -26,6 +26,7 @@ pub enum Body {
 }
 
 /// Upload progress: `callback({ loaded, total })`, counting the bytes of the file.
+#[derive(Clone)]
 pub struct Progress {
     pub callback: Function,
     pub total: f64,
@@ -155,11 +156,9 @@ async fn send_with_progress(
     for (name, value) in request.headers {
         xhr.set_request_header(name, value).map_err(js_message)?;
     }
-    let total = progress.total;
-    let callback = progress.callback.clone();
-    let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
-        Progress { callback: callback.clone(), total }.report(event.loaded());
-    });
+    let progress = progress.clone();
+    let on_progress =
+        Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| progress.report(event.loaded()));
     let upload = xhr.upload().map_err(js_message)?;
     upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
     let mut ended = None;

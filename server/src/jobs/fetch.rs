@@ -90,31 +90,29 @@ async fn download(url: &str, fetch: &Fetch) -> Result<Fetched, String> {
         let parsed = reqwest::Url::parse(url).map_err(|e| format!("Could not fetch {url}: {e}"))?;
         check_literal_host(&parsed).map_err(|refused| format!("Could not fetch {url}: {refused}"))?;
     }
-    {
-        let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", error_chain(&e.without_url()));
-        let mut response = fetch.client.get(url).send().await.map_err(failed)?;
-        if !response.status().is_success() {
-            return Err(format!("Could not fetch {url}: the server answered {}", response.status()));
-        }
-        let too_big = || format!("{url} is larger than the {} MB input limit", fetch.max_bytes >> 20);
-        if response.content_length().is_some_and(|n| n > fetch.max_bytes) {
+    let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", error_chain(&e.without_url()));
+    let mut response = fetch.client.get(url).send().await.map_err(failed)?;
+    if !response.status().is_success() {
+        return Err(format!("Could not fetch {url}: the server answered {}", response.status()));
+    }
+    let too_big = || format!("{url} is larger than the {} MB input limit", fetch.max_bytes >> 20);
+    if response.content_length().is_some_and(|n| n > fetch.max_bytes) {
+        return Err(too_big());
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(failed)? {
+        if (bytes.len() + chunk.len()) as u64 > fetch.max_bytes {
             return Err(too_big());
         }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failed)? {
-            if (bytes.len() + chunk.len()) as u64 > fetch.max_bytes {
-                return Err(too_big());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        let extension = extension_of(response.url().path(), content_type.as_deref());
-        Ok(Fetched { bytes, extension })
+        bytes.extend_from_slice(&chunk);
     }
+    let extension = extension_of(response.url().path(), content_type.as_deref());
+    Ok(Fetched { bytes, extension })
 }
 
 /// Refuses a URL whose host is an address literal that is not public (a name is checked when
