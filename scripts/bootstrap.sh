@@ -37,11 +37,27 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# The benchmarks compare the parser with poppler's pdftotext.
-if [ "${1:-}" = --bench ] && ! command -v pdftotext >/dev/null; then
-  say "installing Debian's poppler-utils (pdftotext) for the benchmarks"
+# The edit tests read filled forms back with pdftotext and pdfinfo; the benchmarks compare the
+# parser with pdftotext.
+if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
+  say "installing Debian's poppler-utils (pdftotext, pdfinfo)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
+
+# The official Python SDK, pinned, in its own virtual environment: tests/sdk/official_python.py
+# runs it unchanged against reducto-local.
+python_sdk_version=0.25.0
+python_sdk=target/python-sdk
+if ! "$python_sdk/bin/python" -c "import reducto, sys; sys.exit(reducto.__version__ != '$python_sdk_version')" 2>/dev/null; then
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    say "installing Debian's python3-venv"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
+  say "installing the official Python SDK (reductoai $python_sdk_version) into $python_sdk"
+  python3 -m venv "$python_sdk"
+  "$python_sdk/bin/pip" install --quiet --disable-pip-version-check "reductoai==$python_sdk_version"
 fi
 
 # npm ci only when package-lock.json changed since the last install.

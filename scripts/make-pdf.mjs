@@ -1,5 +1,6 @@
-// Writes plain PDFs (Helvetica, uncompressed, a text layer and nothing else), the same bytes every
-// time: the benchmark's 500-page document and the browser tests' document packet.
+// Writes plain PDFs (Helvetica, uncompressed), the same bytes every time: the benchmark's 500-page
+// document, the browser tests' document packet (a text layer and nothing else), and a one-page
+// application form with fillable AcroForm fields for the edit tests.
 // Usage: node scripts/make-pdf.mjs OUT.pdf [pages]
 import { writeFileSync } from "node:fs";
 
@@ -18,23 +19,76 @@ export function makePdf(pages) {
 
 /** A PDF with one page per entry of `pages`, each a list of lines; the first line is a heading. */
 export function pdfFromPages(pages) {
-  const escape = (text) => text.replace(/[\\()]/g, (c) => `\\${c}`);
   const objects = [];
   const add = (body) => objects.push(body) && objects.length;
-  const font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  const font = add(helvetica);
   const pagesId = objects.length + 1 + pages.length * 2; // the Pages object comes after every page
   const kids = [];
   for (const [heading, ...body] of pages) {
-    const lines = [`BT /F1 16 Tf 72 740 Td (${escape(heading)}) Tj ET`];
-    body.forEach((text, line) => lines.push(`BT /F1 11 Tf 72 ${710 - line * 16} Td (${escape(text)}) Tj ET`));
-    const stream = lines.join("\n");
-    const content = add(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
+    const lines = [text(72, 740, 16, heading)];
+    body.forEach((line, i) => lines.push(text(72, 710 - i * 16, 11, line)));
+    const content = add(stream(lines.join("\n")));
     kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 612 792] ` +
       `/Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`));
   }
   add(`<< /Type /Pages /Kids [${kids.map((id) => `${id} 0 R`).join(" ")}] /Count ${pages.length} >>`);
   const catalog = add(`<< /Type /Catalog /Pages ${pagesId} 0 R >>`);
+  return serialize(objects, catalog);
+}
 
+/** The fields of `formPdf()`: name (/T), label printed on the page, kind, optional tooltip (/TU). */
+export const formFields = [
+  { name: "full_name", label: "Full name", kind: "text", tooltip: "Full name" },
+  { name: "date", label: "Date", kind: "text" },
+  { name: "amount", label: "Amount", kind: "text" },
+  { name: "member", label: "Member", kind: "checkbox" },
+];
+
+/**
+ * A one-page "Application form" with an AcroForm: each field's label is page text at the left,
+ * its widget sits to the right of the label on the same line. Text fields start empty; the
+ * checkbox `member` has the appearance states /Yes and /Off and starts at /Off.
+ */
+export function formPdf(fields = formFields) {
+  const objects = [];
+  const add = (body) => objects.push(body) && objects.length;
+  const font = add(helvetica);
+  const rows = fields.map((field, i) => ({ field, y: 690 - i * 40 }));
+  const content = add(stream([text(72, 740, 16, "Application form"),
+    ...rows.map(({ field, y }) => text(72, y, 11, field.label))].join("\n")));
+  // A checkbox's two looks: a cross when on, an empty box when off.
+  const box = "0 g 0.5 w 0.5 0.5 13 13 re S";
+  const on = add(formXObject(`${box}\n2 2 m 12 12 l 2 12 m 12 2 l S`));
+  const off = add(formXObject(box));
+  const pageId = objects.length + fields.length + 1; // the page comes right after the widgets
+  const widgets = rows.map(({ field, y }) => {
+    const checkbox = field.kind === "checkbox";
+    const rect = checkbox ? [180, y - 4, 194, y + 10] : [180, y - 6, 450, y + 14];
+    const tooltip = field.tooltip ? ` /TU (${escape(field.tooltip)})` : "";
+    const kind = checkbox
+      ? `/FT /Btn /V /Off /AS /Off /AP << /N << /Yes ${on} 0 R /Off ${off} 0 R >> >>`
+      : "/FT /Tx /DA (/Helv 11 Tf 0 g)";
+    return add(`<< /Type /Annot /Subtype /Widget /P ${pageId} 0 R /Rect [${rect.join(" ")}] /F 4 ` +
+      `/T (${escape(field.name)})${tooltip} ${kind} >>`);
+  });
+  const refs = widgets.map((id) => `${id} 0 R`).join(" ");
+  add(`<< /Type /Page /Parent ${pageId + 1} 0 R /MediaBox [0 0 612 792] ` +
+    `/Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R /Annots [${refs}] >>`);
+  add(`<< /Type /Pages /Kids [${pageId} 0 R] /Count 1 >>`);
+  const catalog = add(`<< /Type /Catalog /Pages ${pageId + 1} 0 R /AcroForm << /Fields [${refs}] ` +
+    `/DA (/Helv 11 Tf 0 g) /DR << /Font << /Helv ${font} 0 R >> >> >> >>`);
+  return serialize(objects, catalog);
+}
+
+const helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+const escape = (value) => value.replace(/[\\()]/g, (c) => `\\${c}`);
+const text = (x, y, size, value) => `BT /F1 ${size} Tf ${x} ${y} Td (${escape(value)}) Tj ET`;
+const stream = (data) => `<< /Length ${data.length} >>\nstream\n${data}\nendstream`;
+const formXObject = (data) =>
+  `<< /Type /XObject /Subtype /Form /BBox [0 0 14 14] /Length ${data.length} >>\nstream\n${data}\nendstream`;
+
+/** Numbered objects 1..n, the cross-reference table and the trailer, as latin-1 bytes. */
+function serialize(objects, catalog) {
   let pdf = "%PDF-1.4\n";
   const offsets = objects.map((body, i) => {
     const offset = pdf.length;

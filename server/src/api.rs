@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::engine::classify::ResponseConfidence;
+use crate::engine::edit::Widget;
 use crate::engine::split::SplitOutput;
 use crate::engine::Chunk;
 
@@ -50,6 +52,9 @@ pub struct PipelineResult {
     pub parse: Option<PipelineParse>,
     pub extract: Option<Value>,
     pub split: Option<SplitResponse>,
+    /// Filled by a pipeline with an edit step; absent otherwise, as the spec allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditResponse>,
 }
 
 /// `PipelineResult.parse`: `ParseResponse | ParseResponse[]` in the spec.
@@ -116,6 +121,8 @@ pub enum ResponseType {
     Pipeline,
     Parse,
     Split,
+    Classify,
+    Edit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -216,6 +223,89 @@ pub struct SplitCategory {
     pub partition_key: Option<String>,
 }
 
+/// `ClassifyConfig` (and the body of `POST /classify_async`, which may carry `async`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClassifyRequest {
+    pub input: Value,
+    #[serde(default, rename = "async")]
+    pub async_config: Option<Value>,
+    #[serde(default)]
+    pub classification_schema: Vec<ClassificationCategory>,
+    /// `PageRange | PageRange[] | int[]`, read by the route.
+    #[serde(default)]
+    pub page_range: Option<Value>,
+    #[serde(default)]
+    pub document_metadata: Option<String>,
+}
+
+/// `ClassificationCategory`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClassificationCategory {
+    pub category: String,
+    pub criteria: Vec<String>,
+}
+
+/// `ClassifyResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassifyResponse {
+    pub response_type: ResponseType,
+    pub job_id: String,
+    pub result: ClassifyResult,
+    pub response_confidence: ResponseConfidence,
+    pub usage: ClassifyUsage,
+    pub duration: f64,
+}
+
+/// `ClassifyResponseCategory`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassifyResult {
+    pub category: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassifyUsage {
+    pub num_pages: u32,
+    pub num_categories: u32,
+    pub credits: Option<f64>,
+}
+
+/// `EditConfig` / `AsyncEditConfig`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EditRequest {
+    /// A `reducto://` id, an `UploadResponse` or an http(s) URL: one document.
+    pub document_url: Value,
+    pub edit_instructions: String,
+    #[serde(default)]
+    pub edit_options: EditOptions,
+    #[serde(default)]
+    pub form_schema: Option<Vec<Widget>>,
+    /// `AsyncEditConfig.webhook` (`WebhookConfigNew`).
+    #[serde(default)]
+    pub webhook: Option<Value>,
+}
+
+/// `EditOptions`: what the local engine honours of it (`color` is checked, and unused: filled
+/// text is black).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EditOptions {
+    #[serde(default)]
+    pub color: Option<String>,
+    #[serde(default)]
+    pub font_size: Option<f64>,
+    #[serde(default)]
+    pub flatten: bool,
+}
+
+/// `EditResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditResponse {
+    pub response_type: ResponseType,
+    /// The edited PDF, served by this server until it expires.
+    pub document_url: String,
+    pub form_schema: Vec<Widget>,
+    pub usage: ParseUsage,
+}
+
 /// `AsyncParseResponse`, `AsyncPipelineResponse`, `AsyncExtractResponse`, `AsyncSplitResponse`:
 /// all four are just the id of the queued job.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -297,7 +387,9 @@ pub enum JobType {
     Parse,
     Extract,
     Split,
+    Edit,
     Pipeline,
+    Classify,
 }
 
 /// `SingleJob`: one row of `GET /jobs`.

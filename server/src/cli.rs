@@ -31,7 +31,10 @@ OPTIONS:
     --max-upload-mb N    largest multipart upload, in MB              [default: 100]
     --max-presigned-mb N largest presigned (PUT) upload, in MB        [default: 5120]
     --max-document-mb N  largest document the engine reads; larger ones get a 422 [default: 512]
-    --presigned-ttl-secs N  how long a presigned upload URL is valid  [default: 3600]
+    --presigned-ttl-secs N  how long a presigned upload URL, and an edited PDF's
+                         download URL, is valid                         [default: 3600]
+    --inline-result-limit-mb N  parse results larger than this are answered as a URL
+                         (fractions allowed: 0.5)                       [default: 10]
     --workers N          jobs that run at once                        [default: one per CPU]
     --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
     --retention-days N   keep uploads, job results and used presigned URLs this long [default: 7]
@@ -122,6 +125,18 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
             "--max-upload-mb" => config.max_upload_mb = number(&flag, &value()?, 1, 1 << 20)?,
             "--max-presigned-mb" => config.max_presigned_mb = number(&flag, &value()?, 1, 1 << 24)?,
             "--max-document-mb" => config.max_document_mb = number(&flag, &value()?, 1, 1 << 20)?,
+            "--inline-result-limit-mb" => {
+                let raw = value()?;
+                config.inline_result_limit_mb = raw
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|mb| mb.is_finite() && *mb > 0.0 && *mb <= 4096.0)
+                    .ok_or_else(|| {
+                        CliError(format!(
+                            "{flag} expects a number of MB above 0 and at most 4096, got '{raw}'"
+                        ))
+                    })?
+            }
             "--presigned-ttl-secs" => {
                 config.presigned_ttl = Duration::from_secs(number(&flag, &value()?, 1, 7 * 24 * 3600)?)
             }

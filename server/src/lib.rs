@@ -5,7 +5,7 @@
 //!
 //! - [`cli`]: command-line flags into a [`Config`].
 //! - [`routes`]: HTTP handlers, one module per API group (files, parse, extract, split,
-//!   pipeline, jobs, studio, meta).
+//!   classify, edit, pipeline, jobs, downloads, studio, meta).
 //! - [`origins`]: which pages and `Host`s a keyless server answers (outermost layer);
 //!   [`auth`]: the `Authorization: Bearer` check in front of every API route.
 //! - [`body`]: the JSON body extractors that turn bad bodies into FastAPI-style 422s.
@@ -13,10 +13,12 @@
 //!   [`options`]: the `ParseOptions` the engine honours.
 //! - [`jobs`]: the bounded worker pool every run goes through (sync or async), with progress,
 //!   cancel, and resume after a restart; its `fetch` is the one client for URL inputs.
-//! - [`engine`]: pure document parsing, chunking, split and extract (no HTTP, no SQL).
+//! - [`engine`]: pure document parsing, chunking, split, classify, extract and form filling
+//!   (no HTTP, no SQL).
 //! - [`store`]: SQLite and the files directory; the only SQL.
 //! - [`faults`]: scripted failures for tests (`--enable-faults` only).
 //! - [`secrets`]: masking the document passwords inside JSON the server shows.
+//! - [`webhooks`]: announcing the end of async jobs to their webhook URLs.
 //! - [`error`]: the one error type and its JSON shapes; [`ids`]: random and parsed ids.
 //!
 //! [`app`] builds the router without a socket (tests drive it with `oneshot`); [`serve`] runs
@@ -38,6 +40,7 @@ pub mod routes;
 pub mod secrets;
 pub mod steps;
 pub mod store;
+pub mod webhooks;
 
 use std::future::Future;
 use std::io::Write;
@@ -63,6 +66,7 @@ use crate::error::AppError;
 use crate::faults::Faults;
 use crate::jobs::Runner;
 use crate::store::Store;
+use crate::webhooks::Deliverer;
 
 /// Everything the command line sets. `Debug` leaves the API keys out.
 #[derive(Clone)]
@@ -80,8 +84,10 @@ pub struct Config {
     pub max_presigned_mb: u64,
     /// The largest document the engine reads into memory; a larger upload is refused unread.
     pub max_document_mb: u64,
-    /// How long a presigned upload URL stays valid.
+    /// How long a presigned upload URL, and an edited PDF's download URL, stays valid.
     pub presigned_ttl: Duration,
+    /// Parse results larger than this many MB are answered as a URL.
+    pub inline_result_limit_mb: f64,
     /// Jobs that run at once; `None` means one per CPU.
     pub workers: Option<usize>,
     /// Jobs that may wait for a worker; past it, new jobs get a 429.
@@ -118,6 +124,7 @@ impl Default for Config {
             max_presigned_mb: 5 * 1024,
             max_document_mb: 512,
             presigned_ttl: Duration::from_secs(3600),
+            inline_result_limit_mb: 10.0,
             workers: None,
             max_queued_jobs: 1000,
             max_concurrent_requests: 256,
@@ -145,6 +152,7 @@ impl std::fmt::Debug for Config {
             .field("max_presigned_mb", &self.max_presigned_mb)
             .field("max_document_mb", &self.max_document_mb)
             .field("presigned_ttl", &self.presigned_ttl)
+            .field("inline_result_limit_mb", &self.inline_result_limit_mb)
             .field("workers", &self.workers)
             .field("max_queued_jobs", &self.max_queued_jobs)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
@@ -161,6 +169,10 @@ impl std::fmt::Debug for Config {
 impl Config {
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_mb * 1024 * 1024
+    }
+
+    pub fn inline_result_limit_bytes(&self) -> u64 {
+        (self.inline_result_limit_mb * 1024.0 * 1024.0) as u64
     }
 
     pub fn max_presigned_bytes(&self) -> u64 {
@@ -182,6 +194,8 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     /// Fetches URL inputs (its trusted roots include `--ca-cert`'s).
     pub url_client: reqwest::Client,
+    /// Sends and records the webhooks of async jobs.
+    pub deliverer: Arc<Deliverer>,
 }
 
 impl AppState {
@@ -192,14 +206,17 @@ impl AppState {
         let url_client = jobs::fetch::url_client(config.ca_cert.as_deref(), config.allow_private_urls)?;
         let config = Arc::new(config);
         let faults = Arc::new(Faults::default());
+        let deliverer = Deliverer::new(store.clone(), config.allow_private_urls)?;
         let runner = Runner::new(jobs::Needs {
             config: config.clone(),
             store: store.clone(),
             url_client: url_client.clone(),
             faults: faults.clone(),
+            deliverer: deliverer.clone(),
         });
-        let state = AppState { config, store, runner, faults, url_client };
+        let state = AppState { config, store, runner, faults, url_client, deliverer };
         state.runner.resume()?;
+        state.deliverer.resume()?;
         tokio::spawn(sweep_every_hour(state.store.clone(), state.config.retention));
         Ok(state)
     }
@@ -214,8 +231,9 @@ async fn sweep_every_hour(store: Arc<Store>, retention: Duration) {
         let store = store.clone();
         match tokio::task::spawn_blocking(move || store.sweep(retention)).await {
             Ok(Ok(swept)) if swept != store::Swept::default() => eprintln!(
-                "reducto-local: removed {} upload(s), {} job(s) and {} presigned URL(s) older than the retention",
-                swept.uploads, swept.jobs, swept.presigned
+                "reducto-local: removed {} upload(s), {} job(s), {} presigned URL(s) and {} served file(s) \
+                 past their retention or expiry",
+                swept.uploads, swept.jobs, swept.presigned, swept.artifacts
             ),
             Ok(Ok(_)) => {}
             Ok(Err(e)) => eprintln!("reducto-local: the retention sweep failed: {e}"),

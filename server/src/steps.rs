@@ -1,5 +1,5 @@
 //! A pipeline's `steps`: the configuration a Studio user edits as a draft and deploys as an
-//! immutable version. This module owns its shape (`{parse?, split?, extract?}`), its validation
+//! immutable version. This module owns its shape (`{parse?, split?, extract?, edit?}`), its validation
 //! into FastAPI-style 422s, and what its parse step asks of the engine ([`ParseSettings`]).
 //!
 //! Serde enforces the structure (unknown step names and unknown keys inside a step are
@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::engine::edit::Widget;
 use crate::error::{Loc, ValidationError};
 use crate::loc;
 use crate::options::{self, ParseSettings};
@@ -23,6 +24,8 @@ pub struct Steps {
     pub split: Option<SplitStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extract: Option<ExtractStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditStep>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -58,6 +61,16 @@ pub struct ExtractStep {
     /// `true`/`false`, or Reducto's object form `{"enabled": true, ...}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citations: Option<Value>,
+}
+
+/// Fills the input PDF's form fields: `instructions` as `label: value` lines, and the
+/// `form_schema` widgets that carry a `value`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditStep {
+    pub instructions: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_schema: Option<Vec<Widget>>,
 }
 
 impl ExtractStep {

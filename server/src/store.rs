@@ -4,6 +4,8 @@
 //! DATA_DIR/reducto.sqlite3      pipelines, versions, uploads (metadata), presigned URLs, jobs
 //! DATA_DIR/files/<token>        uploaded bytes, named by the random token of their file id
 //! DATA_DIR/files/<token>.part   an upload still streaming in (removed at start: a crash's leftover)
+//! DATA_DIR/artifacts/<token>     what a job made that is served by URL: an edited PDF, a result
+//!                                too large to answer inline
 //! ```
 //!
 //! The schema grows by appending to `MIGRATIONS`; `PRAGMA user_version` records how many
@@ -82,6 +84,35 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL,         -- unix time, ms
         created_at TEXT NOT NULL
     );",
+    // 3: deletion, files served by URL, webhook deliveries.
+    "CREATE TABLE deleted (
+        kind       TEXT NOT NULL,            -- 'job' | 'upload'
+        id         TEXT NOT NULL,            -- job id, or upload token
+        deleted_at TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    );
+    CREATE TABLE artifacts (
+        token        TEXT PRIMARY KEY,       -- the credential in the URL, and the file's name
+        job_id       TEXT NOT NULL,
+        part         TEXT NOT NULL,          -- what of the job it is: 'document', 'result:0', ...
+        content_type TEXT NOT NULL,
+        expires_at   INTEGER NOT NULL,       -- unix time, ms
+        created_at   TEXT NOT NULL,
+        UNIQUE (job_id, part)
+    );
+    CREATE TABLE webhook_deliveries (
+        id          INTEGER PRIMARY KEY,
+        job_id      TEXT NOT NULL,
+        mode        TEXT NOT NULL,           -- 'direct' | 'svix'
+        url         TEXT,
+        payload     TEXT NOT NULL,           -- the JSON body POSTed
+        state       TEXT NOT NULL,           -- 'pending' | 'delivered' | 'failed' | 'not_deliverable'
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_status INTEGER,                 -- the receiver's last HTTP status
+        last_error  TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );",
 ];
 
 /// SQLite's clock, so every timestamp has one format: `2025-01-31T12:00:00.000Z`.
@@ -90,6 +121,7 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 pub struct Store {
     conn: Mutex<Connection>,
     files_dir: PathBuf,
+    artifacts_dir: PathBuf,
 }
 
 /// What a [`Store::sweep`] removed.
@@ -98,6 +130,7 @@ pub struct Swept {
     pub uploads: usize,
     pub jobs: usize,
     pub presigned: usize,
+    pub artifacts: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +165,8 @@ pub enum JobKind {
     Parse,
     Extract,
     Split,
+    Classify,
+    Edit,
     /// A deployed version of a pipeline.
     Pipeline,
     /// A Studio draft, tried out.
@@ -144,6 +179,8 @@ impl JobKind {
             JobKind::Parse => "parse",
             JobKind::Extract => "extract",
             JobKind::Split => "split",
+            JobKind::Classify => "classify",
+            JobKind::Edit => "edit",
             JobKind::Pipeline => "pipeline",
             JobKind::PipelineTest => "pipeline_test",
         }
@@ -154,6 +191,8 @@ impl JobKind {
             "parse" => JobKind::Parse,
             "extract" => JobKind::Extract,
             "split" => JobKind::Split,
+            "classify" => JobKind::Classify,
+            "edit" => JobKind::Edit,
             "pipeline_test" => JobKind::PipelineTest,
             // Only this server writes the column; the first schema's rows are all pipelines.
             _ => JobKind::Pipeline,
@@ -223,6 +262,48 @@ pub struct PendingUpload {
     pub expired: bool,
 }
 
+/// A file a job made, to be served by URL until `expires_at_ms`.
+#[derive(Debug, Clone)]
+pub struct NewArtifact<'a> {
+    pub job_id: &'a str,
+    /// Which of the job's files: one per job and part.
+    pub part: &'a str,
+    pub content_type: &'a str,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ArtifactRow {
+    pub path: PathBuf,
+    pub content_type: String,
+    pub expired: bool,
+}
+
+/// A webhook delivery as recorded when a job ends.
+#[derive(Debug, Clone)]
+pub struct NewDelivery<'a> {
+    pub job_id: &'a str,
+    pub mode: &'a str,
+    pub url: Option<&'a str>,
+    pub payload: &'a str,
+    pub state: &'a str,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub job_id: String,
+    pub mode: String,
+    pub url: Option<String>,
+    pub payload: String,
+    pub state: String,
+    pub attempts: u32,
+    pub last_status: Option<u16>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 /// What a pipeline id resolves to when it is run.
 pub enum Live {
     NotFound,
@@ -236,22 +317,25 @@ impl Store {
     /// Opens (creating if needed) the store in `data_dir` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> std::result::Result<Store, String> {
         let files_dir = data_dir.join("files");
-        std::fs::create_dir_all(&files_dir)
-            .map_err(|e| format!("cannot create {}: {e}", files_dir.display()))?;
+        let artifacts_dir = data_dir.join("artifacts");
+        for dir in [&files_dir, &artifacts_dir] {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
         remove_partial_uploads(&files_dir);
         let db_path = data_dir.join("reducto.sqlite3");
         let mut conn =
             Connection::open(&db_path).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
         configure(&conn)
             .and_then(|()| migrate(&mut conn))
-            .and_then(|()| remove_orphaned_files(&conn, &files_dir))
+            .and_then(|()| remove_orphaned_files(&conn, &files_dir, "uploads"))
+            .and_then(|()| remove_orphaned_files(&conn, &artifacts_dir, "artifacts"))
             // A claim on a presigned upload belongs to a PUT of the process that made it: none
             // of those survived the restart.
             .and_then(|()| {
                 conn.execute("UPDATE presigned_uploads SET state = 'waiting' WHERE state = 'receiving'", [])
             })
             .map_err(|e| format!("cannot prepare the database {}: {e}", db_path.display()))?;
-        Ok(Store { conn: Mutex::new(conn), files_dir })
+        Ok(Store { conn: Mutex::new(conn), files_dir, artifacts_dir })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -397,13 +481,183 @@ impl Store {
             ),
             params![&cutoff, now_ms],
         )?;
+        // Expired, or made by a job that is gone.
+        let condition = "expires_at < ?1 OR job_id NOT IN (SELECT id FROM jobs)";
+        let old_artifacts: Vec<String> = tx
+            .prepare(&format!("SELECT token FROM artifacts WHERE {condition}"))?
+            .query_map([now_ms], |r| r.get(0))?
+            .collect::<Result<_>>()?;
+        tx.execute(&format!("DELETE FROM artifacts WHERE {condition}"), [now_ms])?;
+        tx.execute(&format!("DELETE FROM deleted WHERE deleted_at < {before}"), [&cutoff])?;
         tx.commit()?;
         drop(conn);
         // The rows go first: a file without a row is an orphan the next start removes anyway.
         for token in &old_uploads {
             let _ = std::fs::remove_file(self.files_dir.join(token));
         }
-        Ok(Swept { uploads: old_uploads.len(), jobs, presigned })
+        for token in &old_artifacts {
+            let _ = std::fs::remove_file(self.artifacts_dir.join(token));
+        }
+        Ok(Swept { uploads: old_uploads.len(), jobs, presigned, artifacts: old_artifacts.len() })
+    }
+
+    // ---- deletion ----
+
+    /// Removes an upload (its row and its bytes, or a presigned one still waiting for them)
+    /// and remembers that it was deleted; `false` if there was nothing to remove.
+    pub fn delete_upload(&self, file_id: &FileId) -> Result<bool> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let removed = tx.execute("DELETE FROM uploads WHERE token = ?1", [&file_id.token])?
+            + tx.execute("DELETE FROM presigned_uploads WHERE file_token = ?1", [&file_id.token])?;
+        if removed > 0 {
+            remember_deleted(&tx, "upload", &file_id.token)?;
+        }
+        tx.commit()?;
+        drop(conn);
+        let _ = std::fs::remove_file(self.upload_path(file_id));
+        Ok(removed > 0)
+    }
+
+    /// Removes a job, its result and what it made, and remembers that it was deleted; `false`
+    /// if there was no such job. The caller cancels a running job first.
+    pub fn delete_job(&self, id: &str) -> Result<bool> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let artifacts: Vec<String> = tx
+            .prepare("SELECT token FROM artifacts WHERE job_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_>>()?;
+        tx.execute("DELETE FROM artifacts WHERE job_id = ?1", [id])?;
+        let removed = tx.execute("DELETE FROM jobs WHERE id = ?1", [id])? > 0;
+        if removed {
+            remember_deleted(&tx, "job", id)?;
+        }
+        tx.commit()?;
+        drop(conn);
+        for token in &artifacts {
+            let _ = std::fs::remove_file(self.artifacts_dir.join(token));
+        }
+        Ok(removed)
+    }
+
+    /// Whether a job (`kind` "job", by id) or an upload ("upload", by token) was deleted.
+    pub fn was_deleted(&self, kind: &str, id: &str) -> Result<bool> {
+        self.conn().prepare("SELECT 1 FROM deleted WHERE kind = ?1 AND id = ?2")?.exists([kind, id])
+    }
+
+    // ---- artifacts: files a job made, served by URL ----
+
+    /// Stores `bytes` as part `part` of job `job_id` (replacing an earlier one) and returns
+    /// the token of its URL.
+    pub fn put_artifact(&self, artifact: &NewArtifact, bytes: &[u8]) -> Result<String> {
+        let token = ids::new_upload_token();
+        let path = self.artifacts_dir.join(&token);
+        write_synced(&path, bytes).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let conn = self.conn();
+        let replaced: Option<String> = conn
+            .query_row(
+                "SELECT token FROM artifacts WHERE job_id = ?1 AND part = ?2",
+                [artifact.job_id, artifact.part],
+                |r| r.get(0),
+            )
+            .optional()?;
+        conn.execute(
+            &format!(
+                "INSERT OR REPLACE INTO artifacts (token, job_id, part, content_type, expires_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
+            ),
+            params![token, artifact.job_id, artifact.part, artifact.content_type, artifact.expires_at_ms],
+        )?;
+        drop(conn);
+        if let Some(old) = replaced {
+            let _ = std::fs::remove_file(self.artifacts_dir.join(old));
+        }
+        Ok(token)
+    }
+
+    /// The token of part `part` of job `job_id`, if it was stored and has not expired.
+    pub fn find_artifact(&self, job_id: &str, part: &str, now_ms: i64) -> Result<Option<String>> {
+        self.conn()
+            .query_row(
+                "SELECT token FROM artifacts WHERE job_id = ?1 AND part = ?2 AND expires_at > ?3",
+                params![job_id, part, now_ms],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    /// An artifact by the token of its URL.
+    pub fn get_artifact(&self, token: &str, now_ms: i64) -> Result<Option<ArtifactRow>> {
+        if !ids::is_token(token) {
+            return Ok(None);
+        }
+        self.conn()
+            .query_row("SELECT content_type, expires_at FROM artifacts WHERE token = ?1", [token], |r| {
+                Ok(ArtifactRow {
+                    path: self.artifacts_dir.join(token),
+                    content_type: r.get(0)?,
+                    expired: now_ms >= r.get::<_, i64>(1)?,
+                })
+            })
+            .optional()
+    }
+
+    // ---- webhook deliveries ----
+
+    pub fn insert_delivery(&self, delivery: &NewDelivery) -> Result<i64> {
+        let conn = self.conn();
+        conn.execute(
+            &format!(
+                "INSERT INTO webhook_deliveries (job_id, mode, url, payload, state, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, {NOW}, {NOW})"
+            ),
+            params![delivery.job_id, delivery.mode, delivery.url, delivery.payload, delivery.state],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// Records one attempt of delivery `id` and the state it leaves the delivery in.
+    pub fn record_attempt(
+        &self,
+        id: i64,
+        state: &str,
+        status: Option<u16>,
+        error: Option<&str>,
+    ) -> Result<()> {
+        self.conn().execute(
+            &format!(
+                "UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?2, last_status = ?3,
+                        last_error = ?4, updated_at = {NOW}
+                 WHERE id = ?1"
+            ),
+            params![id, state, status, error],
+        )?;
+        Ok(())
+    }
+
+    /// The newest `limit` deliveries, newest first.
+    pub fn deliveries(&self, limit: usize) -> Result<Vec<DeliveryRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, job_id, mode, url, payload, state, attempts, last_status, last_error,
+                    created_at, updated_at
+             FROM webhook_deliveries ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], delivery_from_row)?;
+        rows.collect()
+    }
+
+    /// Deliveries a stop interrupted, oldest first, to be tried again at start.
+    pub fn pending_deliveries(&self) -> Result<Vec<DeliveryRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, job_id, mode, url, payload, state, attempts, last_status, last_error,
+                    created_at, updated_at
+             FROM webhook_deliveries WHERE state = 'pending' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], delivery_from_row)?;
+        rows.collect()
     }
 
     // ---- uploads ----
@@ -697,11 +951,44 @@ fn job_from_row(r: &Row) -> Result<JobRow> {
     })
 }
 
-/// Files with no upload row: left by a crash between writing a file and recording it, or by a
-/// sweep that removed the row but not the file. Nothing refers to them.
-fn remove_orphaned_files(conn: &Connection, files_dir: &Path) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(files_dir) else { return Ok(()) };
-    let mut known = conn.prepare("SELECT 1 FROM uploads WHERE token = ?1")?;
+fn delivery_from_row(r: &Row) -> Result<DeliveryRow> {
+    Ok(DeliveryRow {
+        id: r.get(0)?,
+        job_id: r.get(1)?,
+        mode: r.get(2)?,
+        url: r.get(3)?,
+        payload: r.get(4)?,
+        state: r.get(5)?,
+        attempts: r.get(6)?,
+        last_status: r.get(7)?,
+        last_error: r.get(8)?,
+        created_at: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
+}
+
+fn remember_deleted(conn: &Connection, kind: &str, id: &str) -> Result<()> {
+    conn.execute(
+        &format!("INSERT OR REPLACE INTO deleted (kind, id, deleted_at) VALUES (?1, ?2, {NOW})"),
+        [kind, id],
+    )?;
+    Ok(())
+}
+
+/// Writes a whole file and syncs it, so a row never names a file a crash left half-written.
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Files with no row in `table` (`uploads` or `artifacts`, by token): left by a crash between
+/// writing a file and recording it, or by a sweep that removed the row but not the file.
+/// Nothing refers to them.
+fn remove_orphaned_files(conn: &Connection, dir: &Path, table: &str) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
+    let mut known = conn.prepare(&format!("SELECT 1 FROM {table} WHERE token = ?1"))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if ids::is_token(&name) && !known.exists([&name])? {
@@ -943,7 +1230,7 @@ mod tests {
             Swept { presigned: 1, ..Swept::default() }
         );
         let swept = store.sweep(Duration::ZERO).unwrap();
-        assert_eq!(swept, Swept { uploads: 1, jobs: 1, presigned: 0 });
+        assert_eq!(swept, Swept { uploads: 1, jobs: 1, presigned: 0, artifacts: 0 });
         assert!(store.get_upload(&old_upload).unwrap().is_none());
         assert!(!store.upload_path(&old_upload).exists(), "the file goes with its row");
         assert!(store.get_job("finished").unwrap().is_none());

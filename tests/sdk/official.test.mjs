@@ -1,17 +1,22 @@
 // The official `reductoai` SDK, unchanged, against reducto-local: the server is a faithful
-// stand-in for Reducto's API (uploads from a stream, pipelines, jobs, errors).
+// stand-in for Reducto's API (uploads from a stream, pipelines, jobs, classify, edit, webhooks,
+// errors).
 import assert from "node:assert/strict";
 import { createReadStream } from "node:fs";
 import { after, before, test } from "node:test";
 import Reducto, { AuthenticationError, NotFoundError } from "reductoai";
 import { deployPipeline } from "../../scripts/studio.mjs";
+import { writePacket } from "../support/packet.mjs";
 import { startServer } from "../support/server.mjs";
 
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url).pathname;
+const packetPdf = new URL("../../target/test-fixtures/packet.pdf", import.meta.url).pathname;
+const formPdf = new URL("../../target/test-fixtures/form.pdf", import.meta.url).pathname;
 const apiKey = "official-sdk-test-key";
 let server, client, pipelineId;
 
 before(async () => {
+  writePacket();
   // Faults, to slow the engine down so that a job is still running when the test cancels it.
   server = await startServer(["--api-key", apiKey, "--enable-faults"]);
   client = new Reducto({ apiKey, baseURL: server.url, maxRetries: 0 });
@@ -83,6 +88,34 @@ test("extract and split", async () => {
   });
   assert.equal(split.usage.num_pages, 4);
   assert.ok(Array.isArray(split.result.splits));
+});
+
+test("classify.run picks the category whose criteria the document meets", async () => {
+  const upload = await client.upload({ file: createReadStream(packetPdf) });
+  const classified = await client.classify.run({
+    input: upload.file_id,
+    classification_schema: [
+      { category: "invoice", criteria: ["invoice number", "total due"] },
+      { category: "recipe", criteria: ["ingredients", "oven"] },
+    ],
+  });
+  assert.equal(classified.result.category, "invoice", `classified as ${JSON.stringify(classified.result)}`);
+});
+
+test("edit.run fills a form and returns a URL to download the PDF", async () => {
+  const upload = await client.upload({ file: createReadStream(formPdf) });
+  const edited = await client.edit.run({ document_url: upload.file_id, edit_instructions: "Full name: Ada Lovelace" });
+  // A presigned-style URL: it downloads without the API key, as on Reducto's cloud.
+  const response = await fetch(edited.document_url);
+  assert.equal(response.status, 200, `downloading ${edited.document_url}`);
+  const document = Buffer.from(await response.arrayBuffer());
+  assert.equal(document.subarray(0, 4).toString("latin1"), "%PDF", `${edited.document_url} is not a PDF`);
+});
+
+test("webhook.run returns the URL of the server's webhook page", async () => {
+  const url = await client.webhook.run();
+  assert.equal(typeof url, "string");
+  assert.equal(new URL(url).origin, new URL(server.url).origin, `${url} is not on the server`);
 });
 
 test("a wrong key is an AuthenticationError", async () => {

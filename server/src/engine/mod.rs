@@ -18,7 +18,9 @@
 
 pub mod archive;
 pub mod chunk;
+pub mod classify;
 mod docx;
+pub mod edit;
 pub mod extract;
 mod flow;
 mod html;
@@ -27,6 +29,7 @@ mod pdf;
 mod sheet;
 pub mod split;
 mod text;
+pub mod topics;
 mod xml;
 
 use serde::{Deserialize, Serialize};

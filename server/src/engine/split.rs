@@ -2,17 +2,17 @@
 //! the category's name and description found on the page. No model: a deterministic score,
 //! so the same document and categories always split the same way.
 //!
-//! Score of a category on a page = 3 × (distinct name words on the page) + (distinct
-//! description words on the page), over words of three letters or more that are not
-//! stopwords, with a trailing plural "s" ignored. A page goes to its best category when that
+//! A category's score on a page is [`super::topics`]' (name words count three times,
+//! description words once, headings twice). A page goes to its best category when that
 //! score is above zero (ties go to the category listed first); a page with no match belongs
 //! to no category. Consecutive pages of one category form one section. Confidence is "high"
 //! when the best category matched by name and scored at least twice the runner-up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::topics::{Found, Topic};
 use super::Document;
 
 /// What a category is called and what its pages are about.
@@ -47,30 +47,19 @@ pub struct SplitOutput {
     pub splits: Vec<Section>,
 }
 
-/// Weight of a name word against a description word.
-const NAME_WEIGHT: u32 = 3;
-
 pub fn split(document: &Document, categories: &[Category]) -> SplitOutput {
-    let wanted: Vec<(BTreeSet<String>, BTreeSet<String>)> = categories
-        .iter()
-        .map(|c| {
-            let name: BTreeSet<String> = words(&c.name).collect();
-            let description = words(&c.description).filter(|w| !name.contains(w)).collect();
-            (name, description)
-        })
-        .collect();
+    let topics: Vec<Topic> = categories.iter().map(|c| Topic::new(&c.name, &c.description)).collect();
     let mut section_mapping: BTreeMap<String, Vec<u32>> =
         categories.iter().map(|c| (c.name.clone(), Vec::new())).collect();
     let mut splits: Vec<Section> = Vec::new();
     let mut previous_page = 0;
     for page in &document.pages {
-        let text = page.blocks.iter().map(|b| b.content.as_str()).collect::<Vec<_>>().join("\n");
-        let on_page: BTreeSet<String> = words(&text).collect();
-        let scores: Vec<(u32, u32)> = wanted
+        let found = Found::of(&page.blocks);
+        let scores: Vec<(u32, u32)> = topics
             .iter()
-            .map(|(name, description)| {
-                let named = name.intersection(&on_page).count() as u32;
-                (NAME_WEIGHT * named + description.intersection(&on_page).count() as u32, named)
+            .map(|topic| {
+                let score = topic.score(&found);
+                (score.total, score.named)
             })
             .collect();
         // The first of the best scores: `max_by_key` would keep the last.
@@ -102,62 +91,6 @@ pub fn split(document: &Document, categories: &[Category]) -> SplitOutput {
     }
     SplitOutput { section_mapping, splits }
 }
-
-/// The words that carry meaning: lowercase, alphanumeric runs of three characters or more,
-/// stopwords dropped, a plural "s" trimmed ("invoices" counts as "invoice").
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .map(|w| {
-            let w = w.to_lowercase();
-            match w.strip_suffix('s') {
-                Some(stem) if stem.chars().count() >= 3 && !stem.ends_with('s') => stem.to_owned(),
-                _ => w,
-            }
-        })
-        .filter(|w| !STOPWORDS.contains(&w.as_str()))
-}
-
-const STOPWORDS: &[&str] = &[
-    "the",
-    "and",
-    "for",
-    "with",
-    "that",
-    "thi",
-    "this",
-    "are",
-    "from",
-    "page",
-    "pages",
-    "any",
-    "all",
-    "has",
-    "have",
-    "not",
-    "but",
-    "was",
-    "were",
-    "will",
-    "can",
-    "into",
-    "about",
-    "contain",
-    "containing",
-    "which",
-    "their",
-    "there",
-    "other",
-    "such",
-    "its",
-    "our",
-    "your",
-    "you",
-    "per",
-    "each",
-    "one",
-    "document",
-];
 
 #[cfg(test)]
 mod tests {
@@ -234,11 +167,5 @@ mod tests {
             Category { name: "Beta".into(), description: "widget".into() },
         ];
         assert_eq!(split(&doc(&["a widget"]), &same).splits[0].name, "Alpha");
-    }
-
-    #[test]
-    fn words_are_normalized() {
-        let got: Vec<String> = words("The Invoices, page 2: TOTALS due-date class").collect();
-        assert_eq!(got, ["invoice", "total", "due", "date", "class"]);
     }
 }

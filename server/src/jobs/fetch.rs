@@ -9,6 +9,9 @@
 //! broadcast or unspecified are refused: a host name when it resolves (the check is in the
 //! client's resolver, so it holds at connect time and for every redirect's new host), an
 //! address literal before the request and at every redirect. At most 5 redirects are followed.
+//!
+//! Webhook deliveries ([`webhook_client`]) go through the same guard, except that loopback is
+//! allowed: a developer's own receiver on their laptop is the usual webhook target locally.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -56,9 +59,27 @@ pub fn url_client(ca_cert: Option<&std::path::Path>, allow_private: bool) -> Res
     builder = if allow_private {
         builder.redirect(Policy::limited(MAX_REDIRECTS))
     } else {
-        builder.dns_resolver(Arc::new(PublicOnly)).redirect(Policy::custom(guarded_redirect))
+        builder
+            .dns_resolver(Arc::new(PublicOnly { loopback: false }))
+            .redirect(Policy::custom(guarded_redirect))
     };
     builder.build().map_err(|e| format!("cannot build the URL client: {e}"))
+}
+
+/// How long one webhook delivery may take.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The client for webhook deliveries: loopback receivers are allowed, other non-public
+/// addresses only with `allow_private`; redirects are not followed (a receiver answers).
+pub fn webhook_client(allow_private: bool) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(WEBHOOK_TIMEOUT)
+        .connect_timeout(URL_CONNECT_TIMEOUT)
+        .redirect(Policy::none());
+    if !allow_private {
+        builder = builder.dns_resolver(Arc::new(PublicOnly { loopback: true }));
+    }
+    builder.build().map_err(|e| format!("cannot build the webhook client: {e}"))
 }
 
 /// A fetched URL input: its bytes, and the extension its path or content type implies.
@@ -88,7 +109,7 @@ pub async fn prefetch(docs: &[DocRef], fetch: &Fetch) -> Result<HashMap<String, 
 async fn download(url: &str, fetch: &Fetch) -> Result<Fetched, String> {
     if !fetch.private_allowed {
         let parsed = reqwest::Url::parse(url).map_err(|e| format!("Could not fetch {url}: {e}"))?;
-        check_literal_host(&parsed).map_err(|refused| format!("Could not fetch {url}: {refused}"))?;
+        check_literal_host(&parsed, false).map_err(|refused| format!("Could not fetch {url}: {refused}"))?;
     }
     let failed = |e: reqwest::Error| format!("Could not fetch {url}: {}", error_chain(&e.without_url()));
     let mut response = fetch.client.get(url).send().await.map_err(failed)?;
@@ -116,13 +137,14 @@ async fn download(url: &str, fetch: &Fetch) -> Result<Fetched, String> {
 }
 
 /// Refuses a URL whose host is an address literal that is not public (a name is checked when
-/// it resolves). Used for the input itself when the guard is on.
-pub fn check_literal_host(url: &reqwest::Url) -> Result<(), String> {
+/// it resolves), loopback aside if `loopback` is allowed. Used for the input itself (and a
+/// webhook's URL) when the guard is on.
+pub fn check_literal_host(url: &reqwest::Url, loopback: bool) -> Result<(), String> {
     let host = url.host_str().unwrap_or_default();
     let Ok(ip) = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() else {
         return Ok(());
     };
-    match non_public(ip) {
+    match refused(ip, loopback) {
         Some(kind) => Err(refusal(&ip.to_string(), ip, kind)),
         None => Ok(()),
     }
@@ -130,9 +152,8 @@ pub fn check_literal_host(url: &reqwest::Url) -> Result<(), String> {
 
 fn refusal(host: &str, ip: IpAddr, kind: &str) -> String {
     format!(
-        "{host} is a {kind} address ({ip}): URL inputs may not reach loopback, private, link-local \
-         or other non-public addresses; start reducto-local with --allow-private-urls to fetch \
-         documents from internal servers"
+        "{host} is a {kind} address ({ip}): reducto-local does not connect to private, link-local \
+         or other non-public addresses; start it with --allow-private-urls to reach internal servers"
     )
 }
 
@@ -148,21 +169,25 @@ fn redirect_verdict(to: &reqwest::Url, followed: usize) -> Result<(), String> {
     if followed >= MAX_REDIRECTS {
         return Err(format!("more than {MAX_REDIRECTS} redirects"));
     }
-    check_literal_host(to).map_err(|refused| format!("redirected to {to}: {refused}"))
+    check_literal_host(to, false).map_err(|refused| format!("redirected to {to}: {refused}"))
 }
 
-/// The resolver of the guarded client: a name's addresses, refused when none is public.
-struct PublicOnly;
+/// The resolver of the guarded clients: a name's addresses, refused when one is not public
+/// (loopback aside, if allowed).
+struct PublicOnly {
+    loopback: bool,
+}
 
 impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
+        let loopback = self.loopback;
         Box::pin(async move {
             let host = name.as_str().to_owned();
             let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             // All or nothing: a name with one private address among public ones is refused, so
             // the connection cannot be steered to the private one.
             if let Some((ip, kind)) =
-                resolved.iter().find_map(|addr| non_public(addr.ip()).map(|kind| (addr.ip(), kind)))
+                resolved.iter().find_map(|addr| refused(addr.ip(), loopback).map(|kind| (addr.ip(), kind)))
             {
                 return Err(refusal(&host, ip, kind).into());
             }
@@ -170,6 +195,11 @@ impl Resolve for PublicOnly {
             Ok(addrs)
         })
     }
+}
+
+/// Why `ip` is refused (the kind of non-public address it is), or `None`.
+fn refused(ip: IpAddr, loopback: bool) -> Option<&'static str> {
+    non_public(ip).filter(|kind| !(loopback && *kind == "loopback"))
 }
 
 /// What kind of non-public address `ip` is, or `None` for a public one.
@@ -223,7 +253,7 @@ fn non_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
 
 /// An error and its causes, "error sending request: … : invalid peer certificate: UnknownIssuer",
 /// so a refused certificate (or a refused address) says so.
-fn error_chain(error: &dyn std::error::Error) -> String {
+pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut cause = error.source();
     while let Some(inner) = cause {
@@ -308,11 +338,16 @@ mod tests {
 
     #[test]
     fn address_literals_are_refused_before_any_request() {
-        let refused =
-            check_literal_host(&"http://169.254.169.254/latest/meta-data".parse().unwrap()).unwrap_err();
+        let refused = check_literal_host(&"http://169.254.169.254/latest/meta-data".parse().unwrap(), false)
+            .unwrap_err();
         assert!(refused.contains("link-local") && refused.contains("--allow-private-urls"), "{refused}");
-        assert!(check_literal_host(&"http://[::1]:8080/a.pdf".parse().unwrap()).is_err());
-        assert!(check_literal_host(&"https://example.com/a.pdf".parse().unwrap()).is_ok());
+        assert!(check_literal_host(&"http://[::1]:8080/a.pdf".parse().unwrap(), false).is_err());
+        assert!(
+            check_literal_host(&"http://127.0.0.1:9/hook".parse().unwrap(), true).is_ok(),
+            "loopback webhooks"
+        );
+        assert!(check_literal_host(&"http://10.0.0.7/hook".parse().unwrap(), true).is_err());
+        assert!(check_literal_host(&"https://example.com/a.pdf".parse().unwrap(), false).is_ok());
     }
 
     #[test]

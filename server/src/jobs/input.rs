@@ -181,12 +181,20 @@ fn resolve(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<Source> {
                 Some(upload) => Ok(Source::Upload(upload)),
                 None => Err(match store.pending_upload(&file_id, now_ms)? {
                     Some(pending) => AppError::Conflict(not_uploaded(id, pending.expired)),
+                    None if store.was_deleted("upload", &file_id.token)? => {
+                        AppError::NotFound(format!("File '{id}' was deleted"))
+                    }
                     None => file_not_found(id),
                 }),
             }
         }
         DocRef::Job(id) => {
-            let job = store.get_job(id)?.ok_or_else(|| job_not_found(id))?;
+            let Some(job) = store.get_job(id)? else {
+                return Err(match store.was_deleted("job", id)? {
+                    true => AppError::NotFound(format!("Job '{id}' was deleted")),
+                    false => job_not_found(id),
+                });
+            };
             match job.status {
                 JobStatus::Completed => {
                     let result = job.result.as_deref().unwrap_or("null");
@@ -231,36 +239,13 @@ pub fn load(
             e => Failure::document(e.to_string()),
         })
     };
-    // What was there when the job was queued can be gone when it runs.
-    let source = resolve(store, doc, now_ms).map_err(|e| match e {
-        AppError::NotFound(_) | AppError::Conflict(_) => Failure::missing(e),
-        AppError::Unprocessable(reason) => Failure::document(reason),
-        other => Failure::internal(other),
-    })?;
-    match source {
+    match resolve_for_run(store, doc, now_ms)? {
         Source::Upload(upload) => {
-            // A presigned upload may be far larger than the engine reads into memory: refused
-            // from its recorded size, before a byte of it is read.
-            if upload.size > max_document_bytes {
-                return Err(Failure::document(format!(
-                    "The document is {} MB, larger than the {} MB the local engine reads (--max-document-mb)",
-                    upload.size.div_ceil(1 << 20),
-                    max_document_bytes >> 20
-                )));
-            }
-            let bytes = match std::fs::read(store.upload_path(&upload.file_id)) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Failure::missing(file_not_found(&doc.url())))
-                }
-                Err(e) => return Err(Failure::internal(e)),
-            };
+            let bytes = read_upload(store, doc, &upload, max_document_bytes)?;
             read(&bytes, upload.file_id.extension.as_deref(), on_page)
         }
         Source::Url => {
-            let url = doc.url();
-            let body =
-                fetched.get(&url).ok_or_else(|| Failure::internal(format!("{url} was not fetched")))?;
+            let body = fetched_body(doc, fetched)?;
             read(&body.bytes, body.extension.as_deref(), on_page)
         }
         Source::Parsed(value) => {
@@ -270,6 +255,63 @@ pub fn load(
             Ok(document)
         }
     }
+}
+
+/// The bytes of a file or URL input, for work on the file itself (an edit).
+pub fn load_bytes(
+    store: &Store,
+    doc: &DocRef,
+    now_ms: i64,
+    fetched: &HashMap<String, Fetched>,
+    max_document_bytes: u64,
+) -> Result<Vec<u8>, Failure> {
+    match resolve_for_run(store, doc, now_ms)? {
+        Source::Upload(upload) => read_upload(store, doc, &upload, max_document_bytes),
+        Source::Url => Ok(fetched_body(doc, fetched)?.bytes.clone()),
+        Source::Parsed(_) => Err(Failure::document(format!(
+            "{} is an earlier job's parse result, not a file: an edit needs the document itself \
+             (its reducto:// file id or URL)",
+            doc.url()
+        ))),
+    }
+}
+
+/// [`resolve`] when a job runs: what was there when the job was queued can be gone now.
+fn resolve_for_run(store: &Store, doc: &DocRef, now_ms: i64) -> Result<Source, Failure> {
+    resolve(store, doc, now_ms).map_err(|e| match e {
+        AppError::NotFound(_) | AppError::Conflict(_) => Failure::missing(e),
+        AppError::Unprocessable(reason) => Failure::document(reason),
+        other => Failure::internal(other),
+    })
+}
+
+/// An upload's bytes. A presigned upload may be far larger than the engine reads into memory:
+/// it is refused from its recorded size, before a byte of it is read.
+fn read_upload(
+    store: &Store,
+    doc: &DocRef,
+    upload: &UploadRow,
+    max_document_bytes: u64,
+) -> Result<Vec<u8>, Failure> {
+    if upload.size > max_document_bytes {
+        return Err(Failure::document(format!(
+            "The document is {} MB, larger than the {} MB the local engine reads (--max-document-mb)",
+            upload.size.div_ceil(1 << 20),
+            max_document_bytes >> 20
+        )));
+    }
+    match std::fs::read(store.upload_path(&upload.file_id)) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Failure::missing(file_not_found(&doc.url())))
+        }
+        Err(e) => Err(Failure::internal(e)),
+    }
+}
+
+fn fetched_body<'a>(doc: &DocRef, fetched: &'a HashMap<String, Fetched>) -> Result<&'a Fetched, Failure> {
+    let url = doc.url();
+    fetched.get(&url).ok_or_else(|| Failure::internal(format!("{url} was not fetched")))
 }
 
 /// The `ParseResponse`s inside a stored result: the result itself for a parse job,

@@ -9,6 +9,8 @@
 //!   page boundary and fails with that reason (a 422 for a sync caller).
 //! - Cancel marks the job `Cancelled` in the store at once and raises its flag; the engine
 //!   stops at the next page boundary and the slot is freed.
+//! - When a job that asked for a webhook ends (completed, failed or cancelled), the
+//!   [`Deliverer`] announces it.
 //! - Shutdown stops running jobs the same way but puts them back to `Pending`, and a start
 //!   [`Runner::resume`]s every `Pending` job; a job a crash interrupted is run again too,
 //!   unless crashes have interrupted it [`MAX_ATTEMPTS`] times (then it is marked `Failed`).
@@ -36,6 +38,7 @@ use crate::ids;
 use crate::secrets;
 use crate::store::Store;
 use crate::store::{JobKind, NewJob};
+use crate::webhooks::Deliverer;
 use crate::Config;
 pub use work::{JobSpec, Task};
 
@@ -190,6 +193,7 @@ pub struct Needs {
     pub url_client: reqwest::Client,
     /// The page delay tests set (`--enable-faults`).
     pub faults: Arc<Faults>,
+    pub deliverer: Arc<Deliverer>,
 }
 
 pub struct Runner {
@@ -289,6 +293,7 @@ impl Runner {
         self.live().insert(id.clone(), live.clone());
         let runner = self.clone();
         self.tasks.spawn(async move {
+            let webhook = spec.webhook.clone();
             let outcome = match runner.slots.clone().acquire_owned().await {
                 Ok(permit) => run(&runner, &id, spec, &live, permit).await,
                 // Closed by a shutdown: the job stays Pending for the next start.
@@ -299,6 +304,15 @@ impl Runner {
                 if failure.kind == FailureKind::Internal {
                     eprintln!("reducto-local: job {id} failed: {}", failure.reason);
                 }
+            }
+            // A job put back for the next start has not ended.
+            let ended = match &outcome {
+                Ok(_) => Some("Completed"),
+                Err(f) if matches!(f.kind, FailureKind::Interrupted | FailureKind::Stopped) => None,
+                Err(_) => Some("Failed"),
+            };
+            if let (Some(status), Some(webhook)) = (ended, &webhook) {
+                runner.needs.deliverer.job_ended(&id, status, webhook);
             }
             if let Some(tx) = notify {
                 // The sync caller may have gone away; the job is recorded either way.
@@ -324,6 +338,13 @@ impl Runner {
             }
         }
         Ok(cancelled)
+    }
+
+    /// Deletes a job and its result, cancelling it first if it is queued or running; `false`
+    /// if there is no such job.
+    pub fn delete(&self, id: &str) -> AppResult<bool> {
+        self.cancel(id)?;
+        Ok(self.needs.store.delete_job(id)?)
     }
 
     /// Stops taking jobs, stops the running ones at their next page (they go back to
@@ -376,16 +397,16 @@ async fn run(
             let engine = tokio::task::spawn_blocking(move || {
                 let _slot = permit;
                 let mut on_page = |done: u32, total: u32| page_done(&runner, &live, deadline, done, total);
-                let max_document_bytes = runner.needs.config.max_document_mb << 20;
-                work::execute(
-                    &runner.needs.store,
-                    &id,
-                    &spec,
-                    now_ms(),
-                    &fetched,
-                    max_document_bytes,
-                    &mut on_page,
-                )
+                let Needs { store, config, .. } = &runner.needs;
+                let context = work::Context {
+                    store,
+                    job_id: &id,
+                    now_ms: now_ms(),
+                    fetched: &fetched,
+                    max_document_bytes: config.max_document_mb << 20,
+                    link_ttl: config.presigned_ttl,
+                };
+                work::execute(&context, &spec, &mut on_page)
             });
             engine.await.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
         }

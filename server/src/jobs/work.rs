@@ -1,10 +1,11 @@
 //! What a job does and how a worker does it: a [`JobSpec`] (kept in the store, so a restart can
 //! run it again) and [`execute`], which runs on a blocking thread: it loads the documents,
 //! runs the engine and shapes the Reducto response (`ParseResponse`, `ExtractResponse`,
-//! `SplitResponse`, `PipelineResponse`).
+//! `SplitResponse`, `ClassifyResponse`, `EditResponse`, `PipelineResponse`). An edited PDF is
+//! stored as an artifact of the job, served by URL until it expires.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -13,13 +14,16 @@ use super::fetch::Fetched;
 use super::input::{self, DocRef};
 use super::{Failure, FailureKind};
 use crate::api::{
-    ExtractResponse, ExtractSplitResponse, ExtractUsage, FullResult, FullResultType, ParseResponse,
-    ParseUsage, PipelineParse, PipelineResponse, PipelineResult, ResponseType, SplitResponse,
+    ClassifyResponse, ClassifyResult, ClassifyUsage, EditResponse, ExtractResponse, ExtractSplitResponse,
+    ExtractUsage, FullResult, FullResultType, ParseResponse, ParseUsage, PipelineParse, PipelineResponse,
+    PipelineResult, ResponseType, SplitResponse,
 };
-use crate::engine::{chunk, extract, split, Document, OnPage};
+use crate::engine::edit::{self, Widget};
+use crate::engine::{chunk, classify, extract, split, Document, OnPage};
 use crate::options::ParseSettings;
 use crate::steps::{SplitCategory, Steps};
-use crate::store::Store;
+use crate::store::{NewArtifact, Store};
+use crate::webhooks::Webhook;
 
 /// Everything a worker needs to run a job, frozen at submission: later edits to a pipeline's
 /// draft never change a queued job.
@@ -28,6 +32,13 @@ pub struct JobSpec {
     pub task: Task,
     pub input: Vec<DocRef>,
     pub parse: ParseSettings,
+    /// Announced when the job ends.
+    #[serde(default)]
+    pub webhook: Option<Webhook>,
+    /// `http://host:port` as the caller reached this server: the base of the URLs a job's
+    /// result links to (an edited PDF).
+    #[serde(default)]
+    pub base_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +50,10 @@ pub enum Task {
     Extract(ExtractTask),
     /// `POST /split`: a `SplitResponse`.
     Split { categories: Vec<SplitCategory> },
+    /// `POST /classify`: a `ClassifyResponse`.
+    Classify(ClassifyTask),
+    /// `POST /edit`: an `EditResponse`.
+    Edit(EditTask),
     /// A pipeline version (or a Studio draft, `version: None`): a `PipelineResponse`.
     Pipeline { pipeline_id: String, version: Option<i64>, steps: Steps },
 }
@@ -50,6 +65,64 @@ pub struct ExtractTask {
     pub citations: bool,
 }
 
+/// What a classify weighs, and which pages it reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifyTask {
+    /// `(category, criteria)`, in the caller's order.
+    pub categories: Vec<(String, Vec<String>)>,
+    pub pages: PageSelection,
+}
+
+/// Pages a classify reads: `page_range`'s spans and pages, or the first [`DEFAULT_PAGES`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PageSelection {
+    Default,
+    /// Inclusive `(start, end)` spans; an open end is `None`.
+    Spans(Vec<(Option<u32>, Option<u32>)>),
+}
+
+/// Pages a classify reads when `page_range` is not given, and the most it ever reads.
+pub const DEFAULT_PAGES: u32 = 5;
+pub const MAX_PAGES: usize = 25;
+
+impl PageSelection {
+    /// The page numbers selected among `1..=num_pages`, in order, at most [`MAX_PAGES`].
+    pub fn pages(&self, num_pages: u32) -> Vec<u32> {
+        let mut pages: Vec<u32> = match self {
+            PageSelection::Default => (1..=num_pages.min(DEFAULT_PAGES)).collect(),
+            PageSelection::Spans(spans) => spans
+                .iter()
+                .flat_map(|(start, end)| start.unwrap_or(1).max(1)..=end.unwrap_or(num_pages).min(num_pages))
+                .collect(),
+        };
+        pages.sort_unstable();
+        pages.dedup();
+        pages.truncate(MAX_PAGES);
+        pages
+    }
+}
+
+/// What an edit fills.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditTask {
+    pub instructions: String,
+    pub form_schema: Option<Vec<Widget>>,
+    pub flatten: bool,
+    pub font_size: Option<f64>,
+}
+
+/// What a worker needs besides the spec.
+pub struct Context<'a> {
+    pub store: &'a Store,
+    pub job_id: &'a str,
+    pub now_ms: i64,
+    /// The bodies of the job's URL inputs.
+    pub fetched: &'a HashMap<String, Fetched>,
+    pub max_document_bytes: u64,
+    /// How long an edited PDF's URL stays valid.
+    pub link_ttl: Duration,
+}
+
 /// A finished job's result and page count.
 #[derive(Debug)]
 pub struct Done {
@@ -57,17 +130,68 @@ pub struct Done {
     pub num_pages: u32,
 }
 
-/// Runs `spec` as job `job_id`. Blocking: call it from a blocking thread.
-pub fn execute(
-    store: &Store,
-    job_id: &str,
-    spec: &JobSpec,
-    now_ms: i64,
-    fetched: &HashMap<String, Fetched>,
-    max_document_bytes: u64,
-    on_page: OnPage,
-) -> Result<Done, Failure> {
+/// Runs `spec` as job `cx.job_id`. Blocking: call it from a blocking thread.
+pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Failure> {
     let started = Instant::now();
+    let job_id = cx.job_id;
+    if let Task::Edit(task) = &spec.task {
+        let edited = edit_response(cx, spec, &task.to_request())?;
+        let num_pages = edited.usage.num_pages;
+        return Ok(Done { result: serde_json::to_value(edited).map_err(Failure::internal)?, num_pages });
+    }
+    let documents = load_documents(cx, spec, on_page)?;
+    let num_pages = documents.iter().map(|d| d.pages.len() as u32).sum();
+    // Parse, extract, split and classify work on the documents' pages concatenated in order
+    // (renumbered 1..N; `original_page` keeps each document's own number). For `/parse` that
+    // is the only way to answer: a `ParseResponse` describes one document, and the spec gives
+    // `/parse` no list form of its response. Only a parse-only pipeline answers one per document.
+    let result = match &spec.task {
+        Task::Parse => {
+            serde_json::to_value(parse_response(job_id, &Document::concat(documents), &spec.parse, started))
+        }
+        Task::Extract(task) => {
+            serde_json::to_value(extract_response(job_id, &Document::concat(documents), task))
+        }
+        Task::Split { categories } => {
+            serde_json::to_value(split_response(&Document::concat(documents), categories))
+        }
+        Task::Classify(task) => {
+            serde_json::to_value(classify_response(job_id, &Document::concat(documents), task, started)?)
+        }
+        Task::Edit(_) => unreachable!("an edit reads no parsed document"),
+        Task::Pipeline { steps, .. } => {
+            let edited = match &steps.edit {
+                Some(step) => {
+                    let request = edit::EditRequest {
+                        instructions: step.instructions.clone(),
+                        form_schema: step.form_schema.clone(),
+                        ..Default::default()
+                    };
+                    Some(edit_response(cx, spec, &request)?)
+                }
+                None => None,
+            };
+            pipeline_response(job_id, documents, &spec.parse, steps, edited, started)
+                .and_then(serde_json::to_value)
+        }
+    }
+    .map_err(Failure::internal)?;
+    Ok(Done { result, num_pages })
+}
+
+impl EditTask {
+    fn to_request(&self) -> edit::EditRequest {
+        edit::EditRequest {
+            instructions: self.instructions.clone(),
+            form_schema: self.form_schema.clone(),
+            flatten: self.flatten,
+            font_size: self.font_size,
+        }
+    }
+}
+
+/// Reads every input document, naming the one that fails in a list.
+fn load_documents(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Vec<Document>, Failure> {
     let docs = &spec.input;
     let mut documents = Vec::with_capacity(docs.len());
     let mut pages_before = 0u32;
@@ -79,39 +203,83 @@ pub fn execute(
             on_page(pages_before + done, pages_before + total.saturating_mul(unread + 1))
         };
         let password = spec.parse.password.as_deref();
-        let document =
-            input::load(store, doc, password, now_ms, fetched, max_document_bytes, &mut on_doc_page)
-                .map_err(|mut f| {
-                    // Name the failing document; a stop or a bug is not about one document.
-                    if matches!(f.kind, FailureKind::Document | FailureKind::Missing) {
-                        f.reason = format!("{}{}", input::which(docs, index), f.reason);
-                    }
-                    f
-                })?;
+        let document = input::load(
+            cx.store,
+            doc,
+            password,
+            cx.now_ms,
+            cx.fetched,
+            cx.max_document_bytes,
+            &mut on_doc_page,
+        )
+        .map_err(|f| named(docs, index, f))?;
         pages_before += document.pages.len() as u32;
         documents.push(document);
     }
-    let num_pages = pages_before;
-    // Parse, extract and split work on the documents' pages concatenated in order (renumbered
-    // 1..N; `original_page` keeps each document's own number). For `/parse` that is the only
-    // way to answer: a `ParseResponse` describes one document, and the spec gives `/parse`
-    // no list form of its response. Only a parse-only pipeline answers one per document.
-    let result = match &spec.task {
-        Task::Parse => {
-            serde_json::to_value(parse_response(job_id, &Document::concat(documents), &spec.parse, started))
-        }
-        Task::Extract(task) => {
-            serde_json::to_value(extract_response(job_id, &Document::concat(documents), task))
-        }
-        Task::Split { categories } => {
-            serde_json::to_value(split_response(&Document::concat(documents), categories))
-        }
-        Task::Pipeline { steps, .. } => {
-            pipeline_response(job_id, documents, &spec.parse, steps, started).and_then(serde_json::to_value)
-        }
+    Ok(documents)
+}
+
+/// Names the failing document of a list; a stop or a bug is not about one document.
+fn named(docs: &[DocRef], index: usize, mut failure: Failure) -> Failure {
+    if matches!(failure.kind, FailureKind::Document | FailureKind::Missing) {
+        failure.reason = format!("{}{}", input::which(docs, index), failure.reason);
     }
-    .map_err(Failure::internal)?;
-    Ok(Done { result, num_pages })
+    failure
+}
+
+/// Fills the one input PDF's form and stores the edited file as the job's `document`.
+fn edit_response(cx: &Context, spec: &JobSpec, request: &edit::EditRequest) -> Result<EditResponse, Failure> {
+    let [doc] = spec.input.as_slice() else {
+        return Err(Failure::document(format!(
+            "An edit fills one PDF's form, and the input names {} documents",
+            spec.input.len()
+        )));
+    };
+    let bytes = input::load_bytes(cx.store, doc, cx.now_ms, cx.fetched, cx.max_document_bytes)?;
+    let edited = edit::edit(&bytes, request).map_err(Failure::document)?;
+    let expires_at_ms = cx.now_ms + cx.link_ttl.as_millis() as i64;
+    let artifact =
+        NewArtifact { job_id: cx.job_id, part: "document", content_type: "application/pdf", expires_at_ms };
+    let token = cx.store.put_artifact(&artifact, &edited.pdf).map_err(Failure::internal)?;
+    Ok(EditResponse {
+        response_type: ResponseType::Edit,
+        document_url: format!("{}{}/{token}", spec.base_url, crate::routes::DOWNLOAD_PATH),
+        form_schema: edited.form_schema,
+        usage: ParseUsage { num_pages: edited.num_pages, credits: None },
+    })
+}
+
+fn classify_response(
+    job_id: &str,
+    document: &Document,
+    task: &ClassifyTask,
+    started: Instant,
+) -> Result<ClassifyResponse, Failure> {
+    let num_pages = document.pages.len() as u32;
+    let pages = task.pages.pages(num_pages);
+    if pages.is_empty() {
+        return Err(Failure::document(format!(
+            "page_range selects no page of this {num_pages}-page document"
+        )));
+    }
+    let categories: Vec<classify::Category> = task
+        .categories
+        .iter()
+        .map(|(name, criteria)| classify::Category { name: name.clone(), criteria: criteria.clone() })
+        .collect();
+    let classified = classify::classify(&document.only_pages(&pages), &categories);
+    Ok(ClassifyResponse {
+        response_type: ResponseType::Classify,
+        job_id: job_id.to_owned(),
+        result: ClassifyResult { category: classified.category },
+        response_confidence: classified.confidence,
+        usage: ClassifyUsage {
+            num_pages: pages.len() as u32,
+            num_categories: categories.len() as u32,
+            credits: None,
+        },
+        duration: started.elapsed().as_secs_f64(),
+    })
 }
 
 fn parse_response(
@@ -162,7 +330,7 @@ fn split_response(document: &Document, categories: &[SplitCategory]) -> SplitRes
 }
 
 /// A pipeline's result holds its last step: extract (per split section when a split ran
-/// first), else split, else parse. A parse-only pipeline over several documents answers one
+/// first), else split, else parse; and the edited PDF when it has an edit step. A parse-only pipeline over several documents answers one
 /// `ParseResponse` each; split and extract run on the documents concatenated, so a split
 /// section may span two of them.
 fn pipeline_response(
@@ -170,6 +338,7 @@ fn pipeline_response(
     documents: Vec<Document>,
     settings: &ParseSettings,
     steps: &Steps,
+    edit: Option<EditResponse>,
     started: Instant,
 ) -> Result<PipelineResponse, serde_json::Error> {
     let num_pages = documents.iter().map(|d| d.pages.len() as u32).sum();
@@ -182,7 +351,7 @@ fn pipeline_response(
             1 => PipelineParse::One(parses.remove(0)),
             _ => PipelineParse::Many(parses),
         };
-        PipelineResult { parse: Some(parse), extract: None, split: None }
+        PipelineResult { parse: Some(parse), extract: None, split: None, edit }
     } else {
         let document = Document::concat(documents);
         let split = steps.split.as_ref().map(|s| split_response(&document, &s.categories));
@@ -209,7 +378,7 @@ fn pipeline_response(
                 })
             }
         };
-        PipelineResult { parse: None, extract, split }
+        PipelineResult { parse: None, extract, split, edit }
     };
     Ok(PipelineResponse { response_type: ResponseType::Pipeline, job_id: job_id.to_owned(), usage, result })
 }
@@ -231,6 +400,8 @@ mod tests {
                 password: Some("pw".into()),
                 password_withheld: false,
             },
+            webhook: None,
+            base_url: "http://127.0.0.1:8080".into(),
         };
         let json = serde_json::to_string(&spec).unwrap();
         assert!(!json.contains("pw"), "{json}");

@@ -9,7 +9,7 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
-use super::{parsing_settings, reply, submit_document_job, ALWAYS_ASYNC};
+use super::{parsing_settings, reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::ExtractRequest;
 use crate::body::JsonWithRaw;
 use crate::engine::extract::check_schema;
@@ -25,19 +25,21 @@ pub fn routes() -> Router<AppState> {
 
 async fn extract(
     State(state): State<AppState>,
+    base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
 ) -> AppResult<Response> {
-    reply(submit(&state, &req, &raw)?, req.async_config.as_ref()).await
+    reply(&state, &base, submit(&state, &base, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn extract_async(
     State(state): State<AppState>,
+    base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
 ) -> AppResult<Response> {
-    reply(submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
+    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
-fn submit(state: &AppState, req: &ExtractRequest, raw: &Value) -> AppResult<Submitted> {
+fn submit(state: &AppState, base: &BaseUrl, req: &ExtractRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
     let mut errors = Vec::new();
     let schema = req.instructions.schema.clone().unwrap_or_default();
@@ -51,6 +53,7 @@ fn submit(state: &AppState, req: &ExtractRequest, raw: &Value) -> AppResult<Subm
     let citations = req.settings.citations.as_ref().is_some_and(|c| c.enabled);
     submit_document_job(
         state,
+        base,
         JobKind::Extract,
         raw,
         docs,

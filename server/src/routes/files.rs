@@ -12,16 +12,15 @@
 //! an upload never sits in memory and a failed one leaves nothing behind.
 
 use std::path::Path;
-use std::str::FromStr;
 
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
-use axum::http::uri::Authority;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{post, put};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, post, put};
 use axum::{Json, Router};
 use http_body_util::BodyExt;
 use serde::Deserialize;
@@ -34,12 +33,35 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{self, normalize_extension, FileId};
 use crate::jobs::now_ms;
 use crate::loc;
+use crate::routes::BaseUrl;
 use crate::store::{Claim, UploadRow};
-use crate::{AppState, Config};
+use crate::AppState;
 
 /// Behind the API-key check.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/upload", post(upload))
+    // The id is matched whole: the official SDKs put `reducto://…` in the path, encoded or not.
+    Router::new().route("/upload", post(upload)).route("/upload/{*file_id}", delete(delete_upload))
+}
+
+/// `DELETE /upload/{file_id}`: removes the file (or a presigned upload still waiting for its
+/// bytes) at once; 202, as Reducto answers. Later use of the id is a 404 that says it was deleted.
+async fn delete_upload(
+    State(state): State<AppState>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> AppResult<Response> {
+    let raw = raw.trim_start_matches('/');
+    let file_id = FileId::parse(raw)
+        .or_else(|| FileId::parse(&format!("reducto://{raw}")))
+        .ok_or_else(|| AppError::NotFound(format!("File '{raw}' not found")))?;
+    let id = file_id.to_string();
+    if !state.store.delete_upload(&file_id)? {
+        return Err(AppError::NotFound(if state.store.was_deleted("upload", &file_id.token)? {
+            format!("File '{id}' was deleted")
+        } else {
+            format!("File '{id}' not found")
+        }));
+    }
+    Ok((StatusCode::ACCEPTED, Json(json!({"file_id": id, "status": "deleted"}))).into_response())
 }
 
 /// Not behind the API-key check: the token in the URL is the credential.
@@ -62,6 +84,7 @@ const SMALL_BODY: usize = 64 * 1024;
 
 async fn upload(
     State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
     query: Result<Query<UploadQuery>, QueryRejection>,
     req: Request,
 ) -> AppResult<Json<UploadResponse>> {
@@ -85,7 +108,6 @@ async fn upload(
         let multipart: Result<Multipart, MultipartRejection> = Multipart::from_request(req, &state).await;
         return receive_multipart(&state, declared, multipart.map_err(|_| missing_file())?).await;
     }
-    let base = base_url(&req, &state.config);
     let bytes = axum::body::to_bytes(req.into_body(), SMALL_BODY).await.map_err(|_| missing_file())?;
     if !asks_for_presigned(&bytes) {
         return Err(missing_file());
@@ -122,24 +144,6 @@ fn asks_for_presigned(body: &Bytes) -> bool {
 
 /// `http://<authority>` as the caller reached this server, so the presigned URL works from
 /// wherever the caller is (a browser on another machine, a port picked at random).
-fn base_url(req: &Request, config: &Config) -> String {
-    let from_request = req
-        .uri()
-        .authority()
-        .map(|a| a.as_str().to_owned())
-        .or_else(|| req.headers().get(HOST).and_then(|h| h.to_str().ok()).map(str::to_owned));
-    let authority =
-        from_request.filter(|a| !a.contains('@') && Authority::from_str(a).is_ok()).unwrap_or_else(|| {
-            let host = &config.host;
-            if host.contains(':') {
-                format!("[{host}]:{}", config.port)
-            } else {
-                format!("{host}:{}", config.port)
-            }
-        });
-    format!("http://{authority}")
-}
-
 async fn receive_multipart(
     state: &AppState,
     declared: Option<String>,

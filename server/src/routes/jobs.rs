@@ -1,15 +1,18 @@
-//! The job routes: `GET /job/{id}` (poll one job), `POST /cancel/{id}` and `GET /jobs` (all
-//! jobs, newest first, by cursor). Statuses come from the store, live progress from the runner.
+//! The job routes: `GET /job/{id}` (poll one job), `POST /cancel/{id}`, `DELETE /job/{id}`
+//! and `GET /jobs` (all jobs, newest first, by cursor). Statuses come from the store, live
+//! progress from the runner.
 
 use std::collections::HashMap;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::Value;
+use serde_json::{json, Value};
 
+use super::{downloads, BaseUrl};
 use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
 use crate::error::{AppError, AppResult};
 use crate::routes::pipeline::{with_version, Source};
@@ -18,20 +21,28 @@ use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/job/{job_id}", get(show))
+        .route("/job/{job_id}", get(show).delete(delete))
         .route("/cancel/{job_id}", post(cancel))
         .route("/jobs", get(list))
 }
 
-async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+async fn show(State(state): State<AppState>, base: BaseUrl, Path(id): Path<String>) -> AppResult<Response> {
     let job = find(&state, &id)?;
-    respond(&state, job)
+    respond(&state, &base, job)
+}
+
+/// Deletes a job and its result, cancelling it first if it is still queued or running; 202,
+/// as Reducto answers. Later use of the id is a 404 that says it was deleted.
+async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    find(&state, &id)?;
+    state.runner.delete(&id)?;
+    Ok((StatusCode::ACCEPTED, Json(json!({"job_id": id, "status": "deleted"}))).into_response())
 }
 
 /// Cancels a queued or running job and answers with its state (now `Failed`, "Cancelled by
 /// the user"). Cancelling a job that already failed or was cancelled changes nothing; one that
 /// completed cannot be cancelled (409).
-async fn cancel(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+async fn cancel(State(state): State<AppState>, base: BaseUrl, Path(id): Path<String>) -> AppResult<Response> {
     let job = find(&state, &id)?;
     if !job.status.is_final() {
         state.runner.cancel(&id)?;
@@ -43,19 +54,27 @@ async fn cancel(State(state): State<AppState>, Path(id): Path<String>) -> AppRes
             "Job '{id}' has already completed; there is nothing to cancel"
         )));
     }
-    respond(&state, job)
+    respond(&state, &base, job)
 }
 
 fn find(state: &AppState, id: &str) -> AppResult<JobRow> {
-    state.store.get_job(id)?.ok_or_else(|| AppError::NotFound(format!("Job '{id}' not found")))
+    match state.store.get_job(id)? {
+        Some(job) => Ok(job),
+        None if state.store.was_deleted("job", id)? => {
+            Err(AppError::NotFound(format!("Job '{id}' was deleted")))
+        }
+        None => Err(AppError::NotFound(format!("Job '{id}' not found"))),
+    }
 }
 
 /// A job as `AsyncJobResponse`, with `x-pipeline-version` for pipeline runs.
-fn respond(state: &AppState, job: JobRow) -> AppResult<Response> {
+fn respond(state: &AppState, base: &BaseUrl, job: JobRow) -> AppResult<Response> {
     let result = match (&job.status, &job.result) {
-        (JobStatus::Completed, Some(text)) => Some(
-            serde_json::from_str::<Value>(text).map_err(|e| AppError::internal("stored job result", e))?,
-        ),
+        (JobStatus::Completed, Some(text)) => {
+            let result = serde_json::from_str::<Value>(text)
+                .map_err(|e| AppError::internal("stored job result", e))?;
+            Some(downloads::inline_or_url(state, base, &job.id, result)?)
+        }
         _ => None,
     };
     let progress = match job.status {
@@ -171,6 +190,8 @@ fn job_type(kind: JobKind) -> JobType {
         JobKind::Parse => JobType::Parse,
         JobKind::Extract => JobType::Extract,
         JobKind::Split => JobType::Split,
+        JobKind::Classify => JobType::Classify,
+        JobKind::Edit => JobType::Edit,
         JobKind::Pipeline | JobKind::PipelineTest => JobType::Pipeline,
     }
 }

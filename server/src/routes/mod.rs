@@ -1,8 +1,11 @@
 //! HTTP routes, one module per API group. Handlers are thin: they extract and check the
 //! request, call the store or the job runner, and shape the response. [`api`] sits behind the
-//! API-key layer; the presigned PUT ([`public`]) does not (its URL is the credential); static
-//! files and the fault-injection routes are mounted separately in `app()`.
+//! API-key layer; the presigned PUT and the downloads ([`public`]) do not (their URLs are the
+//! credential); static files and the fault-injection routes are mounted separately in `app()`.
 
+mod classify;
+mod downloads;
+mod edit;
 mod extract;
 mod files;
 mod jobs;
@@ -13,9 +16,17 @@ mod snippets;
 mod split;
 mod studio;
 
+use std::str::FromStr;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::HOST;
+use axum::http::request::Parts;
+use axum::http::uri::Authority;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde_json::{Map, Value};
+
+pub use downloads::DOWNLOAD_PATH;
 
 use crate::api::AsyncJobCreated;
 use crate::error::{AppResult, Loc, ValidationError};
@@ -23,31 +34,70 @@ use crate::jobs::input::DocRef;
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
 use crate::options::{self, ParseSettings};
 use crate::store::JobKind;
-use crate::AppState;
+use crate::{webhooks, AppState};
 
-/// Answers a submitted job as its route promises: the finished result for a sync call, or
-/// `{job_id}` at once for an `_async` route or a sync body that carries an `async` object.
-async fn reply(submitted: Submitted, async_config: Option<&Value>) -> AppResult<Response> {
+/// `http://host:port` as the caller reached this server (its `Host`), else the configured
+/// address: the base of every URL the server hands out (presigned uploads, downloads).
+#[derive(Debug, Clone)]
+pub struct BaseUrl(pub String);
+
+impl FromRequestParts<AppState> for BaseUrl {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let from_request = parts
+            .uri
+            .authority()
+            .map(|a| a.as_str().to_owned())
+            .or_else(|| parts.headers.get(HOST).and_then(|h| h.to_str().ok()).map(str::to_owned));
+        let authority = from_request
+            .filter(|a| !a.contains('@') && Authority::from_str(a).is_ok())
+            .unwrap_or_else(|| {
+                let (host, port) = (&state.config.host, state.config.port);
+                if host.contains(':') {
+                    format!("[{host}]:{port}")
+                } else {
+                    format!("{host}:{port}")
+                }
+            });
+        Ok(BaseUrl(format!("http://{authority}")))
+    }
+}
+
+/// Answers a submitted job as its route promises: the finished result for a sync call (a
+/// large parse result as a URL, see [`downloads`]), or `{job_id}` at once for an `_async`
+/// route or a sync body that carries an `async` object.
+async fn reply(
+    state: &AppState,
+    base: &BaseUrl,
+    submitted: Submitted,
+    async_config: Option<&Value>,
+) -> AppResult<Response> {
     if async_config.is_some_and(|config| !config.is_null()) {
         return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
     }
-    Ok(Json(submitted.finished().await?).into_response())
+    let job_id = submitted.job_id.clone();
+    let result = submitted.finished().await?;
+    Ok(Json(downloads::inline_or_url(state, base, &job_id, result)?).into_response())
 }
 
 /// What `reply` takes for an `_async` route, whatever its body says.
 const ALWAYS_ASYNC: Option<&Value> = Some(&Value::Bool(true));
 
-/// Queues a parse, extract or split job (`kind`) once its documents are known to exist.
+/// Queues a parse, extract, split, classify or edit job (`kind`) once its documents are known
+/// to exist.
 fn submit_document_job(
     state: &AppState,
+    base: &BaseUrl,
     kind: JobKind,
     request: &Value,
     input: Vec<DocRef>,
     parse: ParseSettings,
     task: Task,
 ) -> AppResult<Submitted> {
+    let webhook = webhooks::from_request(request, state.config.allow_private_urls)?;
     input::check(&state.store, &input, now_ms())?;
-    let spec = JobSpec { task, input, parse };
+    let spec = JobSpec { task, input, parse, webhook, base_url: base.0.clone() };
     state.runner.submit(Submission { kind, pipeline_id: None, pipeline_version: None, request, spec })
 }
 
@@ -73,6 +123,8 @@ pub fn api() -> Router<AppState> {
         .merge(parse::routes())
         .merge(extract::routes())
         .merge(split::routes())
+        .merge(classify::routes())
+        .merge(edit::routes())
         .merge(pipeline::routes())
         .merge(jobs::routes())
         .merge(studio::routes())
@@ -81,5 +133,5 @@ pub fn api() -> Router<AppState> {
 
 /// Routes that need no API key.
 pub fn public() -> Router<AppState> {
-    files::presigned_routes()
+    files::presigned_routes().merge(downloads::routes())
 }

@@ -9,13 +9,14 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
 
+use super::{downloads, BaseUrl};
 use crate::api::{AsyncJobCreated, PipelineRequest};
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
 use crate::steps::Steps;
 use crate::store::{JobKind, Live};
-use crate::AppState;
+use crate::{webhooks, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/pipeline", post(run)).route("/pipeline_async", post(run_async))
@@ -48,26 +49,35 @@ pub struct PipelineRun<'a> {
     pub input: &'a Value,
     /// `settings.document_password` of the request; wins over one in the steps.
     pub password: Option<&'a str>,
+    pub base: &'a BaseUrl,
 }
 
 async fn run(
     State(state): State<AppState>,
+    base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<PipelineRequest>,
 ) -> AppResult<Response> {
-    let (submitted, source) = submit_deployed(&state, &req, &raw)?;
+    let (submitted, source) = submit_deployed(&state, &base, &req, &raw)?;
+    let job_id = submitted.job_id.clone();
     let result = submitted.finished().await?;
-    Ok(with_version(source, Json(result)))
+    Ok(with_version(source, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
 }
 
 async fn run_async(
     State(state): State<AppState>,
+    base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<PipelineRequest>,
 ) -> AppResult<Response> {
-    let (submitted, source) = submit_deployed(&state, &req, &raw)?;
+    let (submitted, source) = submit_deployed(&state, &base, &req, &raw)?;
     Ok(with_version(source, Json(AsyncJobCreated { job_id: submitted.job_id })))
 }
 
-fn submit_deployed(state: &AppState, req: &PipelineRequest, raw: &Value) -> AppResult<(Submitted, Source)> {
+fn submit_deployed(
+    state: &AppState,
+    base: &BaseUrl,
+    req: &PipelineRequest,
+    raw: &Value,
+) -> AppResult<(Submitted, Source)> {
     input::parse(&req.input)?;
     let id = &req.pipeline_id;
     let version = match state.store.live(id)? {
@@ -88,6 +98,7 @@ fn submit_deployed(state: &AppState, req: &PipelineRequest, raw: &Value) -> AppR
         request: raw,
         input: &req.input,
         password: req.settings.document_password.as_deref(),
+        base,
     };
     Ok((submit(state, run)?, source))
 }
@@ -103,6 +114,7 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
     if let Some(password) = run.password {
         parse.password = Some(password.to_owned());
     }
+    let webhook = webhooks::from_request(run.request, state.config.allow_private_urls)?;
     input::check(&state.store, &docs, now_ms())?;
     let (kind, version) = match run.source {
         Source::Version(n) => (JobKind::Pipeline, Some(n)),
@@ -114,7 +126,7 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
         pipeline_id: Some(run.pipeline_id),
         pipeline_version: version,
         request: run.request,
-        spec: JobSpec { task, input: docs, parse },
+        spec: JobSpec { task, input: docs, parse, webhook, base_url: run.base.0.clone() },
     })
 }
 

@@ -9,7 +9,7 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
-use super::{parsing_settings, reply, submit_document_job, ALWAYS_ASYNC};
+use super::{parsing_settings, reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::SplitRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
@@ -24,19 +24,21 @@ pub fn routes() -> Router<AppState> {
 
 async fn split(
     State(state): State<AppState>,
+    base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<SplitRequest>,
 ) -> AppResult<Response> {
-    reply(submit(&state, &req, &raw)?, req.async_config.as_ref()).await
+    reply(&state, &base, submit(&state, &base, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn split_async(
     State(state): State<AppState>,
+    base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<SplitRequest>,
 ) -> AppResult<Response> {
-    reply(submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
+    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
-fn submit(state: &AppState, req: &SplitRequest, raw: &Value) -> AppResult<Submitted> {
+fn submit(state: &AppState, base: &BaseUrl, req: &SplitRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
     let mut errors = Vec::new();
     if req.split_description.is_empty() {
@@ -68,5 +70,5 @@ fn submit(state: &AppState, req: &SplitRequest, raw: &Value) -> AppResult<Submit
             partition_key: c.partition_key.clone(),
         })
         .collect();
-    submit_document_job(state, JobKind::Split, raw, docs, parse, Task::Split { categories })
+    submit_document_job(state, base, JobKind::Split, raw, docs, parse, Task::Split { categories })
 }

@@ -1,5 +1,6 @@
 //! Studio endpoints (this project's own API): create pipelines, edit their draft, deploy the
-//! draft as a new immutable version, roll back to an earlier one, and test-run the draft.
+//! draft as a new immutable version, roll back to an earlier one, and test-run the draft; and
+//! list the webhook deliveries of async jobs (`GET /studio/webhooks`).
 //!
 //! One pipeline shape everywhere (create, get, list, draft update):
 //! `{id, name, draft: <steps>, versions: [{version, version_name, deployed_at}],
@@ -11,8 +12,9 @@ use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 
+use super::{downloads, BaseUrl};
 use crate::api::PipelineSettings;
 use crate::body::{JsonBody, JsonOrDefault, JsonWithRaw};
 use crate::error::{AppError, AppResult};
@@ -33,6 +35,28 @@ pub fn routes() -> Router<AppState> {
         .route("/studio/pipelines/{id}/versions", get(versions))
         .route("/studio/pipelines/{id}/rollback", post(rollback))
         .route("/studio/pipelines/{id}/test", post(test))
+        .route("/studio/webhooks", get(webhooks))
+}
+
+/// How many deliveries `GET /studio/webhooks` lists, newest first.
+const WEBHOOKS_LISTED: usize = 200;
+
+/// The webhook deliveries of async jobs and their outcomes, newest first; each `payload` is the
+/// JSON body that was (or is to be) POSTed.
+async fn webhooks(State(state): State<AppState>) -> AppResult<Json<Value>> {
+    let deliveries: Vec<Value> = state
+        .deliverer
+        .list(WEBHOOKS_LISTED)?
+        .into_iter()
+        .map(|d| {
+            let payload =
+                serde_json::from_str::<Value>(&d.payload).unwrap_or(Value::String(d.payload.clone()));
+            let mut row = serde_json::to_value(&d).unwrap_or_default();
+            row["payload"] = payload;
+            row
+        })
+        .collect();
+    Ok(Json(json!({ "deliveries": deliveries })))
 }
 
 // ---- request and response types ----
@@ -213,6 +237,7 @@ async fn rollback(
 
 async fn test(
     State(state): State<AppState>,
+    base: BaseUrl,
     Path(id): Path<String>,
     JsonWithRaw(req, raw): JsonWithRaw<TestRequest>,
 ) -> AppResult<Response> {
@@ -225,9 +250,12 @@ async fn test(
         request: &raw,
         input: &req.input,
         password: req.settings.document_password.as_deref(),
+        base: &base,
     };
-    let result = pipeline::submit(&state, run)?.finished().await?;
-    Ok(with_version(Source::Draft, Json(result)))
+    let submitted = pipeline::submit(&state, run)?;
+    let job_id = submitted.job_id.clone();
+    let result = submitted.finished().await?;
+    Ok(with_version(Source::Draft, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
 }
 
 // ---- helpers ----

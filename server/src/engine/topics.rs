@@ -1,0 +1,156 @@
+//! The words a category is about, and how well a text matches them: the one scoring that
+//! split (page by page) and classify (a whole document) share. No model: words of three letters
+//! or more, stopwords dropped, a plural "s" trimmed, compared as sets, so the same text and
+//! categories always score the same.
+//!
+//! A category's score on a text = 3 × its name words found + its description (or criteria)
+//! words found, each counted twice when it is emphasized: in a title or section header, or
+//! wherever the caller says (classify emphasizes the first page).
+
+use std::collections::BTreeSet;
+
+use super::{Block, BlockType};
+
+/// Weight of a name word against a description word.
+const NAME_WEIGHT: u32 = 3;
+
+/// What a category is about, as words.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    name: BTreeSet<String>,
+    about: BTreeSet<String>,
+}
+
+/// How well a text matched a [`Topic`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Score {
+    pub total: u32,
+    /// Distinct name words found.
+    pub named: u32,
+}
+
+/// The words of a text, and those of them that are emphasized.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub all: BTreeSet<String>,
+    pub emphasized: BTreeSet<String>,
+}
+
+impl Found {
+    /// Adds blocks' words; titles and section headers are emphasized, and so is every block
+    /// when `emphasize` is set.
+    pub fn add<'a>(&mut self, blocks: impl IntoIterator<Item = &'a Block>, emphasize: bool) {
+        for block in blocks {
+            let heading = matches!(block.kind, BlockType::Title | BlockType::SectionHeader);
+            for word in words(&block.content) {
+                if emphasize || heading {
+                    self.emphasized.insert(word.clone());
+                }
+                self.all.insert(word);
+            }
+        }
+    }
+
+    pub fn of<'a>(blocks: impl IntoIterator<Item = &'a Block>) -> Found {
+        let mut found = Found::default();
+        found.add(blocks, false);
+        found
+    }
+
+    /// Whether at least half the words of `text` (and at least one) are here.
+    pub fn covers(&self, text: &str) -> bool {
+        let wanted: BTreeSet<String> = words(text).collect();
+        let present = wanted.iter().filter(|w| self.all.contains(*w)).count();
+        present > 0 && present * 2 >= wanted.len()
+    }
+}
+
+impl Topic {
+    pub fn new(name: &str, about: &str) -> Topic {
+        let name: BTreeSet<String> = words(name).collect();
+        let about = words(about).filter(|w| !name.contains(w)).collect();
+        Topic { name, about }
+    }
+
+    pub fn score(&self, found: &Found) -> Score {
+        let weight = |w: &String| if found.emphasized.contains(w) { 2 } else { 1 };
+        let named: Vec<&String> = self.name.iter().filter(|w| found.all.contains(*w)).collect();
+        let about: u32 = self.about.iter().filter(|w| found.all.contains(*w)).map(weight).sum();
+        Score {
+            total: NAME_WEIGHT * named.iter().map(|w| weight(w)).sum::<u32>() + about,
+            named: named.len() as u32,
+        }
+    }
+
+    /// The most a text could score: every word found once, none emphasized.
+    pub fn full_score(&self) -> u32 {
+        NAME_WEIGHT * self.name.len() as u32 + self.about.len() as u32
+    }
+}
+
+/// The words that carry meaning: lowercase, alphanumeric runs of three characters or more,
+/// stopwords dropped, a plural "s" trimmed ("invoices" counts as "invoice").
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| {
+            let w = w.to_lowercase();
+            match w.strip_suffix('s') {
+                Some(stem) if stem.chars().count() >= 3 && !stem.ends_with('s') => stem.to_owned(),
+                _ => w,
+            }
+        })
+        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+}
+
+const STOPWORDS: &[&str] = &[
+    "the",
+    "and",
+    "for",
+    "with",
+    "that",
+    "thi",
+    "this",
+    "are",
+    "from",
+    "page",
+    "pages",
+    "any",
+    "all",
+    "has",
+    "have",
+    "not",
+    "but",
+    "was",
+    "were",
+    "will",
+    "can",
+    "into",
+    "about",
+    "contain",
+    "containing",
+    "which",
+    "their",
+    "there",
+    "other",
+    "such",
+    "its",
+    "our",
+    "your",
+    "you",
+    "per",
+    "each",
+    "one",
+    "document",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_normalized() {
+        let got: Vec<String> = words("The Invoices, page 2: TOTALS due-date class").collect();
+        assert_eq!(got, ["invoice", "total", "due", "date", "class"]);
+    }
+}

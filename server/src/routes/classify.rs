@@ -1,0 +1,145 @@
+//! `POST /classify` and `POST /classify_async`: which of the body's `classification_schema`
+//! categories the `input` document is, from the pages `page_range` selects (the first five by
+//! default, at most 25). `/classify` awaits the `ClassifyResponse`, unless the body carries an
+//! `async` object (then `{job_id}`, like `/classify_async`).
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use serde_json::Value;
+
+use super::{reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
+use crate::api::ClassifyRequest;
+use crate::body::JsonWithRaw;
+use crate::error::{AppError, AppResult, ValidationError};
+use crate::jobs::work::{ClassifyTask, PageSelection};
+use crate::jobs::{input, Submitted, Task};
+use crate::options::ParseSettings;
+use crate::store::JobKind;
+use crate::{loc, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/classify", post(classify)).route("/classify_async", post(classify_async))
+}
+
+async fn classify(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    JsonWithRaw(req, raw): JsonWithRaw<ClassifyRequest>,
+) -> AppResult<Response> {
+    reply(&state, &base, submit(&state, &base, &req, &raw)?, req.async_config.as_ref()).await
+}
+
+async fn classify_async(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    JsonWithRaw(req, raw): JsonWithRaw<ClassifyRequest>,
+) -> AppResult<Response> {
+    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
+}
+
+fn submit(state: &AppState, base: &BaseUrl, req: &ClassifyRequest, raw: &Value) -> AppResult<Submitted> {
+    let docs = input::parse(&req.input)?;
+    let mut errors = Vec::new();
+    if req.classification_schema.is_empty() {
+        errors.push(ValidationError::new(
+            loc!["body", "classification_schema"],
+            "classification_schema must list at least one {category, criteria}",
+            "too_short",
+        ));
+    }
+    for (i, category) in req.classification_schema.iter().enumerate() {
+        if category.category.trim().is_empty() {
+            errors.push(ValidationError::new(
+                loc!["body", "classification_schema", i, "category"],
+                "A category needs a non-empty name",
+                "value_error",
+            ));
+        }
+    }
+    let pages = page_selection(req.page_range.as_ref()).unwrap_or_else(|problem| {
+        errors.push(problem);
+        PageSelection::Default
+    });
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let categories = req
+        .classification_schema
+        .iter()
+        .map(|c| (c.category.trim().to_owned(), c.criteria.clone()))
+        .collect();
+    let task = Task::Classify(ClassifyTask { categories, pages });
+    submit_document_job(state, base, JobKind::Classify, raw, docs, ParseSettings::default(), task)
+}
+
+/// `page_range`: a `{start, end}`, a list of them, or a list of page numbers (1-indexed).
+fn page_selection(page_range: Option<&Value>) -> Result<PageSelection, ValidationError> {
+    let at = || loc!["body", "page_range"];
+    let page = |value: &Value, what: &str| -> Result<Option<u32>, ValidationError> {
+        match value {
+            Value::Null => Ok(None),
+            n => n.as_u64().filter(|n| (1..=u32::MAX as u64).contains(n)).map(|n| Some(n as u32)).ok_or_else(
+                || {
+                    ValidationError::new(
+                        at(),
+                        format!("{what} must be a page number (1 or more), not {n}"),
+                        "value_error",
+                    )
+                },
+            ),
+        }
+    };
+    let span = |value: &Value| -> Result<(Option<u32>, Option<u32>), ValidationError> {
+        match value {
+            Value::Object(range) => {
+                let start = page(range.get("start").unwrap_or(&Value::Null), "start")?;
+                let end = page(range.get("end").unwrap_or(&Value::Null), "end")?;
+                if let (Some(s), Some(e)) = (start, end) {
+                    if s > e {
+                        return Err(ValidationError::new(
+                            at(),
+                            format!("start ({s}) is after end ({e})"),
+                            "value_error",
+                        ));
+                    }
+                }
+                Ok((start, end))
+            }
+            number => page(number, "a page").map(|n| (n, n)),
+        }
+    };
+    match page_range {
+        None | Some(Value::Null) => Ok(PageSelection::Default),
+        Some(Value::Array(items)) => {
+            items.iter().map(span).collect::<Result<_, _>>().map(PageSelection::Spans)
+        }
+        Some(range @ Value::Object(_)) => Ok(PageSelection::Spans(vec![span(range)?])),
+        Some(other) => Err(ValidationError::new(
+            at(),
+            format!(
+                "page_range must be {{start, end}}, a list of them or a list of page numbers, not {other}"
+            ),
+            "type_error",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn page_ranges_in_every_form() {
+        let pages = |v: Value| page_selection(Some(&v)).unwrap().pages(40);
+        assert_eq!(page_selection(None).unwrap().pages(40), [1, 2, 3, 4, 5]);
+        assert_eq!(pages(json!({"start": 3, "end": 4})), [3, 4]);
+        assert_eq!(pages(json!([{"start": 38}, 2])), [2, 38, 39, 40]);
+        assert_eq!(pages(json!({"start": 1})).len(), 25, "at most 25 pages");
+        for bad in [json!({"start": 0}), json!({"start": 5, "end": 2}), json!("1-3"), json!([1.5])] {
+            assert!(page_selection(Some(&bad)).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Webhooks of async jobs, as Reducto's direct mode: when a job that asked for one ends, its
+//! URL gets a POST of `{status, job_id, metadata}`, retried up to [`MAX_RETRIES`] times with
+//! doubling waits when the receiver fails or cannot be reached.
+//!
+//! - A request asks with `async.webhook` (`{mode: "direct", url}`, and `async.metadata`), or,
+//!   for `/edit_async`, with `webhook` (`{mode, url, metadata}`); [`from_request`] reads either.
+//! - Every delivery is recorded in the store with its attempts and outcome (`GET /studio/webhooks`
+//!   lists them); one a stop interrupted is tried again at the next start.
+//! - `mode: "svix"` is accepted and recorded as not deliverable: Svix is Reducto's hosted
+//!   service, and there is none offline.
+//! - A loopback receiver is allowed (a developer's own); other non-public addresses follow the
+//!   URL-input policy (`--allow-private-urls`), checked when the request arrives and on connect.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::{AppError, AppResult};
+use crate::jobs::fetch;
+use crate::loc;
+use crate::store::{DeliveryRow, NewDelivery, Store};
+
+/// Retries after the first attempt.
+pub const MAX_RETRIES: u32 = 3;
+
+/// Why an svix webhook is recorded but not sent.
+const SVIX_OFFLINE: &str = "Svix webhooks go through Reducto's hosted Svix service, which reducto-local \
+    does not have: it records them but cannot deliver them. Use {\"mode\": \"direct\", \"url\": ...}";
+
+/// Where a job's end is announced. Kept with the job, so a restart still announces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Webhook {
+    pub mode: Mode,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub metadata: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Direct,
+    Svix,
+}
+
+/// The webhook a request body asks for, if any: `async.webhook` with `async.metadata`, or a
+/// top-level `webhook` (`/edit_async`) with its own `metadata`. `allow_private` is
+/// `--allow-private-urls`.
+pub fn from_request(body: &Value, allow_private: bool) -> AppResult<Option<Webhook>> {
+    let (config, metadata, at) = match (body.get("webhook"), body.get("async")) {
+        (Some(webhook), _) if !webhook.is_null() => {
+            (webhook, webhook.get("metadata").cloned().unwrap_or(Value::Null), loc!["body", "webhook"])
+        }
+        (_, Some(async_config)) => match async_config.get("webhook") {
+            Some(webhook) if !webhook.is_null() => (
+                webhook,
+                async_config.get("metadata").cloned().unwrap_or(Value::Null),
+                loc!["body", "async", "webhook"],
+            ),
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let invalid =
+        |field: &str, msg: String| AppError::invalid([at.clone(), loc![field]].concat(), msg, "value_error");
+    // `direct` is what a body with a `url` means; Reducto's own default mode is `disabled`.
+    let mode = match config.get("mode").and_then(Value::as_str) {
+        None if config.get("url").is_some() => Mode::Direct,
+        Some("direct") => Mode::Direct,
+        Some("svix") => Mode::Svix,
+        None | Some("disabled") => return Ok(None),
+        Some(other) => {
+            return Err(invalid(
+                "mode",
+                format!("'{other}' is not a webhook mode: use \"direct\", \"svix\" or \"disabled\""),
+            ))
+        }
+    };
+    let url = config.get("url").and_then(Value::as_str).map(str::to_owned);
+    if mode == Mode::Direct {
+        let Some(url) = &url else {
+            return Err(invalid("url", "A direct webhook needs the url to POST to".into()));
+        };
+        let parsed = reqwest::Url::parse(url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .ok_or_else(|| invalid("url", format!("'{url}' is not an http(s) URL")))?;
+        if !allow_private {
+            fetch::check_literal_host(&parsed, true).map_err(|refused| invalid("url", refused))?;
+        }
+    }
+    Ok(Some(Webhook { mode, url, metadata }))
+}
+
+/// Sends and records deliveries.
+pub struct Deliverer {
+    store: Arc<Store>,
+    client: reqwest::Client,
+    /// The wait before the first retry; it doubles for each next one.
+    first_backoff: Duration,
+}
+
+impl Deliverer {
+    pub fn new(store: Arc<Store>, allow_private: bool) -> Result<Arc<Deliverer>, String> {
+        let client = fetch::webhook_client(allow_private)?;
+        Ok(Arc::new(Deliverer { store, client, first_backoff: Duration::from_secs(1) }))
+    }
+
+    /// Announces that job `job_id` ended with `status` (`Completed` or `Failed`).
+    pub fn job_ended(self: &Arc<Self>, job_id: &str, status: &str, webhook: &Webhook) {
+        let payload = json!({"status": status, "job_id": job_id, "metadata": webhook.metadata}).to_string();
+        let state = match webhook.mode {
+            Mode::Direct => "pending",
+            Mode::Svix => "not_deliverable",
+        };
+        let delivery = NewDelivery {
+            job_id,
+            mode: mode_name(webhook.mode),
+            url: webhook.url.as_deref(),
+            payload: &payload,
+            state,
+        };
+        let id = match self.store.insert_delivery(&delivery) {
+            Ok(id) => id,
+            Err(e) => return eprintln!("reducto-local: cannot record the webhook of job {job_id}: {e}"),
+        };
+        match (webhook.mode, &webhook.url) {
+            (Mode::Direct, Some(url)) => self.spawn(id, url.clone(), payload, 0),
+            _ => {
+                let _ = self.store.record_attempt(id, "not_deliverable", None, Some(SVIX_OFFLINE));
+            }
+        }
+    }
+
+    /// Tries again, at start, every delivery a stop interrupted.
+    pub fn resume(self: &Arc<Self>) -> Result<(), String> {
+        let pending =
+            self.store.pending_deliveries().map_err(|e| format!("cannot read webhook deliveries: {e}"))?;
+        for delivery in pending {
+            if let Some(url) = delivery.url {
+                self.spawn(delivery.id, url, delivery.payload, delivery.attempts);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn list(&self, limit: usize) -> AppResult<Vec<DeliveryRow>> {
+        Ok(self.store.deliveries(limit)?)
+    }
+
+    fn spawn(self: &Arc<Self>, id: i64, url: String, payload: String, attempts_made: u32) {
+        let deliverer = self.clone();
+        tokio::spawn(async move { deliverer.deliver(id, &url, payload, attempts_made).await });
+    }
+
+    async fn deliver(&self, id: i64, url: &str, payload: String, attempts_made: u32) {
+        for attempt in attempts_made..=MAX_RETRIES {
+            if attempt > 0 {
+                tokio::time::sleep(self.first_backoff * 2u32.pow(attempt - 1)).await;
+            }
+            let sent = self
+                .client
+                .post(url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::USER_AGENT, concat!("reducto-local/", env!("CARGO_PKG_VERSION")))
+                .body(payload.clone())
+                .send()
+                .await;
+            let (status, error) = match sent {
+                Ok(response) if response.status().is_success() => (Some(response.status().as_u16()), None),
+                Ok(response) => {
+                    let status = response.status();
+                    (Some(status.as_u16()), Some(format!("the receiver answered {status}")))
+                }
+                Err(e) => (None, Some(fetch::error_chain(&e.without_url()))),
+            };
+            let state = match (&error, attempt == MAX_RETRIES) {
+                (None, _) => "delivered",
+                (Some(_), true) => "failed",
+                (Some(_), false) => "pending",
+            };
+            if let Err(e) = self.store.record_attempt(id, state, status, error.as_deref()) {
+                eprintln!("reducto-local: cannot record webhook delivery {id}: {e}");
+            }
+            if error.is_none() {
+                return;
+            }
+        }
+    }
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Direct => "direct",
+        Mode::Svix => "svix",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhooks_are_read_from_either_place_and_checked() {
+        let direct = json!({"async": {"webhook": {"mode": "direct", "url": "http://127.0.0.1:9/hook"}, "metadata": {"a": 1}}});
+        let hook = from_request(&direct, false).unwrap().unwrap();
+        assert_eq!((hook.mode, hook.metadata), (Mode::Direct, json!({"a": 1})));
+        let edit = json!({"webhook": {"mode": "svix", "metadata": "m"}});
+        assert_eq!(from_request(&edit, false).unwrap().unwrap().mode, Mode::Svix);
+        assert_eq!(from_request(&json!({"async": {}}), false).unwrap(), None);
+        assert_eq!(from_request(&json!({"webhook": {"mode": "disabled"}}), false).unwrap(), None);
+        for (body, expected) in [
+            (json!({"async": {"webhook": {"mode": "direct"}}}), "needs the url"),
+            (json!({"async": {"webhook": {"url": "ftp://x/y"}}}), "not an http(s) URL"),
+            (json!({"async": {"webhook": {"url": "http://10.1.2.3/hook"}}}), "private"),
+            (json!({"webhook": {"mode": "carrier-pigeon"}}), "not a webhook mode"),
+        ] {
+            let message = from_request(&body, false).unwrap_err().to_string();
+            assert!(message.contains(expected), "{body}: {message}");
+        }
+        assert!(from_request(&json!({"async": {"webhook": {"url": "http://10.1.2.3/hook"}}}), true).is_ok());
+    }
+}
