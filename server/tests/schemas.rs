@@ -114,6 +114,24 @@ async fn every_response_of_a_full_run_matches_its_schema() {
     split.expect(StatusCode::OK);
     schemas.check("SplitResponse", &split);
 
+    let classify_schema = json!([{"category": "invoice", "criteria": ["invoice number"]}]);
+    let classify =
+        s.post("/classify", json!({"input": file_id, "classification_schema": classify_schema})).await;
+    classify.expect(StatusCode::OK);
+    schemas.check("ClassifyResponse", &classify);
+
+    let form_path = format!("{}/../tests/fixtures/forms/application.pdf", env!("CARGO_MANIFEST_DIR"));
+    let form_id = s.upload_pdf(&std::fs::read(form_path).unwrap()).await;
+    let edit_body = json!({"document_url": form_id, "edit_instructions": "Full name: Ada Lovelace"});
+    let edit = s.post("/edit", edit_body.clone()).await;
+    edit.expect(StatusCode::OK);
+    schemas.check("EditResponse", &edit);
+    let with_edit = s.create(json!({"edit": {"instructions": "Full name: Ada Lovelace"}})).await;
+    s.deploy(&with_edit).await;
+    let run = s.run(&with_edit, json!(form_id)).await;
+    run.expect(StatusCode::OK);
+    schemas.check("PipelineResponse", &run);
+
     let parse_only = s.create(json!({})).await;
     s.deploy(&parse_only).await;
     let run = s.run(&parse_only, json!(file_id)).await;
@@ -141,6 +159,8 @@ async fn every_response_of_a_full_run_matches_its_schema() {
         ("/extract_async", json!({"input": file_id, "instructions": {"schema": extract_schema()}})),
         ("/split_async", json!({"input": file_id, "split_description": categories()})),
         ("/pipeline_async", json!({"input": file_id, "pipeline_id": split_extract})),
+        ("/classify_async", json!({"input": file_id, "classification_schema": classify_schema})),
+        ("/edit_async", edit_body),
     ];
     for (uri, body) in queued {
         let created = s.post(uri, body).await;
@@ -199,6 +219,17 @@ async fn every_response_of_a_full_run_matches_its_schema() {
     schemas.check("HTTPValidationError", &bad_category);
 }
 
+#[tokio::test]
+async fn a_parse_result_served_by_url_matches_its_schema() {
+    let schemas = Schemas::load();
+    let s = Server::with(|c| c.inline_result_limit_mb = 0.001).await;
+    let file_id = s.upload_pdf(&packet()).await;
+    let parse = s.post("/parse", json!({"input": file_id})).await;
+    assert_eq!(parse.body["result"]["type"], "url", "{}", parse.body);
+    schemas.check("ParseResponse", &parse);
+    schemas.check("AsyncJobResponse", &s.get(&format!("/job/{}", parse.job_id())).await);
+}
+
 #[test]
 fn the_schemas_reject_what_the_spec_forbids() {
     // The schemas are only as good as what they refuse: a few bodies that must fail.
@@ -220,6 +251,8 @@ fn the_schemas_reject_what_the_spec_forbids() {
     rejects("AsyncJobResponse", json!({"status": "Completed", "result": {"response_type": "parse"}}));
     rejects("JobsResponse", json!({"jobs": [{"job_id": "j", "status": "Completed", "type": "parse"}]}));
     rejects("HTTPValidationError", json!({"detail": [{"loc": [null], "msg": "m", "type": "t"}]}));
+    rejects("ClassifyResponse", json!({"job_id": "j", "result": {"category": 3}}));
+    rejects("EditResponse", json!({"document_url": "u", "form_schema": [{"type": "signature"}]}));
     rejects("ErrorDetail", json!({"detail": 3}));
     rejects(
         "SplitResponse",

@@ -1,0 +1,345 @@
+//! The rest of Reducto's API, end to end through the router: classify, edit (read back with
+//! poppler), deletion, parse results too large to inline, direct webhooks delivered to a real
+//! receiver, and paging through every job.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use common::{packet, Server};
+use serde_json::{json, Value};
+
+fn form() -> Vec<u8> {
+    let path = format!("{}/../tests/fixtures/forms/application.pdf", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The path of a URL this server handed out (the tests drive the router, not a socket).
+fn path_of(url: &Value) -> String {
+    let url = url.as_str().unwrap_or_else(|| panic!("not a URL: {url}"));
+    let after_scheme = url.split_once("://").expect("an absolute URL").1;
+    after_scheme[after_scheme.find('/').unwrap()..].to_owned()
+}
+
+async fn download(s: &Server, url: &Value) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path_of(url)).body(axum::body::Body::empty()).unwrap();
+    let response = s.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+/// Runs a poppler tool on `pdf`; poppler-utils is installed by the bootstrap.
+fn poppler(tool: &str, pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let mut command = std::process::Command::new(tool);
+    command.arg(&path);
+    if tool == "pdftotext" {
+        command.arg("-");
+    }
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils, installed by scripts/bootstrap.sh): {e}"));
+    assert!(out.status.success(), "{tool} refused the edited PDF: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn schema() -> Value {
+    json!([
+        {"category": "invoice", "criteria": ["invoice number", "amount due"]},
+        {"category": "contract", "criteria": ["agreement between parties", "signatures"]},
+        {"category": "recipe", "criteria": ["ingredients", "oven temperature"]}
+    ])
+}
+
+#[tokio::test]
+async fn classify_names_each_document_of_the_packet_and_says_when_none_fits() {
+    let s = Server::new().await;
+    let id = s.upload_pdf(&packet()).await;
+    for (pages, expected) in
+        [(json!([1, 2]), "invoice"), (json!({"start": 4, "end": 5}), "contract"), (json!([3]), "unknown")]
+    {
+        let reply = s
+            .post("/classify", json!({"input": id, "classification_schema": schema(), "page_range": pages}))
+            .await;
+        reply.expect(StatusCode::OK);
+        assert_eq!(reply.body["result"]["category"], expected, "{pages}: {}", reply.body);
+        assert_eq!(reply.body["usage"]["num_categories"], 3);
+    }
+    let none =
+        s.post("/classify", json!({"input": id, "classification_schema": schema(), "page_range": [3]})).await;
+    let confidences: Vec<f64> = none.body["response_confidence"]["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["confidence"].as_f64().unwrap())
+        .collect();
+    assert_eq!(confidences, [0.0, 0.0, 0.0], "no category fits, and the confidence says so");
+
+    let queued = s.post("/classify_async", json!({"input": id, "classification_schema": schema()})).await;
+    let done = s.finished(&queued.job_id()).await;
+    assert_eq!(done.body["result"]["result"]["category"], "invoice", "{}", done.body);
+    let listed = s.get("/jobs?limit=1").await;
+    assert_eq!(listed.body["jobs"][0]["type"], "Classify");
+
+    for (body, expected) in [
+        (json!({"input": id}), "classification_schema must list"),
+        (
+            json!({"input": id, "classification_schema": schema(), "page_range": {"start": 3, "end": 1}}),
+            "after end",
+        ),
+        (json!({"input": id, "classification_schema": schema(), "page_range": [9]}), "selects no page"),
+    ] {
+        let reply = s.post("/classify", body.clone()).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(reply.body.to_string().contains(expected), "{body}: {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn edit_fills_a_form_and_the_served_pdf_holds_the_values() {
+    let s = Server::new().await;
+    let id = s.upload_pdf(&form()).await;
+    let read = s.post("/edit", json!({"document_url": id, "edit_instructions": ""})).await;
+    read.expect(StatusCode::OK);
+    let described: Vec<&str> = read.body["form_schema"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(described, ["Full name", "Date", "Amount", "Member"], "{}", read.body);
+
+    // One value from the caller's form_schema (the date widget), the others from instructions.
+    let mut widgets = read.body["form_schema"].clone();
+    widgets[1]["value"] = json!("2026-11-29");
+    let edit = json!({
+        "document_url": {"file_id": id},
+        "edit_instructions": "Full name: Ada Lovelace\nAmount: 1,250.00\nMember: yes",
+        "form_schema": widgets,
+    });
+    let edited = s.post("/edit", edit).await;
+    edited.expect(StatusCode::OK);
+    assert_eq!(edited.body["response_type"], "edit");
+    assert_eq!(edited.body["usage"]["num_pages"], 1);
+    let pdf = download(&s, &edited.body["document_url"]).await;
+    assert!(poppler("pdfinfo", &pdf).contains("AcroForm"), "poppler opens it, form intact");
+
+    // Read back: the edited file, uploaded again, holds the values.
+    let again = s.upload_pdf(&pdf).await;
+    let back = s.post("/edit", json!({"document_url": again, "edit_instructions": ""})).await;
+    let values: Vec<&Value> =
+        back.body["form_schema"].as_array().unwrap().iter().map(|w| &w["value"]).collect();
+    assert_eq!(values, [&json!("Ada Lovelace"), &json!("2026-11-29"), &json!("1,250.00"), &json!("true")]);
+
+    // Flattened: the values are page content that pdftotext reads, and the form is gone.
+    let flat = s
+        .post(
+            "/edit",
+            json!({"document_url": id, "edit_instructions": "Full name: Ada Lovelace", "edit_options": {"flatten": true, "font_size": 10}}),
+        )
+        .await;
+    flat.expect(StatusCode::OK);
+    let flat_pdf = download(&s, &flat.body["document_url"]).await;
+    let text = poppler("pdftotext", &flat_pdf);
+    assert!(text.contains("Ada Lovelace") && text.contains("Full name"), "{text}");
+    assert!(!poppler("pdfinfo", &flat_pdf).contains("AcroForm"));
+
+    // A pipeline may end in an edit step.
+    let pipeline = s.create(json!({"edit": {"instructions": "Full name: Grace Hopper"}})).await;
+    s.deploy(&pipeline).await;
+    let run = s.run(&pipeline, json!(id)).await;
+    run.expect(StatusCode::OK);
+    let form_schema = &run.body["result"]["edit"]["form_schema"];
+    assert_eq!(form_schema[0]["value"], "Grace Hopper", "{}", run.body);
+}
+
+#[tokio::test]
+async fn what_edit_cannot_do_is_a_422_that_says_so() {
+    let s = Server::new().await;
+    let form = s.upload_pdf(&form()).await;
+    let plain = s.upload_pdf(&packet()).await;
+    let text = s.upload_text("hello").await;
+    for (document, instructions, expected) in [
+        (&plain, "Name: Ada", "no form fields"),
+        (&text, "Name: Ada", "not a PDF"),
+        (&form, "Shoe size: 9", "'Shoe size'"),
+        (&form, "Member: perhaps", "not a value for the checkbox"),
+    ] {
+        let reply =
+            s.post("/edit", json!({"document_url": document, "edit_instructions": instructions})).await;
+        reply.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.detail().contains(expected), "{instructions}: {}", reply.detail());
+    }
+    let bad = s
+        .post(
+            "/edit",
+            json!({"document_url": [form], "edit_instructions": "", "edit_options": {"font_size": 99}}),
+        )
+        .await;
+    bad.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.validation()["loc"], json!(["body", "document_url"]), "{}", bad.body);
+}
+
+#[tokio::test]
+async fn deleted_uploads_and_jobs_are_gone_and_say_so() {
+    let s = Server::with(|c| c.enable_faults = true).await;
+    let file = s.upload_pdf(&packet()).await;
+    let parsed = s.post("/parse", json!({"input": file})).await;
+    let job = parsed.body["job_id"].as_str().unwrap().to_owned();
+
+    let deleted = s.json(Method::DELETE, &format!("/job/{job}"), json!(null)).await;
+    deleted.expect(StatusCode::ACCEPTED);
+    s.get(&format!("/job/{job}")).await.expect(StatusCode::NOT_FOUND);
+    assert!(s.get(&format!("/job/{job}")).await.detail().contains("was deleted"));
+    let reuse = s.post("/parse", json!({"input": format!("jobid://{job}")})).await;
+    reuse.expect(StatusCode::NOT_FOUND);
+    assert!(reuse.detail().contains("was deleted"), "{}", reuse.detail());
+
+    // The official SDKs put the whole id in the path, percent-encoded or not.
+    let encoded = file.replace(':', "%3A").replace('/', "%2F");
+    s.json(Method::DELETE, &format!("/upload/{encoded}"), json!(null)).await.expect(StatusCode::ACCEPTED);
+    let gone = s.post("/parse", json!({"input": file})).await;
+    gone.expect(StatusCode::NOT_FOUND);
+    assert!(gone.detail().contains("was deleted"), "{}", gone.detail());
+    let again = s.json(Method::DELETE, &format!("/upload/{file}"), json!(null)).await;
+    again.expect(StatusCode::NOT_FOUND);
+
+    // A running job is cancelled, then deleted.
+    s.page_delay(200).await;
+    let file = s.upload_pdf(&packet()).await;
+    let running = s.post("/parse_async", json!({"input": file})).await.job_id();
+    s.json(Method::DELETE, &format!("/job/{running}"), json!(null)).await.expect(StatusCode::ACCEPTED);
+    assert!(s.get(&format!("/job/{running}")).await.detail().contains("was deleted"));
+    s.json(Method::DELETE, "/job/no-such-job", json!(null)).await.expect(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_parse_result_over_the_inline_limit_is_served_by_url() {
+    let s = Server::with(|c| c.inline_result_limit_mb = 0.001).await;
+    let file = s.upload_pdf(&packet()).await;
+    let parsed = s.post("/parse", json!({"input": file})).await;
+    parsed.expect(StatusCode::OK);
+    let result = &parsed.body["result"];
+    assert_eq!(result["type"], "url", "{}", parsed.body);
+    assert_eq!(result["result_id"].as_str().map(str::len), Some(32));
+    let full: Value = serde_json::from_slice(&download(&s, &result["url"]).await).unwrap();
+    assert_eq!(full["type"], "full");
+    assert!(full["chunks"].to_string().contains("Invoice Number"));
+
+    // GET /job answers the same way, with the same URL; jobid:// still sees the whole result.
+    let job = parsed.body["job_id"].as_str().unwrap();
+    let polled = s.get(&format!("/job/{job}")).await;
+    assert_eq!(polled.body["result"]["result"], *result);
+    let reused = s.post("/extract", json!({"input": format!("jobid://{job}"), "instructions": {"schema": {"type": "object", "properties": {"invoice_number": {"type": "string"}}}}})).await;
+    assert_eq!(reused.body["result"][0]["invoice_number"], "A-1", "{}", reused.body);
+
+    // A small result stays inline.
+    let small = s.upload_text("hi");
+    let small = s.post("/parse", json!({"input": small.await})).await;
+    assert_eq!(small.body["result"]["type"], "full");
+}
+
+/// A webhook receiver on loopback that answers `fail_first` requests with a 500.
+async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Vec<Value>>>) {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let log = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let log = log.clone();
+            async move {
+                let mut log = log.lock().unwrap();
+                log.push(body);
+                if log.len() <= fail_first {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
+
+#[tokio::test]
+async fn webhooks_are_delivered_retried_and_recorded() {
+    // The URL-input guard on (the harness turns it off): loopback receivers pass, private ones not.
+    let s = Server::with(|c| c.allow_private_urls = false).await;
+    let (url, received) = receiver(1).await;
+    let file = s.upload_pdf(&packet()).await;
+    let body = json!({"input": file, "async": {"webhook": {"mode": "direct", "url": url}, "metadata": {"order": 7}}});
+    let job = s.post("/parse_async", body).await.job_id();
+    s.finished(&job).await;
+    for _ in 0..100 {
+        if received.lock().unwrap().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "one failure, then one retry: {got:?}");
+    assert_eq!(got[1], json!({"status": "Completed", "job_id": job, "metadata": {"order": 7}}));
+
+    let svix =
+        s.post("/parse_async", json!({"input": file, "async": {"webhook": {"mode": "svix"}}})).await.job_id();
+    s.finished(&svix).await;
+    let listed = s.get("/studio/webhooks").await;
+    let deliveries = listed.body["deliveries"].as_array().unwrap();
+    let direct = deliveries.iter().find(|d| d["job_id"] == job).unwrap();
+    assert_eq!(
+        (&direct["state"], &direct["attempts"], &direct["last_status"]),
+        (&json!("delivered"), &json!(2), &json!(200))
+    );
+    let hosted = deliveries.iter().find(|d| d["job_id"] == svix).unwrap();
+    assert_eq!(hosted["state"], "not_deliverable");
+    assert!(hosted["last_error"].as_str().unwrap().contains("direct"));
+
+    let portal = s.post("/configure_webhook", json!(null)).await;
+    assert!(portal.body.as_str().is_some_and(|u| u.ends_with("/webhooks.html")), "{}", portal.body);
+    let private = s
+        .post(
+            "/parse_async",
+            json!({"input": file, "async": {"webhook": {"url": "http://192.168.1.5/hook"}}}),
+        )
+        .await;
+    private.expect(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn every_job_is_listed_once_across_pages() {
+    let s = Server::new().await;
+    let file = s.upload_text("hello");
+    let file = file.await;
+    let mut made = Vec::new();
+    for _ in 0..120 {
+        made.push(s.post("/parse_async", json!({"input": file})).await.job_id());
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let uri = match &cursor {
+            Some(c) => format!("/jobs?limit=50&exclude_configs=true&cursor={c}"),
+            None => "/jobs?limit=50&exclude_configs=true".into(),
+        };
+        let page = s.get(&uri).await;
+        page.expect(StatusCode::OK);
+        seen.extend(
+            page.body["jobs"].as_array().unwrap().iter().map(|j| j["job_id"].as_str().unwrap().to_owned()),
+        );
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    made.reverse();
+    assert_eq!(seen, made, "newest first, each once");
+}
