@@ -1,5 +1,6 @@
 //! The exported `Reducto` class: reads its options once, then hands out the resource groups
-//! (`pipeline`, `parse`, `extract`, `split`, `job`), which share one transport.
+//! (`pipeline`, `parse`, `extract`, `split`, `classify`, `edit`, `job`, `webhook`), which share
+//! one transport.
 
 use std::rc::Rc;
 
@@ -15,19 +16,23 @@ use crate::args;
 use crate::config::{
     is_reducto_host, resolve_base_url, ClientConfig, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS,
 };
-use crate::documents::{Extract, Parse, Split};
+use crate::documents::{Classify, Edit, Extract, Parse, Split};
 use crate::errors::argument_error;
 use crate::host;
 use crate::input;
 use crate::jobs::Job;
 use crate::options::{non_negative, ReductoOptions, RequestOptions};
 use crate::pipeline::Pipeline;
+use crate::results;
 use crate::transport::{Call, Transport};
 use crate::uploads;
+use crate::webhook::Webhook;
 
 /// What every resource of one client shares.
 pub struct Inner {
     pub transport: Transport,
+    /// `resolveUrlResults`: fetch parse results that come as a URL.
+    pub resolve_url_results: bool,
 }
 
 impl Inner {
@@ -36,27 +41,38 @@ impl Inner {
         let inner = self.clone();
         promise(async move {
             let options = RequestOptions::read(&options)?;
-            inner.transport.send(&call?, &options).await
+            inner.send(&call?, &options).await
         })
     }
 
-    /// POSTs the caller's `params` to `path` as JSON, with their `input` resolved. `input` is
-    /// what reading the params gave: the caller's input, or the argument error to reject with.
-    /// The caller's object is sent as it is otherwise, so fields this client does not know pass.
+    /// Sends `call` and resolves with the response, its URL results fetched (see `results`).
+    pub async fn send(&self, call: &Call, options: &RequestOptions) -> Result<JsValue, JsValue> {
+        let response = self.transport.send(call, options).await?;
+        if self.resolve_url_results {
+            results::resolve(&self.transport, &response, options).await?;
+        }
+        Ok(response)
+    }
+
+    /// POSTs the caller's `params` to `path` as JSON, with their document (the field `key`:
+    /// `input`, or an edit's `document_url`) resolved. `document` is what reading the params
+    /// gave: the caller's value, or the argument error to reject with. The caller's object is
+    /// sent as it is otherwise, so fields this client does not know pass.
     pub fn post(
         self: &Rc<Self>,
         path: &'static str,
+        key: &'static str,
         params: JsValue,
-        input: Result<JsValue, JsValue>,
+        document: Result<JsValue, JsValue>,
         options: JsValue,
     ) -> Promise {
         let inner = self.clone();
         promise(async move {
             let options = RequestOptions::read(&options)?;
-            let input = input::resolve(&inner.transport, &input?).await?;
+            let document = input::resolve(&inner.transport, &document?, key).await?;
             let body = Object::assign(&Object::new(), params.unchecked_ref());
-            Reflect::set(&body, &"input".into(), &input)?;
-            inner.transport.send(&Call::post_json(path, &body)?, &options).await
+            Reflect::set(&body, &key.into(), &document)?;
+            inner.send(&Call::post_json(path, &body)?, &options).await
         })
     }
 }
@@ -81,8 +97,10 @@ impl Reducto {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "ReductoOptions")] options: JsValue,
     ) -> Result<Reducto, JsValue> {
-        let config = client_config(args::read(&options, "options")?)?;
-        Ok(Reducto { inner: Rc::new(Inner { transport: Transport::new(config) }) })
+        let options: ReductoOptions = args::read(&options, "options")?;
+        let resolve_url_results = options.resolve_url_results != Some(false);
+        let config = client_config(options)?;
+        Ok(Reducto { inner: Rc::new(Inner { transport: Transport::new(config), resolve_url_results }) })
     }
 
     /// Run deployed pipelines by Pipeline ID.
@@ -109,7 +127,25 @@ impl Reducto {
         Split { inner: self.inner.clone() }
     }
 
-    /// Follow, list, cancel and wait for jobs.
+    /// Sort a document into one of your categories.
+    #[wasm_bindgen(getter)]
+    pub fn classify(&self) -> Classify {
+        Classify { inner: self.inner.clone() }
+    }
+
+    /// Fill a PDF's form fields.
+    #[wasm_bindgen(getter)]
+    pub fn edit(&self) -> Edit {
+        Edit { inner: self.inner.clone() }
+    }
+
+    /// Where webhook deliveries are configured and seen.
+    #[wasm_bindgen(getter)]
+    pub fn webhook(&self) -> Webhook {
+        Webhook { inner: self.inner.clone() }
+    }
+
+    /// Follow, list, cancel, delete and wait for jobs.
     #[wasm_bindgen(getter)]
     pub fn job(&self) -> Job {
         Job { inner: self.inner.clone() }
@@ -124,6 +160,16 @@ impl Reducto {
     ) -> Promise {
         let inner = self.inner.clone();
         promise(async move { uploads::upload(&inner.transport, &file, &options).await })
+    }
+
+    /// Deletes an uploaded file (`DELETE /upload/{file_id}`); later use of its id is a 404.
+    #[wasm_bindgen(js_name = deleteUpload, unchecked_return_type = "Promise<unknown>")]
+    pub fn delete_upload(
+        &self,
+        #[wasm_bindgen(js_name = fileId, unchecked_param_type = "string | Upload")] file_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.inner.call(uploads::delete_call(&file_id), options)
     }
 
     /// The version string of the API server (`GET /version`).

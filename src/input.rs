@@ -1,5 +1,6 @@
-//! Resolves a call's `input` the way the API takes it: URL strings stay, an `Upload` becomes its
-//! `file_id`, a `File`/`Blob` is uploaded first. Anything else is refused, naming `params.input`.
+//! Resolves a call's document (`input`, or an edit's `document_url`) the way the API takes it:
+//! URL strings stay, an `Upload` becomes its `file_id`, a `File`/`Blob` is uploaded first.
+//! Anything else is refused, naming the param.
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -10,14 +11,15 @@ use crate::errors::argument_error;
 use crate::transport::Transport;
 use crate::uploads;
 
-pub async fn resolve(transport: &Transport, input: &JsValue) -> Result<JsValue, JsValue> {
+/// `key` names the param in messages (`input`, `document_url`); only `input` takes a list.
+pub async fn resolve(transport: &Transport, input: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     if let Some(url) = input.as_string() {
         if url.trim().is_empty() {
-            return Err(argument_error(&format!("params.input must not be empty: pass {EXPECTED_INPUT}")));
+            return Err(argument_error(&format!("params.{key} must not be empty: pass {EXPECTED_INPUT}")));
         }
         return Ok(input.clone());
     }
-    if Array::is_array(input) {
+    if Array::is_array(input) && key == "input" {
         let urls = Array::from(input);
         if urls.length() > 0
             && urls.iter().all(|url| url.as_string().is_some_and(|url| !url.trim().is_empty()))
@@ -33,7 +35,7 @@ pub async fn resolve(transport: &Transport, input: &JsValue) -> Result<JsValue, 
         return file_id_of(&upload).ok_or_else(|| argument_error("the upload response had no file_id"));
     }
     file_id_of(input).ok_or_else(|| {
-        argument_error(&format!("params.input must be {EXPECTED_INPUT}, got {}", describe(input)))
+        argument_error(&format!("params.{key} must be {EXPECTED_INPUT}, got {}", describe(input)))
     })
 }
 

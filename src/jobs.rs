@@ -1,10 +1,11 @@
 //! `client.job`: follow work started with `runJob` (`GET /job/{id}`, `POST /cancel/{id}`,
-//! `GET /jobs`), and `wait`, which polls until the job ends.
+//! `DELETE /job/{id}`, `GET /jobs`), and `wait`, which polls until the job ends. `list` (alias
+//! `getAll`, the official SDK's name) is a page and an async iterable of every job.
 
 use std::rc::Rc;
 
 use gloo_net::http::Method;
-use js_sys::{Date, Promise, Reflect};
+use js_sys::{Date, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::abort::sleep;
@@ -14,6 +15,13 @@ use crate::errors::{argument_error, job_failed_error, reducto_error, ErrorClass}
 use crate::options::{non_negative, JobWaitOptions, RequestOptions};
 use crate::params::JobListParams;
 use crate::transport::Call;
+
+#[wasm_bindgen(module = "/js/paging.js")]
+extern "C" {
+    /// `first_page`, made an async iterable that fetches later pages with `next_page(cursor)`.
+    #[wasm_bindgen(js_name = walkPages)]
+    fn walk_pages(first_page: &Promise, next_page: &Function) -> Promise;
+}
 
 /// Polling starts quickly, for short jobs, and slows down to this for long ones.
 const FIRST_POLL_MS: f64 = 250.0;
@@ -48,14 +56,41 @@ impl Job {
         self.inner.call(job_path("/cancel/", &job_id).map(|path| Call::new(Method::POST, path)), options)
     }
 
-    /// One page of jobs, newest first; pass `next_cursor` back as `cursor` for the next page.
-    #[wasm_bindgen(unchecked_return_type = "Promise<JobsPage>")]
+    /// Deletes the job and its result, cancelling it first if it still runs; later use of its
+    /// id is a 404.
+    #[wasm_bindgen(unchecked_return_type = "Promise<unknown>")]
+    pub fn delete(
+        &self,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.inner.call(job_path("/job/", &job_id).map(|path| Call::new(Method::DELETE, path)), options)
+    }
+
+    /// One page of jobs, newest first (pass `next_cursor` back as `cursor` for the next page);
+    /// `for await (const job of client.job.list())` walks every page.
+    #[wasm_bindgen(unchecked_return_type = "Promise<JobsPage> & AsyncIterable<JobSummary>")]
     pub fn list(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "JobListParams")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.inner.call(list_call(&params), options)
+        let first = self.inner.call(list_call(&params, None), options.clone());
+        let inner = self.inner.clone();
+        let next_page = Closure::<dyn FnMut(String) -> Promise>::new(move |cursor: String| {
+            inner.call(list_call(&params, Some(cursor)), options.clone())
+        });
+        walk_pages(&first, next_page.into_js_value().unchecked_ref())
+    }
+
+    /// `list`, by the official SDK's name.
+    #[wasm_bindgen(js_name = getAll, unchecked_return_type = "Promise<JobsPage> & AsyncIterable<JobSummary>")]
+    pub fn get_all(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "JobListParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.list(params, options)
     }
 
     /// Polls the job with growing intervals until it ends: resolves with its result when
@@ -80,7 +115,7 @@ impl Job {
                 RequestOptions { signal: options.signal.clone(), ..RequestOptions::default() };
             let mut last_progress = None;
             loop {
-                let job = inner.transport.send(&poll, &request_options).await?;
+                let job = inner.send(&poll, &request_options).await?;
                 let field = |key: &str| Reflect::get(&job, &key.into()).unwrap_or_default();
                 match field("status").as_string().as_deref() {
                     Some("Completed") => return Ok(field("result")),
@@ -124,11 +159,11 @@ impl Job {
     }
 }
 
-/// `GET /jobs` with the paging params checked.
-fn list_call(params: &JsValue) -> Result<Call, JsValue> {
+/// `GET /jobs` with the paging params checked; `cursor` (a later page's) wins over theirs.
+fn list_call(params: &JsValue, cursor: Option<String>) -> Result<Call, JsValue> {
     let params: JobListParams = args::read(params, "params")?;
     let mut call = Call::new(Method::GET, "/jobs");
-    if let Some(cursor) = params.cursor {
+    if let Some(cursor) = cursor.or(params.cursor) {
         call = call.with_query("cursor", cursor);
     }
     if let Some(limit) = params.limit {

@@ -9,8 +9,9 @@
 //!
 //! Map of the crate (data flows top to bottom):
 //! - [`client`]: the exported `Reducto` class and what its resources share.
-//! - [`pipeline`], [`documents`] (parse/extract/split), [`jobs`], [`uploads`]: one thin module
-//!   per API group; [`input`] resolves the document a call is about.
+//! - [`pipeline`], [`documents`] (parse/extract/split/classify/edit), [`jobs`], [`uploads`],
+//!   [`webhook`]: one thin module per API group; [`input`] resolves the document a call is
+//!   about, [`results`] fetches parse results that come as a URL.
 //! - [`options`], [`params`], [`responses`]: what callers pass and get, as Rust types whose
 //!   TypeScript interfaces tsify generates; [`args`] is the one reading of JS values into them.
 //! - [`transport`]: the only code that sends requests: headers, retries, error mapping, around
@@ -35,8 +36,10 @@ pub mod options;
 pub mod params;
 pub mod pipeline;
 pub mod responses;
+mod results;
 pub mod retry;
 pub mod transport;
 pub mod uploads;
+pub mod webhook;
 
 pub use client::Reducto;

@@ -43,6 +43,9 @@ pub struct ReductoOptions {
     /// the page can read it.
     #[tsify(optional)]
     pub dangerously_allow_browser: Option<bool>,
+    /// Fetch a parse result that comes as `{type: "url"}` and return it in place. Default true.
+    #[tsify(optional)]
+    pub resolve_url_results: Option<bool>,
 }
 
 /// Options of a single request; they override the client's.

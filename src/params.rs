@@ -22,6 +22,9 @@ use crate::responses::Upload;
 
 /// Params of a call on a document: they have an `input`, and maybe rules beyond their types.
 pub trait DocumentParams: DeserializeOwned {
+    /// The name of the field that holds the document (`input`, or `document_url` for edit).
+    const INPUT: &'static str = "input";
+
     fn into_input(self) -> JsValue;
 
     /// What is wrong with them beyond their types, as the message to throw.
@@ -30,14 +33,18 @@ pub trait DocumentParams: DeserializeOwned {
     }
 }
 
-/// Reads and checks `params` as `P` (and their `async` options for a job); gives their `input`.
-pub fn read<P: DocumentParams>(params: &JsValue, as_job: bool) -> Result<JsValue, JsValue> {
+/// Reads and checks `params` as `P`, and as `J` for a job (its `async` options, or the
+/// webhook of an edit job); gives their document.
+pub fn read<P: DocumentParams, J: DeserializeOwned>(
+    params: &JsValue,
+    as_job: bool,
+) -> Result<JsValue, JsValue> {
     let read: P = args::read(params, "params")?;
     if let Some(problem) = read.problem() {
         return Err(argument_error(&problem));
     }
     if as_job {
-        args::read::<AsyncJobParams>(params, "params")?;
+        args::read::<J>(params, "params")?;
     }
     Ok(read.into_input())
 }
@@ -53,6 +60,26 @@ macro_rules! document_params {
 }
 
 document_params!(ParseRunParams, ExtractRunParams, SplitRunParams);
+
+impl DocumentParams for ClassifyRunParams {
+    fn into_input(self) -> JsValue {
+        self.input
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.classification_schema
+            .is_empty()
+            .then(|| "params.classification_schema must list at least one {category, criteria}".into())
+    }
+}
+
+impl DocumentParams for EditRunParams {
+    const INPUT: &'static str = "document_url";
+
+    fn into_input(self) -> JsValue {
+        self.document_url
+    }
+}
 
 impl DocumentParams for PipelineRunParams {
     fn into_input(self) -> JsValue {
@@ -162,6 +189,80 @@ pub struct SplitRunParams {
     #[serde(default)]
     #[tsify(type = "SplitSettings")]
     pub settings: Option<JsonValue>,
+}
+
+/// Params of `classify.run`.
+#[derive(Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct ClassifyRunParams {
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "DocumentInput")]
+    pub input: JsValue,
+    /// The categories to choose from.
+    pub classification_schema: Vec<ClassificationCategory>,
+    /// Pages to read (1-indexed); by default the first five.
+    #[serde(default)]
+    #[tsify(type = "PageRanges")]
+    pub page_range: Option<JsonValue>,
+    #[serde(default)]
+    pub document_metadata: Option<String>,
+    #[serde(default)]
+    pub persist_results: Option<bool>,
+}
+
+#[derive(Deserialize, Tsify)]
+pub struct ClassificationCategory {
+    pub category: String,
+    /// What a document of this category has: keywords or short descriptions.
+    pub criteria: Vec<String>,
+}
+
+/// Params of `edit.run`: fill a PDF's form fields.
+#[derive(Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct EditRunParams {
+    /// The PDF: a URL, an `Upload`, or a `File`/`Blob` (uploaded first).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "string | Upload | File | Blob")]
+    pub document_url: JsValue,
+    /// What to fill in, e.g. `"Full name: Ada Lovelace"`.
+    pub edit_instructions: String,
+    #[serde(default)]
+    #[tsify(type = "EditOptions")]
+    pub edit_options: Option<JsonValue>,
+    /// The form's widgets; one with a `value` is filled with it.
+    #[serde(default)]
+    #[tsify(type = "EditWidget[]")]
+    pub form_schema: Option<JsonValue>,
+    #[serde(default)]
+    pub priority: Option<bool>,
+}
+
+/// What `edit.runJob` takes besides the `run` params: where to announce the job's end.
+#[derive(Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct EditJobParams {
+    #[serde(default)]
+    #[tsify(type = "WebhookConfig")]
+    pub webhook: Option<JsonValue>,
+}
+
+#[derive(Tsify)]
+#[tsify(missing_as_null)]
+pub struct EditOptions {
+    /// Hex color of edits, e.g. "#FF0000".
+    #[serde(default)]
+    pub color: Option<String>,
+    /// Points (1 to 72) of filled text; sized to each field otherwise.
+    #[serde(default)]
+    pub font_size: Option<f64>,
+    /// Turn the filled form into page content.
+    #[serde(default)]
+    pub flatten: Option<bool>,
+    #[serde(default)]
+    pub enable_overflow_pages: Option<bool>,
+    #[serde(default)]
+    pub llm_provider_preference: Option<String>,
 }
 
 #[derive(Deserialize, Tsify)]

@@ -8,7 +8,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::params::{self, PipelineRunParams};
+use crate::params::{self, AsyncJobParams, PipelineRunParams};
 
 /// The `client.pipeline` resource.
 #[wasm_bindgen]
@@ -25,8 +25,8 @@ impl Pipeline {
         #[wasm_bindgen(unchecked_param_type = "PipelineRunParams")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        let input = params::read::<PipelineRunParams>(&params, false);
-        self.inner.post("/pipeline", params, input, options)
+        let input = params::read::<PipelineRunParams, AsyncJobParams>(&params, false);
+        self.inner.post("/pipeline", "input", params, input, options)
     }
 
     /// Starts the deployed pipeline as a job; follow it with `client.job.wait(job_id)`.
@@ -36,7 +36,7 @@ impl Pipeline {
         #[wasm_bindgen(unchecked_param_type = "PipelineRunParams & AsyncJobParams")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        let input = params::read::<PipelineRunParams>(&params, true);
-        self.inner.post("/pipeline_async", params, input, options)
+        let input = params::read::<PipelineRunParams, AsyncJobParams>(&params, true);
+        self.inner.post("/pipeline_async", "input", params, input, options)
     }
 }

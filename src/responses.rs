@@ -234,6 +234,96 @@ pub struct PipelineResult {
     pub parse: Option<PipelineParse>,
     pub extract: Option<PipelineExtract>,
     pub split: Option<SplitResponse>,
+    /// Filled when the pipeline ends in an edit step.
+    #[serde(default)]
+    pub edit: Option<EditResponse>,
+}
+
+#[derive(Tsify)]
+#[tsify(missing_as_null)]
+pub struct ClassifyResponse {
+    pub job_id: String,
+    pub result: ClassifyResult,
+    #[serde(default)]
+    pub response_confidence: Option<ResponseConfidence>,
+    #[serde(default)]
+    pub usage: Option<ClassifyUsage>,
+    /// Seconds.
+    #[serde(default)]
+    pub duration: Option<f64>,
+}
+
+#[derive(Tsify)]
+pub struct ClassifyResult {
+    /// One of the categories asked for ("unknown" from reducto-local when none fits).
+    pub category: String,
+}
+
+#[derive(Tsify)]
+pub struct ResponseConfidence {
+    pub categories: Vec<CategoryConfidence>,
+}
+
+#[derive(Tsify)]
+pub struct CategoryConfidence {
+    pub category: String,
+    pub confidence: f64,
+    pub criteria_confidence: Vec<CriterionConfidence>,
+}
+
+#[derive(Tsify)]
+pub struct CriterionConfidence {
+    pub criterion: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Tsify)]
+#[tsify(missing_as_null)]
+pub struct ClassifyUsage {
+    pub num_pages: u32,
+    pub num_categories: u32,
+    #[serde(default)]
+    pub credits: Option<f64>,
+}
+
+/// The edited document and the form as filled.
+#[derive(Tsify)]
+#[tsify(missing_as_null)]
+pub struct EditResponse {
+    /// Where to download the edited document (a capability URL that expires).
+    pub document_url: String,
+    #[serde(default)]
+    pub form_schema: Option<Vec<EditWidget>>,
+    #[serde(default)]
+    pub usage: Option<ParseUsage>,
+}
+
+/// One widget of a PDF form.
+#[derive(Tsify)]
+#[tsify(missing_as_null)]
+pub struct EditWidget {
+    pub bbox: BoundingBox,
+    pub description: String,
+    #[serde(rename = "type")]
+    pub widget_type: WidgetType,
+    /// `false` leaves the widget unfilled.
+    #[serde(default)]
+    pub fill: Option<bool>,
+    /// Filled as given; for a checkbox, "true" or "false".
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub font_size: Option<f64>,
+}
+
+#[derive(Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum WidgetType {
+    Text,
+    Checkbox,
+    Radio,
+    Dropdown,
+    Barcode,
 }
 
 #[derive(Tsify)]
@@ -251,6 +341,8 @@ pub enum JobResult {
     Extract(ExtractResponse),
     Split(SplitResponse),
     Pipeline(PipelineResponse),
+    Classify(ClassifyResponse),
+    Edit(EditResponse),
 }
 
 #[derive(Tsify)]

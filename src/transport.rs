@@ -18,13 +18,14 @@ use crate::errors::{api_error, api_message, reducto_error, snippet, Detail, Erro
 use crate::options::RequestOptions;
 use crate::retry::{backoff_ms, server_delay_ms, should_retry_status};
 
-/// Where a call goes. A presigned URL belongs to a storage host, not the API: it gets neither
-/// the API key nor any header of the client's or the caller's.
+/// Where a call goes. A capability URL (a presigned upload, a result too large to inline) is
+/// its own credential and may belong to a storage host, not the API: it gets neither the API
+/// key nor any header of the client's or the caller's.
 pub enum Target {
     /// A path under the client's base URL, e.g. "/pipeline".
     Api(String),
     /// An absolute URL returned by the API.
-    Presigned(String),
+    Capability(String),
 }
 
 /// One API call: what to send, however many attempts it takes.
@@ -81,7 +82,7 @@ impl Transport {
     pub async fn send(&self, call: &Call, options: &RequestOptions) -> Result<JsValue, JsValue> {
         let url = match &call.target {
             Target::Api(path) => endpoint(&self.config.base_url, path),
-            Target::Presigned(url) => url.clone(),
+            Target::Capability(url) => url.clone(),
         };
         let url = with_query(&url, &call.query);
         let headers = self.headers_for(call, options);

@@ -58,7 +58,7 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
             .as_string()
             .ok_or_else(|| argument_error("the server gave no presigned_url for an upload over 100 MB"))?;
         let put = Call {
-            target: Target::Presigned(presigned_url),
+            target: Target::Capability(presigned_url),
             body: Body::Blob(blob),
             ..Call::new(Method::PUT, "")
         };
@@ -67,6 +67,21 @@ pub async fn upload(transport: &Transport, file: &JsValue, options: &JsValue) ->
     let sent = transport.send(&Call { progress, ..file_call }, &request_options).await?;
     // A presigned upload is known by what `POST /upload` said: its `file_id`.
     Ok(created.unwrap_or(sent))
+}
+
+/// `DELETE /upload/{file_id}` of a `file_id` string or an `Upload`, the id escaped.
+pub fn delete_call(file: &JsValue) -> Result<Call, JsValue> {
+    let id = if file.is_object() { Reflect::get(file, &"file_id".into())? } else { file.clone() };
+    match id.as_string() {
+        Some(id) if !id.trim().is_empty() => Ok(Call::new(
+            Method::DELETE,
+            format!("/upload/{}", String::from(js_sys::encode_uri_component(&id))),
+        )),
+        _ => Err(argument_error(&format!(
+            "fileId must be the file_id of an upload (or the Upload itself), got {}",
+            describe(file)
+        ))),
+    }
 }
 
 /// A `Blob` view of what the caller passed, without copying bytes through wasm.

@@ -7,7 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::*;
 
-const PACKET_PDF: &[u8] =
+pub const PACKET_PDF: &[u8] =
     include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-fixtures/packet.pdf"));
 
 const CATEGORIES: &str = r#"[
@@ -16,7 +16,7 @@ const CATEGORIES: &str = r#"[
     {"name": "Receipt", "description": "A receipt for an amount paid"}
 ]"#;
 
-async fn packet_id() -> String {
+pub async fn packet_id() -> String {
     let upload = resolve(local_client().upload(file(PACKET_PDF, "packet.pdf").into(), JsValue::UNDEFINED))
         .await
         .unwrap();

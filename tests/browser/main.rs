@@ -9,6 +9,7 @@
 mod arguments;
 mod documents;
 mod jobs;
+mod resources;
 mod story;
 mod transport;
 mod uploads;

@@ -21,9 +21,9 @@ after(() => server?.stop());
 test("the package exports the client, its resources and the error classes, nothing internal", () => {
   assert.deepEqual(Object.keys(pkg).sort(), [
     "APIConnectionError", "APIConnectionTimeoutError", "APIError", "APIUserAbortError", "AuthenticationError",
-    "BadRequestError", "ConflictError", "Extract", "InternalServerError", "Job", "JobFailedError", "NotFoundError",
-    "Parse", "PermissionDeniedError", "Pipeline", "RateLimitError", "Reducto", "ReductoError", "Split",
-    "UnprocessableEntityError",
+    "BadRequestError", "Classify", "ConflictError", "Edit", "Extract", "InternalServerError", "Job", "JobFailedError",
+    "NotFoundError", "Parse", "PermissionDeniedError", "Pipeline", "RateLimitError", "Reducto", "ReductoError", "Split",
+    "UnprocessableEntityError", "Webhook",
   ]);
   assert.ok(new pkg.ConflictError("x", 409, {}, null) instanceof pkg.APIError);
 });

@@ -9,7 +9,10 @@ import {
   NotFoundError,
   Reducto,
   ReductoError,
+  type ClassifyResponse,
+  type EditResponse,
   type ExtractResponse,
+  type JobSummary,
   type JobResult,
   type JobsPage,
   type ParseResponse,
@@ -80,6 +83,39 @@ export async function everyEndpoint(client: Reducto, file: File, signal: AbortSi
   return next.jobs.length;
 }
 
+export async function theRestOfTheApi(client: Reducto, form: File): Promise<string[]> {
+  const upload = await client.upload(form);
+  const classified: ClassifyResponse = await client.classify.run({
+    input: upload,
+    classification_schema: [{ category: "invoice", criteria: ["invoice number", "total due"] }],
+    page_range: [{ start: 1, end: 2 }],
+  });
+  const confidence: number | undefined = classified.response_confidence?.categories[0]?.confidence;
+  const edited: EditResponse = await client.edit.run({
+    document_url: form,
+    edit_instructions: "Full name: Ada Lovelace",
+    edit_options: { flatten: true, font_size: 10 },
+  });
+  const filled = edited.form_schema?.filter((widget) => widget.type === "checkbox" && widget.value === "true");
+  await client.edit.runJob({ document_url: upload, edit_instructions: "", webhook: { mode: "direct", url: "http://127.0.0.1:9000/hook" } });
+  await client.classify.runJob({ input: upload.file_id, classification_schema: [], async: { metadata: { order: 7 } } });
+  const portal: string = await client.webhook.run();
+  const { job_id } = await client.parse.runJob({ input: upload, async: { webhook: { mode: "direct", url: "http://127.0.0.1:9000/hook" } } });
+  await client.job.delete(job_id);
+  await client.deleteUpload(upload);
+  await client.deleteUpload(upload.file_id, { timeout: 5_000 });
+  const ids: string[] = [];
+  for await (const job of client.job.list({ limit: 50 })) {
+    const summary: JobSummary = job;
+    ids.push(summary.job_id);
+  }
+  const firstPage: JobsPage = await client.job.getAll();
+  const keeping = new Reducto({ resolveUrlResults: false });
+  const parsed = await keeping.parse.run({ input: upload });
+  if (parsed.result.type === "url") ids.push(parsed.result.url);
+  return [classified.result.category, String(confidence), edited.document_url, String(filled?.length), portal, ...ids, String(firstPage.jobs.length)];
+}
+
 export function errorsAreClasses(error: unknown): string {
   if (error instanceof JobFailedError) return `${error.jobId}: ${error.reason}`;
   if (error instanceof APIConnectionTimeoutError) return "slow";
@@ -113,6 +149,12 @@ export async function misuses(client: Reducto, file: File) {
   // @ts-expect-error onProgress receives { loaded, total }
   await client.upload(file, { onProgress: (progress: string) => progress });
   const result = await client.pipeline.run({ input: file, pipeline_id: "k9" });
+  // @ts-expect-error an edit names its document as document_url
+  await client.edit.run({ input: file, edit_instructions: "x" });
+  // @ts-expect-error a category has criteria
+  await client.classify.run({ input: file, classification_schema: [{ category: "invoice" }] });
+  // @ts-expect-error the job list's items are job summaries
+  for await (const job of client.job.list()) console.log(job.result);
   // @ts-expect-error num_pages is a number
   const pages: string = result.usage.num_pages;
   return pages;
