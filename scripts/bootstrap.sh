@@ -45,9 +45,10 @@ if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
 
-# The official Python SDK, pinned, in its own virtual environment: tests/sdk/official_python.py
-# runs it unchanged against reducto-local.
-python_sdk_version=0.25.0
+# The official Python SDK in its own virtual environment, with every package it brings pinned
+# (tests/sdk/python-requirements.txt): tests/sdk/official_python.py runs it unchanged against
+# reducto-local.
+python_sdk_version=$(sed -n 's/^reductoai==//p' tests/sdk/python-requirements.txt)
 python_sdk=target/python-sdk
 if ! "$python_sdk/bin/python" -c "import reducto, sys; sys.exit(reducto.__version__ != '$python_sdk_version')" 2>/dev/null; then
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
@@ -57,7 +58,7 @@ if ! "$python_sdk/bin/python" -c "import reducto, sys; sys.exit(reducto.__versio
   fi
   say "installing the official Python SDK (reductoai $python_sdk_version) into $python_sdk"
   python3 -m venv "$python_sdk"
-  "$python_sdk/bin/pip" install --quiet --disable-pip-version-check "reductoai==$python_sdk_version"
+  "$python_sdk/bin/pip" install --quiet --disable-pip-version-check -r tests/sdk/python-requirements.txt
 fi
 
 # npm ci only when package-lock.json changed since the last install.

@@ -187,6 +187,33 @@ async fn what_edit_cannot_do_is_a_422_that_says_so() {
 }
 
 #[tokio::test]
+async fn every_sample_pdf_and_every_cut_form_gets_an_answer_never_a_500() {
+    let s = Server::new().await;
+    let dir = format!("{}/../tests/fixtures/pdfs", env!("CARGO_MANIFEST_DIR"));
+    let mut documents: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    let whole = form();
+    for cut in [whole.len() / 4, whole.len() / 2, whole.len() - 40] {
+        documents.push((format!("the form cut at {cut}"), whole[..cut].to_vec()));
+    }
+    assert!(documents.len() > 20);
+    for (name, bytes) in documents {
+        let id = s.upload_pdf(&bytes).await;
+        let reply = s.post("/edit", json!({"document_url": id, "edit_instructions": "Full name: Ada"})).await;
+        assert!(
+            reply.status == StatusCode::OK || reply.status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+}
+
+#[tokio::test]
 async fn deleted_uploads_and_jobs_are_gone_and_say_so() {
     let s = Server::with(|c| c.enable_faults = true).await;
     let file = s.upload_pdf(&packet()).await;

@@ -11,7 +11,7 @@ import { startServer } from "../support/server.mjs";
 
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url).pathname;
 const packetPdf = new URL("../../target/test-fixtures/packet.pdf", import.meta.url).pathname;
-const formPdf = new URL("../../target/test-fixtures/form.pdf", import.meta.url).pathname;
+const formPdf = new URL("../fixtures/forms/application.pdf", import.meta.url).pathname;
 const apiKey = "official-sdk-test-key";
 let server, client, pipelineId;
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from reducto import NotFoundError, Reducto
 
-FIXTURES = Path(__file__).resolve().parents[2] / "target" / "test-fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "target" / "test-fixtures"
+FORM = ROOT / "tests" / "fixtures" / "forms" / "application.pdf"
 BASE_URL = os.environ.get("REDUCTO_TEST_URL", "")
 # The SDK refuses to start without a key; a server started without --api-key ignores it.
 API_KEY = os.environ.get("REDUCTO_TEST_API_KEY") or "no-key-needed"
@@ -71,7 +73,7 @@ class OfficialPythonSdk(unittest.TestCase):
         self.assertEqual(result.result.category, "invoice", f"the packet was classified as {result.result!r}")
 
     def test_edit_run_fills_a_form(self):
-        upload = self.client.upload(file=FIXTURES / "form.pdf")
+        upload = self.client.upload(file=FORM)
         edited = self.client.edit.run(document_url=upload, edit_instructions="Full name: Ada Lovelace")
         self.assertEqual(edited.response_type, "edit")
         # A presigned-style URL: it downloads without the API key, as on Reducto's cloud.

@@ -1,8 +1,8 @@
-// The generated test documents, written to target/test-fixtures/ before the tests compile (the
-// browser tests include them): packet.pdf, an invoice, a purchase order and a receipt, one per
-// page; form.pdf, a one-page application form with fillable fields, for the edit tests.
+// The document packet of the browser tests: an invoice, a purchase order and a receipt, one per
+// page, written to target/test-fixtures/packet.pdf before the tests compile (they include it).
+// (The edit tests' form is committed: tests/fixtures/forms/application.pdf.)
 import { mkdirSync, writeFileSync } from "node:fs";
-import { formPdf, pdfFromPages } from "../../scripts/make-pdf.mjs";
+import { pdfFromPages } from "../../scripts/make-pdf.mjs";
 
 export const packetPages = [
   ["INVOICE", "Invoice Number: INV-2041", "Invoice Date: 2024-03-05", "Vendor: Acme Corp", "Total Due: $1,250.00"],
@@ -14,5 +14,4 @@ export function writePacket() {
   const dir = new URL("../../target/test-fixtures/", import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL("packet.pdf", dir), pdfFromPages(packetPages));
-  writeFileSync(new URL("form.pdf", dir), formPdf());
 }

@@ -70,6 +70,14 @@ const WHAT_CAN_BE_EDITED: &str =
     "the local engine edits PDF forms: it fills a PDF's form fields (AcroForm), and cannot draw edits onto a page";
 
 pub fn edit(bytes: &[u8], request: &EditRequest) -> Result<Edited, String> {
+    // A malformed PDF may make the PDF library panic: that is the document's fault, said as
+    // such, not a failure of the server.
+    std::panic::catch_unwind(|| edit_unguarded(bytes, request)).unwrap_or_else(|_| {
+        Err("The PDF could not be read: it is malformed in a way the PDF library cannot handle".into())
+    })
+}
+
+fn edit_unguarded(bytes: &[u8], request: &EditRequest) -> Result<Edited, String> {
     if !super::parse::looks_like_pdf(bytes) {
         return Err(format!("The document is not a PDF: {WHAT_CAN_BE_EDITED}"));
     }
