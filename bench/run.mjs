@@ -1,6 +1,6 @@
 // `npm run bench`: measurements, not tests. Writes bench/report.md. Needs the release build
 // (`npm run build`: pkg/ and target/release/reducto-local), Debian's chromium and poppler's
-// pdftotext (`scripts/bootstrap.sh --bench` installs them).
+// pdftotext (`scripts/bootstrap.sh`, which `npm run build` runs, installs them).
 //
 // - Client size (bench/size.mjs): the same small app with reducto-wasm and with the official
 //   reductoai SDK, bundled by esbuild and by Vite, gzip -9.

@@ -262,6 +262,24 @@ pub struct PendingUpload {
     pub expired: bool,
 }
 
+/// What may have been deleted, as `DELETE /job` and `DELETE /upload` remember it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    /// By job id.
+    Job,
+    /// By upload token.
+    Upload,
+}
+
+impl Deleted {
+    fn as_str(self) -> &'static str {
+        match self {
+            Deleted::Job => "job",
+            Deleted::Upload => "upload",
+        }
+    }
+}
+
 /// A file a job made, to be served by URL until `expires_at_ms`.
 #[derive(Debug, Clone)]
 pub struct NewArtifact<'a> {
@@ -511,7 +529,7 @@ impl Store {
         let removed = tx.execute("DELETE FROM uploads WHERE token = ?1", [&file_id.token])?
             + tx.execute("DELETE FROM presigned_uploads WHERE file_token = ?1", [&file_id.token])?;
         if removed > 0 {
-            remember_deleted(&tx, "upload", &file_id.token)?;
+            remember_deleted(&tx, Deleted::Upload, &file_id.token)?;
         }
         tx.commit()?;
         drop(conn);
@@ -531,7 +549,7 @@ impl Store {
         tx.execute("DELETE FROM artifacts WHERE job_id = ?1", [id])?;
         let removed = tx.execute("DELETE FROM jobs WHERE id = ?1", [id])? > 0;
         if removed {
-            remember_deleted(&tx, "job", id)?;
+            remember_deleted(&tx, Deleted::Job, id)?;
         }
         tx.commit()?;
         drop(conn);
@@ -541,9 +559,9 @@ impl Store {
         Ok(removed)
     }
 
-    /// Whether a job (`kind` "job", by id) or an upload ("upload", by token) was deleted.
-    pub fn was_deleted(&self, kind: &str, id: &str) -> Result<bool> {
-        self.conn().prepare("SELECT 1 FROM deleted WHERE kind = ?1 AND id = ?2")?.exists([kind, id])
+    /// Whether a job (by id) or an upload (by token) was deleted.
+    pub fn was_deleted(&self, kind: Deleted, id: &str) -> Result<bool> {
+        self.conn().prepare("SELECT 1 FROM deleted WHERE kind = ?1 AND id = ?2")?.exists([kind.as_str(), id])
     }
 
     // ---- artifacts: files a job made, served by URL ----
@@ -967,10 +985,10 @@ fn delivery_from_row(r: &Row) -> Result<DeliveryRow> {
     })
 }
 
-fn remember_deleted(conn: &Connection, kind: &str, id: &str) -> Result<()> {
+fn remember_deleted(conn: &Connection, kind: Deleted, id: &str) -> Result<()> {
     conn.execute(
         &format!("INSERT OR REPLACE INTO deleted (kind, id, deleted_at) VALUES (?1, ?2, {NOW})"),
-        [kind, id],
+        [kind.as_str(), id],
     )?;
     Ok(())
 }

@@ -167,36 +167,43 @@ fn read_fields(doc: &lopdf::Document) -> Vec<Field> {
         .unwrap_or_default();
     for root in roots {
         if let Ok(id) = root.as_reference() {
-            collect(doc, id, "", None, 0, &placements, &mut fields, 0);
+            let root = Inherited { name: "", field_type: None, flags: 0, depth: 0 };
+            collect(doc, id, root, &placements, &mut fields);
         }
     }
     fields
 }
 
+/// What a field inherits from its parents: its name's prefix, its type and its flags.
+#[derive(Clone, Copy)]
+struct Inherited<'a> {
+    name: &'a str,
+    field_type: Option<&'a [u8]>,
+    flags: i64,
+    depth: usize,
+}
+
 /// Walks a field and its kids; a kid without a `/T` is a widget of its parent.
-#[allow(clippy::too_many_arguments)]
 fn collect(
     doc: &lopdf::Document,
     id: ObjectId,
-    parent_name: &str,
-    parent_type: Option<&[u8]>,
-    parent_flags: i64,
+    parent: Inherited,
     placements: &BTreeMap<ObjectId, Placed>,
     out: &mut Vec<Field>,
-    depth: usize,
 ) {
     let Ok(dict) = doc.get_dictionary(id) else { return };
-    if depth > 32 {
+    // Deep enough for any real form; a cycle of kids stops here.
+    if parent.depth > 32 {
         return;
     }
     let partial = dict.get(b"T").ok().and_then(|t| lopdf::decode_text_string(t).ok());
-    let name = match (&partial, parent_name) {
+    let name = match (&partial, parent.name) {
         (Some(p), "") => p.clone(),
-        (Some(p), parent) => format!("{parent}.{p}"),
-        (None, parent) => parent.to_owned(),
+        (Some(p), prefix) => format!("{prefix}.{p}"),
+        (None, prefix) => prefix.to_owned(),
     };
-    let field_type = dict.get(b"FT").ok().and_then(|t| t.as_name().ok()).or(parent_type);
-    let flags = dict.get(b"Ff").ok().and_then(|f| f.as_i64().ok()).unwrap_or(parent_flags);
+    let field_type = dict.get(b"FT").ok().and_then(|t| t.as_name().ok()).or(parent.field_type);
+    let flags = dict.get(b"Ff").ok().and_then(|f| f.as_i64().ok()).unwrap_or(parent.flags);
     let kids: Vec<ObjectId> = dict
         .get_deref(b"Kids", doc)
         .ok()
@@ -205,8 +212,9 @@ fn collect(
         .unwrap_or_default();
     let child_fields: Vec<ObjectId> =
         kids.iter().copied().filter(|k| doc.get_dictionary(*k).is_ok_and(|d| d.has(b"T"))).collect();
+    let inherited = Inherited { name: &name, field_type, flags, depth: parent.depth + 1 };
     for child in &child_fields {
-        collect(doc, *child, &name, field_type, flags, placements, out, depth + 1);
+        collect(doc, *child, inherited, placements, out);
     }
     if !child_fields.is_empty() {
         return;

@@ -25,7 +25,7 @@ use crate::engine::{self, Block, Document, EngineError, OnPage};
 use crate::error::{AppError, AppResult, Loc};
 use crate::ids::FileId;
 use crate::loc;
-use crate::store::{Store, UploadRow};
+use crate::store::{Deleted, Store, UploadRow};
 
 /// One document named by `input`. Kept with a queued job, so it is serializable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,7 +181,7 @@ fn resolve(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<Source> {
                 Some(upload) => Ok(Source::Upload(upload)),
                 None => Err(match store.pending_upload(&file_id, now_ms)? {
                     Some(pending) => AppError::Conflict(not_uploaded(id, pending.expired)),
-                    None if store.was_deleted("upload", &file_id.token)? => {
+                    None if store.was_deleted(Deleted::Upload, &file_id.token)? => {
                         AppError::NotFound(format!("File '{id}' was deleted"))
                     }
                     None => file_not_found(id),
@@ -190,7 +190,7 @@ fn resolve(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<Source> {
         }
         DocRef::Job(id) => {
             let Some(job) = store.get_job(id)? else {
-                return Err(match store.was_deleted("job", id)? {
+                return Err(match store.was_deleted(Deleted::Job, id)? {
                     true => AppError::NotFound(format!("Job '{id}' was deleted")),
                     false => job_not_found(id),
                 });

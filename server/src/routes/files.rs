@@ -34,7 +34,7 @@ use crate::ids::{self, normalize_extension, FileId};
 use crate::jobs::now_ms;
 use crate::loc;
 use crate::routes::BaseUrl;
-use crate::store::{Claim, UploadRow};
+use crate::store::{Claim, Deleted, UploadRow};
 use crate::AppState;
 
 /// Behind the API-key check.
@@ -55,7 +55,7 @@ async fn delete_upload(
         .ok_or_else(|| AppError::NotFound(format!("File '{raw}' not found")))?;
     let id = file_id.to_string();
     if !state.store.delete_upload(&file_id)? {
-        return Err(AppError::NotFound(if state.store.was_deleted("upload", &file_id.token)? {
+        return Err(AppError::NotFound(if state.store.was_deleted(Deleted::Upload, &file_id.token)? {
             format!("File '{id}' was deleted")
         } else {
             format!("File '{id}' not found")

@@ -16,7 +16,7 @@ use super::{downloads, BaseUrl};
 use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
 use crate::error::{AppError, AppResult};
 use crate::routes::pipeline::{with_version, Source};
-use crate::store::{JobKind, JobRow};
+use crate::store::{Deleted, JobKind, JobRow};
 use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -60,7 +60,7 @@ async fn cancel(State(state): State<AppState>, base: BaseUrl, Path(id): Path<Str
 fn find(state: &AppState, id: &str) -> AppResult<JobRow> {
     match state.store.get_job(id)? {
         Some(job) => Ok(job),
-        None if state.store.was_deleted("job", id)? => {
+        None if state.store.was_deleted(Deleted::Job, id)? => {
             Err(AppError::NotFound(format!("Job '{id}' was deleted")))
         }
         None => Err(AppError::NotFound(format!("Job '{id}' not found"))),
