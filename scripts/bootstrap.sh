@@ -45,6 +45,13 @@ if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
 
+# OCR of scans and images: Tesseract with its English model (pdftoppm, above, rasterizes pages).
+if ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
+  say "installing Debian's tesseract-ocr and tesseract-ocr-eng"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null
+fi
+
 # The official Python SDK in its own virtual environment, with every package it brings pinned
 # (tests/sdk/python-requirements.txt): tests/sdk/official_python.py runs it unchanged against
 # reducto-local.

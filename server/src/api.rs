@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::engine::classify::ResponseConfidence;
 use crate::engine::edit::Widget;
 use crate::engine::split::SplitOutput;
-use crate::engine::Chunk;
+use crate::engine::{Chunk, Ocr};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadResponse {
@@ -132,12 +132,16 @@ pub struct ParseUsage {
     pub credits: Option<f64>,
 }
 
-/// `FullResult` (`type: "full"`); this server never answers with a `UrlResult`.
+/// `FullResult` (`type: "full"`); one too large to answer inline is sent as a URL instead
+/// (`routes::downloads`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FullResult {
     #[serde(rename = "type")]
     pub kind: FullResultType,
     pub chunks: Vec<Chunk>,
+    /// The lines and words OCR read, on the pages that had no text layer (or of an image);
+    /// null when no page needed OCR.
+    pub ocr: Option<Ocr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

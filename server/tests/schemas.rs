@@ -114,6 +114,13 @@ async fn every_response_of_a_full_run_matches_its_schema() {
     split.expect(StatusCode::OK);
     schemas.check("SplitResponse", &split);
 
+    let scan = common::scanned_pdf(&[common::rasterize(&packet(), 1, "jpeg", 200)]);
+    let scanned = s.upload_pdf(&scan).await;
+    let ocr = s.post("/parse", json!({"input": scanned})).await;
+    ocr.expect(StatusCode::OK);
+    assert!(ocr.body["result"]["ocr"]["lines"].is_array(), "{}", ocr.body);
+    schemas.check("ParseResponse", &ocr);
+
     let classify_schema = json!([{"category": "invoice", "criteria": ["invoice number"]}]);
     let classify =
         s.post("/classify", json!({"input": file_id, "classification_schema": classify_schema})).await;

@@ -80,13 +80,11 @@ mod tests {
     }
 
     fn doc() -> Document {
-        Document {
-            pages: vec![
-                Page { number: 1, blocks: vec![block(1, "aaaa"), block(1, "bbbb")] },
-                Page { number: 2, blocks: vec![] },
-                Page { number: 3, blocks: vec![block(3, "cccccccccc"), block(3, "dd")] },
-            ],
-        }
+        Document::new(vec![
+            Page { number: 1, blocks: vec![block(1, "aaaa"), block(1, "bbbb")] },
+            Page { number: 2, blocks: vec![] },
+            Page { number: 3, blocks: vec![block(3, "cccccccccc"), block(3, "dd")] },
+        ])
     }
 
     #[test]
@@ -106,12 +104,10 @@ mod tests {
 
     #[test]
     fn section_mode_opens_a_chunk_at_each_header() {
-        let doc = Document {
-            pages: vec![
-                Page { number: 1, blocks: vec![block(1, "preface"), header(1, "One"), block(1, "a")] },
-                Page { number: 2, blocks: vec![block(2, "b"), header(2, "Two"), block(2, "c")] },
-            ],
-        };
+        let doc = Document::new(vec![
+            Page { number: 1, blocks: vec![block(1, "preface"), header(1, "One"), block(1, "a")] },
+            Page { number: 2, blocks: vec![block(2, "b"), header(2, "Two"), block(2, "c")] },
+        ]);
         let contents: Vec<String> = chunk(&doc, Chunking::Section).into_iter().map(|c| c.content).collect();
         assert_eq!(contents, ["preface", "One\n\na\n\nb", "Two\n\nc"]);
     }

@@ -113,7 +113,7 @@ mod tests {
                 Page { number, blocks }
             })
             .collect();
-        Document { pages }
+        Document::new(pages)
     }
 
     fn categories() -> Vec<Category> {
@@ -152,7 +152,7 @@ mod tests {
         let out = classify(&doc(&[&[(BlockType::Text, "A photo of a cat on a mat")]]), &categories());
         assert_eq!(out.category, NO_MATCH);
         assert!(out.confidence.categories.iter().all(|c| c.confidence == 0.0));
-        let empty = classify(&Document { pages: Vec::new() }, &categories());
+        let empty = classify(&Document::new(Vec::new()), &categories());
         assert_eq!(empty.category, NO_MATCH);
     }
 }

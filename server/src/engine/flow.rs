@@ -148,7 +148,7 @@ impl Flow {
                 Page { number, blocks }
             })
             .collect();
-        Document { pages }
+        Document::new(pages)
     }
 }
 

@@ -2,9 +2,10 @@
 //! Reducto-shaped results. No HTTP, no SQL, no clock, no randomness: the same input always
 //! gives the same output, so runs are reproducible and unit-testable on real files.
 //!
-//! - [`parse`] reads a document into pages of blocks: PDF (its text layer, via pdf_oxide),
-//!   plain text and Markdown, HTML, CSV, DOCX and XLSX (the last two through [`archive`],
-//!   which refuses ZIP bombs);
+//! - [`parse`] reads a document into pages of blocks: PDF (its text layer, via pdf_oxide, and
+//!   its scanned pages through [`ocr`]), images (PNG, JPEG, TIFF, through [`ocr`]), plain text
+//!   and Markdown, HTML, CSV, DOCX and XLSX (the last two through [`archive`], which refuses
+//!   ZIP bombs);
 //! - [`chunk`] groups those blocks into the chunks the API returns;
 //! - [`split`] assigns pages to categories, [`extract`] fills a JSON Schema from the text.
 //!
@@ -13,8 +14,8 @@
 //! abandons the document at the next page boundary.
 //!
 //! It says plainly what it cannot do: a format it does not read, an encrypted PDF without the
-//! right password, or a PDF with no text layer (a scan; there is no OCR) is an
-//! [`EngineError`], never an empty success.
+//! right password, or a page with no text even after OCR is an [`EngineError`], never an
+//! empty success.
 
 pub mod archive;
 pub mod chunk;
@@ -24,6 +25,7 @@ pub mod edit;
 pub mod extract;
 mod flow;
 mod html;
+pub mod ocr;
 pub mod parse;
 mod pdf;
 mod sheet;
@@ -74,13 +76,36 @@ pub fn run_parse(
 /// Reads a document into pages of blocks, reporting each page to `on_page`.
 pub use parse::read;
 
-/// A document as read: its pages in order, each with blocks in reading order.
+/// A document as read: its pages in order, each with blocks in reading order, and the lines
+/// and words OCR read on the pages that needed it (Reducto's `OCRResult`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub pages: Vec<Page>,
+    pub ocr: Ocr,
+}
+
+/// Reducto's `OCRResult`: empty when no page was OCR'd.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Ocr {
+    pub words: Vec<ocr::OcrText>,
+    pub lines: Vec<ocr::OcrText>,
+}
+
+impl Ocr {
+    fn on_pages(&self, numbers: &[u32]) -> Ocr {
+        let keep = |texts: &Vec<ocr::OcrText>| {
+            texts.iter().filter(|t| numbers.contains(&t.bbox.page)).cloned().collect()
+        };
+        Ocr { words: keep(&self.words), lines: keep(&self.lines) }
+    }
 }
 
 impl Document {
+    /// A document read from a text layer, with nothing OCR'd.
+    pub fn new(pages: Vec<Page>) -> Document {
+        Document { pages, ocr: Ocr::default() }
+    }
+
     /// Rebuilds a document from blocks read earlier (a `jobid://` input), placing each block
     /// on the page its box names; pages without blocks stay empty so the count is kept.
     pub fn from_blocks(num_pages: u32, blocks: impl IntoIterator<Item = Block>) -> Document {
@@ -94,7 +119,7 @@ impl Document {
             }
             pages[index].blocks.push(block);
         }
-        Document { pages }
+        Document::new(pages)
     }
 }
 
@@ -104,7 +129,9 @@ impl Document {
     /// `original_page` keeps the page number it has in its own document.
     pub fn concat(documents: impl IntoIterator<Item = Document>) -> Document {
         let mut pages = Vec::new();
+        let mut ocr = Ocr::default();
         for document in documents {
+            let before = pages.len() as u32;
             for mut page in document.pages {
                 let number = pages.len() as u32 + 1;
                 page.number = number;
@@ -113,13 +140,24 @@ impl Document {
                 }
                 pages.push(page);
             }
+            let shifted = |texts: Vec<ocr::OcrText>| {
+                texts.into_iter().map(move |mut text| {
+                    text.bbox.page += before;
+                    text
+                })
+            };
+            ocr.words.extend(shifted(document.ocr.words));
+            ocr.lines.extend(shifted(document.ocr.lines));
         }
-        Document { pages }
+        Document { pages, ocr }
     }
 
     /// The document restricted to the given page numbers (a split section), numbers kept.
     pub fn only_pages(&self, numbers: &[u32]) -> Document {
-        Document { pages: self.pages.iter().filter(|p| numbers.contains(&p.number)).cloned().collect() }
+        Document {
+            pages: self.pages.iter().filter(|p| numbers.contains(&p.number)).cloned().collect(),
+            ocr: self.ocr.on_pages(numbers),
+        }
     }
 }
 
@@ -212,9 +250,16 @@ pub enum EngineError {
         size: usize,
         limit: usize,
     },
+    /// A PDF with no text on any page, even after OCR.
     NoTextLayer {
         pages: usize,
     },
+    /// An image in which OCR found no text.
+    NoTextInImage,
+    /// OCR could not read a page (too large, too slow, a tool that failed).
+    Ocr(String),
+    /// The OCR tools are not installed.
+    OcrUnavailable(String),
     EmptyText,
     /// The [`OnPage`] callback asked to stop; the caller knows why.
     Stopped,
@@ -225,8 +270,8 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::UnsupportedType(ext) => write!(
                 f,
-                "Unsupported file type '{ext}': the local engine reads PDF, DOCX, XLSX, CSV, HTML \
-                 and plain text (txt, md)"
+                "Unsupported file type '{ext}': the local engine reads PDF, DOCX, XLSX, CSV, HTML, \
+                 plain text (txt, md) and images (png, jpg, tiff)"
             ),
             EngineError::PasswordRequired => {
                 f.write_str("The PDF is encrypted: pass its password in settings.document_password")
@@ -244,9 +289,12 @@ impl std::fmt::Display for EngineError {
             }
             EngineError::NoTextLayer { pages } => write!(
                 f,
-                "The PDF has {pages} page(s) but no text layer (a scan or images only); \
-                 the local engine does not do OCR"
+                "The PDF has {pages} page(s) but no text: no text layer, and OCR found no text on \
+                 its pages either"
             ),
+            EngineError::NoTextInImage => f.write_str("OCR found no text in the image"),
+            EngineError::Ocr(why) => write!(f, "OCR failed: {why}"),
+            EngineError::OcrUnavailable(why) => write!(f, "OCR is not available on this server: {why}"),
             EngineError::EmptyText => f.write_str("The document is empty: it has no text"),
             EngineError::Stopped => f.write_str("The run was stopped before the document was read"),
         }

@@ -3,10 +3,11 @@
 //! PDF uploaded as `.bin` is still a PDF, and a ZIP is a DOCX or an XLSX by the part it
 //! holds (`word/document.xml` or `xl/workbook.xml`), whatever its name. Text formats (plain,
 //! Markdown, HTML, CSV) need their extension, or no extension and valid UTF-8 (then HTML if
-//! it opens like HTML, else plain text).
+//! it opens like HTML, else plain text). Images (PNG, JPEG, TIFF) are told by their first
+//! bytes and read by OCR.
 
 use super::archive::{self, Archive, Limits};
-use super::{docx, html, pdf, sheet, text, Document, EngineError, OnPage, Stopped};
+use super::{docx, html, ocr, pdf, sheet, text, Document, EngineError, OnPage, Page, Stopped};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -18,6 +19,18 @@ pub enum Format {
     Tsv,
     Docx,
     Xlsx,
+    /// An image, by the extension its format is known by (`png`, `jpg`, `tiff`).
+    Image(&'static str),
+}
+
+/// The image format of these first bytes, if they are one OCR reads.
+fn image_format(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => Some("png"),
+        [0xFF, 0xD8, 0xFF, ..] => Some("jpg"),
+        [b'I', b'I', 0x2A, 0x00, ..] | [b'M', b'M', 0x00, 0x2A, ..] => Some("tiff"),
+        _ => None,
+    }
 }
 
 /// Whether the bytes are a PDF: the header may sit anywhere in the first 1024 bytes.
@@ -35,6 +48,9 @@ fn looks_like_html(bytes: &[u8]) -> bool {
 pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineError> {
     if looks_like_pdf(bytes) {
         return Ok(Format::Pdf);
+    }
+    if let Some(image) = image_format(bytes) {
+        return Ok(Format::Image(image));
     }
     if archive::looks_like_zip(bytes) {
         // Only the central directory is read here; the parts are read (within limits) later.
@@ -95,7 +111,23 @@ pub fn read(
         Format::Tsv => all_pages(sheet::read_csv(bytes, b'\t')?, on_page),
         Format::Docx => all_pages(docx::read(bytes, Limits::default())?, on_page),
         Format::Xlsx => all_pages(sheet::read_xlsx(bytes, Limits::default())?, on_page),
+        Format::Image(extension) => all_pages(read_image(bytes, extension)?, on_page),
     }
+}
+
+/// An image read by OCR: a page per image (a TIFF may hold several).
+fn read_image(bytes: &[u8], extension: &str) -> Result<Document, EngineError> {
+    let read = ocr::read_image(bytes, extension)?;
+    if read.iter().all(|page| page.blocks.is_empty()) {
+        return Err(EngineError::NoTextInImage);
+    }
+    let mut document = Document::new(Vec::new());
+    for (index, page) in read.into_iter().enumerate() {
+        document.pages.push(Page { number: index as u32 + 1, blocks: page.blocks });
+        document.ocr.words.extend(page.words);
+        document.ocr.lines.extend(page.lines);
+    }
+    Ok(document)
 }
 
 #[cfg(test)]

@@ -5,16 +5,16 @@
 //! `char_lines`): its spans reverse a whole span when part of it looks right-to-left, Latin
 //! words included.
 //!
-//! Limits: no OCR (pages that are only images yield no blocks, and a document with no text
-//! at all is an error); rotated pages are boxed in unrotated page space; block types are
-//! inferred from font sizes only (Title, Section Header, Page Number, else Text).
+//! A page with no text layer (a scan) is read by OCR ([`super::ocr`]); a document with no text
+//! even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
+//! are inferred from font sizes only (Title, Section Header, Page Number, else Text).
 
 use pdf_oxide::layout::{TextChar, TextSpan};
 use pdf_oxide::PdfDocument;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped};
+use super::{ocr, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped};
 
 pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
     let unreadable = |e: pdf_oxide::Error| EngineError::Unreadable(e.to_string());
@@ -48,10 +48,45 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
         pages.push(RawPage { number, area, lines });
         on_page(number, count as u32).map_err(|Stopped| EngineError::Stopped)?;
     }
-    if pages.iter().all(|p| p.lines.is_empty()) {
+    let scanned: Vec<u32> = pages.iter().filter(|p| p.lines.is_empty()).map(|p| p.number).collect();
+    let mut document = Document::new(blocks(pages));
+    if !scanned.is_empty() {
+        match read_scanned(bytes, password, &scanned, &mut document, on_page) {
+            Ok(()) => {}
+            // Without the OCR tools, the pages that have text are still worth answering.
+            Err(EngineError::OcrUnavailable(_)) if scanned.len() < count => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if document.pages.iter().all(|p| p.blocks.is_empty()) {
         return Err(EngineError::NoTextLayer { pages: count });
     }
-    Ok(Document { pages: blocks(pages) })
+    Ok(document)
+}
+
+/// OCRs the pages numbered `scanned` (they have no text layer) into `document`.
+fn read_scanned(
+    bytes: &[u8],
+    password: Option<&str>,
+    scanned: &[u32],
+    document: &mut Document,
+    on_page: OnPage,
+) -> Result<(), EngineError> {
+    let dir = tempfile::Builder::new()
+        .prefix("reducto-scan-")
+        .tempdir()
+        .map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, bytes).map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
+    let total = document.pages.len() as u32;
+    for &number in scanned {
+        let page = ocr::read_pdf_page(&path, number, password)?;
+        document.pages[number as usize - 1].blocks = page.blocks;
+        document.ocr.words.extend(page.words);
+        document.ocr.lines.extend(page.lines);
+        on_page(number, total).map_err(|Stopped| EngineError::Stopped)?;
+    }
+    Ok(())
 }
 
 /// A page before typing: its visible box `(x0, y0, x1, y1)` in PDF points and its lines.

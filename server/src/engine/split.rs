@@ -120,7 +120,7 @@ mod tests {
                 Page { number, blocks: vec![block] }
             })
             .collect();
-        Document { pages }
+        Document::new(pages)
     }
 
     fn categories() -> Vec<Category> {

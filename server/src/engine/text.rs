@@ -38,7 +38,7 @@ pub fn read(text: &str, markdown: bool) -> Result<Document, EngineError> {
     if blocks.is_empty() {
         return Err(EngineError::EmptyText);
     }
-    Ok(Document { pages: vec![Page { number: 1, blocks }] })
+    Ok(Document::new(vec![Page { number: 1, blocks }]))
 }
 
 fn kind_of(paragraph: &str, markdown: bool) -> BlockType {

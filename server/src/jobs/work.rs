@@ -297,7 +297,11 @@ fn parse_response(
         pdf_url: None,
         studio_link: None,
         usage,
-        result: FullResult { kind: FullResultType::Full, chunks: chunk::chunk(document, settings.chunking) },
+        result: FullResult {
+            kind: FullResultType::Full,
+            chunks: chunk::chunk(document, settings.chunking),
+            ocr: (!document.ocr.lines.is_empty()).then(|| document.ocr.clone()),
+        },
     }
 }
 

@@ -323,3 +323,89 @@ pub fn categories() -> serde_json::Value {
         {"name": "Contract", "description": "An agreement between parties, with signatures"}
     ])
 }
+
+/// Page `page` of `pdf` as an image (`format`: "png" or "jpeg") at `dpi`, by poppler's
+/// `pdftoppm` (installed by the bootstrap): a scan of a document whose text is known.
+pub fn rasterize(pdf: &[u8], page: u32, format: &str, dpi: u32) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.pdf");
+    std::fs::write(&input, pdf).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args([&format!("-{format}"), "-gray", "-singlefile", "-r", &dpi.to_string()])
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(&input)
+        .arg(dir.path().join("out"))
+        .status()
+        .expect("pdftoppm (poppler-utils, installed by scripts/bootstrap.sh)");
+    assert!(status.success());
+    let extension = if format == "jpeg" { "jpg" } else { format };
+    std::fs::read(dir.path().join(format!("out.{extension}"))).unwrap()
+}
+
+/// A PDF whose pages are only images, as a scanner writes them: each entry is a JPEG drawn
+/// over a whole US Letter page, with no text layer.
+pub fn scanned_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
+    let first_page = 3;
+    let kids: Vec<String> = (0..jpegs.len()).map(|i| format!("{} 0 R", first_page + 3 * i)).collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), jpegs.len()).into_bytes(),
+    ];
+    for (i, jpeg) in jpegs.iter().enumerate() {
+        let (width, height, components) = jpeg_size(jpeg);
+        let color = if components == 1 { "DeviceGray" } else { "DeviceRGB" };
+        let image = first_page + 3 * i + 2;
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 {image} 0 R >> >> \
+                 /Contents {} 0 R >>",
+                image - 1
+            )
+            .into_bytes(),
+        );
+        let content = "q 612 0 0 792 0 0 cm /Im1 Do Q";
+        objects.push(format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes());
+        let mut stream = format!(
+            "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{color} \
+             /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+            jpeg.len()
+        )
+        .into_bytes();
+        stream.extend_from_slice(jpeg);
+        stream.extend_from_slice(b"\nendstream");
+        objects.push(stream);
+    }
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(object);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+            .as_bytes(),
+    );
+    out
+}
+
+/// A JPEG's width, height and number of color components, from its start-of-frame marker.
+fn jpeg_size(jpeg: &[u8]) -> (u32, u32, u8) {
+    let mut at = 2;
+    loop {
+        let marker = jpeg[at + 1];
+        let length = u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]) as usize;
+        if (0xC0..=0xC3).contains(&marker) {
+            let height = u16::from_be_bytes([jpeg[at + 5], jpeg[at + 6]]) as u32;
+            let width = u16::from_be_bytes([jpeg[at + 7], jpeg[at + 8]]) as u32;
+            return (width, height, jpeg[at + 9]);
+        }
+        at += 2 + length;
+    }
+}

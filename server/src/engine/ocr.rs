@@ -1,0 +1,315 @@
+//! OCR: text and boxes from pixels, with Tesseract (the `tesseract` command, from Debian's
+//! `tesseract-ocr` and `tesseract-ocr-eng`), for images (PNG, JPEG, TIFF, a page each) and for
+//! PDF pages that have no text layer (scans), which poppler's `pdftoppm` rasterizes first.
+//!
+//! Tesseract's TSV gives every word with its box and confidence; words are grouped into its
+//! lines, and lines into its paragraphs, which become blocks. Boxes are fractions of the page
+//! (the image is the whole page), confidences 0..1. Each recognition runs under
+//! [`OCR_TIMEOUT`] and images larger than [`MAX_PIXELS`] are refused, so one page cannot take
+//! the server's time or memory.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{Block, BlockType, BoundingBox, Confidence, EngineError};
+
+/// The longest one page's recognition (or rasterization) may take.
+pub const OCR_TIMEOUT: Duration = Duration::from_secs(90);
+/// The most pixels an image may have (about a letter page at 600 dpi).
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Below this, a block's confidence is "low".
+const HIGH_CONFIDENCE: f64 = 0.8;
+/// Pages are rasterized at this resolution for OCR.
+const RASTER_DPI: u32 = 300;
+
+/// A recognized word or line: Reducto's `OCRWord` / `OCRLine`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OcrText {
+    pub text: String,
+    pub bbox: BoundingBox,
+    /// 0..1.
+    pub confidence: f64,
+}
+
+/// What OCR read on one page: its blocks (paragraphs) and, for `result.ocr`, its lines and words.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OcrPage {
+    pub blocks: Vec<Block>,
+    pub lines: Vec<OcrText>,
+    pub words: Vec<OcrText>,
+}
+
+/// Reads every page of an image file (a TIFF may have several), numbered from 1.
+pub fn read_image(bytes: &[u8], extension: &str) -> Result<Vec<OcrPage>, EngineError> {
+    check_size(bytes)?;
+    let dir = tempdir()?;
+    let path = dir.path().join(format!("page.{extension}"));
+    std::fs::write(&path, bytes).map_err(io)?;
+    recognize(&path)
+}
+
+/// Rasterizes page `number` of a PDF and reads it.
+pub fn read_pdf_page(pdf: &Path, number: u32, password: Option<&str>) -> Result<OcrPage, EngineError> {
+    let dir = tempdir()?;
+    let prefix = dir.path().join("page");
+    let mut command = Command::new("pdftoppm");
+    command.args(["-r", &RASTER_DPI.to_string(), "-gray", "-png", "-singlefile"]);
+    command.args(["-f", &number.to_string(), "-l", &number.to_string()]);
+    if let Some(password) = password {
+        command.args(["-upw", password]);
+    }
+    command.arg(pdf).arg(&prefix);
+    run(command, "pdftoppm (poppler-utils)")?;
+    let image = dir.path().join("page.png");
+    let mut pages = recognize(&image)?;
+    let mut page = if pages.is_empty() { OcrPage::default() } else { pages.remove(0) };
+    renumber(&mut page, number);
+    Ok(page)
+}
+
+/// Sets the page number of everything on `page`.
+pub fn renumber(page: &mut OcrPage, number: u32) {
+    for bbox in page
+        .blocks
+        .iter_mut()
+        .map(|b| &mut b.bbox)
+        .chain(page.lines.iter_mut().map(|l| &mut l.bbox))
+        .chain(page.words.iter_mut().map(|w| &mut w.bbox))
+    {
+        bbox.page = number;
+        bbox.original_page = number;
+    }
+}
+
+fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
+    let mut command = Command::new("tesseract");
+    command.arg(image).args(["stdout", "-l", "eng", "--psm", "3", "tsv"]);
+    let tsv = run(command, "tesseract (tesseract-ocr)")?;
+    Ok(pages_of(&String::from_utf8_lossy(&tsv)))
+}
+
+/// One word of Tesseract's TSV: its (block, paragraph, line), text, pixel box and confidence.
+struct Word {
+    line: (u32, u32, u32),
+    text: String,
+    rect: [f64; 4],
+    confidence: f64,
+}
+
+/// Tesseract's TSV as pages: a level-1 row opens a page and gives its size in pixels; level-5
+/// rows are its words. Consecutive words of one line make a line (its confidence their mean),
+/// consecutive lines of one paragraph a block ("low" if any line is under [`HIGH_CONFIDENCE`]).
+fn pages_of(tsv: &str) -> Vec<OcrPage> {
+    let mut pages: Vec<((f64, f64), Vec<Word>)> = Vec::new();
+    for row in tsv.lines().skip(1) {
+        let cells: Vec<&str> = row.split('\t').collect();
+        if cells.len() < 12 {
+            continue;
+        }
+        let number = |i: usize| cells[i].trim().parse::<f64>().unwrap_or(0.0);
+        match (cells[0], pages.last_mut()) {
+            ("1", _) => pages.push(((number(8).max(1.0), number(9).max(1.0)), Vec::new())),
+            ("5", Some((_, words))) if !cells[11].trim().is_empty() => words.push(Word {
+                line: (number(2) as u32, number(3) as u32, number(4) as u32),
+                text: cells[11].trim().to_owned(),
+                rect: [number(6), number(7), number(6) + number(8), number(7) + number(9)],
+                confidence: (number(10) / 100.0).clamp(0.0, 1.0),
+            }),
+            _ => {}
+        }
+    }
+    pages
+        .into_iter()
+        .enumerate()
+        .map(|(index, ((width, height), words))| {
+            let number = index as u32 + 1;
+            let bbox = |[x0, y0, x1, y1]: [f64; 4]| BoundingBox {
+                left: round(x0 / width),
+                top: round(y0 / height),
+                width: round((x1 - x0) / width),
+                height: round((y1 - y0) / height),
+                page: number,
+                original_page: number,
+            };
+            let text = |word: &Word| OcrText {
+                text: word.text.clone(),
+                bbox: bbox(word.rect),
+                confidence: word.confidence,
+            };
+            let lines: Vec<(&[Word], OcrText)> = words
+                .chunk_by(|a, b| a.line == b.line)
+                .map(|line| {
+                    let rect = line.iter().map(|w| w.rect).reduce(union).unwrap_or_default();
+                    let confidence = line.iter().map(|w| w.confidence).sum::<f64>() / line.len() as f64;
+                    let joined = line.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+                    (line, OcrText { text: joined, bbox: bbox(rect), confidence: round(confidence) })
+                })
+                .collect();
+            let blocks = lines
+                .chunk_by(|(a, _), (b, _)| a[0].line.0 == b[0].line.0 && a[0].line.1 == b[0].line.1)
+                .map(|paragraph| {
+                    let rect =
+                        paragraph.iter().flat_map(|(words, _)| words.iter().map(|w| w.rect)).reduce(union);
+                    let lowest = paragraph.iter().map(|(_, line)| line.confidence).fold(1.0, f64::min);
+                    Block {
+                        kind: BlockType::Text,
+                        bbox: bbox(rect.unwrap_or_default()),
+                        content: paragraph
+                            .iter()
+                            .map(|(_, line)| line.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                        confidence: if lowest >= HIGH_CONFIDENCE {
+                            Confidence::High
+                        } else {
+                            Confidence::Low
+                        },
+                    }
+                })
+                .collect();
+            OcrPage {
+                blocks,
+                lines: lines.iter().map(|(_, line)| line.clone()).collect(),
+                words: words.iter().map(text).collect(),
+            }
+        })
+        .collect()
+}
+
+fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+}
+
+fn round(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+/// Refuses an image whose header says it has more than [`MAX_PIXELS`] (PNG and JPEG headers
+/// are read; other formats are left to the timeout).
+fn check_size(bytes: &[u8]) -> Result<(), EngineError> {
+    let size = match bytes {
+        [0x89, b'P', b'N', b'G', ..] if bytes.len() >= 24 => Some((
+            u32::from_be_bytes(bytes[16..20].try_into().unwrap_or_default()) as u64,
+            u32::from_be_bytes(bytes[20..24].try_into().unwrap_or_default()) as u64,
+        )),
+        [0xFF, 0xD8, ..] => jpeg_size(bytes),
+        _ => None,
+    };
+    match size {
+        Some((w, h)) if w.saturating_mul(h) > MAX_PIXELS => Err(EngineError::Ocr(format!(
+            "the image is {w} × {h} pixels, more than the {} million the local OCR reads",
+            MAX_PIXELS / 1_000_000
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A JPEG's size from its first start-of-frame marker.
+fn jpeg_size(bytes: &[u8]) -> Option<(u64, u64)> {
+    let mut at = 2;
+    while at + 9 < bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        let length = u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize;
+        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            let height = u16::from_be_bytes([bytes[at + 5], bytes[at + 6]]) as u64;
+            let width = u16::from_be_bytes([bytes[at + 7], bytes[at + 8]]) as u64;
+            return Some((width, height));
+        }
+        at += 2 + length;
+    }
+    None
+}
+
+/// Runs a tool to completion within [`OCR_TIMEOUT`] and gives its stdout.
+fn run(mut command: Command, tool: &str) -> Result<Vec<u8>, EngineError> {
+    let mut child =
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| {
+            EngineError::OcrUnavailable(format!(
+                "{tool} cannot be started ({e}); scripts/bootstrap.sh installs it"
+            ))
+        })?;
+    // The output is read on another thread, so a full pipe never blocks the tool.
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out);
+        out
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait().map_err(io)? {
+            Some(status) => break status,
+            None if started.elapsed() > OCR_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(EngineError::Ocr(format!(
+                    "reading one page took longer than {} s",
+                    OCR_TIMEOUT.as_secs()
+                )));
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let out = reader.join().unwrap_or_default();
+    if !status.success() {
+        let mut err = String::new();
+        if let Some(mut stderr) = child.stderr.take() {
+            let _ = stderr.read_to_string(&mut err);
+        }
+        let why =
+            err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no reason given").trim().to_owned();
+        return Err(EngineError::Ocr(format!("{tool} could not read the page ({why})")));
+    }
+    Ok(out)
+}
+
+fn tempdir() -> Result<tempfile::TempDir, EngineError> {
+    tempfile::Builder::new().prefix("reducto-ocr-").tempdir().map_err(io)
+}
+
+fn io(e: std::io::Error) -> EngineError {
+    EngineError::Ocr(format!("it could not run: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tesseract_tsv_becomes_lines_and_blocks_with_fractions_of_the_page() {
+        let tsv =
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+            1\t1\t0\t0\t0\t0\t0\t0\t1000\t2000\t-1\t\n\
+            5\t1\t1\t1\t1\t1\t100\t200\t100\t20\t95\tInvoice\n\
+            5\t1\t1\t1\t1\t2\t210\t200\t90\t20\t85\tNumber:\n\
+            5\t1\t1\t1\t2\t1\t100\t240\t50\t20\t40\tA-1\n\
+            5\t1\t2\t1\t1\t1\t100\t400\t80\t20\t90\tTotal\n";
+        let pages = pages_of(tsv);
+        assert_eq!(pages.len(), 1);
+        let page = &pages[0];
+        let lines: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(lines, ["Invoice Number:", "A-1", "Total"]);
+        assert_eq!(page.blocks.len(), 2);
+        assert_eq!(page.blocks[0].content, "Invoice Number:\nA-1");
+        assert_eq!(page.blocks[0].confidence, Confidence::Low, "one unsure word makes the block low");
+        assert_eq!(page.blocks[1].confidence, Confidence::High);
+        let b = page.blocks[0].bbox;
+        assert_eq!((b.left, b.top, b.width, b.height), (0.1, 0.1, 0.2, 0.03));
+        assert_eq!(page.words[0].confidence, 0.95);
+    }
+
+    #[test]
+    fn huge_images_are_refused_before_ocr() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        assert!(matches!(check_size(&png), Err(EngineError::Ocr(m)) if m.contains("pixels")));
+    }
+}

@@ -1,0 +1,84 @@
+//! OCR end to end: images and scanned PDF pages (made here from documents whose text is known,
+//! rasterized by poppler) are read by Tesseract into blocks with boxes and confidences, and
+//! `result.ocr` says which pages were OCR'd.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{packet, pdf, rasterize, scanned_pdf, Server};
+use serde_json::{json, Value};
+
+fn text_of(parse: &Value) -> String {
+    parse["result"]["chunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["content"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn an_image_is_read_by_ocr_with_boxes_and_confidences() {
+    let s = Server::new().await;
+    let png = rasterize(&packet(), 1, "png", 200);
+    let upload = s.upload("/upload", "file", "scan.png", &png).await;
+    let parsed = s.post("/parse", json!({"input": upload.body["file_id"]})).await;
+    parsed.expect(StatusCode::OK);
+    let text = text_of(&parsed.body);
+    assert!(text.contains("INVOICE") && text.contains("Invoice Number: A-1"), "{text}");
+    let block = &parsed.body["result"]["chunks"][0]["blocks"][0];
+    assert!(block["bbox"]["top"].as_f64().unwrap() < 0.2, "the heading sits at the top: {block}");
+    assert!(["high", "low"].contains(&block["confidence"].as_str().unwrap()));
+    let lines = parsed.body["result"]["ocr"]["lines"].as_array().unwrap();
+    assert!(lines.iter().any(|l| l["text"] == "INVOICE" && l["bbox"]["page"] == 1), "{lines:?}");
+    assert!(lines.iter().all(|l| (0.0..=1.0).contains(&l["confidence"].as_f64().unwrap())));
+}
+
+#[tokio::test]
+async fn scanned_pages_of_a_pdf_are_ocrd_and_the_others_read_from_their_text_layer() {
+    let s = Server::new().await;
+    // Page 1 a scan of the invoice, page 2 a scan of the contract.
+    let scan = scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 300), rasterize(&packet(), 4, "jpeg", 300)]);
+    let id = s.upload_pdf(&scan).await;
+    let parsed =
+        s.post("/parse", json!({"input": id, "retrieval": {"chunking": {"chunk_mode": "page"}}})).await;
+    parsed.expect(StatusCode::OK);
+    assert_eq!(parsed.body["usage"]["num_pages"], 2);
+    assert!(text_of(&parsed.body).contains("SERVICES AGREEMENT"), "{}", text_of(&parsed.body));
+    let pages: Vec<u64> = parsed.body["result"]["ocr"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["bbox"]["page"].as_u64().unwrap())
+        .collect();
+    assert!(pages.contains(&1) && pages.contains(&2));
+
+    // A text page is not OCR'd: a text PDF's result has no `ocr`.
+    let text = s.upload_pdf(&packet()).await;
+    let plain = s.post("/parse", json!({"input": text})).await;
+    assert!(plain.body["result"]["ocr"].is_null());
+
+    // What is read from a scan is extracted like any text.
+    let schema = json!({"type": "object", "properties": {"invoice_number": {"type": "string"}, "amount_due": {"type": "number"}}});
+    let extracted = s.post("/extract", json!({"input": id, "instructions": {"schema": schema}})).await;
+    extracted.expect(StatusCode::OK);
+    assert_eq!(extracted.body["result"][0]["invoice_number"], "A-1", "{}", extracted.body);
+    assert_eq!(extracted.body["result"][0]["amount_due"], 100.0);
+}
+
+#[tokio::test]
+async fn pages_still_empty_after_ocr_keep_their_clear_errors() {
+    let s = Server::new().await;
+    let blank = pdf(&[vec![String::new()]]);
+    let scan = scanned_pdf(&[rasterize(&blank, 1, "jpeg", 100)]);
+    let id = s.upload_pdf(&scan).await;
+    let parsed = s.post("/parse", json!({"input": id})).await;
+    parsed.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(parsed.detail().contains("no text"), "{}", parsed.detail());
+
+    let image = s.upload("/upload", "file", "blank.png", &rasterize(&blank, 1, "png", 100)).await;
+    let parsed = s.post("/parse", json!({"input": image.body["file_id"]})).await;
+    parsed.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(parsed.detail(), "OCR found no text in the image");
+}
