@@ -7,12 +7,15 @@
 // - Per-call overhead and module start (bench/calls.mjs): reducto-wasm, reductoai and hand-written
 //   fetch in headless Chromium against one reducto-local.
 // - Parse throughput (bench/parse-throughput.mjs): reducto-local against poppler's pdftotext.
+// - Engine quality (bench/quality.mjs): extract, split, classify and OCR on a generated corpus
+//   whose answers are known (bench/corpus.mjs).
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { measureCalls } from "./calls.mjs";
 import { kb, median, percentile, root } from "./lib.mjs";
 import { parseThroughput } from "./parse-throughput.mjs";
+import { measureQuality } from "./quality.mjs";
 import { BUNDLERS, CLIENTS, measureSizes } from "./size.mjs";
 
 const BUDGET_KB = 64; // reducto-wasm's download budget, gzip, wasm + JS
@@ -31,6 +34,8 @@ log(`parse throughput (${PAGES} pages, 7 runs each)`);
 const throughput = await parseThroughput(PAGES, 7);
 log(`per-call overhead (${WARMUP_ROUNDS} + ${ROUNDS} rounds) and module start (${LOADS} loads) in Chromium`);
 const calls = await measureCalls({ rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, loads: LOADS });
+log("engine quality on the generated corpus (extract, split, classify, OCR)");
+const quality = await measureQuality();
 
 const sdkVersion = JSON.parse(readFileSync(join(root, "node_modules/reductoai/package.json"), "utf8")).version;
 const label = (client) => (client === "reductoai" ? `reductoai ${sdkVersion}` : client);
@@ -142,6 +147,7 @@ ${startRows.join("\n")}
 | poppler \`pdftotext\` (plain text to /dev/null) | ${throughput.poppler.toFixed(0)} ms | ${(PAGES / throughput.poppler * 1000).toFixed(0)} |
 | ratio (reducto-local / pdftotext time) | ${(throughput.ours / throughput.poppler).toFixed(2)}× | |
 
+${quality.markdown.replace(/^## /gm, "## ")}
 ## Elsewhere
 
 - Load, soak and crash of reducto-local: \`bench/load.md\`, written by \`npm run load\`.

@@ -1,0 +1,261 @@
+// The engine's quality on the generated corpus (bench/corpus.mjs), measured through a real
+// reducto-local: field accuracy of /extract by field type, exactness of /split sections,
+// accuracy of /classify, and OCR token F1 of scans against the text layer of their originals.
+// `node bench/quality.mjs` writes bench/quality.md; `npm run bench` includes it in report.md.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateSync } from "node:zlib";
+import { startServer } from "../tests/support/server.mjs";
+import { CLASSIFY_SCHEMA, corpus, layoutPdf, SPLIT_CATEGORIES } from "./corpus.mjs";
+import { outDir, root } from "./lib.mjs";
+
+export const GOALS = { fields: 0.9, split: 1.0, classify: 0.9, ocr: 0.9 };
+
+async function post(server, path, body) {
+  const response = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  return { status: response.status, json };
+}
+
+async function upload(server, bytes, name) {
+  const form = new FormData();
+  form.append("file", new Blob([bytes]), name);
+  const response = await fetch(`${server.url}/upload`, { method: "POST", body: form });
+  return (await response.json()).file_id;
+}
+
+/** The kind of a schema property, for the report. */
+function fieldType(property) {
+  if (property.type === "string" && property.format === "date") return "date";
+  return property.type;
+}
+
+const normalize = (value) => String(value).toLowerCase().replace(/\s+/g, " ").trim();
+
+function same(expected, got, property) {
+  if (got === null || got === undefined) return false;
+  switch (fieldType(property)) {
+    case "number":
+      return typeof got === "number" && Math.abs(got - expected) < 0.005;
+    case "boolean":
+      return got === expected;
+    case "array":
+      return Array.isArray(got) && got.length === expected.length &&
+        expected.every((item, i) => Object.entries(item).every(([key, value]) =>
+          same(value, got[i]?.[key], property.items.properties[key])));
+    default:
+      return normalize(got) === normalize(expected);
+  }
+}
+
+/** Words of a text, lowercase, punctuation dropped. */
+const tokens = (text) => text.toLowerCase().split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean);
+
+function tokenF1(reference, candidate) {
+  const counts = new Map();
+  for (const token of reference) counts.set(token, (counts.get(token) ?? 0) + 1);
+  let common = 0;
+  for (const token of candidate) {
+    const left = counts.get(token) ?? 0;
+    if (left > 0) {
+      common++;
+      counts.set(token, left - 1);
+    }
+  }
+  if (common === 0) return 0;
+  const precision = common / candidate.length;
+  const recall = common / reference.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+const textOf = (parse) => parse.result.chunks.map((chunk) => chunk.content).join("\n");
+
+/** A seeded speckle. */
+function noise(seed) {
+  let a = seed;
+  return () => ((a = (a * 1103515245 + 12345) >>> 0) / 4294967296);
+}
+
+/** Page 1 of `pdf` as a grayscale scan: rasterized at `dpi`, turned by `degrees`, speckled. */
+function scan(pdf, dpi, degrees, speckle, seed, dir) {
+  const input = join(dir, "original.pdf");
+  writeFileSync(input, pdf);
+  execFileSync("pdftoppm", ["-r", String(dpi), "-gray", "-singlefile", "-f", "1", "-l", "1", input, join(dir, "page")]);
+  const pgm = readFileSync(join(dir, "page.pgm"));
+  // P5 header: magic, width height, max, then the pixels.
+  const header = pgm.toString("latin1", 0, 64).match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = pgm.subarray(header[0].length);
+  const out = Buffer.alloc(width * height, 255);
+  const [sin, cos] = [Math.sin((degrees * Math.PI) / 180), Math.cos((degrees * Math.PI) / 180)];
+  const [cx, cy] = [width / 2, height / 2];
+  const random = noise(seed);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // Inverse mapping, nearest neighbour: where this output pixel comes from.
+      const sx = Math.round(cos * (x - cx) + sin * (y - cy) + cx);
+      const sy = Math.round(-sin * (x - cx) + cos * (y - cy) + cy);
+      let value = sx >= 0 && sy >= 0 && sx < width && sy < height ? pixels[sy * width + sx] : 255;
+      if (random() < speckle) value = random() < 0.5 ? 0 : 255;
+      out[y * width + x] = value;
+    }
+  }
+  return imagePdf(out, width, height);
+}
+
+/** A one-page PDF of a grayscale image over a whole US Letter page: what a scanner writes. */
+function imagePdf(pixels, width, height) {
+  const data = deflateSync(pixels);
+  const objects = [
+    Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
+    Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+    Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im 5 0 R >> >> /Contents 4 0 R >>"),
+    Buffer.from("<< /Length 30 >>\nstream\nq 612 0 0 792 0 0 cm /Im Do Q\nendstream"),
+    Buffer.concat([
+      Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray ` +
+        `/BitsPerComponent 8 /Filter /FlateDecode /Length ${data.length} >>\nstream\n`),
+      data,
+      Buffer.from("\nendstream"),
+    ]),
+  ];
+  const parts = [Buffer.from("%PDF-1.4\n")];
+  let length = parts[0].length;
+  const offsets = objects.map((body, i) => {
+    const offset = length;
+    const part = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
+    parts.push(part);
+    length += part.length;
+    return offset;
+  });
+  const xref = [`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`,
+    ...offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`),
+    `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`].join("");
+  return Buffer.concat([...parts, Buffer.from(xref)]);
+}
+
+/** Runs every measurement and returns `{ markdown, summary }`. */
+export async function measureQuality({ seed = 2026 } = {}) {
+  const { documents, packets } = corpus(seed);
+  const dir = join(outDir, "quality");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const server = await startServer();
+  try {
+    // ---- extract ----
+    const byType = {};
+    const byLayout = {};
+    const misses = [];
+    for (const doc of documents) {
+      const pdf = layoutPdf(doc.pages);
+      writeFileSync(join(dir, `${doc.name}.pdf`), pdf);
+      doc.file = await upload(server, pdf, `${doc.name}.pdf`);
+      const { json } = await post(server, "/extract", { input: doc.file, instructions: { schema: doc.schema } });
+      const got = json.result?.[0] ?? {};
+      for (const [field, expected] of Object.entries(doc.expected)) {
+        const property = doc.schema.properties[field];
+        const type = fieldType(property);
+        const ok = same(expected, got[field], property);
+        for (const [table, key] of [[byType, type], [byLayout, doc.layout]]) {
+          table[key] ??= { right: 0, all: 0 };
+          table[key].all++;
+          if (ok) table[key].right++;
+        }
+        if (!ok) misses.push(`${doc.name} (${doc.layout}) ${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got[field] ?? null)}`);
+      }
+    }
+    // ---- split ----
+    let exactSections = 0;
+    let allSections = 0;
+    const splitMisses = [];
+    for (const packet of packets) {
+      const pdf = layoutPdf(packet.pages);
+      const file = await upload(server, pdf, `${packet.name}.pdf`);
+      const { json } = await post(server, "/split", { input: file, split_description: SPLIT_CATEGORIES });
+      for (const section of packet.sections) {
+        allSections++;
+        const got = (json.result?.splits ?? []).find((s) => s.name === section.name);
+        if (got && JSON.stringify(got.pages) === JSON.stringify(section.pages)) exactSections++;
+        else splitMisses.push(`${packet.name} ${section.name}: expected pages ${section.pages}, got ${got?.pages ?? "none"}`);
+      }
+    }
+    // ---- classify ----
+    let classifiedRight = 0;
+    const classifyMisses = [];
+    for (const doc of documents) {
+      const { json } = await post(server, "/classify", { input: doc.file, classification_schema: CLASSIFY_SCHEMA });
+      if (json.result?.category === doc.kind) classifiedRight++;
+      else classifyMisses.push(`${doc.name} (${doc.layout}): expected ${doc.kind}, got ${json.result?.category}`);
+    }
+    // ---- OCR ----
+    const scans = { clean: [], rough: [] };
+    const layouts = [...new Map(documents.map((doc) => [doc.layout, doc])).values()];
+    for (const [i, doc] of layouts.entries()) {
+      const original = await post(server, "/parse", { input: doc.file });
+      const reference = tokens(textOf(original.json));
+      const pdf = readFileSync(join(dir, `${doc.name}.pdf`));
+      for (const [kind, dpi, degrees, speckle] of [["clean", 300, 0, 0], ["rough", 150, i % 2 ? 0.8 : -0.6, 0.002]]) {
+        const scanned = scan(pdf, dpi, degrees, speckle, 17 + i, dir);
+        const file = await upload(server, scanned, `${doc.name}-${kind}.pdf`);
+        const { status, json } = await post(server, "/parse", { input: file });
+        scans[kind].push(status === 200 ? tokenF1(reference, tokens(textOf(json))) : 0);
+      }
+    }
+    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    const rate = ({ right, all }) => right / all;
+    const allFields = Object.values(byType).reduce((sum, t) => ({ right: sum.right + t.right, all: sum.all + t.all }), { right: 0, all: 0 });
+    const summary = {
+      fields: rate(allFields),
+      split: exactSections / allSections,
+      classify: classifiedRight / documents.length,
+      ocrClean: mean(scans.clean),
+      ocrRough: mean(scans.rough),
+    };
+    const pct = (value) => `${(value * 100).toFixed(1)} %`;
+    const verdict = (value, goal) => (value >= goal ? "met" : "**not met**");
+    const markdown = `## Engine quality on the generated corpus
+
+\`node bench/quality.mjs\` (also part of \`npm run bench\`): ${documents.length} documents in ${layouts.length} layouts, ${packets.length} split packets,
+seed ${seed} (\`bench/corpus.mjs\`), through one \`reducto-local\`.
+
+| measure | value | goal |
+| --- | ---: | --- |
+| extract: fields right | ${allFields.right}/${allFields.all} = ${pct(summary.fields)} | ≥ 90 %: ${verdict(summary.fields, GOALS.fields)} |
+| split: sections exact | ${exactSections}/${allSections} = ${pct(summary.split)} | all: ${verdict(summary.split, GOALS.split)} |
+| classify: right category | ${classifiedRight}/${documents.length} = ${pct(summary.classify)} | ≥ 90 %: ${verdict(summary.classify, GOALS.classify)} |
+| OCR token F1, clean 300 dpi scans | ${summary.ocrClean.toFixed(3)} | ≥ 0.90: ${verdict(summary.ocrClean, GOALS.ocr)} |
+| OCR token F1, 150 dpi, turned < 1°, speckled | ${summary.ocrRough.toFixed(3)} | |
+
+Fields right by type:
+
+| type | right |
+| --- | ---: |
+${Object.entries(byType).map(([type, t]) => `| ${type} | ${t.right}/${t.all} = ${pct(rate(t))} |`).join("\n")}
+
+By layout:
+
+| layout | fields right |
+| --- | ---: |
+${Object.entries(byLayout).map(([layout, t]) => `| ${layout} | ${t.right}/${t.all} |`).join("\n")}
+
+<details><summary>Every miss</summary>
+
+${[...misses, ...splitMisses, ...classifyMisses].map((m) => `- ${m}`).join("\n")}
+
+</details>
+`;
+    return { markdown, summary };
+  } finally {
+    await server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { markdown } = await measureQuality();
+  writeFileSync(join(root, "bench/quality.md"), markdown);
+  console.log(markdown);
+}
