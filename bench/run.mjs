@@ -147,7 +147,7 @@ ${startRows.join("\n")}
 | poppler \`pdftotext\` (plain text to /dev/null) | ${throughput.poppler.toFixed(0)} ms | ${(PAGES / throughput.poppler * 1000).toFixed(0)} |
 | ratio (reducto-local / pdftotext time) | ${(throughput.ours / throughput.poppler).toFixed(2)}× | |
 
-${quality.markdown.replace(/^## /gm, "## ")}
+${quality.markdown}
 ## Elsewhere
 
 - Load, soak and crash of reducto-local: \`bench/load.md\`, written by \`npm run load\`.

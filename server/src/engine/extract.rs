@@ -1,10 +1,15 @@
 //! Extract: fills a JSON Schema from the labelled values in a document's text, with no model.
 //!
-//! For each property the engine looks for a line labelled with the property's name or its
-//! `description` (case, `_`, `-` and camelCase insensitive; "No"/"#" read as "number"):
-//! `Label: value`, `Label value`, or a line that is only the label with the value on the next
-//! line. Exact labels win over labels that merely end with the name ("Invoice Date" for
-//! `date`). The value is coerced to the property's type: numbers lose currency signs and
+//! For each property the engine looks for a line labelled with the property's name, its
+//! `description`, or a synonym of the name ([`SYNONYMS`]: "Amount Due" for `total`, "Bill To"
+//! for `customer_name`; case, `_`, `-` and camelCase insensitive; "No"/"#" read as "number",
+//! a trailing currency code ignored): `Label: value`, `Label value`, the value in the next cell
+//! of a table row, the value below the label in the same column (a row of labels over a row of
+//! values), or a line that is only the label with the value on the next line. A checkbox line
+//! (`[X] I agree`) answers a boolean. Exact labels win over labels that merely end with the
+//! name ("Invoice Date" for `date`). A value that is itself a label is never taken. A name of
+//! the document's issuer (`vendor_name`, `store_name`) that no label gives is its letterhead:
+//! the first line at the top of the first page that is not the document's title. The value is coerced to the property's type: numbers lose currency signs and
 //! thousands separators, booleans read yes/no/true/false, `format: date` becomes YYYY-MM-DD,
 //! an `enum` gives the matching member. A value that does not coerce is skipped and the
 //! search goes on; nothing found is null. Objects are filled recursively, searching first
@@ -15,7 +20,7 @@
 
 use serde_json::{json, Map, Number, Value};
 
-use super::{Block, Document};
+use super::{Block, BlockType, Document};
 
 /// What an extract run gives back: the filled schema and how many fields have a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,12 +36,14 @@ pub fn extract(document: &Document, schema: &Map<String, Value>, citations: bool
         .iter()
         .flat_map(|p| &p.blocks)
         .flat_map(|block| {
+            let rows = block.content.lines().count();
             block
                 .content
                 .lines()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(move |text| Line { text, block })
+                .enumerate()
+                .map(|(row, text)| (row, text.trim()))
+                .filter(|(_, t)| !t.is_empty())
+                .map(move |(row, text)| Line { text, block, row, rows })
         })
         .collect();
     let root = resolve(schema);
@@ -63,10 +70,24 @@ pub fn check_schema(schema: &Map<String, Value>) -> Option<String> {
     }
 }
 
-/// One line of text and the block it belongs to.
+/// One line of text, the block it belongs to, and which of the block's lines it is.
 struct Line<'a> {
     text: &'a str,
     block: &'a Block,
+    row: usize,
+    rows: usize,
+}
+
+impl Line<'_> {
+    /// The middle of the line, from the top of the page (its block's height shared evenly).
+    fn middle(&self) -> f64 {
+        let height = self.block.bbox.height / self.rows.max(1) as f64;
+        self.block.bbox.top + height * (self.row as f64 + 0.5)
+    }
+
+    fn height(&self) -> f64 {
+        self.block.bbox.height / self.rows.max(1) as f64
+    }
 }
 
 /// A filled schema before rendering; leaves keep their source block for citations.
@@ -142,14 +163,98 @@ fn kind(schema: &Map<String, Value>) -> Kind {
     }
 }
 
-/// A property and the labels that name it in a document (normalized, see [`normalize`]).
+/// Other labels that name a property in business documents, by the property's normalized name.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "invoice number",
+        &[
+            "invoice id",
+            "inv number",
+            "reference",
+            "reference number",
+            "ref",
+            "statement number",
+            "bill number",
+        ],
+    ),
+    (
+        "invoice date",
+        &["date", "issued", "issue date", "date of issue", "billing date", "dated", "invoice dated"],
+    ),
+    ("date", &["date of purchase", "purchased", "purchase date", "transaction date"]),
+    ("order date", &["date", "po date", "purchase date"]),
+    (
+        "total",
+        &[
+            "amount due",
+            "balance due",
+            "grand total",
+            "total due",
+            "total amount",
+            "amount payable",
+            "order total",
+            "total paid",
+            "amount paid",
+            "invoice total",
+            "total payable",
+        ],
+    ),
+    ("po number", &["p o number", "purchase order number", "order number"]),
+    ("vendor name", &["vendor", "supplier", "seller", "from", "sold by", "issued by", "supplier name"]),
+    ("vendor", &["supplier", "seller", "from", "sold by", "issued by"]),
+    (
+        "customer name",
+        &["customer", "bill to", "billed to", "sold to", "client", "invoice to", "buyer", "client name"],
+    ),
+    ("customer", &["bill to", "billed to", "sold to", "client", "invoice to", "buyer"]),
+    ("date of birth", &["dob", "birth date", "born"]),
+    ("full name", &["name"]),
+    ("store name", &["store", "merchant", "shop"]),
+];
+
+/// Words that name who issued a document: such a field falls back to the letterhead.
+const ISSUER_WORDS: &[&str] =
+    &["vendor", "supplier", "seller", "store", "merchant", "company", "issuer", "shop"];
+
+/// What a document calls itself; a letterhead is not one of these.
+const DOCUMENT_TITLES: &[&str] = &[
+    "invoice",
+    "tax invoice",
+    "receipt",
+    "sales receipt",
+    "credit note",
+    "purchase order",
+    "account statement",
+    "statement",
+    "bill",
+    "quote",
+    "quotation",
+    "order",
+];
+
+/// Currency codes a label may end with ("Total (EUR)").
+const CURRENCY_CODES: &[&str] = &["eur", "usd", "gbp", "chf", "cad", "aud", "jpy"];
+
+/// How well a label written in a document names a field, best first.
+const OWN: u8 = 3;
+const SYNONYM: u8 = 2;
+const ENDS_WITH: u8 = 1;
+
+/// A property and the labels that name it in a document (normalized, see [`normalize`]): its
+/// own (name, title, short description) first, then its synonyms.
 struct Field {
     labels: Vec<String>,
+    /// How many of `labels` are its own.
+    own: usize,
+    /// Whether it names the document's issuer (see [`ISSUER_WORDS`]).
+    issuer: bool,
 }
 
 impl Field {
     fn new(key: &str, schema: &Map<String, Value>) -> Field {
-        let mut labels = vec![normalize(key)];
+        let name = normalize(key);
+        let issuer = name.split(' ').any(|w| ISSUER_WORDS.contains(&w));
+        let mut labels = vec![name.clone()];
         for extra in ["title", "description"] {
             if let Some(text) = schema.get(extra).and_then(Value::as_str) {
                 let label = normalize(text);
@@ -161,22 +266,45 @@ impl Field {
             }
         }
         labels.retain(|l| !l.is_empty());
-        Field { labels }
+        let own = labels.len();
+        for (_, synonyms) in SYNONYMS.iter().filter(|(of, _)| *of == name) {
+            for synonym in synonyms.iter().map(|s| s.to_string()) {
+                if !labels.contains(&synonym) {
+                    labels.push(synonym);
+                }
+            }
+        }
+        Field { labels, own, issuer }
     }
 
-    /// How well a label written in the document names this field: 2 exactly, 1 when it ends
-    /// with one of the field's labels ("Invoice Date" for `date`), 0 not at all.
+    /// The labels of one match level: its own for [`OWN`], its synonyms for [`SYNONYM`].
+    fn labels_at(&self, level: u8) -> &[String] {
+        match level {
+            OWN => &self.labels[..self.own],
+            _ => &self.labels[self.own..],
+        }
+    }
+
+    /// How well a label written in the document names this field: [`OWN`] or [`SYNONYM`]
+    /// exactly, [`ENDS_WITH`] when it ends with one of the field's labels ("Invoice Date" for
+    /// `date`), 0 not at all.
     fn matches(&self, written: &str) -> u8 {
-        let written = normalize(written);
+        // "Total (EUR)" names `total`; "Total (EUR 7" is a label cut short of its value.
+        let balanced = written.matches('(').count() == written.matches(')').count();
+        let mut written = normalize(written);
+        if let Some((rest, last)) = written.rsplit_once(' ') {
+            if balanced && CURRENCY_CODES.contains(&last) {
+                written = rest.to_owned();
+            }
+        }
         if written.is_empty() {
             return 0;
         }
-        if self.labels.contains(&written) {
-            2
-        } else if self.labels.iter().any(|l| written.ends_with(&format!(" {l}"))) {
-            1
-        } else {
-            0
+        match self.labels.iter().position(|l| *l == written) {
+            Some(at) if at < self.own => OWN,
+            Some(_) => SYNONYM,
+            None if self.labels.iter().any(|l| written.ends_with(&format!(" {l}"))) => ENDS_WITH,
+            None => 0,
         }
     }
 }
@@ -212,8 +340,8 @@ fn fill<'a>(
             // A nested object's fields are looked for after its heading ("Shipping Address").
             let heading = order.iter().copied().find(|&i| {
                 let text = lines[i].text;
-                field.matches(text.strip_suffix(':').unwrap_or(text)) == 2
-                    || text.split_once(':').is_some_and(|(label, _)| field.matches(label) == 2)
+                field.matches(text.strip_suffix(':').unwrap_or(text)) >= SYNONYM
+                    || text.split_once(':').is_some_and(|(label, _)| field.matches(label) >= SYNONYM)
             });
             fill_object(schema, lines, heading.unwrap_or(from))
         }
@@ -244,7 +372,7 @@ fn fill<'a>(
 }
 
 /// The first labelled value for `field` that `coerce` accepts: exact labels first, then
-/// labels that end with the field's.
+/// labels that end with the field's; then, for a name of the issuer, the letterhead.
 fn find<'a>(
     field: &Field,
     siblings: &[&str],
@@ -252,25 +380,137 @@ fn find<'a>(
     order: &[usize],
     coerce: impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
-    for wanted in [2, 1] {
+    let value_of = |raw: &str| (!raw.is_empty() && !is_label(raw, siblings)).then(|| coerce(raw)).flatten();
+    for wanted in [OWN, SYNONYM, ENDS_WITH] {
         for &i in order {
             let line = &lines[i];
-            let Some(raw) = labelled(field, wanted, line.text, siblings) else { continue };
-            if raw.is_empty() {
-                // The label alone on its line: the value is the next line.
-                if let Some(next) = lines.get(i + 1) {
-                    if let Some(value) = coerce(next.text) {
-                        return Some((value, next.block));
+            if let Some(checked) = checkbox(field, wanted, line.text) {
+                if let Some(value) = coerce(checked) {
+                    return Some((value, line.block));
+                }
+            }
+            if let Some(raw) = labelled(field, wanted, line.text, siblings) {
+                if let Some(value) = value_of(raw) {
+                    return Some((value, line.block));
+                }
+            }
+            // A cell of a table row that is the label: the value is the next cell, or the
+            // cell below it (a row of labels over a row of values), or the next line.
+            let cells: Vec<&str> = line.text.split('\t').map(str::trim).collect();
+            let Some(column) = cells.iter().position(|c| field.matches(c.trim_end_matches(':')) == wanted)
+            else {
+                continue;
+            };
+            if let Some(value) = cells.get(column + 1).and_then(|raw| value_of(raw)) {
+                return Some((value, line.block));
+            }
+            if let Some(next) = lines.get(i + 1).filter(|next| is_under(line, next)) {
+                let below: Vec<&str> = next.text.split('\t').map(str::trim).collect();
+                let raw = match (cells.len(), below.len()) {
+                    (1, _) => below[0],
+                    (_, n) if n == cells.len() => below[column],
+                    _ => "",
+                };
+                if let Some(value) = value_of(raw) {
+                    return Some((value, next.block));
+                }
+            }
+            if column + 1 == cells.len() {
+                if let Some((raw, block)) = beside(lines, i) {
+                    if let Some(value) = value_of(raw) {
+                        return Some((value, block));
                     }
                 }
-                continue;
-            }
-            if let Some(value) = coerce(raw) {
-                return Some((value, line.block));
             }
         }
     }
+    if field.issuer {
+        return letterhead(lines).and_then(|(raw, block)| Some((coerce(raw)?, block)));
+    }
     None
+}
+
+/// Whether `next` is the line right under `line`: in the same block, or first in a block that
+/// starts where `line`'s ends, aligned with it (a value the PDF set apart from its label).
+fn is_under(line: &Line, next: &Line) -> bool {
+    if std::ptr::eq(next.block, line.block) {
+        return true;
+    }
+    let (above, below) = (&line.block.bbox, &next.block.bbox);
+    next.row == 0
+        && line.row + 1 == line.rows
+        && above.page == below.page
+        && (above.left - below.left).abs() < 0.02
+        && (0.0..line.height() * 2.0).contains(&(below.top - (above.top + above.height)))
+}
+
+/// The first cell of the nearest line to the right of line `i`, on the same row of the page: a
+/// value that the PDF's reading order put in another block (a column of its own).
+fn beside<'a>(lines: &[Line<'a>], i: usize) -> Option<(&'a str, &'a Block)> {
+    let label = &lines[i];
+    let (page, right_of) = (label.block.bbox.page, label.block.bbox.left);
+    lines
+        .iter()
+        .filter(|line| {
+            line.block.bbox.page == page
+                && line.block.bbox.left > right_of
+                && !std::ptr::eq(line.block, label.block)
+                && (line.middle() - label.middle()).abs() < label.height().min(line.height()) * 0.6
+        })
+        .min_by(|a, b| a.block.bbox.left.total_cmp(&b.block.bbox.left))
+        .and_then(|line| Some((line.text.split('\t').next()?.trim(), line.block)))
+}
+
+/// Labels of business documents that are never a value ("Ship To" over an address).
+const COMMON_LABELS: &[&str] = &[
+    "ship to",
+    "bill to",
+    "sold to",
+    "remit to",
+    "description",
+    "quantity",
+    "unit price",
+    "amount",
+    "subtotal",
+    "tax",
+    "vat",
+    "total",
+];
+
+/// Whether `text` is itself a label: it ends with a colon, or is one of the fields' labels or
+/// a common one.
+fn is_label(text: &str, siblings: &[&str]) -> bool {
+    let normalized = normalize(text);
+    text.ends_with(':')
+        || siblings.contains(&normalized.as_str())
+        || COMMON_LABELS.contains(&normalized.as_str())
+}
+
+/// `[X] label` / `[ ] label` (or ☒/☐) lines: "yes" or "no" when the label names `field`.
+fn checkbox(field: &Field, wanted: u8, line: &str) -> Option<&'static str> {
+    let (state, rest) =
+        [("[x]", "yes"), ("[X]", "yes"), ("☒", "yes"), ("☑", "yes"), ("[ ]", "no"), ("☐", "no")]
+            .iter()
+            .find_map(|(mark, state)| line.strip_prefix(mark).map(|rest| (*state, rest)))?;
+    (field.matches(rest.trim()) == wanted).then_some(state)
+}
+
+/// The issuer's name at the top of the first page: the first cell there, headings first, that
+/// has letters, is no label, no date and not the document's title ("INVOICE").
+fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
+    let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2;
+    let heading = |line: &&Line| matches!(line.block.kind, BlockType::Title | BlockType::SectionHeader);
+    let headings = lines.iter().filter(at_top).filter(heading);
+    let others = lines.iter().filter(at_top).filter(|line| !heading(line));
+    headings
+        .chain(others)
+        .flat_map(|line| line.text.split('\t').map(move |cell| (cell.trim(), line.block)))
+        .find(|(cell, _)| {
+            cell.chars().any(char::is_alphabetic)
+                && !cell.contains(':')
+                && date(cell).is_none()
+                && !DOCUMENT_TITLES.contains(&normalize(cell).as_str())
+        })
 }
 
 /// The raw value on `line` if it is labelled for `field` at match level `wanted`:
@@ -282,10 +522,10 @@ fn labelled<'l>(field: &Field, wanted: u8, line: &'l str, siblings: &[&str]) -> 
             return Some(cut_at_labels(rest.trim(), siblings));
         }
     }
-    if wanted == 2 {
+    if wanted >= SYNONYM {
         // "... Invoice Number: 123" with other text before the label.
         let lower = line.to_ascii_lowercase();
-        for label in &field.labels {
+        for label in field.labels_at(wanted) {
             let needle = format!("{label}:");
             if let Some(at) = lower.find(&needle) {
                 let boundary = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
@@ -409,7 +649,7 @@ fn header<'s>(
     props: &[(&'s str, &'s Map<String, Value>)],
     fields: &[Field],
 ) -> Option<Vec<Column<'s>>> {
-    let by_label = |label: &str| fields.iter().position(|f| f.matches(label) == 2).map(|i| props[i]);
+    let by_label = |label: &str| fields.iter().position(|f| f.matches(label) >= SYNONYM).map(|i| props[i]);
     let columns: Vec<Column> = match cells(line) {
         Some(cells) => cells.into_iter().map(|c| Column { prop: by_label(c) }).collect(),
         None => {
@@ -522,10 +762,31 @@ fn enum_member(raw: &str, members: &[Value]) -> Option<Value> {
 pub fn number(text: &str) -> Option<f64> {
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let tail = &text[start..];
-    let len = tail.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')).unwrap_or(tail.len());
-    let digits = tail[..len].trim_end_matches([',', '.']);
-    let before = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "$€£¥".contains(c));
-    let negative = before.ends_with('-') || before.ends_with('(') || before.ends_with('−');
+    // Digits, separators, and a space between digit groups ("1 865,73").
+    let bytes = tail.as_bytes();
+    let grouping_space = |at: usize| {
+        at > 0
+            && bytes[at - 1].is_ascii_digit()
+            && bytes.len() >= at + 4
+            && bytes[at + 1..at + 4].iter().all(u8::is_ascii_digit)
+            && bytes.get(at + 4).is_none_or(|b| !b.is_ascii_digit())
+    };
+    let len = (0..bytes.len())
+        .find(|&at| {
+            !(bytes[at].is_ascii_digit()
+                || bytes[at] == b','
+                || bytes[at] == b'.'
+                || (bytes[at] == b' ' && grouping_space(at)))
+        })
+        .unwrap_or(bytes.len());
+    let spaced = tail[..len].trim_end_matches([',', '.']).replace(' ', "");
+    let digits = spaced.as_str();
+    let before = text[..start]
+        .trim_end_matches(|c: char| c.is_whitespace() || "$€£¥".contains(c) || c.is_ascii_uppercase());
+    // A hyphen right after a letter or digit joins a code ("A-24981"); it is not a minus.
+    let minus = (before.ends_with('-') || before.ends_with('−'))
+        && !before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric());
+    let negative = minus || before.ends_with('(');
     let (commas, dots) = (digits.matches(',').count(), digits.matches('.').count());
     let plain = match (commas, dots) {
         (0, 0) => digits.to_owned(),
@@ -747,6 +1008,11 @@ mod tests {
         assert_eq!(number("1.234,50 EUR"), Some(1234.5));
         assert_eq!(number("(20.00)"), Some(-20.0));
         assert_eq!(number("-$5"), Some(-5.0));
+        assert_eq!(number("(EUR 7 600,50)"), Some(-7600.5));
+        assert_eq!(number("EUR 1 865,73"), Some(1865.73));
+        assert_eq!(number("-EUR 4 215,22"), Some(-4215.22));
+        assert_eq!(number("A-24981"), Some(24981.0), "a hyphen after a letter is not a minus");
+        assert_eq!(number("1,028.93 USD"), Some(1028.93));
         assert_eq!(number("1,5"), Some(1.5));
         assert_eq!(number("none"), None);
         assert_eq!(date("2024-01-31").as_deref(), Some("2024-01-31"));
