@@ -296,3 +296,36 @@ async fn a_generated_500_page_pdf_parses_and_splits() {
     assert_eq!(splits.len(), 500, "the categories alternate page by page");
     assert_eq!(split.body["result"]["section_mapping"]["Contract"].as_array().unwrap().len(), 250);
 }
+
+#[tokio::test]
+async fn an_invoice_laid_out_unlike_the_corpus_is_read_by_its_labels_and_blocks() {
+    let s = Server::new().await;
+    // The issuer as an unlabeled heading, the customer in a "Sold To" block, a statement
+    // number, a written date under another label, a total with its currency in the label.
+    let text = "Northwind Analytics\n12 Rue de la Paix, Paris\n\nSold To:\nContoso Pharmacy\n4 Elm Street\n\n\
+        Statement No.\t2025-0087\nDate of issue\t3 February 2025\n\n\
+        Description\tAmount\nData audit\t1.000,00\nTraining\t234,50\n\nTotal (EUR)\t1.234,50";
+    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
+    let schema = json!({"type": "object", "properties": {
+        "invoice_number": {"type": "string"},
+        "invoice_date": {"type": "string", "format": "date"},
+        "vendor_name": {"type": "string"},
+        "customer_name": {"type": "string"},
+        "total": {"type": "number"},
+        "po_number": {"type": "string"}
+    }});
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(
+        reply.body["result"][0],
+        json!({
+            "invoice_number": "2025-0087",
+            "invoice_date": "2025-02-03",
+            "vendor_name": "Northwind Analytics",
+            "customer_name": "Contoso Pharmacy",
+            "total": 1234.5,
+            "po_number": null
+        }),
+        "a field the document does not have is null, never a neighbour's value"
+    );
+}
