@@ -302,7 +302,8 @@ async fn an_invoice_laid_out_unlike_the_corpus_is_read_by_its_labels_and_blocks(
     let s = Server::new().await;
     // The issuer as an unlabeled heading, the customer in a "Sold To" block, a statement
     // number, a written date under another label, a total with its currency in the label.
-    let text = "Northwind Analytics\n12 Rue de la Paix, Paris\n\nSold To:\nContoso Pharmacy\n4 Elm Street\n\n\
+    let text =
+        "Northwind Analytics\n12 Rue de la Paix, Paris\n\nSold To:\nContoso Pharmacy\n4 Elm Street\n\n\
         Statement No.\t2025-0087\nDate of issue\t3 February 2025\n\n\
         Description\tAmount\nData audit\t1.000,00\nTraining\t234,50\n\nTotal (EUR)\t1.234,50";
     let file_id = s.upload_pdf(&pdf(&pages(text))).await;

@@ -15,11 +15,13 @@ use serde::Serialize;
 use super::topics::{Found, Topic};
 use super::Document;
 
-/// What a category is called and what its pages are about.
+/// What a category is called and what its pages are about; with a `partition_key` (such as
+/// "invoice number"), its sections are divided further by that key's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
     pub name: String,
     pub description: String,
+    pub partition_key: Option<String>,
 }
 
 /// Reducto's `Split`: consecutive pages of one category.
@@ -28,7 +30,9 @@ pub struct Section {
     pub name: String,
     pub pages: Vec<u32>,
     pub conf: Conf,
-    /// Always null: partitions within a section need a `partition_key` model.
+    /// With a `partition_key`: runs of pages that share the key's value, named by it (a page
+    /// that does not state it continues the run before it). Null without a key, or when no
+    /// page states it.
     pub partitions: Option<Vec<Section>>,
 }
 
@@ -89,7 +93,37 @@ pub fn split(document: &Document, categories: &[Category]) -> SplitOutput {
         }
         previous_page = page.number;
     }
+    for section in &mut splits {
+        let key = categories.iter().find(|c| c.name == section.name).and_then(|c| c.partition_key.as_deref());
+        if let Some(key) = key.filter(|k| !k.trim().is_empty()) {
+            section.partitions = partitions(document, &section.pages, key);
+        }
+    }
     SplitOutput { section_mapping, splits }
+}
+
+/// The runs of `pages` that share the value of `key`, as extract reads it on each page.
+fn partitions(document: &Document, pages: &[u32], key: &str) -> Option<Vec<Section>> {
+    let mut schema = serde_json::Map::new();
+    schema.insert("properties".into(), serde_json::json!({ key: {"type": "string"} }));
+    let mut runs: Vec<Section> = Vec::new();
+    for &page in pages {
+        let read = super::extract::extract(&document.only_pages(&[page]), &schema, false).value;
+        let value = read[key].as_str().map(str::to_owned);
+        match (value, runs.last_mut()) {
+            (Some(value), Some(run)) if run.name == value => run.pages.push(page),
+            (Some(value), _) => {
+                runs.push(Section { name: value, pages: vec![page], conf: Conf::High, partitions: None })
+            }
+            (None, Some(run)) => {
+                run.pages.push(page);
+                run.conf = Conf::Low;
+            }
+            // Pages before the first that states the key belong to no partition.
+            (None, None) => {}
+        }
+    }
+    (!runs.is_empty()).then_some(runs)
 }
 
 #[cfg(test)]
@@ -124,8 +158,11 @@ mod tests {
     }
 
     fn categories() -> Vec<Category> {
-        let c =
-            |name: &str, description: &str| Category { name: name.into(), description: description.into() };
+        let c = |name: &str, description: &str| Category {
+            name: name.into(),
+            description: description.into(),
+            partition_key: None,
+        };
         vec![
             c("Invoice", "Bills with an amount due, line items and a total"),
             c("Contract", "Agreement between parties with terms and signatures"),
@@ -158,13 +195,36 @@ mod tests {
     }
 
     #[test]
+    fn a_partition_key_divides_a_section_by_its_value() {
+        let document = doc(&[
+            "INVOICE\nInvoice Number: A-1\nTotal: $5",
+            "Invoice continued\nLine items",
+            "INVOICE\nInvoice Number: B-7\nTotal: $9",
+        ]);
+        let invoices = vec![Category {
+            name: "Invoice".into(),
+            description: "Bills with a total".into(),
+            partition_key: Some("invoice number".into()),
+        }];
+        let out = split(&document, &invoices);
+        let parts: Vec<(&str, &[u32], Conf)> = out.splits[0]
+            .partitions
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|p| (p.name.as_str(), p.pages.as_slice(), p.conf))
+            .collect();
+        assert_eq!(parts, [("A-1", &[1, 2][..], Conf::Low), ("B-7", &[3][..], Conf::High)]);
+    }
+
+    #[test]
     fn no_match_means_no_section_and_ties_go_to_the_first_category() {
         let out = split(&doc(&["nothing relevant here"]), &categories());
         assert!(out.splits.is_empty());
         assert_eq!(out.section_mapping["Invoice"], Vec::<u32>::new());
         let same = vec![
-            Category { name: "Alpha".into(), description: "widget".into() },
-            Category { name: "Beta".into(), description: "widget".into() },
+            Category { name: "Alpha".into(), description: "widget".into(), partition_key: None },
+            Category { name: "Beta".into(), description: "widget".into(), partition_key: None },
         ];
         assert_eq!(split(&doc(&["a widget"]), &same).splits[0].name, "Alpha");
     }

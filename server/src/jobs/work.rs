@@ -324,7 +324,11 @@ fn extract_response(job_id: &str, document: &Document, task: &ExtractTask) -> Ex
 fn split_response(document: &Document, categories: &[SplitCategory]) -> SplitResponse {
     let categories: Vec<split::Category> = categories
         .iter()
-        .map(|c| split::Category { name: c.name.clone(), description: c.description.clone() })
+        .map(|c| split::Category {
+            name: c.name.clone(),
+            description: c.description.clone(),
+            partition_key: c.partition_key.clone(),
+        })
         .collect();
     SplitResponse {
         response_type: ResponseType::Split,
@@ -333,8 +337,8 @@ fn split_response(document: &Document, categories: &[SplitCategory]) -> SplitRes
     }
 }
 
-/// A pipeline's result holds its last step: extract (per split section when a split ran
-/// first), else split, else parse; and the edited PDF when it has an edit step. A parse-only pipeline over several documents answers one
+/// A pipeline's result holds its last step: extract (per split section, or per partition of
+/// a section split by a `partition_key`, when a split ran first), else split, else parse; and the edited PDF when it has an edit step. A parse-only pipeline over several documents answers one
 /// `ParseResponse` each; split and extract run on the documents concatenated, so a split
 /// section may span two of them.
 fn pipeline_response(
@@ -366,15 +370,24 @@ fn pipeline_response(
                 Some(match &split {
                     None => serde_json::to_value(extract_response(job_id, &document, &task))?,
                     Some(split) => {
+                        // One extract per section, or per partition of a section that has them.
+                        let extract_of =
+                            |name: &str, pages: &[u32], partition: Option<&str>| ExtractSplitResponse {
+                                split_name: name.to_owned(),
+                                page_range: pages.to_vec(),
+                                partition: partition.map(str::to_owned),
+                                result: extract_response(job_id, &document.only_pages(pages), &task),
+                            };
                         let sections: Vec<ExtractSplitResponse> = split
                             .result
                             .splits
                             .iter()
-                            .map(|section| ExtractSplitResponse {
-                                split_name: section.name.clone(),
-                                page_range: section.pages.clone(),
-                                partition: None,
-                                result: extract_response(job_id, &document.only_pages(&section.pages), &task),
+                            .flat_map(|section| match &section.partitions {
+                                Some(parts) => parts
+                                    .iter()
+                                    .map(|part| extract_of(&section.name, &part.pages, Some(&part.name)))
+                                    .collect(),
+                                None => vec![extract_of(&section.name, &section.pages, None)],
                             })
                             .collect();
                         serde_json::to_value(sections)?
