@@ -82,3 +82,30 @@ async fn pages_still_empty_after_ocr_keep_their_clear_errors() {
     parsed.expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(parsed.detail(), "OCR found no text in the image");
 }
+
+#[tokio::test]
+async fn an_encrypted_scan_is_ocrd_with_its_password_which_no_command_line_sees() {
+    let s = Server::new().await;
+    let mut doc = lopdf::Document::load_mem(&scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 200)])).unwrap();
+    let id = lopdf::Object::string_literal(b"0123456789abcdef".to_vec());
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let version = lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "scan-password",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    };
+    let state = lopdf::EncryptionState::try_from(version).unwrap();
+    doc.encrypt(&state).unwrap();
+    let mut encrypted = Vec::new();
+    doc.save_to(&mut encrypted).unwrap();
+    let id = s.upload_pdf(&encrypted).await;
+
+    let locked = s.post("/parse", json!({"input": id})).await;
+    locked.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let parsed =
+        s.post("/parse", json!({"input": id, "settings": {"document_password": "scan-password"}})).await;
+    parsed.expect(StatusCode::OK);
+    assert!(text_of(&parsed.body).contains("Invoice Number: A-1"), "{}", text_of(&parsed.body));
+}

@@ -52,16 +52,14 @@ pub fn read_image(bytes: &[u8], extension: &str) -> Result<Vec<OcrPage>, EngineE
     recognize(&path)
 }
 
-/// Rasterizes page `number` of a PDF and reads it.
-pub fn read_pdf_page(pdf: &Path, number: u32, password: Option<&str>) -> Result<OcrPage, EngineError> {
+/// Rasterizes page `number` of an unencrypted PDF and reads it. (An encrypted one is decrypted
+/// first, in process, so a password never appears in a command line.)
+pub fn read_pdf_page(pdf: &Path, number: u32) -> Result<OcrPage, EngineError> {
     let dir = tempdir()?;
     let prefix = dir.path().join("page");
     let mut command = Command::new("pdftoppm");
-    command.args(["-r", &RASTER_DPI.to_string(), "-gray", "-png", "-singlefile"]);
+    command.args(["-r", &RASTER_DPI.to_string(), "-png", "-singlefile"]);
     command.args(["-f", &number.to_string(), "-l", &number.to_string()]);
-    if let Some(password) = password {
-        command.args(["-upw", password]);
-    }
     command.arg(pdf).arg(&prefix);
     run(command, "pdftoppm (poppler-utils)")?;
     let image = dir.path().join("page.png");
@@ -72,7 +70,7 @@ pub fn read_pdf_page(pdf: &Path, number: u32, password: Option<&str>) -> Result<
 }
 
 /// Sets the page number of everything on `page`.
-pub fn renumber(page: &mut OcrPage, number: u32) {
+fn renumber(page: &mut OcrPage, number: u32) {
     for bbox in page
         .blocks
         .iter_mut()

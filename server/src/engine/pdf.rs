@@ -77,10 +77,31 @@ fn read_scanned(
         .tempdir()
         .map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
     let path = dir.path().join("document.pdf");
-    std::fs::write(&path, bytes).map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
+    let decrypted;
+    let plain = match password {
+        // The rasterizer gets the document decrypted, never the password on its command line.
+        Some(password) => {
+            let undecryptable = |e: lopdf::Error| {
+                EngineError::Ocr(format!("the encrypted PDF could not be decrypted for it ({e})"))
+            };
+            let options = lopdf::LoadOptions::with_password(password);
+            let mut doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(undecryptable)?;
+            // Loaded with its password, the objects are decrypted: the copy is saved as plain.
+            if let Ok(id) = doc.trailer.get(b"Encrypt").and_then(lopdf::Object::as_reference) {
+                doc.objects.remove(&id);
+            }
+            doc.trailer.remove(b"Encrypt");
+            let mut out = Vec::new();
+            doc.save_to(&mut out).map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
+            decrypted = out;
+            &decrypted
+        }
+        None => bytes,
+    };
+    std::fs::write(&path, plain).map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
     let total = document.pages.len() as u32;
     for &number in scanned {
-        let page = ocr::read_pdf_page(&path, number, password)?;
+        let page = ocr::read_pdf_page(&path, number)?;
         document.pages[number as usize - 1].blocks = page.blocks;
         document.ocr.words.extend(page.words);
         document.ocr.lines.extend(page.lines);
