@@ -169,12 +169,14 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         "invoice number",
         &[
             "invoice id",
+            "inv",
             "inv number",
             "reference",
             "reference number",
             "ref",
             "statement number",
             "bill number",
+            "credit note number",
         ],
     ),
     (
