@@ -305,6 +305,8 @@ pub struct NewDelivery<'a> {
     pub url: Option<&'a str>,
     pub payload: &'a str,
     pub state: &'a str,
+    /// Why it will not be sent, when it will not.
+    pub error: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -627,10 +629,10 @@ impl Store {
         let conn = self.conn();
         conn.execute(
             &format!(
-                "INSERT INTO webhook_deliveries (job_id, mode, url, payload, state, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, {NOW}, {NOW})"
+                "INSERT INTO webhook_deliveries (job_id, mode, url, payload, state, last_error, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW}, {NOW})"
             ),
-            params![delivery.job_id, delivery.mode, delivery.url, delivery.payload, delivery.state],
+            params![delivery.job_id, delivery.mode, delivery.url, delivery.payload, delivery.state, delivery.error],
         )?;
         Ok(conn.last_insert_rowid())
     }
@@ -657,11 +659,9 @@ impl Store {
     /// The newest `limit` deliveries, newest first.
     pub fn deliveries(&self, limit: usize) -> Result<Vec<DeliveryRow>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, job_id, mode, url, payload, state, attempts, last_status, last_error,
-                    created_at, updated_at
-             FROM webhook_deliveries ORDER BY id DESC LIMIT ?1",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries ORDER BY id DESC LIMIT ?1"
+        ))?;
         let rows = stmt.query_map([limit as i64], delivery_from_row)?;
         rows.collect()
     }
@@ -669,11 +669,9 @@ impl Store {
     /// Deliveries a stop interrupted, oldest first, to be tried again at start.
     pub fn pending_deliveries(&self) -> Result<Vec<DeliveryRow>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, job_id, mode, url, payload, state, attempts, last_status, last_error,
-                    created_at, updated_at
-             FROM webhook_deliveries WHERE state = 'pending' ORDER BY id",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE state = 'pending' ORDER BY id"
+        ))?;
         let rows = stmt.query_map([], delivery_from_row)?;
         rows.collect()
     }
@@ -968,6 +966,9 @@ fn job_from_row(r: &Row) -> Result<JobRow> {
         seq: r.get(11)?,
     })
 }
+
+const DELIVERY_COLUMNS: &str =
+    "id, job_id, mode, url, payload, state, attempts, last_status, last_error, created_at, updated_at";
 
 fn delivery_from_row(r: &Row) -> Result<DeliveryRow> {
     Ok(DeliveryRow {

@@ -111,9 +111,10 @@ impl Deliverer {
     /// Announces that job `job_id` ended with `status` (`Completed` or `Failed`).
     pub fn job_ended(self: &Arc<Self>, job_id: &str, status: &str, webhook: &Webhook) {
         let payload = json!({"status": status, "job_id": job_id, "metadata": webhook.metadata}).to_string();
-        let state = match webhook.mode {
-            Mode::Direct => "pending",
-            Mode::Svix => "not_deliverable",
+        // Svix is recorded with the reason it is not sent; no attempt is made.
+        let (state, error) = match webhook.mode {
+            Mode::Direct => ("pending", None),
+            Mode::Svix => ("not_deliverable", Some(SVIX_OFFLINE)),
         };
         let delivery = NewDelivery {
             job_id,
@@ -121,16 +122,14 @@ impl Deliverer {
             url: webhook.url.as_deref(),
             payload: &payload,
             state,
+            error,
         };
         let id = match self.store.insert_delivery(&delivery) {
             Ok(id) => id,
             Err(e) => return eprintln!("reducto-local: cannot record the webhook of job {job_id}: {e}"),
         };
-        match (webhook.mode, &webhook.url) {
-            (Mode::Direct, Some(url)) => self.spawn(id, url.clone(), payload, 0),
-            _ => {
-                let _ = self.store.record_attempt(id, "not_deliverable", None, Some(SVIX_OFFLINE));
-            }
+        if let (Mode::Direct, Some(url)) = (webhook.mode, &webhook.url) {
+            self.spawn(id, url.clone(), payload, 0);
         }
     }
 

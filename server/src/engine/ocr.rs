@@ -268,11 +268,11 @@ fn run(mut command: Command, tool: &str) -> Result<Vec<u8>, EngineError> {
     Ok(out)
 }
 
-fn tempdir() -> Result<tempfile::TempDir, EngineError> {
+pub(super) fn tempdir() -> Result<tempfile::TempDir, EngineError> {
     tempfile::Builder::new().prefix("reducto-ocr-").tempdir().map_err(io)
 }
 
-fn io(e: std::io::Error) -> EngineError {
+pub(super) fn io(e: std::io::Error) -> EngineError {
     EngineError::Ocr(format!("it could not run: {e}"))
 }
 

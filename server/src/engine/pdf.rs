@@ -72,10 +72,7 @@ fn read_scanned(
     document: &mut Document,
     on_page: OnPage,
 ) -> Result<(), EngineError> {
-    let dir = tempfile::Builder::new()
-        .prefix("reducto-scan-")
-        .tempdir()
-        .map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
+    let dir = ocr::tempdir()?;
     let path = dir.path().join("document.pdf");
     let decrypted;
     let plain = match password {
@@ -92,13 +89,13 @@ fn read_scanned(
             }
             doc.trailer.remove(b"Encrypt");
             let mut out = Vec::new();
-            doc.save_to(&mut out).map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
+            doc.save_to(&mut out).map_err(ocr::io)?;
             decrypted = out;
             &decrypted
         }
         None => bytes,
     };
-    std::fs::write(&path, plain).map_err(|e| EngineError::Ocr(format!("it could not run: {e}")))?;
+    std::fs::write(&path, plain).map_err(ocr::io)?;
     let total = document.pages.len() as u32;
     for &number in scanned {
         let page = ocr::read_pdf_page(&path, number)?;

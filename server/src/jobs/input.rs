@@ -69,6 +69,12 @@ pub fn parse(input: &Value) -> AppResult<Vec<DocRef>> {
     }
 }
 
+/// One document named by the body's `field` (an edit's `document_url`); errors are located
+/// there.
+pub fn parse_single(value: &Value, field: &str) -> AppResult<DocRef> {
+    parse_one(value, loc!["body", field])
+}
+
 /// One document reference; `at` is where errors are located.
 fn parse_one(input: &Value, at: Vec<Loc>) -> AppResult<DocRef> {
     let at_input = |msg: String, kind: &str| AppError::invalid(at.clone(), msg, kind);

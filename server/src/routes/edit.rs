@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::EditRequest;
 use crate::body::JsonWithRaw;
-use crate::error::{AppError, AppResult, Loc, ValidationError};
+use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::EditTask;
 use crate::jobs::{input, Submitted, Task};
 use crate::options::ParseSettings;
@@ -48,13 +48,7 @@ fn submit(state: &AppState, base: &BaseUrl, req: &EditRequest, raw: &Value) -> A
             "type_error",
         ));
     }
-    // `input::parse` locates its errors at `body.input`; here the field is `document_url`.
-    let docs = input::parse(&req.document_url).map_err(|e| match e {
-        AppError::Validation(errors) => {
-            AppError::Validation(errors.into_iter().map(at_document_url).collect())
-        }
-        other => other,
-    })?;
+    let docs = vec![input::parse_single(&req.document_url, "document_url")?];
     let mut errors = Vec::new();
     let options = &req.edit_options;
     if let Some(size) = options.font_size.filter(|size| !(1.0..=72.0).contains(size)) {
@@ -81,18 +75,6 @@ fn submit(state: &AppState, base: &BaseUrl, req: &EditRequest, raw: &Value) -> A
         font_size: options.font_size,
     });
     submit_document_job(state, base, JobKind::Edit, raw, docs, ParseSettings::default(), task)
-}
-
-fn at_document_url(error: ValidationError) -> ValidationError {
-    let loc = error
-        .loc
-        .into_iter()
-        .map(|part| match part {
-            Loc::Key(key) if key == "input" => Loc::Key("document_url".into()),
-            other => other,
-        })
-        .collect();
-    ValidationError { loc, ..error }
 }
 
 fn is_hex_color(color: &str) -> bool {

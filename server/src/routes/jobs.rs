@@ -73,7 +73,13 @@ fn respond(state: &AppState, base: &BaseUrl, job: JobRow) -> AppResult<Response>
         (JobStatus::Completed, Some(text)) => {
             let result = serde_json::from_str::<Value>(text)
                 .map_err(|e| AppError::internal("stored job result", e))?;
-            Some(downloads::inline_or_url(state, base, &job.id, result)?)
+            // Polled often: a result whose whole text is within the limit has no part over it,
+            // so nothing needs measuring.
+            if text.len() as u64 > state.config.inline_result_limit_bytes() {
+                Some(downloads::inline_or_url(state, base, &job.id, result)?)
+            } else {
+                Some(result)
+            }
         }
         _ => None,
     };
