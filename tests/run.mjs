@@ -4,6 +4,7 @@
 //   3. page tests: the optimized pkg/ in the demo page and in a Vite app, driven by Playwright
 //   4. Node.js: the same package imported by a Node script, and the official `reductoai` SDKs
 //      (Node and Python) against reducto-local
+//      and the engine's quality goals on the generated corpus
 //   5. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
 // `node tests/run.mjs browser page` runs only the steps whose names contain those words.
 import { spawnSync } from "node:child_process";
@@ -58,6 +59,7 @@ try {
 
 step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/demo.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"]);
 step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs"]);
+step("Engine quality on the corpus (the goals of npm run bench)", "node", ["--test", "tests/node/quality.test.mjs"]);
 step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"]);
 step("The official Python SDK against reducto-local", "node", ["--test", "tests/sdk/official-python.test.mjs"]);
 step("TypeScript consumers", "tsc", ["-p", "tests/typescript/tsconfig.json"]);

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{categories, packet, pages, pdf, Server};
+use common::{categories, drawn_pdf, packet, pages, pdf, Server};
 use serde_json::{json, Value};
 
 const INVOICE: &str = "ACME Corporation\n\
@@ -329,4 +329,51 @@ async fn an_invoice_laid_out_unlike_the_corpus_is_read_by_its_labels_and_blocks(
         }),
         "a field the document does not have is null, never a neighbour's value"
     );
+}
+
+#[tokio::test]
+async fn a_letterhead_over_a_smaller_line_is_read_as_its_own_line() {
+    let s = Server::new().await;
+    // A 12 pt issuer with a 9 pt e-mail tucked under it, beside a 22 pt title (a held-out
+    // reportlab invoice once read the vendor as "Sunrise Catering Co.hello@sunrise.example").
+    let content = "BT /F1 12 Tf 1 0 0 1 400 750 Tm (Sunrise Catering Co.) Tj\n\
+        /F1 9 Tf 1 0 0 1 400 738 Tm (hello@sunrise.example) Tj\n\
+        /F1 22 Tf 1 0 0 1 50 740 Tm (Invoice) Tj\n\
+        /F1 10 Tf 1 0 0 1 50 690 Tm (Client) Tj 1 0 0 1 150 690 Tm (Atlas Law Partners) Tj\n\
+        1 0 0 1 50 676 Tm (Reference) Tj 1 0 0 1 150 676 Tm (SC/2025/118) Tj ET";
+    let file_id = s.upload_pdf(&drawn_pdf(content)).await;
+    let parsed = s.post("/parse", json!({"input": file_id})).await;
+    parsed.expect(StatusCode::OK);
+    let contents: Vec<&str> = parsed.body["result"]["chunks"][0]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|block| block["content"].as_str().unwrap())
+        .collect();
+    // The title shares the letterhead's band, so they are one row of two cells.
+    assert!(contents.contains(&"Invoice\tSunrise Catering Co."), "blocks: {contents:?}");
+    assert!(contents.contains(&"hello@sunrise.example"), "blocks: {contents:?}");
+    let schema = json!({"type": "object", "properties": {
+        "vendor_name": {"type": "string"}, "customer_name": {"type": "string"}, "invoice_number": {"type": "string"}
+    }});
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    assert_eq!(
+        reply.body["result"][0],
+        json!({"vendor_name": "Sunrise Catering Co.", "customer_name": "Atlas Law Partners", "invoice_number": "SC/2025/118"})
+    );
+}
+
+#[tokio::test]
+async fn labels_without_their_values_give_null_not_the_next_label_or_a_code() {
+    let s = Server::new().await;
+    // The cases that once came back wrong: an invoice number read as the next label ("Date")
+    // and a total read as the digits of a code ("-7781" from "C-7781").
+    let text = "Invoice\tDate\nCustomer ID: C-7781\n\nDescription\tQty\nWidgets\t4";
+    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
+    let schema = json!({"type": "object", "properties": {
+        "invoice_number": {"type": "string"}, "invoice_date": {"type": "string", "format": "date"}, "total": {"type": "number"}
+    }});
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(reply.body["result"][0], json!({"invoice_number": null, "invoice_date": null, "total": null}));
 }

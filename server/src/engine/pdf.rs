@@ -154,6 +154,13 @@ impl Rect {
         (self.center_y() - other.center_y()).abs() <= tolerance
     }
 
+    /// Whether the boxes overlap horizontally by more than one font size. Pieces of one
+    /// line follow each other; a piece drawn over the line's own span sits on another line
+    /// whose band merely touches it (a 9 pt line tucked under a 12 pt letterhead).
+    fn overlaps_across(&self, other: Rect, font_size: f32) -> bool {
+        -self.gap(other) > font_size
+    }
+
     /// The horizontal distance between the two boxes, whichever comes first.
     fn gap(&self, other: Rect) -> f32 {
         (other.x0 - self.x1).max(self.x0 - other.x1)
@@ -184,7 +191,7 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
         }
         let rect = Rect::of(span.bbox);
         match lines.last_mut() {
-            Some(line) if line.rect.shares_line(rect) => {
+            Some(line) if line.rect.shares_line(rect) && !line.rect.overlaps_across(rect, span.font_size) => {
                 // Either direction: right-to-left scripts come in reading order too.
                 let gap = line.rect.gap(rect);
                 if gap > span.font_size * COLUMN_GAP_EMS {

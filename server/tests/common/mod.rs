@@ -249,6 +249,21 @@ pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
     serialize(&objects.into_iter().map(String::into_bytes).collect::<Vec<_>>())
 }
 
+/// A one-page US Letter PDF drawn by `content`, a raw content stream whose font `/F1` is
+/// Helvetica: for layouts `pdf` cannot make, such as lines in different sizes.
+pub fn drawn_pdf(content: &str) -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> \
+         /Contents 5 0 R >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+    ];
+    serialize(&objects.map(String::into_bytes))
+}
+
 /// Objects 1..n (the first the catalog), the cross-reference table and the trailer.
 fn serialize(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
