@@ -197,6 +197,7 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
     }
     // ---- OCR ----
     const scans = { clean: [], rough: [] };
+    const scanFields = {};
     const layouts = [...new Map(documents.map((doc) => [doc.layout, doc])).values()];
     for (const [i, doc] of layouts.slice(0, ocrLayouts).entries()) {
       const original = await post(server, "/parse", { input: doc.file });
@@ -207,6 +208,16 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
         const file = await upload(server, scanned, `${doc.name}-${kind}.pdf`);
         const { status, json } = await post(server, "/parse", { input: file });
         scans[kind].push(status === 200 ? tokenF1(reference, tokens(textOf(json))) : 0);
+        // The same fields, read from the scan: extract over OCR'd blocks.
+        const extracted = await post(server, "/extract", { input: file, instructions: { schema: doc.schema } });
+        const got = extracted.json.result?.[0] ?? {};
+        scanFields[kind] ??= { right: 0, all: 0 };
+        for (const [field, expected] of Object.entries(doc.expected)) {
+          const ok = same(expected, got[field], doc.schema.properties[field]);
+          scanFields[kind].all++;
+          if (ok) scanFields[kind].right++;
+          else misses.push(`${doc.name} (${doc.layout}, ${kind} scan) ${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got[field] ?? null)}`);
+        }
       }
     }
     // ---- parse of the 28 sample PDFs, against poppler's pdftotext ----
@@ -235,6 +246,7 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
       classify: classifiedRight / documents.length,
       ocrClean: mean(scans.clean),
       ocrRough: mean(scans.rough),
+      scanFields: scanFields.clean ? rate(scanFields.clean) : NaN,
       samples: mean(sampleF1.leftToRight),
     };
     const pct = (value) => `${(value * 100).toFixed(1)} %`;
@@ -251,6 +263,8 @@ seed ${seed} (\`bench/corpus.mjs\`), through one \`reducto-local\`.
 | classify: right category | ${classifiedRight}/${documents.length} = ${pct(summary.classify)} | ≥ 90 %: ${verdict(summary.classify, GOALS.classify)} |
 | OCR token F1, clean 300 dpi scans (${scans.clean.length} layouts) | ${summary.ocrClean.toFixed(3)} | ≥ 0.90: ${verdict(summary.ocrClean, GOALS.ocr)} |
 | OCR token F1, 150 dpi, turned < 1°, speckled | ${summary.ocrRough.toFixed(3)} | |
+| extract from the clean scans: fields right | ${scanFields.clean?.right}/${scanFields.clean?.all} = ${pct(summary.scanFields)} | ≥ 90 %: ${verdict(summary.scanFields, GOALS.fields)} |
+| extract from the rough scans: fields right | ${scanFields.rough?.right}/${scanFields.rough?.all} | |
 | parse token F1 against pdftotext, the ${sampleF1.leftToRight.length} left-to-right sample PDFs with a text layer | ${summary.samples.toFixed(3)} | no worse than before |
 | … the ${sampleF1.rightToLeft.length} right-to-left ones (poppler's visual order against logical order) | ${mean(sampleF1.rightToLeft).toFixed(3)} | |
 

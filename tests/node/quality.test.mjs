@@ -12,6 +12,7 @@ test("extract, split, classify, OCR and parse meet their goals on the corpus and
   assert.equal(summary.split, GOALS.split, `split sections exact ${summary.split}${report}`);
   assert.ok(summary.classify >= GOALS.classify, `classify ${summary.classify}${report}`);
   assert.ok(summary.ocrClean >= GOALS.ocr, `OCR token F1 on clean scans ${summary.ocrClean}${report}`);
+  assert.ok(summary.scanFields >= GOALS.fields, `fields right from clean scans ${summary.scanFields}${report}`);
   // Parse against poppler on the sample PDFs: 0.95 when this issue was filed, never lower.
   assert.ok(summary.samples >= 0.95, `parse token F1 on the samples ${summary.samples}${report}`);
 });

@@ -502,8 +502,11 @@ fn checkbox(field: &Field, wanted: u8, line: &str) -> Option<&'static str> {
 fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2;
     let heading = |line: &&Line| matches!(line.block.kind, BlockType::Title | BlockType::SectionHeader);
-    let headings = lines.iter().filter(at_top).filter(heading);
-    let others = lines.iter().filter(at_top).filter(|line| !heading(line));
+    // Top first: OCR gives a page's blocks column by column, not in reading order.
+    let mut top: Vec<&Line> = lines.iter().filter(at_top).collect();
+    top.sort_by(|a, b| a.block.bbox.top.total_cmp(&b.block.bbox.top));
+    let headings = top.iter().filter(|line| heading(line));
+    let others = top.iter().filter(|line| !heading(line));
     headings
         .chain(others)
         .flat_map(|line| line.text.split('\t').map(move |cell| (cell.trim(), line.block)))

@@ -111,7 +111,7 @@ fn pages_of(tsv: &str) -> Vec<OcrPage> {
         let number = |i: usize| cells[i].trim().parse::<f64>().unwrap_or(0.0);
         match (cells[0], pages.last_mut()) {
             ("1", _) => pages.push(((number(8).max(1.0), number(9).max(1.0)), Vec::new())),
-            ("5", Some((_, words))) if !cells[11].trim().is_empty() => words.push(Word {
+            ("5", Some((_, words))) if !is_speck(cells[11], number(10)) => words.push(Word {
                 line: (number(2) as u32, number(3) as u32, number(4) as u32),
                 text: cells[11].trim().to_owned(),
                 rect: [number(6), number(7), number(6) + number(8), number(7) + number(9)],
@@ -143,18 +143,29 @@ fn pages_of(tsv: &str) -> Vec<OcrPage> {
                 .map(|line| {
                     let rect = line.iter().map(|w| w.rect).reduce(union).unwrap_or_default();
                     let confidence = line.iter().map(|w| w.confidence).sum::<f64>() / line.len() as f64;
-                    let joined = line.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
-                    (line, OcrText { text: joined, bbox: bbox(rect), confidence: round(confidence) })
+                    let text =
+                        OcrText { text: line_text(line), bbox: bbox(rect), confidence: round(confidence) };
+                    (line, text)
                 })
                 .collect();
+            let body = body_size(&lines);
             let blocks = lines
                 .chunk_by(|(a, _), (b, _)| a[0].line.0 == b[0].line.0 && a[0].line.1 == b[0].line.1)
                 .map(|paragraph| {
                     let rect =
                         paragraph.iter().flat_map(|(words, _)| words.iter().map(|w| w.rect)).reduce(union);
                     let lowest = paragraph.iter().map(|(_, line)| line.confidence).fold(1.0, f64::min);
+                    let size = paragraph.iter().map(|(words, _)| size_of(words)).fold(0.0, f64::max);
+                    let short = paragraph.len() <= 3;
+                    let kind = if short && size >= body * 1.6 && number == 1 {
+                        BlockType::Title
+                    } else if short && size >= body * 1.15 {
+                        BlockType::SectionHeader
+                    } else {
+                        BlockType::Text
+                    };
                     Block {
-                        kind: BlockType::Text,
+                        kind,
                         bbox: bbox(rect.unwrap_or_default()),
                         content: paragraph
                             .iter()
@@ -176,6 +187,49 @@ fn pages_of(tsv: &str) -> Vec<OcrPage> {
             }
         })
         .collect()
+}
+
+/// Whether a recognized word is nothing or a speck: punctuation Tesseract was unsure of (a
+/// table rule or noise read as "—"), which would otherwise sit between two cells of a row.
+fn is_speck(text: &str, confidence: f64) -> bool {
+    let text = text.trim();
+    text.is_empty() || (confidence < 50.0 && !text.chars().any(char::is_alphanumeric))
+}
+
+/// A line's words joined by spaces, or by a tab where the gap between two words is wider than
+/// about an em (1.5 capital heights): a cell boundary or a label far from its value, as the PDF
+/// reader marks it (`pdf::COLUMN_GAP_EMS`), which extract reads the same way.
+fn line_text(words: &[Word]) -> String {
+    let size = size_of(words);
+    let mut text = String::new();
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            let gap = word.rect[0] - words[i - 1].rect[2];
+            text.push(if gap > size * 1.5 { '\t' } else { ' ' });
+        }
+        text.push_str(&word.text);
+    }
+    text
+}
+
+/// A line's type size in pixels: its shortest word's height, since descenders, capitals and
+/// brackets only make words taller.
+fn size_of(words: &[Word]) -> f64 {
+    words.iter().map(|w| w.rect[3] - w.rect[1]).fold(f64::INFINITY, f64::min)
+}
+
+/// The page's body size: the size of the lines that hold the most characters, as the PDF reader
+/// measures it, so headings and titles stand out by being larger.
+fn body_size(lines: &[(&[Word], OcrText)]) -> f64 {
+    let mut by_size: Vec<(i64, usize)> = Vec::new();
+    for (words, line) in lines {
+        let key = (size_of(words) / 2.0).round() as i64; // 2-pixel buckets
+        match by_size.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += line.text.len(),
+            None => by_size.push((key, line.text.len())),
+        }
+    }
+    by_size.into_iter().max_by_key(|&(k, n)| (n, -k)).map_or(f64::INFINITY, |(k, _)| k as f64 * 2.0)
 }
 
 fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
@@ -301,6 +355,32 @@ mod tests {
         let b = page.blocks[0].bbox;
         assert_eq!((b.left, b.top, b.width, b.height), (0.1, 0.1, 0.2, 0.03));
         assert_eq!(page.words[0].confidence, 0.95);
+    }
+
+    #[test]
+    fn wide_gaps_become_cells_specks_are_dropped_and_large_lines_are_headings() {
+        let row = |line: u32, left: u32, width: u32, height: u32, conf: u32, text: &str| {
+            format!("5\t1\t{line}\t1\t1\t1\t{left}\t{}\t{width}\t{height}\t{conf}\t{text}\n", line * 100)
+        };
+        let tsv = [
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+                .to_string(),
+            "1\t1\t0\t0\t0\t0\t0\t0\t1000\t2000\t-1\t\n".to_string(),
+            row(1, 100, 300, 60, 95, "Northwind"),
+            // A label, an unsure dash from a table rule, and the value two capitals away.
+            row(2, 100, 150, 30, 95, "Invoice"),
+            row(2, 260, 40, 30, 95, "No."),
+            row(2, 310, 20, 30, 21, "—"),
+            row(2, 400, 120, 30, 95, "A-1"),
+            row(3, 100, 150, 30, 95, "Body"),
+            row(3, 262, 150, 30, 95, "text"),
+        ]
+        .concat();
+        let page = &pages_of(&tsv)[0];
+        let lines: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(lines, ["Northwind", "Invoice No.\tA-1", "Body text"]);
+        let kinds: Vec<BlockType> = page.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockType::Title, BlockType::Text, BlockType::Text]);
     }
 
     #[test]
