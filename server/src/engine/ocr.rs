@@ -83,9 +83,12 @@ fn renumber(page: &mut OcrPage, number: u32) {
     }
 }
 
+/// Page segmentation mode 4 (one column of lines of varying sizes) keeps each row of a table or
+/// of a label and its value on one line, where the default mode gives every column its own block
+/// and extract then finds no rows.
 fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
     let mut command = Command::new("tesseract");
-    command.arg(image).args(["stdout", "-l", "eng", "--psm", "3", "tsv"]);
+    command.arg(image).args(["stdout", "-l", "eng", "--psm", "4", "tsv"]);
     let tsv = run(command, "tesseract (tesseract-ocr)")?;
     Ok(pages_of(&String::from_utf8_lossy(&tsv)))
 }
@@ -212,10 +215,12 @@ fn line_text(words: &[Word]) -> String {
     text
 }
 
-/// A line's type size in pixels: its shortest word's height, since descenders, capitals and
-/// brackets only make words taller.
+/// A line's type size in pixels: its words' median height, which a stray speck or one word
+/// with descenders does not move.
 fn size_of(words: &[Word]) -> f64 {
-    words.iter().map(|w| w.rect[3] - w.rect[1]).fold(f64::INFINITY, f64::min)
+    let mut heights: Vec<f64> = words.iter().map(|w| w.rect[3] - w.rect[1]).collect();
+    heights.sort_by(f64::total_cmp);
+    heights.get(heights.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// The page's body size: the size of the lines that hold the most characters, as the PDF reader
