@@ -1,4 +1,5 @@
-// Builds the npm package into pkg/ (release wasm, optimized) and target/release/reducto-local.
+// Builds the npm package into pkg/ (release wasm, optimized), target/release/reducto-local and
+// the pages' copy of pdf.js (www/vendor/).
 //
 // Steps: cargo (wasm32, the size profile) → wasm-bindgen --target web, straight into pkg/ →
 // wasm-opt -Oz (npm binaryen, with the wasm features named: see GUIDE.md) → our entry
@@ -8,7 +9,7 @@
 // reports both gzip -9 against the contract's budget; the build fails past its ceiling.
 // `node scripts/build.mjs client` builds only pkg/.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -26,7 +27,10 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 const BUDGET_GZIP = 64 * 1024;
 const CEILING_GZIP = 96 * 1024;
 
-if (process.argv[2] !== "client") run("cargo", ["build", "--release", "-p", "reducto-local"]);
+if (process.argv[2] !== "client") {
+  run("cargo", ["build", "--release", "-p", "reducto-local"]);
+  vendorPdfJs();
+}
 run("cargo", ["build", "-p", "reducto-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
 
 rmSync(pkg, { recursive: true, force: true });
@@ -138,6 +142,18 @@ function snippetOf(name) {
   const dir = readdirSync(snippets).find((d) => statSync(join(snippets, d, "js", name), { throwIfNoEntry: false }));
   if (!dir) throw new Error(`wasm-bindgen wrote no snippet js/${name}`);
   return relative(pkg, join(snippets, dir, "js", name));
+}
+
+/**
+ * The pages render PDFs with pdf.js (npm's `pdfjs-dist`, pinned in package.json). Its module and
+ * worker are copied to www/vendor/pdfjs/ (ignored by git), where reducto-local serves them.
+ */
+function vendorPdfJs() {
+  const to = join(root, "www/vendor/pdfjs");
+  mkdirSync(to, { recursive: true });
+  for (const file of ["pdf.min.mjs", "pdf.worker.min.mjs"]) {
+    copyFileSync(join(root, "node_modules/pdfjs-dist/build", file), join(to, file));
+  }
 }
 
 // What an app pays: the package's JS bundled and minified as an app's bundler does it, and

@@ -1,7 +1,7 @@
 // Writes plain PDFs (Helvetica, uncompressed), the same bytes every time: the benchmark's 500-page
-// document, the browser tests' document packet (a text layer and nothing else), and a one-page
-// application form with fillable AcroForm fields for the edit tests.
-// Usage: node scripts/make-pdf.mjs OUT.pdf [pages]
+// document, the browser tests' document packet (a text layer and nothing else), a one-page
+// application form with fillable AcroForm fields for the edit tests, and the pages' sample
+// invoice. Usage: node scripts/make-pdf.mjs OUT.pdf [pages | invoice]
 import { writeFileSync } from "node:fs";
 
 const words = ("invoice total amount due customer order shipment payment terms account balance " +
@@ -80,6 +80,49 @@ export function formPdf(fields = formFields) {
   return serialize(objects, catalog);
 }
 
+/**
+ * The sample invoice the drop page's banner names (www/samples/invoice.pdf): a one-page invoice
+ * laid out as people make them, with the issuer as letterhead, the customer in a "Bill To"
+ * block, labels beside their values, a table of items and a total.
+ */
+export function invoicePdf() {
+  const objects = [];
+  const add = (body) => objects.push(body) && objects.length;
+  const font = add(helvetica);
+  const rows = [
+    ["Website redesign", "1", "2,400.00", "2,400.00"],
+    ["Hosting (12 months)", "12", "25.00", "300.00"],
+    ["Support hours", "6", "80.00", "480.00"],
+  ];
+  const lines = [
+    text(72, 730, 18, "Harbor Lane Studio"),
+    text(72, 712, 10, "48 Harbor Lane, Portland, ME 04101"),
+    text(430, 730, 22, "INVOICE"),
+    text(380, 690, 10, "Invoice No."), text(470, 690, 10, "HLS-2025-0142"),
+    text(380, 675, 10, "Invoice Date"), text(470, 675, 10, "March 14, 2025"),
+    text(380, 660, 10, "Due Date"), text(470, 660, 10, "April 13, 2025"),
+    text(72, 660, 11, "Bill To"),
+    text(72, 645, 10, "Northwind Traders"),
+    text(72, 631, 10, "1200 Pine Street, Seattle, WA 98101"),
+    text(72, 590, 10, "Description"), text(300, 590, 10, "Qty"), text(360, 590, 10, "Unit Price"),
+    text(470, 590, 10, "Amount"),
+    ...rows.flatMap(([description, qty, unit, amount], i) => {
+      const y = 570 - i * 18;
+      return [text(72, y, 10, description), text(300, y, 10, qty), text(360, y, 10, unit), text(470, y, 10, amount)];
+    }),
+    text(360, 500, 10, "Subtotal"), text(470, 500, 10, "3,180.00"),
+    text(360, 485, 10, "Tax (8%)"), text(470, 485, 10, "254.40"),
+    text(360, 465, 12, "Total Due"), text(470, 465, 12, "$3,434.40"),
+    text(72, 400, 9, "Payment within 30 days by bank transfer. Thank you for your business."),
+  ];
+  const content = add(stream(lines.join("\n")));
+  const page = add(`<< /Type /Page /Parent ${content + 2} 0 R /MediaBox [0 0 612 792] ` +
+    `/Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`);
+  add(`<< /Type /Pages /Kids [${page} 0 R] /Count 1 >>`);
+  const catalog = add(`<< /Type /Catalog /Pages ${page + 1} 0 R >>`);
+  return serialize(objects, catalog);
+}
+
 const helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
 const escape = (value) => value.replace(/[\\()]/g, (c) => `\\${c}`);
 const text = (x, y, size, value) => `BT /F1 ${size} Tf ${x} ${y} Td (${escape(value)}) Tj ET`;
@@ -103,5 +146,6 @@ function serialize(objects, catalog) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  writeFileSync(process.argv[2], makePdf(Number(process.argv[3] ?? 500)));
+  const [out, what = "500"] = process.argv.slice(2);
+  writeFileSync(out, what === "invoice" ? invoicePdf() : makePdf(Number(what)));
 }

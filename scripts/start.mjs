@@ -3,11 +3,11 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { deployPipeline, studio } from "./studio.mjs";
+import { deployPipeline, EXAMPLE_STEPS, studio } from "./studio.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const port = process.env.PORT ?? "8080";
-const EXAMPLE = "Example pipeline";
+const EXAMPLE = "Example: invoice fields";
 
 const server = spawn(join(root, "target/release/reducto-local"),
   ["--port", port, "--data-dir", join(root, ".data"), "--www", join(root, "www"), "--pkg", join(root, "pkg")],
@@ -23,12 +23,13 @@ if (!url) throw new Error(`reducto-local did not start: ${firstLine}`);
 
 const pipelines = await studio(url, "GET", "");
 let example = pipelines.find((p) => p.name === EXAMPLE && p.deployed);
-const id = example?.id ?? (await deployPipeline(url, EXAMPLE, { parse: { options: { chunking: { chunk_mode: "page" } } } }, "v1"));
+const id = example?.id ?? (await deployPipeline(url, EXAMPLE, EXAMPLE_STEPS, "v1"));
 console.log(`
   reducto-local is serving on ${url}
-  Example pipeline ${id} is deployed.
+  Example pipeline ${id} (parse, then extract invoice fields) is deployed.
 
   Demo:   ${url}/?pipeline=${id}
+          drop www/samples/invoice.pdf on it (the page links it too)
   Studio: ${url}/studio.html
 
   Press Ctrl+C to stop.`);

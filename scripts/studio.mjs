@@ -1,5 +1,5 @@
-// A few calls to reducto-local's Studio endpoints, shared by `npm start` (to deploy the example
-// pipeline) and the page tests. The client package itself only runs pipelines.
+// A few calls to reducto-local's Studio endpoints and the example pipeline, shared by `npm start`
+// (which deploys it) and the page tests. The client package itself only runs pipelines.
 
 export async function studio(baseURL, method, path, body, headers = {}) {
   const response = await fetch(`${baseURL}/studio/pipelines${path}`, {
@@ -18,3 +18,23 @@ export async function deployPipeline(baseURL, name, steps, versionName, headers)
   await studio(baseURL, "POST", `/${id}/deploy`, { version_name: versionName }, headers);
   return id;
 }
+
+/** `npm start`'s example: parse, then extract a few invoice fields with citations (the drop
+ * page's banner names www/samples/invoice.pdf to try it on). */
+export const EXAMPLE_STEPS = {
+  parse: { options: { chunking: { chunk_mode: "page" } } },
+  extract: {
+    schema: {
+      type: "object",
+      properties: {
+        invoice_number: { type: "string", description: "The invoice number" },
+        invoice_date: { type: "string", format: "date", description: "The date the invoice was issued" },
+        vendor_name: { type: "string", description: "Who issued the invoice" },
+        customer_name: { type: "string", description: "Who the invoice is billed to" },
+        total: { type: "number", description: "The total amount due" },
+      },
+      required: ["invoice_number", "total"],
+    },
+    citations: true,
+  },
+};

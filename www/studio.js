@@ -1,133 +1,250 @@
-// The Studio page: create pipelines, edit their draft, deploy versions, roll back, and copy the
-// code that runs them. Studio calls go to reducto-local's /studio endpoints; trying a draft on a
-// file uploads it with reducto-wasm, like any app would.
-import { Reducto } from "/pkg/index.js";
+// The Studio page: list, create and rename pipelines; edit the draft's steps with a form (kept
+// in sync with its JSON); try the draft on a file with the drop page's result view; deploy it
+// behind a dialog that says what a deploy does; compare versions and roll back; copy the
+// Pipeline ID and the code that runs it; see webhook deliveries. Studio calls go through
+// lib/studio-api.js; the file to try is uploaded with reducto-wasm, as an app would.
+import { deliveriesTable } from "./lib/deliveries.js";
+import { renderStepsDiff } from "./lib/diff.js";
+import { documentView } from "./lib/document-view.js";
+import { el, renderResult } from "./lib/results.js";
+import { clientFor, loadSettings } from "./lib/settings.js";
+import { createStepEditor } from "./lib/step-editor.js";
+import { studio } from "./lib/studio-api.js";
 
 const $ = (id) => document.getElementById(id);
-const client = new Reducto({ baseURL: location.origin });
+/** The open pipeline, as the server last answered, and its versions. */
 let current = null;
-let snippets = null;
+let versions = [];
 
-async function studio(method, path = "", body) {
-  const response = await fetch(`/studio/pipelines${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(typeof data?.detail === "string" ? data.detail : JSON.stringify(data?.detail ?? response.status));
-  return data;
-}
+const editor = createStepEditor($("steps"), {
+  onChange: () => {
+    $("draft-state").textContent = "Unsaved changes";
+  },
+});
 
 function say(text, error = false) {
   $("message").textContent = text;
   $("message").className = error ? "error" : "";
 }
 
+/** Runs a user's action; a refusal is shown in words instead of thrown. */
 async function act(work) {
   try {
     await work();
   } catch (error) {
-    say(error.message, true);
+    say(`${error.name === "Error" ? "" : `${error.name}: `}${error.message}`, true);
   }
 }
 
+// ---- the pipeline list ----
+
 async function listPipelines() {
-  const pipelines = await studio("GET");
+  const pipelines = await studio.list();
   $("pipelines").replaceChildren(...pipelines.map((pipeline) => {
-    const button = Object.assign(document.createElement("button"), { textContent: pipeline.name });
+    const live = pipeline.deployed ? `v${pipeline.deployed.version}` : "not deployed";
+    const button = el("button", { type: "button" }, pipeline.name, el("small", { className: "muted" }, ` · ${live}`));
     if (pipeline.id === current?.id) button.setAttribute("aria-current", "true");
     button.addEventListener("click", () => act(() => open(pipeline.id)));
-    const item = document.createElement("li");
-    item.append(button);
-    return item;
+    return el("li", {}, button);
   }));
+  return pipelines;
 }
 
 async function open(id) {
-  current = await studio("GET", `/${id}`);
-  snippets = null;
+  current = await studio.get(id);
+  versions = await studio.versions(id);
   $("editor").hidden = false;
   $("name").textContent = current.name;
   $("pipeline-id").textContent = current.id;
-  $("live").textContent = current.deployed ? `v${current.deployed.version}${current.deployed.version_name ? ` (${current.deployed.version_name})` : ""}` : "none (not deployed yet)";
-  $("draft").value = JSON.stringify(current.draft, null, 2);
-  $("test-result").hidden = true;
-  $("snippet").textContent = "";
-  const versions = await studio("GET", `/${id}/versions`);
-  $("versions").replaceChildren(...versions.toReversed().map((version) => {
-    const row = document.createElement("tr");
-    row.dataset.version = String(version.version);
-    const live = current.deployed?.version === version.version;
-    for (const text of [`v${version.version}${live ? " · live" : ""}`, version.version_name ?? "", version.deployed_at]) {
-      row.append(Object.assign(document.createElement("td"), { textContent: text }));
-    }
-    const rollback = Object.assign(document.createElement("button"), { textContent: "Make live", disabled: live });
-    rollback.addEventListener("click", () => act(async () => {
-      await studio("POST", `/${id}/rollback`, { version: version.version });
-      await open(id);
-      say(`v${version.version} is live again.`);
-    }));
-    const cell = document.createElement("td");
-    cell.append(rollback);
-    row.append(cell);
-    return row;
-  }));
-  await listPipelines();
+  $("deploy-id").textContent = current.id;
+  $("live").textContent = current.deployed ? versionLabel(current.deployed) : "none (not deployed yet)";
+  editor.setSteps(current.draft);
+  $("draft-state").textContent = "Saved";
+  $("try-result").replaceChildren();
+  $("diff").replaceChildren();
+  showVersions();
+  await Promise.all([listPipelines(), showSnippets(), showDeliveries()]);
 }
 
-function draftSteps() {
-  try {
-    return JSON.parse($("draft").value);
-  } catch (error) {
-    throw new Error(`The draft is not valid JSON: ${error.message}`);
-  }
-}
+const versionLabel = (v) => `v${v.version}${v.version_name ? ` (${v.version_name})` : ""}`;
+
+// ---- create and rename ----
 
 $("create").addEventListener("submit", (event) => act(async () => {
   event.preventDefault();
-  const pipeline = await studio("POST", "", { name: $("new-name").value, steps: { parse: { options: { chunking: { chunk_mode: "page" } } } } });
+  const pipeline = await studio.create($("new-name").value.trim(), { parse: { options: { chunking: { chunk_mode: "page" } } } });
   $("new-name").value = "";
   await open(pipeline.id);
-  say(`Created ${pipeline.name}. Edit the draft, then deploy it.`);
+  say(`Created “${pipeline.name}”. Design its steps, try them on a file, then deploy.`);
 }));
 
+$("rename").addEventListener("click", () => {
+  $("rename-form").hidden = false;
+  $("rename-input").value = current.name;
+  $("rename-input").focus();
+});
+$("rename-cancel").addEventListener("click", () => {
+  $("rename-form").hidden = true;
+  $("rename").focus();
+});
+$("rename-form").addEventListener("submit", (event) => act(async () => {
+  event.preventDefault();
+  await studio.rename(current.id, $("rename-input").value.trim());
+  $("rename-form").hidden = true;
+  await open(current.id);
+  say(`Renamed. Its ID and live version are unchanged.`);
+}));
+
+// ---- the draft: save, try, deploy ----
+
+/** The editor's steps, saved as the draft; refused in words while the editor has errors. */
+async function saveDraft() {
+  const problems = editor.validate();
+  if (problems.length) throw new Error(`The draft has errors: ${problems.join("; ")}`);
+  current = await studio.saveDraft(current.id, editor.getSteps());
+  $("draft-state").textContent = "Saved";
+}
+
 $("save").addEventListener("click", () => act(async () => {
-  await studio("PUT", `/${current.id}/draft`, { steps: draftSteps() });
+  await saveDraft();
   say("Draft saved. Callers still get the live version until you deploy.");
 }));
 
-$("deploy").addEventListener("click", () => act(async () => {
-  await studio("PUT", `/${current.id}/draft`, { steps: draftSteps() });
-  const versionName = $("version-name").value.trim() || undefined;
-  const deployed = await studio("POST", `/${current.id}/deploy`, { version_name: versionName });
+$("open-deploy").addEventListener("click", () => act(async () => {
+  await saveDraft();
   $("version-name").value = "";
+  $("deploy-dialog").showModal();
+}));
+
+$("deploy-dialog").addEventListener("close", () => act(async () => {
+  if ($("deploy-dialog").returnValue !== "deploy") return;
+  const deployed = await studio.deploy(current.id, $("version-name").value.trim());
   await open(current.id);
-  say(`Deployed v${deployed.version}: every caller of ${deployed.pipeline_id} gets it now.`);
+  say(`Deployed ${versionLabel(deployed)}: every caller of ${deployed.pipeline_id} gets it now.`);
 }));
 
-$("test-file").addEventListener("change", (event) => act(async () => {
-  const file = event.target.files[0];
-  if (!file) return;
+async function tryDraft(file) {
+  await saveDraft();
   say(`Trying the draft on ${file.name}…`);
-  await studio("PUT", `/${current.id}/draft`, { steps: draftSteps() });
-  const upload = await client.upload(file);
-  const result = await studio("POST", `/${current.id}/test`, { input: upload.file_id });
-  $("test-result").hidden = false;
-  $("test-result").textContent = JSON.stringify(result, null, 2);
-  say(`The draft ran on ${file.name}: ${result.usage.num_pages} pages.`);
+  $("try-result").replaceChildren(el("p", { className: "muted", role: "status" }, `Running the draft on ${file.name}…`));
+  const upload = await clientFor(loadSettings()).upload(file);
+  const response = await studio.tryDraft(current.id, upload.file_id);
+  const view = documentView(file);
+  $("try-result").replaceChildren(el("div", { className: "document-column" }, view.element),
+    el("div", { className: "result-column" }, renderResult(response, { view, name: file.name })));
+  say(`The draft ran on ${file.name}. Nothing changed for callers.`);
+}
+
+$("try-choose").addEventListener("click", () => $("try-file").click());
+$("try-file").addEventListener("change", (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (file) act(() => tryDraft(file));
+});
+const tryZone = $("try-drop");
+tryZone.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  tryZone.classList.add("over");
+});
+tryZone.addEventListener("dragleave", () => tryZone.classList.remove("over"));
+tryZone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  tryZone.classList.remove("over");
+  const file = event.dataTransfer.files[0];
+  if (file) act(() => tryDraft(file));
+});
+
+// ---- versions: list, roll back, compare ----
+
+function showVersions() {
+  const rows = versions.toReversed().map((version) => {
+    const live = current.deployed?.version === version.version;
+    const rollback = el("button", { type: "button", disabled: live }, live ? "Live" : "Make live");
+    rollback.addEventListener("click", () => act(async () => {
+      await studio.rollback(current.id, version.version);
+      await open(current.id);
+      say(`${versionLabel(version)} is live again for every caller.`);
+    }));
+    const row = el("tr", {},
+      el("td", {}, `v${version.version}`, live ? el("strong", { className: "live" }, " · live") : ""),
+      el("td", {}, version.version_name ?? ""),
+      el("td", {}, new Date(version.deployed_at).toLocaleString()),
+      el("td", {}, rollback));
+    row.dataset.version = String(version.version);
+    return row;
+  });
+  $("versions").replaceChildren(...rows);
+  if (rows.length === 0) $("versions").append(el("tr", {}, el("td", { colSpan: 4, className: "muted" }, "Not deployed yet.")));
+  const choices = () => [
+    ...versions.toReversed().map((v) => el("option", { value: String(v.version) }, versionLabel(v))),
+    el("option", { value: "draft" }, "the draft"),
+  ];
+  $("compare-from").replaceChildren(...choices());
+  $("compare-to").replaceChildren(...choices());
+  // By default: the live version (or the newest) against the draft.
+  $("compare-from").value = String(current.deployed?.version ?? versions.at(-1)?.version ?? "draft");
+  $("compare-to").value = "draft";
+  $("compare").hidden = versions.length === 0;
+}
+
+/** A version's steps, or the editor's draft. */
+function stepsOf(choice) {
+  if (choice === "draft") {
+    const problems = editor.validate();
+    if (problems.length) throw new Error(`The draft has errors: ${problems.join("; ")}`);
+    return editor.getSteps();
+  }
+  return versions.find((v) => String(v.version) === choice).steps;
+}
+
+const choiceLabel = (choice) =>
+  choice === "draft" ? "the draft" : versionLabel(versions.find((v) => String(v.version) === choice));
+
+$("compare").addEventListener("submit", (event) => act(async () => {
+  event.preventDefault();
+  const [from, to] = [$("compare-from").value, $("compare-to").value];
+  $("diff").replaceChildren(renderStepsDiff(stepsOf(from), stepsOf(to), { beforeLabel: choiceLabel(from), afterLabel: choiceLabel(to) }));
 }));
 
-for (const button of document.querySelectorAll("[data-snippet]")) {
-  button.addEventListener("click", () => act(async () => {
-    snippets ??= await studio("GET", `/${current.id}/snippets`);
-    $("snippet").textContent = snippets[button.dataset.snippet];
+// ---- use it: the ID and the snippets, each with a copy button ----
+
+async function showSnippets() {
+  const snippets = await studio.snippets(current.id);
+  const labels = { typescript: "TypeScript (reducto-wasm)", python: "Python", rest: "REST (curl)" };
+  $("snippets").replaceChildren(...Object.entries(labels).map(([kind, label]) => {
+    const code = el("pre", { className: "snippet" }, el("code", {}, snippets[kind]));
+    code.dataset.snippet = kind;
+    const copy = el("button", { type: "button", className: "copy" }, "Copy");
+    copy.addEventListener("click", () => copyText(snippets[kind], copy));
+    return el("figure", {}, el("figcaption", { className: "row" }, el("strong", {}, label), copy), code);
   }));
 }
 
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.addEventListener("click", () => copyText($(button.dataset.copy).textContent, button));
+}
+
+/** Copies `text`, then says so on the button for a moment. */
+async function copyText(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select and copy it";
+  }
+  setTimeout(() => (button.textContent = "Copy"), 1500);
+}
+
+async function showDeliveries() {
+  const { deliveries } = await studio.webhookDeliveries();
+  $("deliveries").replaceChildren(deliveriesTable(deliveries.slice(0, 10)));
+}
+
 await act(async () => {
-  await listPipelines();
-  const first = (await studio("GET"))[0];
+  const pipelines = await listPipelines();
+  const wanted = new URLSearchParams(location.search).get("pipeline");
+  const first = pipelines.find((p) => p.id === wanted) ?? pipelines[0];
   if (first) await open(first.id);
+  else say("No pipelines yet: create one to start.");
 });
 document.body.dataset.ready = "true";

@@ -397,6 +397,16 @@ impl Store {
         get_pipeline(&self.conn(), id)
     }
 
+    /// Gives the pipeline a new name (its ID, draft and versions stay); `None` if it does not exist.
+    pub fn rename_pipeline(&self, id: &str, name: &str) -> Result<Option<PipelineRow>> {
+        let conn = self.conn();
+        conn.execute(
+            &format!("UPDATE pipelines SET name = ?2, updated_at = {NOW} WHERE id = ?1"),
+            params![id, name],
+        )?;
+        get_pipeline(&conn, id)
+    }
+
     /// Replaces the draft; `None` if the pipeline does not exist.
     pub fn update_draft(&self, id: &str, draft: &Steps) -> Result<Option<PipelineRow>> {
         let conn = self.conn();

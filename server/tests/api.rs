@@ -306,6 +306,17 @@ async fn studio_pipeline_lifecycle() {
     let nowhere = s.post(&format!("/studio/pipelines/{id}/rollback"), json!({"version": 9})).await;
     nowhere.expect(StatusCode::NOT_FOUND);
     assert!(nowhere.detail().contains("no version 9"));
+
+    // A new name changes nothing callers see: same ID, same live version.
+    let renamed = s.json(Method::PATCH, &format!("/studio/pipelines/{id}"), json!({"name": " Bills "})).await;
+    renamed.expect(StatusCode::OK);
+    assert_eq!((&renamed.body["id"], &renamed.body["name"]), (&json!(id), &json!("Bills")));
+    assert_eq!(renamed.body["deployed"]["version"], 1);
+    s.run(&id, json!(file_id)).await.expect(StatusCode::OK);
+    let blank = s.json(Method::PATCH, &format!("/studio/pipelines/{id}"), json!({"name": "  "})).await;
+    assert_eq!(blank.validation()["loc"], json!(["body", "name"]));
+    assert_eq!(s.get(&format!("/studio/pipelines/{id}")).await.body["name"], "Bills");
+    s.json(Method::PATCH, "/studio/pipelines/nope", json!({"name": "x"})).await.expect(StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

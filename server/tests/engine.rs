@@ -377,3 +377,32 @@ async fn labels_without_their_values_give_null_not_the_next_label_or_a_code() {
     reply.expect(StatusCode::OK);
     assert_eq!(reply.body["result"][0], json!({"invoice_number": null, "invoice_date": null, "total": null}));
 }
+
+#[tokio::test]
+async fn a_party_label_that_shares_its_row_with_other_labels_reads_the_name_under_it() {
+    let s = Server::new().await;
+    // "Bill To" at the left of a row whose right half is "Due Date  April 13, 2025": the
+    // customer is the line under the label, never the label beside it ("Due Date" once was).
+    let text = "Invoice No.\t\tHLS-2025-0142\nBill To\t\tDue Date\tApril 13, 2025\nNorthwind Traders";
+    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
+    let schema = json!({"type": "object", "properties": {
+        "customer_name": {"type": "string"}, "due_date": {"type": "string", "format": "date"}
+    }});
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    assert_eq!(
+        reply.body["result"][0],
+        json!({"customer_name": "Northwind Traders", "due_date": "2025-04-13"})
+    );
+}
+
+#[tokio::test]
+async fn the_first_sentence_of_a_page_is_not_its_issuer() {
+    let s = Server::new().await;
+    // A page of running text has no letterhead: the vendor is null, not its first sentence.
+    let text = "Hello, here is some text without a meaning. This text should show what a printed text\n\
+        will look like at this place.";
+    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
+    let schema = json!({"type": "object", "properties": {"vendor_name": {"type": "string"}}});
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    assert_eq!(reply.body["result"][0], json!({"vendor_name": null}));
+}

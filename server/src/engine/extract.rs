@@ -218,6 +218,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 const ISSUER_WORDS: &[&str] =
     &["vendor", "supplier", "seller", "store", "merchant", "company", "issuer", "shop"];
 
+/// The most words a letterhead's name has ("Harbor Lane Studio", "Pinnacle IT Services Ltd").
+const MAX_NAME_WORDS: usize = 6;
+
 /// What a document calls itself; a letterhead is not one of these.
 const DOCUMENT_TITLES: &[&str] = &[
     "invoice",
@@ -411,6 +414,9 @@ fn find<'a>(
                 let raw = match (cells.len(), below.len()) {
                     (1, _) => below[0],
                     (_, n) if n == cells.len() => below[column],
+                    // A block's label first on a row of other pairs ("Bill To … Due Date
+                    // April 13"), its name alone on the line under it.
+                    (_, 1) if column == 0 => below[0],
                     _ => "",
                 };
                 if let Some(value) = value_of(raw) {
@@ -463,11 +469,10 @@ fn beside<'a>(lines: &[Line<'a>], i: usize) -> Option<(&'a str, &'a Block)> {
         .and_then(|line| Some((line.text.split('\t').next()?.trim(), line.block)))
 }
 
-/// Labels of business documents that are never a value ("Ship To" over an address).
+/// Labels of business documents that are never a value ("Ship To" over an address, "Due Date"
+/// beside "Bill To" on one row), besides those of [`SYNONYMS`].
 const COMMON_LABELS: &[&str] = &[
     "ship to",
-    "bill to",
-    "sold to",
     "remit to",
     "description",
     "quantity",
@@ -476,16 +481,22 @@ const COMMON_LABELS: &[&str] = &[
     "subtotal",
     "tax",
     "vat",
-    "total",
+    "due date",
+    "payment terms",
+    "terms",
+    "ship date",
+    "account number",
 ];
 
-/// Whether `text` is itself a label: it ends with a colon, or is one of the fields' labels or
-/// a common one.
+/// Whether `text` is itself a label: it ends with a colon, or is one of the fields' labels, a
+/// label of the synonym table, or a common one.
 fn is_label(text: &str, siblings: &[&str]) -> bool {
     let normalized = normalize(text);
+    let known = |label: &str| label == normalized;
     text.ends_with(':')
         || siblings.contains(&normalized.as_str())
-        || COMMON_LABELS.contains(&normalized.as_str())
+        || COMMON_LABELS.iter().any(|label| known(label))
+        || SYNONYMS.iter().any(|(name, labels)| known(name) || labels.iter().any(|label| known(label)))
 }
 
 /// `[X] label` / `[ ] label` (or ☒/☐) lines: "yes" or "no" when the label names `field`.
@@ -498,9 +509,11 @@ fn checkbox(field: &Field, wanted: u8, line: &str) -> Option<&'static str> {
 }
 
 /// The issuer's name at the top of the first page: the first cell there, headings first, that
-/// has letters, is no label, no date and not the document's title ("INVOICE").
+/// has letters, is no label, no date and not the document's title ("INVOICE"), and is as short
+/// as a name: the first sentence of a letter or an article is not an issuer.
 fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
-    let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2;
+    // A block's first line: a paragraph's later lines continue its text, they name no one.
+    let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2 && line.row == 0;
     let heading = |line: &&Line| matches!(line.block.kind, BlockType::Title | BlockType::SectionHeader);
     // Top first: OCR gives a page's blocks column by column, not in reading order.
     let mut top: Vec<&Line> = lines.iter().filter(at_top).collect();
@@ -512,6 +525,7 @@ fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
         .flat_map(|line| line.text.split('\t').map(move |cell| (cell.trim(), line.block)))
         .find(|(cell, _)| {
             cell.chars().any(char::is_alphabetic)
+                && cell.split_whitespace().count() <= MAX_NAME_WORDS
                 && !cell.contains(':')
                 && date(cell).is_none()
                 && !DOCUMENT_TITLES.contains(&normalize(cell).as_str())

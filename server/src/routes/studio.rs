@@ -1,8 +1,8 @@
-//! Studio endpoints (this project's own API): create pipelines, edit their draft, deploy the
-//! draft as a new immutable version, roll back to an earlier one, and test-run the draft; and
-//! list the webhook deliveries of async jobs (`GET /studio/webhooks`).
+//! Studio endpoints (this project's own API): create and rename pipelines, edit their draft,
+//! deploy the draft as a new immutable version, roll back to an earlier one, and test-run the
+//! draft; and list the webhook deliveries of async jobs (`GET /studio/webhooks`).
 //!
-//! One pipeline shape everywhere (create, get, list, draft update):
+//! One pipeline shape everywhere (create, get, list, rename, draft update):
 //! `{id, name, draft: <steps>, versions: [{version, version_name, deployed_at}],
 //!   deployed: {version, version_name, deployed_at} | null, created_at, updated_at}`.
 
@@ -29,7 +29,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/studio/pipelines", get(list).post(create))
-        .route("/studio/pipelines/{id}", get(show))
+        .route("/studio/pipelines/{id}", get(show).patch(rename))
         .route("/studio/pipelines/{id}/draft", put(update_draft))
         .route("/studio/pipelines/{id}/deploy", post(deploy))
         .route("/studio/pipelines/{id}/versions", get(versions))
@@ -67,6 +67,11 @@ struct CreatePipeline {
     /// Optional: a new pipeline may start with an empty draft (parse with defaults).
     #[serde(default)]
     steps: Steps,
+}
+
+#[derive(Debug, Deserialize)]
+struct RenamePipeline {
+    name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,6 +173,17 @@ async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<PipelineView>
 
 async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<PipelineView>> {
     let row = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
+    Ok(Json(view(&state, row)?))
+}
+
+/// Renames a pipeline. Callers run it by ID, so nothing they see changes.
+async fn rename(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<RenamePipeline>,
+) -> AppResult<Json<PipelineView>> {
+    let name = valid_name(&req.name)?;
+    let row = state.store.rename_pipeline(&id, name)?.ok_or_else(|| pipeline_not_found(&id))?;
     Ok(Json(view(&state, row)?))
 }
 

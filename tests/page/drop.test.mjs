@@ -1,0 +1,151 @@
+// The drop page as a person meets it after `npm start`: the example pipeline (parse, then
+// extract invoice fields with citations) deployed on a real reducto-local, the optimized pkg/,
+// pdf.js drawing the document, in headless Chromium. Each test saves a screenshot.
+import assert from "node:assert/strict";
+import { test, before, after } from "node:test";
+import { deflateSync } from "node:zlib";
+import { deployPipeline, EXAMPLE_STEPS } from "../../scripts/studio.mjs";
+import { launchChromium, openPage, screenshot, scrollsSideways } from "../support/browser.mjs";
+import { startServer } from "../support/server.mjs";
+
+const invoicePdf = new URL("../../www/samples/invoice.pdf", import.meta.url).pathname;
+const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url).pathname;
+let server, browser, pipelineId;
+
+before(async () => {
+  server = await startServer();
+  pipelineId = await deployPipeline(server.url, "Example: invoice fields", EXAMPLE_STEPS, "v1");
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A white PNG with nothing written on it: OCR finds no text. */
+function blankPng(width = 400, height = 300) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit grayscale
+  const rows = Buffer.alloc((width + 1) * height, 255);
+  for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // filter byte: none
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+function crc32(bytes) {
+  let crc = ~0;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc >>> 0;
+}
+
+const cards = (page) => page.locator(".card").evaluateAll((all) =>
+  all.map((card) => ({ file: card.dataset.file, state: card.dataset.state, text: card.querySelector(".card-body").innerText })));
+
+test("three files dropped at once: three cards, two results and one clear error", async () => {
+  const { page, problems } = await openPage(browser, `${server.url}/?pipeline=${pipelineId}`);
+  const files = [
+    { name: "invoice.pdf", mimeType: "application/pdf", buffer: (await import("node:fs")).readFileSync(invoicePdf) },
+    { name: "pdflatex-4-pages.pdf", mimeType: "application/pdf", buffer: (await import("node:fs")).readFileSync(fourPagesPdf) },
+    { name: "blank.png", mimeType: "image/png", buffer: blankPng() },
+  ];
+  // Dropped as a person drops them: one drop event carrying the three files.
+  const transfer = await page.evaluateHandle((files) => {
+    const data = new DataTransfer();
+    for (const { name, mimeType, bytes } of files) data.items.add(new File([new Uint8Array(bytes)], name, { type: mimeType }));
+    return data;
+  }, files.map(({ name, mimeType, buffer }) => ({ name, mimeType, bytes: [...buffer] })));
+  await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
+  await page.waitForFunction(() => [...document.querySelectorAll(".card")].length === 3 &&
+    [...document.querySelectorAll(".card")].every((card) => ["done", "failed"].includes(card.dataset.state)), null, { timeout: 60_000 });
+  const states = await cards(page);
+  assert.deepEqual(states.map((c) => [c.file, c.state]).sort(), [
+    ["blank.png", "failed"], ["invoice.pdf", "done"], ["pdflatex-4-pages.pdf", "done"],
+  ]);
+  const failed = states.find((c) => c.state === "failed");
+  assert.match(failed.text, /^JobFailedError: .*(no text|empty)/i, "the card names the error class and the server's reason");
+  const invoice = page.locator('.card[data-file="invoice.pdf"]');
+  assert.match(await invoice.locator(".state").innerText(), /Done · 1 page/);
+  await page.locator('.card[data-file="pdflatex-4-pages.pdf"] .document-page[data-page="4"] canvas').waitFor();
+  await screenshot(page, "drop-three-files");
+  // The failure is the page's subject, not a fault of the page: the only console error allowed
+  // is none at all.
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test("an invoice on the extract pipeline: the fields' values, and a click draws the field's box on the page", async () => {
+  const { page, problems } = await openPage(browser, `${server.url}/?pipeline=${pipelineId}`);
+  await page.setInputFiles("#file", invoicePdf);
+  const card = page.locator('.card[data-file="invoice.pdf"][data-state="done"]');
+  await card.waitFor({ timeout: 30_000 });
+  const value = (field) => card.locator(`tr[data-field="${field}"] td`).innerText();
+  assert.equal(await value("invoice_number"), "HLS-2025-0142");
+  assert.equal(await value("invoice_date"), "2025-03-14");
+  assert.equal(await value("vendor_name"), "Harbor Lane Studio");
+  assert.equal(await value("customer_name"), "Northwind Traders");
+  assert.equal(await value("total"), "3434.4");
+
+  await card.locator('.document-page[data-page="1"] canvas').waitFor();
+  await card.locator('button[data-field="total"]').click();
+  const box = card.locator('.document-page[data-page="1"] .box.citation');
+  await box.waitFor();
+  // "Total Due $3,434.40" sits 465 pt up a 792 pt page: about 40 % from the top.
+  const top = await box.evaluate((mark) => parseFloat(mark.style.top));
+  assert.ok(top > 35 && top < 45, `the box is on the total's line (top ${top} %)`);
+  assert.match(await card.locator(".citation-detail").innerText(), /total was read on page 1: “Total Due \$3,434\.40”/);
+  // The box is drawn on the rendered page, over the canvas pdf.js painted.
+  const [boxRect, canvasRect] = await Promise.all([box.boundingBox(), card.locator('.document-page[data-page="1"] canvas').boundingBox()]);
+  assert.ok(boxRect.y > canvasRect.y && boxRect.y + boxRect.height < canvasRect.y + canvasRect.height);
+
+  await card.locator('.tab:text("JSON")').click();
+  assert.match(await card.locator(".raw-json").innerText(), /"invoice_number"/);
+  await card.locator('.tab:text("Results")').click();
+  await screenshot(page, "drop-invoice-citation");
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test("settings choose from the deployed pipelines, keep the key masked, and the page works by keyboard in a narrow window", async () => {
+  const { page, problems } = await openPage(browser, `${server.url}/`, { width: 360, height: 800 });
+  // Listening early: Playwright starts intercepting the picker when the first listener is added,
+  // which must be in place before the key press that opens it.
+  const fileChooser = new Promise((resolve) => page.once("filechooser", resolve));
+  assert.equal(await page.textContent("#pipeline-id"), pipelineId, "the deployed example is selected by itself");
+  await page.click("#settings-panel summary");
+  const options = await page.locator("#pipeline option").evaluateAll((all) => all.map((o) => o.value));
+  assert.deepEqual(options, [pipelineId]);
+  assert.equal(await page.getAttribute("#api-key", "type"), "password");
+  await page.fill("#api-key", "sk-page-test");
+  await page.click("#settings button.primary");
+  await page.waitForSelector("#settings-saved:text('Saved.')");
+  assert.ok(!page.url().includes("sk-page-test"), "the key never goes in the URL");
+  assert.equal(await scrollsSideways(page), false, "a 360 px window does not scroll sideways");
+
+  // Keyboard only: "Choose files" focused and Enter pressed: the file picker opens.
+  await page.locator("#choose").focus();
+  await page.keyboard.press("Enter");
+  const chooser = await fileChooser;
+  assert.ok(chooser.isMultiple(), "many files can be picked at once");
+  await chooser.setFiles(invoicePdf);
+  await page.locator('.card[data-state="done"], .card[data-state="failed"]').waitFor({ timeout: 30_000 });
+  // This server has no key, so the one saved above is sent and ignored; the run succeeds.
+  assert.equal(await page.locator(".card").getAttribute("data-state"), "done");
+  assert.equal(await scrollsSideways(page), false, "the result view wraps too");
+  await screenshot(page, "drop-narrow");
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
