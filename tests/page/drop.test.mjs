@@ -4,12 +4,15 @@
 import assert from "node:assert/strict";
 import { test, before, after } from "node:test";
 import { deflateSync } from "node:zlib";
+import { pdfFromPages } from "../../scripts/make-pdf.mjs";
 import { deployPipeline, EXAMPLE_STEPS } from "../../scripts/studio.mjs";
+import { packetPages } from "../support/packet.mjs";
 import { launchChromium, openPage, screenshot, scrollsSideways } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
 
 const invoicePdf = new URL("../../www/samples/invoice.pdf", import.meta.url).pathname;
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url).pathname;
+const formPdf = new URL("../fixtures/forms/application.pdf", import.meta.url).pathname;
 let server, browser, pipelineId;
 
 before(async () => {
@@ -146,6 +149,38 @@ test("settings choose from the deployed pipelines, keep the key masked, and the 
   assert.equal(await page.locator(".card").getAttribute("data-state"), "done");
   assert.equal(await scrollsSideways(page), false, "the result view wraps too");
   await screenshot(page, "drop-narrow");
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test("a split pipeline shows its sections with their pages; an edit pipeline links the edited PDF and previews it", async () => {
+  const split = await deployPipeline(server.url, "Packets", { split: { categories: [
+    { name: "Invoice", description: "Bills with an invoice number and a total due" },
+    { name: "Purchase order", description: "Orders with a PO number" },
+    { name: "Receipt", description: "Proof of payment" },
+  ] } }, "v1");
+  const { page, problems } = await openPage(browser, `${server.url}/?pipeline=${split}`);
+  // Two invoice pages, then a purchase order and a receipt.
+  const packet = pdfFromPages([packetPages[0], packetPages[0], packetPages[1], packetPages[2]]);
+  await page.setInputFiles("#file", { name: "packet.pdf", mimeType: "application/pdf", buffer: packet });
+  const card = page.locator('.card[data-file="packet.pdf"][data-state="done"]');
+  await card.waitFor({ timeout: 30_000 });
+  const sections = await card.locator(".step.split tbody tr").evaluateAll((rows) =>
+    rows.map((row) => [...row.cells].slice(0, 2).map((cell) => cell.textContent)));
+  assert.deepEqual(sections, [["Invoice", "1–2"], ["Purchase order", "3"], ["Receipt", "4"]]);
+
+  const edit = await deployPipeline(server.url, "Fill the form", { edit: { instructions: "Full name: Jane Roe" } }, "v1");
+  await page.goto(`${server.url}/?pipeline=${edit}`);
+  await page.waitForSelector("body[data-ready]");
+  await page.setInputFiles("#file", formPdf);
+  const edited = page.locator('.card[data-file="application.pdf"][data-state="done"] .step.edit');
+  await edited.waitFor({ timeout: 30_000 });
+  const link = await edited.locator("a").getAttribute("href");
+  assert.match(link, /\/download\//);
+  const pdf = await (await fetch(link)).arrayBuffer();
+  assert.equal(Buffer.from(pdf).subarray(0, 5).toString(), "%PDF-", "the link serves the edited PDF");
+  await edited.locator('.document-page[data-page="1"] canvas').waitFor();
+  await screenshot(page, "drop-edit");
   assert.deepEqual(problems, []);
   await page.context().close();
 });

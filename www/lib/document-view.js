@@ -78,8 +78,9 @@ export function documentView(source) {
 
 async function drawPdf(source, element, pages) {
   const { getDocument } = await pdfjs();
-  const params = source.url ? { url: source.url } : { data: new Uint8Array(await source.arrayBuffer()) };
-  const pdf = await getDocument(params).promise;
+  // A URL is fetched here, in one request with a clear error, rather than by pdf.js's ranges.
+  const bytes = source.url ? await download(source.url) : await source.arrayBuffer();
+  const pdf = await getDocument({ data: new Uint8Array(bytes) }).promise;
   const count = Math.min(pdf.numPages, MAX_PAGES);
   for (let number = 1; number <= count; number++) {
     const page = await pdf.getPage(number);
@@ -97,6 +98,12 @@ async function drawPdf(source, element, pages) {
     await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport }).promise;
   }
   if (pdf.numPages > count) element.append(note(`Pages ${count + 1}–${pdf.numPages} are not drawn here.`));
+}
+
+async function download(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return response.arrayBuffer();
 }
 
 function drawImage(source, element, pages) {
