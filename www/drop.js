@@ -3,6 +3,7 @@
 // upload's bytes and the job's progress, then shows the result beside the document. A few
 // files run at once; one failing never stops the others.
 import { documentView } from "./lib/document-view.js";
+import { dropZone } from "./lib/drop-zone.js";
 import { el, renderResult } from "./lib/results.js";
 import { clientFor, isLocal, loadSettings, saveSettings } from "./lib/settings.js";
 import { studio } from "./lib/studio-api.js";
@@ -150,24 +151,7 @@ function size(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-// ---- the drop zone ----
-
-const drop = $("drop");
-$("choose").addEventListener("click", () => $("file").click());
-$("file").addEventListener("change", (event) => {
-  enqueue([...event.target.files]);
-  event.target.value = "";
-});
-drop.addEventListener("dragover", (event) => {
-  event.preventDefault();
-  drop.classList.add("over");
-});
-drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-drop.addEventListener("drop", (event) => {
-  event.preventDefault();
-  drop.classList.remove("over");
-  enqueue([...event.dataTransfer.files]);
-});
+dropZone($("drop"), { input: $("file"), button: $("choose"), onFiles: enqueue });
 
 await showSettings();
 document.body.dataset.ready = "true";

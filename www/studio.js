@@ -6,6 +6,7 @@
 import { deliveriesTable } from "./lib/deliveries.js";
 import { renderStepsDiff } from "./lib/diff.js";
 import { documentView } from "./lib/document-view.js";
+import { dropZone } from "./lib/drop-zone.js";
 import { el, renderResult } from "./lib/results.js";
 import { clientFor, loadSettings } from "./lib/settings.js";
 import { createStepEditor } from "./lib/step-editor.js";
@@ -135,23 +136,10 @@ async function tryDraft(file) {
   say(`The draft ran on ${file.name}. Nothing changed for callers.`);
 }
 
-$("try-choose").addEventListener("click", () => $("try-file").click());
-$("try-file").addEventListener("change", (event) => {
-  const file = event.target.files[0];
-  event.target.value = "";
-  if (file) act(() => tryDraft(file));
-});
-const tryZone = $("try-drop");
-tryZone.addEventListener("dragover", (event) => {
-  event.preventDefault();
-  tryZone.classList.add("over");
-});
-tryZone.addEventListener("dragleave", () => tryZone.classList.remove("over"));
-tryZone.addEventListener("drop", (event) => {
-  event.preventDefault();
-  tryZone.classList.remove("over");
-  const file = event.dataTransfer.files[0];
-  if (file) act(() => tryDraft(file));
+dropZone($("try-drop"), {
+  input: $("try-file"),
+  button: $("try-choose"),
+  onFiles: ([file]) => file && act(() => tryDraft(file)),
 });
 
 // ---- versions: list, roll back, compare ----
