@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { studio } from "../../scripts/studio.mjs";
 import { launchChromium, openPage, screenshot, scrollsSideways } from "../support/browser.mjs";
+import { startReceiver } from "../support/receiver.mjs";
 import { startServer } from "../support/server.mjs";
 
 const invoicePdf = new URL("../../www/samples/invoice.pdf", import.meta.url).pathname;
@@ -130,8 +131,25 @@ test("a schema designed in the Studio, tried, deployed, redeployed, compared and
   await Promise.all([page.context().close(), dropPage.context().close()]);
 });
 
-test("rename, the Pipeline ID and all three snippets at once, validation before saving, keyboard and a narrow window", async () => {
+test("rename, the Pipeline ID and all three snippets at once, validation before saving, webhook deliveries, keyboard and a narrow window", async () => {
   const { id } = await studio(server.url, "POST", "", { name: "Receipts", steps: { parse: {} } });
+  // An async job whose webhook is delivered to a real receiver, which the Studio then lists.
+  const receiver = await startReceiver();
+  const form = new FormData();
+  form.append("file", new Blob(["Receipt R-19\nAmount Paid: $99.95"]), "receipt.txt");
+  const upload = await (await fetch(`${server.url}/upload`, { method: "POST", body: form })).json();
+  const hook = `${receiver.url}/hook`;
+  const started = await fetch(`${server.url}/parse_async`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ input: upload.file_id, async: { webhook: { mode: "direct", url: hook } } }),
+  });
+  const { job_id } = await started.json();
+  const delivered = async () => (await (await fetch(`${server.url}/studio/webhooks`)).json()).deliveries
+    .some((d) => d.job_id === job_id && d.state === "delivered");
+  for (let i = 0; i < 100 && !(await delivered()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  await receiver.stop();
+
   const { page, problems } = await openPage(browser, `${server.url}/studio.html?pipeline=${id}`, { width: 360, height: 800 });
   assert.equal((await page.textContent("#pipeline-id")).trim(), id);
 
@@ -149,6 +167,9 @@ test("rename, the Pipeline ID and all three snippets at once, validation before 
     Object.fromEntries(all.map((pre) => [pre.dataset.snippet, pre.textContent])));
   assert.deepEqual(Object.keys(snippets).sort(), ["python", "rest", "typescript"]);
   for (const [kind, code] of Object.entries(snippets)) assert.ok(code.includes(id), `${kind} names the pipeline`);
+
+  const deliveries = await page.locator("#deliveries tbody tr").allInnerTexts();
+  assert.ok(deliveries.some((row) => row.includes(job_id) && row.includes("delivered")), deliveries.join("\n"));
 
   // An invalid draft is refused in words before anything is sent.
   await page.check('input[name="step-split"]');
