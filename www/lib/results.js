@@ -6,32 +6,21 @@
 import { documentView } from "./document-view.js";
 
 /**
- * `response`: a pipeline's answer (`{ result: { parse, split, extract, edit } }`) or one
- * endpoint's (parse, extract, split, classify, edit). `view`: the document view to draw boxes
- * on, or null. `name`: the file's name, for the download.
+ * `response`: a pipeline's answer, `{ result: { parse, split, extract, edit } }` (a `classify`
+ * beside them is shown too). `view`: the document view to draw boxes on, or null. `name`: the
+ * file's name, for the download.
  */
 export function renderResult(response, { view = null, name = "result" } = {}) {
-  const steps = stepsOf(response);
+  const steps = STEP_ORDER.filter((step) => response?.result?.[step] != null);
   const results = el("div", { className: "result-steps" });
-  for (const [step, value] of steps) results.append(SECTIONS[step](value, view));
+  for (const step of steps) results.append(SECTIONS[step](response.result[step], view));
   if (steps.length === 0) results.append(el("p", { className: "muted" }, "The response has no step results."));
   const raw = el("pre", { className: "raw-json" }, JSON.stringify(response, null, 2));
   return tabs([["Results", results], ["JSON", raw]], downloadButton(response, name));
 }
 
-/** Which steps answered, in pipeline order. */
-function stepsOf(response) {
-  const result = response?.result;
-  const single = { parse: "parse", extract: "extract", split: "split", classify: "classify", edit: "edit" };
-  if (response?.response_type && response.response_type !== "pipeline") {
-    const step = single[response.response_type] ?? (result?.chunks || result?.type ? "parse" : null);
-    return step ? [[step, response]] : [];
-  }
-  if (result?.chunks || result?.type === "full" || result?.type === "url") return [["parse", response]];
-  return ["parse", "split", "extract", "classify", "edit"]
-    .filter((step) => result?.[step] != null)
-    .map((step) => [step, result[step]]);
-}
+/** The steps in the order a pipeline runs them. */
+const STEP_ORDER = ["parse", "split", "extract", "classify", "edit"];
 
 const SECTIONS = {
   parse(parse, view) {
