@@ -5,21 +5,25 @@ import { Reducto } from "/pkg/index.js";
 
 const STORAGE_KEY = "reducto-wasm.settings";
 
-/** `{ baseURL, apiKey, pipelineId }`, defaulting to this server with no key. */
-export function loadSettings() {
-  let saved = {};
+/** What was saved, as saved. */
+function saved() {
   try {
-    saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "{}") ?? {};
+    return JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "{}") ?? {};
   } catch {
-    // A corrupt entry is forgotten rather than breaking the page.
+    return {}; // a corrupt entry is forgotten rather than breaking the page
   }
-  return { baseURL: saved.baseURL || location.origin, apiKey: saved.apiKey ?? "", pipelineId: saved.pipelineId ?? "" };
 }
 
+/** `{ baseURL, apiKey, pipelineId }`, defaulting to this server with no key. */
+export function loadSettings() {
+  const { baseURL, apiKey, pipelineId } = saved();
+  return { baseURL: baseURL || location.origin, apiKey: apiKey ?? "", pipelineId: pipelineId ?? "" };
+}
+
+/** Saves `changes` over what was saved (defaults are never saved) and returns the settings. */
 export function saveSettings(changes) {
-  const settings = { ...loadSettings(), ...changes };
-  localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));
-  return settings;
+  localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...saved(), ...changes }));
+  return loadSettings();
 }
 
 /** Whether `baseURL` is this page's own reducto-local, whose Studio endpoints list pipelines. */
