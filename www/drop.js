@@ -27,22 +27,27 @@ async function showSettings() {
   form.pipelineId.value = settings.pipelineId;
   form.pipeline.hidden = !local;
   $("pipeline-label").htmlFor = local ? "pipeline" : "pipeline-id-input";
-  if (local) await listDeployed(form.pipeline);
+  const problem = local ? await listDeployed(form.pipeline) : "";
   $("server").textContent = settings.baseURL;
   $("pipeline-id").textContent = settings.pipelineId || "none chosen";
   const ready = Boolean(settings.pipelineId);
   $("choose").disabled = !ready;
   $("drop").toggleAttribute("data-ready", ready);
-  $("notice").textContent = ready ? "" : "Choose a deployed pipeline in Settings, or deploy one in the Studio.";
+  $("notice").textContent = problem || (ready ? "" : "Choose a deployed pipeline in Settings, or deploy one in the Studio.");
 }
 
-/** Deployed pipelines of this server, the saved one selected (else the first). */
+/**
+ * Lists this server's deployed pipelines in `select`, the saved one selected (else the first);
+ * resolves with what went wrong, in words, or "".
+ */
 async function listDeployed(select) {
   let deployed = [];
+  let problem = "";
   try {
     deployed = (await studio.list()).filter((pipeline) => pipeline.deployed);
   } catch (error) {
-    $("notice").textContent = `The pipelines could not be listed: ${error.message}`;
+    const hint = error.status === 401 ? " This server needs its API key: enter it in Settings." : "";
+    problem = `The pipelines could not be listed: ${error.message}.${hint}`;
   }
   select.replaceChildren(...deployed.map((pipeline) =>
     el("option", { value: pipeline.id }, `${pipeline.name} · v${pipeline.deployed.version} · ${pipeline.id}`)));
@@ -50,6 +55,7 @@ async function listDeployed(select) {
     settings = saveSettings({ pipelineId: deployed[0]?.id ?? "" });
   }
   select.value = settings.pipelineId;
+  return problem;
 }
 
 $("settings").addEventListener("submit", async (event) => {
