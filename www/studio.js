@@ -33,7 +33,8 @@ async function act(work) {
   try {
     await work();
   } catch (error) {
-    say(`${error.name === "Error" ? "" : `${error.name}: `}${error.message}`, true);
+    const hint = error.status === 401 ? " Enter this server's API key in the drop page's Settings (/)." : "";
+    say(`${error.name === "Error" ? "" : `${error.name}: `}${error.message}${hint}`, true);
   }
 }
 
