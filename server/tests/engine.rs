@@ -406,3 +406,24 @@ async fn the_first_sentence_of_a_page_is_not_its_issuer() {
     let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
     assert_eq!(reply.body["result"][0], json!({"vendor_name": null}));
 }
+
+#[tokio::test]
+async fn a_tables_total_column_is_not_the_total_and_a_cell_can_hold_a_label_and_its_value() {
+    let s = Server::new().await;
+    // Cases from invoices printed by Chromium: "Total" heads a column of line totals (its first
+    // row was once read as the invoice total), "To" beside "From" is a label and no vendor, and
+    // "Reference INV/24/1189" is a label and its value in one cell of a row.
+    let text = "From\tTo\nOrbit Software GmbH\tFjord Shipping AS\n\
+        Karl-Marx-Allee 90\tBryggen 5\tReference INV/24/1189\n\n\
+        SKU\tDescription\tQty\tTotal\nPX-20\tCopper pipe\t200\t6,400.00\nVL-4\tValves\t40\t2,720.40\n\n\
+        Balance Due USD 9,120.40";
+    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
+    let schema = json!({"type": "object", "properties": {
+        "invoice_number": {"type": "string"}, "vendor_name": {"type": "string"}, "total": {"type": "number"}
+    }});
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    assert_eq!(
+        reply.body["result"][0],
+        json!({"invoice_number": "INV/24/1189", "vendor_name": "Orbit Software GmbH", "total": 9120.4})
+    );
+}

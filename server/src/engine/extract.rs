@@ -386,6 +386,7 @@ fn find<'a>(
     coerce: impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
     let value_of = |raw: &str| (!raw.is_empty() && !is_label(raw, siblings)).then(|| coerce(raw)).flatten();
+    let is_amount = |raw: &str| matches!(coerce(raw), Some(Value::Number(_)));
     for wanted in [OWN, SYNONYM, ENDS_WITH] {
         for &i in order {
             let line = &lines[i];
@@ -394,14 +395,17 @@ fn find<'a>(
                     return Some((value, line.block));
                 }
             }
-            if let Some(raw) = labelled(field, wanted, line.text, siblings) {
-                if let Some(value) = value_of(raw) {
+            let cells: Vec<&str> = line.text.split('\t').map(str::trim).collect();
+            // The label and its value in the line, or in one cell of a row of several
+            // ("Karl-Marx-Allee 90 | Bryggen 5 | Reference INV/24/1189").
+            let in_cells = if cells.len() > 1 { &cells[1..] } else { &[][..] };
+            for text in std::iter::once(&line.text).chain(in_cells) {
+                if let Some(value) = labelled(field, wanted, text, siblings).and_then(value_of) {
                     return Some((value, line.block));
                 }
             }
             // A cell of a table row that is the label: the value is the next cell, or the
             // cell below it (a row of labels over a row of values), or the next line.
-            let cells: Vec<&str> = line.text.split('\t').map(str::trim).collect();
             let Some(column) = cells.iter().position(|c| field.matches(c.trim_end_matches(':')) == wanted)
             else {
                 continue;
@@ -413,6 +417,9 @@ fn find<'a>(
                 let below: Vec<&str> = next.text.split('\t').map(str::trim).collect();
                 let raw = match (cells.len(), below.len()) {
                     (1, _) => below[0],
+                    // A table's column header ("Total" over each item's total) names no single
+                    // amount: a number is read under its label only when no other follows.
+                    (n, _) if n > 1 && amounts_go_on(lines, i + 1, n, column, &is_amount) => "",
                     (_, n) if n == cells.len() => below[column],
                     // A block's label first on a row of other pairs ("Bill To … Due Date
                     // April 13"), its name alone on the line under it.
@@ -436,6 +443,20 @@ fn find<'a>(
         return letterhead(lines).and_then(|(raw, block)| Some((coerce(raw)?, block)));
     }
     None
+}
+
+/// Whether the row of `width` cells at `row` is followed, right under it, by a row as wide with
+/// another amount in `column`: then the label above heads a table's column of amounts.
+fn amounts_go_on(
+    lines: &[Line],
+    row: usize,
+    width: usize,
+    column: usize,
+    is_amount: impl Fn(&str) -> bool,
+) -> bool {
+    let (Some(values), Some(after)) = (lines.get(row), lines.get(row + 1)) else { return false };
+    let cells: Vec<&str> = after.text.split('\t').map(str::trim).collect();
+    cells.len() == width && is_under(values, after) && is_amount(cells[column])
 }
 
 /// Whether `next` is the line right under `line`: in the same block, or first in a block that
@@ -472,6 +493,7 @@ fn beside<'a>(lines: &[Line<'a>], i: usize) -> Option<(&'a str, &'a Block)> {
 /// Labels of business documents that are never a value ("Ship To" over an address, "Due Date"
 /// beside "Bill To" on one row), besides those of [`SYNONYMS`].
 const COMMON_LABELS: &[&str] = &[
+    "to",
     "ship to",
     "remit to",
     "description",
