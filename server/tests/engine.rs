@@ -427,3 +427,38 @@ async fn a_tables_total_column_is_not_the_total_and_a_cell_can_hold_a_label_and_
         json!({"invoice_number": "INV/24/1189", "vendor_name": "Orbit Software GmbH", "total": 9120.4})
     );
 }
+
+#[tokio::test]
+async fn a_cover_letter_that_mentions_the_invoice_is_split_as_a_letter() {
+    let s = Server::new().await;
+    // The letter names the invoice and the agreement in a sentence; the invoice and the contract
+    // show their names as titles and labels. A mention is not a title (once, the letter went
+    // to "Invoice").
+    let text = "Harbor Lane Studio\nMarch 14, 2025\nDear Ms. Patel,\n\
+        Please find enclosed our invoice for the website redesign and the signed services agreement for the year.\n\
+        Kind regards,\nTom Reyes\
+        \u{c}INVOICE\nInvoice No. HLS-2025-0142\nDesign hours\t400.00\nTotal Due: $400.00\
+        \u{c}Services Agreement\nThis agreement is made between the parties, who accept its clauses.\nSigned: Tom Reyes";
+    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
+    let categories = json!([
+        {"name": "Cover letter", "description": "A letter introducing the enclosed documents"},
+        {"name": "Invoice", "description": "A bill with line items and a total due"},
+        {"name": "Contract", "description": "An agreement between parties with clauses and signatures"}
+    ]);
+    let reply = s.post("/split", json!({"input": file_id, "split_description": categories})).await;
+    reply.expect(StatusCode::OK);
+    let splits: Vec<(String, Value)> = reply.body["result"]["splits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|split| (split["name"].as_str().unwrap().to_owned(), split["pages"].clone()))
+        .collect();
+    assert_eq!(
+        splits,
+        [
+            ("Cover letter".to_owned(), json!([1])),
+            ("Invoice".to_owned(), json!([2])),
+            ("Contract".to_owned(), json!([3]))
+        ]
+    );
+}

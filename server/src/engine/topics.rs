@@ -3,9 +3,13 @@
 //! or more, stopwords dropped, a plural "s" trimmed, compared as sets, so the same text and
 //! categories always score the same.
 //!
-//! A category's score on a text = 3 × its name words found + its description (or criteria)
+//! A category's score on a text = 3 × its name words shown + its description (or criteria)
 //! words found, each counted twice when it is emphasized: in a title or section header, or
-//! wherever the caller says (classify emphasizes the first page).
+//! wherever the caller says (classify emphasizes the first page). A name word is shown when it
+//! stands in a short line (a title, a label: "Invoice No."); one that is only mentioned in prose
+//! ("please find enclosed our invoice") counts once, as a description word. A category named
+//! for a common kind of document also knows that kind's telltale words ([`KIND_CUES`]: a letter
+//! says "Dear" and "Sincerely").
 
 use std::collections::BTreeSet;
 
@@ -29,12 +33,16 @@ pub struct Score {
     pub named: u32,
 }
 
-/// The words of a text, and those of them that are emphasized.
+/// The words of a text, those of them that are emphasized, and those in short lines.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
     pub all: BTreeSet<String>,
     pub emphasized: BTreeSet<String>,
+    pub shown: BTreeSet<String>,
 }
+
+/// A line of at most this many words is a title or a label rather than prose.
+const SHORT_LINE_WORDS: usize = 8;
 
 impl Found {
     /// Adds blocks' words; titles and section headers are emphasized, and so is every block
@@ -42,11 +50,17 @@ impl Found {
     pub fn add<'a>(&mut self, blocks: impl IntoIterator<Item = &'a Block>, emphasize: bool) {
         for block in blocks {
             let heading = matches!(block.kind, BlockType::Title | BlockType::SectionHeader);
-            for word in words(&block.content) {
-                if emphasize || heading {
-                    self.emphasized.insert(word.clone());
+            for line in block.content.lines() {
+                let short = line.split_whitespace().count() <= SHORT_LINE_WORDS;
+                for word in words(line) {
+                    if emphasize || heading {
+                        self.emphasized.insert(word.clone());
+                    }
+                    if short || heading {
+                        self.shown.insert(word.clone());
+                    }
+                    self.all.insert(word);
                 }
-                self.all.insert(word);
             }
         }
     }
@@ -68,14 +82,20 @@ impl Found {
 impl Topic {
     pub fn new(name: &str, about: &str) -> Topic {
         let name: BTreeSet<String> = words(name).collect();
-        let about = words(about).filter(|w| !name.contains(w)).collect();
+        let cues = KIND_CUES
+            .iter()
+            .filter(|(kind, _)| name.contains(*kind))
+            .flat_map(|(_, cues)| cues.iter().map(|cue| cue.to_string()));
+        let about = words(about).chain(cues).filter(|w| !name.contains(w)).collect();
         Topic { name, about }
     }
 
     pub fn score(&self, found: &Found) -> Score {
         let weight = |w: &String| if found.emphasized.contains(w) { 2 } else { 1 };
-        let named: Vec<&String> = self.name.iter().filter(|w| found.all.contains(*w)).collect();
-        let about: u32 = self.about.iter().filter(|w| found.all.contains(*w)).map(weight).sum();
+        let named: Vec<&String> = self.name.iter().filter(|w| found.shown.contains(*w)).collect();
+        let mentioned = self.name.iter().filter(|w| found.all.contains(*w) && !found.shown.contains(*w));
+        let about: u32 =
+            self.about.iter().chain(mentioned).filter(|w| found.all.contains(*w)).map(weight).sum();
         Score {
             total: NAME_WEIGHT * named.iter().map(|w| weight(w)).sum::<u32>() + about,
             named: named.len() as u32,
@@ -87,6 +107,16 @@ impl Topic {
         NAME_WEIGHT * self.name.len() as u32 + self.about.len() as u32
     }
 }
+
+/// Telltale words of common kinds of documents, by a word of the category's name (as [`words`]
+/// gives them: lowercase, plural "s" trimmed). They count as description words.
+const KIND_CUES: &[(&str, &[&str])] = &[
+    ("letter", &["dear", "sincerely", "regard", "enclosed"]),
+    ("invoice", &["total", "due", "subtotal", "amount", "bill", "qty", "quantity"]),
+    ("contract", &["agreement", "partie", "clause", "hereby", "shall", "signed", "term"]),
+    ("agreement", &["contract", "partie", "clause", "hereby", "shall", "signed", "term"]),
+    ("receipt", &["paid", "cash", "change", "thank"]),
+];
 
 /// The words that carry meaning: lowercase, alphanumeric runs of three characters or more,
 /// stopwords dropped, a plural "s" trimmed ("invoices" counts as "invoice").
