@@ -41,13 +41,14 @@ async function showSettings() {
  * resolves with what went wrong, in words, or "".
  */
 async function listDeployed(select) {
-  let deployed = [];
-  let problem = "";
+  let deployed;
   try {
     deployed = (await studio.list()).filter((pipeline) => pipeline.deployed);
   } catch (error) {
+    // The saved choice is kept: it may be right once the key is entered.
+    select.replaceChildren();
     const hint = error.status === 401 ? " This server needs its API key: enter it in Settings." : "";
-    problem = `The pipelines could not be listed: ${error.message}.${hint}`;
+    return `The pipelines could not be listed: ${error.message}.${hint}`;
   }
   select.replaceChildren(...deployed.map((pipeline) =>
     el("option", { value: pipeline.id }, `${pipeline.name} · v${pipeline.deployed.version} · ${pipeline.id}`)));
@@ -55,7 +56,7 @@ async function listDeployed(select) {
     settings = saveSettings({ pipelineId: deployed[0]?.id ?? "" });
   }
   select.value = settings.pipelineId;
-  return problem;
+  return "";
 }
 
 $("settings").addEventListener("submit", async (event) => {
@@ -66,7 +67,8 @@ $("settings").addEventListener("submit", async (event) => {
   settings = saveSettings({
     baseURL,
     apiKey: form.apiKey.value.trim(),
-    pipelineId: (local ? form.pipeline.value : form.pipelineId.value).trim(),
+    // An empty list (not yet readable without the key) keeps the pipeline chosen before.
+    pipelineId: (local ? form.pipeline.value || settings.pipelineId : form.pipelineId.value).trim(),
   });
   await showSettings();
   $("settings-saved").textContent = "Saved.";
