@@ -8,7 +8,7 @@ import { renderStepsDiff } from "./lib/diff.js";
 import { documentView } from "./lib/document-view.js";
 import { dropZone } from "./lib/drop-zone.js";
 import { el, renderResult } from "./lib/results.js";
-import { clientFor, loadSettings } from "./lib/settings.js";
+import { clientFor, localSettings } from "./lib/settings.js";
 import { createStepEditor } from "./lib/step-editor.js";
 import { studio } from "./lib/studio-api.js";
 
@@ -129,7 +129,8 @@ async function tryDraft(file) {
   await saveDraft();
   say(`Trying the draft on ${file.name}…`);
   $("try-result").replaceChildren(el("p", { className: "muted", role: "status" }, `Running the draft on ${file.name}…`));
-  const upload = await clientFor(loadSettings()).upload(file);
+  // The draft runs on this server, so the file goes to this server too.
+  const upload = await clientFor(localSettings()).upload(file);
   const response = await studio.tryDraft(current.id, upload.file_id);
   const view = documentView(file);
   $("try-result").replaceChildren(el("div", { className: "document-column" }, view.element),

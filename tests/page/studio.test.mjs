@@ -184,3 +184,20 @@ test("rename, the Pipeline ID and all three snippets at once, validation before 
   assert.deepEqual(problems, []);
   await page.context().close();
 });
+
+test("a key saved for Reducto's cloud is never sent to the local Studio", async () => {
+  const cloudKey = "sk-cloud-key-never-local-0123";
+  const { page, problems } = await openPage(browser, `${server.url}/studio.html`,
+    { settings: { baseURL: "https://platform.reducto.ai", apiKey: cloudKey } });
+  const sent = [];
+  page.on("request", (request) => sent.push(request.headers().authorization ?? ""));
+  await page.fill("#new-name", "Local only");
+  await page.click("#create button");
+  await page.waitForSelector("#editor:not([hidden])");
+  await page.setInputFiles("#try-file", invoicePdf);
+  await page.locator("#try-result .result").waitFor({ timeout: 30_000 });
+  assert.ok(sent.length > 3, "the Studio made its calls");
+  assert.ok(sent.every((header) => !header.includes(cloudKey)), "no request carried the cloud key");
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});

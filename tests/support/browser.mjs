@@ -17,11 +17,16 @@ export function launchChromium() {
 }
 
 /**
- * A new page at `url` (in a context of its own, so localStorage starts empty), with
- * `problems`: what went wrong in it, which a test expects to stay empty.
+ * A new page at `url` (in a context of its own, so localStorage starts empty, or holds the
+ * given saved `settings`), with `problems`: what went wrong in it, which a test expects to stay
+ * empty.
  */
-export async function openPage(browser, url, { width = 1280, height = 900 } = {}) {
+export async function openPage(browser, url, { width = 1280, height = 900, settings } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
+  if (settings) {
+    // What the pages' Settings panel would have saved on an earlier visit.
+    await context.addInitScript((saved) => localStorage.setItem("reducto-wasm.settings", saved), JSON.stringify(settings));
+  }
   const page = await context.newPage();
   const problems = [];
   page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));

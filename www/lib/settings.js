@@ -26,6 +26,16 @@ export function saveSettings(changes) {
   return loadSettings();
 }
 
+/**
+ * The settings for this page's own reducto-local (the Studio endpoints live only there): its
+ * origin, and the saved key only when it was saved for this server, so a cloud key never goes
+ * to a local server.
+ */
+export function localSettings() {
+  const { baseURL, apiKey } = loadSettings();
+  return { baseURL: location.origin, apiKey: isLocal(baseURL) ? apiKey : "" };
+}
+
 /** Whether `baseURL` is this page's own reducto-local, whose Studio endpoints list pipelines. */
 export function isLocal(baseURL) {
   return new URL(baseURL, location.href).origin === location.origin;

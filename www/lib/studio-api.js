@@ -1,7 +1,7 @@
 // The pages' one path to reducto-local's Studio endpoints (/studio/…): pipelines, drafts,
 // deploys, versions and webhook deliveries. They are this project's own API, so the client
 // package does not cover them; every Reducto API call goes through reducto-wasm instead.
-import { loadSettings } from "./settings.js";
+import { localSettings } from "./settings.js";
 
 /** A refused Studio call: `status` and the server's detail, validation errors listed in words. */
 export class StudioError extends Error {
@@ -22,7 +22,7 @@ function describe(detail) {
 }
 
 async function call(method, path, body) {
-  const { baseURL, apiKey } = loadSettings();
+  const { baseURL, apiKey } = localSettings();
   const headers = { "content-type": "application/json" };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;
   const response = await fetch(new URL(`/studio${path}`, baseURL), {
