@@ -9,10 +9,11 @@
 //! (`[X] I agree`) answers a boolean. Exact labels win over labels that merely end with the
 //! name ("Invoice Date" for `date`). A value that is itself a label is never taken. A name of
 //! the document's issuer (`vendor_name`, `store_name`) that no label gives is its letterhead:
-//! the first line at the top of the first page that is not the document's title. The value is coerced to the property's type: numbers lose currency signs and
-//! thousands separators, booleans read yes/no/true/false, `format: date` becomes YYYY-MM-DD,
-//! an `enum` gives the matching member. A value that does not coerce is skipped and the
-//! search goes on; nothing found is null. Objects are filled recursively, searching first
+//! the first short line at the top of the first page that is not the document's title. The
+//! value is coerced to the property's type: numbers lose currency signs and thousands
+//! separators, booleans read yes/no/true/false, `format: date` becomes YYYY-MM-DD, an `enum`
+//! gives the matching member. A value that does not coerce is skipped and the search goes on;
+//! nothing found is null. Objects are filled recursively, searching first
 //! after a line labelled with the object's name; arrays of objects come from table rows
 //! under a header whose columns name the item's properties.
 //!
@@ -81,8 +82,7 @@ struct Line<'a> {
 impl Line<'_> {
     /// The middle of the line, from the top of the page (its block's height shared evenly).
     fn middle(&self) -> f64 {
-        let height = self.block.bbox.height / self.rows.max(1) as f64;
-        self.block.bbox.top + height * (self.row as f64 + 0.5)
+        self.block.bbox.top + self.height() * (self.row as f64 + 0.5)
     }
 
     fn height(&self) -> f64 {
@@ -395,7 +395,7 @@ fn find<'a>(
                     return Some((value, line.block));
                 }
             }
-            let cells: Vec<&str> = line.text.split('\t').map(str::trim).collect();
+            let cells = row_cells(line.text);
             // The label and its value in the line, or in one cell of a row of several
             // ("Karl-Marx-Allee 90 | Bryggen 5 | Reference INV/24/1189").
             let in_cells = if cells.len() > 1 { &cells[1..] } else { &[][..] };
@@ -414,7 +414,7 @@ fn find<'a>(
                 return Some((value, line.block));
             }
             if let Some(next) = lines.get(i + 1).filter(|next| is_under(line, next)) {
-                let below: Vec<&str> = next.text.split('\t').map(str::trim).collect();
+                let below = row_cells(next.text);
                 let raw = match (cells.len(), below.len()) {
                     (1, _) => below[0],
                     // A table's column header ("Total" over each item's total) names no single
@@ -455,8 +455,14 @@ fn amounts_go_on(
     is_amount: impl Fn(&str) -> bool,
 ) -> bool {
     let (Some(values), Some(after)) = (lines.get(row), lines.get(row + 1)) else { return false };
-    let cells: Vec<&str> = after.text.split('\t').map(str::trim).collect();
+    let cells = row_cells(after.text);
     cells.len() == width && is_under(values, after) && is_amount(cells[column])
+}
+
+/// A line's cells in place, empty ones kept so that columns line up with the row above (the
+/// readers mark a cell boundary with a tab).
+fn row_cells(text: &str) -> Vec<&str> {
+    text.split('\t').map(str::trim).collect()
 }
 
 /// Whether `next` is the line right under `line`: in the same block, or first in a block that

@@ -29,6 +29,7 @@ pub mod ocr;
 pub mod parse;
 mod pdf;
 mod sheet;
+mod sizes;
 pub mod split;
 mod text;
 pub mod topics;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{Block, BlockType, BoundingBox, Confidence, EngineError};
+use super::{sizes, Block, BoundingBox, Confidence, EngineError};
 
 /// The longest one page's recognition (or rasterization) may take.
 pub const OCR_TIMEOUT: Duration = Duration::from_secs(90);
@@ -141,38 +141,37 @@ fn pages_of(tsv: &str) -> Vec<OcrPage> {
                 bbox: bbox(word.rect),
                 confidence: word.confidence,
             };
-            let lines: Vec<(&[Word], OcrText)> = words
+            let lines: Vec<Line> = words
                 .chunk_by(|a, b| a.line == b.line)
-                .map(|line| {
-                    let rect = line.iter().map(|w| w.rect).reduce(union).unwrap_or_default();
-                    let confidence = line.iter().map(|w| w.confidence).sum::<f64>() / line.len() as f64;
-                    let text =
-                        OcrText { text: line_text(line), bbox: bbox(rect), confidence: round(confidence) };
-                    (line, text)
+                .map(|words| {
+                    let rect = words.iter().map(|w| w.rect).reduce(union).unwrap_or_default();
+                    let confidence = words.iter().map(|w| w.confidence).sum::<f64>() / words.len() as f64;
+                    let size = size_of(words);
+                    let text = OcrText {
+                        text: line_text(words, size),
+                        bbox: bbox(rect),
+                        confidence: round(confidence),
+                    };
+                    Line { words, text, size }
                 })
                 .collect();
-            let body = body_size(&lines);
+            // Two-pixel steps; a page with no words has no blocks to type.
+            let body = sizes::body_size(lines.iter().map(|l| (l.size, l.text.text.len())), 2.0)
+                .unwrap_or(f64::INFINITY);
             let blocks = lines
-                .chunk_by(|(a, _), (b, _)| a[0].line.0 == b[0].line.0 && a[0].line.1 == b[0].line.1)
+                .chunk_by(|a, b| {
+                    a.words[0].line.0 == b.words[0].line.0 && a.words[0].line.1 == b.words[0].line.1
+                })
                 .map(|paragraph| {
-                    let rect =
-                        paragraph.iter().flat_map(|(words, _)| words.iter().map(|w| w.rect)).reduce(union);
-                    let lowest = paragraph.iter().map(|(_, line)| line.confidence).fold(1.0, f64::min);
-                    let size = paragraph.iter().map(|(words, _)| size_of(words)).fold(0.0, f64::max);
-                    let short = paragraph.len() <= 3;
-                    let kind = if short && size >= body * 1.6 && number == 1 {
-                        BlockType::Title
-                    } else if short && size >= body * 1.15 {
-                        BlockType::SectionHeader
-                    } else {
-                        BlockType::Text
-                    };
+                    let rect = paragraph.iter().flat_map(|l| l.words.iter().map(|w| w.rect)).reduce(union);
+                    let lowest = paragraph.iter().map(|l| l.text.confidence).fold(1.0, f64::min);
+                    let size = paragraph.iter().map(|l| l.size).fold(0.0, f64::max);
                     Block {
-                        kind,
+                        kind: sizes::kind_by_size(size, body, paragraph.len() <= 3, number),
                         bbox: bbox(rect.unwrap_or_default()),
                         content: paragraph
                             .iter()
-                            .map(|(_, line)| line.text.as_str())
+                            .map(|l| l.text.text.as_str())
                             .collect::<Vec<_>>()
                             .join("\n"),
                         confidence: if lowest >= HIGH_CONFIDENCE {
@@ -185,11 +184,18 @@ fn pages_of(tsv: &str) -> Vec<OcrPage> {
                 .collect();
             OcrPage {
                 blocks,
-                lines: lines.iter().map(|(_, line)| line.clone()).collect(),
+                lines: lines.into_iter().map(|line| line.text).collect(),
                 words: words.iter().map(text).collect(),
             }
         })
         .collect()
+}
+
+/// One of Tesseract's lines: its words, what `result.ocr` reports of it, and its type size.
+struct Line<'w> {
+    words: &'w [Word],
+    text: OcrText,
+    size: f64,
 }
 
 /// Whether a recognized word is nothing or a speck: punctuation Tesseract was unsure of (a
@@ -202,8 +208,7 @@ fn is_speck(text: &str, confidence: f64) -> bool {
 /// A line's words joined by spaces, or by a tab where the gap between two words is wider than
 /// about an em (1.5 capital heights): a cell boundary or a label far from its value, as the PDF
 /// reader marks it (`pdf::COLUMN_GAP_EMS`), which extract reads the same way.
-fn line_text(words: &[Word]) -> String {
-    let size = size_of(words);
+fn line_text(words: &[Word], size: f64) -> String {
     let mut text = String::new();
     for (i, word) in words.iter().enumerate() {
         if i > 0 {
@@ -221,20 +226,6 @@ fn size_of(words: &[Word]) -> f64 {
     let mut heights: Vec<f64> = words.iter().map(|w| w.rect[3] - w.rect[1]).collect();
     heights.sort_by(f64::total_cmp);
     heights.get(heights.len() / 2).copied().unwrap_or(0.0)
-}
-
-/// The page's body size: the size of the lines that hold the most characters, as the PDF reader
-/// measures it, so headings and titles stand out by being larger.
-fn body_size(lines: &[(&[Word], OcrText)]) -> f64 {
-    let mut by_size: Vec<(i64, usize)> = Vec::new();
-    for (words, line) in lines {
-        let key = (size_of(words) / 2.0).round() as i64; // 2-pixel buckets
-        match by_size.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += line.text.len(),
-            None => by_size.push((key, line.text.len())),
-        }
-    }
-    by_size.into_iter().max_by_key(|&(k, n)| (n, -k)).map_or(f64::INFINITY, |(k, _)| k as f64 * 2.0)
 }
 
 fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
@@ -338,6 +329,7 @@ pub(super) fn io(e: std::io::Error) -> EngineError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::BlockType;
 
     #[test]
     fn tesseract_tsv_becomes_lines_and_blocks_with_fractions_of_the_page() {

@@ -14,7 +14,9 @@ use pdf_oxide::PdfDocument;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{ocr, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped};
+use super::{
+    ocr, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped,
+};
 
 pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
     let unreadable = |e: pdf_oxide::Error| EngineError::Unreadable(e.to_string());
@@ -306,15 +308,8 @@ fn blocks(pages: Vec<RawPage>) -> Vec<Page> {
 }
 
 fn body_font_size(pages: &[RawPage]) -> f32 {
-    let mut by_size: Vec<(i32, usize)> = Vec::new();
-    for line in pages.iter().flat_map(|p| &p.lines) {
-        let key = (line.font_size * 2.0).round() as i32; // half-point buckets
-        match by_size.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += line.text.len(),
-            None => by_size.push((key, line.text.len())),
-        }
-    }
-    by_size.into_iter().max_by_key(|&(k, n)| (n, -k)).map_or(10.0, |(k, _)| k as f32 / 2.0)
+    let sizes = pages.iter().flat_map(|p| &p.lines).map(|line| (f64::from(line.font_size), line.text.len()));
+    sizes::body_size(sizes, 0.5).map_or(10.0, |size| size as f32) // half-point steps
 }
 
 fn paragraphs(lines: Vec<Line>, body: f32) -> Vec<Para> {
@@ -346,11 +341,8 @@ fn continues(para: &Para, line: &Line, body: f32) -> bool {
     let indented = line.rect.x0 > para.rect.x0 + line.font_size * 0.8;
     let para_width = para.rect.x1 - para.rect.x0;
     let ended_short = para.lines.len() > 1 && (last.rect.x1 - para.rect.x0) < para_width * 0.6;
-    below && overlaps && same_size && !indented && !ended_short && !is_heading_size(last.font_size, body)
-}
-
-fn is_heading_size(size: f32, body: f32) -> bool {
-    size >= body * 1.15
+    let heading = sizes::is_heading_size(f64::from(last.font_size), f64::from(body));
+    below && overlaps && same_size && !indented && !ended_short && !heading
 }
 
 /// Types a paragraph. A page number is a lone number that is the first or last block on
@@ -364,12 +356,8 @@ fn to_block(para: Para, page: u32, area: (f32, f32, f32, f32), body: f32, at_edg
     let is_number = content.len() <= 4 && content.chars().all(|c| c.is_ascii_digit());
     let kind = if is_number && at_edge && !(0.2..=0.8).contains(&middle) {
         BlockType::PageNumber
-    } else if short && size >= body * 1.6 && page == 1 {
-        BlockType::Title
-    } else if short && is_heading_size(size, body) {
-        BlockType::SectionHeader
     } else {
-        BlockType::Text
+        sizes::kind_by_size(f64::from(size), f64::from(body), short, page)
     };
     Block { kind, bbox, content, confidence: Confidence::High }
 }
