@@ -97,6 +97,9 @@ function lineItems(r) {
   });
 }
 
+/** The items' amounts added up, to the cent. */
+const sumOf = (items) => Math.round(items.reduce((sum, item) => sum + item.amount, 0) * 100) / 100;
+
 function table(page, r, items, top, { money: write }) {
   const columns = [72, 300, 380, 470];
   ["Description", "Qty", "Unit Price", "Amount"].forEach((h, i) => page.text(columns[i], top, h, { bold: true }));
@@ -217,7 +220,7 @@ function receipt(r, style) {
   const store = r.pick(VENDORS);
   const when = date(r);
   const items = lineItems(r);
-  const total = money(r, Math.round(items.reduce((s, i) => s + i.amount, 0) * 100) / 100);
+  const total = money(r, sumOf(items));
   const x = style === "narrow" ? 200 : 72;
   page.text(x, 60, store, { size: 13, bold: true });
   page.text(x, 76, r.pick(STREETS), { size: 8 });
@@ -254,7 +257,7 @@ function purchaseOrder(r, style) {
   const po = `PO-${r.int(1000, 99999)}`;
   const when = date(r);
   const items = lineItems(r);
-  const total = money(r, Math.round(items.reduce((s, i) => s + i.amount, 0) * 100) / 100);
+  const total = money(r, sumOf(items));
   page.text(72, 56, "PURCHASE ORDER", { size: 18, bold: true });
   page.text(72, 80, buyer, { size: 12, bold: true });
   if (style === "side") {

@@ -4,7 +4,8 @@
 // files run at once; one failing never stops the others.
 import { documentView } from "./lib/document-view.js";
 import { dropZone } from "./lib/drop-zone.js";
-import { el, renderResult } from "./lib/results.js";
+import { el } from "./lib/dom.js";
+import { renderResult } from "./lib/results.js";
 import { clientFor, isLocal, loadSettings, saveSettings } from "./lib/settings.js";
 import { studio } from "./lib/studio-api.js";
 

@@ -1,6 +1,6 @@
 // Webhook deliveries of async jobs as a table: when, which job, where to, its state, attempts and
 // the receiver's last answer. Shown by the Studio and by webhooks.html.
-import { el } from "./results.js";
+import { el } from "./dom.js";
 
 export function deliveriesTable(deliveries) {
   if (deliveries.length === 0) return el("p", { className: "muted" }, "No webhook deliveries yet.");

@@ -6,6 +6,8 @@
 // The table is quadratic in the lines that differ after trimming the common start and end;
 // steps are a few hundred lines at most, which stays well under a millisecond or two.
 
+import { el } from "./dom.js";
+
 /** Unchanged lines shown on each side of a change; longer runs fold into one line. */
 const CONTEXT = 3;
 
@@ -64,32 +66,13 @@ export function renderStepsDiff(before, after, { beforeLabel = "before", afterLa
   const added = ops.filter((o) => o.op === "+").length;
   const removed = ops.filter((o) => o.op === "-").length;
 
-  const summary = document.createElement("p");
-  summary.className = "diff-summary";
-  summary.textContent = summarize(added, removed, beforeLabel, afterLabel);
-
-  const list = document.createElement("ol");
-  list.className = "diff-lines";
-  list.setAttribute("aria-label", `Changes from ${beforeLabel} to ${afterLabel}`);
-  for (const item of fold(ops)) {
-    const li = document.createElement("li");
-    if (item.folded) {
-      li.className = "folded";
-      li.textContent = `… ${item.folded} unchanged line${item.folded === 1 ? "" : "s"} …`;
-    } else {
-      li.className = { "+": "added", "-": "removed", " ": "unchanged" }[item.op];
-      const marker = document.createElement("span");
-      marker.className = "marker";
-      marker.textContent = item.op;
-      li.append(marker, item.line);
-    }
-    list.append(li);
-  }
-
-  const element = document.createElement("div");
-  element.className = "steps-diff";
-  element.append(summary, list);
-  return element;
+  const lines = fold(ops).map((item) => item.folded
+    ? el("li", { className: "folded" }, `… ${item.folded} unchanged line${item.folded === 1 ? "" : "s"} …`)
+    : el("li", { className: { "+": "added", "-": "removed", " ": "unchanged" }[item.op] },
+      el("span", { className: "marker" }, item.op), item.line));
+  return el("div", { className: "steps-diff" },
+    el("p", { className: "diff-summary" }, summarize(added, removed, beforeLabel, afterLabel)),
+    el("ol", { className: "diff-lines", "aria-label": `Changes from ${beforeLabel} to ${afterLabel}` }, lines));
 }
 
 function summarize(added, removed, beforeLabel, afterLabel) {

@@ -3,6 +3,8 @@
 // or the citation of a field. Boxes are Reducto's page fractions (`left`, `top`, `width`,
 // `height` of page `page`), so they are placed in percent and follow the drawing at any width.
 
+import { el } from "./dom.js";
+
 /** Pages drawn at most: a long document shows its start, and the results still cover all of it. */
 const MAX_PAGES = 30;
 /** Canvas pixels per CSS pixel, for sharp text on ordinary and high-density screens. */
@@ -29,8 +31,7 @@ const isImage = (name, type) => /^image\//.test(type ?? "") || /\.(png|jpe?g|gif
  * boxes asked for earlier are drawn then.
  */
 export function documentView(source) {
-  const element = document.createElement("div");
-  element.className = "document-view";
+  const element = el("div", { className: "document-view" });
   const pages = new Map();
   const name = source.name ?? "";
   const type = source.type ?? "";
@@ -107,9 +108,7 @@ async function download(url) {
 }
 
 function drawImage(source, element, pages) {
-  const image = document.createElement("img");
-  image.src = URL.createObjectURL(source);
-  image.alt = source.name ?? "The image";
+  const image = el("img", { src: URL.createObjectURL(source), alt: source.name ?? "The image" });
   const holder = pageHolder(1, image);
   element.append(holder);
   pages.set(1, holder);
@@ -117,16 +116,11 @@ function drawImage(source, element, pages) {
 
 /** A page's drawing in a box that its marks are placed in. */
 function pageHolder(number, drawing) {
-  const holder = document.createElement("div");
-  holder.className = "document-page";
+  const holder = el("div", { className: "document-page" }, drawing);
   holder.dataset.page = String(number);
-  holder.append(drawing);
   return holder;
 }
 
 function note(text) {
-  const p = document.createElement("p");
-  p.className = "muted";
-  p.textContent = text;
-  return p;
+  return el("p", { className: "muted" }, text);
 }

@@ -4,6 +4,7 @@
 // citation on the document view; parse blocks can be drawn there too. Used by the drop page and
 // by the Studio's "Try the draft".
 import { documentView } from "./document-view.js";
+import { el } from "./dom.js";
 
 /**
  * `response`: a pipeline's answer, `{ result: { parse, split, extract, edit } }` (a `classify`
@@ -240,12 +241,4 @@ function table(headers, rows) {
   return el("table", {},
     el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, String(c)))))));
-}
-
-/** An element with properties and children (strings or nodes). */
-export function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  if (props.role) node.setAttribute("role", props.role);
-  node.append(...children.flat());
-  return node;
 }

@@ -10,6 +10,8 @@
 //   editor.setSteps(pipeline.draft);
 //   save(editor.getSteps()); // throws with validate()'s messages while something is wrong
 
+import { el as h } from "./dom.js";
+
 const CHUNK_MODES = [
   ["disabled", "disabled (one chunk)"],
   ["page", "page (one chunk per page)"],
@@ -705,17 +707,6 @@ function unknownKey(object, allowed, where, allowedAre = "allowed keys are") {
 }
 
 // ---- Small helpers.
-
-/** Creates an element: properties are set as DOM properties, except aria-* and role as attributes. */
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key.startsWith("aria-") || key === "role") el.setAttribute(key, value);
-    else el[key] = value;
-  }
-  el.append(...children.filter((child) => child != null));
-  return el;
-}
 
 /** A visible label wrapping its control; `size` ("wide", "block") lets CSS give it more room. */
 function labeled(text, control, size = "") {
