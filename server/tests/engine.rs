@@ -60,6 +60,14 @@ fn expected_invoice() -> Value {
     })
 }
 
+/// The first result of `POST /extract` (a 200) on a PDF of `text`, filled by `schema`.
+async fn extracted_from(s: &Server, text: &str, schema: Value) -> Value {
+    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    reply.expect(StatusCode::OK);
+    reply.body["result"][0].clone()
+}
+
 fn extract_body(file_id: &str, citations: bool) -> Value {
     json!({
         "input": file_id,
@@ -306,7 +314,6 @@ async fn an_invoice_laid_out_unlike_the_corpus_is_read_by_its_labels_and_blocks(
         "Northwind Analytics\n12 Rue de la Paix, Paris\n\nSold To:\nContoso Pharmacy\n4 Elm Street\n\n\
         Statement No.\t2025-0087\nDate of issue\t3 February 2025\n\n\
         Description\tAmount\nData audit\t1.000,00\nTraining\t234,50\n\nTotal (EUR)\t1.234,50";
-    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
     let schema = json!({"type": "object", "properties": {
         "invoice_number": {"type": "string"},
         "invoice_date": {"type": "string", "format": "date"},
@@ -315,10 +322,9 @@ async fn an_invoice_laid_out_unlike_the_corpus_is_read_by_its_labels_and_blocks(
         "total": {"type": "number"},
         "po_number": {"type": "string"}
     }});
-    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
-    reply.expect(StatusCode::OK);
+    let got = extracted_from(&s, text, schema).await;
     assert_eq!(
-        reply.body["result"][0],
+        got,
         json!({
             "invoice_number": "2025-0087",
             "invoice_date": "2025-02-03",
@@ -369,13 +375,11 @@ async fn labels_without_their_values_give_null_not_the_next_label_or_a_code() {
     // The cases that once came back wrong: an invoice number read as the next label ("Date")
     // and a total read as the digits of a code ("-7781" from "C-7781").
     let text = "Invoice\tDate\nCustomer ID: C-7781\n\nDescription\tQty\nWidgets\t4";
-    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
     let schema = json!({"type": "object", "properties": {
         "invoice_number": {"type": "string"}, "invoice_date": {"type": "string", "format": "date"}, "total": {"type": "number"}
     }});
-    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
-    reply.expect(StatusCode::OK);
-    assert_eq!(reply.body["result"][0], json!({"invoice_number": null, "invoice_date": null, "total": null}));
+    let got = extracted_from(&s, text, schema).await;
+    assert_eq!(got, json!({"invoice_number": null, "invoice_date": null, "total": null}));
 }
 
 #[tokio::test]
@@ -384,15 +388,11 @@ async fn a_party_label_that_shares_its_row_with_other_labels_reads_the_name_unde
     // "Bill To" at the left of a row whose right half is "Due Date  April 13, 2025": the
     // customer is the line under the label, never the label beside it ("Due Date" once was).
     let text = "Invoice No.\t\tHLS-2025-0142\nBill To\t\tDue Date\tApril 13, 2025\nNorthwind Traders";
-    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
     let schema = json!({"type": "object", "properties": {
         "customer_name": {"type": "string"}, "due_date": {"type": "string", "format": "date"}
     }});
-    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
-    assert_eq!(
-        reply.body["result"][0],
-        json!({"customer_name": "Northwind Traders", "due_date": "2025-04-13"})
-    );
+    let got = extracted_from(&s, text, schema).await;
+    assert_eq!(got, json!({"customer_name": "Northwind Traders", "due_date": "2025-04-13"}));
 }
 
 #[tokio::test]
@@ -401,10 +401,9 @@ async fn the_first_sentence_of_a_page_is_not_its_issuer() {
     // A page of running text has no letterhead: the vendor is null, not its first sentence.
     let text = "Hello, here is some text without a meaning. This text should show what a printed text\n\
         will look like at this place.";
-    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
     let schema = json!({"type": "object", "properties": {"vendor_name": {"type": "string"}}});
-    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
-    assert_eq!(reply.body["result"][0], json!({"vendor_name": null}));
+    let got = extracted_from(&s, text, schema).await;
+    assert_eq!(got, json!({"vendor_name": null}));
 }
 
 #[tokio::test]
@@ -417,13 +416,12 @@ async fn a_tables_total_column_is_not_the_total_and_a_cell_can_hold_a_label_and_
         Karl-Marx-Allee 90\tBryggen 5\tReference INV/24/1189\n\n\
         SKU\tDescription\tQty\tTotal\nPX-20\tCopper pipe\t200\t6,400.00\nVL-4\tValves\t40\t2,720.40\n\n\
         Balance Due USD 9,120.40";
-    let file_id = s.upload_pdf(&pdf(&pages(text))).await;
     let schema = json!({"type": "object", "properties": {
         "invoice_number": {"type": "string"}, "vendor_name": {"type": "string"}, "total": {"type": "number"}
     }});
-    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    let got = extracted_from(&s, text, schema).await;
     assert_eq!(
-        reply.body["result"][0],
+        got,
         json!({"invoice_number": "INV/24/1189", "vendor_name": "Orbit Software GmbH", "total": 9120.4})
     );
 }

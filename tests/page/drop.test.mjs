@@ -2,7 +2,8 @@
 // extract invoice fields with citations) deployed on a real reducto-local, the optimized pkg/,
 // pdf.js drawing the document, in headless Chromium. Each test saves a screenshot.
 import assert from "node:assert/strict";
-import { test, before, after } from "node:test";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { pdfFromPages } from "../../scripts/make-pdf.mjs";
 import { deployPipeline, EXAMPLE_STEPS } from "../../scripts/studio.mjs";
@@ -61,8 +62,8 @@ const cards = (page) => page.locator(".card").evaluateAll((all) =>
 test("three files dropped at once: three cards, two results and one clear error", async () => {
   const { page, problems } = await openPage(browser, `${server.url}/?pipeline=${pipelineId}`);
   const files = [
-    { name: "invoice.pdf", mimeType: "application/pdf", buffer: (await import("node:fs")).readFileSync(invoicePdf) },
-    { name: "pdflatex-4-pages.pdf", mimeType: "application/pdf", buffer: (await import("node:fs")).readFileSync(fourPagesPdf) },
+    { name: "invoice.pdf", mimeType: "application/pdf", buffer: readFileSync(invoicePdf) },
+    { name: "pdflatex-4-pages.pdf", mimeType: "application/pdf", buffer: readFileSync(fourPagesPdf) },
     { name: "blank.png", mimeType: "image/png", buffer: blankPng() },
   ];
   // Dropped as a person drops them: one drop event carrying the three files.
