@@ -107,6 +107,14 @@ impl Document {
         Document { pages, ocr: Ocr::default() }
     }
 
+    /// Puts what OCR read on page `number` in its place: the page's blocks, and its lines and
+    /// words in `ocr`.
+    fn put_ocr_page(&mut self, number: u32, page: ocr::OcrPage) {
+        self.pages[number as usize - 1].blocks = page.blocks;
+        self.ocr.words.extend(page.words);
+        self.ocr.lines.extend(page.lines);
+    }
+
     /// Rebuilds a document from blocks read earlier (a `jobid://` input), placing each block
     /// on the page its box names; pages without blocks stay empty so the count is kept.
     pub fn from_blocks(num_pages: u32, blocks: impl IntoIterator<Item = Block>) -> Document {

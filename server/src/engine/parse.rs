@@ -121,11 +121,11 @@ fn read_image(bytes: &[u8], extension: &str) -> Result<Document, EngineError> {
     if read.iter().all(|page| page.blocks.is_empty()) {
         return Err(EngineError::NoTextInImage);
     }
-    let mut document = Document::new(Vec::new());
-    for (index, page) in read.into_iter().enumerate() {
-        document.pages.push(Page { number: index as u32 + 1, blocks: page.blocks });
-        document.ocr.words.extend(page.words);
-        document.ocr.lines.extend(page.lines);
+    let numbers = 1..=read.len() as u32;
+    let mut document =
+        Document::new(numbers.clone().map(|number| Page { number, blocks: Vec::new() }).collect());
+    for (number, page) in numbers.zip(read) {
+        document.put_ocr_page(number, page);
     }
     Ok(document)
 }

@@ -76,37 +76,32 @@ fn read_scanned(
 ) -> Result<(), EngineError> {
     let dir = ocr::tempdir()?;
     let path = dir.path().join("document.pdf");
-    let decrypted;
-    let plain = match password {
-        // The rasterizer gets the document decrypted, never the password on its command line.
-        Some(password) => {
-            let undecryptable = |e: lopdf::Error| {
-                EngineError::Ocr(format!("the encrypted PDF could not be decrypted for it ({e})"))
-            };
-            let options = lopdf::LoadOptions::with_password(password);
-            let mut doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(undecryptable)?;
-            // Loaded with its password, the objects are decrypted: the copy is saved as plain.
-            if let Ok(id) = doc.trailer.get(b"Encrypt").and_then(lopdf::Object::as_reference) {
-                doc.objects.remove(&id);
-            }
-            doc.trailer.remove(b"Encrypt");
-            let mut out = Vec::new();
-            doc.save_to(&mut out).map_err(ocr::io)?;
-            decrypted = out;
-            &decrypted
-        }
-        None => bytes,
-    };
+    // The rasterizer gets the document decrypted, never the password on its command line.
+    let decrypted = password.map(|password| decrypt(bytes, password)).transpose()?;
+    let plain = decrypted.as_deref().unwrap_or(bytes);
     std::fs::write(&path, plain).map_err(ocr::io)?;
     let total = document.pages.len() as u32;
     for &number in scanned {
-        let page = ocr::read_pdf_page(&path, number)?;
-        document.pages[number as usize - 1].blocks = page.blocks;
-        document.ocr.words.extend(page.words);
-        document.ocr.lines.extend(page.lines);
+        document.put_ocr_page(number, ocr::read_pdf_page(&path, number)?);
         on_page(number, total).map_err(|Stopped| EngineError::Stopped)?;
     }
     Ok(())
+}
+
+/// The PDF opened with its password and saved without encryption.
+fn decrypt(bytes: &[u8], password: &str) -> Result<Vec<u8>, EngineError> {
+    let undecryptable =
+        |e: lopdf::Error| EngineError::Ocr(format!("the encrypted PDF could not be decrypted for it ({e})"));
+    let options = lopdf::LoadOptions::with_password(password);
+    let mut doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(undecryptable)?;
+    // Loaded with its password, the objects are decrypted: the copy is saved as plain.
+    if let Ok(id) = doc.trailer.get(b"Encrypt").and_then(lopdf::Object::as_reference) {
+        doc.objects.remove(&id);
+    }
+    doc.trailer.remove(b"Encrypt");
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(ocr::io)?;
+    Ok(out)
 }
 
 /// A page before typing: its visible box `(x0, y0, x1, y1)` in PDF points and its lines.
