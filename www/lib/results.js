@@ -29,9 +29,9 @@ const SECTIONS = {
     const section = stepSection("parse", "Parse: text by page");
     const blocks = documents.flatMap((doc) =>
       doc.result?.type === "full" ? doc.result.chunks.flatMap((chunk) => chunk.blocks) : []);
-    if (documents.some((doc) => doc.result?.type === "url")) {
-      section.append(el("p", {}, "The result was too large to send inline: ",
-        el("a", { href: documents.find((doc) => doc.result?.type === "url").result.url }, "open it")));
+    const asUrl = documents.find((doc) => doc.result?.type === "url")?.result;
+    if (asUrl) {
+      section.append(el("p", {}, "The result was too large to send inline: ", el("a", { href: asUrl.url }, "open it")));
     }
     if (view && blocks.length) {
       const toggle = el("input", { type: "checkbox", name: "show-blocks" });
@@ -48,7 +48,7 @@ const SECTIONS = {
       }
       section.append(pageText);
     }
-    if (blocks.length === 0 && !documents.some((doc) => doc.result?.type === "url")) {
+    if (blocks.length === 0 && !asUrl) {
       section.append(el("p", { className: "muted" }, "No text was found."));
     }
     return section;
@@ -116,16 +116,7 @@ function fieldTable(object, cite, path = "") {
   const rows = el("tbody");
   for (const [key, raw] of Object.entries(object)) {
     const fieldPath = path ? `${path}.${key}` : key;
-    const name = el("th", { scope: "row" });
-    const citations = citationsOf(raw);
-    if (citations.length) {
-      const button = el("button", { type: "button", className: "field-name" }, key);
-      button.dataset.field = fieldPath;
-      button.addEventListener("click", () => cite(fieldPath, citations));
-      name.append(button);
-    } else {
-      name.append(key);
-    }
+    const name = el("th", { scope: "row" }, citable(key, raw, fieldPath, cite, "field-name"));
     const row = el("tr", {}, name, el("td", {}, valueView(raw, cite, fieldPath)));
     row.dataset.field = fieldPath;
     rows.append(row);
@@ -154,21 +145,22 @@ function itemsTable(items, cite, path) {
     const row = el("tr");
     for (const column of columns) {
       const raw = unwrap(item)?.[column];
-      const citations = citationsOf(raw);
       const fieldPath = `${path}[${i}].${column}`;
-      const content = valueView(raw, cite, fieldPath);
-      if (citations.length) {
-        const button = el("button", { type: "button", className: "field-name value" }, content);
-        button.dataset.field = fieldPath;
-        button.addEventListener("click", () => cite(fieldPath, citations));
-        row.append(el("td", {}, button));
-      } else {
-        row.append(el("td", {}, content));
-      }
+      row.append(el("td", {}, citable(valueView(raw, cite, fieldPath), raw, fieldPath, cite, "field-name value")));
     }
     body.append(row);
   });
   return el("table", { className: "items" }, el("thead", {}, el("tr", {}, ...columns.map((c) => el("th", { scope: "col" }, c)))), body);
+}
+
+/** `content` as it is, or, when the field has citations, a button that shows them. */
+function citable(content, raw, path, cite, className) {
+  const citations = citationsOf(raw);
+  if (citations.length === 0) return content;
+  const button = el("button", { type: "button", className }, content);
+  button.dataset.field = path;
+  button.addEventListener("click", () => cite(path, citations));
+  return button;
 }
 
 /** What clicking a cited field does: its boxes on the document, its words under the table. */
@@ -189,7 +181,7 @@ const citationsOf = (raw) => (isCited(raw) ? raw.citations.filter((c) => c?.bbox
 const hasCitations = (value) => JSON.stringify(value ?? null).includes('"citations":[{');
 
 /** 1, 2, 3, 5 → "1–3, 5". */
-export function pageRanges(pages) {
+function pageRanges(pages) {
   const ranges = [];
   for (const page of pages) {
     const last = ranges.at(-1);

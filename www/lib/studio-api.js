@@ -4,7 +4,7 @@
 import { localSettings } from "./settings.js";
 
 /** A refused Studio call: `status` and the server's detail, validation errors listed in words. */
-export class StudioError extends Error {
+class StudioError extends Error {
   constructor(status, detail) {
     super(describe(detail) || `The Studio call failed with HTTP ${status}`);
     this.name = "StudioError";
