@@ -42,6 +42,8 @@ OPTIONS:
     --max-concurrent-requests N  requests served at once; more wait     [default: 256]
     --read-timeout-secs N  longest a request's headers may take, and its body may
                          send nothing                                   [default: 30]
+    --body-timeout-secs N  a request body must arrive within N seconds plus one
+                         second per 64 KB it sends (slow senders lose it) [default: 30]
     --ca-cert FILE       also trust these PEM certificate authorities for https URL inputs
     --allow-private-urls let URL inputs reach loopback, private and link-local addresses
                          (refused by default: a URL input must not probe your network)
@@ -151,6 +153,9 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
             "--max-queued-jobs" => config.max_queued_jobs = number(&flag, &value()?, 1, 1_000_000)? as usize,
             "--max-concurrent-requests" => {
                 config.max_concurrent_requests = number(&flag, &value()?, 1, 100_000)? as usize
+            }
+            "--body-timeout-secs" => {
+                config.body_timeout = Duration::from_secs(number(&flag, &value()?, 1, 3600)?)
             }
             "--read-timeout-secs" => {
                 config.read_timeout = Duration::from_secs(number(&flag, &value()?, 1, 3600)?)

@@ -12,9 +12,11 @@
 //!   not CORS preflights): whether an `Authorization` header came, never its value.
 //! - `POST /_faults/engine {page_delay_ms}` slows the job workers down per page.
 //!
-//! The layer sits inside CORS (so browsers can read scripted responses) and in front of the
-//! API-key check (so a scripted 401 or 503 needs no key). `/_faults*` itself needs no key: the
-//! flag is refused off loopback. While faults are enabled every response says
+//! The layer wraps the API routes only, so a scripted response never stands in for a page the
+//! server serves; it sits inside CORS (so browsers can read scripted responses) and in front of
+//! the API-key check (so a scripted 401 or 503 needs no key). `/_faults*` itself is an API route:
+//! with `--api-key` it needs the key, and no page of another origin is granted CORS for it (the
+//! flag is refused off loopback in any case). While faults are enabled every response says
 //! `Connection: close`: a browser silently resends a request whose reused keep-alive
 //! connection closes without an answer, which would turn one scripted drop into two requests.
 
@@ -164,7 +166,7 @@ impl Faults {
     }
 }
 
-/// The control routes; mounted only with `--enable-faults`, outside the API-key check.
+/// The control routes; mounted only with `--enable-faults`, behind the API-key check.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(PREFIX, post(script).delete(clear))
@@ -257,10 +259,15 @@ fn logged_headers(headers: &axum::http::HeaderMap) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Whether `path` is one of the control routes.
+pub fn is_control_path(path: &str) -> bool {
+    path.strip_prefix(PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The middleware: log the request, then play its next scripted response, if any.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    let mut response = if path == PREFIX || path.starts_with(&format!("{PREFIX}/")) {
+    let mut response = if is_control_path(&path) {
         next.run(req).await
     } else {
         let faults = &state.faults;

@@ -8,6 +8,8 @@
 //!   classify, edit, pipeline, jobs, downloads, studio, meta).
 //! - [`origins`]: which pages and `Host`s a keyless server answers (outermost layer);
 //!   [`auth`]: the `Authorization: Bearer` check in front of every API route.
+//! - [`intake`]: every request body must keep arriving, and one refused unread is still
+//!   drained, so its client gets the answer;
 //! - [`body`]: the JSON body extractors that turn bad bodies into FastAPI-style 422s.
 //! - [`api`]: Reducto's wire types; [`steps`]: a pipeline's configuration and its validation;
 //!   [`options`]: the `ParseOptions` the engine honours.
@@ -33,6 +35,7 @@ pub mod engine;
 pub mod error;
 pub mod faults;
 pub mod ids;
+pub mod intake;
 pub mod jobs;
 pub mod options;
 pub mod origins;
@@ -97,7 +100,10 @@ pub struct Config {
     /// How long a request's headers may take to arrive, and how long its body may go without
     /// sending a byte, before the connection or the request fails.
     pub read_timeout: Duration,
-    /// How long one job may spend reading its document before it fails.
+    /// The grace a request body has to arrive, on top of one second per
+    /// [`intake::MIN_BODY_RATE`] bytes it sends (`--body-timeout-secs`).
+    pub body_timeout: Duration,
+    /// How long one job may spend on its document before it fails.
     pub parse_timeout: Duration,
     /// How long uploads, finished jobs' results and used presigned URLs are kept.
     pub retention: Duration,
@@ -129,6 +135,7 @@ impl Default for Config {
             max_queued_jobs: 1000,
             max_concurrent_requests: 256,
             read_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
             parse_timeout: Duration::from_secs(120),
             retention: Duration::from_secs(7 * 24 * 3600),
             ca_cert: None,
@@ -157,6 +164,7 @@ impl std::fmt::Debug for Config {
             .field("max_queued_jobs", &self.max_queued_jobs)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("read_timeout", &self.read_timeout)
+            .field("body_timeout", &self.body_timeout)
             .field("parse_timeout", &self.parse_timeout)
             .field("retention", &self.retention)
             .field("ca_cert", &self.ca_cert)
@@ -169,6 +177,12 @@ impl std::fmt::Debug for Config {
 impl Config {
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_mb * 1024 * 1024
+    }
+
+    /// The largest request body a route accepts: a multipart upload of `--max-upload-mb` and
+    /// its framing. (A presigned PUT, checked by its own limit, may be larger.)
+    pub fn max_body_bytes(&self) -> u64 {
+        self.max_upload_bytes() + MULTIPART_OVERHEAD
     }
 
     pub fn inline_result_limit_bytes(&self) -> u64 {
@@ -252,13 +266,19 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
 pub fn app(state: AppState) -> Router {
     let config = &state.config;
-    let body_limit = (config.max_upload_bytes() + MULTIPART_OVERHEAD) as usize;
-    let mut api = routes::api()
+    let mut api = routes::api();
+    if config.enable_faults {
+        // Behind the key like every API route: scripting the server is a caller's power.
+        api = api.merge(faults::routes());
+    }
+    let mut api = api
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key))
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes() as usize))
         .merge(routes::public());
     if config.enable_faults {
-        api = api.merge(faults::routes());
+        // Around the API only, so a scripted response never stands in for a page of `--www`;
+        // outside the key check, so a scripted 401 or 503 needs no key.
+        api = api.layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
     }
     let not_found = (|| async { AppError::NotFound("Not Found".into()) }).into_service();
     let static_files = Router::new()
@@ -269,20 +289,21 @@ pub fn app(state: AppState) -> Router {
             ServeDir::new(&config.www).call_fallback_on_method_not_allowed(true).fallback(not_found),
         );
     // CORS grants what `origins::guard`, outside it, let through: any origin with a key, and
-    // without one only loopback pages and `--allow-origin`'s. Requested headers are mirrored
-    // because a `*` would not cover `Authorization`.
+    // without one only loopback pages and `--allow-origin`'s; but with a key, no page is
+    // granted the fault API. Requested headers are mirrored because a `*` would not cover
+    // `Authorization`.
+    let keyed = !config.api_keys.is_empty();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::mirror_request())
+        .allow_origin(AllowOrigin::predicate(move |_, request| {
+            !(keyed && faults::is_control_path(request.uri.path()))
+        }))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(EXPOSED_HEADERS.map(HeaderName::from_static))
         .max_age(Duration::from_secs(600));
-    let mut router = api.merge(static_files).with_state(state.clone());
-    if config.enable_faults {
-        // Inside CORS, so browsers can read scripted responses; outside the key check.
-        router = router.layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
-    }
+    let router = api.merge(static_files).with_state(state.clone());
     let bounds = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), intake::layer))
         .layer(GlobalConcurrencyLimitLayer::new(config.max_concurrent_requests))
         .layer(RequestBodyTimeoutLayer::new(config.read_timeout));
     router

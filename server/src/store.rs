@@ -8,6 +8,10 @@
 //!                                too large to answer inline
 //! ```
 //!
+//! Everything in it is its owner's alone (folders 0700, files 0600): it holds documents, results
+//! and the document passwords a pipeline's steps keep. A data dir that others may read gets a
+//! warning at start.
+//!
 //! The schema grows by appending to `MIGRATIONS`; `PRAGMA user_version` records how many
 //! have run, so an old data dir is upgraded in place on start and a restart loses nothing.
 //!
@@ -339,10 +343,13 @@ impl Store {
         let files_dir = data_dir.join("files");
         let artifacts_dir = data_dir.join("artifacts");
         for dir in [&files_dir, &artifacts_dir] {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
+        warn_if_shared(data_dir);
         remove_partial_uploads(&files_dir);
         let db_path = data_dir.join("reducto.sqlite3");
+        // SQLite gives its journal files the database's mode, so the database file is made first.
+        private_file(&db_path, false).map_err(|e| format!("cannot create {}: {e}", db_path.display()))?;
         let mut conn =
             Connection::open(&db_path).map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
         configure(&conn)
@@ -925,8 +932,8 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let reason = format!(
-            "The server stopped {max_attempts} times while this job was running; \
-             it was not started again. Submit it again to retry"
+            "The server stopped {max_attempts} times while this job was running, so its document \
+             may be what stops it; it was not started again. Submit it again to retry"
         );
         let failed = tx.execute(
             &format!(
@@ -1007,9 +1014,45 @@ fn remember_deleted(conn: &Connection, kind: Deleted, id: &str) -> Result<()> {
 /// Writes a whole file and syncs it, so a row never names a file a crash left half-written.
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let mut file = std::fs::File::create(path)?;
+    let mut file = private_file(path, true)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Creates `dir` and its missing parents, readable by this user only.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Opens `path` for writing, created readable by this user only (an existing file is kept,
+/// emptied if `truncate`).
+pub fn private_file(path: &Path, truncate: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(truncate);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Warns when others may enter `data_dir`: a folder made before this server made its folders
+/// private, or by hand.
+fn warn_if_shared(data_dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(metadata) = std::fs::metadata(data_dir) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            eprintln!(
+                "reducto-local: warning: {} has mode {mode:o}, so other users may read its documents, \
+                 results and saved document passwords; `chmod 700` it",
+                data_dir.display()
+            );
+        }
+    }
 }
 
 /// Files with no row in `table` (`uploads` or `artifacts`, by token): left by a crash between

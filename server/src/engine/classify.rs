@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::split::Conf;
 use super::topics::{Found, Topic};
-use super::Document;
+use super::{Document, KeepGoing, Stopped};
 
 /// The category answered when none fits.
 pub const NO_MATCH: &str = "unknown";
@@ -50,9 +50,11 @@ pub struct CriterionConfidence {
     pub confidence: Conf,
 }
 
-pub fn classify(document: &Document, categories: &[Category]) -> Classification {
+/// Classifies `document` among `categories`, asking `keep_going` before each page.
+pub fn classify(document: &Document, categories: &[Category], keep_going: KeepGoing) -> Result<Classification, Stopped> {
     let mut found = Found::default();
     for (index, page) in document.pages.iter().enumerate() {
+        keep_going()?;
         found.add(&page.blocks, index == 0);
     }
     let scored: Vec<(u32, CategoryConfidence)> = categories
@@ -76,10 +78,10 @@ pub fn classify(document: &Document, categories: &[Category]) -> Classification 
     // The first of the best scores: `max_by_key` would keep the last.
     let best = scored.iter().rev().max_by_key(|(score, _)| *score).filter(|(score, _)| *score > 0);
     let category = best.map_or(NO_MATCH, |(_, c)| c.category.as_str()).to_owned();
-    Classification {
+    Ok(Classification {
         category,
         confidence: ResponseConfidence { categories: scored.into_iter().map(|(_, c)| c).collect() },
-    }
+    })
 }
 
 #[cfg(test)]
@@ -132,7 +134,7 @@ mod tests {
     fn a_document_goes_to_the_category_its_words_and_title_name() {
         let invoice =
             doc(&[&[(BlockType::Title, "INVOICE"), (BlockType::Text, "Invoice Number: 7\nAmount due: $5")]]);
-        let out = classify(&invoice, &categories());
+        let out = classify(&invoice, &categories(), &|| Ok(())).unwrap();
         assert_eq!(out.category, "invoice");
         let invoice = &out.confidence.categories[0];
         assert_eq!(invoice.confidence, 1.0);
@@ -144,15 +146,15 @@ mod tests {
             &[(BlockType::Title, "Service Agreement"), (BlockType::Text, "Between the parties below")],
             &[(BlockType::Text, "Invoices are due in 30 days. Signatures:")],
         ]);
-        assert_eq!(classify(&contract, &categories()).category, "contract");
+        assert_eq!(classify(&contract, &categories(), &|| Ok(())).unwrap().category, "contract");
     }
 
     #[test]
     fn no_fitting_category_is_said_plainly() {
-        let out = classify(&doc(&[&[(BlockType::Text, "A photo of a cat on a mat")]]), &categories());
+        let out = classify(&doc(&[&[(BlockType::Text, "A photo of a cat on a mat")]]), &categories(), &|| Ok(())).unwrap();
         assert_eq!(out.category, NO_MATCH);
         assert!(out.confidence.categories.iter().all(|c| c.confidence == 0.0));
-        let empty = classify(&Document::new(Vec::new()), &categories());
+        let empty = classify(&Document::new(Vec::new()), &categories(), &|| Ok(())).unwrap();
         assert_eq!(empty.category, NO_MATCH);
     }
 }

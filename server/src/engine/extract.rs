@@ -21,7 +21,7 @@
 
 use serde_json::{json, Map, Number, Value};
 
-use super::{Block, BlockType, Document};
+use super::{Block, BlockType, Document, KeepGoing, Stopped};
 
 /// What an extract run gives back: the filled schema and how many fields have a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +31,13 @@ pub struct Extracted {
     pub num_fields: u32,
 }
 
-pub fn extract(document: &Document, schema: &Map<String, Value>, citations: bool) -> Extracted {
+/// Fills `schema` from `document`, asking `keep_going` before each field.
+pub fn extract(
+    document: &Document,
+    schema: &Map<String, Value>,
+    citations: bool,
+    keep_going: KeepGoing,
+) -> Result<Extracted, Stopped> {
     let lines: Vec<Line> = document
         .pages
         .iter()
@@ -49,26 +55,70 @@ pub fn extract(document: &Document, schema: &Map<String, Value>, citations: bool
         .collect();
     let root = resolve(schema);
     let node = match kind(root) {
-        Kind::Object => fill_object(root, &lines, 0),
+        Kind::Object => fill_object(root, &lines, 0, keep_going)?,
         // A non-object root is filled as one unnamed property.
-        _ => fill(&Field::new("value", root), root, &[], &lines, 0),
+        _ => fill(&Field::new("value", root), root, &[], &lines, 0, keep_going)?,
     };
     let mut num_fields = 0;
     let value = node.render(citations, &mut num_fields);
-    Extracted { value, num_fields }
+    Ok(Extracted { value, num_fields })
 }
 
+/// The most properties a schema may have, counted at every level: each is looked for on
+/// every line, beside every other's labels, so the work grows with their square.
+pub const MAX_SCHEMA_PROPERTIES: usize = 1_000;
+/// The deepest a schema may nest objects and arrays.
+pub const MAX_SCHEMA_DEPTH: usize = 16;
+/// The most members one `enum` may list.
+pub const MAX_ENUM_MEMBERS: usize = 1_000;
+
 /// What is wrong with a schema this engine cannot fill, if anything: `properties` must map
-/// names to schemas.
+/// names to schemas, and the schema must be within the limits above, so that a request that
+/// would take the worker for minutes is refused before any work starts.
 pub fn check_schema(schema: &Map<String, Value>) -> Option<String> {
-    match schema.get("properties") {
-        None => None,
-        Some(Value::Object(props)) => props
-            .iter()
-            .find(|(_, v)| !v.is_object())
-            .map(|(k, _)| format!("The schema of property '{k}' must be an object (a JSON Schema)")),
-        Some(_) => Some("'properties' must be an object mapping names to JSON Schemas".into()),
+    let mut properties = 0;
+    // (schema, its depth): a loop, not a recursion, however the schema nests.
+    let mut pending = vec![(schema, 1)];
+    while let Some((schema, depth)) = pending.pop() {
+        if depth > MAX_SCHEMA_DEPTH {
+            return Some(format!("The schema nests objects and arrays more than {MAX_SCHEMA_DEPTH} levels deep"));
+        }
+        if let Some(Value::Array(members)) = schema.get("enum") {
+            if members.len() > MAX_ENUM_MEMBERS {
+                return Some(format!(
+                    "An enum of the schema lists {} members, more than the {MAX_ENUM_MEMBERS} allowed",
+                    members.len()
+                ));
+            }
+        }
+        match schema.get("properties") {
+            None => {}
+            Some(Value::Object(props)) => {
+                properties += props.len();
+                if properties > MAX_SCHEMA_PROPERTIES {
+                    return Some(format!(
+                        "The schema has more than {MAX_SCHEMA_PROPERTIES} properties, the most the local engine fills"
+                    ));
+                }
+                for (name, sub) in props {
+                    let Value::Object(sub) = sub else {
+                        return Some(format!("The schema of property '{name}' must be an object (a JSON Schema)"));
+                    };
+                    pending.push((sub, depth + 1));
+                }
+            }
+            Some(_) => return Some("'properties' must be an object mapping names to JSON Schemas".into()),
+        }
+        if let Some(Value::Object(items)) = schema.get("items") {
+            pending.push((items, depth + 1));
+        }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(Value::Array(options)) = schema.get(key) {
+                pending.extend(options.iter().filter_map(Value::as_object).map(|option| (option, depth)));
+            }
+        }
     }
+    None
 }
 
 /// One line of text, the block it belongs to, and which of the block's lines it is.
@@ -319,16 +369,21 @@ fn properties(schema: &Map<String, Value>) -> Vec<(&str, &Map<String, Value>)> {
     props.iter().filter_map(|(k, v)| Some((k.as_str(), resolve(v.as_object()?)))).collect()
 }
 
-fn fill_object<'a>(schema: &Map<String, Value>, lines: &[Line<'a>], from: usize) -> Node<'a> {
+fn fill_object<'a>(
+    schema: &Map<String, Value>,
+    lines: &[Line<'a>],
+    from: usize,
+    keep_going: KeepGoing,
+) -> Result<Node<'a>, Stopped> {
     let props = properties(schema);
     let fields: Vec<Field> = props.iter().map(|(k, s)| Field::new(k, s)).collect();
     let siblings: Vec<&str> = fields.iter().flat_map(|f| f.labels.iter().map(String::as_str)).collect();
     let filled = props
         .iter()
         .zip(&fields)
-        .map(|((key, sub), field)| (key.to_string(), fill(field, sub, &siblings, lines, from)))
-        .collect();
-    Node::Object(filled)
+        .map(|((key, sub), field)| Ok((key.to_string(), fill(field, sub, &siblings, lines, from, keep_going)?)))
+        .collect::<Result<_, Stopped>>()?;
+    Ok(Node::Object(filled))
 }
 
 /// Fills one property, searching from line `from` to the end and then from the start.
@@ -338,9 +393,11 @@ fn fill<'a>(
     siblings: &[&str],
     lines: &[Line<'a>],
     from: usize,
-) -> Node<'a> {
+    keep_going: KeepGoing,
+) -> Result<Node<'a>, Stopped> {
+    keep_going()?;
     let order: Vec<usize> = (from..lines.len()).chain(0..from.min(lines.len())).collect();
-    match kind(schema) {
+    Ok(match kind(schema) {
         Kind::Object => {
             // A nested object's fields are looked for after its heading ("Shipping Address").
             let heading = order.iter().copied().find(|&i| {
@@ -348,7 +405,7 @@ fn fill<'a>(
                 field.matches(text.strip_suffix(':').unwrap_or(text)) >= SYNONYM
                     || text.split_once(':').is_some_and(|(label, _)| field.matches(label) >= SYNONYM)
             });
-            fill_object(schema, lines, heading.unwrap_or(from))
+            fill_object(schema, lines, heading.unwrap_or(from), keep_going)?
         }
         Kind::Array => {
             let items = schema.get("items").and_then(Value::as_object).map(resolve);
@@ -373,7 +430,7 @@ fn fill<'a>(
             let found = find(field, siblings, lines, &order, |raw| coerce(raw, schema));
             found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
         }
-    }
+    })
 }
 
 /// The first labelled value for `field` that `coerce` accepts: exact labels first, then
@@ -946,7 +1003,7 @@ mod tests {
 
     fn run(text: &str, schema: Value, citations: bool) -> Extracted {
         let document = text::read(text, false).unwrap();
-        extract(&document, schema.as_object().unwrap(), citations)
+        extract(&document, schema.as_object().unwrap(), citations, &|| Ok(())).unwrap()
     }
 
     const INVOICE: &str = "ACME Corporation\n\

@@ -25,6 +25,7 @@ pub mod edit;
 pub mod extract;
 mod flow;
 mod html;
+mod nesting;
 pub mod ocr;
 pub mod parse;
 mod pdf;
@@ -45,6 +46,10 @@ pub struct Stopped;
 
 /// Called after each page is read with `(pages done, pages in the document)`.
 pub type OnPage<'a> = &'a mut dyn FnMut(u32, u32) -> Result<(), Stopped>;
+
+/// Asked as the steps after reading go on (each field of extract, each page of split and
+/// classify): `Err(Stopped)` abandons the work, as [`OnPage`] does while reading.
+pub type KeepGoing<'a> = &'a dyn Fn() -> Result<(), Stopped>;
 
 /// What a parse run needs besides the bytes.
 #[derive(Debug, Clone, Default)]

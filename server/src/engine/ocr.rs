@@ -23,8 +23,9 @@ pub const OCR_TIMEOUT: Duration = Duration::from_secs(90);
 pub const MAX_PIXELS: u64 = 40_000_000;
 /// Below this, a block's confidence is "low".
 const HIGH_CONFIDENCE: f64 = 0.8;
-/// Pages are rasterized at this resolution for OCR.
-const RASTER_DPI: u32 = 300;
+/// Pages are rasterized at this resolution for OCR, or lower where a page is so large that it
+/// would pass [`MAX_PIXELS`].
+const RASTER_DPI: f64 = 300.0;
 
 /// A recognized word or line: Reducto's `OCRWord` / `OCRLine`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,21 +53,36 @@ pub fn read_image(bytes: &[u8], extension: &str) -> Result<Vec<OcrPage>, EngineE
     recognize(&path)
 }
 
-/// Rasterizes page `number` of an unencrypted PDF and reads it. (An encrypted one is decrypted
-/// first, in process, so a password never appears in a command line.)
-pub fn read_pdf_page(pdf: &Path, number: u32) -> Result<OcrPage, EngineError> {
+/// Rasterizes page `number` of an unencrypted PDF, `size` points wide and high, and reads it.
+/// (An encrypted one is decrypted first, in process, so a password never appears in a command
+/// line.) The page is drawn in gray, which is all OCR reads, at the resolution that keeps it
+/// within [`MAX_PIXELS`]; the image is measured again before OCR in case the rasterizer saw
+/// another size.
+pub fn read_pdf_page(pdf: &Path, number: u32, size: (f32, f32)) -> Result<OcrPage, EngineError> {
     let dir = tempdir()?;
     let prefix = dir.path().join("page");
     let mut command = Command::new("pdftoppm");
-    command.args(["-r", &RASTER_DPI.to_string(), "-png", "-singlefile"]);
+    command.args(["-r", &format!("{:.2}", raster_dpi(size)), "-gray", "-png", "-singlefile"]);
     command.args(["-f", &number.to_string(), "-l", &number.to_string()]);
     command.arg(pdf).arg(&prefix);
     run(command, "pdftoppm (poppler-utils)")?;
     let image = dir.path().join("page.png");
+    let mut header = [0; 24];
+    std::fs::File::open(&image).and_then(|mut png| png.read_exact(&mut header)).map_err(io)?;
+    check_size(&header)?;
     let mut pages = recognize(&image)?;
     let mut page = if pages.is_empty() { OcrPage::default() } else { pages.remove(0) };
     renumber(&mut page, number);
     Ok(page)
+}
+
+/// The resolution at which a page `size` points wide and high has at most [`MAX_PIXELS`]:
+/// 300 dpi for any ordinary page, less for a poster.
+fn raster_dpi((width, height): (f32, f32)) -> f64 {
+    let square_inches = (f64::from(width.abs()) / 72.0) * (f64::from(height.abs()) / 72.0);
+    // A little under the limit, for the rasterizer's rounding up of each side.
+    let fitting = (MAX_PIXELS as f64 * 0.98 / square_inches.max(1e-6)).sqrt();
+    fitting.min(RASTER_DPI).max(1.0)
 }
 
 /// Sets the page number of everything on `page`.
@@ -236,32 +252,41 @@ fn round(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
 }
 
-/// Refuses an image whose header says it has more than [`MAX_PIXELS`] (PNG and JPEG headers
-/// are read; other formats are left to the timeout).
+/// Refuses an image with more than [`MAX_PIXELS`] on a page, by the sizes its header gives
+/// (PNG, JPEG, every page of a TIFF), before any tool decodes it; an image whose size cannot be
+/// read is refused too, since nothing would then bound what decoding it takes.
 fn check_size(bytes: &[u8]) -> Result<(), EngineError> {
-    let size = match bytes {
-        [0x89, b'P', b'N', b'G', ..] if bytes.len() >= 24 => Some((
+    let sizes = match bytes {
+        [0x89, b'P', b'N', b'G', ..] if bytes.len() >= 24 => Some(vec![(
             u32::from_be_bytes(bytes[16..20].try_into().unwrap_or_default()) as u64,
             u32::from_be_bytes(bytes[20..24].try_into().unwrap_or_default()) as u64,
-        )),
-        [0xFF, 0xD8, ..] => jpeg_size(bytes),
+        )]),
+        [0xFF, 0xD8, ..] => jpeg_size(bytes).map(|size| vec![size]),
+        [b'I', b'I', 0x2A, 0x00, ..] | [b'M', b'M', 0x00, 0x2A, ..] => tiff_sizes(bytes),
         _ => None,
     };
-    match size {
-        Some((w, h)) if w.saturating_mul(h) > MAX_PIXELS => Err(EngineError::Ocr(format!(
+    let Some(sizes) = sizes.filter(|sizes| !sizes.is_empty()) else {
+        return Err(EngineError::Ocr("the image's size could not be read from its header".into()));
+    };
+    match sizes.into_iter().find(|&(w, h)| w.saturating_mul(h) > MAX_PIXELS) {
+        Some((w, h)) => Err(EngineError::Ocr(format!(
             "the image is {w} × {h} pixels, more than the {} million the local OCR reads",
             MAX_PIXELS / 1_000_000
         ))),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 
-/// A JPEG's size from its first start-of-frame marker.
+/// A JPEG's size from its first start-of-frame marker (fill bytes before a marker skipped).
 fn jpeg_size(bytes: &[u8]) -> Option<(u64, u64)> {
     let mut at = 2;
     while at + 9 < bytes.len() {
         if bytes[at] != 0xFF {
             return None;
+        }
+        if bytes[at + 1] == 0xFF {
+            at += 1;
+            continue;
         }
         let marker = bytes[at + 1];
         let length = u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize;
@@ -273,6 +298,46 @@ fn jpeg_size(bytes: &[u8]) -> Option<(u64, u64)> {
         at += 2 + length;
     }
     None
+}
+
+/// The size of every page (image file directory) of a TIFF: its ImageWidth and ImageLength
+/// tags. `None` if a directory lies outside the file, loops, or lacks either tag.
+fn tiff_sizes(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
+    let big_endian = bytes.starts_with(b"MM");
+    let u16_at = |at: usize| {
+        let b: [u8; 2] = bytes.get(at..at + 2)?.try_into().ok()?;
+        Some(if big_endian { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+    };
+    let u32_at = |at: usize| {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+    };
+    let mut sizes = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut directory = u32_at(4)? as usize;
+    while directory != 0 {
+        if !seen.insert(directory) {
+            return None;
+        }
+        let entries = u16_at(directory)? as usize;
+        let (mut width, mut height) = (None, None);
+        for entry in (0..entries).map(|n| directory + 2 + 12 * n) {
+            // A SHORT (3) sits in the first two bytes of the value field, a LONG (4) fills it.
+            let value = match u16_at(entry + 2)? {
+                3 => u64::from(u16_at(entry + 8)?),
+                4 => u64::from(u32_at(entry + 8)?),
+                _ => continue,
+            };
+            match u16_at(entry)? {
+                256 => width = Some(value),
+                257 => height = Some(value),
+                _ => {}
+            }
+        }
+        sizes.push((width?, height?));
+        directory = u32_at(directory + 2 + 12 * entries)? as usize;
+    }
+    Some(sizes)
 }
 
 /// Runs a tool to completion within [`OCR_TIMEOUT`] and gives its stdout.
@@ -378,6 +443,44 @@ mod tests {
         assert_eq!(lines, ["Northwind", "Invoice No.\tA-1", "Body text"]);
         let kinds: Vec<BlockType> = page.blocks.iter().map(|b| b.kind).collect();
         assert_eq!(kinds, [BlockType::Title, BlockType::Text, BlockType::Text]);
+    }
+
+    /// A little-endian TIFF of one directory per `(width, height)`, the tags as `kind` (3 SHORT, 4 LONG).
+    fn tiff(pages: &[(u32, u32)], kind: u16) -> Vec<u8> {
+        let mut bytes = b"II\x2a\0\x08\0\0\0".to_vec();
+        for (index, &(width, height)) in pages.iter().enumerate() {
+            bytes.extend_from_slice(&2u16.to_le_bytes());
+            for (tag, value) in [(256u16, width), (257, height)] {
+                bytes.extend_from_slice(&tag.to_le_bytes());
+                bytes.extend_from_slice(&kind.to_le_bytes());
+                bytes.extend_from_slice(&1u32.to_le_bytes());
+                bytes.extend_from_slice(&value.to_le_bytes());
+            }
+            let next = if index + 1 < pages.len() { bytes.len() as u32 + 4 } else { 0 };
+            bytes.extend_from_slice(&next.to_le_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn every_page_of_a_tiff_is_measured() {
+        assert_eq!(tiff_sizes(&tiff(&[(2550, 3300), (800, 600)], 3)), Some(vec![(2550, 3300), (800, 600)]));
+        assert!(check_size(&tiff(&[(2550, 3300)], 4)).is_ok());
+        let refused = check_size(&tiff(&[(1000, 1000), (8000, 8000)], 4)).unwrap_err().to_string();
+        assert!(refused.contains("8000 × 8000 pixels, more than the 40 million"), "{refused}");
+        let mut looping = tiff(&[(10, 10)], 3);
+        let end = looping.len() - 4;
+        looping[end..].copy_from_slice(&8u32.to_le_bytes());
+        assert!(check_size(&looping).unwrap_err().to_string().contains("size could not be read"));
+    }
+
+    #[test]
+    fn posters_are_rasterized_below_the_pixel_limit() {
+        assert_eq!(raster_dpi((612.0, 792.0)), 300.0, "a letter page");
+        let dpi = raster_dpi((2400.0, 2400.0));
+        let side = (2400.0 / 72.0 * dpi).ceil() as u64;
+        assert!(side * side <= MAX_PIXELS, "{dpi} dpi gives {side} × {side}");
+        assert!(dpi > 180.0, "{dpi}");
     }
 
     #[test]

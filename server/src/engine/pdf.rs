@@ -15,12 +15,17 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{
-    ocr, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped,
+    nesting, ocr, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped,
 };
 
 pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
     let unreadable = |e: pdf_oxide::Error| EngineError::Unreadable(e.to_string());
+    nesting::check(bytes)?;
     let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
+    // The document decrypted: for the nesting check of its streams (unreadable to the check
+    // above) and for the rasterizer, which never gets the password on its command line. A file
+    // lopdf cannot decrypt is left to the engine's stack, and its scans cannot be rasterized.
+    let mut decrypted = None;
     if doc.is_encrypted() {
         // Many encrypted PDFs have an empty user password and open without asking.
         let opened = match password {
@@ -31,6 +36,10 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
             (true, _) => {}
             (false, None) => return Err(EngineError::PasswordRequired),
             (false, Some(_)) => return Err(EngineError::WrongPassword),
+        }
+        decrypted = Some(decrypt(bytes, password.unwrap_or("")));
+        if let Some(Ok(plain)) = &decrypted {
+            nesting::check(plain)?;
         }
     }
     let count = doc.page_count().map_err(unreadable)?;
@@ -50,10 +59,18 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
         pages.push(RawPage { number, area, lines });
         on_page(number, count as u32).map_err(|Stopped| EngineError::Stopped)?;
     }
-    let scanned: Vec<u32> = pages.iter().filter(|p| p.lines.is_empty()).map(|p| p.number).collect();
+    let scanned: Vec<Scan> = pages
+        .iter()
+        .filter(|p| p.lines.is_empty())
+        .map(|p| Scan { number: p.number, width: p.area.2 - p.area.0, height: p.area.3 - p.area.1 })
+        .collect();
     let mut document = Document::new(blocks(pages));
     if !scanned.is_empty() {
-        match read_scanned(bytes, password, &scanned, &mut document, on_page) {
+        let plain = match decrypted {
+            None => Ok(bytes.to_vec()),
+            Some(decrypted) => decrypted,
+        };
+        match plain.and_then(|plain| read_scanned(&plain, &scanned, &mut document, on_page)) {
             Ok(()) => {}
             // Without the OCR tools, the pages that have text are still worth answering.
             Err(EngineError::OcrUnavailable(_)) if scanned.len() < count => {}
@@ -66,23 +83,21 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
     Ok(document)
 }
 
-/// OCRs the pages numbered `scanned` (they have no text layer) into `document`.
-fn read_scanned(
-    bytes: &[u8],
-    password: Option<&str>,
-    scanned: &[u32],
-    document: &mut Document,
-    on_page: OnPage,
-) -> Result<(), EngineError> {
+/// A page with no text layer, and its visible size in points.
+struct Scan {
+    number: u32,
+    width: f32,
+    height: f32,
+}
+
+/// OCRs the `scanned` pages of the unencrypted PDF `plain` into `document`.
+fn read_scanned(plain: &[u8], scanned: &[Scan], document: &mut Document, on_page: OnPage) -> Result<(), EngineError> {
     let dir = ocr::tempdir()?;
     let path = dir.path().join("document.pdf");
-    // The rasterizer gets the document decrypted, never the password on its command line.
-    let decrypted = password.map(|password| decrypt(bytes, password)).transpose()?;
-    let plain = decrypted.as_deref().unwrap_or(bytes);
     std::fs::write(&path, plain).map_err(ocr::io)?;
     let total = document.pages.len() as u32;
-    for &number in scanned {
-        document.put_ocr_page(number, ocr::read_pdf_page(&path, number)?);
+    for &Scan { number, width, height } in scanned {
+        document.put_ocr_page(number, ocr::read_pdf_page(&path, number, (width, height))?);
         on_page(number, total).map_err(|Stopped| EngineError::Stopped)?;
     }
     Ok(())

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::topics::{Found, Topic};
-use super::Document;
+use super::{Document, KeepGoing, Stopped};
 
 /// What a category is called and what its pages are about; with a `partition_key` (such as
 /// "invoice number"), its sections are divided further by that key's value.
@@ -51,13 +51,15 @@ pub struct SplitOutput {
     pub splits: Vec<Section>,
 }
 
-pub fn split(document: &Document, categories: &[Category]) -> SplitOutput {
+/// Assigns pages to `categories`, asking `keep_going` before each page.
+pub fn split(document: &Document, categories: &[Category], keep_going: KeepGoing) -> Result<SplitOutput, Stopped> {
     let topics: Vec<Topic> = categories.iter().map(|c| Topic::new(&c.name, &c.description)).collect();
     let mut section_mapping: BTreeMap<String, Vec<u32>> =
         categories.iter().map(|c| (c.name.clone(), Vec::new())).collect();
     let mut splits: Vec<Section> = Vec::new();
     let mut previous_page = 0;
     for page in &document.pages {
+        keep_going()?;
         let found = Found::of(&page.blocks);
         let scores: Vec<(u32, u32)> = topics
             .iter()
@@ -96,19 +98,24 @@ pub fn split(document: &Document, categories: &[Category]) -> SplitOutput {
     for section in &mut splits {
         let key = categories.iter().find(|c| c.name == section.name).and_then(|c| c.partition_key.as_deref());
         if let Some(key) = key.filter(|k| !k.trim().is_empty()) {
-            section.partitions = partitions(document, &section.pages, key);
+            section.partitions = partitions(document, &section.pages, key, keep_going)?;
         }
     }
-    SplitOutput { section_mapping, splits }
+    Ok(SplitOutput { section_mapping, splits })
 }
 
 /// The runs of `pages` that share the value of `key`, as extract reads it on each page.
-fn partitions(document: &Document, pages: &[u32], key: &str) -> Option<Vec<Section>> {
+fn partitions(
+    document: &Document,
+    pages: &[u32],
+    key: &str,
+    keep_going: KeepGoing,
+) -> Result<Option<Vec<Section>>, Stopped> {
     let mut schema = serde_json::Map::new();
     schema.insert("properties".into(), serde_json::json!({ key: {"type": "string"} }));
     let mut runs: Vec<Section> = Vec::new();
     for &page in pages {
-        let read = super::extract::extract(&document.only_pages(&[page]), &schema, false).value;
+        let read = super::extract::extract(&document.only_pages(&[page]), &schema, false, keep_going)?.value;
         let value = read[key].as_str().map(str::to_owned);
         match (value, runs.last_mut()) {
             (Some(value), Some(run)) if run.name == value => run.pages.push(page),
@@ -123,7 +130,7 @@ fn partitions(document: &Document, pages: &[u32], key: &str) -> Option<Vec<Secti
             (None, None) => {}
         }
     }
-    (!runs.is_empty()).then_some(runs)
+    Ok((!runs.is_empty()).then_some(runs))
 }
 
 #[cfg(test)]
@@ -179,7 +186,7 @@ mod tests {
             "A photo of a cat",
             "Invoice 2\nTotal: $7",
         ]);
-        let out = split(&document, &categories());
+        let out = split(&document, &categories(), &|| Ok(())).unwrap();
         let got: Vec<(&str, &[u32], Conf)> =
             out.splits.iter().map(|s| (s.name.as_str(), s.pages.as_slice(), s.conf)).collect();
         assert_eq!(
@@ -206,7 +213,7 @@ mod tests {
             description: "Bills with a total".into(),
             partition_key: Some("invoice number".into()),
         }];
-        let out = split(&document, &invoices);
+        let out = split(&document, &invoices, &|| Ok(())).unwrap();
         let parts: Vec<(&str, &[u32], Conf)> = out.splits[0]
             .partitions
             .as_ref()
@@ -219,13 +226,13 @@ mod tests {
 
     #[test]
     fn no_match_means_no_section_and_ties_go_to_the_first_category() {
-        let out = split(&doc(&["nothing relevant here"]), &categories());
+        let out = split(&doc(&["nothing relevant here"]), &categories(), &|| Ok(())).unwrap();
         assert!(out.splits.is_empty());
         assert_eq!(out.section_mapping["Invoice"], Vec::<u32>::new());
         let same = vec![
             Category { name: "Alpha".into(), description: "widget".into(), partition_key: None },
             Category { name: "Beta".into(), description: "widget".into(), partition_key: None },
         ];
-        assert_eq!(split(&doc(&["a widget"]), &same).splits[0].name, "Alpha");
+        assert_eq!(split(&doc(&["a widget"]), &same, &|| Ok(())).unwrap().splits[0].name, "Alpha");
     }
 }

@@ -12,6 +12,9 @@
 //!
 //! Webhook deliveries ([`webhook_client`]) go through the same guard, except that loopback is
 //! allowed: a developer's own receiver on their laptop is the usual webhook target locally.
+//!
+//! Neither client uses a proxy, whatever `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY` say: a proxy
+//! resolves host names itself, out of the guard's sight.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -44,7 +47,7 @@ pub struct Fetch {
 /// with the private-address guard unless `allow_private` (`--allow-private-urls`).
 pub fn url_client(ca_cert: Option<&std::path::Path>, allow_private: bool) -> Result<reqwest::Client, String> {
     let mut builder =
-        reqwest::Client::builder().timeout(URL_FETCH_TIMEOUT).connect_timeout(URL_CONNECT_TIMEOUT);
+        reqwest::Client::builder().no_proxy().timeout(URL_FETCH_TIMEOUT).connect_timeout(URL_CONNECT_TIMEOUT);
     if let Some(path) = ca_cert {
         let bad = |why: String| format!("--ca-cert {}: {why}", path.display());
         let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
@@ -73,6 +76,7 @@ const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 /// addresses only with `allow_private`; redirects are not followed (a receiver answers).
 pub fn webhook_client(allow_private: bool) -> Result<reqwest::Client, String> {
     let mut builder = reqwest::Client::builder()
+        .no_proxy()
         .timeout(WEBHOOK_TIMEOUT)
         .connect_timeout(URL_CONNECT_TIMEOUT)
         .redirect(Policy::none());
@@ -206,10 +210,26 @@ fn refused(ip: IpAddr, loopback: bool) -> Option<&'static str> {
 pub fn non_public(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(ip) => non_public_v4(ip),
-        IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
+        IpAddr::V6(ip) => match embedded_v4(ip) {
             Some(v4) => non_public_v4(v4),
             None => non_public_v6(ip),
         },
+    }
+}
+
+/// The IPv4 address an IPv6 address stands for, where the network carries it to that IPv4 host:
+/// IPv4-mapped (`::ffff:0:0/96`), IPv4-compatible (`::/96`, deprecated but still routed by some
+/// stacks), NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`, the address in its second and third
+/// groups). `::` and `::1` are IPv6's own.
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let last_two = || Ipv4Addr::from(((s[6] as u32) << 16) | s[7] as u32);
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, ..] => Some(last_two()),
+        [0, 0, 0, 0, 0, 0, 0, 0 | 1] => None,
+        [0, 0, 0, 0, 0, 0, ..] | [0x64, 0xff9b, 0, 0, 0, 0, ..] => Some(last_two()),
+        [0x2002, high, low, ..] => Some(Ipv4Addr::from(((high as u32) << 16) | low as u32)),
+        _ => None,
     }
 }
 
@@ -328,10 +348,22 @@ mod tests {
             ("ff02::1", "multicast"),
             ("::ffff:10.0.0.1", "private"),
             ("::ffff:127.0.0.1", "loopback"),
+            ("::127.0.0.1", "loopback"),
+            ("::7f00:1", "loopback"),
+            ("::a00:1", "private"),
+            ("64:ff9b::127.0.0.1", "loopback"),
+            ("64:ff9b::a9fe:a9fe", "link-local"),
+            ("64:ff9b::192.168.0.1", "private"),
+            ("2002:7f00:1::", "loopback"),
+            ("2002:a00:1::1", "private"),
+            ("2002:a9fe:a9fe::", "link-local"),
+            ("::0.0.0.2", "unspecified"),
         ] {
             assert_eq!(non_public(ip.parse().unwrap()), Some(kind), "{ip}");
         }
-        for ip in ["93.184.215.14", "1.1.1.1", "100.128.0.1", "2606:4700::1111"] {
+        for ip in
+            ["93.184.215.14", "1.1.1.1", "100.128.0.1", "2606:4700::1111", "64:ff9b::1.1.1.1", "2002:101:101::1", "::8.8.8.8"]
+        {
             assert_eq!(non_public(ip.parse().unwrap()), None, "{ip}");
         }
     }

@@ -15,8 +15,8 @@
 //!   [`Runner::resume`]s every `Pending` job; a job a crash interrupted is run again too,
 //!   unless crashes have interrupted it [`MAX_ATTEMPTS`] times (then it is marked `Failed`).
 //!
-//! The engine runs on tokio's blocking threads (parsing is CPU work that must not stall the
-//! async workers); the slots, not the blocking pool, bound how many documents parse at once.
+//! The engine runs on a thread of its own per job (parsing is CPU work that must not stall the
+//! async workers), with a stack of [`ENGINE_STACK_BYTES`]; the slots bound how many run at once.
 
 pub mod fetch;
 pub mod input;
@@ -50,8 +50,15 @@ pub const PASSWORD_NOT_KEPT: &str =
     "The server restarted before this job finished, and document passwords are \
     never stored: send the request again with settings.document_password";
 
-/// How often a crash may interrupt one job before a restart gives up on it.
-pub const MAX_ATTEMPTS: u32 = 3;
+/// How often a crash may interrupt one job before a restart gives up on it: a document that
+/// stopped the server twice is not run a third time.
+pub const MAX_ATTEMPTS: u32 = 2;
+
+/// The stack of an engine thread. The document readers recurse on nested structures, and a
+/// stack overflow aborts the whole process: their inputs are bounded (a PDF's nesting by
+/// `engine::nesting`), and this leaves room for those bounds in debug builds too. Only the
+/// pages the recursion touches are ever committed.
+pub const ENGINE_STACK_BYTES: usize = 256 << 20;
 
 /// Why a job did not complete, and which status a sync caller gets for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -394,9 +401,10 @@ async fn run(
                 private_allowed: config.allow_private_urls,
             };
             let fetched = fetch::prefetch(&spec.input, &fetch).await?;
-            let engine = tokio::task::spawn_blocking(move || {
+            let engine = on_engine_thread(move || {
                 let _slot = permit;
                 let mut on_page = |done: u32, total: u32| page_done(&runner, &live, deadline, done, total);
+                let keep_going = || if should_stop(&runner, &live, deadline) { Err(Stopped) } else { Ok(()) };
                 let Needs { store, config, .. } = &runner.needs;
                 let context = work::Context {
                     store,
@@ -405,10 +413,11 @@ async fn run(
                     fetched: &fetched,
                     max_document_bytes: config.max_document_mb << 20,
                     link_ttl: config.presigned_ttl,
+                    keep_going: &keep_going,
                 };
                 work::execute(&context, &spec, &mut on_page)
             });
-            engine.await.unwrap_or_else(|e| Err(Failure::internal(format!("the engine task failed: {e}"))))
+            engine.await?
         }
     };
     let executed = match tokio::time::timeout_at(deadline.into(), work).await {
@@ -429,10 +438,11 @@ async fn run(
             let (done, total) = *live.pages.lock().unwrap_or_else(|p| p.into_inner());
             let stopped = match total {
                 0 => "before its first page".to_owned(),
+                _ if done == total => format!("after reading all {total} pages"),
                 _ => format!("after {done} of {total} pages"),
             };
             Err(Failure::document(format!(
-                "Reading the document took longer than the {} s the server allows \
+                "Processing the document took longer than the {} s the server allows \
                  (--parse-timeout-secs); it was stopped {stopped}",
                 config.parse_timeout.as_secs_f64()
             )))
@@ -463,19 +473,26 @@ async fn run(
     }
 }
 
+/// Runs `work` on a new thread with a stack of [`ENGINE_STACK_BYTES`]; its result, or an
+/// internal failure if the thread could not start or panicked.
+async fn on_engine_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Failure> {
+    let (tx, rx) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("reducto-engine".into())
+        .stack_size(ENGINE_STACK_BYTES)
+        .spawn(move || {
+            let _ = tx.send(work());
+        })
+        .map_err(|e| Failure::internal(format!("cannot start an engine thread: {e}")))?;
+    rx.await.map_err(|_| Failure::internal("the engine thread panicked"))
+}
+
 /// The engine's page callback: the fault-injection delay (so tests can watch progress and
 /// cancel mid-job), then progress, then whether to stop (a cancel, a shutdown, or the
 /// `deadline` passed).
 fn page_done(runner: &Runner, live: &Live, deadline: Instant, done: u32, total: u32) -> Result<(), Stopped> {
     *live.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
-    let should_stop = || {
-        if Instant::now() >= deadline {
-            live.stop(StopReason::Deadline);
-        } else if runner.stopping.load(Ordering::SeqCst) {
-            live.stop(StopReason::Shutdown);
-        }
-        live.stopped().is_some()
-    };
+    let should_stop = || should_stop(runner, live, deadline);
     let delay = runner.needs.faults.page_delay();
     let until = Instant::now() + delay;
     // Sleep in slices, so a cancel during a long delay is still prompt.
@@ -495,6 +512,17 @@ fn page_done(runner: &Runner, live: &Live, deadline: Instant, done: u32, total: 
     } else {
         Ok(())
     }
+}
+
+/// Whether a run must stop: cancelled, the server shutting down, or past its `deadline`
+/// (recorded as the reason if it is the first).
+fn should_stop(runner: &Runner, live: &Live, deadline: Instant) -> bool {
+    if Instant::now() >= deadline {
+        live.stop(StopReason::Deadline);
+    } else if runner.stopping.load(Ordering::SeqCst) {
+        live.stop(StopReason::Shutdown);
+    }
+    live.stopped().is_some()
 }
 
 /// Unix time in milliseconds (presigned URL expiry).

@@ -19,7 +19,7 @@ use crate::api::{
     PipelineResult, ResponseType, SplitResponse,
 };
 use crate::engine::edit::{self, Widget};
-use crate::engine::{chunk, classify, extract, split, Document, OnPage};
+use crate::engine::{chunk, classify, extract, split, Document, KeepGoing, OnPage, Stopped};
 use crate::options::ParseSettings;
 use crate::steps::{SplitCategory, Steps};
 use crate::store::{NewArtifact, Store};
@@ -121,6 +121,8 @@ pub struct Context<'a> {
     pub max_document_bytes: u64,
     /// How long an edited PDF's URL stays valid.
     pub link_ttl: Duration,
+    /// Whether the steps after reading may go on (a cancel, a shutdown, the deadline stop them).
+    pub keep_going: KeepGoing<'a>,
 }
 
 /// A finished job's result and page count.
@@ -145,19 +147,24 @@ pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Fa
     // (renumbered 1..N; `original_page` keeps each document's own number). For `/parse` that
     // is the only way to answer: a `ParseResponse` describes one document, and the spec gives
     // `/parse` no list form of its response. Only a parse-only pipeline answers one per document.
+    let keep_going = cx.keep_going;
     let result = match &spec.task {
         Task::Parse => {
             serde_json::to_value(parse_response(job_id, &Document::concat(documents), &spec.parse, started))
         }
         Task::Extract(task) => {
-            serde_json::to_value(extract_response(job_id, &Document::concat(documents), task))
+            serde_json::to_value(extract_response(job_id, &Document::concat(documents), task, keep_going)?)
         }
         Task::Split { categories } => {
-            serde_json::to_value(split_response(&Document::concat(documents), categories))
+            serde_json::to_value(split_response(&Document::concat(documents), categories, keep_going)?)
         }
-        Task::Classify(task) => {
-            serde_json::to_value(classify_response(job_id, &Document::concat(documents), task, started)?)
-        }
+        Task::Classify(task) => serde_json::to_value(classify_response(
+            job_id,
+            &Document::concat(documents),
+            task,
+            started,
+            keep_going,
+        )?),
         Task::Edit(_) => unreachable!("an edit reads no parsed document"),
         Task::Pipeline { steps, .. } => {
             let edited = match &steps.edit {
@@ -171,8 +178,15 @@ pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Fa
                 }
                 None => None,
             };
-            pipeline_response(job_id, documents, &spec.parse, steps, edited, started)
-                .and_then(serde_json::to_value)
+            serde_json::to_value(pipeline_response(
+                job_id,
+                documents,
+                &spec.parse,
+                steps,
+                edited,
+                started,
+                keep_going,
+            )?)
         }
     }
     .map_err(Failure::internal)?;
@@ -254,6 +268,7 @@ fn classify_response(
     document: &Document,
     task: &ClassifyTask,
     started: Instant,
+    keep_going: KeepGoing,
 ) -> Result<ClassifyResponse, Failure> {
     let num_pages = document.pages.len() as u32;
     let pages = task.pages.pages(num_pages);
@@ -267,7 +282,8 @@ fn classify_response(
         .iter()
         .map(|(name, criteria)| classify::Category { name: name.clone(), criteria: criteria.clone() })
         .collect();
-    let classified = classify::classify(&document.only_pages(&pages), &categories);
+    let classified = classify::classify(&document.only_pages(&pages), &categories, keep_going)
+        .map_err(|Stopped| Failure::stopped())?;
     Ok(ClassifyResponse {
         response_type: ResponseType::Classify,
         job_id: job_id.to_owned(),
@@ -305,9 +321,15 @@ fn parse_response(
     }
 }
 
-fn extract_response(job_id: &str, document: &Document, task: &ExtractTask) -> ExtractResponse {
-    let out = extract::extract(document, &task.schema, task.citations);
-    ExtractResponse {
+fn extract_response(
+    job_id: &str,
+    document: &Document,
+    task: &ExtractTask,
+    keep_going: KeepGoing,
+) -> Result<ExtractResponse, Failure> {
+    let out = extract::extract(document, &task.schema, task.citations, keep_going)
+        .map_err(|Stopped| Failure::stopped())?;
+    Ok(ExtractResponse {
         job_id: job_id.to_owned(),
         usage: ExtractUsage {
             num_pages: document.pages.len() as u32,
@@ -318,10 +340,14 @@ fn extract_response(job_id: &str, document: &Document, task: &ExtractTask) -> Ex
         result: if task.citations { out.value } else { Value::Array(vec![out.value]) },
         citations: None,
         studio_link: None,
-    }
+    })
 }
 
-fn split_response(document: &Document, categories: &[SplitCategory]) -> SplitResponse {
+fn split_response(
+    document: &Document,
+    categories: &[SplitCategory],
+    keep_going: KeepGoing,
+) -> Result<SplitResponse, Failure> {
     let categories: Vec<split::Category> = categories
         .iter()
         .map(|c| split::Category {
@@ -330,11 +356,11 @@ fn split_response(document: &Document, categories: &[SplitCategory]) -> SplitRes
             partition_key: c.partition_key.clone(),
         })
         .collect();
-    SplitResponse {
+    Ok(SplitResponse {
         response_type: ResponseType::Split,
         usage: ParseUsage { num_pages: document.pages.len() as u32, credits: None },
-        result: split::split(document, &categories),
-    }
+        result: split::split(document, &categories, keep_going).map_err(|Stopped| Failure::stopped())?,
+    })
 }
 
 /// A pipeline's result holds its last step: extract (per split section, or per partition of
@@ -348,7 +374,8 @@ fn pipeline_response(
     steps: &Steps,
     edit: Option<EditResponse>,
     started: Instant,
-) -> Result<PipelineResponse, serde_json::Error> {
+    keep_going: KeepGoing,
+) -> Result<PipelineResponse, Failure> {
     let num_pages = documents.iter().map(|d| d.pages.len() as u32).sum();
     let usage = ParseUsage { num_pages, credits: None };
     let result = if steps.split.is_none() && steps.extract.is_none() {
@@ -362,22 +389,23 @@ fn pipeline_response(
         PipelineResult { parse: Some(parse), extract: None, split: None, edit }
     } else {
         let document = Document::concat(documents);
-        let split = steps.split.as_ref().map(|s| split_response(&document, &s.categories));
+        let split = steps.split.as_ref().map(|s| split_response(&document, &s.categories, keep_going)).transpose()?;
         let extract = match &steps.extract {
             None => None,
             Some(step) => {
                 let task = ExtractTask { schema: step.schema.clone(), citations: step.wants_citations() };
                 Some(match &split {
-                    None => serde_json::to_value(extract_response(job_id, &document, &task))?,
+                    None => to_value(extract_response(job_id, &document, &task, keep_going)?)?,
                     Some(split) => {
                         // One extract per section, or per partition of a section that has them.
-                        let extract_of =
-                            |name: &str, pages: &[u32], partition: Option<&str>| ExtractSplitResponse {
+                        let extract_of = |name: &str, pages: &[u32], partition: Option<&str>| {
+                            Ok(ExtractSplitResponse {
                                 split_name: name.to_owned(),
                                 page_range: pages.to_vec(),
                                 partition: partition.map(str::to_owned),
-                                result: extract_response(job_id, &document.only_pages(pages), &task),
-                            };
+                                result: extract_response(job_id, &document.only_pages(pages), &task, keep_going)?,
+                            })
+                        };
                         let sections: Vec<ExtractSplitResponse> = split
                             .result
                             .splits
@@ -389,8 +417,8 @@ fn pipeline_response(
                                     .collect(),
                                 None => vec![extract_of(&section.name, &section.pages, None)],
                             })
-                            .collect();
-                        serde_json::to_value(sections)?
+                            .collect::<Result<_, Failure>>()?;
+                        to_value(sections)?
                     }
                 })
             }
@@ -398,6 +426,10 @@ fn pipeline_response(
         PipelineResult { parse: None, extract, split, edit }
     };
     Ok(PipelineResponse { response_type: ResponseType::Pipeline, job_id: job_id.to_owned(), usage, result })
+}
+
+fn to_value(value: impl Serialize) -> Result<Value, Failure> {
+    serde_json::to_value(value).map_err(Failure::internal)
 }
 
 #[cfg(test)]

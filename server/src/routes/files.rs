@@ -327,7 +327,7 @@ struct Incoming {
 
 impl Incoming {
     async fn create(path: std::path::PathBuf, limit: u64) -> AppResult<Incoming> {
-        let file = tokio::fs::File::create(&path).await?;
+        let file = tokio::fs::File::from_std(crate::store::private_file(&path, true)?);
         Ok(Incoming { path, file, size: 0, limit, head: Vec::with_capacity(SNIFF_LEN) })
     }
 
