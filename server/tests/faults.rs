@@ -13,9 +13,13 @@ async fn live() -> Live {
     Live::start(|c| c.enable_faults = true).await
 }
 
+/// The key a keyed server of these tests takes; a keyless one ignores it.
+const KEY: &str = "sekrit-key-0123456";
+
 async fn script(http: &reqwest::Client, live: &Live, method: &str, path: &str, responses: Value) -> Value {
     let reply = http
         .post(live.at("/_faults"))
+        .bearer_auth(KEY)
         .json(&json!({"method": method, "path": path, "responses": responses}))
         .send()
         .await
@@ -25,7 +29,7 @@ async fn script(http: &reqwest::Client, live: &Live, method: &str, path: &str, r
 }
 
 async fn requests(http: &reqwest::Client, live: &Live) -> Vec<Value> {
-    http.get(live.at("/_faults/requests")).send().await.unwrap().json().await.unwrap()
+    http.get(live.at("/_faults/requests")).bearer_auth(KEY).send().await.unwrap().json().await.unwrap()
 }
 
 #[tokio::test]
@@ -128,11 +132,13 @@ async fn passthrough_hands_the_request_to_the_real_route() {
 async fn the_request_log_records_every_header_but_never_a_secret() {
     let live = Live::start(|c| {
         c.enable_faults = true;
-        c.api_keys = vec!["sekrit-key".into()];
+        c.api_keys = vec![KEY.into()];
     })
     .await;
     let http = reqwest::Client::new();
-    // The fault API needs no key, and a scripted response comes before the key check.
+    // The fault API needs the key, but a scripted response comes before the key check.
+    let keyless = http.post(live.at("/_faults")).json(&json!({})).send().await.unwrap();
+    assert_eq!(keyless.status(), 401, "scripting a keyed server takes its key");
     script(&http, &live, "GET", "/jobs", json!([{"status": 429, "headers": {"retry-after-ms": "10"}}])).await;
     let limited = http.get(live.at("/jobs")).send().await.unwrap();
     assert_eq!(limited.status(), 429);
@@ -140,7 +146,7 @@ async fn the_request_log_records_every_header_but_never_a_secret() {
     assert_eq!(unauthorized.status(), 401, "no script left: the key check applies again");
     let ok = http
         .post(live.at("/upload?extension=pdf"))
-        .bearer_auth("sekrit-key")
+        .bearer_auth(KEY)
         .header("x-api-key", "sekrit-other")
         .header("x-team", "docs")
         .json(&json!({}))
@@ -228,4 +234,45 @@ async fn bad_scripts_are_422s() {
         let reply = s.post("/_faults", script.clone()).await;
         assert_eq!(reply.validation()["loc"], loc, "{script}");
     }
+}
+
+#[tokio::test]
+async fn with_a_key_no_page_may_script_the_server_and_no_script_stands_in_for_a_page() {
+    let live = Live::start(|c| {
+        c.enable_faults = true;
+        c.api_keys = vec![KEY.into()];
+    })
+    .await;
+    std::fs::create_dir_all(live.dir.path().join("www")).unwrap();
+    std::fs::write(live.dir.path().join("www/studio.html"), "<h1>The real Studio</h1>").unwrap();
+    let http = reqwest::Client::new();
+    let preflight = http
+        .request(reqwest::Method::OPTIONS, live.at("/_faults"))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type,authorization")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.headers().get("access-control-allow-origin").is_none(), "no page is granted the fault API");
+    let api = http
+        .request(reqwest::Method::OPTIONS, live.at("/version"))
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["access-control-allow-origin"], "https://app.example", "the API itself is");
+
+    let refused = http
+        .post(live.at("/_faults"))
+        .bearer_auth(KEY)
+        .json(&json!({"method": "GET", "path": "/studio.html", "responses": [{"status": 200, "body": "<script>steal()</script>"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 200, "scripts are queued for any path");
+    let page = http.get(live.at("/studio.html")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(page, "<h1>The real Studio</h1>", "but a page is always the page");
+    live.stop().await;
 }

@@ -134,6 +134,24 @@ async fn hostile_requests_get_a_clear_4xx_and_the_server_keeps_answering() {
             detail: "is a loopback address",
         },
         Case {
+            what: "a URL input to loopback written as IPv4-compatible IPv6",
+            request: parse_url("http://[::127.0.0.1]:9/a.pdf"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: "is a loopback address",
+        },
+        Case {
+            what: "a URL input to loopback through NAT64",
+            request: parse_url("http://[64:ff9b::7f00:1]:9/a.pdf"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: "is a loopback address",
+        },
+        Case {
+            what: "a URL input to a private network through 6to4",
+            request: parse_url("http://[2002:a00:1::]/a.pdf"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: "is a private address",
+        },
+        Case {
             what: "a URL input whose name resolves to loopback",
             request: parse_url("http://localhost:9/a.pdf"),
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -390,4 +408,256 @@ async fn request_headers_that_never_end_lose_their_connection() {
     let version = reqwest::get(live.at("/version")).await.unwrap();
     assert_eq!(version.status(), 200);
     live.stop().await;
+}
+
+// ---- The review of issue 17: each finding, as an attacker sent it ----
+
+/// `depth` openers of `open` and their closers.
+fn nested(open: &str, close: &str, depth: usize) -> String {
+    format!("{}{}", open.repeat(depth), close.repeat(depth))
+}
+
+/// A one-page PDF with `catalog` added to its catalog, `page` to its page, and `content` as the
+/// page's content stream, Flate-compressed if `compress`.
+fn pdf_with(catalog: &str, page: &str, content: &str, compress: bool) -> Vec<u8> {
+    use std::io::Write;
+    let text = format!("BT /F1 11 Tf 72 720 Td (Deep inside) Tj ET\n{content}");
+    let (filter, data) = if compress {
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text.as_bytes()).unwrap();
+        (" /Filter /FlateDecode", encoder.finish().unwrap())
+    } else {
+        ("", text.into_bytes())
+    };
+    let mut stream = format!("<< /Length {}{filter} >>\nstream\n", data.len()).into_bytes();
+    stream.extend_from_slice(&data);
+    stream.extend_from_slice(b"\nendstream");
+    common::serialize(&[
+        format!("<< /Type /Catalog /Pages 2 0 R {catalog} >>").into_bytes(),
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> \
+             /Contents 5 0 R {page} >>"
+        )
+        .into_bytes(),
+        stream,
+    ])
+}
+
+/// Uploads `bytes` to a live server by its presigned URL and parses them.
+async fn parse_on(http: &reqwest::Client, url: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let created: Value = http.post(format!("{url}/upload")).send().await.unwrap().json().await.unwrap();
+    let put = http.put(created["presigned_url"].as_str().unwrap()).body(bytes).send().await.unwrap();
+    assert_eq!(put.status(), 200);
+    let parsed = http.post(format!("{url}/parse")).json(&json!({"input": created["file_id"]})).send().await.unwrap();
+    (parsed.status(), parsed.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn deeply_nested_pdfs_get_a_422_and_the_process_lives() {
+    let mut server = common::Process::start(&[], &[]);
+    let http = reqwest::Client::new();
+    let cases = [
+        ("an array 5,000 deep in the catalog", pdf_with(&format!("/Deep {}", nested("[", "]", 5_000)), "", "", false)),
+        ("a dictionary 5,000 deep in the catalog", pdf_with(&format!("/Deep {}", nested("<< /A ", ">>", 5_000)), "", "", false)),
+        ("an array 5,000 deep in a page", pdf_with("", &format!("/Deep {}", nested("[", "]", 5_000)), "", false)),
+        ("an array 100,000 deep in a compressed content stream", pdf_with("", "", &nested("[", "]", 100_000), true)),
+    ];
+    for (what, pdf) in cases {
+        let (status, body) = parse_on(&http, &server.url, pdf).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
+        let detail = detail_text(&body);
+        assert!(detail.contains("nest more than 500 levels deep"), "{what}: the detail says why: {detail}");
+        assert!(server.is_running(), "{what}: the server is still running");
+        assert_eq!(http.get(server.at("/version")).send().await.unwrap().status(), 200, "{what}");
+    }
+    // Nesting within the limit is read as any PDF is.
+    let (status, body) = parse_on(&http, &server.url, pdf_with(&format!("/Deep {}", nested("[", "]", 400)), "", "", false)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.to_string().contains("Deep inside"), "{body}");
+}
+
+#[tokio::test]
+async fn proxy_variables_do_not_carry_url_inputs_past_the_guard() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A "proxy" that would answer anything with the secret, counting who reaches it.
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let reached = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = reached.clone();
+    std::thread::spawn(move || {
+        for stream in proxy.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            use std::io::Write;
+            let _ = (&stream).write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecret");
+        }
+    });
+    let env = [
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("http_proxy", proxy_url.as_str()),
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("ALL_PROXY", proxy_url.as_str()),
+    ];
+    let server = common::Process::start(&[], &env);
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    for url in ["http://localhost:9/secret.txt", "http://printer.internal.example/secret.txt"] {
+        let parsed = http.post(server.at("/parse")).json(&json!({"input": url})).send().await.unwrap();
+        let status = parsed.status();
+        let body: Value = parsed.json().await.unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {body}");
+        assert!(!body.to_string().contains("secret\""), "{url}: {body}");
+    }
+    assert_eq!(reached.load(Ordering::SeqCst), 0, "no request went to the proxy");
+}
+
+#[tokio::test]
+async fn a_poster_page_is_rasterized_within_the_pixel_limit_and_huge_images_are_refused_unread() {
+    let s = guarded_server().await;
+    // One 2400 × 2400 pt page with no text: at 300 dpi that would be 100 million pixels.
+    let poster = common::serialize(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 2400 2400] >>".to_vec(),
+    ]);
+    let file_id = s.upload_pdf(&poster).await;
+    let parsed = s.post("/parse", json!({"input": file_id})).await;
+    parsed.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(detail_text(&parsed.body).contains("no text"), "read, not refused for its size: {}", parsed.body);
+
+    // A TIFF whose second page says 8000 × 8000 pixels (64 million): refused before OCR.
+    let mut tiff = b"II\x2a\0\x08\0\0\0".to_vec();
+    for (index, side) in [100u32, 8000].into_iter().enumerate() {
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        for tag in [256u16, 257] {
+            tiff.extend_from_slice(&tag.to_le_bytes());
+            tiff.extend_from_slice(&4u16.to_le_bytes());
+            tiff.extend_from_slice(&1u32.to_le_bytes());
+            tiff.extend_from_slice(&side.to_le_bytes());
+        }
+        let next = if index == 0 { tiff.len() as u32 + 4 } else { 0 };
+        tiff.extend_from_slice(&next.to_le_bytes());
+    }
+    let upload = s.upload("/upload?extension=tiff", "file", "huge.tiff", &tiff).await;
+    let parsed = s.post("/parse", json!({"input": upload.body["file_id"]})).await;
+    parsed.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(detail_text(&parsed.body).contains("8000 × 8000 pixels, more than the 40 million"), "{}", parsed.body);
+    s.get("/version").await.expect(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn schemas_past_the_limits_are_refused_before_any_work() {
+    let s = guarded_server().await;
+    let file_id = s.upload_text("Invoice Number: 7").await;
+    let wide: serde_json::Map<String, Value> =
+        (0..30_000).map(|n| (format!("field_{n}"), json!({"type": "string"}))).collect();
+    let mut deep = json!({"type": "string"});
+    for _ in 0..20 {
+        deep = json!({"type": "object", "properties": {"inner": deep}});
+    }
+    let members: Vec<String> = (0..5_000).map(|n| format!("member {n}")).collect();
+    for (what, schema, says) in [
+        ("30,000 properties", json!({"type": "object", "properties": wide}), "more than 1000 properties"),
+        ("objects nested 21 deep", deep, "more than 16 levels deep"),
+        ("an enum of 5,000", json!({"type": "object", "properties": {"kind": {"enum": members}}}), "5000 members"),
+    ] {
+        let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {}", reply.body);
+        assert!(reply.body.to_string().contains(says), "{what}: {}", reply.body);
+    }
+    let jobs = s.get("/jobs").await;
+    assert_eq!(jobs.body["jobs"], json!([]), "no job was started: {}", jobs.body);
+}
+
+#[tokio::test]
+async fn a_slow_sender_loses_its_request_and_the_others_are_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let live = common::Live::start(|c| {
+        c.max_concurrent_requests = 4;
+        c.body_timeout = std::time::Duration::from_secs(1);
+    })
+    .await;
+    let address = live.url.trim_start_matches("http://").to_owned();
+    // Four requests, every slot, each announcing 1,000 bytes and sending one every 300 ms.
+    let mut senders = Vec::new();
+    for _ in 0..4 {
+        let address = address.clone();
+        senders.push(tokio::spawn(async move {
+            let mut slow = tokio::net::TcpStream::connect(address).await.unwrap();
+            let head = "POST /parse HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
+            slow.write_all(head.as_bytes()).await.unwrap();
+            let mut answer = vec![0; 4096];
+            loop {
+                tokio::select! {
+                    read = slow.read(&mut answer) => {
+                        let n = read.unwrap_or(0);
+                        return String::from_utf8_lossy(&answer[..n]).into_owned();
+                    }
+                    () = tokio::time::sleep(std::time::Duration::from_millis(300)) => {
+                        if slow.write_all(b" ").await.is_err() {
+                            return String::new();
+                        }
+                    }
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let version = reqwest::get(live.at("/version")).await.unwrap();
+    assert_eq!(version.status(), 200, "served once the slow senders lost their slots");
+    for sender in senders {
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(20), sender).await.unwrap().unwrap();
+        assert!(answer.contains("arrived too slowly"), "each slow sender was told why: {answer}");
+    }
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_upload_is_answered_not_reset() {
+    let server = common::Process::start(&["--api-key", "the-right-key-0123456"], &[]);
+    let (content_type, body) = common::multipart("file", "big.pdf", &vec![b'x'; 5 << 20]);
+    let http = reqwest::Client::new();
+    for attempt in 0..20 {
+        let refused = http
+            .post(server.at("/upload"))
+            .bearer_auth(if attempt % 2 == 0 { "a-wrong-key-0123456789" } else { "" })
+            .header("content-type", &content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("attempt {attempt}: a connection error instead of the 401: {e:?}"));
+        assert_eq!(refused.status(), 401, "attempt {attempt}");
+        let detail: Value = refused.json().await.unwrap();
+        assert!(detail_text(&detail).contains("API key"), "attempt {attempt}: {detail}");
+    }
+}
+
+#[tokio::test]
+async fn the_data_dir_is_private_and_a_shared_one_is_named_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let server = common::Process::start(&[], &[]);
+    let http = reqwest::Client::new();
+    let (content_type, body) = common::multipart("file", "note.txt", b"Invoice 7");
+    let upload = http.post(server.at("/upload")).header("content-type", content_type).body(body).send().await.unwrap();
+    assert_eq!(upload.status(), 200);
+    let data = server.dir.path().join("data");
+    assert_eq!(mode(&data), 0o700);
+    for dir in ["files", "artifacts"] {
+        assert_eq!(mode(&data.join(dir)), 0o700, "{dir}");
+    }
+    for entry in std::fs::read_dir(&data).unwrap().chain(std::fs::read_dir(data.join("files")).unwrap()) {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+    let stderr = server.stop();
+    assert!(!stderr.contains("warning"), "{stderr}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::set_permissions(dir.path().join("data"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = common::Process::over(dir, &[], &[]).stop();
+    assert!(stderr.contains("has mode 755, so other users may read"), "{stderr}");
 }

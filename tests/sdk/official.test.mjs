@@ -68,7 +68,7 @@ test("parse.run, job.getAll and cancel", async () => {
 async function slowPages(ms) {
   const response = await fetch(`${server.url}/_faults/engine`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
     body: JSON.stringify({ page_delay_ms: ms }),
   });
   assert.equal(response.status, 200, await response.text());

@@ -1,6 +1,7 @@
 //! The harness every test file shares: [`Server`] drives `app()` with `oneshot` (no socket),
 //! [`Live`] serves it on a real loopback socket for tests that need a real HTTP client
-//! (dropped connections, streamed bodies).
+//! (dropped connections, streamed bodies), and [`Process`] runs the `reducto-local` binary for
+//! what only a process shows (a crash, its environment, what it prints).
 #![allow(dead_code)]
 
 use std::time::Duration;
@@ -75,18 +76,8 @@ impl Server {
     }
 
     pub async fn upload(&self, uri: &str, field: &str, filename: &str, bytes: &[u8]) -> Reply {
-        let boundary = "XyZzY-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let req = Request::post(uri)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(Body::from(body))
-            .unwrap();
+        let (content_type, body) = multipart(field, filename, bytes);
+        let req = Request::post(uri).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap();
         self.send(req).await
     }
 
@@ -150,6 +141,19 @@ impl Server {
     pub async fn finished(&self, id: &str) -> Reply {
         self.poll_until(id, |job| job["status"] != "Pending").await
     }
+}
+
+/// A `multipart/form-data` body with one file field: its content type and bytes.
+pub fn multipart(field: &str, filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "XyZzY-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 pub fn config_in(dir: &tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> Config {
@@ -265,7 +269,7 @@ pub fn drawn_pdf(content: &str) -> Vec<u8> {
 }
 
 /// Objects 1..n (the first the catalog), the cross-reference table and the trailer.
-fn serialize(objects: &[Vec<u8>]) -> Vec<u8> {
+pub fn serialize(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, object) in objects.iter().enumerate() {
@@ -412,5 +416,66 @@ fn jpeg_size(jpeg: &[u8]) -> (u32, u32, u8) {
             return (width, height, jpeg[at + 9]);
         }
         at += 2 + length;
+    }
+}
+
+/// A `reducto-local` process on a free port over a fresh data dir, as a user starts it; killed
+/// when dropped.
+pub struct Process {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl Process {
+    /// Starts the binary with `args` (besides the port and data dir) and `env`, and waits for
+    /// its `listening on` line.
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Process {
+        Process::over(tempfile::tempdir().unwrap(), args, env)
+    }
+
+    /// The same over `dir`, its data dir being `dir/data`.
+    pub fn over(dir: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Process {
+        use std::io::BufRead;
+        let data = dir.path().join("data");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reducto-local"))
+            .args(["--port", "0", "--data-dir", data.to_str().unwrap()])
+            .args(args)
+            .env_remove("REDUCTO_LOCAL_API_KEY")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        let url = first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{first:?}")).to_owned();
+        Process { url, dir, child }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// Whether the process is still running (and not, say, aborted by a stack overflow).
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Stops the process and gives what it printed on stderr.
+    pub fn stop(mut self) -> String {
+        use std::io::Read;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut stderr = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        stderr
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
