@@ -190,7 +190,7 @@ export function writeSection(name, markdown) {
   const path = join(root, "bench/load.md");
   const begin = `<!-- ${name}:begin -->`, end = `<!-- ${name}:end -->`;
   const header = "# reducto-local under load and crashes\n\n" +
-    "Written by `node bench/load.mjs` and `node bench/crash.mjs`; each run replaces its own section.\n";
+    "Written by `node bench/load.mjs`, `node bench/crash.mjs` and `node bench/ocr-memory.mjs`; each run replaces its own section.\n";
   let text = existsSync(path) ? readFileSync(path, "utf8") : header;
   const section = `${begin}\n${markdown.trim()}\n${end}`;
   const at = text.indexOf(begin), to = text.indexOf(end);

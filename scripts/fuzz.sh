@@ -21,12 +21,15 @@ fi
 fuzz=server/fuzz
 corpus="$fuzz/corpus"
 # Seeds: the sample PDFs, small hand-written documents, and Office files made here.
-mkdir -p "$corpus"/{read_pdf,read_docx,read_xlsx,read_csv,read_html,read_text,extract_schema}
+mkdir -p "$corpus"/{read_pdf,read_docx,read_xlsx,read_csv,read_html,read_text,extract_schema,nest_pdf}
 cp tests/fixtures/pdfs/*.pdf "$corpus/read_pdf/"
 cp "$fuzz"/seeds/csv/* "$corpus/read_csv/"
 cp "$fuzz"/seeds/html/* "$corpus/read_html/"
 cp "$fuzz"/seeds/text/* "$corpus/read_text/"
 cp "$fuzz"/seeds/extract_schema/* "$corpus/extract_schema/"
+# Nesting plans: a place byte, then openers (see fuzz_targets/nest_pdf.rs).
+printf '\x00\x10\x11\x12' > "$corpus/nest_pdf/catalog-arrays"
+printf '\x03\xff\xfe\xfd\xfc\xfb\xfa' > "$corpus/nest_pdf/compressed-content"
 python3 - "$corpus" <<'PY'
 import sys, zipfile
 corpus = sys.argv[1]
@@ -53,7 +56,7 @@ report=bench/fuzz.md
 say "building the targets (nightly, with sanitizers)"
 (cd "$fuzz" && cargo +nightly fuzz build)
 status=0
-for target in read_pdf read_docx read_xlsx read_csv read_html read_text extract_schema; do
+for target in read_pdf read_docx read_xlsx read_csv read_html read_text extract_schema nest_pdf; do
   say "$target for ${seconds}s"
   log="$fuzz/artifacts/$target.log"
   mkdir -p "$fuzz/artifacts/$target"

@@ -58,7 +58,7 @@ try {
 }
 
 step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/drop.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"]);
-step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs"]);
+step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs", "tests/node/refused.test.mjs"]);
 step("Engine quality on the corpus (the goals of npm run bench)", "node", ["--test", "tests/node/quality.test.mjs"]);
 step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"]);
 step("The official Python SDK against reducto-local", "node", ["--test", "tests/sdk/official-python.test.mjs"]);

@@ -9,8 +9,9 @@
 //!   wrong key, a foreign origin, too large, the wrong type) leaves the client still sending.
 //!   Were the server to close the connection then, the client's next write would meet a reset
 //!   and it would report a network failure, not the 401. So a body dropped unread is read to
-//!   its end in the background and discarded, up to the largest body the server accepts and
-//!   under the same rate rule, and the connection lives on to deliver the answer. A client that
+//!   its end in the background and discarded, up to the largest body the server accepts, under
+//!   the same rate rule and while it keeps coming (a client that stopped sending has read the
+//!   answer, and its connection is let go after [`DRAIN_IDLE`]). A client that
 //!   asked `Expect: 100-continue` was never told to send, so nothing is read for it.
 
 use std::future::Future;
@@ -32,6 +33,9 @@ use crate::AppState;
 /// The slowest average rate, in bytes per second, at which a body may arrive once its grace
 /// (`--body-timeout-secs`) is spent: 64 KB/s, a slow mobile uplink.
 pub const MIN_BODY_RATE: u64 = 64 * 1024;
+
+/// How long a refused body being drained may send nothing before its connection is let go.
+const DRAIN_IDLE: Duration = Duration::from_secs(2);
 
 /// Wraps the request's body in an [`Intake`].
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -106,7 +110,10 @@ impl HttpBody for Intake {
     type Data = Bytes;
     type Error = axum::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         let this = self.get_mut();
         let Some(inner) = this.inner.as_mut() else { return Poll::Ready(None) };
         match Pin::new(inner).poll_frame(cx) {
@@ -162,8 +169,8 @@ impl Drop for Intake {
         };
         runtime.spawn(async move {
             let mut rest = rest;
-            // Ends at the body's end, an error (a reset, or too slow), or the limit.
-            while let Some(Ok(_)) = rest.frame().await {
+            // Ends at the body's end, an error (a reset, or too slow), a pause, or the limit.
+            while let Ok(Some(Ok(_))) = tokio::time::timeout(DRAIN_IDLE, rest.frame()).await {
                 if rest.received > limit {
                     break;
                 }

@@ -254,7 +254,10 @@ async fn with_a_key_no_page_may_script_the_server_and_no_script_stands_in_for_a_
         .send()
         .await
         .unwrap();
-    assert!(preflight.headers().get("access-control-allow-origin").is_none(), "no page is granted the fault API");
+    assert!(
+        preflight.headers().get("access-control-allow-origin").is_none(),
+        "no page is granted the fault API"
+    );
     let api = http
         .request(reqwest::Method::OPTIONS, live.at("/version"))
         .header("origin", "https://app.example")

@@ -450,7 +450,8 @@ async fn parse_on(http: &reqwest::Client, url: &str, bytes: Vec<u8>) -> (StatusC
     let created: Value = http.post(format!("{url}/upload")).send().await.unwrap().json().await.unwrap();
     let put = http.put(created["presigned_url"].as_str().unwrap()).body(bytes).send().await.unwrap();
     assert_eq!(put.status(), 200);
-    let parsed = http.post(format!("{url}/parse")).json(&json!({"input": created["file_id"]})).send().await.unwrap();
+    let parsed =
+        http.post(format!("{url}/parse")).json(&json!({"input": created["file_id"]})).send().await.unwrap();
     (parsed.status(), parsed.json().await.unwrap())
 }
 
@@ -459,10 +460,22 @@ async fn deeply_nested_pdfs_get_a_422_and_the_process_lives() {
     let mut server = common::Process::start(&[], &[]);
     let http = reqwest::Client::new();
     let cases = [
-        ("an array 5,000 deep in the catalog", pdf_with(&format!("/Deep {}", nested("[", "]", 5_000)), "", "", false)),
-        ("a dictionary 5,000 deep in the catalog", pdf_with(&format!("/Deep {}", nested("<< /A ", ">>", 5_000)), "", "", false)),
-        ("an array 5,000 deep in a page", pdf_with("", &format!("/Deep {}", nested("[", "]", 5_000)), "", false)),
-        ("an array 100,000 deep in a compressed content stream", pdf_with("", "", &nested("[", "]", 100_000), true)),
+        (
+            "an array 5,000 deep in the catalog",
+            pdf_with(&format!("/Deep {}", nested("[", "]", 5_000)), "", "", false),
+        ),
+        (
+            "a dictionary 5,000 deep in the catalog",
+            pdf_with(&format!("/Deep {}", nested("<< /A ", ">>", 5_000)), "", "", false),
+        ),
+        (
+            "an array 5,000 deep in a page",
+            pdf_with("", &format!("/Deep {}", nested("[", "]", 5_000)), "", false),
+        ),
+        (
+            "an array 100,000 deep in a compressed content stream",
+            pdf_with("", "", &nested("[", "]", 100_000), true),
+        ),
     ];
     for (what, pdf) in cases {
         let (status, body) = parse_on(&http, &server.url, pdf).await;
@@ -473,7 +486,9 @@ async fn deeply_nested_pdfs_get_a_422_and_the_process_lives() {
         assert_eq!(http.get(server.at("/version")).send().await.unwrap().status(), 200, "{what}");
     }
     // Nesting within the limit is read as any PDF is.
-    let (status, body) = parse_on(&http, &server.url, pdf_with(&format!("/Deep {}", nested("[", "]", 400)), "", "", false)).await;
+    let (status, body) =
+        parse_on(&http, &server.url, pdf_with(&format!("/Deep {}", nested("[", "]", 400)), "", "", false))
+            .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.to_string().contains("Deep inside"), "{body}");
 }
@@ -541,7 +556,11 @@ async fn a_poster_page_is_rasterized_within_the_pixel_limit_and_huge_images_are_
     let upload = s.upload("/upload?extension=tiff", "file", "huge.tiff", &tiff).await;
     let parsed = s.post("/parse", json!({"input": upload.body["file_id"]})).await;
     parsed.expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(detail_text(&parsed.body).contains("8000 × 8000 pixels, more than the 40 million"), "{}", parsed.body);
+    assert!(
+        detail_text(&parsed.body).contains("8000 × 8000 pixels, more than the 40 million"),
+        "{}",
+        parsed.body
+    );
     s.get("/version").await.expect(StatusCode::OK);
 }
 
@@ -559,7 +578,11 @@ async fn schemas_past_the_limits_are_refused_before_any_work() {
     for (what, schema, says) in [
         ("30,000 properties", json!({"type": "object", "properties": wide}), "more than 1000 properties"),
         ("objects nested 21 deep", deep, "more than 16 levels deep"),
-        ("an enum of 5,000", json!({"type": "object", "properties": {"kind": {"enum": members}}}), "5000 members"),
+        (
+            "an enum of 5,000",
+            json!({"type": "object", "properties": {"kind": {"enum": members}}}),
+            "5000 members",
+        ),
     ] {
         let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {}", reply.body);
@@ -639,7 +662,8 @@ async fn the_data_dir_is_private_and_a_shared_one_is_named_at_start() {
     let server = common::Process::start(&[], &[]);
     let http = reqwest::Client::new();
     let (content_type, body) = common::multipart("file", "note.txt", b"Invoice 7");
-    let upload = http.post(server.at("/upload")).header("content-type", content_type).body(body).send().await.unwrap();
+    let upload =
+        http.post(server.at("/upload")).header("content-type", content_type).body(body).send().await.unwrap();
     assert_eq!(upload.status(), 200);
     let data = server.dir.path().join("data");
     assert_eq!(mode(&data), 0o700);

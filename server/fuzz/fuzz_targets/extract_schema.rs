@@ -16,6 +16,7 @@ fuzz_target!(|bytes: &[u8]| {
     if extract::check_schema(&schema).is_some() {
         return;
     }
-    let document = engine::read(DOCUMENT.as_bytes(), Some("txt"), None, &mut |_, _| Ok(())).expect("the text reads");
-    let _ = extract::extract(&document, &schema, true);
+    let document =
+        engine::read(DOCUMENT.as_bytes(), Some("txt"), None, &mut |_, _| Ok(())).expect("the text reads");
+    let _ = extract::extract(&document, &schema, true, &|| Ok(()));
 });

@@ -51,7 +51,11 @@ pub struct CriterionConfidence {
 }
 
 /// Classifies `document` among `categories`, asking `keep_going` before each page.
-pub fn classify(document: &Document, categories: &[Category], keep_going: KeepGoing) -> Result<Classification, Stopped> {
+pub fn classify(
+    document: &Document,
+    categories: &[Category],
+    keep_going: KeepGoing,
+) -> Result<Classification, Stopped> {
     let mut found = Found::default();
     for (index, page) in document.pages.iter().enumerate() {
         keep_going()?;
@@ -147,11 +151,14 @@ mod tests {
             &[(BlockType::Text, "Invoices are due in 30 days. Signatures:")],
         ]);
         assert_eq!(classify(&contract, &categories(), &|| Ok(())).unwrap().category, "contract");
+        assert_eq!(classify(&contract, &categories(), &|| Err(Stopped)), Err(Stopped), "a stop is heard");
     }
 
     #[test]
     fn no_fitting_category_is_said_plainly() {
-        let out = classify(&doc(&[&[(BlockType::Text, "A photo of a cat on a mat")]]), &categories(), &|| Ok(())).unwrap();
+        let out =
+            classify(&doc(&[&[(BlockType::Text, "A photo of a cat on a mat")]]), &categories(), &|| Ok(()))
+                .unwrap();
         assert_eq!(out.category, NO_MATCH);
         assert!(out.confidence.categories.iter().all(|c| c.confidence == 0.0));
         let empty = classify(&Document::new(Vec::new()), &categories(), &|| Ok(())).unwrap();

@@ -81,7 +81,9 @@ pub fn check_schema(schema: &Map<String, Value>) -> Option<String> {
     let mut pending = vec![(schema, 1)];
     while let Some((schema, depth)) = pending.pop() {
         if depth > MAX_SCHEMA_DEPTH {
-            return Some(format!("The schema nests objects and arrays more than {MAX_SCHEMA_DEPTH} levels deep"));
+            return Some(format!(
+                "The schema nests objects and arrays more than {MAX_SCHEMA_DEPTH} levels deep"
+            ));
         }
         if let Some(Value::Array(members)) = schema.get("enum") {
             if members.len() > MAX_ENUM_MEMBERS {
@@ -102,7 +104,9 @@ pub fn check_schema(schema: &Map<String, Value>) -> Option<String> {
                 }
                 for (name, sub) in props {
                     let Value::Object(sub) = sub else {
-                        return Some(format!("The schema of property '{name}' must be an object (a JSON Schema)"));
+                        return Some(format!(
+                            "The schema of property '{name}' must be an object (a JSON Schema)"
+                        ));
                     };
                     pending.push((sub, depth + 1));
                 }
@@ -381,7 +385,9 @@ fn fill_object<'a>(
     let filled = props
         .iter()
         .zip(&fields)
-        .map(|((key, sub), field)| Ok((key.to_string(), fill(field, sub, &siblings, lines, from, keep_going)?)))
+        .map(|((key, sub), field)| {
+            Ok((key.to_string(), fill(field, sub, &siblings, lines, from, keep_going)?))
+        })
         .collect::<Result<_, Stopped>>()?;
     Ok(Node::Object(filled))
 }
@@ -1004,6 +1010,40 @@ mod tests {
     fn run(text: &str, schema: Value, citations: bool) -> Extracted {
         let document = text::read(text, false).unwrap();
         extract(&document, schema.as_object().unwrap(), citations, &|| Ok(())).unwrap()
+    }
+
+    #[test]
+    fn a_stop_is_heard_at_the_next_field() {
+        let document = text::read("Invoice Number: 7\nTotal: 12.50", false).unwrap();
+        let schema =
+            json!({"properties": {"invoice_number": {"type": "string"}, "total": {"type": "number"}}});
+        let asked = std::cell::Cell::new(0);
+        let stop_at_second = || {
+            asked.set(asked.get() + 1);
+            if asked.get() < 2 {
+                Ok(())
+            } else {
+                Err(Stopped)
+            }
+        };
+        assert_eq!(extract(&document, schema.as_object().unwrap(), false, &stop_at_second), Err(Stopped));
+        assert_eq!(asked.get(), 2, "asked before each field, and stopped at the second");
+    }
+
+    #[test]
+    fn schemas_past_the_limits_are_named() {
+        let wide: Map<String, Value> =
+            (0..=MAX_SCHEMA_PROPERTIES).map(|n| (format!("f{n}"), json!({}))).collect();
+        let problem = check_schema(json!({"properties": wide}).as_object().unwrap()).unwrap();
+        assert!(problem.contains("more than 1000 properties"), "{problem}");
+        let mut deep = json!({"type": "string"});
+        for _ in 0..MAX_SCHEMA_DEPTH {
+            deep = json!({"type": "array", "items": deep});
+        }
+        let problem = check_schema(deep.as_object().unwrap()).unwrap();
+        assert!(problem.contains("more than 16 levels deep"), "{problem}");
+        let within = json!({"properties": {"kind": {"enum": vec!["a"; MAX_ENUM_MEMBERS]}}});
+        assert_eq!(check_schema(within.as_object().unwrap()), None);
     }
 
     const INVOICE: &str = "ACME Corporation\n\

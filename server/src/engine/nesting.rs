@@ -126,8 +126,16 @@ fn scan(bytes: &[u8], limit: usize, mut streams: Option<&mut u64>) -> Result<(),
 
 /// Decodes one stream (within `budget`) and scans its data.
 fn scan_stream(dict: &[u8], data: &[u8], budget: &mut u64) -> Result<(), TooDeep> {
-    const BINARY: [&[u8]; 8] =
-        [b"/Image", b"/Length1", b"/Length2", b"/Length3", b"/XRef", b"/Metadata", b"/EmbeddedFile", b"/FontFile"];
+    const BINARY: [&[u8]; 8] = [
+        b"/Image",
+        b"/Length1",
+        b"/Length2",
+        b"/Length3",
+        b"/XRef",
+        b"/Metadata",
+        b"/EmbeddedFile",
+        b"/FontFile",
+    ];
     let binary = BINARY.iter().any(|marker| find(dict, 0, marker).is_some());
     let limit = if binary { MAX_BINARY_DEPTH } else { MAX_DEPTH };
     let decoded;
@@ -237,7 +245,11 @@ mod tests {
     fn ordinary_nesting_passes_and_deep_nesting_is_refused_where_it_is() {
         let shallow = format!("1 0 obj\n<< /Kids {} >>\nendobj\n", nested("[", "]", MAX_DEPTH - 1));
         assert!(check(shallow.as_bytes()).is_ok());
-        for deep in [nested("[", "]", 5_000), nested("<< /A ", ">>", 5_000), format!("[{}]", nested("<</K ", ">>", 600))] {
+        for deep in [
+            nested("[", "]", 5_000),
+            nested("<< /A ", ">>", 5_000),
+            format!("[{}]", nested("<</K ", ">>", 600)),
+        ] {
             let pdf = format!("%PDF-1.7\n1 0 obj\n{deep}\nendobj\n");
             let refused = check(pdf.as_bytes()).unwrap_err().to_string();
             assert!(refused.contains("nest more than 500 levels deep (at byte "), "{refused}");
@@ -254,7 +266,8 @@ mod tests {
     #[test]
     fn compressed_streams_are_scanned_and_binary_ones_held_to_their_own_limit() {
         let content = flate(nested("[", "]", 5_000).as_bytes());
-        let mut pdf = format!("4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n", content.len()).into_bytes();
+        let mut pdf =
+            format!("4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n", content.len()).into_bytes();
         pdf.extend_from_slice(&content);
         pdf.extend_from_slice(b"\nendstream\nendobj\n");
         let refused = check(&pdf).unwrap_err().to_string();

@@ -15,7 +15,8 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{
-    nesting, ocr, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page, Stopped,
+    nesting, ocr, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page,
+    Stopped,
 };
 
 pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
@@ -91,7 +92,12 @@ struct Scan {
 }
 
 /// OCRs the `scanned` pages of the unencrypted PDF `plain` into `document`.
-fn read_scanned(plain: &[u8], scanned: &[Scan], document: &mut Document, on_page: OnPage) -> Result<(), EngineError> {
+fn read_scanned(
+    plain: &[u8],
+    scanned: &[Scan],
+    document: &mut Document,
+    on_page: OnPage,
+) -> Result<(), EngineError> {
     let dir = ocr::tempdir()?;
     let path = dir.path().join("document.pdf");
     std::fs::write(&path, plain).map_err(ocr::io)?;

@@ -52,7 +52,11 @@ pub struct SplitOutput {
 }
 
 /// Assigns pages to `categories`, asking `keep_going` before each page.
-pub fn split(document: &Document, categories: &[Category], keep_going: KeepGoing) -> Result<SplitOutput, Stopped> {
+pub fn split(
+    document: &Document,
+    categories: &[Category],
+    keep_going: KeepGoing,
+) -> Result<SplitOutput, Stopped> {
     let topics: Vec<Topic> = categories.iter().map(|c| Topic::new(&c.name, &c.description)).collect();
     let mut section_mapping: BTreeMap<String, Vec<u32>> =
         categories.iter().map(|c| (c.name.clone(), Vec::new())).collect();
@@ -199,6 +203,12 @@ mod tests {
         );
         assert_eq!(out.section_mapping["Invoice"], [1, 2, 6]);
         assert_eq!(out.section_mapping["Contract"], [3, 4]);
+    }
+
+    #[test]
+    fn a_stop_is_heard_at_the_next_page() {
+        let document = doc(&["Invoice 1", "Invoice 2"]);
+        assert_eq!(split(&document, &categories(), &|| Err(Stopped)), Err(Stopped));
     }
 
     #[test]

@@ -475,7 +475,9 @@ async fn run(
 
 /// Runs `work` on a new thread with a stack of [`ENGINE_STACK_BYTES`]; its result, or an
 /// internal failure if the thread could not start or panicked.
-async fn on_engine_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Failure> {
+async fn on_engine_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Failure> {
     let (tx, rx) = oneshot::channel();
     std::thread::Builder::new()
         .name("reducto-engine".into())

@@ -389,7 +389,8 @@ fn pipeline_response(
         PipelineResult { parse: Some(parse), extract: None, split: None, edit }
     } else {
         let document = Document::concat(documents);
-        let split = steps.split.as_ref().map(|s| split_response(&document, &s.categories, keep_going)).transpose()?;
+        let split =
+            steps.split.as_ref().map(|s| split_response(&document, &s.categories, keep_going)).transpose()?;
         let extract = match &steps.extract {
             None => None,
             Some(step) => {
@@ -403,7 +404,12 @@ fn pipeline_response(
                                 split_name: name.to_owned(),
                                 page_range: pages.to_vec(),
                                 partition: partition.map(str::to_owned),
-                                result: extract_response(job_id, &document.only_pages(pages), &task, keep_going)?,
+                                result: extract_response(
+                                    job_id,
+                                    &document.only_pages(pages),
+                                    &task,
+                                    keep_going,
+                                )?,
                             })
                         };
                         let sections: Vec<ExtractSplitResponse> = split

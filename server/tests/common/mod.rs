@@ -77,7 +77,8 @@ impl Server {
 
     pub async fn upload(&self, uri: &str, field: &str, filename: &str, bytes: &[u8]) -> Reply {
         let (content_type, body) = multipart(field, filename, bytes);
-        let req = Request::post(uri).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap();
+        let req =
+            Request::post(uri).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap();
         self.send(req).await
     }
 
@@ -449,7 +450,8 @@ impl Process {
             .unwrap();
         let mut first = String::new();
         std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-        let url = first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{first:?}")).to_owned();
+        let url =
+            first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{first:?}")).to_owned();
         Process { url, dir, child }
     }
 
