@@ -97,7 +97,8 @@ test("a schema designed in the Studio, tried, deployed, redeployed, compared and
   // A saved draft is never seen by callers.
   await addField(page, "customer_name", "string", "Who the invoice is billed to");
   await page.click("#save");
-  await page.waitForSelector("#draft-state:text('Saved')");
+  // :text-is, not :text: "Unsaved changes" contains "saved" and would match at once.
+  await page.waitForSelector("#draft-state:text-is('Saved')");
   assert.ok((await studio(server.url, "GET", `/${id}`)).draft.extract.schema.properties.customer_name, "the draft is saved");
   assert.deepEqual(await fieldsOnTheDropPage(dropPage), { invoice_number: "HLS-2025-0142", total: "3434.4" });
 
