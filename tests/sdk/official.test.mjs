@@ -2,17 +2,21 @@
 // stand-in for Reducto's API (uploads from a stream, pipelines, jobs, classify, edit, webhooks,
 // errors).
 import assert from "node:assert/strict";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import Reducto, { AuthenticationError, NotFoundError } from "reductoai";
 import { deployPipeline } from "../../scripts/studio.mjs";
+import { setPageDelay } from "../support/faults.mjs";
+import { formValues } from "../support/forms.mjs";
 import { writePacket } from "../support/packet.mjs";
+import { waitForJob } from "../support/poll.mjs";
 import { startServer } from "../support/server.mjs";
 
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url).pathname;
 const packetPdf = new URL("../../target/test-fixtures/packet.pdf", import.meta.url).pathname;
 const formPdf = new URL("../fixtures/forms/application.pdf", import.meta.url).pathname;
 const apiKey = "official-sdk-test-key";
+const keyHeader = { authorization: `Bearer ${apiKey}` };
 let server, client, pipelineId;
 
 before(async () => {
@@ -20,8 +24,7 @@ before(async () => {
   // Faults, to slow the engine down so that a job is still running when the test cancels it.
   server = await startServer(["--api-key", apiKey, "--enable-faults"]);
   client = new Reducto({ apiKey, baseURL: server.url, maxRetries: 0 });
-  const headers = { authorization: `Bearer ${apiKey}` };
-  pipelineId = await deployPipeline(server.url, "Official SDK", { parse: {} }, "v1", headers);
+  pipelineId = await deployPipeline(server.url, "Official SDK", { parse: {} }, "v1", keyHeader);
 });
 after(() => server?.stop());
 
@@ -36,11 +39,7 @@ test("upload from a stream, then pipeline.run", async () => {
 test("runJob, then job.get until it completes", async () => {
   const upload = await client.upload({ file: createReadStream(fourPagesPdf) });
   const { job_id } = await client.pipeline.runJob({ input: upload.file_id, pipeline_id: pipelineId });
-  let job = await client.job.get(job_id);
-  for (let polls = 0; job.status === "Pending" && polls < 200; polls++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    job = await client.job.get(job_id);
-  }
+  const job = await waitForJob(() => client.job.get(job_id));
   assert.equal(job.status, "Completed");
   assert.equal(job.result.usage.num_pages, 4);
 });
@@ -49,7 +48,7 @@ test("parse.run, job.getAll and cancel", async () => {
   const upload = await client.upload({ file: createReadStream(fourPagesPdf) });
   const parsed = await client.parse.run({ input: upload.file_id });
   assert.equal(parsed.usage.num_pages, 4);
-  await slowPages(500);
+  await setPageDelay(server.url, 500, keyHeader);
   try {
     const { job_id } = await client.parse.runJob({ input: upload.file_id });
     const all = await client.job.getAll({ limit: 10 });
@@ -59,35 +58,41 @@ test("parse.run, job.getAll and cancel", async () => {
     assert.equal(cancelled.status, "Failed", "a cancelled job reads as Failed, as on Reducto's cloud");
     assert.match(cancelled.reason, /Cancelled by the user/);
   } finally {
-    await slowPages(0);
+    await setPageDelay(server.url, 0, keyHeader);
   }
   await assert.rejects(client.job.get("no-such-job"), NotFoundError);
 });
 
-/** Makes the server's engine take `ms` per page (`--enable-faults`), or no extra time with 0. */
-async function slowPages(ms) {
-  const response = await fetch(`${server.url}/_faults/engine`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ page_delay_ms: ms }),
-  });
-  assert.equal(response.status, 200, await response.text());
-}
-
-test("extract and split", async () => {
-  const upload = await client.upload({ file: createReadStream(fourPagesPdf) });
+test("extract reads the packet's invoice fields; split finds its three documents and their pages", async () => {
+  // The packet (tests/support/packet.mjs): an invoice, a purchase order and a receipt, a page each.
+  const upload = await client.upload({ file: createReadStream(packetPdf) });
   const extracted = await client.extract.run({
     input: upload.file_id,
-    instructions: { schema: { type: "object", properties: { title: { type: "string" } } } },
+    instructions: { schema: { type: "object", properties: {
+      invoice_number: { type: "string", description: "The invoice number" },
+      invoice_date: { type: "string", format: "date", description: "The date of the invoice" },
+      vendor_name: { type: "string", description: "Who issued the invoice" },
+      total: { type: "number", description: "The total amount due" },
+    } } },
   });
-  assert.equal(extracted.usage.num_pages, 4);
-  assert.ok(Array.isArray(extracted.result));
+  assert.equal(extracted.usage.num_pages, 3);
+  assert.deepEqual(extracted.result, [
+    { invoice_number: "INV-2041", invoice_date: "2024-03-05", vendor_name: "Acme Corp", total: 1250 },
+  ]);
   const split = await client.split.run({
     input: upload.file_id,
-    split_description: [{ name: "Text", description: "Pages of running text" }],
+    split_description: [
+      { name: "Invoice", description: "Bills with an invoice number and a total due" },
+      { name: "Purchase order", description: "Orders with a PO number" },
+      { name: "Receipt", description: "Proof of payment" },
+    ],
   });
-  assert.equal(split.usage.num_pages, 4);
-  assert.ok(Array.isArray(split.result.splits));
+  assert.equal(split.usage.num_pages, 3);
+  assert.deepEqual(split.result.splits.map(({ name, pages }) => ({ name, pages })), [
+    { name: "Invoice", pages: [1] },
+    { name: "Purchase order", pages: [2] },
+    { name: "Receipt", pages: [3] },
+  ], JSON.stringify(split.result));
 });
 
 test("classify.run picks the category whose criteria the document meets", async () => {
@@ -110,6 +115,11 @@ test("edit.run fills a form and returns a URL to download the PDF", async () => 
   assert.equal(response.status, 200, `downloading ${edited.document_url}`);
   const document = Buffer.from(await response.arrayBuffer());
   assert.equal(document.subarray(0, 4).toString("latin1"), "%PDF", `${edited.document_url} is not a PDF`);
+  assert.ok(!document.equals(readFileSync(formPdf)), "the download is not the original form");
+  // Read back by another reader (pdf.js): the field holds the value, and nothing else changed.
+  const [before, after] = await Promise.all([formValues(readFileSync(formPdf)), formValues(document)]);
+  assert.deepEqual(before, { full_name: "", date: "", amount: "", member: "Off" });
+  assert.deepEqual(after, { full_name: "Ada Lovelace", date: "", amount: "", member: "Off" });
 });
 
 test("webhook.run returns the URL of the server's webhook page", async () => {
