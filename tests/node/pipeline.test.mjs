@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { deployPipeline } from "../../scripts/studio.mjs";
 import { startServer } from "../support/server.mjs";
 import * as pkg from "../../pkg/index.js";
-import { NotFoundError, ReductoError, Reducto } from "../../pkg/index.js";
+import { AuthenticationError, NotFoundError, ReductoError, Reducto } from "../../pkg/index.js";
 
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url);
 let server, pipelineId;
@@ -53,11 +53,26 @@ test("a Node script uploads a file and runs a deployed pipeline", async () => {
 });
 
 test("a script may take its server and key from REDUCTO_BASE_URL and REDUCTO_API_KEY", async () => {
-  process.env.REDUCTO_BASE_URL = server.url;
+  const key = "node-environment-test-key-0123456789";
+  const locked = await startServer(["--api-key", key]);
+  const saved = { url: process.env.REDUCTO_BASE_URL, key: process.env.REDUCTO_API_KEY };
+  const restore = (name, value) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
   try {
-    assert.match(await new Reducto().apiVersion(), /reducto-local/);
+    process.env.REDUCTO_BASE_URL = locked.url;
+    process.env.REDUCTO_API_KEY = key;
+    assert.match(await new Reducto({ maxRetries: 0 }).apiVersion(), /reducto-local/, "the key from the environment opens the server");
+    // The same server refuses the same script with another key, or with none: so the key above
+    // was the one that came from the environment.
+    process.env.REDUCTO_API_KEY = "not-the-key-of-this-server";
+    await assert.rejects(new Reducto({ maxRetries: 0 }).apiVersion(), (error) =>
+      error instanceof AuthenticationError && error.status === 401 && error.message === "Invalid API key");
+    delete process.env.REDUCTO_API_KEY;
+    await assert.rejects(new Reducto({ maxRetries: 0 }).apiVersion(), (error) =>
+      error instanceof AuthenticationError && error.status === 401 && /^Missing API key/.test(error.message));
   } finally {
-    delete process.env.REDUCTO_BASE_URL;
+    restore("REDUCTO_BASE_URL", saved.url);
+    restore("REDUCTO_API_KEY", saved.key);
+    await locked.stop();
   }
 });
 
