@@ -7,8 +7,10 @@ import { after, before, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { pdfFromPages } from "../../scripts/make-pdf.mjs";
 import { deployPipeline, EXAMPLE_STEPS } from "../../scripts/studio.mjs";
-import { packetPages } from "../support/packet.mjs";
 import { launchChromium, openPage, screenshot, scrollsSideways } from "../support/browser.mjs";
+import { setPageDelay } from "../support/faults.mjs";
+import { formValues } from "../support/forms.mjs";
+import { packetPages } from "../support/packet.mjs";
 import { startServer } from "../support/server.mjs";
 
 const invoicePdf = new URL("../../www/samples/invoice.pdf", import.meta.url).pathname;
@@ -56,6 +58,17 @@ function crc32(bytes) {
   return ~crc >>> 0;
 }
 
+/** Drops `files` ({ name, mimeType, buffer }) on the page as a person drops them: one drop
+ * event carrying them all. */
+async function dropFiles(page, files) {
+  const transfer = await page.evaluateHandle((files) => {
+    const data = new DataTransfer();
+    for (const { name, mimeType, bytes } of files) data.items.add(new File([new Uint8Array(bytes)], name, { type: mimeType }));
+    return data;
+  }, files.map(({ name, mimeType, buffer }) => ({ name, mimeType, bytes: [...buffer] })));
+  await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
+}
+
 const cards = (page) => page.locator(".card").evaluateAll((all) =>
   all.map((card) => ({ file: card.dataset.file, state: card.dataset.state, text: card.querySelector(".card-body").innerText })));
 
@@ -66,13 +79,7 @@ test("three files dropped at once: three cards, two results and one clear error"
     { name: "pdflatex-4-pages.pdf", mimeType: "application/pdf", buffer: readFileSync(fourPagesPdf) },
     { name: "blank.png", mimeType: "image/png", buffer: blankPng() },
   ];
-  // Dropped as a person drops them: one drop event carrying the three files.
-  const transfer = await page.evaluateHandle((files) => {
-    const data = new DataTransfer();
-    for (const { name, mimeType, bytes } of files) data.items.add(new File([new Uint8Array(bytes)], name, { type: mimeType }));
-    return data;
-  }, files.map(({ name, mimeType, buffer }) => ({ name, mimeType, bytes: [...buffer] })));
-  await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
+  await dropFiles(page, files);
   await page.waitForFunction(() => [...document.querySelectorAll(".card")].length === 3 &&
     [...document.querySelectorAll(".card")].every((card) => ["done", "failed"].includes(card.dataset.state)), null, { timeout: 60_000 });
   const states = await cards(page);
@@ -124,34 +131,42 @@ test("an invoice on the extract pipeline: the fields' values, and a click draws 
 });
 
 test("settings choose from the deployed pipelines, keep the key masked, and the page works by keyboard in a narrow window", async () => {
-  const { page, problems } = await openPage(browser, `${server.url}/`, { width: 360, height: 800 });
-  // Listening early: Playwright starts intercepting the picker when the first listener is added,
-  // which must be in place before the key press that opens it.
-  const fileChooser = new Promise((resolve) => page.once("filechooser", resolve));
-  assert.equal(await page.textContent("#pipeline-id"), pipelineId, "the deployed example is selected by itself");
-  await page.click("#settings-panel summary");
-  const options = await page.locator("#pipeline option").evaluateAll((all) => all.map((o) => o.value));
-  assert.deepEqual(options, [pipelineId]);
-  assert.equal(await page.getAttribute("#api-key", "type"), "password");
-  await page.fill("#api-key", "sk-page-test");
-  await page.click("#settings button.primary");
-  await page.waitForSelector("#settings-saved:text('Saved.')");
-  assert.ok(!page.url().includes("sk-page-test"), "the key never goes in the URL");
-  assert.equal(await scrollsSideways(page), false, "a 360 px window does not scroll sideways");
+  // A server of its own: the list of deployed pipelines is the subject, so no other test's
+  // pipelines may be on it, whatever order the tests run in.
+  const fresh = await startServer();
+  try {
+    const example = await deployPipeline(fresh.url, "Example: invoice fields", EXAMPLE_STEPS, "v1");
+    const { page, problems } = await openPage(browser, `${fresh.url}/`, { width: 360, height: 800 });
+    // Listening early: Playwright starts intercepting the picker when the first listener is added,
+    // which must be in place before the key press that opens it.
+    const fileChooser = new Promise((resolve) => page.once("filechooser", resolve));
+    assert.equal(await page.textContent("#pipeline-id"), example, "the deployed example is selected by itself");
+    await page.click("#settings-panel summary");
+    const options = await page.locator("#pipeline option").evaluateAll((all) => all.map((o) => o.value));
+    assert.deepEqual(options, [example]);
+    assert.equal(await page.getAttribute("#api-key", "type"), "password");
+    await page.fill("#api-key", "sk-page-test");
+    await page.click("#settings button.primary");
+    await page.waitForSelector("#settings-saved:text('Saved.')");
+    assert.ok(!page.url().includes("sk-page-test"), "the key never goes in the URL");
+    assert.equal(await scrollsSideways(page), false, "a 360 px window does not scroll sideways");
 
-  // Keyboard only: "Choose files" focused and Enter pressed: the file picker opens.
-  await page.locator("#choose").focus();
-  await page.keyboard.press("Enter");
-  const chooser = await fileChooser;
-  assert.ok(chooser.isMultiple(), "many files can be picked at once");
-  await chooser.setFiles(invoicePdf);
-  await page.locator('.card[data-state="done"], .card[data-state="failed"]').waitFor({ timeout: 30_000 });
-  // This server has no key, so the one saved above is sent and ignored; the run succeeds.
-  assert.equal(await page.locator(".card").getAttribute("data-state"), "done");
-  assert.equal(await scrollsSideways(page), false, "the result view wraps too");
-  await screenshot(page, "drop-narrow");
-  assert.deepEqual(problems, []);
-  await page.context().close();
+    // Keyboard only: "Choose files" focused and Enter pressed: the file picker opens.
+    await page.locator("#choose").focus();
+    await page.keyboard.press("Enter");
+    const chooser = await fileChooser;
+    assert.ok(chooser.isMultiple(), "many files can be picked at once");
+    await chooser.setFiles(invoicePdf);
+    await page.locator('.card[data-state="done"], .card[data-state="failed"]').waitFor({ timeout: 30_000 });
+    // This server has no key, so the one saved above is sent and ignored; the run succeeds.
+    assert.equal(await page.locator(".card").getAttribute("data-state"), "done");
+    assert.equal(await scrollsSideways(page), false, "the result view wraps too");
+    await screenshot(page, "drop-narrow");
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  } finally {
+    await fresh.stop();
+  }
 });
 
 test("a split pipeline shows its sections with their pages; an edit pipeline links the edited PDF and previews it", async () => {
@@ -178,8 +193,9 @@ test("a split pipeline shows its sections with their pages; an edit pipeline lin
   await edited.waitFor({ timeout: 30_000 });
   const link = await edited.locator("a").getAttribute("href");
   assert.match(link, /\/download\//);
-  const pdf = await (await fetch(link)).arrayBuffer();
-  assert.equal(Buffer.from(pdf).subarray(0, 5).toString(), "%PDF-", "the link serves the edited PDF");
+  const pdf = Buffer.from(await (await fetch(link)).arrayBuffer());
+  assert.equal(pdf.subarray(0, 5).toString(), "%PDF-", "the link serves a PDF");
+  assert.equal((await formValues(pdf)).full_name, "Jane Roe", "the link serves the edited PDF");
   await edited.locator('.document-page[data-page="1"] canvas').waitFor();
   await screenshot(page, "drop-edit");
   assert.deepEqual(problems, []);
@@ -204,9 +220,44 @@ test("a server started with --api-key: the page says the key is needed, and runs
     await page.locator('.card[data-state="done"]').waitFor({ timeout: 30_000 });
     assert.ok(!page.url().includes(key), "the key never goes in the URL");
     // The one problem is the browser's own line about the refused listing before the key.
-    assert.deepEqual(problems, ["console: Failed to load resource: the server responded with a status of 401 (Unauthorized)"]);
+    assert.deepEqual(problems, [`console: Failed to load resource: the server responded with a status of 401 (Unauthorized) (${locked.url}/studio/pipelines)`]);
     await page.context().close();
   } finally {
     await locked.stop();
+  }
+});
+
+test("four files dropped at once run two at a time", async () => {
+  const slow = await startServer(["--enable-faults"]);
+  try {
+    const id = await deployPipeline(slow.url, "Parse", { parse: {} }, "v1");
+    // 200 ms a page, so each run lasts long enough for the others to overlap it if they could.
+    await setPageDelay(slow.url, 200);
+    const { page, problems } = await openPage(browser, `${slow.url}/?pipeline=${id}`);
+    // A file runs from its upload's request until the page gets the answer that its job ended.
+    // Counted on the wire, in route handlers, which see a request before it leaves and an
+    // answer before the page does.
+    let running = 0;
+    const counts = [];
+    await page.route((url) => url.pathname === "/upload", async (route) => {
+      if (route.request().method() === "POST") counts.push(++running);
+      await route.continue();
+    });
+    await page.route((url) => url.pathname.startsWith("/job/"), async (route) => {
+      const response = await route.fetch();
+      if (["Completed", "Failed"].includes((await response.json()).status)) counts.push(--running);
+      await route.fulfill({ response });
+    });
+    const pdf = readFileSync(fourPagesPdf);
+    await dropFiles(page, ["a", "b", "c", "d"].map((name) => ({ name: `${name}.pdf`, mimeType: "application/pdf", buffer: pdf })));
+    await page.waitForFunction(() => [...document.querySelectorAll(".card")].length === 4 &&
+      [...document.querySelectorAll(".card")].every((card) => card.dataset.state === "done"), null, { timeout: 60_000 });
+    assert.equal(counts.length, 8, `four starts and four ends: ${counts}`);
+    assert.equal(Math.max(...counts), 2, `files running at once, after each start and end: ${counts}`);
+    assert.deepEqual(counts.slice(0, 2), [1, 2], "the first two start together");
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  } finally {
+    await slow.stop();
   }
 });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { build } from "vite";
 import { deployPipeline } from "../../scripts/studio.mjs";
-import { launchChromium } from "../support/browser.mjs";
+import { launchChromium, openPage } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
 
 const app = new URL("../vite-app/", import.meta.url).pathname;
@@ -24,13 +24,13 @@ after(async () => {
 });
 
 test("a Vite build of an app that imports reducto-wasm runs a pipeline", async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(`${server.url}/?pipeline=${pipelineId}`);
-  await page.waitForSelector("body[data-ready]");
+  const { page, problems } = await openPage(browser, `${server.url}/?pipeline=${pipelineId}`);
   await page.setInputFiles("#file", fourPagesPdf);
   await page.waitForFunction(() => document.getElementById("pages").textContent !== "");
   assert.equal(await page.textContent("#pages"), "4 pages");
-  assert.deepEqual(errors, []);
+  // The app's index.html declares no icon (www/'s pages declare `data:,`), so Chromium asks for
+  // /favicon.ico, which the app does not have: that one 404 is the app's, not reducto-wasm's.
+  const favicon = `console: Failed to load resource: the server responded with a status of 404 (Not Found) (${server.url}/favicon.ico)`;
+  assert.deepEqual(problems.filter((problem) => problem !== favicon), []);
+  await page.context().close();
 });

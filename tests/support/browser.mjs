@@ -29,7 +29,9 @@ export async function openPage(browser, url, { width = 1280, height = 900, setti
   }
   const page = await context.newPage();
   const problems = [];
-  page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
+  // With the resource a "Failed to load resource" line is about (the message does not say).
+  page.on("console", (message) => message.type() === "error" &&
+    problems.push(`console: ${message.text()}${message.location()?.url ? ` (${message.location().url})` : ""}`));
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
   await page.goto(url);
