@@ -45,6 +45,13 @@ if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
 
+# The Studio's curl snippet is run as a user would paste it (server/tests/it/snippets.rs).
+if ! command -v curl >/dev/null; then
+  say "installing Debian's curl"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
+
 # OCR of scans and images: Tesseract with its English model (pdftoppm, above, rasterizes pages).
 if ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
   say "installing Debian's tesseract-ocr and tesseract-ocr-eng"

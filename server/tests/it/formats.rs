@@ -2,24 +2,11 @@
 //! into pages and typed blocks, and a ZIP bomb refused with the reason (a sync 422, a failed
 //! async job). The Office files are built here from hand-written XML.
 
-mod common;
 
-use std::io::{Cursor, Write};
 
 use axum::http::StatusCode;
-use common::Server;
+use crate::common::{zip, Server};
 use serde_json::{json, Value};
-
-fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, contents) in entries {
-        writer.start_file(*name, options).unwrap();
-        writer.write_all(contents).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -54,7 +41,7 @@ fn xlsx() -> Vec<u8> {
 }
 
 /// Uploads `bytes` as `filename` and parses it with page chunking.
-async fn parse(s: &Server, filename: &str, bytes: &[u8]) -> common::Reply {
+async fn parse(s: &Server, filename: &str, bytes: &[u8]) -> crate::common::Reply {
     let upload = s.upload("/upload", "file", filename, bytes).await;
     upload.expect(StatusCode::OK);
     let file_id = upload.body["file_id"].as_str().unwrap();
@@ -62,7 +49,7 @@ async fn parse(s: &Server, filename: &str, bytes: &[u8]) -> common::Reply {
 }
 
 /// Each page chunk's blocks as `(type, content)`.
-fn pages(reply: &common::Reply) -> Vec<Vec<(String, String)>> {
+fn pages(reply: &crate::common::Reply) -> Vec<Vec<(String, String)>> {
     reply.expect(StatusCode::OK);
     let chunks = reply.body["result"]["chunks"].as_array().unwrap();
     chunks

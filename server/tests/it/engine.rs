@@ -2,10 +2,9 @@
 //! and PDF invoices (written by the tiny PDF writer in `common`), a multi-page packet split
 //! into categories, and the pipeline shapes that combine them.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::{categories, drawn_pdf, packet, pages, pdf, Server};
+use crate::common::{categories, drawn_pdf, packet, pages, pdf, Server};
 use serde_json::{json, Value};
 
 const INVOICE: &str = "ACME Corporation\n\
@@ -459,4 +458,41 @@ async fn a_cover_letter_that_mentions_the_invoice_is_split_as_a_letter() {
             ("Contract".to_owned(), json!([3]))
         ]
     );
+}
+
+#[tokio::test]
+async fn a_pipeline_that_splits_then_extracts_answers_one_extract_per_partition() {
+    let s = Server::new().await;
+    let text = "INVOICE\nInvoice Number: A-1\nTotal: $5.00\u{c}Invoice continued\nLine items\u{c}\
+                INVOICE\nInvoice Number: B-7\nTotal: $9.50";
+    let file = s.upload_pdf(&pdf(&pages(text))).await;
+    let steps = json!({
+        "split": {"categories": [
+            {"name": "Invoice", "description": "Bills with a total", "partition_key": "invoice number"}
+        ]},
+        "extract": {"schema": {"type": "object", "properties": {
+            "invoice_number": {"type": "string", "description": "The invoice number"},
+            "total": {"type": "number", "description": "The total"}
+        }}}
+    });
+    let id = s.create(steps).await;
+    s.deploy(&id).await;
+    let run = s.run(&id, json!(file)).await;
+    run.expect(StatusCode::OK);
+    let per_partition: Vec<Value> = run.body["result"]["extract"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", run.body))
+        .iter()
+        .map(|e| json!([e["split_name"], e["page_range"], e["partition"], e["result"]["result"][0]]))
+        .collect();
+    assert_eq!(
+        per_partition,
+        [
+            json!(["Invoice", [1, 2], "A-1", {"invoice_number": "A-1", "total": 5.0}]),
+            json!(["Invoice", [3], "B-7", {"invoice_number": "B-7", "total": 9.5}]),
+        ],
+        "{}",
+        run.body
+    );
+    assert_eq!(run.body["result"]["split"]["result"]["splits"][0]["partitions"][1]["pages"], json!([3]));
 }

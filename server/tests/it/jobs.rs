@@ -2,10 +2,11 @@
 //! progress as pages complete, failures with their reasons, cancel, `/jobs` paging, and
 //! what a restart does to unfinished jobs.
 
-mod common;
+
+use std::time::Duration;
 
 use axum::http::StatusCode;
-use common::{page_chunking, Server};
+use crate::common::{eventually, packet, page_chunking, pages, pdf, rasterize, scanned_pdf, Process, Server, StandIns};
 use reducto_local::api::JobStatus;
 use serde_json::{json, Value};
 
@@ -477,12 +478,14 @@ async fn a_crash_during_a_job_resumes_it_or_fails_it_with_a_reason() {
 async fn a_document_that_reads_too_long_fails_with_the_reason() {
     let s = Server::with(|c| {
         c.enable_faults = true;
-        c.parse_timeout = std::time::Duration::from_millis(300);
+        // Room for a debug build on a busy machine to read the document without the delay.
+        c.parse_timeout = std::time::Duration::from_secs(2);
     })
     .await;
     let text: Vec<String> = (1..=10).map(|n| format!("Page {n}")).collect();
-    let file_id = s.upload_pdf(&common::pdf(&common::pages(&text.join("\u{c}")))).await;
-    s.page_delay(100).await;
+    let file_id = s.upload_pdf(&crate::common::pdf(&crate::common::pages(&text.join("\u{c}")))).await;
+    // Ten pages at a second each cannot fit in two seconds.
+    s.page_delay(1_000).await;
 
     let sync = s.post("/parse", json!({"input": file_id})).await;
     sync.expect(StatusCode::UNPROCESSABLE_ENTITY);
@@ -492,7 +495,7 @@ async fn a_document_that_reads_too_long_fails_with_the_reason() {
     let queued = s.post("/parse_async", json!({"input": file_id})).await;
     let job = s.finished(&queued.job_id()).await;
     assert_eq!(job.body["status"], "Failed");
-    assert!(job.body["reason"].as_str().unwrap().contains("0.3 s the server allows"), "{}", job.body);
+    assert!(job.body["reason"].as_str().unwrap().contains("2 s the server allows"), "{}", job.body);
     let jobs = s.get("/jobs").await;
     assert_eq!(jobs.body["jobs"][0]["status"], "Failed");
 
@@ -538,4 +541,46 @@ async fn a_document_password_is_never_stored_and_a_restart_asks_for_it_again() {
     assert!(job.body["reason"].as_str().unwrap().contains("send the request again"), "{}", job.body);
     let other = restarted.finished(&blocker).await;
     assert_eq!(other.body["status"], "Completed", "a job without a password resumes: {}", other.body);
+}
+
+#[tokio::test]
+async fn a_workers_slot_is_held_until_its_engine_thread_ends_not_until_the_deadline() {
+    // A stand-in for tesseract that waits for a gate file, so the test decides when the
+    // engine's thread (which waits for tesseract) ends.
+    let gates = tempfile::tempdir().unwrap();
+    let gate = gates.path().join("gate");
+    let wait = format!("while [ ! -e '{}' ]; do sleep 0.05; done", gate.display());
+    let tools = StandIns::new(&[("tesseract", &wait)]);
+    let server = Process::start(&["--workers", "1", "--parse-timeout-secs", "1"], &[("PATH", &tools.path())]);
+
+    let scan = server.upload(scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 100)])).await;
+    let (_, queued) = server.post("/parse_async", json!({"input": scan})).await;
+    let scanning = queued["job_id"].as_str().unwrap().to_owned();
+    let text = server.upload(pdf(&pages("Invoice Number: T-5"))).await;
+    let job_status = |id: String| {
+        let server = &server;
+        async move { server.get(&format!("/job/{id}")).await.1 }
+    };
+    eventually("the scan failing at its deadline", Duration::from_secs(20), || async {
+        job_status(scanning.clone()).await["status"] == "Failed"
+    })
+    .await;
+    let failed = job_status(scanning.clone()).await;
+    assert!(failed["reason"].as_str().unwrap().contains("1 s the server allows"), "{failed}");
+
+    // Its engine's thread still waits for tesseract, so the one worker is not free: the next
+    // job waits (watched for a second, in which a free worker would have started it) ...
+    let (_, queued) = server.post("/parse_async", json!({"input": text})).await;
+    let next = queued["job_id"].as_str().unwrap().to_owned();
+    let watched = std::time::Instant::now();
+    while watched.elapsed() < Duration::from_secs(1) {
+        assert_eq!(job_status(next.clone()).await["status"], "Pending", "the slot is still held");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // ... until the thread ends.
+    std::fs::write(&gate, "").unwrap();
+    eventually("the next job completing", Duration::from_secs(20), || async {
+        job_status(next.clone()).await["status"] == "Completed"
+    })
+    .await;
 }

@@ -3,13 +3,12 @@
 //! The shape tests elsewhere check values; this one catches a field that drifts from the spec
 //! (a missing `usage`, a `"Parse"` where the enum says `"parse"`, a string `loc` index, ...).
 
-mod common;
 
 use std::collections::BTreeMap;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{categories, packet, Reply, Server};
+use crate::common::{categories, extract_schema, packet, Reply, Server};
 use serde_json::{json, Value};
 
 /// The `$id` prefix of every schema file; `$ref`s between them are relative to it.
@@ -67,14 +66,6 @@ impl Schemas {
     }
 }
 
-fn extract_schema() -> Value {
-    json!({"type": "object", "properties": {
-        "invoice_number": {"type": "string"},
-        "total": {"type": "number"},
-        "signed": {"type": "string"}
-    }})
-}
-
 #[tokio::test]
 async fn every_response_of_a_full_run_matches_its_schema() {
     let schemas = Schemas::load();
@@ -114,7 +105,7 @@ async fn every_response_of_a_full_run_matches_its_schema() {
     split.expect(StatusCode::OK);
     schemas.check("SplitResponse", &split);
 
-    let scan = common::scanned_pdf(&[common::rasterize(&packet(), 1, "jpeg", 200)]);
+    let scan = crate::common::scanned_pdf(&[crate::common::rasterize(&packet(), 1, "jpeg", 200)]);
     let scanned = s.upload_pdf(&scan).await;
     let ocr = s.post("/parse", json!({"input": scanned})).await;
     ocr.expect(StatusCode::OK);

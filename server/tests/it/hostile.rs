@@ -2,11 +2,10 @@
 //! the server still answering `/version` after every one. The server is keyless and guards URL
 //! inputs, as `reducto-local` starts by default on a developer's laptop.
 
-mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::Server;
+use crate::common::Server;
 use serde_json::{json, Value};
 
 /// One hostile case: the request, and what the answer must be.
@@ -212,7 +211,6 @@ async fn loopback_pages_allowed_origins_and_keyed_servers_are_answered() {
 
 /// A workbook whose one sheet has `cells` cells, each the one shared string `text`.
 fn xlsx_sharing(text: &str, cells: usize) -> Vec<u8> {
-    use std::io::{Cursor, Write};
     let row: String = (0..cells).map(|c| format!(r#"<c r="{}1" t="s"><v>0</v></c>"#, column(c))).collect();
     let parts = [
         (
@@ -231,14 +229,8 @@ fn xlsx_sharing(text: &str, cells: usize) -> Vec<u8> {
             format!(r#"<worksheet><sheetData><row r="1">{row}</row></sheetData></worksheet>"#),
         ),
     ];
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, contents) in parts {
-        writer.start_file(name, options).unwrap();
-        writer.write_all(contents.as_bytes()).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
+    let parts: Vec<(&str, &[u8])> = parts.iter().map(|(name, contents)| (*name, contents.as_bytes())).collect();
+    crate::common::zip(&parts)
 }
 
 /// Column letters: 0 → A, 26 → AA.
@@ -314,7 +306,7 @@ async fn hostile_documents_get_a_4xx_that_says_why_and_the_server_keeps_answerin
 #[tokio::test]
 async fn a_stalled_presigned_put_lets_go_of_its_url() {
     use tokio::io::AsyncWriteExt;
-    let live = common::Live::start(|c| c.read_timeout = std::time::Duration::from_secs(1)).await;
+    let live = crate::common::Live::start(|c| c.read_timeout = std::time::Duration::from_secs(1)).await;
     let http = reqwest::Client::new();
     let created: Value = http.post(live.at("/upload")).send().await.unwrap().json().await.unwrap();
     let url = created["presigned_url"].as_str().unwrap().to_owned();
@@ -324,7 +316,11 @@ async fn a_stalled_presigned_put_lets_go_of_its_url() {
     let mut stalled = tokio::net::TcpStream::connect(live.url.trim_start_matches("http://")).await.unwrap();
     let head = format!("PUT /{path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 1000\r\n\r\n0123456789");
     stalled.write_all(head.as_bytes()).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let data = live.dir.path().join("data");
+    crate::common::eventually("the stalled PUT claiming the URL", std::time::Duration::from_secs(10), || async {
+        crate::common::presigned_states(&data) == ["receiving"]
+    })
+    .await;
     let busy = http.put(&url).body("%PDF-1.4 other").send().await.unwrap();
     assert_eq!(busy.status(), 409, "one PUT at a time");
 
@@ -398,7 +394,7 @@ async fn a_document_larger_than_the_engine_reads_is_refused_unread() {
 #[tokio::test]
 async fn request_headers_that_never_end_lose_their_connection() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let live = common::Live::start(|c| c.read_timeout = std::time::Duration::from_secs(1)).await;
+    let live = crate::common::Live::start(|c| c.read_timeout = std::time::Duration::from_secs(1)).await;
     let mut slow = tokio::net::TcpStream::connect(live.url.trim_start_matches("http://")).await.unwrap();
     slow.write_all(b"GET /version HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ").await.unwrap();
     let mut answer = Vec::new();
@@ -432,7 +428,7 @@ fn pdf_with(catalog: &str, page: &str, content: &str, compress: bool) -> Vec<u8>
     let mut stream = format!("<< /Length {}{filter} >>\nstream\n", data.len()).into_bytes();
     stream.extend_from_slice(&data);
     stream.extend_from_slice(b"\nendstream");
-    common::serialize(&[
+    crate::common::serialize(&[
         format!("<< /Type /Catalog /Pages 2 0 R {catalog} >>").into_bytes(),
         b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
@@ -446,18 +442,9 @@ fn pdf_with(catalog: &str, page: &str, content: &str, compress: bool) -> Vec<u8>
 }
 
 /// Uploads `bytes` to a live server by its presigned URL and parses them.
-async fn parse_on(http: &reqwest::Client, url: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let created: Value = http.post(format!("{url}/upload")).send().await.unwrap().json().await.unwrap();
-    let put = http.put(created["presigned_url"].as_str().unwrap()).body(bytes).send().await.unwrap();
-    assert_eq!(put.status(), 200);
-    let parsed =
-        http.post(format!("{url}/parse")).json(&json!({"input": created["file_id"]})).send().await.unwrap();
-    (parsed.status(), parsed.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn deeply_nested_pdfs_get_a_422_and_the_process_lives() {
-    let mut server = common::Process::start(&[], &[]);
+    let mut server = crate::common::Process::start(&[], &[]);
     let http = reqwest::Client::new();
     let cases = [
         (
@@ -478,7 +465,7 @@ async fn deeply_nested_pdfs_get_a_422_and_the_process_lives() {
         ),
     ];
     for (what, pdf) in cases {
-        let (status, body) = parse_on(&http, &server.url, pdf).await;
+        let (status, body) = server.post("/parse", json!({"input": server.upload(pdf).await})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
         let detail = detail_text(&body);
         assert!(detail.contains("nest more than 500 levels deep"), "{what}: the detail says why: {detail}");
@@ -486,9 +473,8 @@ async fn deeply_nested_pdfs_get_a_422_and_the_process_lives() {
         assert_eq!(http.get(server.at("/version")).send().await.unwrap().status(), 200, "{what}");
     }
     // Nesting within the limit is read as any PDF is.
-    let (status, body) =
-        parse_on(&http, &server.url, pdf_with(&format!("/Deep {}", nested("[", "]", 400)), "", "", false))
-            .await;
+    let within = pdf_with(&format!("/Deep {}", nested("[", "]", 400)), "", "", false);
+    let (status, body) = server.post("/parse", json!({"input": server.upload(within).await})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.to_string().contains("Deep inside"), "{body}");
 }
@@ -514,7 +500,7 @@ async fn proxy_variables_do_not_carry_url_inputs_past_the_guard() {
         ("HTTPS_PROXY", proxy_url.as_str()),
         ("ALL_PROXY", proxy_url.as_str()),
     ];
-    let server = common::Process::start(&[], &env);
+    let server = crate::common::Process::start(&[], &env);
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     for url in ["http://localhost:9/secret.txt", "http://printer.internal.example/secret.txt"] {
         let parsed = http.post(server.at("/parse")).json(&json!({"input": url})).send().await.unwrap();
@@ -530,7 +516,7 @@ async fn proxy_variables_do_not_carry_url_inputs_past_the_guard() {
 async fn a_poster_page_is_rasterized_within_the_pixel_limit_and_huge_images_are_refused_unread() {
     let s = guarded_server().await;
     // One 2400 × 2400 pt page with no text: at 300 dpi that would be 100 million pixels.
-    let poster = common::serialize(&[
+    let poster = crate::common::serialize(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 2400 2400] >>".to_vec(),
@@ -593,9 +579,40 @@ async fn schemas_past_the_limits_are_refused_before_any_work() {
 }
 
 #[tokio::test]
+async fn max_concurrent_requests_holds_the_next_request_until_a_slot_is_free() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let live = crate::common::Live::start(|c| c.max_concurrent_requests = 1).await;
+    // One request in the only slot: its head is in, its body still coming.
+    let mut holding = tokio::net::TcpStream::connect(live.url.trim_start_matches("http://")).await.unwrap();
+    let body = br#"{"input": "jobid://no-such-job"}"#;
+    let head = format!(
+        "POST /parse HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    holding.write_all(head.as_bytes()).await.unwrap();
+    holding.write_all(&body[..5]).await.unwrap();
+
+    // The next request waits (watched for a second) ...
+    let next = tokio::spawn(reqwest::get(live.at("/version")));
+    let watched = std::time::Instant::now();
+    while watched.elapsed() < std::time::Duration::from_secs(1) {
+        assert!(!next.is_finished(), "a second request was served while the only slot was taken");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // ... until the first one ends.
+    holding.write_all(&body[5..]).await.unwrap();
+    let mut answer = vec![0; 4096];
+    let n = holding.read(&mut answer).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 404"), "{}", String::from_utf8_lossy(&answer[..n]));
+    let version = tokio::time::timeout(std::time::Duration::from_secs(10), next).await.unwrap().unwrap().unwrap();
+    assert_eq!(version.status(), 200);
+    live.stop().await;
+}
+
+#[tokio::test]
 async fn a_slow_sender_loses_its_request_and_the_others_are_served() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let live = common::Live::start(|c| {
+    let live = crate::common::Live::start(|c| {
         c.max_concurrent_requests = 4;
         c.body_timeout = std::time::Duration::from_secs(1);
     })
@@ -603,12 +620,15 @@ async fn a_slow_sender_loses_its_request_and_the_others_are_served() {
     let address = live.url.trim_start_matches("http://").to_owned();
     // Four requests, every slot, each announcing 1,000 bytes and sending one every 300 ms.
     let mut senders = Vec::new();
+    let (sent, mut heads) = tokio::sync::mpsc::channel(4);
     for _ in 0..4 {
         let address = address.clone();
+        let sent = sent.clone();
         senders.push(tokio::spawn(async move {
             let mut slow = tokio::net::TcpStream::connect(address).await.unwrap();
             let head = "POST /parse HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
             slow.write_all(head.as_bytes()).await.unwrap();
+            sent.send(()).await.unwrap();
             let mut answer = vec![0; 4096];
             loop {
                 tokio::select! {
@@ -625,7 +645,9 @@ async fn a_slow_sender_loses_its_request_and_the_others_are_served() {
             }
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    for _ in 0..4 {
+        heads.recv().await.unwrap();
+    }
     let version = reqwest::get(live.at("/version")).await.unwrap();
     assert_eq!(version.status(), 200, "served once the slow senders lost their slots");
     for sender in senders {
@@ -637,8 +659,8 @@ async fn a_slow_sender_loses_its_request_and_the_others_are_served() {
 
 #[tokio::test]
 async fn a_refused_upload_is_answered_not_reset() {
-    let server = common::Process::start(&["--api-key", "the-right-key-0123456"], &[]);
-    let (content_type, body) = common::multipart("file", "big.pdf", &vec![b'x'; 5 << 20]);
+    let server = crate::common::Process::start(&["--api-key", "the-right-key-0123456"], &[]);
+    let (content_type, body) = crate::common::multipart("file", "big.pdf", &vec![b'x'; 5 << 20]);
     let http = reqwest::Client::new();
     for attempt in 0..20 {
         let refused = http
@@ -659,9 +681,9 @@ async fn a_refused_upload_is_answered_not_reset() {
 async fn the_data_dir_is_private_and_a_shared_one_is_named_at_start() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-    let server = common::Process::start(&[], &[]);
+    let server = crate::common::Process::start(&[], &[]);
     let http = reqwest::Client::new();
-    let (content_type, body) = common::multipart("file", "note.txt", b"Invoice 7");
+    let (content_type, body) = crate::common::multipart("file", "note.txt", b"Invoice 7");
     let upload =
         http.post(server.at("/upload")).header("content-type", content_type).body(body).send().await.unwrap();
     assert_eq!(upload.status(), 200);
@@ -682,6 +704,6 @@ async fn the_data_dir_is_private_and_a_shared_one_is_named_at_start() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("data")).unwrap();
     std::fs::set_permissions(dir.path().join("data"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let stderr = common::Process::over(dir, &[], &[]).stop();
+    let stderr = crate::common::Process::over(dir, &[], &[]).stop();
     assert!(stderr.contains("has mode 755, so other users may read"), "{stderr}");
 }

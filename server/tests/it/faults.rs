@@ -1,12 +1,11 @@
 //! Fault injection (`--enable-faults`) over a real socket with a real HTTP client: each kind
 //! of scripted response as a client sees it, the request log, and clearing.
 
-mod common;
 
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use common::{Live, Server};
+use crate::common::{Live, Server};
 use serde_json::{json, Value};
 
 async fn live() -> Live {

@@ -2,10 +2,9 @@
 //! rasterized by poppler) are read by Tesseract into blocks with boxes and confidences, and
 //! `result.ocr` says which pages were OCR'd.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::{packet, pdf, rasterize, scanned_pdf, Server};
+use crate::common::{packet, pdf, rasterize, scanned_pdf, Process, Server, StandIns};
 use serde_json::{json, Value};
 
 fn text_of(parse: &Value) -> String {
@@ -85,7 +84,12 @@ async fn pages_still_empty_after_ocr_keep_their_clear_errors() {
 
 #[tokio::test]
 async fn an_encrypted_scan_is_ocrd_with_its_password_which_no_command_line_sees() {
-    let s = Server::new().await;
+    // Stand-ins for pdftoppm and tesseract that write down every command line they are given.
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let write_down = |tool: &str| format!("printf '%s\\n' \"{tool} $*\" >> '{}'", log.path().display());
+    let tools = StandIns::new(&[("pdftoppm", &write_down("pdftoppm")), ("tesseract", &write_down("tesseract"))]);
+    let server = Process::start(&[], &[("PATH", &tools.path())]);
+
     let mut doc = lopdf::Document::load_mem(&scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 200)])).unwrap();
     let id = lopdf::Object::string_literal(b"0123456789abcdef".to_vec());
     doc.trailer.set("ID", vec![id.clone(), id]);
@@ -100,12 +104,17 @@ async fn an_encrypted_scan_is_ocrd_with_its_password_which_no_command_line_sees(
     doc.encrypt(&state).unwrap();
     let mut encrypted = Vec::new();
     doc.save_to(&mut encrypted).unwrap();
-    let id = s.upload_pdf(&encrypted).await;
+    let id = server.upload(encrypted).await;
 
-    let locked = s.post("/parse", json!({"input": id})).await;
-    locked.expect(StatusCode::UNPROCESSABLE_ENTITY);
-    let parsed =
-        s.post("/parse", json!({"input": id, "settings": {"document_password": "scan-password"}})).await;
-    parsed.expect(StatusCode::OK);
-    assert!(text_of(&parsed.body).contains("Invoice Number: A-1"), "{}", text_of(&parsed.body));
+    let (status, locked) = server.post("/parse", json!({"input": id})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{locked}");
+    let (status, parsed) =
+        server.post("/parse", json!({"input": id, "settings": {"document_password": "scan-password"}})).await;
+    assert_eq!(status, StatusCode::OK, "{parsed}");
+    assert!(text_of(&parsed).contains("Invoice Number: A-1"), "{}", text_of(&parsed));
+
+    let commands = std::fs::read_to_string(log.path()).unwrap();
+    assert!(commands.lines().any(|line| line.starts_with("pdftoppm ")), "pdftoppm ran: {commands}");
+    assert!(commands.lines().any(|line| line.starts_with("tesseract ")), "tesseract ran: {commands}");
+    assert!(!commands.contains("scan-password"), "the password is on no command line: {commands}");
 }

@@ -3,11 +3,10 @@
 //! the server's own static `--www` directory on a real socket, and over https by a server of
 //! the test's own whose certificate authority only `--ca-cert` makes trusted.
 
-mod common;
 
 use std::sync::Arc;
 
-use common::{pages, pdf, Live};
+use crate::common::{pages, pdf, Live};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -2,13 +2,12 @@
 //! poppler), deletion, parse results too large to inline, direct webhooks delivered to a real
 //! receiver, and paging through every job.
 
-mod common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use common::{packet, Server};
+use crate::common::{eventually, files_in, packet, Process, Server};
 use serde_json::{json, Value};
 
 fn form() -> Vec<u8> {
@@ -47,6 +46,22 @@ fn poppler(tool: &str, pdf: &[u8]) -> String {
         .unwrap_or_else(|e| panic!("{tool} (poppler-utils, installed by scripts/bootstrap.sh): {e}"));
     assert!(out.status.success(), "{tool} refused the edited PDF: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The font size at which the edited PDF draws `value` (its widget's appearance stream).
+fn drawn_size(pdf: &[u8], value: &str) -> f64 {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let drawn = format!("({value}) Tj");
+    for stream in doc.objects.values().filter_map(|object| object.as_stream().ok()) {
+        let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        let content = String::from_utf8_lossy(&content);
+        if content.contains(&drawn) {
+            // "/Helv 7.00 Tf"
+            let before = &content[..content.find(" Tf").expect("a font operator")];
+            return before.rsplit(' ').next().unwrap().parse().unwrap();
+        }
+    }
+    panic!("no appearance stream draws {value}")
 }
 
 fn schema() -> Value {
@@ -150,6 +165,17 @@ async fn edit_fills_a_form_and_the_served_pdf_holds_the_values() {
     assert!(text.contains("Ada Lovelace") && text.contains("Full name"), "{text}");
     assert!(!poppler("pdfinfo", &flat_pdf).contains("AcroForm"));
 
+    // font_size is the size the values are drawn at; without it they are fitted to their boxes.
+    let sized = s
+        .post(
+            "/edit",
+            json!({"document_url": id, "edit_instructions": "Full name: Ada Lovelace", "edit_options": {"font_size": 7}}),
+        )
+        .await;
+    sized.expect(StatusCode::OK);
+    assert_eq!(drawn_size(&download(&s, &sized.body["document_url"]).await, "Ada Lovelace"), 7.0);
+    assert_ne!(drawn_size(&pdf, "Ada Lovelace"), 7.0, "the fitted size is another");
+
     // A pipeline may end in an edit step.
     let pipeline = s.create(json!({"edit": {"instructions": "Full name: Grace Hopper"}})).await;
     s.deploy(&pipeline).await;
@@ -187,41 +213,67 @@ async fn what_edit_cannot_do_is_a_422_that_says_so() {
 }
 
 #[tokio::test]
-async fn every_sample_pdf_and_every_cut_form_gets_an_answer_never_a_500() {
+async fn every_sample_pdf_and_every_cut_form_gets_the_answer_it_should() {
     let s = Server::new().await;
     let dir = format!("{}/../tests/fixtures/pdfs", env!("CARGO_MANIFEST_DIR"));
     let mut documents: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
         .collect();
     let whole = form();
     for cut in [whole.len() / 4, whole.len() / 2, whole.len() - 40] {
         documents.push((format!("the form cut at {cut}"), whole[..cut].to_vec()));
     }
     assert!(documents.len() > 20);
+    let cut_at = |n: usize| format!("the form cut at {n}");
     for (name, bytes) in documents {
+        // The field each form is filled by (its own name), or the start of the 422's detail.
+        let expected = match name.as_str() {
+            "libreoffice-form.pdf" => Ok("First Name"),
+            "pdflatex-forms.pdf" => Ok("Name"),
+            // Only the end of the file is missing: its objects are still read.
+            n if n == cut_at(whole.len() - 40) => Ok("Full name"),
+            n if n.starts_with("the form cut at") => Err("The PDF cannot be read"),
+            "libreoffice-writer-password.pdf" => Err("The PDF is encrypted"),
+            _ => Err("This PDF has no form fields"),
+        };
+        let field = expected.unwrap_or("Full name");
         let id = s.upload_pdf(&bytes).await;
-        let reply = s.post("/edit", json!({"document_url": id, "edit_instructions": "Full name: Ada"})).await;
-        assert!(
-            reply.status == StatusCode::OK || reply.status == StatusCode::UNPROCESSABLE_ENTITY,
-            "{name}: {} {}",
-            reply.status,
-            reply.body
-        );
+        let reply = s.post("/edit", json!({"document_url": id, "edit_instructions": format!("{field}: Ada")})).await;
+        match expected {
+            Ok(field) => {
+                assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.body);
+                let filled = reply.body["form_schema"].as_array().unwrap().iter().find(|w| w["description"] == field);
+                assert_eq!(filled.map(|w| &w["value"]), Some(&json!("Ada")), "{name}: {}", reply.body);
+            }
+            Err(detail) => {
+                assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", reply.body);
+                assert!(reply.detail().starts_with(detail), "{name}: {}", reply.detail());
+            }
+        }
     }
 }
 
 #[tokio::test]
-async fn deleted_uploads_and_jobs_are_gone_and_say_so() {
-    let s = Server::with(|c| c.enable_faults = true).await;
+async fn deleted_uploads_and_jobs_are_gone_with_their_files_and_say_so() {
+    // Every parse result is served by URL here, so a job leaves a file in the data dir too.
+    let s = Server::with(|c| {
+        c.enable_faults = true;
+        c.inline_result_limit_mb = 0.001;
+    })
+    .await;
+    let data = s.dir.path().join("data");
     let file = s.upload_pdf(&packet()).await;
+    assert_eq!(files_in(&data.join("files")).len(), 1, "the upload is a file");
     let parsed = s.post("/parse", json!({"input": file})).await;
     let job = parsed.body["job_id"].as_str().unwrap().to_owned();
+    assert_eq!(files_in(&data.join("artifacts")).len(), 1, "the result is a file");
 
     let deleted = s.json(Method::DELETE, &format!("/job/{job}"), json!(null)).await;
     deleted.expect(StatusCode::ACCEPTED);
+    assert_eq!(files_in(&data.join("artifacts")), Vec::<String>::new(), "the job's result file is removed");
     s.get(&format!("/job/{job}")).await.expect(StatusCode::NOT_FOUND);
     assert!(s.get(&format!("/job/{job}")).await.detail().contains("was deleted"));
     let reuse = s.post("/parse", json!({"input": format!("jobid://{job}")})).await;
@@ -231,18 +283,28 @@ async fn deleted_uploads_and_jobs_are_gone_and_say_so() {
     // The official SDKs put the whole id in the path, percent-encoded or not.
     let encoded = file.replace(':', "%3A").replace('/', "%2F");
     s.json(Method::DELETE, &format!("/upload/{encoded}"), json!(null)).await.expect(StatusCode::ACCEPTED);
+    assert_eq!(files_in(&data.join("files")), Vec::<String>::new(), "the uploaded file is removed");
     let gone = s.post("/parse", json!({"input": file})).await;
     gone.expect(StatusCode::NOT_FOUND);
     assert!(gone.detail().contains("was deleted"), "{}", gone.detail());
     let again = s.json(Method::DELETE, &format!("/upload/{file}"), json!(null)).await;
     again.expect(StatusCode::NOT_FOUND);
 
-    // A running job is cancelled, then deleted.
-    s.page_delay(200).await;
+    // A running job is cancelled, then deleted: its engine stops within seconds, not after
+    // the minute each page takes here.
+    s.page_delay(60_000).await;
     let file = s.upload_pdf(&packet()).await;
     let running = s.post("/parse_async", json!({"input": file})).await.job_id();
+    eventually("the job starting", Duration::from_secs(10), || async {
+        s.state.store.get_job(&running).unwrap().unwrap().status == reducto_local::api::JobStatus::InProgress
+    })
+    .await;
     s.json(Method::DELETE, &format!("/job/{running}"), json!(null)).await.expect(StatusCode::ACCEPTED);
     assert!(s.get(&format!("/job/{running}")).await.detail().contains("was deleted"));
+    eventually("the deleted job's engine stopping", Duration::from_secs(10), || async {
+        s.state.runner.progress(&running).is_none()
+    })
+    .await;
     s.json(Method::DELETE, "/job/no-such-job", json!(null)).await.expect(StatusCode::NOT_FOUND);
 }
 
@@ -272,9 +334,12 @@ async fn a_parse_result_over_the_inline_limit_is_served_by_url() {
     assert_eq!(small.body["result"]["type"], "full");
 }
 
+/// What a webhook receiver got: each request's body and when it arrived.
+type Received = Arc<Mutex<Vec<(std::time::Instant, Value)>>>;
+
 /// A webhook receiver on loopback that answers `fail_first` requests with a 500.
-async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Vec<Value>>>) {
-    let received = Arc::new(Mutex::new(Vec::new()));
+async fn receiver(fail_first: usize) -> (String, Received) {
+    let received = Received::default();
     let log = received.clone();
     let app = axum::Router::new().route(
         "/hook",
@@ -282,7 +347,7 @@ async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Vec<Value>>>) {
             let log = log.clone();
             async move {
                 let mut log = log.lock().unwrap();
-                log.push(body);
+                log.push((std::time::Instant::now(), body));
                 if log.len() <= fail_first {
                     StatusCode::INTERNAL_SERVER_ERROR
                 } else {
@@ -297,6 +362,15 @@ async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Vec<Value>>>) {
     (url, received)
 }
 
+/// The bodies `received` got, once it has `count` of them.
+async fn bodies(received: &Received, count: usize) -> Vec<Value> {
+    eventually(&format!("{count} webhook requests"), Duration::from_secs(20), || async {
+        received.lock().unwrap().len() >= count
+    })
+    .await;
+    received.lock().unwrap().iter().map(|(_, body)| body.clone()).collect()
+}
+
 #[tokio::test]
 async fn webhooks_are_delivered_retried_and_recorded() {
     // The URL-input guard on (the harness turns it off): loopback receivers pass, private ones not.
@@ -306,13 +380,7 @@ async fn webhooks_are_delivered_retried_and_recorded() {
     let body = json!({"input": file, "async": {"webhook": {"mode": "direct", "url": url}, "metadata": {"order": 7}}});
     let job = s.post("/parse_async", body).await.job_id();
     s.finished(&job).await;
-    for _ in 0..100 {
-        if received.lock().unwrap().len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let got = received.lock().unwrap().clone();
+    let got = bodies(&received, 2).await;
     assert_eq!(got.len(), 2, "one failure, then one retry: {got:?}");
     assert_eq!(got[1], json!({"status": "Completed", "job_id": job, "metadata": {"order": 7}}));
 
@@ -339,6 +407,55 @@ async fn webhooks_are_delivered_retried_and_recorded() {
         )
         .await;
     private.expect(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_failing_webhook_is_retried_after_1_2_and_4_s_then_given_up() {
+    let s = Server::new().await;
+    let (url, received) = receiver(usize::MAX).await;
+    let file = s.upload_pdf(&packet()).await;
+    let body = json!({"input": file, "async": {"webhook": {"mode": "direct", "url": url}}});
+    let job = s.post("/parse_async", body).await.job_id();
+    s.finished(&job).await;
+    assert_eq!(bodies(&received, 4).await.len(), 4);
+    let delivery = || async {
+        let listed = s.get("/studio/webhooks").await;
+        listed.body["deliveries"].as_array().unwrap().iter().find(|d| d["job_id"] == job).unwrap().clone()
+    };
+    eventually("the delivery given up", Duration::from_secs(5), || async { delivery().await["state"] == "failed" })
+        .await;
+    let given_up = delivery().await;
+    assert_eq!((&given_up["attempts"], &given_up["last_status"]), (&json!(4), &json!(500)), "{given_up}");
+    assert!(given_up["last_error"].as_str().unwrap().contains("500"), "{given_up}");
+
+    let times: Vec<std::time::Instant> = received.lock().unwrap().iter().map(|(at, _)| *at).collect();
+    assert_eq!(times.len(), 4, "no attempt after the third retry");
+    for (gap, seconds) in times.windows(2).map(|w| w[1] - w[0]).zip([1.0, 2.0, 4.0]) {
+        let gap = gap.as_secs_f64();
+        assert!(gap >= seconds - 0.05 && gap < seconds + 1.5, "a retry {gap:.2} s after the last, not {seconds} s");
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_pending_at_a_crash_is_sent_at_the_next_start() {
+    let (url, received) = receiver(1).await;
+    let mut server = Process::start(&[], &[]);
+    let file = server.upload(packet()).await;
+    let body = json!({"input": file, "async": {"webhook": {"mode": "direct", "url": url}, "metadata": {"order": 9}}});
+    let (status, job) = server.post("/parse_async", body).await;
+    assert_eq!(status, StatusCode::OK, "{job}");
+    let job = job["job_id"].as_str().unwrap().to_owned();
+    // The first attempt fails; the retry is a second away when the server is killed.
+    assert_eq!(bodies(&received, 1).await.len(), 1);
+    server.restart();
+    let got = bodies(&received, 2).await;
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1], json!({"status": "Completed", "job_id": job, "metadata": {"order": 9}}));
+    eventually("the delivery recorded as delivered", Duration::from_secs(5), || async {
+        let (_, listed) = server.get("/studio/webhooks").await;
+        listed["deliveries"][0]["state"] == "delivered"
+    })
+    .await;
 }
 
 #[tokio::test]

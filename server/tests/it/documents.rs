@@ -3,10 +3,9 @@
 //! so a split section can span two documents. A list that is empty, or names a document that
 //! cannot be read, fails with a message saying which element is at fault.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::{categories, pages, pdf, Server};
+use crate::common::{categories, extract_schema, pages, pdf, Server};
 use serde_json::{json, Value};
 
 /// Three pages: an invoice (pages 1-2), then the first page of a contract.
@@ -21,14 +20,6 @@ fn first() -> Vec<u8> {
 /// Two pages: the contract's signatures, then a photo caption.
 fn second() -> Vec<u8> {
     pdf(&pages("Signatures of the parties\nSigned: Jane Doe\n\u{c}A photo of a cat on a sofa"))
-}
-
-fn extract_schema() -> Value {
-    json!({"type": "object", "properties": {
-        "invoice_number": {"type": "string"},
-        "total": {"type": "number"},
-        "signed": {"type": "string"}
-    }})
 }
 
 async fn two_documents(s: &Server) -> (String, String) {

@@ -125,23 +125,52 @@ impl Server {
         self.post("/_faults/engine", json!({"page_delay_ms": ms})).await.expect(StatusCode::OK);
     }
 
-    /// Polls `GET /job/{id}` until `done` says so (at most about ten seconds).
+    /// Polls `GET /job/{id}` until `done` says so, failing after 20 s.
     pub async fn poll_until(&self, id: &str, done: impl Fn(&Value) -> bool) -> Reply {
-        for _ in 0..1000 {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
             let reply = self.get(&format!("/job/{id}")).await;
             reply.expect(StatusCode::OK);
             if done(&reply.body) {
                 return reply;
             }
+            assert!(tokio::time::Instant::now() < deadline, "job {id} never reached the awaited state: {}", reply.body);
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        panic!("job {id} never reached the awaited state");
     }
 
     /// Polls until the job is no longer Pending.
     pub async fn finished(&self, id: &str) -> Reply {
         self.poll_until(id, |job| job["status"] != "Pending").await
     }
+}
+
+/// Polls `check` every 10 ms until it holds, failing with `what` after `within`: how the tests
+/// wait for something that happens in the background (never a fixed sleep).
+pub async fn eventually<F: std::future::Future<Output = bool>>(
+    what: &str,
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) {
+    let deadline = tokio::time::Instant::now() + within;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "{what} did not happen within {within:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The states of the presigned uploads in the database under `data_dir` ('waiting',
+/// 'receiving' or 'done'), read as another process would.
+pub fn presigned_states(data_dir: &std::path::Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(data_dir.join("reducto.sqlite3")).unwrap();
+    let mut query = db.prepare("SELECT state FROM presigned_uploads ORDER BY rowid").unwrap();
+    query.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+/// The names of the files in `dir` (none if it does not exist).
+pub fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
 }
 
 /// A `multipart/form-data` body with one file field: its content type and bytes.
@@ -326,6 +355,30 @@ impl Live {
         format!("{}{path}", self.url)
     }
 
+    /// Uploads `bytes` as a client does (create the upload, then PUT to its presigned URL) and
+    /// gives the file id.
+    pub async fn upload(&self, bytes: Vec<u8>) -> String {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let created: Value = http.post(self.at("/upload")).send().await.unwrap().json().await.unwrap();
+        let put = http.put(created["presigned_url"].as_str().unwrap()).body(bytes).send().await.unwrap();
+        assert_eq!(put.status(), 200);
+        created["file_id"].as_str().unwrap().to_owned()
+    }
+
+    /// GETs `path` and gives the status and the JSON answer.
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let reply = http.get(self.at(path)).send().await.unwrap();
+        (reply.status(), reply.json().await.unwrap())
+    }
+
+    /// POSTs `body` as JSON and gives the status and the JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let reply = http.post(self.at(path)).json(&body).send().await.unwrap();
+        (reply.status(), reply.json().await.unwrap())
+    }
+
     pub async fn stop(self) -> tempfile::TempDir {
         let _ = self.stop.send(());
         self.served.await.unwrap().unwrap();
@@ -426,6 +479,9 @@ pub struct Process {
     pub url: String,
     pub dir: tempfile::TempDir,
     child: std::process::Child,
+    /// How it was started, for [`Process::restart`].
+    args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 impl Process {
@@ -437,13 +493,28 @@ impl Process {
 
     /// The same over `dir`, its data dir being `dir/data`.
     pub fn over(dir: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Process {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (child, url) = Process::spawn(&dir, &args, &env);
+        Process { url, dir, child, args, env }
+    }
+
+    /// Kills the process at once (SIGKILL: no shutdown code runs, as in a crash) and starts it
+    /// again over the same data dir, on a new port.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        (self.child, self.url) = Process::spawn(&self.dir, &self.args, &self.env);
+    }
+
+    fn spawn(dir: &tempfile::TempDir, args: &[String], env: &[(String, String)]) -> (std::process::Child, String) {
         use std::io::BufRead;
         let data = dir.path().join("data");
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reducto-local"))
             .args(["--port", "0", "--data-dir", data.to_str().unwrap()])
             .args(args)
             .env_remove("REDUCTO_LOCAL_API_KEY")
-            .envs(env.iter().copied())
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -452,11 +523,35 @@ impl Process {
         std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
         let url =
             first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{first:?}")).to_owned();
-        Process { url, dir, child }
+        (child, url)
     }
 
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
+    }
+
+    /// Uploads `bytes` as a client does (create the upload, then PUT to its presigned URL) and
+    /// gives the file id.
+    pub async fn upload(&self, bytes: Vec<u8>) -> String {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let created: Value = http.post(self.at("/upload")).send().await.unwrap().json().await.unwrap();
+        let put = http.put(created["presigned_url"].as_str().unwrap()).body(bytes).send().await.unwrap();
+        assert_eq!(put.status(), 200);
+        created["file_id"].as_str().unwrap().to_owned()
+    }
+
+    /// GETs `path` and gives the status and the JSON answer.
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let reply = http.get(self.at(path)).send().await.unwrap();
+        (reply.status(), reply.json().await.unwrap())
+    }
+
+    /// POSTs `body` as JSON and gives the status and the JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let reply = http.post(self.at(path)).json(&body).send().await.unwrap();
+        (reply.status(), reply.json().await.unwrap())
     }
 
     /// Whether the process is still running (and not, say, aborted by a stack overflow).
@@ -480,4 +575,54 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Stand-ins for the command-line tools the server runs (it finds them on its PATH): each runs
+/// its shell line `before`, then the real tool with the same arguments.
+pub struct StandIns {
+    pub dir: tempfile::TempDir,
+}
+
+impl StandIns {
+    pub fn new(tools: &[(&str, &str)]) -> StandIns {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for (tool, before) in tools {
+            let real = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+                .map(|bin| bin.join(tool))
+                .find(|path| path.is_file())
+                .unwrap_or_else(|| panic!("{tool} is not on the PATH (scripts/bootstrap.sh installs it)"));
+            let path = dir.path().join(tool);
+            std::fs::write(&path, format!("#!/bin/sh\n{before}\nexec '{}' \"$@\"\n", real.display())).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        StandIns { dir }
+    }
+
+    /// A PATH with the stand-ins first.
+    pub fn path(&self) -> String {
+        format!("{}:{}", self.dir.path().display(), std::env::var("PATH").unwrap())
+    }
+}
+
+/// A ZIP archive of `entries`, deflated, as DOCX and XLSX files are.
+pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, contents) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(contents).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// The extract schema of the tests over several documents: an invoice's number and total, and
+/// who signed the contract.
+pub fn extract_schema() -> Value {
+    json!({"type": "object", "properties": {
+        "invoice_number": {"type": "string"},
+        "total": {"type": "number"},
+        "signed": {"type": "string"}
+    }})
 }

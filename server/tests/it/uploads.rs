@@ -1,13 +1,12 @@
 //! The presigned upload flow: `POST /upload` with no file → `{file_id, presigned_url}`, then
 //! one `PUT` of the bytes to that URL (no API key, single use, expiring, size-limited).
 
-mod common;
 
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{fixture, Live, Reply, Server};
+use crate::common::{eventually, fixture, presigned_states, Live, Process, Reply, Server};
 use serde_json::{json, Value};
 
 /// Asks for a presigned upload as a caller on `host` would; returns (file_id, URL path).
@@ -208,4 +207,33 @@ async fn a_large_body_streams_over_a_real_socket() {
         .get_upload(&reducto_local::ids::FileId::parse(upload["file_id"].as_str().unwrap()).unwrap());
     assert_eq!(stored.unwrap().unwrap().size, total as u64);
     live.stop().await;
+}
+
+#[tokio::test]
+async fn a_presigned_url_claimed_by_a_put_the_crash_cut_off_works_again_after_a_restart() {
+    use tokio::io::AsyncWriteExt;
+    let mut server = Process::start(&[], &[]);
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let created: Value =
+        http.post(server.at("/upload?extension=txt")).send().await.unwrap().json().await.unwrap();
+    let after_scheme = created["presigned_url"].as_str().unwrap().split_once("://").unwrap().1;
+    let path = &after_scheme[after_scheme.find('/').unwrap()..];
+
+    // A PUT that announces 1,000 bytes and sends 10: the URL is claimed while it receives.
+    let mut stalled = tokio::net::TcpStream::connect(server.url.trim_start_matches("http://")).await.unwrap();
+    let head = format!("PUT {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 1000\r\n\r\n0123456789");
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    let data = server.dir.path().join("data");
+    eventually("the PUT claiming the URL", Duration::from_secs(10), || async {
+        presigned_states(&data) == ["receiving"]
+    })
+    .await;
+
+    server.restart();
+    assert_eq!(presigned_states(&data), ["waiting"], "the claim is given back at the start");
+    let put = http.put(server.at(path)).body("Invoice 12, sent again after the crash").send().await.unwrap();
+    assert_eq!(put.status(), 200, "{}", put.text().await.unwrap());
+    let (status, parsed) = server.post("/parse", json!({"input": created["file_id"]})).await;
+    assert_eq!(status, StatusCode::OK, "{parsed}");
+    assert!(parsed.to_string().contains("Invoice 12, sent again after the crash"), "{parsed}");
 }
