@@ -1,69 +1,115 @@
-// `npm test`: every test, in order, each against real processes. Runs after `npm run build`.
-//   1. cargo test: unit tests of the client (native) and the server (routes, engine, store)
+// `npm test`: every test, each against real processes. Runs after `npm run build`.
+//   1. cargo test: unit tests of the client (native) and the server, and the server's
+//      integration tests (one crate, server/tests/it/)
 //   2. wasm-pack test: the client in headless Chromium against real reducto-local servers
-//   3. page tests: the optimized pkg/ in the demo page and in a Vite app, driven by Playwright
-//   4. Node.js: the same package imported by a Node script, and the official `reductoai` SDKs
-//      (Node and Python) against reducto-local
-//      and the engine's quality goals on the generated corpus
-//   5. TypeScript: consumers written from the contract type-check against pkg/index.d.ts
-// `node tests/run.mjs browser page` runs only the steps whose names contain those words.
-import { spawnSync } from "node:child_process";
+//   3. at the same time, since each starts its own servers: the page tests (the optimized pkg/
+//      in the demo page and a Vite app, driven by Playwright), Node.js (the package imported
+//      by Node scripts), the engine's quality goals, the official `reductoai` SDKs (Node and
+//      Python) against reducto-local, and TypeScript consumers of pkg/index.d.ts
+// Each step's time is printed at the end. `node tests/run.mjs browser page` runs only the steps
+// whose names contain those words.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writePacket } from "./support/packet.mjs";
 import { startReceiver } from "./support/receiver.mjs";
 import { startServer } from "./support/server.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const failures = [];
 const only = process.argv.slice(2).map((word) => word.toLowerCase());
 const wanted = (name) => only.length === 0 || only.some((word) => name.toLowerCase().includes(word));
+/** Each step that ran: its name, whether it passed and how long it took. */
+const ran = [];
 
-function step(name, cmd, args, env = {}) {
+/**
+ * Runs one step. With `buffered`, its output is held and printed whole when it ends, so steps
+ * that run at the same time do not interleave their lines.
+ */
+async function step(name, cmd, args, { env = {}, buffered = false } = {}) {
   if (!wanted(name)) return;
-  console.log(`\n\x1b[1m▶ ${name}\x1b[0m  (${cmd} ${args.join(" ")})`);
-  const { status } = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-  if (status !== 0) failures.push(name);
-}
-
-step("Rust unit tests", "cargo", ["test", "--workspace"]);
-
-writePacket();
-const apiKey = randomBytes(16).toString("hex");
-const servers = await Promise.all([
-  startServer(),
-  startServer(["--api-key", apiKey]),
-  startServer(["--enable-faults"]),
-  // Every parse result of this one is over its inline limit, so it answers with URLs.
-  startServer(["--inline-result-limit-mb", "0.001"]),
-]);
-const [open, locked, faults, small] = servers;
-const receiver = await startReceiver();
-try {
-  // The shipped build is the tested build: the same features and the same size profile as pkg/.
-  step("Client in headless Chromium (wasm-pack test)", "wasm-pack",
-    ["test", "--headless", "--chrome", "--", "--profile", "wasm-release"], {
-    CHROMEDRIVER: "/usr/bin/chromedriver",
-    // The runner's limit for the whole suite (its default is 20 s); the slowest tests wait for
-    // a webhook's retry and list 120 jobs.
-    WASM_BINDGEN_TEST_TIMEOUT: "180",
-    REDUCTO_TEST_URL: open.url,
-    REDUCTO_TEST_AUTH_URL: locked.url,
-    REDUCTO_TEST_API_KEY: apiKey,
-    REDUCTO_TEST_FAULTS_URL: faults.url,
-    REDUCTO_TEST_SMALL_RESULTS_URL: small.url,
-    REDUCTO_TEST_HOOK_URL: receiver.url,
+  const title = `\n\x1b[1m▶ ${name}\x1b[0m  (${cmd} ${args.join(" ")})`;
+  if (!buffered) console.log(title);
+  const started = performance.now();
+  const child = spawn(cmd, args, {
+    cwd: root,
+    stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+    env: { ...process.env, ...env },
   });
-} finally {
-  await Promise.all([...servers.map((server) => server.stop()), receiver.stop()]);
+  const output = [];
+  if (buffered) {
+    child.stdout.on("data", (chunk) => output.push(chunk));
+    child.stderr.on("data", (chunk) => output.push(chunk));
+  }
+  const status = await new Promise((resolve) => {
+    child.once("error", (error) => {
+      output.push(Buffer.from(`${error.message}\n`));
+      resolve(1);
+    });
+    child.once("close", (code) => resolve(code));
+  });
+  if (buffered) {
+    console.log(title);
+    process.stdout.write(Buffer.concat(output));
+  }
+  ran.push({ name, passed: status === 0, seconds: (performance.now() - started) / 1000 });
 }
 
-step("Page tests (Playwright, Chromium)", "node", ["--test", "tests/page/drop.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"]);
-step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs", "tests/node/refused.test.mjs"]);
-step("Engine quality on the corpus (the goals of npm run bench)", "node", ["--test", "tests/node/quality.test.mjs"]);
-step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"]);
-step("The official Python SDK against reducto-local", "node", ["--test", "tests/sdk/official-python.test.mjs"]);
-step("TypeScript consumers", "tsc", ["-p", "tests/typescript/tsconfig.json"]);
+const started = performance.now();
+await step("Rust unit and integration tests", "cargo", ["test", "--workspace"]);
 
+if (wanted("Client in headless Chromium (wasm-pack test)")) {
+  writePacket();
+  const apiKey = randomBytes(16).toString("hex");
+  const servers = await Promise.all([
+    startServer(),
+    startServer(["--api-key", apiKey]),
+    startServer(["--enable-faults"]),
+    // Every parse result of this one is over its inline limit, so it answers with URLs.
+    startServer(["--inline-result-limit-mb", "0.001"]),
+  ]);
+  const [open, locked, faults, small] = servers;
+  const receiver = await startReceiver();
+  try {
+    // The shipped build is the tested build: the same features and the same size profile as pkg/.
+    await step("Client in headless Chromium (wasm-pack test)", "wasm-pack",
+      ["test", "--headless", "--chrome", "--", "--profile", "wasm-release"], {
+        env: {
+          CHROMEDRIVER: "/usr/bin/chromedriver",
+          // The runner's limit for the whole suite (its default is 20 s); the slowest tests
+          // wait for a webhook's retry and list 120 jobs.
+          WASM_BINDGEN_TEST_TIMEOUT: "180",
+          REDUCTO_TEST_URL: open.url,
+          REDUCTO_TEST_AUTH_URL: locked.url,
+          REDUCTO_TEST_API_KEY: apiKey,
+          REDUCTO_TEST_FAULTS_URL: faults.url,
+          REDUCTO_TEST_SMALL_RESULTS_URL: small.url,
+          REDUCTO_TEST_HOOK_URL: receiver.url,
+        },
+      });
+  } finally {
+    await Promise.all([...servers.map((server) => server.stop()), receiver.stop()]);
+  }
+}
+
+const together = { buffered: true };
+await Promise.all([
+  step("Page tests (Playwright, Chromium)", "node",
+    ["--test", "tests/page/drop.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"], together),
+  step("Node.js", "node", ["--test", "tests/node/pipeline.test.mjs", "tests/node/refused.test.mjs"], together),
+  step("Engine quality on the corpus (the goals of npm run bench)", "node",
+    ["--test", "tests/node/quality.test.mjs"], together),
+  step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"], together),
+  step("The official Python SDK against reducto-local", "node",
+    ["--test", "tests/sdk/official-python.test.mjs"], together),
+  step("TypeScript consumers", "tsc", ["-p", "tests/typescript/tsconfig.json"], together),
+]);
+
+console.log("\n\x1b[1mTime per step\x1b[0m");
+for (const { name, passed, seconds } of ran) {
+  console.log(`  ${passed ? "ok    " : "FAILED"} ${seconds.toFixed(1).padStart(7)} s  ${name}`);
+}
+console.log(`  ${"".padEnd(6)} ${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s  in all`);
+
+const failures = ran.filter((step) => !step.passed).map((step) => step.name);
 if (failures.length) {
   console.error(`\n\x1b[31mFailed: ${failures.join(", ")}\x1b[0m`);
   process.exit(1);

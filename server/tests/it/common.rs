@@ -126,7 +126,7 @@ impl Server {
     }
 
     /// Polls `GET /job/{id}` until `done` says so, failing after 20 s.
-    pub async fn poll_until(&self, id: &str, done: impl Fn(&Value) -> bool) -> Reply {
+    pub async fn poll_until(&self, id: &str, mut done: impl FnMut(&Value) -> bool) -> Reply {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
             let reply = self.get(&format!("/job/{id}")).await;

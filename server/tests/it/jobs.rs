@@ -62,15 +62,16 @@ async fn progress_grows_as_pages_complete() {
     s.page_delay(150).await;
     let id = parse_async(&s, &file_id, json!({})).await;
     let mut progress = Vec::new();
-    loop {
-        let job = s.get(&format!("/job/{id}")).await;
-        if job.body["status"] != "Pending" {
-            assert_eq!(job.body["status"], "Completed");
-            break;
-        }
-        progress.push(job.body["progress"].as_f64().expect("a pending job reports a number"));
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let done = s
+        .poll_until(&id, |job| {
+            let pending = job["status"] == "Pending";
+            if pending {
+                progress.push(job["progress"].as_f64().expect("a pending job reports a number"));
+            }
+            !pending
+        })
+        .await;
+    assert_eq!(done.body["status"], "Completed");
     assert!(progress.windows(2).all(|w| w[0] <= w[1]), "progress never goes back: {progress:?}");
     assert!(
         progress.iter().any(|&p| p > 0.0 && p < 1.0),
@@ -234,12 +235,14 @@ async fn a_sync_caller_learns_its_job_was_cancelled() {
         async move { s.post("/parse", json!({"input": file_id})).await }
     };
     let cancelling = async {
+        let listed = std::time::Instant::now();
         let id = loop {
             let jobs = s.get("/jobs").await;
             if let Some(id) = jobs.body["jobs"][0]["job_id"].as_str() {
                 break id.to_owned();
             }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            assert!(listed.elapsed() < Duration::from_secs(10), "the sync parse's job was never listed");
+            tokio::time::sleep(Duration::from_millis(10)).await;
         };
         s.post(&format!("/cancel/{id}"), json!({})).await.expect(StatusCode::OK);
         id

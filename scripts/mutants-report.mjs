@@ -1,0 +1,56 @@
+// Writes bench/mutants.md from cargo-mutants' results (scripts/mutants.sh): per group, how many
+// mutants the tests caught, missed, timed out on or could not build, and each missed one. A
+// missed mutant of the guard code carries its explanation from bench/mutants-explained.json
+// (keyed by file and mutation, without the line, so it survives edits above it); one without
+// an explanation is marked, and this script then exits 1.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+
+const [outDir, ...groups] = process.argv.slice(2);
+const root = new URL("..", import.meta.url).pathname;
+const explained = JSON.parse(readFileSync(`${root}bench/mutants-explained.json`, "utf8"));
+const titles = {
+  guard: "Guard code: `origins.rs`, `jobs/fetch.rs` (SSRF), `secrets.rs`",
+  engine: "Engine: `extract.rs`, `split.rs`, `classify.rs`",
+};
+
+/** The mutants listed in one of cargo-mutants' result files ("file:line:col: mutation"). */
+function listed(group, kind) {
+  const path = `${outDir}/${group}/mutants.out/${kind}.txt`;
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
+}
+/** "server/src/x.rs:12:5: replace f -> bool with true" → "server/src/x.rs: replace f -> bool with true" */
+const keyOf = (mutant) => mutant.replace(/:\d+:\d+:/, ":");
+
+const version = execFileSync("cargo", ["mutants", "--version"], { encoding: "utf8" }).trim();
+const lines = [
+  "# Mutation testing",
+  "",
+  `Written by \`npm run mutants\` on ${new Date().toISOString().slice(0, 10)}, ${version}. Each mutant is one small`,
+  "change to the code (a condition negated, a value replaced, a body emptied); the tests run against it, and a",
+  "mutant they do not notice is *missed*: a place where the tests do not hold the behaviour.",
+  "",
+];
+let unexplained = 0;
+for (const group of groups) {
+  const [caught, missed, timeout, unviable] = ["caught", "missed", "timeout", "unviable"].map((k) => listed(group, k));
+  lines.push(`## ${titles[group] ?? group}`, "");
+  lines.push("| caught | missed | timed out | unviable |", "| ---: | ---: | ---: | ---: |");
+  lines.push(`| ${caught.length} | ${missed.length} | ${timeout.length} | ${unviable.length} |`, "");
+  if (timeout.length) {
+    lines.push("Timed out (the change made a test hang, which counts as noticed):", "");
+    for (const mutant of timeout) lines.push(`- \`${mutant}\``);
+    lines.push("");
+  }
+  if (missed.length === 0) continue;
+  lines.push("Missed:", "");
+  for (const mutant of missed) {
+    const why = explained[keyOf(mutant)];
+    if (group === "guard" && !why) unexplained += 1;
+    lines.push(`- \`${mutant}\`${why ? `: ${why}` : group === "guard" ? ": **not explained**" : ""}`);
+  }
+  lines.push("");
+}
+writeFileSync(`${root}bench/mutants.md`, `${lines.join("\n")}`);
+console.log(`wrote bench/mutants.md${unexplained ? `: ${unexplained} missed guard mutants are not explained` : ""}`);
+process.exit(unexplained ? 1 : 0);
