@@ -6,7 +6,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 
-const [outDir, ...groups] = process.argv.slice(2);
+const [outDir] = process.argv.slice(2);
+// The groups of scripts/mutants.sh that have results, each with the words it was run with.
+const groups = ["guard", "engine"].filter((group) => existsSync(`${outDir}/${group}/command`));
 const root = new URL("..", import.meta.url).pathname;
 const explained = JSON.parse(readFileSync(`${root}bench/mutants-explained.json`, "utf8"));
 const titles = {
@@ -34,7 +36,8 @@ const lines = [
 let unexplained = 0;
 for (const group of groups) {
   const [caught, missed, timeout, unviable] = ["caught", "missed", "timeout", "unviable"].map((k) => listed(group, k));
-  lines.push(`## ${titles[group] ?? group}`, "");
+  const command = readFileSync(`${outDir}/${group}/command`, "utf8").trim();
+  lines.push(`## ${titles[group] ?? group}`, "", `\`npm run mutants -- ${command}\`:`, "");
   lines.push("| caught | missed | timed out | unviable |", "| ---: | ---: | ---: | ---: |");
   lines.push(`| ${caught.length} | ${missed.length} | ${timeout.length} | ${unviable.length} |`, "");
   if (timeout.length) {
