@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { studio } from "../../scripts/studio.mjs";
 import { launchChromium, openPage, screenshot, scrollsSideways } from "../support/browser.mjs";
+import { pollUntil } from "../support/poll.mjs";
 import { startReceiver } from "../support/receiver.mjs";
 import { startServer } from "../support/server.mjs";
 
@@ -148,7 +149,7 @@ test("rename, the Pipeline ID and all three snippets at once, validation before 
   const { job_id } = await started.json();
   const delivered = async () => (await (await fetch(`${server.url}/studio/webhooks`)).json()).deliveries
     .some((d) => d.job_id === job_id && d.state === "delivered");
-  for (let i = 0; i < 100 && !(await delivered()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  await pollUntil(delivered, { what: `the webhook delivery of job ${job_id}`, timeout: 10_000, interval: 100 });
   await receiver.stop();
 
   const { page, problems } = await openPage(browser, `${server.url}/studio.html?pipeline=${id}`, { width: 360, height: 800 });
