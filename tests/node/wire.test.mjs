@@ -35,7 +35,7 @@ test("job.wait polls after 250 ms, then 1.5 times longer each time, up to 5 s", 
   const gaps = polls.slice(1).map((poll, i) => poll.at_ms - polls[i].at_ms);
   const expected = [250, 375, 562.5, 843.75, 1265.6, 1898.4, 2847.7, 4271.5, 5000];
   // A timer never fires early; it may fire late on a busy machine, and each poll takes a few ms.
-  const off = gaps.map((gap, i) => (gap < expected[i] - 15 || gap > expected[i] * 1.05 + 100 ? i : -1)).filter((i) => i >= 0);
+  const off = gaps.map((gap, i) => (gap < expected[i] - 15 || gap > expected[i] * 1.05 + 150 ? i : -1)).filter((i) => i >= 0);
   assert.deepEqual(off, [], `gaps between polls ${gaps.map(Math.round).join(", ")} ms, expected about ${expected.map(Math.round).join(", ")}`);
 });
 
