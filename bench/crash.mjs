@@ -25,6 +25,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { root } from "./lib.mjs";
+import { waitForJob as waitUntilFinal } from "../tests/support/poll.mjs";
 import { startServer } from "../tests/support/server.mjs";
 import {
   call, checks, describe, machine, makePdf, mb, ms, pool, postJson, sleep, uploadMultipart, writeSection,
@@ -135,15 +136,13 @@ async function listJobs() {
   return jobs;
 }
 
-/** Polls GET /job/{id} until final or the deadline; the last answer's body. */
-async function waitForJob(id, deadlineMs = 60_000) {
-  const until = performance.now() + deadlineMs;
-  for (;;) {
+/** Waits for job `id` to end (tests/support/poll.mjs); the last answer's body. */
+function waitForJob(id) {
+  return waitUntilFinal(async () => {
     const response = await call(api(`/job/${id}`));
     if (response.status !== 200) throw new Error(`GET /job/${id}: ${describe(response)}`);
-    if (response.body.status !== "Pending" || performance.now() > until) return response.body;
-    await sleep(100);
-  }
+    return response.body;
+  }, { interval: 100 });
 }
 
 /** Files under `dir`, recursively, with their path relative to it. */
