@@ -77,6 +77,12 @@ mod tests {
         assert_eq!(edited["parse"]["options"]["settings"]["document_password"], "hunter2");
         assert_eq!(edited["parse"]["options"]["chunking"], "page");
 
+        // The same inside a list (split categories, several documents' settings).
+        let saved = json!({"documents": [{"document_password": "first"}, {"document_password": "second"}]});
+        let mut edited = mask(&saved);
+        unmask(&mut edited, &saved);
+        assert_eq!(edited, saved, "each masked secret in a list is the one saved at its index");
+
         let mut new =
             json!({"settings": {"document_password": "new one"}, "other": {"document_password": MASK}});
         unmask(&mut new, &saved);

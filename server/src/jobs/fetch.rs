@@ -327,6 +327,18 @@ mod tests {
         assert_eq!(extension_of("/download", Some("application/pdf")).as_deref(), Some("pdf"));
         assert_eq!(extension_of("/notes", Some("text/plain")).as_deref(), Some("txt"));
         assert_eq!(extension_of("/v1.2/", Some("image/png")), None);
+        for (content_type, extension) in [
+            ("text/markdown", "md"),
+            ("text/html", "html"),
+            ("text/csv", "csv"),
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+        ] {
+            assert_eq!(extension_of("/export", Some(content_type)).as_deref(), Some(extension), "{content_type}");
+        }
+        // What follows the last dot is an extension only if it is short and plain.
+        assert_eq!(extension_of("/report.tar-gz", Some("text/csv")).as_deref(), Some("csv"));
+        assert_eq!(extension_of("/report.quarterly2024", Some("text/csv")).as_deref(), Some("csv"));
     }
 
     #[test]

@@ -386,14 +386,16 @@ impl Live {
     }
 }
 
-/// A five-page packet: an invoice (pages 1-2), a photo caption, a contract (pages 4-5).
+/// A packet of tests/fixtures/packets.json, shared with the JS tests, as a PDF.
+pub fn packet_named(name: &str) -> Vec<u8> {
+    let packets: Value = serde_json::from_str(include_str!("../../../tests/fixtures/packets.json")).unwrap();
+    let pages: Vec<Vec<String>> = serde_json::from_value(packets[name].clone()).unwrap();
+    pdf(&pages)
+}
+
+/// The server's five-page packet: an invoice (pages 1-2), a photo caption, a contract (pages 4-5).
 pub fn packet() -> Vec<u8> {
-    let text = "INVOICE\nInvoice Number: A-1\nAmount due: 100.00\n\
-        \u{c}Line items continued\nTotal: 100.00\n\
-        \u{c}A photo of a cat on a sofa\n\
-        \u{c}SERVICES AGREEMENT\nThis contract is made between the parties.\n\
-        \u{c}Signatures of the parties\nSigned: Jane Doe";
-    pdf(&pages(text))
+    packet_named("invoice-photo-contract")
 }
 
 /// The packet's categories for split.

@@ -4,7 +4,7 @@
 
 
 use axum::http::StatusCode;
-use crate::common::{categories, drawn_pdf, packet, pages, pdf, Server};
+use crate::common::{categories, drawn_pdf, extract_schema, packet, pages, pdf, Server};
 use serde_json::{json, Value};
 
 const INVOICE: &str = "ACME Corporation\n\
@@ -214,11 +214,7 @@ async fn pipelines_return_their_last_step() {
     let s = Server::new().await;
     let file_id = s.upload_pdf(&packet()).await;
     let split_step = json!({"categories": categories()});
-    let extract_step = json!({"schema": {"properties": {
-        "invoice_number": {"type": "string"},
-        "total": {"type": "number"},
-        "signed": {"type": "string"}
-    }}});
+    let extract_step = json!({"schema": extract_schema()});
 
     let split_only = s.create(json!({"split": split_step})).await;
     s.deploy(&split_only).await;

@@ -437,6 +437,32 @@ async fn a_failing_webhook_is_retried_after_1_2_and_4_s_then_given_up() {
 }
 
 #[tokio::test]
+async fn a_webhook_receiver_that_redirects_is_not_followed() {
+    // A redirect could lead the delivery anywhere, past the address checks: it is an answer.
+    let (target, received) = receiver(0).await;
+    let redirect = move || {
+        let target = target.clone();
+        async move { axum::response::Redirect::temporary(&target) }
+    };
+    let redirecting = axum::Router::new().route("/hook", axum::routing::post(redirect));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, redirecting).await.unwrap() });
+
+    let s = Server::with(|c| c.allow_private_urls = false).await;
+    let file = s.upload_pdf(&packet()).await;
+    let job = s.post("/parse_async", json!({"input": file, "async": {"webhook": {"mode": "direct", "url": url}}})).await;
+    let job = job.job_id();
+    s.finished(&job).await;
+    eventually("the first attempt recorded", Duration::from_secs(10), || async {
+        let listed = s.get("/studio/webhooks").await;
+        listed.body["deliveries"][0]["last_status"] == 307
+    })
+    .await;
+    assert!(received.lock().unwrap().is_empty(), "nothing reached the redirect's target");
+}
+
+#[tokio::test]
 async fn a_webhook_pending_at_a_crash_is_sent_at_the_next_start() {
     let (url, received) = receiver(1).await;
     let mut server = Process::start(&[], &[]);

@@ -126,3 +126,51 @@ async fn https_server(body: Vec<u8>) -> (String, String) {
     });
     (url, authority_pem)
 }
+
+#[tokio::test]
+async fn a_url_input_of_exactly_the_limit_is_read_and_one_byte_more_is_refused() {
+    const LIMIT: usize = 1 << 20;
+    // Plain text of `n` bytes.
+    fn text(n: usize) -> Vec<u8> {
+        let mut text = "word ".repeat(n / 5 + 1).into_bytes();
+        text.truncate(n);
+        text
+    }
+    // Served with a Content-Length (the static files) and without one (chunked, 16 KB at a time).
+    let www = tempfile::tempdir().unwrap();
+    std::fs::write(www.path().join("exact.txt"), text(LIMIT)).unwrap();
+    std::fs::write(www.path().join("over.txt"), text(LIMIT + 1)).unwrap();
+    let chunked = axum::Router::new().route(
+        "/{size}/doc.txt",
+        axum::routing::get(|axum::extract::Path(size): axum::extract::Path<usize>| async move {
+            let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+                text(size).chunks(16 * 1024).map(|c| Ok(c.to_vec())).collect();
+            axum::body::Body::from_stream(futures_util::stream::iter(chunks))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let chunked_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, chunked).await.unwrap() });
+    let www_path = www.path().to_owned();
+    let live = Live::start(|c| {
+        c.www = www_path;
+        c.max_upload_mb = 1;
+    })
+    .await;
+
+    let cases = [
+        (live.at("/exact.txt"), true),
+        (live.at("/over.txt"), false),
+        (format!("{chunked_url}/{LIMIT}/doc.txt"), true),
+        (format!("{chunked_url}/{}/doc.txt", LIMIT + 1), false),
+    ];
+    for (url, fits) in cases {
+        let (status, parsed) = post(&live, "/parse", json!({"input": url})).await;
+        if fits {
+            assert_eq!(status, 200, "{url}: {parsed}");
+        } else {
+            assert_eq!(status, 422, "{url}: {parsed}");
+            assert!(parsed["detail"].as_str().unwrap().contains("larger than the 1 MB"), "{url}: {parsed}");
+        }
+    }
+}
