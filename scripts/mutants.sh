@@ -45,7 +45,7 @@ run_group() {
 
 for group in "${groups[@]}"; do
   case "$group" in
-    guard) run_group guard "origins fetch secrets hostile urls api::" \
+    guard) run_group guard "origins fetch secrets hostile urls api:: webhook" \
       server/src/origins.rs server/src/jobs/fetch.rs server/src/secrets.rs ;;
     engine) run_group engine "extract split classify engine:: documents schemas resources" \
       server/src/engine/extract.rs server/src/engine/split.rs server/src/engine/classify.rs ;;
