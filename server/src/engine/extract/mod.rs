@@ -1,0 +1,445 @@
+//! Extract: fills a JSON Schema from the labelled values in a document's text, with no model.
+//!
+//! For each property the engine looks for a line labelled with the property's name, its
+//! `description`, or a synonym of the name (the synonyms of [`vocabulary`]: "Amount Due" for `total`, "Bill To"
+//! for `customer_name`; case, `_`, `-` and camelCase insensitive; "No"/"#" read as "number",
+//! a trailing currency code ignored): `Label: value`, `Label value`, the value in the next cell
+//! of a table row, the value below the label in the same column (a row of labels over a row of
+//! values), or a line that is only the label with the value on the next line. A checkbox line
+//! (`[X] I agree`) answers a boolean. Exact labels win over labels that merely end with the
+//! name ("Invoice Date" for `date`). A value that is itself a label is never taken. A name of
+//! the document's issuer (`vendor_name`, `store_name`) that no label gives is its letterhead:
+//! the first short line at the top of the first page that is not the document's title. The
+//! value is coerced to the property's type: numbers lose currency signs and thousands
+//! separators, booleans read yes/no/true/false, `format: date` becomes YYYY-MM-DD, an `enum`
+//! gives the matching member. A value that does not coerce is skipped and the search goes on;
+//! nothing found is null. Objects are filled recursively, searching first
+//! after a line labelled with the object's name; arrays of objects come from table rows
+//! under a header whose columns name the item's properties.
+//!
+//! Every found value remembers the block it came from, which becomes its citation.
+
+//!
+//! The module's parts: [`vocabulary`] (the words documents use), [`layout`] (lines, cells and
+//! blocks), [`search`] (a field's value), [`table`] (arrays of objects) and [`coerce`] (typed
+//! values); this file walks the schema.
+
+mod coerce;
+mod layout;
+mod search;
+mod table;
+mod vocabulary;
+
+use serde_json::{json, Map, Value};
+
+use self::coerce::coerce;
+use self::layout::{lines_of, Line};
+use self::search::find;
+use self::table::table;
+use self::vocabulary::{Field, Match};
+use super::{Block, Document, KeepGoing, Stopped};
+
+/// What an extract run gives back: the filled schema and how many fields have a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extracted {
+    /// With citations, each leaf is `{value, citations: [{type, content, bbox, confidence}]}`.
+    pub value: Value,
+    pub num_fields: u32,
+}
+
+/// Fills `schema` from `document`, asking `keep_going` before each field.
+pub fn extract(
+    document: &Document,
+    schema: &Map<String, Value>,
+    citations: bool,
+    keep_going: KeepGoing,
+) -> Result<Extracted, Stopped> {
+    let lines = lines_of(document);
+    let root = resolve(schema);
+    let node = match kind(root) {
+        Kind::Object => fill_object(root, &lines, 0, keep_going)?,
+        // A non-object root is filled as one unnamed property.
+        _ => fill(&Field::new("value", root), root, &[], &lines, 0, keep_going)?,
+    };
+    let mut num_fields = 0;
+    let value = node.render(citations, &mut num_fields);
+    Ok(Extracted { value, num_fields })
+}
+
+/// The most properties a schema may have, counted at every level: each is looked for on
+/// every line, beside every other's labels, so the work grows with their square.
+pub const MAX_SCHEMA_PROPERTIES: usize = 1_000;
+/// The deepest a schema may nest objects and arrays.
+pub const MAX_SCHEMA_DEPTH: usize = 16;
+/// The most members one `enum` may list.
+pub const MAX_ENUM_MEMBERS: usize = 1_000;
+
+/// What is wrong with a schema this engine cannot fill, if anything: `properties` must map
+/// names to schemas, and the schema must be within the limits above, so that a request that
+/// would take the worker for minutes is refused before any work starts.
+pub fn check_schema(schema: &Map<String, Value>) -> Option<String> {
+    let mut properties = 0;
+    // (schema, its depth): a loop, not a recursion, however the schema nests.
+    let mut pending = vec![(schema, 1)];
+    while let Some((schema, depth)) = pending.pop() {
+        if depth > MAX_SCHEMA_DEPTH {
+            return Some(format!(
+                "The schema nests objects and arrays more than {MAX_SCHEMA_DEPTH} levels deep"
+            ));
+        }
+        if let Some(Value::Array(members)) = schema.get("enum") {
+            if members.len() > MAX_ENUM_MEMBERS {
+                return Some(format!(
+                    "An enum of the schema lists {} members, more than the {MAX_ENUM_MEMBERS} allowed",
+                    members.len()
+                ));
+            }
+        }
+        match schema.get("properties") {
+            None => {}
+            Some(Value::Object(props)) => {
+                properties += props.len();
+                if properties > MAX_SCHEMA_PROPERTIES {
+                    return Some(format!(
+                        "The schema has more than {MAX_SCHEMA_PROPERTIES} properties, the most the local engine fills"
+                    ));
+                }
+                for (name, sub) in props {
+                    let Value::Object(sub) = sub else {
+                        return Some(format!(
+                            "The schema of property '{name}' must be an object (a JSON Schema)"
+                        ));
+                    };
+                    pending.push((sub, depth + 1));
+                }
+            }
+            Some(_) => return Some("'properties' must be an object mapping names to JSON Schemas".into()),
+        }
+        if let Some(Value::Object(items)) = schema.get("items") {
+            pending.push((items, depth + 1));
+        }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(Value::Array(options)) = schema.get(key) {
+                pending.extend(options.iter().filter_map(Value::as_object).map(|option| (option, depth)));
+            }
+        }
+    }
+    None
+}
+
+/// A filled schema before rendering; leaves keep their source block for citations.
+pub enum Node<'a> {
+    Leaf(Value, Option<&'a Block>),
+    Object(Vec<(String, Node<'a>)>),
+    Array(Vec<Node<'a>>),
+}
+
+impl Node<'_> {
+    fn render(&self, citations: bool, count: &mut u32) -> Value {
+        match self {
+            Node::Leaf(value, source) => {
+                if !value.is_null() {
+                    *count += 1;
+                }
+                if !citations {
+                    return value.clone();
+                }
+                let cited = source.map(|b| {
+                    json!({"type": b.kind, "content": b.content, "bbox": b.bbox, "confidence": b.confidence})
+                });
+                json!({"value": value, "citations": cited.into_iter().collect::<Vec<_>>()})
+            }
+            Node::Object(fields) => {
+                Value::Object(fields.iter().map(|(k, n)| (k.clone(), n.render(citations, count))).collect())
+            }
+            Node::Array(items) => Value::Array(items.iter().map(|n| n.render(citations, count)).collect()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Object,
+    Array,
+}
+
+/// The schema that describes the value: the first non-null branch of an `anyOf`/`oneOf`.
+pub fn resolve(schema: &Map<String, Value>) -> &Map<String, Value> {
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(branches)) = schema.get(key) {
+            let concrete =
+                branches.iter().filter_map(Value::as_object).find(|b| b.get("type") != Some(&json!("null")));
+            if let Some(branch) = concrete {
+                return resolve(branch);
+            }
+        }
+    }
+    schema
+}
+
+pub fn kind(schema: &Map<String, Value>) -> Kind {
+    let named = match schema.get("type") {
+        Some(Value::String(t)) => Some(t.as_str()),
+        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        _ => None,
+    };
+    match named {
+        Some("number") => Kind::Number,
+        Some("integer") => Kind::Integer,
+        Some("boolean") => Kind::Boolean,
+        Some("object") => Kind::Object,
+        Some("array") => Kind::Array,
+        Some(_) => Kind::String,
+        None if schema.contains_key("properties") => Kind::Object,
+        None if schema.contains_key("items") => Kind::Array,
+        None => Kind::String,
+    }
+}
+
+pub fn properties(schema: &Map<String, Value>) -> Vec<(&str, &Map<String, Value>)> {
+    let Some(Value::Object(props)) = schema.get("properties") else { return Vec::new() };
+    props.iter().filter_map(|(k, v)| Some((k.as_str(), resolve(v.as_object()?)))).collect()
+}
+
+fn fill_object<'a>(
+    schema: &Map<String, Value>,
+    lines: &[Line<'a>],
+    from: usize,
+    keep_going: KeepGoing,
+) -> Result<Node<'a>, Stopped> {
+    let props = properties(schema);
+    let fields: Vec<Field> = props.iter().map(|(k, s)| Field::new(k, s)).collect();
+    let siblings: Vec<&str> = fields.iter().flat_map(|f| f.labels.iter().map(String::as_str)).collect();
+    let filled = props
+        .iter()
+        .zip(&fields)
+        .map(|((key, sub), field)| {
+            Ok((key.to_string(), fill(field, sub, &siblings, lines, from, keep_going)?))
+        })
+        .collect::<Result<_, Stopped>>()?;
+    Ok(Node::Object(filled))
+}
+
+/// Fills one property, searching from line `from` to the end and then from the start.
+fn fill<'a>(
+    field: &Field,
+    schema: &Map<String, Value>,
+    siblings: &[&str],
+    lines: &[Line<'a>],
+    from: usize,
+    keep_going: KeepGoing,
+) -> Result<Node<'a>, Stopped> {
+    keep_going()?;
+    let order: Vec<usize> = (from..lines.len()).chain(0..from.min(lines.len())).collect();
+    Ok(match kind(schema) {
+        Kind::Object => {
+            // A nested object's fields are looked for after its heading ("Shipping Address").
+            let heading = order.iter().copied().find(|&i| {
+                let text = lines[i].text;
+                field.matches(text.strip_suffix(':').unwrap_or(text)) >= Match::Synonym
+                    || text.split_once(':').is_some_and(|(label, _)| field.matches(label) >= Match::Synonym)
+            });
+            fill_object(schema, lines, heading.unwrap_or(from), keep_going)?
+        }
+        Kind::Array => {
+            let items = schema.get("items").and_then(Value::as_object).map(resolve);
+            match items {
+                Some(items) if kind(items) == Kind::Object => table(items, lines, &order),
+                _ => {
+                    let item = items.cloned().unwrap_or_default();
+                    let found = find(field, siblings, lines, &order, |raw| {
+                        let parts: Vec<Value> = raw
+                            .split([',', ';'])
+                            .map(str::trim)
+                            .filter(|p| !p.is_empty())
+                            .filter_map(|p| coerce(p, &item))
+                            .collect();
+                        (!parts.is_empty()).then_some(Value::Array(parts))
+                    });
+                    found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
+                }
+            }
+        }
+        _ => {
+            let found = find(field, siblings, lines, &order, |raw| coerce(raw, schema));
+            found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coerce::{boolean, date, number};
+    use super::*;
+    use crate::engine::text;
+
+    fn run(text: &str, schema: Value, citations: bool) -> Extracted {
+        let document = text::read(text, false).unwrap();
+        extract(&document, schema.as_object().unwrap(), citations, &|| Ok(())).unwrap()
+    }
+
+    #[test]
+    fn a_stop_is_heard_at_the_next_field() {
+        let document = text::read("Invoice Number: 7\nTotal: 12.50", false).unwrap();
+        let schema =
+            json!({"properties": {"invoice_number": {"type": "string"}, "total": {"type": "number"}}});
+        let asked = std::cell::Cell::new(0);
+        let stop_at_second = || {
+            asked.set(asked.get() + 1);
+            if asked.get() < 2 {
+                Ok(())
+            } else {
+                Err(Stopped)
+            }
+        };
+        assert_eq!(extract(&document, schema.as_object().unwrap(), false, &stop_at_second), Err(Stopped));
+        assert_eq!(asked.get(), 2, "asked before each field, and stopped at the second");
+    }
+
+    #[test]
+    fn schemas_past_the_limits_are_named() {
+        let wide: Map<String, Value> =
+            (0..=MAX_SCHEMA_PROPERTIES).map(|n| (format!("f{n}"), json!({}))).collect();
+        let problem = check_schema(json!({"properties": wide}).as_object().unwrap()).unwrap();
+        assert!(problem.contains("more than 1000 properties"), "{problem}");
+        let mut deep = json!({"type": "string"});
+        for _ in 0..MAX_SCHEMA_DEPTH {
+            deep = json!({"type": "array", "items": deep});
+        }
+        let problem = check_schema(deep.as_object().unwrap()).unwrap();
+        assert!(problem.contains("more than 16 levels deep"), "{problem}");
+        let within = json!({"properties": {"kind": {"enum": vec!["a"; MAX_ENUM_MEMBERS]}}});
+        assert_eq!(check_schema(within.as_object().unwrap()), None);
+    }
+
+    const INVOICE: &str = "ACME Corporation\n\
+        INVOICE\n\n\
+        Invoice No.: INV-2024-001\n\
+        Invoice Date: March 5th, 2024\n\
+        Due date: 04/05/2024\n\
+        Paid: no\n\
+        Currency: usd\n\n\
+        Bill To\n\
+        Name: Jane Doe\n\
+        City: Springfield\n\n\
+        Description  Qty  Unit Price  Amount\n\
+        Consulting services  10  $150.00  $1,500.00\n\
+        Materials  1  75.00  75.00\n\
+        Subtotal: 1,575.00\n\
+        Total $1,575.00";
+
+    fn invoice_schema() -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "invoice_number": {"type": "string"},
+                "invoiceDate": {"type": "string", "format": "date"},
+                "due": {"type": "string", "format": "date", "description": "Due date"},
+                "paid": {"type": "boolean"},
+                "currency": {"type": "string", "enum": ["EUR", "USD"]},
+                "total": {"type": "number"},
+                "po_number": {"type": ["string", "null"]},
+                "bill_to": {"type": "object", "properties": {"name": {"type": "string"}, "city": {"type": "string"}}},
+                "line_items": {"type": "array", "items": {"type": "object", "properties": {
+                    "description": {"type": "string"},
+                    "quantity": {"type": "integer"},
+                    "amount": {"type": "number"}
+                }}}
+            }
+        })
+    }
+
+    #[test]
+    fn an_invoice_fills_its_schema_with_typed_values() {
+        let out = run(INVOICE, invoice_schema(), false);
+        assert_eq!(
+            out.value,
+            json!({
+                "invoice_number": "INV-2024-001",
+                "invoiceDate": "2024-03-05",
+                "due": "2024-04-05",
+                "paid": false,
+                "currency": "USD",
+                "total": 1575.0,
+                "po_number": null,
+                "bill_to": {"name": "Jane Doe", "city": "Springfield"},
+                "line_items": [
+                    {"description": "Consulting services", "quantity": 10, "amount": 1500.0},
+                    {"description": "Materials", "quantity": 1, "amount": 75.0}
+                ]
+            })
+        );
+        assert_eq!(out.num_fields, 14);
+    }
+
+    #[test]
+    fn citations_wrap_each_leaf_with_its_block() {
+        let out = run(INVOICE, invoice_schema(), true);
+        let total = &out.value["total"];
+        assert_eq!(total["value"], 1575.0);
+        let cite = &total["citations"][0];
+        assert_eq!(cite["type"], "Text");
+        assert_eq!(cite["confidence"], "high");
+        assert_eq!(cite["bbox"]["page"], 1);
+        assert!(cite["content"].as_str().unwrap().contains("Total $1,575.00"));
+        assert_eq!(out.value["po_number"], json!({"value": null, "citations": []}));
+        assert_eq!(out.value["line_items"][1]["amount"]["value"], 75.0);
+    }
+
+    #[test]
+    fn single_spaced_tables_split_by_column_types() {
+        let text =
+            "Description Qty Unit Price Amount\nConsulting services 10 150.00 1,500.00\nTotal due 1,500.00";
+        let schema = json!({"properties": {"items": {"type": "array", "items": {"properties": {
+            "description": {"type": "string"}, "qty": {"type": "integer"}, "amount": {"type": "number"}
+        }}}}});
+        let out = run(text, schema, false);
+        assert_eq!(
+            out.value["items"],
+            json!([{"description": "Consulting services", "qty": 10, "amount": 1500.0}])
+        );
+    }
+
+    #[test]
+    fn labels_match_descriptions_and_values_are_cut_at_the_next_label() {
+        let text = "Policy #: P-77 Holder: Bob\nThe insured amount is large\nCoverage limit\n€ 2.500,75";
+        let schema = json!({"properties": {
+            "policy": {"type": "string", "description": "Policy number"},
+            "holder": {"type": "string"},
+            "limit": {"type": "number", "description": "Coverage limit"}
+        }});
+        let out = run(text, schema, false);
+        assert_eq!(out.value, json!({"policy": "P-77", "holder": "Bob", "limit": 2500.75}));
+    }
+
+    #[test]
+    fn numbers_dates_and_booleans_coerce() {
+        assert_eq!(number("$1,234.50"), Some(1234.5));
+        assert_eq!(number("1.234,50 EUR"), Some(1234.5));
+        assert_eq!(number("(20.00)"), Some(-20.0));
+        assert_eq!(number("-$5"), Some(-5.0));
+        assert_eq!(number("(EUR 7 600,50)"), Some(-7600.5));
+        assert_eq!(number("EUR 1 865,73"), Some(1865.73));
+        assert_eq!(number("-EUR 4 215,22"), Some(-4215.22));
+        assert_eq!(number("A-24981"), Some(24981.0), "a hyphen after a letter is not a minus");
+        assert_eq!(number("1,028.93 USD"), Some(1028.93));
+        assert_eq!(number("1,5"), Some(1.5));
+        assert_eq!(number("none"), None);
+        assert_eq!(date("2024-01-31").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31/01/2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("01/31/2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31.01.24").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("Jan 31, 2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31 January 2024 (net 30)").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31-Jan-2024").as_deref(), Some("2024-01-31"));
+        assert_eq!(date("2023-02-29"), None);
+        assert_eq!(date("soon"), None);
+        assert_eq!(boolean("Yes, signed"), Some(true));
+        assert_eq!(boolean("FALSE"), Some(false));
+        assert_eq!(boolean("maybe"), None);
+    }
+}

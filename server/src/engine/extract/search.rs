@@ -1,0 +1,171 @@
+//! The search for a field's value: a label that names the field, then its value on the same
+//! line, in the next cell, under it or beside it; a checkbox; and, for the issuer's name, the
+//! letterhead.
+
+use serde_json::Value;
+
+use super::coerce::date;
+use super::layout::{beside, is_under, Cells, Line};
+use super::vocabulary::{is_label, normalize, Field, Match, DOCUMENT_TITLES, MAX_NAME_WORDS};
+use crate::engine::{Block, BlockType};
+
+/// The first labelled value for `field` that `coerce` accepts: exact labels first, then
+/// labels that end with the field's; then, for a name of the issuer, the letterhead.
+pub fn find<'a>(
+    field: &Field,
+    siblings: &[&str],
+    lines: &[Line<'a>],
+    order: &[usize],
+    coerce: impl Fn(&str) -> Option<Value>,
+) -> Option<(Value, &'a Block)> {
+    let value_of = |raw: &str| (!raw.is_empty() && !is_label(raw, siblings)).then(|| coerce(raw)).flatten();
+    let is_amount = |raw: &str| matches!(coerce(raw), Some(Value::Number(_)));
+    for wanted in [Match::Own, Match::Synonym, Match::EndsWith] {
+        for &i in order {
+            let line = &lines[i];
+            if let Some(checked) = checkbox(field, wanted, line.text) {
+                if let Some(value) = coerce(checked) {
+                    return Some((value, line.block));
+                }
+            }
+            let cells = Cells::at_tabs(line.text);
+            // The label and its value in the line, or in one cell of a row of several
+            // ("Karl-Marx-Allee 90 | Bryggen 5 | Reference INV/24/1189").
+            let in_cells = if cells.len() > 1 { &cells[1..] } else { &[][..] };
+            for text in std::iter::once(&line.text).chain(in_cells) {
+                if let Some(value) = labelled(field, wanted, text, siblings).and_then(value_of) {
+                    return Some((value, line.block));
+                }
+            }
+            // A cell of a table row that is the label: the value is the next cell, or the
+            // cell below it (a row of labels over a row of values), or the next line.
+            let Some(column) = cells.iter().position(|c| field.matches(c.trim_end_matches(':')) == wanted)
+            else {
+                continue;
+            };
+            if let Some(value) = cells.get(column + 1).and_then(|raw| value_of(raw)) {
+                return Some((value, line.block));
+            }
+            if let Some(next) = lines.get(i + 1).filter(|next| is_under(line, next)) {
+                let below = Cells::at_tabs(next.text);
+                let raw = match (cells.len(), below.len()) {
+                    (1, _) => below[0],
+                    // A table's column header ("Total" over each item's total) names no single
+                    // amount: a number is read under its label only when no other follows.
+                    (n, _) if n > 1 && amounts_go_on(lines, i + 1, n, column, &is_amount) => "",
+                    (_, n) if n == cells.len() => below[column],
+                    // A block's label first on a row of other pairs ("Bill To … Due Date
+                    // April 13"), its name alone on the line under it.
+                    (_, 1) if column == 0 => below[0],
+                    _ => "",
+                };
+                if let Some(value) = value_of(raw) {
+                    return Some((value, next.block));
+                }
+            }
+            if column + 1 == cells.len() {
+                if let Some((raw, block)) = beside(lines, i) {
+                    if let Some(value) = value_of(raw) {
+                        return Some((value, block));
+                    }
+                }
+            }
+        }
+    }
+    if field.issuer {
+        return letterhead(lines).and_then(|(raw, block)| Some((coerce(raw)?, block)));
+    }
+    None
+}
+
+/// Whether the row of `width` cells at `row` is followed, right under it, by a row as wide with
+/// another amount in `column`: then the label above heads a table's column of amounts.
+fn amounts_go_on(
+    lines: &[Line],
+    row: usize,
+    width: usize,
+    column: usize,
+    is_amount: impl Fn(&str) -> bool,
+) -> bool {
+    let (Some(values), Some(after)) = (lines.get(row), lines.get(row + 1)) else { return false };
+    let cells = Cells::at_tabs(after.text);
+    cells.len() == width && is_under(values, after) && is_amount(cells[column])
+}
+
+/// `[X] label` / `[ ] label` (or ☒/☐) lines: "yes" or "no" when the label names `field`.
+fn checkbox(field: &Field, wanted: Match, line: &str) -> Option<&'static str> {
+    let (state, rest) =
+        [("[x]", "yes"), ("[X]", "yes"), ("☒", "yes"), ("☑", "yes"), ("[ ]", "no"), ("☐", "no")]
+            .iter()
+            .find_map(|(mark, state)| line.strip_prefix(mark).map(|rest| (*state, rest)))?;
+    (field.matches(rest.trim()) == wanted).then_some(state)
+}
+
+/// The issuer's name at the top of the first page: the first cell there, headings first, that
+/// has letters, is no label, no date and not the document's title ("INVOICE"), and is as short
+/// as a name: the first sentence of a letter or an article is not an issuer.
+pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
+    // A block's first line: a paragraph's later lines continue its text, they name no one.
+    let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2 && line.row == 0;
+    let heading = |line: &&Line| matches!(line.block.kind, BlockType::Title | BlockType::SectionHeader);
+    // Top first: OCR gives a page's blocks column by column, not in reading order.
+    let mut top: Vec<&Line> = lines.iter().filter(at_top).collect();
+    top.sort_by(|a, b| a.block.bbox.top.total_cmp(&b.block.bbox.top));
+    let headings = top.iter().filter(|line| heading(line));
+    let others = top.iter().filter(|line| !heading(line));
+    headings
+        .chain(others)
+        .flat_map(|line| Cells::at_tabs(line.text).into_iter().map(move |cell| (cell, line.block)))
+        .find(|(cell, _)| {
+            cell.chars().any(char::is_alphabetic)
+                && cell.split_whitespace().count() <= MAX_NAME_WORDS
+                && !cell.contains(':')
+                && date(cell).is_none()
+                && !DOCUMENT_TITLES.contains(&normalize(cell).as_str())
+        })
+}
+
+/// The raw value on `line` if it is labelled for `field` at match level `wanted`:
+/// `Label: value` (the label anywhere on the line for exact matches), `Label value`, or
+/// the bare label (an empty value).
+fn labelled<'l>(field: &Field, wanted: Match, line: &'l str, siblings: &[&str]) -> Option<&'l str> {
+    if let Some((label, rest)) = line.split_once(':') {
+        if label.chars().any(char::is_alphabetic) && field.matches(label) == wanted {
+            return Some(cut_at_labels(rest.trim(), siblings));
+        }
+    }
+    if wanted >= Match::Synonym {
+        // "... Invoice Number: 123" with other text before the label.
+        let lower = line.to_ascii_lowercase();
+        for label in field.labels_at(wanted) {
+            let needle = format!("{label}:");
+            if let Some(at) = lower.find(&needle) {
+                let boundary = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+                if boundary {
+                    return Some(cut_at_labels(line[at + needle.len()..].trim(), siblings));
+                }
+            }
+        }
+    }
+    // "Label value": the line's first words are the label.
+    let words: Vec<&str> = line.split_whitespace().collect();
+    for n in (1..=words.len().min(6)).rev() {
+        let label = words[..n].join(" ");
+        if field.matches(label.trim_end_matches(['.', ':'])) == wanted {
+            // The byte offset just past the n-th word.
+            let end = words[n - 1].as_ptr() as usize - line.as_ptr() as usize + words[n - 1].len();
+            return Some(cut_at_labels(line[end..].trim(), siblings));
+        }
+    }
+    None
+}
+
+/// Cuts a value where its cell ends (a tab: a PDF's column gap) or where another field's
+/// `Label:` starts on the same line ("123 Date: 2024-01-05" → "123").
+fn cut_at_labels<'l>(value: &'l str, siblings: &[&str]) -> &'l str {
+    let value = Cells::at_tabs(value).first();
+    let lower = value.to_ascii_lowercase();
+    let end =
+        siblings.iter().filter_map(|label| lower.find(&format!(" {label}:"))).min().unwrap_or(value.len());
+    value[..end].trim()
+}
