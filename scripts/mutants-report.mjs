@@ -35,11 +35,14 @@ const lines = [
 ];
 let unexplained = 0;
 for (const group of groups) {
-  const [caught, missed, timeout, unviable] = ["caught", "missed", "timeout", "unviable"].map((k) => listed(group, k));
+  // With --iterate, what an earlier run caught (or could not build) is not tried again.
+  const [caughtNow, earlier, missed, timeout, unviable] =
+    ["caught", "previously_caught", "missed", "timeout", "unviable"].map((k) => listed(group, k));
   const command = readFileSync(`${outDir}/${group}/command`, "utf8").trim();
   lines.push(`## ${titles[group] ?? group}`, "", `\`npm run mutants -- ${command}\`:`, "");
-  lines.push("| caught | missed | timed out | unviable |", "| ---: | ---: | ---: | ---: |");
-  lines.push(`| ${caught.length} | ${missed.length} | ${timeout.length} | ${unviable.length} |`, "");
+  lines.push("| caught | caught or unviable in an earlier run (`--iterate`) | missed | timed out | unviable |",
+    "| ---: | ---: | ---: | ---: | ---: |");
+  lines.push(`| ${caughtNow.length} | ${earlier.length} | ${missed.length} | ${timeout.length} | ${unviable.length} |`, "");
   if (timeout.length) {
     lines.push("Timed out (the change made a test hang, which counts as noticed):", "");
     for (const mutant of timeout) lines.push(`- \`${mutant}\``);
@@ -53,6 +56,11 @@ for (const group of groups) {
     lines.push(`- \`${mutant}\`${why ? `: ${why}` : group === "guard" ? ": **not explained**" : ""}`);
   }
   lines.push("");
+}
+const notRun = Object.keys(titles).filter((group) => !groups.includes(group));
+for (const group of notRun) {
+  lines.push(`## ${titles[group]}`, "", `Not run yet: \`npm run mutants -- ${group}\` (each mutant is a rebuild and a test run,`,
+    "about 20 s on 2 cores; `--shard k/n` runs a part).", "");
 }
 writeFileSync(`${root}bench/mutants.md`, `${lines.join("\n")}`);
 console.log(`wrote bench/mutants.md${unexplained ? `: ${unexplained} missed guard mutants are not explained` : ""}`);
