@@ -9,6 +9,7 @@ import { deflateSync } from "node:zlib";
 import { startServer } from "../tests/support/server.mjs";
 import { CLASSIFY_SCHEMA, corpus, layoutPdf, SPLIT_CATEGORIES } from "./corpus.mjs";
 import { outDir, root } from "./lib.mjs";
+import { measureReal, realMarkdown } from "./real.mjs";
 
 /** The goals and their margins, shared with tests/node/quality.test.mjs: `{ key: { label, min,
  * measured, why } }`, the keys those of `measureQuality`'s summary. */
@@ -297,8 +298,19 @@ ${[...misses, ...splitMisses, ...classifyMisses].map((m) => `- ${m}`).join("\n")
   }
 }
 
+/** The real set (bench/real.mjs) on a server of its own, as bench/quality.md's second part. */
+export async function measureRealQuality() {
+  const server = await startServer();
+  try {
+    return realMarkdown(await measureReal(server));
+  } finally {
+    await server.stop();
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { markdown } = await measureQuality();
-  writeFileSync(join(root, "bench/quality.md"), markdown);
-  console.log(markdown);
+  const markdownOfReal = await measureRealQuality();
+  writeFileSync(join(root, "bench/quality.md"), `${markdown}\n${markdownOfReal}`);
+  console.log(`${markdown}\n${markdownOfReal}`);
 }

@@ -8,14 +8,15 @@
 //   fetch in headless Chromium against one reducto-local.
 // - Parse throughput (bench/parse-throughput.mjs): reducto-local against poppler's pdftotext.
 // - Engine quality (bench/quality.mjs): extract, split, classify and OCR on a generated corpus
-//   whose answers are known (bench/corpus.mjs).
+//   whose answers are known (bench/corpus.mjs), and on real documents made by other people
+//   (bench/real.mjs).
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { measureCalls } from "./calls.mjs";
 import { kb, median, percentile, root } from "./lib.mjs";
 import { parseThroughput } from "./parse-throughput.mjs";
-import { measureQuality } from "./quality.mjs";
+import { measureQuality, measureRealQuality } from "./quality.mjs";
 import { BUNDLERS, CLIENTS, measureSizes } from "./size.mjs";
 
 const BUDGET_KB = 64; // reducto-wasm's download budget, gzip, wasm + JS
@@ -36,6 +37,8 @@ log(`per-call overhead (${WARMUP_ROUNDS} + ${ROUNDS} rounds) and module start ($
 const calls = await measureCalls({ rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, loads: LOADS });
 log("engine quality on the generated corpus (extract, split, classify, OCR)");
 const quality = await measureQuality();
+log("engine quality on real documents (bench/real/)");
+const realQuality = await measureRealQuality();
 
 const sdkVersion = JSON.parse(readFileSync(join(root, "node_modules/reductoai/package.json"), "utf8")).version;
 const label = (client) => (client === "reductoai" ? `reductoai ${sdkVersion}` : client);
@@ -148,6 +151,7 @@ ${startRows.join("\n")}
 | ratio (reducto-local / pdftotext time) | ${(throughput.ours / throughput.poppler).toFixed(2)}× | |
 
 ${quality.markdown}
+${realQuality}
 ## Elsewhere
 
 - Load, soak and crash of reducto-local: \`bench/load.md\`, written by \`npm run load\`.

@@ -3,11 +3,12 @@
 
 use serde_json::{json, Map, Number, Value};
 
-use super::vocabulary::normalize;
+use super::vocabulary::{month, normalize, Language};
 use super::{kind, Kind};
 
-/// The value of `raw` as the schema's type, or None if it is not one.
-pub fn coerce(raw: &str, schema: &Map<String, Value>) -> Option<Value> {
+/// The value of `raw` as the schema's type, read by the conventions of the document's
+/// `language` (day-first dates, decimal commas), or None if it is not one.
+pub fn coerce(raw: &str, schema: &Map<String, Value>, language: &Language) -> Option<Value> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
@@ -16,12 +17,14 @@ pub fn coerce(raw: &str, schema: &Map<String, Value>) -> Option<Value> {
         return enum_member(raw, members);
     }
     match kind(schema) {
-        Kind::Number => number(raw).and_then(Number::from_f64).map(Value::Number),
-        Kind::Integer => number(raw).filter(|n| n.fract() == 0.0 && n.abs() < 9e15).map(|n| json!(n as i64)),
+        Kind::Number => number(raw, language.decimal_comma).and_then(Number::from_f64).map(Value::Number),
+        Kind::Integer => number(raw, language.decimal_comma)
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9e15)
+            .map(|n| json!(n as i64)),
         Kind::Boolean => boolean(raw).map(Value::Bool),
         Kind::Object | Kind::Array => None,
         Kind::String => match schema.get("format").and_then(Value::as_str) {
-            Some("date") => date(raw).map(Value::String),
+            Some("date") => date(raw, language.day_first).map(Value::String),
             _ => Some(Value::String(raw.to_owned())),
         },
     }
@@ -43,14 +46,17 @@ fn enum_member(raw: &str, members: &[Value]) -> Option<Value> {
         .cloned()
 }
 
-/// The first number in the text: "$1,234.50" → 1234.5, "1.234,50 €" → 1234.5,
-/// "(20.00)" → -20, "15%" → 15.
-pub fn number(text: &str) -> Option<f64> {
+/// The first number in the text: "$1,234.50" → 1234.5, "1.234,50 €" → 1234.5, "1'234.56" →
+/// 1234.56, "(20.00)" → -20, "15%" → 15. A lone separator before three digits ("1.234",
+/// "1,234") groups thousands unless `decimal_comma` says which one is the decimal point.
+pub fn number(text: &str, decimal_comma: bool) -> Option<f64> {
+    // Spaces that group digits ("1 234,56", also as no-break spaces) and apostrophes (Swiss).
+    let text = text.replace(['\u{a0}', '\u{202f}'], " ");
+    let text = text.as_str();
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let tail = &text[start..];
-    // Digits, separators, and a space between digit groups ("1 865,73").
     let bytes = tail.as_bytes();
-    let grouping_space = |at: usize| {
+    let grouping = |at: usize| {
         at > 0
             && bytes[at - 1].is_ascii_digit()
             && bytes.len() >= at + 4
@@ -62,29 +68,45 @@ pub fn number(text: &str) -> Option<f64> {
             !(bytes[at].is_ascii_digit()
                 || bytes[at] == b','
                 || bytes[at] == b'.'
-                || (bytes[at] == b' ' && grouping_space(at)))
+                || ((bytes[at] == b' ' || bytes[at] == b'\'') && grouping(at)))
         })
         .unwrap_or(bytes.len());
-    let spaced = tail[..len].trim_end_matches([',', '.']).replace(' ', "");
+    let spaced = tail[..len].trim_end_matches([',', '.']).replace([' ', '\''], "");
     let digits = spaced.as_str();
     let before = text[..start]
-        .trim_end_matches(|c: char| c.is_whitespace() || "$€£¥".contains(c) || c.is_ascii_uppercase());
+        .trim_end_matches(|c: char| c.is_whitespace() || "$€£¥₹".contains(c) || c.is_ascii_alphabetic() || c == '.');
     // A hyphen right after a letter or digit joins a code ("A-24981"); it is not a minus.
     let minus = (before.ends_with('-') || before.ends_with('−'))
         && !before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric());
     let negative = minus || before.ends_with('(');
     let (commas, dots) = (digits.matches(',').count(), digits.matches('.').count());
+    let grouping = if decimal_comma { '.' } else { ',' };
     let plain = match (commas, dots) {
         (0, 0) => digits.to_owned(),
-        (_, 0) if thousands(digits, ',') => digits.replace(',', ""),
-        (1, 0) => digits.replace(',', "."),
-        (0, _) if dots > 1 && thousands(digits, '.') => digits.replace('.', ""),
-        (0, 1) => digits.to_owned(),
+        (_, 0) | (0, _) if commas + dots > 1 => {
+            // One kind of separator, several times: it groups thousands ("1.234.567").
+            let separator = if commas > 0 { ',' } else { '.' };
+            if !thousands(digits, separator) {
+                return None;
+            }
+            digits.replace(separator, "")
+        }
+        (1, 0) | (0, 1) => {
+            let separator = if commas == 1 { ',' } else { '.' };
+            let after = digits.rsplit(separator).next().unwrap_or("");
+            // Three digits after a lone separator: thousands, unless it is this document's
+            // decimal mark ("1.234" is 1234 in German, 1.234 in English).
+            if after.len() == 3 && separator == grouping && thousands(digits, separator) {
+                digits.replace(separator, "")
+            } else {
+                digits.replace(separator, ".")
+            }
+        }
         _ => {
             // Both: the last separator is the decimal point.
-            let decimal = if digits.rfind(',') > digits.rfind('.') { ',' } else { '.' };
-            let grouping = if decimal == ',' { '.' } else { ',' };
-            digits.replace(grouping, "").replace(decimal, ".")
+            let last = if digits.rfind(',') > digits.rfind('.') { ',' } else { '.' };
+            let other = if last == ',' { '.' } else { ',' };
+            digits.replace(other, "").replace(last, ".")
         }
     };
     let value: f64 = plain.parse().ok()?;
@@ -107,16 +129,22 @@ pub fn boolean(text: &str) -> Option<bool> {
     }
 }
 
-/// A date in a common written form as ISO `YYYY-MM-DD`: 2024-01-31, 2024/1/31, 01/31/2024
-/// (month first unless the first number is over 12), 31.01.2024 (day first), January 31,
-/// 2024, 31 Jan 2024, 31-Jan-24.
-pub fn date(text: &str) -> Option<String> {
-    let tokens: Vec<&str> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).take(4).collect();
+/// A date in a common written form as ISO `YYYY-MM-DD`: 2024-01-31, 2024/1/31, 31.01.2024 (day
+/// first), 01/31/2024 and 31/01/2024 (the first number is the day when it is over 12, or when
+/// the document's language writes the day first), January 31, 2024, 31 Jan 2024, 31-Jan-24, and
+/// the month names of every language of the vocabulary (19 april 2014, 7. Mai 2021).
+pub fn date(text: &str, day_first: bool) -> Option<String> {
+    // Words before the date ("le 13 novembre 2017", "Date 2024-01-05") are skipped.
+    let tokens: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .skip_while(|t| t.chars().all(char::is_alphabetic) && month(t).is_none())
+        .take(4)
+        .collect();
     let num = |t: &str| -> Option<u32> {
         let digits = t.trim_end_matches(|c: char| c.is_alphabetic());
         let suffix = &t[digits.len()..];
-        let ordinal = suffix.is_empty() || ["st", "nd", "rd", "th"].contains(&suffix.to_lowercase().as_str());
+        let ordinal = suffix.is_empty() || ["st", "nd", "rd", "th", "er", "e"].contains(&suffix.to_lowercase().as_str());
         (ordinal && !digits.is_empty() && digits.len() <= 4).then(|| digits.parse().ok()).flatten()
     };
     let year = |t: &str| -> Option<i32> {
@@ -127,37 +155,14 @@ pub fn date(text: &str) -> Option<String> {
             _ => None,
         }
     };
-    let month_name = |t: &str| -> Option<u32> {
-        let t = t.to_lowercase();
-        const MONTHS: [&str; 12] =
-            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-        if t.len() < 3 {
-            return None;
-        }
-        let position = MONTHS.iter().position(|m| t.starts_with(m))?;
-        let full = [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ][position];
-        (full.starts_with(&t) || t == "sept").then_some(position as u32 + 1)
-    };
+    let month_name = |t: &str| month(t);
     let (y, m, d) = match tokens.as_slice() {
         [a, b, c, ..] if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) => {
             (year(a)?, num(b).or_else(|| month_name(b))?, num(c)?)
         }
         [a, b, c, ..] if a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) => {
             let (a, b) = (num(a)?, num(b)?);
-            let day_first = text.contains('.') || a > 12;
+            let day_first = text.contains('.') || a > 12 || (day_first && b <= 12);
             let (m, d) = if day_first { (b, a) } else { (a, b) };
             (year(c)?, m, d)
         }
@@ -176,4 +181,20 @@ pub fn date(text: &str) -> Option<String> {
         _ => return None,
     };
     (1..=days).contains(&d).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The code in a value found for an identifier (an invoice, order or customer number): its first
+/// word with a digit in it, with the groups of digits that follow it ("12 345 678 901"), without
+/// the punctuation around it: "No.: 9876" → "9876", "RE-2017/505 von 09.05.2017" →
+/// "RE-2017/505". None when no word has a digit: "Salesperson" is no invoice number.
+pub fn identifier(raw: &str) -> Option<&str> {
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let first = words.iter().position(|w| w.chars().any(|c| c.is_ascii_digit()))?;
+    let groups = words[first + 1..].iter().take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())).count();
+    let last = words[first + groups];
+    // The span in `raw` from the first word's start to the last group's end.
+    let start = words[first].as_ptr() as usize - raw.as_ptr() as usize;
+    let end = last.as_ptr() as usize - raw.as_ptr() as usize + last.len();
+    let code = raw[start..end].trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '.' | '(' | ')'));
+    (!code.is_empty()).then_some(code)
 }

@@ -32,11 +32,11 @@ mod vocabulary;
 
 use serde_json::{json, Map, Value};
 
-use self::coerce::coerce;
+use self::coerce::{coerce, identifier};
 use self::layout::{lines_of, Line};
 use self::search::find;
 use self::table::table;
-use self::vocabulary::{Field, Match};
+use self::vocabulary::{language_of, Field, Language, Match};
 use super::{Block, Document, KeepGoing, Stopped};
 
 /// What an extract run gives back: the filled schema and how many fields have a value.
@@ -55,11 +55,13 @@ pub fn extract(
     keep_going: KeepGoing,
 ) -> Result<Extracted, Stopped> {
     let lines = lines_of(document);
+    // Its language decides how dates and numbers are read (02/01/2020, 1.234).
+    let language = language_of(lines.iter().flat_map(|line| line.text.split_whitespace()));
     let root = resolve(schema);
     let node = match kind(root) {
-        Kind::Object => fill_object(root, &lines, 0, keep_going)?,
+        Kind::Object => fill_object(root, &lines, language, 0, keep_going)?,
         // A non-object root is filled as one unnamed property.
-        _ => fill(&Field::new("value", root), root, &[], &lines, 0, keep_going)?,
+        _ => fill(&Field::new("value", root), root, &[], &lines, language, 0, keep_going)?,
     };
     let mut num_fields = 0;
     let value = node.render(citations, &mut num_fields);
@@ -208,6 +210,7 @@ pub fn properties(schema: &Map<String, Value>) -> Vec<(&str, &Map<String, Value>
 fn fill_object<'a>(
     schema: &Map<String, Value>,
     lines: &[Line<'a>],
+    language: &Language,
     from: usize,
     keep_going: KeepGoing,
 ) -> Result<Node<'a>, Stopped> {
@@ -218,7 +221,7 @@ fn fill_object<'a>(
         .iter()
         .zip(&fields)
         .map(|((key, sub), field)| {
-            Ok((key.to_string(), fill(field, sub, &siblings, lines, from, keep_going)?))
+            Ok((key.to_string(), fill(field, sub, &siblings, lines, language, from, keep_going)?))
         })
         .collect::<Result<_, Stopped>>()?;
     Ok(Node::Object(filled))
@@ -230,6 +233,7 @@ fn fill<'a>(
     schema: &Map<String, Value>,
     siblings: &[&str],
     lines: &[Line<'a>],
+    language: &Language,
     from: usize,
     keep_going: KeepGoing,
 ) -> Result<Node<'a>, Stopped> {
@@ -243,12 +247,12 @@ fn fill<'a>(
                 field.matches(text.strip_suffix(':').unwrap_or(text)) >= Match::Synonym
                     || text.split_once(':').is_some_and(|(label, _)| field.matches(label) >= Match::Synonym)
             });
-            fill_object(schema, lines, heading.unwrap_or(from), keep_going)?
+            fill_object(schema, lines, language, heading.unwrap_or(from), keep_going)?
         }
         Kind::Array => {
             let items = schema.get("items").and_then(Value::as_object).map(resolve);
             match items {
-                Some(items) if kind(items) == Kind::Object => table(items, lines, &order),
+                Some(items) if kind(items) == Kind::Object => table(items, lines, language, &order),
                 _ => {
                     let item = items.cloned().unwrap_or_default();
                     let found = find(field, siblings, lines, &order, |raw| {
@@ -256,7 +260,7 @@ fn fill<'a>(
                             .split([',', ';'])
                             .map(str::trim)
                             .filter(|p| !p.is_empty())
-                            .filter_map(|p| coerce(p, &item))
+                            .filter_map(|p| coerce(p, &item, language))
                             .collect();
                         (!parts.is_empty()).then_some(Value::Array(parts))
                     });
@@ -264,8 +268,15 @@ fn fill<'a>(
                 }
             }
         }
+        _ if field.is_identifier() && schema.get("enum").is_none() && kind(schema) == Kind::String => {
+            // An invoice, order or customer number is a code with digits in it.
+            let found = find(field, siblings, lines, &order, |raw| {
+                identifier(raw).and_then(|code| coerce(code, schema, language))
+            });
+            found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
+        }
         _ => {
-            let found = find(field, siblings, lines, &order, |raw| coerce(raw, schema));
+            let found = find(field, siblings, lines, &order, |raw| coerce(raw, schema, language));
             found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
         }
     })
@@ -418,26 +429,26 @@ mod tests {
 
     #[test]
     fn numbers_dates_and_booleans_coerce() {
-        assert_eq!(number("$1,234.50"), Some(1234.5));
-        assert_eq!(number("1.234,50 EUR"), Some(1234.5));
-        assert_eq!(number("(20.00)"), Some(-20.0));
-        assert_eq!(number("-$5"), Some(-5.0));
-        assert_eq!(number("(EUR 7 600,50)"), Some(-7600.5));
-        assert_eq!(number("EUR 1 865,73"), Some(1865.73));
-        assert_eq!(number("-EUR 4 215,22"), Some(-4215.22));
-        assert_eq!(number("A-24981"), Some(24981.0), "a hyphen after a letter is not a minus");
-        assert_eq!(number("1,028.93 USD"), Some(1028.93));
-        assert_eq!(number("1,5"), Some(1.5));
-        assert_eq!(number("none"), None);
-        assert_eq!(date("2024-01-31").as_deref(), Some("2024-01-31"));
-        assert_eq!(date("31/01/2024").as_deref(), Some("2024-01-31"));
-        assert_eq!(date("01/31/2024").as_deref(), Some("2024-01-31"));
-        assert_eq!(date("31.01.24").as_deref(), Some("2024-01-31"));
-        assert_eq!(date("Jan 31, 2024").as_deref(), Some("2024-01-31"));
-        assert_eq!(date("31 January 2024 (net 30)").as_deref(), Some("2024-01-31"));
-        assert_eq!(date("31-Jan-2024").as_deref(), Some("2024-01-31"));
-        assert_eq!(date("2023-02-29"), None);
-        assert_eq!(date("soon"), None);
+        assert_eq!(number("$1,234.50", false), Some(1234.5));
+        assert_eq!(number("1.234,50 EUR", false), Some(1234.5));
+        assert_eq!(number("(20.00)", false), Some(-20.0));
+        assert_eq!(number("-$5", false), Some(-5.0));
+        assert_eq!(number("(EUR 7 600,50)", false), Some(-7600.5));
+        assert_eq!(number("EUR 1 865,73", false), Some(1865.73));
+        assert_eq!(number("-EUR 4 215,22", false), Some(-4215.22));
+        assert_eq!(number("A-24981", false), Some(24981.0), "a hyphen after a letter is not a minus");
+        assert_eq!(number("1,028.93 USD", false), Some(1028.93));
+        assert_eq!(number("1,5", false), Some(1.5));
+        assert_eq!(number("none", false), None);
+        assert_eq!(date("2024-01-31", false).as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31/01/2024", false).as_deref(), Some("2024-01-31"));
+        assert_eq!(date("01/31/2024", false).as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31.01.24", false).as_deref(), Some("2024-01-31"));
+        assert_eq!(date("Jan 31, 2024", false).as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31 January 2024 (net 30)", false).as_deref(), Some("2024-01-31"));
+        assert_eq!(date("31-Jan-2024", false).as_deref(), Some("2024-01-31"));
+        assert_eq!(date("2023-02-29", false), None);
+        assert_eq!(date("soon", false), None);
         assert_eq!(boolean("Yes, signed"), Some(true));
         assert_eq!(boolean("FALSE"), Some(false));
         assert_eq!(boolean("maybe"), None);

@@ -6,17 +6,64 @@ use serde_json::Value;
 
 use super::coerce::date;
 use super::layout::{beside, is_under, Cells, Line};
-use super::vocabulary::{is_label, normalize, Field, Match, DOCUMENT_TITLES, MAX_NAME_WORDS};
+use super::vocabulary::{has_legal_form, is_label, is_title, normalize, Field, Match, MAX_NAME_WORDS};
 use crate::engine::{Block, BlockType};
 
-/// The first labelled value for `field` that `coerce` accepts: exact labels first, then
-/// labels that end with the field's; then, for a name of the issuer, the letterhead.
+/// The value of `field` that `coerce` accepts: a labelled one (see [`labelled_value`]); for a
+/// field whose labels are ranked (a total), the strongest rank that has one, and of several the
+/// last in the document ("Grand Total" before "Total incl. VAT" before "Amount Due" before
+/// "Total"; the total under the last table); then, for a name of the issuer, the letterhead.
 pub fn find<'a>(
     field: &Field,
     siblings: &[&str],
     lines: &[Line<'a>],
     order: &[usize],
     coerce: impl Fn(&str) -> Option<Value>,
+) -> Option<(Value, &'a Block)> {
+    if field.ranked() {
+        // Last on the page first, and the last page first.
+        let mut last_first = order.to_vec();
+        let place = |i: usize| (lines[i].block.bbox.page, lines[i].middle());
+        last_first.sort_by(|&a, &b| place(b).partial_cmp(&place(a)).unwrap_or(std::cmp::Ordering::Equal));
+        return field.by_rank().iter().find_map(|rank| labelled_value(rank, siblings, lines, &last_first, &coerce));
+    }
+    labelled_value(field, siblings, lines, order, &coerce).or_else(|| {
+        let issuer = field.issuer.then(|| registered_name(lines).or_else(|| letterhead(lines))).flatten();
+        issuer.and_then(|(raw, block)| Some((coerce(raw)?, block)))
+    })
+}
+
+/// The company named in the block that gives a VAT or registration number (a footer's "Acme
+/// GmbH · USt-ID DE123…"): the issuer, since a document gives its own numbers, not its
+/// customer's. The name is the block's first cell with a legal form ("GmbH", "B.V.", "Ltd").
+fn registered_name<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
+    let registration = Field::new("vat id", &serde_json::Map::new());
+    let gives_number = |line: &Line| {
+        let cells = Cells::at_tabs(line.text);
+        cells.iter().any(|cell| {
+            let label = cell.split(':').next().unwrap_or(cell);
+            let words: Vec<&str> = label.split_whitespace().collect();
+            (1..=words.len().min(4)).any(|n| registration.matches(&words[..n].join(" ")) >= Match::Synonym)
+        })
+    };
+    let block = lines.iter().find(|line| gives_number(line))?.block;
+    lines
+        .iter()
+        .filter(|line| std::ptr::eq(line.block, block))
+        .flat_map(|line| Cells::at_tabs(line.text).into_iter().flat_map(|cell| cell.split(['·', '•', '●', '|'])))
+        .map(str::trim)
+        .find(|cell| has_legal_form(cell) && !cell.contains(':') && cell.split_whitespace().count() <= MAX_NAME_WORDS)
+        .map(|cell| (cell, block))
+}
+
+/// The first labelled value for `field` in `order` that `coerce` accepts: exact labels first,
+/// then labels that end with the field's.
+fn labelled_value<'a>(
+    field: &Field,
+    siblings: &[&str],
+    lines: &[Line<'a>],
+    order: &[usize],
+    coerce: &impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
     let value_of = |raw: &str| (!raw.is_empty() && !is_label(raw, siblings)).then(|| coerce(raw)).flatten();
     let is_amount = |raw: &str| matches!(coerce(raw), Some(Value::Number(_)));
@@ -48,7 +95,12 @@ pub fn find<'a>(
             }
             if let Some(next) = lines.get(i + 1).filter(|next| is_under(line, next)) {
                 let below = Cells::at_tabs(next.text);
+                // A total named only by a column of a table's header (its other cells labels
+                // too: "Quantity | Price | Total") is each line's, not the document's.
+                let other_labels = cells.iter().enumerate().filter(|&(j, c)| j != column && is_label(c, siblings)).count();
+                let table_header = cells.len() >= 2 && other_labels * 2 >= cells.len() - 1;
                 let raw = match (cells.len(), below.len()) {
+                    _ if field.ranked() && table_header => "",
                     (1, _) => below[0],
                     // A table's column header ("Total" over each item's total) names no single
                     // amount: a number is read under its label only when no other follows.
@@ -71,9 +123,6 @@ pub fn find<'a>(
                 }
             }
         }
-    }
-    if field.issuer {
-        return letterhead(lines).and_then(|(raw, block)| Some((coerce(raw)?, block)));
     }
     None
 }
@@ -103,7 +152,8 @@ fn checkbox(field: &Field, wanted: Match, line: &str) -> Option<&'static str> {
 
 /// The issuer's name at the top of the first page: the first cell there, headings first, that
 /// has letters, is no label, no date and not the document's title ("INVOICE"), and is as short
-/// as a name: the first sentence of a letter or an article is not an issuer.
+/// as a name (the first sentence of a letter or an article is not an issuer); a cell that names
+/// a company by its legal form ("… GmbH", "… B.V.") comes before the others.
 pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     // A block's first line: a paragraph's later lines continue its text, they name no one.
     let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2 && line.row == 0;
@@ -113,16 +163,21 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     top.sort_by(|a, b| a.block.bbox.top.total_cmp(&b.block.bbox.top));
     let headings = top.iter().filter(|line| heading(line));
     let others = top.iter().filter(|line| !heading(line));
-    headings
+    let names: Vec<(&str, &Block)> = headings
         .chain(others)
         .flat_map(|line| Cells::at_tabs(line.text).into_iter().map(move |cell| (cell, line.block)))
-        .find(|(cell, _)| {
+        .filter(|(cell, _)| {
             cell.chars().any(char::is_alphabetic)
                 && cell.split_whitespace().count() <= MAX_NAME_WORDS
                 && !cell.contains(':')
-                && date(cell).is_none()
-                && !DOCUMENT_TITLES.contains(&normalize(cell).as_str())
+                && date(cell, false).is_none()
+                && !is_title(&normalize(cell))
+                // "Invoice FA-2017-0008": the title and its number.
+                && !is_title(&normalize(cell.split_whitespace().next().unwrap_or_default()))
+                && !is_label(cell, &[])
         })
+        .collect();
+    names.iter().find(|(cell, _)| has_legal_form(cell)).or(names.first()).copied()
 }
 
 /// The raw value on `line` if it is labelled for `field` at match level `wanted`:

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::coerce::coerce;
 use super::layout::{Cells, Line};
-use super::vocabulary::{Field, Match};
+use super::vocabulary::{Field, Language, Match};
 use super::{kind, properties, Kind, Node};
 
 /// A column of a table: the item property it fills (None for a column the schema lacks).
@@ -15,7 +15,7 @@ struct Column<'s> {
 
 /// An array of objects from a table: a header line naming at least two of the item's
 /// properties (or its only one), then one item per row until a row does not fit.
-pub fn table<'a>(items: &Map<String, Value>, lines: &[Line<'a>], order: &[usize]) -> Node<'a> {
+pub fn table<'a>(items: &Map<String, Value>, lines: &[Line<'a>], language: &Language, order: &[usize]) -> Node<'a> {
     let props = properties(items);
     let fields: Vec<Field> = props.iter().map(|(k, s)| Field::new(k, s)).collect();
     let needed = props.len().min(2);
@@ -26,7 +26,7 @@ pub fn table<'a>(items: &Map<String, Value>, lines: &[Line<'a>], order: &[usize]
         }
         let mut rows = Vec::new();
         for line in &lines[i + 1..] {
-            match row(line.text, &columns) {
+            match row(line.text, &columns, language) {
                 Some(cells) => {
                     let filled = props
                         .iter()
@@ -93,7 +93,7 @@ fn header<'s>(
 
 /// One table row's values by property, or None when the line does not fit the columns
 /// (too few cells, or a number column without a number).
-fn row<'s>(line: &str, columns: &[Column<'s>]) -> Option<Vec<(&'s str, Value)>> {
+fn row<'s>(line: &str, columns: &[Column<'s>], language: &Language) -> Option<Vec<(&'s str, Value)>> {
     let texts: Vec<String> = match Cells::of_row(line) {
         Some(cells) if cells.len() == columns.len() => cells.into_iter().map(str::to_owned).collect(),
         _ => split_by_types(line, columns)?,
@@ -101,7 +101,7 @@ fn row<'s>(line: &str, columns: &[Column<'s>]) -> Option<Vec<(&'s str, Value)>> 
     let mut values = Vec::new();
     for (column, text) in columns.iter().zip(&texts) {
         let Some((key, schema)) = column.prop else { continue };
-        match coerce(text, schema) {
+        match coerce(text, schema, language) {
             Some(value) => values.push((key, value)),
             None if matches!(kind(schema), Kind::Number | Kind::Integer) => return None,
             None => values.push((key, Value::Null)),

@@ -1,86 +1,157 @@
-//! The words documents use: the labels that name each field in business documents, the words
-//! that name an issuer, a document's own titles, and the labels that are never a value; how a
-//! label written in a document matches a field ([`Field`], [`Match`]); and [`normalize`], which
-//! every comparison goes through.
+//! The words documents use, in English, Dutch, French, German, Spanish and Italian: one data
+//! file per language (`vocabulary/*.txt`, their format described in `en.txt`), compiled in.
+//! Each gives the labels that name the fields of business documents, the words that tell the
+//! language, its month names and date order, a document's own titles, the words that name an
+//! issuer, and the labels that are never a value. Also: how a label written in a document
+//! matches a field ([`Field`], [`Match`]), and [`normalize`], which every comparison goes
+//! through (case, accents, punctuation and the spellings of "number" do not matter).
+
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+use unicode_normalization::UnicodeNormalization;
 
-/// Other labels that name a property in business documents, by the property's normalized name.
-pub const SYNONYMS: &[(&str, &[&str])] = &[
-    (
-        "invoice number",
-        &[
-            "invoice id",
-            "inv",
-            "inv number",
-            "reference",
-            "reference number",
-            "ref",
-            "statement number",
-            "bill number",
-            "credit note number",
-        ],
-    ),
-    (
-        "invoice date",
-        &["date", "issued", "issue date", "date of issue", "billing date", "dated", "invoice dated"],
-    ),
-    ("date", &["date of purchase", "purchased", "purchase date", "transaction date"]),
-    ("order date", &["date", "po date", "purchase date"]),
-    (
-        "total",
-        &[
-            "amount due",
-            "balance due",
-            "grand total",
-            "total due",
-            "total amount",
-            "amount payable",
-            "order total",
-            "total paid",
-            "amount paid",
-            "invoice total",
-            "total payable",
-        ],
-    ),
-    ("po number", &["p o number", "purchase order number", "order number"]),
-    ("vendor name", &["vendor", "supplier", "seller", "from", "sold by", "issued by", "supplier name"]),
-    ("vendor", &["supplier", "seller", "from", "sold by", "issued by"]),
-    (
-        "customer name",
-        &["customer", "bill to", "billed to", "sold to", "client", "invoice to", "buyer", "client name"],
-    ),
-    ("customer", &["bill to", "billed to", "sold to", "client", "invoice to", "buyer"]),
-    ("date of birth", &["dob", "birth date", "born"]),
-    ("full name", &["name"]),
-    ("store name", &["store", "merchant", "shop"]),
+/// The data files, English first: its labels come first among a field's synonyms.
+const FILES: &[(&str, &str)] = &[
+    ("en", include_str!("vocabulary/en.txt")),
+    ("nl", include_str!("vocabulary/nl.txt")),
+    ("fr", include_str!("vocabulary/fr.txt")),
+    ("de", include_str!("vocabulary/de.txt")),
+    ("es", include_str!("vocabulary/es.txt")),
+    ("it", include_str!("vocabulary/it.txt")),
 ];
-
-/// Words that name who issued a document: such a field falls back to the letterhead.
-pub const ISSUER_WORDS: &[&str] =
-    &["vendor", "supplier", "seller", "store", "merchant", "company", "issuer", "shop"];
 
 /// The most words a letterhead's name has ("Harbor Lane Studio", "Pinnacle IT Services Ltd").
 pub const MAX_NAME_WORDS: usize = 6;
 
-/// What a document calls itself; a letterhead is not one of these.
-pub const DOCUMENT_TITLES: &[&str] = &[
-    "invoice",
-    "tax invoice",
-    "receipt",
-    "sales receipt",
-    "credit note",
-    "purchase order",
-    "account statement",
-    "statement",
-    "bill",
-    "quote",
-    "quotation",
-    "order",
-];
-
 /// Currency codes a label may end with ("Total (EUR)").
-pub const CURRENCY_CODES: &[&str] = &["eur", "usd", "gbp", "chf", "cad", "aud", "jpy"];
+pub const CURRENCY_CODES: &[&str] = &["eur", "usd", "gbp", "chf", "cad", "aud", "jpy", "sek", "inr"];
+
+/// One language's words, from its data file, every label normalized.
+#[derive(Debug)]
+pub struct Language {
+    /// Its ISO 639-1 code ("nl"), for whoever reads which language a document was taken for.
+    #[allow(dead_code)]
+    pub code: &'static str,
+    /// Common words that tell the language.
+    stop: Vec<String>,
+    /// Whether 02/01/2020 is the 2nd of January (else February 1st).
+    pub day_first: bool,
+    /// Whether 1.234 is a thousand and 1,5 one and a half (a comma before the decimals).
+    pub decimal_comma: bool,
+    /// The spellings of each month, January first; the first is the full name.
+    months: Vec<Vec<String>>,
+    titles: Vec<String>,
+    /// Legal forms of companies ("GmbH", "B.V.", "Ltd").
+    legal: Vec<String>,
+    issuer: Vec<String>,
+    labels: Vec<String>,
+    /// More labels of a field (by its normalized name), in ranks, strongest first.
+    synonyms: Vec<(String, Vec<Vec<String>>)>,
+}
+
+impl Language {
+    fn parse(code: &'static str, text: &str) -> Language {
+        let mut language = Language {
+            code,
+            stop: Vec::new(),
+            day_first: false,
+            decimal_comma: false,
+            months: Vec::new(),
+            titles: Vec::new(),
+            legal: Vec::new(),
+            issuer: Vec::new(),
+            labels: Vec::new(),
+            synonyms: Vec::new(),
+        };
+        let list = |items: &str| -> Vec<String> {
+            items.split('|').map(normalize).filter(|item| !item.is_empty()).collect()
+        };
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let (key, items) =
+                line.split_once(':').unwrap_or_else(|| panic!("vocabulary/{code}.txt: no ':' in {line:?}"));
+            match key.trim() {
+                "stop" => language.stop = list(items),
+                "dates" => language.day_first = items.trim() == "day-first",
+                "numbers" => language.decimal_comma = items.trim() == "decimal-comma",
+                "months" => {
+                    language.months = items.split('|').map(|m| m.split_whitespace().map(normalize).collect()).collect()
+                }
+                "titles" => language.titles = list(items),
+                "legal" => language.legal = list(items),
+                "issuer" => language.issuer = list(items),
+                "labels" => language.labels = list(items),
+                field => language.synonyms.push((normalize(field), items.split('>').map(list).collect())),
+            }
+        }
+        assert_eq!(language.months.len(), 12, "vocabulary/{code}.txt: twelve months");
+        language
+    }
+
+    /// More labels of the field named `name` (normalized), in ranks, strongest first.
+    fn synonyms_of<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Vec<Vec<String>>> {
+        self.synonyms.iter().filter(move |(of, _)| of == name).map(|(_, ranks)| ranks)
+    }
+
+    fn all_labels(&self) -> impl Iterator<Item = &String> {
+        let synonyms = self.synonyms.iter().flat_map(|(name, ranks)| std::iter::once(name).chain(ranks.iter().flatten()));
+        self.labels.iter().chain(synonyms)
+    }
+}
+
+/// Every language, English first.
+pub fn languages() -> &'static [Language] {
+    static LANGUAGES: OnceLock<Vec<Language>> = OnceLock::new();
+    LANGUAGES.get_or_init(|| FILES.iter().map(|(code, text)| Language::parse(code, text)).collect())
+}
+
+/// The language of a document's `words`: the one whose common words they use most, if it uses
+/// two or more; English otherwise ("Paid: no" is no Spanish).
+pub fn language_of<'w>(words: impl Iterator<Item = &'w str>) -> &'static Language {
+    let languages = languages();
+    let mut counts = vec![0usize; languages.len()];
+    for word in words {
+        let word = normalize(word);
+        for (count, language) in counts.iter_mut().zip(languages) {
+            if language.stop.contains(&word) {
+                *count += 1;
+            }
+        }
+    }
+    // The first of the most used wins a tie, so English does.
+    let best = counts.iter().enumerate().fold(0, |best, (i, &n)| if n > counts[best] { i } else { best });
+    if counts[best] < 2 {
+        return &languages[0];
+    }
+    &languages[best]
+}
+
+/// The month (1-12) a word names in any of the languages: a spelling of the data files, or the
+/// start (three letters or more) of a month's full name.
+pub fn month(word: &str) -> Option<u32> {
+    let word = normalize(word.trim_end_matches('.'));
+    if word.is_empty() || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    languages().iter().find_map(|language| {
+        language.months.iter().position(|spellings| {
+            spellings.contains(&word) || (word.len() >= 3 && spellings[0].starts_with(&word))
+        })
+    })
+    .map(|at| at as u32 + 1)
+}
+
+/// Whether `text` (normalized) is what a document calls itself: "invoice", "factuur", "rechnung".
+pub fn is_title(normalized: &str) -> bool {
+    languages().iter().any(|language| language.titles.iter().any(|title| title == normalized))
+}
+
+/// Whether `text` names a company by its legal form ("Hetzner Online GmbH", "Acme B.V.").
+pub fn has_legal_form(text: &str) -> bool {
+    // Lowercase first: "GmbH" is one word, not camelCase.
+    let padded = format!(" {} ", normalize(&text.to_lowercase()));
+    languages().iter().any(|language| language.legal.iter().any(|form| padded.contains(&format!(" {form} "))))
+}
 
 /// How well a label written in a document names a field, worst to best.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,19 +166,24 @@ pub enum Match {
 }
 
 /// A property and the labels that name it in a document (normalized, see [`normalize`]): its
-/// own (name, title, short description) first, then its synonyms.
+/// own (name, title, short description) first, then its synonyms in every language.
+#[derive(Debug, Clone)]
 pub struct Field {
     pub labels: Vec<String>,
     /// How many of `labels` are its own.
     own: usize,
-    /// Whether it names the document's issuer (see [`ISSUER_WORDS`]).
+    /// Whether it names the document's issuer (a word of the data files' `issuer`).
     pub issuer: bool,
+    /// The synonyms in ranks, strongest first (one rank unless the data files rank them, as
+    /// they do a total's: "grand total" before "total").
+    ranks: Vec<Vec<String>>,
 }
 
 impl Field {
     pub fn new(key: &str, schema: &Map<String, Value>) -> Field {
         let name = normalize(key);
-        let issuer = name.split(' ').any(|w| ISSUER_WORDS.contains(&w));
+        let issuer =
+            name.split(' ').any(|w| languages().iter().any(|language| language.issuer.iter().any(|i| i == w)));
         let mut labels = vec![name.clone()];
         for extra in ["title", "description"] {
             if let Some(text) = schema.get(extra).and_then(Value::as_str) {
@@ -121,14 +197,53 @@ impl Field {
         }
         labels.retain(|l| !l.is_empty());
         let own = labels.len();
-        for (_, synonyms) in SYNONYMS.iter().filter(|(of, _)| *of == name) {
-            for synonym in synonyms.iter().map(|s| s.to_string()) {
-                if !labels.contains(&synonym) {
-                    labels.push(synonym);
+        let mut ranks: Vec<Vec<String>> = Vec::new();
+        for language in languages() {
+            for language_ranks in language.synonyms_of(&name) {
+                for (rank, synonyms) in language_ranks.iter().enumerate() {
+                    if ranks.len() <= rank {
+                        ranks.push(Vec::new());
+                    }
+                    for synonym in synonyms {
+                        if !labels.contains(synonym) {
+                            labels.push(synonym.clone());
+                            ranks[rank].push(synonym.clone());
+                        }
+                    }
                 }
             }
         }
-        Field { labels, own, issuer }
+        Field { labels, own, issuer, ranks }
+    }
+
+    /// The field once for each rank of its labels, strongest first: each rank of synonyms,
+    /// then its own labels (a bare "Total" is the weakest name of a total); the field itself
+    /// when its synonyms have one rank.
+    pub fn by_rank(&self) -> Vec<Field> {
+        if !self.ranked() {
+            return vec![self.clone()];
+        }
+        let with = |labels: &[String], own: usize| Field {
+            labels: labels.to_vec(),
+            own,
+            issuer: self.issuer,
+            ranks: vec![labels[own..].to_vec()],
+        };
+        let own = &self.labels[..self.own];
+        self.ranks.iter().map(|rank| with(rank, 0)).chain(std::iter::once(with(own, own.len()))).collect()
+    }
+
+    /// Whether the field names a code: its name ends with "number", "id" or "reference"
+    /// (`invoice_number`, `order_id`).
+    pub fn is_identifier(&self) -> bool {
+        let name = &self.labels[0];
+        ["number", "id", "reference", "ref"].iter().any(|last| name == last || name.ends_with(&format!(" {last}")))
+    }
+
+    /// Whether the field's synonyms are ranked, so that the last of several values of the
+    /// strongest rank is the one (a document's total is under its last table).
+    pub fn ranked(&self) -> bool {
+        self.ranks.len() > 1
     }
 
     /// The labels of one match level: its own for [`Match::Own`], else its synonyms.
@@ -141,7 +256,8 @@ impl Field {
 
     /// How well a label written in the document names this field: [`Match::Own`] or
     /// [`Match::Synonym`] exactly, [`Match::EndsWith`] when it ends with one of the field's
-    /// labels ("Invoice Date" for `date`).
+    /// labels ("Invoice Date" for `date`) and is no other field's label ("Sub Total" is not a
+    /// total).
     pub fn matches(&self, written: &str) -> Match {
         // "Total (EUR)" names `total`; "Total (EUR 7" is a label cut short of its value.
         let balanced = written.matches('(').count() == written.matches(')').count();
@@ -157,60 +273,55 @@ impl Field {
         match self.labels.iter().position(|l| *l == written) {
             Some(at) if at < self.own => Match::Own,
             Some(_) => Match::Synonym,
-            None if self.labels.iter().any(|l| written.ends_with(&format!(" {l}"))) => Match::EndsWith,
+            None if self.labels.iter().any(|l| written.ends_with(&format!(" {l}")))
+                && !is_known_label(&written) =>
+            {
+                Match::EndsWith
+            }
             None => Match::None,
         }
     }
 }
 
-/// Labels of business documents that are never a value ("Ship To" over an address, "Due Date"
-/// beside "Bill To" on one row), besides those of [`SYNONYMS`].
-pub const COMMON_LABELS: &[&str] = &[
-    "to",
-    "ship to",
-    "remit to",
-    "description",
-    "quantity",
-    "unit price",
-    "amount",
-    "subtotal",
-    "tax",
-    "vat",
-    "due date",
-    "payment terms",
-    "terms",
-    "ship date",
-    "account number",
-];
-
-/// Whether `text` is itself a label: it ends with a colon, or is one of the fields' labels, a
-/// label of the synonym table, or a common one.
-pub fn is_label(text: &str, siblings: &[&str]) -> bool {
-    let normalized = normalize(text);
-    let known = |label: &str| label == normalized;
-    text.ends_with(':')
-        || siblings.contains(&normalized.as_str())
-        || COMMON_LABELS.iter().any(|label| known(label))
-        || SYNONYMS.iter().any(|(name, labels)| known(name) || labels.iter().any(|label| known(label)))
+/// Whether `normalized` is a label of the data files: a field's name or synonym, or a label
+/// that is never a value.
+fn is_known_label(normalized: &str) -> bool {
+    languages().iter().any(|language| language.all_labels().any(|label| label == normalized))
 }
 
-/// Lowercase words separated by single spaces; `_`, `-` and camelCase split words;
-/// "no", "num", "nr" and "#" read as "number", "qty" as "quantity", "amt" as "amount".
+/// Whether `text` is itself a label: it ends with a colon, or is one of the fields' labels or a
+/// label of the data files.
+pub fn is_label(text: &str, siblings: &[&str]) -> bool {
+    let normalized = normalize(text);
+    text.ends_with(':') || siblings.contains(&normalized.as_str()) || is_known_label(&normalized)
+}
+
+/// Lowercase words without accents, separated by single spaces; `_`, `-` and camelCase split
+/// words; "no", "num", "nr", "n°", "nº" and "#" read as "number", "qty" as "quantity", "amt" as
+/// "amount".
 pub fn normalize(text: &str) -> String {
     let mut spaced = String::with_capacity(text.len() + 8);
     let mut previous: Option<char> = None;
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_uppercase() && previous.is_some_and(char::is_lowercase) {
             spaced.push(' ');
         }
         if c == '#' {
+            spaced.push_str(" # ");
+        } else if matches!(c, 'n' | 'N') && matches!(chars.peek(), Some('°' | 'º'))
+            && !previous.is_some_and(char::is_alphanumeric)
+        {
+            chars.next();
             spaced.push_str(" # ");
         } else {
             spaced.push(c);
         }
         previous = Some(c);
     }
-    spaced
+    // Accents go: "Numéro" and "Numero", "Fälligkeit" and "Falligkeit" read the same.
+    let folded: String = spaced.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
+    folded
         .to_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '#'))
         .filter(|w| !w.is_empty())
@@ -222,4 +333,63 @@ pub fn normalize(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_data_file_reads() {
+        let codes: Vec<&str> = languages().iter().map(|l| l.code).collect();
+        assert_eq!(codes, ["en", "nl", "fr", "de", "es", "it"]);
+        for language in languages() {
+            assert!(language.stop.len() >= 15, "{}", language.code);
+            assert!(!language.titles.is_empty() && !language.synonyms.is_empty(), "{}", language.code);
+        }
+    }
+
+    #[test]
+    fn labels_match_across_case_accents_and_the_spellings_of_number() {
+        assert_eq!(normalize("N° de facture"), "number de facture");
+        assert_eq!(normalize("Numéro de facture"), "numero de facture");
+        assert_eq!(normalize("Rechnungs-Nr."), "rechnungs number");
+        assert_eq!(normalize("FÄLLIGKEITSDATUM"), "falligkeitsdatum");
+        assert_eq!(normalize("Invoice #"), "invoice number");
+        let field = Field::new("invoice_number", &Map::new());
+        for label in ["Factuurnummer", "N° de facture", "Rechnungsnummer", "Número de factura", "Numero fattura"] {
+            assert_eq!(field.matches(label), Match::Synonym, "{label}");
+        }
+    }
+
+    #[test]
+    fn a_total_ranks_its_labels_and_a_subtotal_is_not_one() {
+        let total = Field::new("total", &Map::new());
+        let ranks: Vec<bool> = total.by_rank().iter().map(|rank| rank.matches("Grand Total") == Match::Synonym).collect();
+        assert_eq!(ranks.first(), Some(&true), "grand total is the strongest");
+        assert!(total.ranked());
+        assert_eq!(total.matches("Sub Total"), Match::None);
+        assert_eq!(total.matches("Totaal incl. BTW"), Match::Synonym);
+        assert_eq!(total.matches("Montant TTC"), Match::Synonym);
+    }
+
+    #[test]
+    fn the_language_is_told_by_its_common_words() {
+        let code = |text: &str| language_of(text.split_whitespace()).code;
+        assert_eq!(code("Bedankt voor uw bestelling, de factuur is in het Nederlands"), "nl");
+        assert_eq!(code("Merci pour votre commande, la facture est en pièce jointe"), "fr");
+        assert_eq!(code("Vielen Dank für Ihre Bestellung, die Rechnung ist nicht bezahlt"), "de");
+        assert_eq!(code("Gracias por su compra, la factura es para el cliente"), "es");
+        assert_eq!(code("Grazie per il vostro ordine, la fattura è della ditta"), "it");
+        assert_eq!(code("Thank you for your order"), "en");
+        assert_eq!(code("12345 67890"), "en");
+    }
+
+    #[test]
+    fn months_are_named_in_every_language() {
+        for (word, number) in [("März", 3), ("mrt", 3), ("févr.", 2), ("Dezember", 12), ("dic", 12), ("mei", 5), ("Sept", 9), ("August", 8)] {
+            assert_eq!(month(word), Some(number), "{word}");
+        }
+        assert_eq!(month("the"), None);
+    }
 }
