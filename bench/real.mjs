@@ -9,6 +9,8 @@ import { formValues } from "../tests/support/forms.mjs";
 
 const here = new URL("./real/", import.meta.url);
 export const MANIFEST = JSON.parse(readFileSync(new URL("manifest.json", here), "utf8"));
+/** npm test's gates on the real documents with a text layer, and issue 19's targets (goals.json). */
+export const REAL_GOALS = JSON.parse(readFileSync(new URL("./goals.json", import.meta.url), "utf8")).real.goals;
 
 /** What a user of the drop page would ask for: four fields with plain descriptions. */
 export const INVOICE_SCHEMA = {
@@ -131,14 +133,17 @@ bench/real/README.md). Invoices and receipts through \`/extract\` with a four-fi
 time, read back with pdf.js; every document through \`/classify\` among invoice, form, legal
 text and letter.
 
-| measure | result |
-| --- | --- |
-| invoice and receipt fields right | ${ratio(fields.right, fields.scored)} |
-| wrong values (worse than null) | ${ratio(fields.wrong, fields.scored)} |
-| nulls where the document has a value | ${fields.missed} |
-| values where the document has none | ${fields.invented} |
-| form fields filled right | ${ratio(forms.right, forms.all)} |
-| documents classified right | ${ratio(classify.right, classify.all)} |
+| measure | result | target (issue 19) |
+| --- | --- | --- |
+| invoice and receipt fields right | ${ratio(fields.right, fields.scored)} | ≥ ${REAL_GOALS.fields.target} |
+| wrong values (worse than null) | ${ratio(fields.wrong, fields.scored)} | ≤ ${REAL_GOALS.wrong.target} |
+| nulls where the document has a value | ${fields.missed} | |
+| values where the document has none | ${fields.invented} | |
+| form fields filled right | ${ratio(forms.right, forms.all)} | ≥ ${REAL_GOALS.forms.target} |
+| documents classified right | ${ratio(classify.right, classify.all)} | ≥ ${REAL_GOALS.classify.target} |
+
+npm test holds the documents with a text layer to gates a little under what they measured
+(bench/goals.json, \`real\`).
 
 <details><summary>Every miss</summary>
 

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { GOALS, measureQuality } from "../../bench/quality.mjs";
+import { MANIFEST, measureReal, REAL_GOALS } from "../../bench/real.mjs";
+import { startServer } from "../support/server.mjs";
 
 test("extract, split, classify, OCR and parse meet their goals on the corpus and the samples", async () => {
   const { summary, markdown } = await measureQuality({ ocrLayouts: 2 });
@@ -13,4 +15,24 @@ test("extract, split, classify, OCR and parse meet their goals on the corpus and
     .filter(([key, goal]) => !(summary[key] >= goal.min))
     .map(([key, goal]) => `${goal.label}: ${summary[key]}, under the goal ${goal.min} (${goal.why})`);
   assert.deepEqual(missed, [], `\n${markdown}`);
+});
+
+test("on real documents with a text layer (bench/real/), extract, edit and classify hold their gates", async () => {
+  const subset = MANIFEST.filter((doc) => doc.file.endsWith(".pdf") && !doc.file.includes("scan"));
+  const server = await startServer();
+  try {
+    const { fields, forms, classify, lines } = await measureReal(server, subset);
+    const measured = {
+      fields: fields.right / fields.scored,
+      wrong: fields.wrong / fields.scored,
+      forms: forms.right / forms.all,
+      classify: classify.right / classify.all,
+    };
+    const missed = Object.entries(REAL_GOALS)
+      .filter(([key, goal]) => (goal.max !== undefined ? measured[key] > goal.max : measured[key] < goal.min))
+      .map(([key, goal]) => `${goal.label}: ${measured[key].toFixed(3)} (gate ${goal.max ?? goal.min}: ${goal.why})`);
+    assert.deepEqual(missed, [], `\n${lines.join("\n")}`);
+  } finally {
+    await server.stop();
+  }
 });
