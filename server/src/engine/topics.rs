@@ -13,16 +13,19 @@
 
 use std::collections::BTreeSet;
 
+use super::extract::vocabulary;
 use super::{Block, BlockType};
+use unicode_normalization::UnicodeNormalization;
 
 /// Weight of a name word against a description word.
 const NAME_WEIGHT: u32 = 3;
 
-/// What a category is about, as words.
+/// What a category is about, as words; each word with its translations into the other
+/// languages of the vocabulary, found when any of them is ("Invoice" knows "Factuur").
 #[derive(Debug, Clone)]
 pub struct Topic {
-    name: BTreeSet<String>,
-    about: BTreeSet<String>,
+    name: Vec<BTreeSet<String>>,
+    about: Vec<BTreeSet<String>>,
 }
 
 /// How well a text matched a [`Topic`].
@@ -86,18 +89,19 @@ impl Topic {
             .iter()
             .filter(|(kind, _)| name.contains(*kind))
             .flat_map(|(_, cues)| cues.iter().map(|cue| cue.to_string()));
-        let about = words(about).chain(cues).filter(|w| !name.contains(w)).collect();
-        Topic { name, about }
+        let about: BTreeSet<String> = words(about).chain(cues).filter(|w| !name.contains(w)).collect();
+        Topic { name: name.into_iter().map(in_every_language).collect(), about: about.into_iter().map(in_every_language).collect() }
     }
 
     pub fn score(&self, found: &Found) -> Score {
-        let weight = |w: &String| if found.emphasized.contains(w) { 2 } else { 1 };
-        let named: Vec<&String> = self.name.iter().filter(|w| found.shown.contains(*w)).collect();
-        let mentioned = self.name.iter().filter(|w| found.all.contains(*w) && !found.shown.contains(*w));
+        let any_in = |set: &BTreeSet<String>, group: &BTreeSet<String>| group.iter().any(|w| set.contains(w));
+        let weight = |group: &BTreeSet<String>| if any_in(&found.emphasized, group) { 2 } else { 1 };
+        let named: Vec<&BTreeSet<String>> = self.name.iter().filter(|g| any_in(&found.shown, g)).collect();
+        let mentioned = self.name.iter().filter(|g| any_in(&found.all, g) && !any_in(&found.shown, g));
         let about: u32 =
-            self.about.iter().chain(mentioned).filter(|w| found.all.contains(*w)).map(weight).sum();
+            self.about.iter().chain(mentioned).filter(|g| any_in(&found.all, g)).map(weight).sum();
         Score {
-            total: NAME_WEIGHT * named.iter().map(|w| weight(w)).sum::<u32>() + about,
+            total: NAME_WEIGHT * named.iter().map(|g| weight(g)).sum::<u32>() + about,
             named: named.len() as u32,
         }
     }
@@ -106,6 +110,12 @@ impl Topic {
     pub fn full_score(&self) -> u32 {
         NAME_WEIGHT * self.name.len() as u32 + self.about.len() as u32
     }
+}
+
+/// A word and its translations (see [`vocabulary::translations`]), as [`words`] gives them.
+fn in_every_language(word: String) -> BTreeSet<String> {
+    let translated: Vec<String> = vocabulary::translations(&word).into_iter().flat_map(|t| words(t).collect::<Vec<_>>()).collect();
+    std::iter::once(word).chain(translated).collect()
 }
 
 /// Telltale words of common kinds of documents, by a word of the category's name (as [`words`]
@@ -118,13 +128,13 @@ const KIND_CUES: &[(&str, &[&str])] = &[
     ("receipt", &["paid", "cash", "change", "thank"]),
 ];
 
-/// The words that carry meaning: lowercase, alphanumeric runs of three characters or more,
-/// stopwords dropped, a plural "s" trimmed ("invoices" counts as "invoice").
+/// The words that carry meaning: lowercase and without accents, alphanumeric runs of three
+/// characters or more, stopwords dropped, a plural "s" trimmed ("invoices" counts as "invoice").
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
         .map(|w| {
-            let w = w.to_lowercase();
+            let w: String = w.to_lowercase().nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
             match w.strip_suffix('s') {
                 Some(stem) if stem.chars().count() >= 3 && !stem.ends_with('s') => stem.to_owned(),
                 _ => w,

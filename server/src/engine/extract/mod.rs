@@ -28,7 +28,7 @@ mod coerce;
 mod layout;
 mod search;
 mod table;
-mod vocabulary;
+pub(crate) mod vocabulary;
 
 use serde_json::{json, Map, Value};
 

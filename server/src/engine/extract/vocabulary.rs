@@ -48,6 +48,9 @@ pub struct Language {
     labels: Vec<String>,
     /// More labels of a field (by its normalized name), in ranks, strongest first.
     synonyms: Vec<(String, Vec<Vec<String>>)>,
+    /// English words of document kinds and their words in this language ("invoice" →
+    /// "factuur"), for split and classify.
+    translations: Vec<(String, Vec<String>)>,
 }
 
 impl Language {
@@ -63,6 +66,7 @@ impl Language {
             issuer: Vec::new(),
             labels: Vec::new(),
             synonyms: Vec::new(),
+            translations: Vec::new(),
         };
         let list = |items: &str| -> Vec<String> {
             items.split('|').map(normalize).filter(|item| !item.is_empty()).collect()
@@ -79,6 +83,13 @@ impl Language {
                 }
                 "titles" => language.titles = list(items),
                 "legal" => language.legal = list(items),
+                "translate" => {
+                    language.translations = items
+                        .split('|')
+                        .filter_map(|pair| pair.split_once('='))
+                        .map(|(english, local)| (normalize(english), local.split_whitespace().map(normalize).collect()))
+                        .collect()
+                }
                 "issuer" => language.issuer = list(items),
                 "labels" => language.labels = list(items),
                 field => language.synonyms.push((normalize(field), items.split('>').map(list).collect())),
@@ -144,6 +155,20 @@ pub fn month(word: &str) -> Option<u32> {
 /// Whether `text` (normalized) is what a document calls itself: "invoice", "factuur", "rechnung".
 pub fn is_title(normalized: &str) -> bool {
     languages().iter().any(|language| language.titles.iter().any(|title| title == normalized))
+}
+
+/// The words of every language for an English word of a document's kind ("invoice" →
+/// "factuur", "facture", "rechnung", …), the word itself first.
+pub fn translations(english: &str) -> Vec<&'static str> {
+    let mut words = Vec::new();
+    for language in languages() {
+        for (word, local) in &language.translations {
+            if word == english {
+                words.extend(local.iter().map(String::as_str));
+            }
+        }
+    }
+    words
 }
 
 /// Whether `text` names a company by its legal form ("Hetzner Online GmbH", "Acme B.V.").
