@@ -83,13 +83,21 @@ fn edit_unguarded(bytes: &[u8], request: &EditRequest) -> Result<Edited, String>
     }
     let mut doc = lopdf::Document::load_mem(bytes).map_err(|e| format!("The PDF cannot be read ({e})"))?;
     if doc.is_encrypted() {
-        return Err("The PDF is encrypted: the local engine cannot edit encrypted PDFs".into());
+        // Many official forms are encrypted with an empty password only to set permissions: a
+        // viewer opens them without asking, and so does this. The filled copy is saved plain.
+        doc = lopdf::Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_password(""))
+            .map_err(|_| "The PDF is encrypted with a password: the local engine cannot edit it")?;
+        if let Ok(id) = doc.trailer.get(b"Encrypt").and_then(Object::as_reference) {
+            doc.objects.remove(&id);
+        }
+        doc.trailer.remove(b"Encrypt");
     }
     let num_pages = doc.get_pages().len() as u32;
     let mut fields = read_fields(&doc);
     if fields.is_empty() {
         return Err(format!("This PDF has no form fields: {WHAT_CAN_BE_EDITED}"));
     }
+    label_by_printed_text(bytes, &mut fields);
     let values = wanted_values(&fields, request)?;
     let font = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
@@ -116,6 +124,9 @@ struct Field {
     /// The fully qualified name (`parent.child`).
     name: String,
     tooltip: Option<String>,
+    /// The words printed nearest its first widget (left of it, else above it): what a person
+    /// reads as its label.
+    printed: Option<String>,
     kind: WidgetKind,
     widgets: Vec<Placed>,
     /// A widget the caller's `form_schema` sized.
@@ -235,28 +246,44 @@ fn collect(
     }
     let tooltip =
         dict.get(b"TU").ok().and_then(|t| lopdf::decode_text_string(t).ok()).filter(|t| !t.trim().is_empty());
-    out.push(Field { id, name, tooltip, kind, widgets, font_size: None });
+    out.push(Field { id, name, tooltip, printed: None, kind, widgets, font_size: None });
 }
 
 impl Field {
-    /// What a person calls the field: its tooltip, else its name made readable.
+    /// What a person calls the field: its tooltip; else its name made readable when the name is
+    /// words ("First_Name"); else the words printed by its box, when the name is a code
+    /// ("f1_01[0]"); else that code.
     fn description(&self) -> String {
-        self.tooltip.clone().unwrap_or_else(|| {
+        let readable = {
             let last = self.name.rsplit('.').next().unwrap_or(&self.name);
             let spaced = last.replace(['_', '-'], " ");
             let mut chars = spaced.trim().chars();
-            chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-        })
+            chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect::<String>())
+        };
+        let is_code = readable.chars().any(|c| c.is_ascii_digit() || c == '[')
+            || !readable.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3);
+        match (&self.tooltip, &self.printed) {
+            (Some(tooltip), _) => tooltip.clone(),
+            (None, Some(printed)) if is_code => printed.clone(),
+            _ => readable,
+        }
     }
 
-    /// Whether `label` names this field (by tooltip, name or description).
+    /// Whether `label` names this field exactly (by tooltip, printed label, name or description).
     fn is_named(&self, label: &str) -> bool {
         let label = normalized(label);
-        !label.is_empty()
-            && [Some(self.description()), Some(self.name.clone()), self.tooltip.clone()]
-                .into_iter()
-                .flatten()
-                .any(|name| normalized(&name) == label)
+        !label.is_empty() && self.names().any(|name| normalized(&name) == label)
+    }
+
+    fn names(&self) -> impl Iterator<Item = String> + '_ {
+        [Some(self.description()), Some(self.name.clone()), self.tooltip.clone(), self.printed.clone()]
+            .into_iter()
+            .flatten()
+    }
+
+    /// How well `label`'s words agree with one of the field's names (see [`agreement`]).
+    fn agreement(&self, label: &str) -> f64 {
+        self.names().map(|name| agreement(label, &name)).fold(0.0, f64::max)
     }
 
     fn widget(&self, doc: &lopdf::Document) -> Widget {
@@ -351,6 +378,126 @@ impl Field {
     }
 }
 
+/// The field whose names agree best with `label`'s words (at least two thirds of them found),
+/// or, when several agree as well, their descriptions.
+fn best_agreement(fields: &[Field], label: &str) -> Option<Result<usize, Vec<String>>> {
+    let scores: Vec<f64> = fields.iter().map(|f| if f.kind == WidgetKind::Text { f.agreement(label) } else { 0.0 }).collect();
+    let best = scores.iter().copied().fold(0.0, f64::max);
+    if best < MIN_AGREEMENT {
+        return None;
+    }
+    let at_best: Vec<usize> = (0..fields.len()).filter(|&i| (scores[i] - best).abs() < 1e-9).collect();
+    Some(match at_best.as_slice() {
+        [one] => Ok(*one),
+        many => Err(many.iter().map(|&i| format!("'{}'", fields[i].description())).collect()),
+    })
+}
+
+/// The least [`agreement`] by which an instruction's label names a field.
+const MIN_AGREEMENT: f64 = 2.0 / 3.0;
+
+/// How well a label's words agree with a field's name: the share of the label's words found in
+/// it, case, accents, punctuation and word order aside, with common abbreviations read out (No.,
+/// Nr. and # are "number", SSN "social security number", DOB "date of birth", Tel. "telephone")
+/// and filler words dropped; a name with fewer words to spare is a closer match.
+fn agreement(label: &str, name: &str) -> f64 {
+    let (label, name) = (meaning_words(label), meaning_words(name));
+    if label.is_empty() || name.is_empty() {
+        return 0.0;
+    }
+    let found = label.iter().filter(|w| name.contains(w)).count() as f64;
+    let share = found / label.len() as f64;
+    // Between two names that hold every word, the one with fewer others wins.
+    share + 0.01 * found / name.len() as f64
+}
+
+/// The words of a label that carry its meaning (see [`agreement`]).
+fn meaning_words(text: &str) -> Vec<String> {
+    const FILLER: &[&str] = &[
+        "the", "of", "a", "an", "and", "or", "your", "enter", "if", "any", "to", "in", "for", "please", "here",
+        "de", "la", "le", "du", "des", "der", "die", "das", "el", "los", "del", "il", "di", "van", "het",
+    ];
+    let normalized = super::extract::vocabulary::normalize(text);
+    normalized
+        .split(' ')
+        .flat_map(|word| match word {
+            "ssn" => vec!["social", "security", "number"],
+            "dob" => vec!["date", "birth"],
+            "tel" | "phone" => vec!["telephone"],
+            "zip" | "postcode" => vec!["postal", "code"],
+            "e" => vec![],
+            word => vec![word],
+        })
+        .filter(|word| !word.is_empty() && !FILLER.contains(word))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Gives each field the words printed nearest its first widget: on its line to the left of
+/// it, else right above it and over it (a field's description is its tooltip first, but a
+/// person may write what the page prints); a form that cannot be read as text keeps the names
+/// it has.
+fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
+    let Ok(document) = super::pdf::read(bytes, None, &mut |_, _| Ok(())) else { return };
+    // Every line of text with its estimated box (a block's height shared by its lines).
+    let lines: Vec<(&str, BoundingBox)> = document
+        .pages
+        .iter()
+        .flat_map(|page| &page.blocks)
+        .flat_map(|block| {
+            let rows = block.content.lines().count().max(1);
+            let height = block.bbox.height / rows as f64;
+            block.content.lines().enumerate().map(move |(row, text)| {
+                let bbox = BoundingBox { top: block.bbox.top + height * row as f64, height, ..block.bbox.clone() };
+                (text.trim(), bbox)
+            })
+        })
+        .filter(|(text, _)| text.chars().any(char::is_alphabetic))
+        .collect();
+    let blocks: Vec<(&str, &BoundingBox)> = document
+        .pages
+        .iter()
+        .flat_map(|page| &page.blocks)
+        .map(|block| (block.content.as_str(), &block.bbox))
+        .filter(|(text, _)| text.chars().any(char::is_alphabetic))
+        .collect();
+    for field in fields.iter_mut() {
+        let Some(widget) = field.widgets.first().map(Placed::bbox) else { continue };
+        let middle = widget.top + widget.height / 2.0;
+        let on_page = |b: &BoundingBox| b.page == widget.page;
+        let left_of = lines
+            .iter()
+            .filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle)
+            .filter(|(_, b)| b.left + b.width <= widget.left + 0.01 && widget.left - (b.left + b.width) < 0.3)
+            .max_by(|a, b| (a.1.left + a.1.width).total_cmp(&(b.1.left + b.1.width)));
+        // Above: the nearest block over the box, with the blocks right over it that continue
+        // it (a caption wrapped over several lines, which a PDF may set as blocks of their own).
+        let over = |b: &BoundingBox| on_page(b) && b.left < widget.left + widget.width && b.left + b.width > widget.left;
+        let above = || {
+            let nearest = blocks
+                .iter()
+                .filter(|(_, b)| over(b) && b.top + b.height <= widget.top + 0.005 && widget.top - (b.top + b.height) < 0.04)
+                .max_by(|a, b| (a.1.top + a.1.height).total_cmp(&(b.1.top + b.1.height)))?;
+            let mut caption = vec![*nearest];
+            while let Some(previous) = blocks.iter().find(|(_, b)| {
+                let top = caption.last().map_or(0.0, |(_, c)| c.top);
+                over(b) && b.top < top && (top - (b.top + b.height)).abs() < 0.006
+            }) {
+                caption.push(*previous);
+                if caption.len() > 4 {
+                    break;
+                }
+            }
+            Some(caption.iter().rev().map(|(text, _)| *text).collect::<Vec<_>>().join(" "))
+        };
+        let printed = match left_of {
+            Some((text, _)) => Some(text.split('\t').next_back().unwrap_or(text).trim().to_owned()),
+            None => above().map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
+        };
+        field.printed = printed.filter(|text| text.split_whitespace().count() <= 40);
+    }
+}
+
 /// Lowercase words separated by single spaces: "Full_Name:" and "full name" are the same.
 fn normalized(text: &str) -> String {
     text.split(|c: char| !c.is_alphanumeric())
@@ -399,9 +546,15 @@ fn wanted_values(fields: &[Field], request: &EditRequest) -> Result<BTreeMap<usi
             continue;
         }
         lines += 1;
-        match fields.iter().position(|f| f.is_named(label)) {
-            Some(index) => {
+        match fields.iter().position(|f| f.is_named(label)).map(Ok).or_else(|| best_agreement(fields, label)) {
+            Some(Ok(index)) => {
                 values.insert(index, value.to_owned());
+            }
+            Some(Err(candidates)) => {
+                return Err(format!(
+                    "The instruction '{label}' could name more than one field of this PDF: {}. Write the label as the form prints it",
+                    candidates.join(", ")
+                ))
             }
             None => unknown.push(format!("'{label}'")),
         }
@@ -698,6 +851,22 @@ mod tests {
         let text = crate::engine::read(&edited.pdf, Some("pdf"), None, &mut |_, _| Ok(())).unwrap();
         let all: String = text.pages.iter().flat_map(|p| &p.blocks).map(|b| b.content.as_str()).collect();
         assert!(all.contains("Ada (Countess) Lovelace"), "{all}");
+    }
+
+    #[test]
+    fn a_label_names_a_field_when_their_words_agree() {
+        // Word order, punctuation, case, accents and filler words aside.
+        assert!(agreement("Claimant", "Enter the name of the claimant") >= MIN_AGREEMENT);
+        assert!(agreement("Name, first", "First name") >= MIN_AGREEMENT);
+        assert!(agreement("Código Postal", "CODIGO POSTAL") >= MIN_AGREEMENT);
+        // Common abbreviations read out.
+        assert!(agreement("SSN", "Social security number") >= MIN_AGREEMENT);
+        assert!(agreement("DOB", "Date of birth") >= MIN_AGREEMENT);
+        assert!(agreement("Tel.", "Telephone") >= MIN_AGREEMENT);
+        assert!(agreement("Account No.", "Account number") >= MIN_AGREEMENT);
+        // Too few words in common is no match; a tighter name wins over a looser one.
+        assert!(agreement("Employer identification number", "Name") < MIN_AGREEMENT);
+        assert!(agreement("First name", "First name") > agreement("First name", "First name of the spouse"));
     }
 
     #[test]
