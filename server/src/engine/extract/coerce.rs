@@ -196,5 +196,6 @@ pub fn identifier(raw: &str) -> Option<&str> {
     let start = words[first].as_ptr() as usize - raw.as_ptr() as usize;
     let end = last.as_ptr() as usize - raw.as_ptr() as usize + last.len();
     let code = raw[start..end].trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '.' | '(' | ')'));
-    (!code.is_empty()).then_some(code)
+    // A date is when, not which ("Facture du 11/12/2022").
+    (!code.is_empty() && date(code, false).is_none()).then_some(code)
 }

@@ -255,7 +255,7 @@ fn fill<'a>(
                 Some(items) if kind(items) == Kind::Object => table(items, lines, language, &order),
                 _ => {
                     let item = items.cloned().unwrap_or_default();
-                    let found = find(field, siblings, lines, &order, |raw| {
+                    let found = find(field, siblings, lines, &order, false, |raw| {
                         let parts: Vec<Value> = raw
                             .split([',', ';'])
                             .map(str::trim)
@@ -270,13 +270,14 @@ fn fill<'a>(
         }
         _ if field.is_identifier() && schema.get("enum").is_none() && kind(schema) == Kind::String => {
             // An invoice, order or customer number is a code with digits in it.
-            let found = find(field, siblings, lines, &order, |raw| {
+            let found = find(field, siblings, lines, &order, false, |raw| {
                 identifier(raw).and_then(|code| coerce(code, schema, language))
             });
             found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
         }
         _ => {
-            let found = find(field, siblings, lines, &order, |raw| coerce(raw, schema, language));
+            let amount = matches!(kind(schema), Kind::Number | Kind::Integer);
+            let found = find(field, siblings, lines, &order, amount, |raw| coerce(raw, schema, language));
             found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
         }
     })
@@ -425,6 +426,36 @@ mod tests {
         }});
         let out = run(text, schema, false);
         assert_eq!(out.value, json!({"policy": "P-77", "holder": "Bob", "limit": 2500.75}));
+    }
+
+    #[test]
+    fn documents_in_other_languages_are_read_by_their_own_labels_and_conventions() {
+        let schema = json!({"properties": {
+            "invoice_number": {"type": "string"},
+            "invoice_date": {"type": "string", "format": "date"},
+            "total": {"type": "number"}
+        }});
+        // French: the customer's reference is no invoice number, the date is day first, a
+        // total with tax beats the total without it.
+        let french = "Facture FA-2017-0010\nVotre référence PO445\nDate de facture 02/11/2017\n\
+                      Merci de votre confiance, nous vous prions de régler la facture\n\
+                      Total HT 624,90 €\nTotal TTC 700,12 €";
+        assert_eq!(
+            run(french, schema.clone(), false).value,
+            json!({"invoice_number": "FA-2017-0010", "invoice_date": "2017-11-02", "total": 700.12})
+        );
+        // German: "1.234,56", a month by name, and the invoice number under its own label
+        // before the title's.
+        let german = "Rechnung\nRechnungsnummer: R-2024-17\nRechnungsdatum: 7. Mai 2024\n\
+                      Vielen Dank für die Bestellung, die Rechnung ist sofort fällig\n\
+                      Gesamtbetrag: 1.234,56 €";
+        assert_eq!(
+            run(german, schema.clone(), false).value,
+            json!({"invoice_number": "R-2024-17", "invoice_date": "2024-05-07", "total": 1234.56})
+        );
+        // An identifier has digits and is no date: nothing here is an invoice number.
+        let none = "Invoice Salesperson\nInvoice 11/12/2022";
+        assert_eq!(run(none, schema, false).value["invoice_number"], Value::Null);
     }
 
     #[test]

@@ -6,26 +6,30 @@ use serde_json::Value;
 
 use super::coerce::date;
 use super::layout::{beside, is_under, Cells, Line};
-use super::vocabulary::{has_legal_form, is_label, is_title, normalize, Field, Match, MAX_NAME_WORDS};
+use super::vocabulary::{has_legal_form, is_known_label, is_label, is_title, normalize, Field, Match, MAX_NAME_WORDS};
 use crate::engine::{Block, BlockType};
 
 /// The value of `field` that `coerce` accepts: a labelled one (see [`labelled_value`]); for a
-/// field whose labels are ranked (a total), the strongest rank that has one, and of several the
-/// last in the document ("Grand Total" before "Total incl. VAT" before "Amount Due" before
-/// "Total"; the total under the last table); then, for a name of the issuer, the letterhead.
+/// field whose labels are ranked, the strongest rank that has one ("Grand Total" before "Total
+/// incl. VAT" before "Amount Due" before "Total"; "Invoice No." before the title "Invoice"), and
+/// of several amounts the last in the document (the total under the last table); then, for a
+/// name of the issuer, the letterhead.
 pub fn find<'a>(
     field: &Field,
     siblings: &[&str],
     lines: &[Line<'a>],
     order: &[usize],
+    amount: bool,
     coerce: impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
     if field.ranked() {
-        // Last on the page first, and the last page first.
-        let mut last_first = order.to_vec();
-        let place = |i: usize| (lines[i].block.bbox.page, lines[i].middle());
-        last_first.sort_by(|&a, &b| place(b).partial_cmp(&place(a)).unwrap_or(std::cmp::Ordering::Equal));
-        return field.by_rank().iter().find_map(|rank| labelled_value(rank, siblings, lines, &last_first, &coerce));
+        let mut order = order.to_vec();
+        if amount {
+            // Last on the page first, and the last page first.
+            let place = |i: usize| (lines[i].block.bbox.page, lines[i].middle());
+            order.sort_by(|&a, &b| place(b).partial_cmp(&place(a)).unwrap_or(std::cmp::Ordering::Equal));
+        }
+        return field.by_rank(amount).iter().find_map(|rank| labelled_value(rank, siblings, lines, &order, &coerce));
     }
     labelled_value(field, siblings, lines, order, &coerce).or_else(|| {
         let issuer = field.issuer.then(|| registered_name(lines).or_else(|| letterhead(lines))).flatten();
@@ -85,9 +89,11 @@ fn labelled_value<'a>(
                 }
             }
             // A cell of a table row that is the label: the value is the next cell, or the
-            // cell below it (a row of labels over a row of values), or the next line.
-            let Some(column) = cells.iter().position(|c| field.matches(c.trim_end_matches(':')) == wanted)
-            else {
+            // cell below it (a row of labels over a row of values), or the next line. A title
+            // ("INVOICE") names the document, not what is under it.
+            let Some(column) = cells.iter().position(|c| {
+                field.matches(c.trim_end_matches(':')) == wanted && !is_title(&normalize(c))
+            }) else {
                 continue;
             };
             if let Some(value) = cells.get(column + 1).and_then(|raw| value_of(raw)) {
@@ -202,11 +208,17 @@ fn labelled<'l>(field: &Field, wanted: Match, line: &'l str, siblings: &[&str]) 
             }
         }
     }
-    // "Label value": the line's first words are the label.
+    // "Label value": the line's first words are the label, the longest that is one; when that
+    // is another field's ("Référence commande PO445" for an invoice's "Référence"), the line
+    // is not this field's.
     let words: Vec<&str> = line.split_whitespace().collect();
     for n in (1..=words.len().min(6)).rev() {
         let label = words[..n].join(" ");
-        if field.matches(label.trim_end_matches(['.', ':'])) == wanted {
+        let label = label.trim_end_matches(['.', ':']);
+        if n > 1 && field.matches(label) == Match::None && is_known_label(&normalize(label)) {
+            return None;
+        }
+        if field.matches(label) == wanted {
             // The byte offset just past the n-th word.
             let end = words[n - 1].as_ptr() as usize - line.as_ptr() as usize + words[n - 1].len();
             return Some(cut_at_labels(line[end..].trim(), siblings));

@@ -241,10 +241,10 @@ impl Field {
         Field { labels, own, issuer, ranks }
     }
 
-    /// The field once for each rank of its labels, strongest first: each rank of synonyms,
-    /// then its own labels (a bare "Total" is the weakest name of a total); the field itself
-    /// when its synonyms have one rank.
-    pub fn by_rank(&self) -> Vec<Field> {
+    /// The field once for each rank of its labels, strongest first: its own labels first, or,
+    /// for an amount, last (a bare "Total" is the weakest name of a total), and each rank of
+    /// synonyms; the field itself when its synonyms have one rank.
+    pub fn by_rank(&self, amount: bool) -> Vec<Field> {
         if !self.ranked() {
             return vec![self.clone()];
         }
@@ -255,7 +255,12 @@ impl Field {
             ranks: vec![labels[own..].to_vec()],
         };
         let own = &self.labels[..self.own];
-        self.ranks.iter().map(|rank| with(rank, 0)).chain(std::iter::once(with(own, own.len()))).collect()
+        let synonyms = self.ranks.iter().map(|rank| with(rank, 0));
+        if amount {
+            synonyms.chain(std::iter::once(with(own, own.len()))).collect()
+        } else {
+            std::iter::once(with(own, own.len())).chain(synonyms).collect()
+        }
     }
 
     /// Whether the field names a code: its name ends with "number", "id" or "reference"
@@ -265,8 +270,7 @@ impl Field {
         ["number", "id", "reference", "ref"].iter().any(|last| name == last || name.ends_with(&format!(" {last}")))
     }
 
-    /// Whether the field's synonyms are ranked, so that the last of several values of the
-    /// strongest rank is the one (a document's total is under its last table).
+    /// Whether the field's synonyms are ranked (a total's, an invoice number's).
     pub fn ranked(&self) -> bool {
         self.ranks.len() > 1
     }
@@ -310,7 +314,7 @@ impl Field {
 
 /// Whether `normalized` is a label of the data files: a field's name or synonym, or a label
 /// that is never a value.
-fn is_known_label(normalized: &str) -> bool {
+pub fn is_known_label(normalized: &str) -> bool {
     languages().iter().any(|language| language.all_labels().any(|label| label == normalized))
 }
 
@@ -390,7 +394,7 @@ mod tests {
     #[test]
     fn a_total_ranks_its_labels_and_a_subtotal_is_not_one() {
         let total = Field::new("total", &Map::new());
-        let ranks: Vec<bool> = total.by_rank().iter().map(|rank| rank.matches("Grand Total") == Match::Synonym).collect();
+        let ranks: Vec<bool> = total.by_rank(true).iter().map(|rank| rank.matches("Grand Total") == Match::Synonym).collect();
         assert_eq!(ranks.first(), Some(&true), "grand total is the strongest");
         assert!(total.ranked());
         assert_eq!(total.matches("Sub Total"), Match::None);
