@@ -34,9 +34,16 @@ test("job.wait polls after 250 ms, then 1.5 times longer each time, up to 5 s", 
   assert.equal(polls.length, 10, "nine Pending answers, then the finished job");
   const gaps = polls.slice(1).map((poll, i) => poll.at_ms - polls[i].at_ms);
   const expected = [250, 375, 562.5, 843.75, 1265.6, 1898.4, 2847.7, 4271.5, 5000];
-  // A timer never fires early; it may fire late on a busy machine, and each poll takes a few ms.
-  const off = gaps.map((gap, i) => (gap < expected[i] - 15 || gap > expected[i] * 1.05 + 150 ? i : -1)).filter((i) => i >= 0);
-  assert.deepEqual(off, [], `gaps between polls ${gaps.map(Math.round).join(", ")} ms, expected about ${expected.map(Math.round).join(", ")}`);
+  // A timer never fires early. It may fire late when the machine is busy (npm test runs other
+  // steps beside this one), by a few ms usually and now and then by a few hundred: so the
+  // typical lateness is held tight and a single late one loosely. A wrong policy (another
+  // start, factor or cap) is late on most polls, or early.
+  const late = gaps.map((gap, i) => gap - expected[i]);
+  const median = [...late].sort((a, b) => a - b)[Math.floor(late.length / 2)];
+  const seen = `gaps between polls ${gaps.map(Math.round).join(", ")} ms, expected about ${expected.map(Math.round).join(", ")}`;
+  assert.ok(late.every((ms) => ms > -15), `no poll comes early: ${seen}`);
+  assert.ok(median < 60, `the typical poll is on time (median lateness ${Math.round(median)} ms): ${seen}`);
+  assert.ok(Math.max(...late) < 600, `no poll is very late: ${seen}`);
 });
 
 test("params the client does not know arrive in the request body unchanged", async () => {
