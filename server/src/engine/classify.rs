@@ -156,9 +156,15 @@ mod tests {
 
     #[test]
     fn english_categories_know_the_words_of_other_languages() {
-        let dutch = doc(&[&[(BlockType::Title, "FACTUUR"), (BlockType::Text, "Factuurnummer: 2021-07\nTotaal te betalen: € 121,00")]]);
+        let dutch = doc(&[&[
+            (BlockType::Title, "FACTUUR"),
+            (BlockType::Text, "Factuurnummer: 2021-07\nTotaal te betalen: € 121,00"),
+        ]]);
         assert_eq!(classify(&dutch, &categories(), &|| Ok(())).unwrap().category, "invoice");
-        let german = doc(&[&[(BlockType::Title, "Dienstleistungsvertrag"), (BlockType::Text, "Vereinbarung zwischen den Parteien\nUnterschrift")]]);
+        let german = doc(&[&[
+            (BlockType::Title, "Dienstleistungsvertrag"),
+            (BlockType::Text, "Vereinbarung zwischen den Parteien\nUnterschrift"),
+        ]]);
         assert_eq!(classify(&german, &categories(), &|| Ok(())).unwrap().category, "contract");
     }
 

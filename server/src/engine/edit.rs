@@ -381,7 +381,8 @@ impl Field {
 /// The field whose names agree best with `label`'s words (at least two thirds of them found),
 /// or, when several agree as well, their descriptions.
 fn best_agreement(fields: &[Field], label: &str) -> Option<Result<usize, Vec<String>>> {
-    let scores: Vec<f64> = fields.iter().map(|f| if f.kind == WidgetKind::Text { f.agreement(label) } else { 0.0 }).collect();
+    let scores: Vec<f64> =
+        fields.iter().map(|f| if f.kind == WidgetKind::Text { f.agreement(label) } else { 0.0 }).collect();
     let best = scores.iter().copied().fold(0.0, f64::max);
     if best < MIN_AGREEMENT {
         return None;
@@ -414,8 +415,9 @@ fn agreement(label: &str, name: &str) -> f64 {
 /// The words of a label that carry its meaning (see [`agreement`]).
 fn meaning_words(text: &str) -> Vec<String> {
     const FILLER: &[&str] = &[
-        "the", "of", "a", "an", "and", "or", "your", "enter", "if", "any", "to", "in", "for", "please", "here",
-        "de", "la", "le", "du", "des", "der", "die", "das", "el", "los", "del", "il", "di", "van", "het",
+        "the", "of", "a", "an", "and", "or", "your", "enter", "if", "any", "to", "in", "for", "please",
+        "here", "de", "la", "le", "du", "des", "der", "die", "das", "el", "los", "del", "il", "di", "van",
+        "het",
     ];
     let normalized = super::extract::vocabulary::normalize(text);
     normalized
@@ -448,7 +450,8 @@ fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
             let rows = block.content.lines().count().max(1);
             let height = block.bbox.height / rows as f64;
             block.content.lines().enumerate().map(move |(row, text)| {
-                let bbox = BoundingBox { top: block.bbox.top + height * row as f64, height, ..block.bbox.clone() };
+                let bbox =
+                    BoundingBox { top: block.bbox.top + height * row as f64, height, ..block.bbox.clone() };
                 (text.trim(), bbox)
             })
         })
@@ -472,11 +475,17 @@ fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
             .max_by(|a, b| (a.1.left + a.1.width).total_cmp(&(b.1.left + b.1.width)));
         // Above: the nearest block over the box, with the blocks right over it that continue
         // it (a caption wrapped over several lines, which a PDF may set as blocks of their own).
-        let over = |b: &BoundingBox| on_page(b) && b.left < widget.left + widget.width && b.left + b.width > widget.left;
+        let over = |b: &BoundingBox| {
+            on_page(b) && b.left < widget.left + widget.width && b.left + b.width > widget.left
+        };
         let above = || {
             let nearest = blocks
                 .iter()
-                .filter(|(_, b)| over(b) && b.top + b.height <= widget.top + 0.005 && widget.top - (b.top + b.height) < 0.04)
+                .filter(|(_, b)| {
+                    over(b)
+                        && b.top + b.height <= widget.top + 0.005
+                        && widget.top - (b.top + b.height) < 0.04
+                })
                 .max_by(|a, b| (a.1.top + a.1.height).total_cmp(&(b.1.top + b.1.height)))?;
             let mut caption = vec![*nearest];
             while let Some(previous) = blocks.iter().find(|(_, b)| {

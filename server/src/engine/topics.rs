@@ -90,7 +90,10 @@ impl Topic {
             .filter(|(kind, _)| name.contains(*kind))
             .flat_map(|(_, cues)| cues.iter().map(|cue| cue.to_string()));
         let about: BTreeSet<String> = words(about).chain(cues).filter(|w| !name.contains(w)).collect();
-        Topic { name: name.into_iter().map(in_every_language).collect(), about: about.into_iter().map(in_every_language).collect() }
+        Topic {
+            name: name.into_iter().map(in_every_language).collect(),
+            about: about.into_iter().map(in_every_language).collect(),
+        }
     }
 
     pub fn score(&self, found: &Found) -> Score {
@@ -114,7 +117,8 @@ impl Topic {
 
 /// A word and its translations (see [`vocabulary::translations`]), as [`words`] gives them.
 fn in_every_language(word: String) -> BTreeSet<String> {
-    let translated: Vec<String> = vocabulary::translations(&word).into_iter().flat_map(|t| words(t).collect::<Vec<_>>()).collect();
+    let translated: Vec<String> =
+        vocabulary::translations(&word).into_iter().flat_map(|t| words(t).collect::<Vec<_>>()).collect();
     std::iter::once(word).chain(translated).collect()
 }
 
@@ -134,7 +138,11 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
         .map(|w| {
-            let w: String = w.to_lowercase().nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
+            let w: String = w
+                .to_lowercase()
+                .nfd()
+                .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                .collect();
             match w.strip_suffix('s') {
                 Some(stem) if stem.chars().count() >= 3 && !stem.ends_with('s') => stem.to_owned(),
                 _ => w,

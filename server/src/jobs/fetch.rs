@@ -334,7 +334,11 @@ mod tests {
             ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
         ] {
-            assert_eq!(extension_of("/export", Some(content_type)).as_deref(), Some(extension), "{content_type}");
+            assert_eq!(
+                extension_of("/export", Some(content_type)).as_deref(),
+                Some(extension),
+                "{content_type}"
+            );
         }
         // What follows the last dot is an extension only if it is short and plain.
         assert_eq!(extension_of("/report.tar-gz", Some("text/csv")).as_deref(), Some("csv"));

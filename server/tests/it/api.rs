@@ -1,10 +1,9 @@
 //! The server's HTTP surface, driven through `app()` with `oneshot` (no socket): every route's
 //! happy path and its errors, in the shapes Reducto's clients expect.
 
-
+use crate::common::{fixture, page_chunking, Server};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use crate::common::{fixture, page_chunking, Server};
 use reducto_local::api::JobStatus;
 use serde_json::{json, Value};
 

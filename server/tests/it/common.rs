@@ -134,7 +134,11 @@ impl Server {
             if done(&reply.body) {
                 return reply;
             }
-            assert!(tokio::time::Instant::now() < deadline, "job {id} never reached the awaited state: {}", reply.body);
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "job {id} never reached the awaited state: {}",
+                reply.body
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
@@ -509,7 +513,11 @@ impl Process {
         (self.child, self.url) = Process::spawn(&self.dir, &self.args, &self.env);
     }
 
-    fn spawn(dir: &tempfile::TempDir, args: &[String], env: &[(String, String)]) -> (std::process::Child, String) {
+    fn spawn(
+        dir: &tempfile::TempDir,
+        args: &[String],
+        env: &[(String, String)],
+    ) -> (std::process::Child, String) {
         use std::io::BufRead;
         let data = dir.path().join("data");
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reducto-local"))
@@ -595,7 +603,8 @@ impl StandIns {
                 .find(|path| path.is_file())
                 .unwrap_or_else(|| panic!("{tool} is not on the PATH (scripts/bootstrap.sh installs it)"));
             let path = dir.path().join(tool);
-            std::fs::write(&path, format!("#!/bin/sh\n{before}\nexec '{}' \"$@\"\n", real.display())).unwrap();
+            std::fs::write(&path, format!("#!/bin/sh\n{before}\nexec '{}' \"$@\"\n", real.display()))
+                .unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         StandIns { dir }
@@ -611,7 +620,8 @@ impl StandIns {
 pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write;
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, contents) in entries {
         writer.start_file(*name, options).unwrap();
         writer.write_all(contents).unwrap();

@@ -3,9 +3,8 @@
 //! so a split section can span two documents. A list that is empty, or names a document that
 //! cannot be read, fails with a message saying which element is at fault.
 
-
-use axum::http::StatusCode;
 use crate::common::{categories, extract_schema, pages, pdf, Server};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 /// Three pages: an invoice (pages 1-2), then the first page of a contract.

@@ -2,9 +2,8 @@
 //! and PDF invoices (written by the tiny PDF writer in `common`), a multi-page packet split
 //! into categories, and the pipeline shapes that combine them.
 
-
-use axum::http::StatusCode;
 use crate::common::{categories, drawn_pdf, extract_schema, packet, pages, pdf, Server};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 const INVOICE: &str = "ACME Corporation\n\

@@ -1,11 +1,10 @@
 //! Fault injection (`--enable-faults`) over a real socket with a real HTTP client: each kind
 //! of scripted response as a client sees it, the request log, and clearing.
 
-
 use std::time::Duration;
 
-use axum::http::StatusCode;
 use crate::common::{Live, Server};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 async fn live() -> Live {

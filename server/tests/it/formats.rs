@@ -2,10 +2,8 @@
 //! into pages and typed blocks, and a ZIP bomb refused with the reason (a sync 422, a failed
 //! async job). The Office files are built here from hand-written XML.
 
-
-
-use axum::http::StatusCode;
 use crate::common::{zip, Server};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

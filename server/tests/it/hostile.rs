@@ -2,10 +2,9 @@
 //! the server still answering `/version` after every one. The server is keyless and guards URL
 //! inputs, as `reducto-local` starts by default on a developer's laptop.
 
-
+use crate::common::Server;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use crate::common::Server;
 use serde_json::{json, Value};
 
 /// One hostile case: the request, and what the answer must be.
@@ -229,7 +228,8 @@ fn xlsx_sharing(text: &str, cells: usize) -> Vec<u8> {
             format!(r#"<worksheet><sheetData><row r="1">{row}</row></sheetData></worksheet>"#),
         ),
     ];
-    let parts: Vec<(&str, &[u8])> = parts.iter().map(|(name, contents)| (*name, contents.as_bytes())).collect();
+    let parts: Vec<(&str, &[u8])> =
+        parts.iter().map(|(name, contents)| (*name, contents.as_bytes())).collect();
     crate::common::zip(&parts)
 }
 
@@ -317,9 +317,11 @@ async fn a_stalled_presigned_put_lets_go_of_its_url() {
     let head = format!("PUT /{path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 1000\r\n\r\n0123456789");
     stalled.write_all(head.as_bytes()).await.unwrap();
     let data = live.dir.path().join("data");
-    crate::common::eventually("the stalled PUT claiming the URL", std::time::Duration::from_secs(10), || async {
-        crate::common::presigned_states(&data) == ["receiving"]
-    })
+    crate::common::eventually(
+        "the stalled PUT claiming the URL",
+        std::time::Duration::from_secs(10),
+        || async { crate::common::presigned_states(&data) == ["receiving"] },
+    )
     .await;
     let busy = http.put(&url).body("%PDF-1.4 other").send().await.unwrap();
     assert_eq!(busy.status(), 409, "one PUT at a time");
@@ -603,8 +605,13 @@ async fn max_concurrent_requests_holds_the_next_request_until_a_slot_is_free() {
     holding.write_all(&body[5..]).await.unwrap();
     let mut answer = vec![0; 4096];
     let n = holding.read(&mut answer).await.unwrap();
-    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 404"), "{}", String::from_utf8_lossy(&answer[..n]));
-    let version = tokio::time::timeout(std::time::Duration::from_secs(10), next).await.unwrap().unwrap().unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 404"),
+        "{}",
+        String::from_utf8_lossy(&answer[..n])
+    );
+    let version =
+        tokio::time::timeout(std::time::Duration::from_secs(10), next).await.unwrap().unwrap().unwrap();
     assert_eq!(version.status(), 200);
     live.stop().await;
 }

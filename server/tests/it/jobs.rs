@@ -2,11 +2,12 @@
 //! progress as pages complete, failures with their reasons, cancel, `/jobs` paging, and
 //! what a restart does to unfinished jobs.
 
-
 use std::time::Duration;
 
+use crate::common::{
+    eventually, packet, page_chunking, pages, pdf, rasterize, scanned_pdf, Process, Server, StandIns,
+};
 use axum::http::StatusCode;
-use crate::common::{eventually, packet, page_chunking, pages, pdf, rasterize, scanned_pdf, Process, Server, StandIns};
 use reducto_local::api::JobStatus;
 use serde_json::{json, Value};
 

@@ -2,9 +2,8 @@
 //! rasterized by poppler) are read by Tesseract into blocks with boxes and confidences, and
 //! `result.ocr` says which pages were OCR'd.
 
-
-use axum::http::StatusCode;
 use crate::common::{packet, pdf, rasterize, scanned_pdf, Process, Server, StandIns};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 fn text_of(parse: &Value) -> String {
@@ -87,7 +86,8 @@ async fn an_encrypted_scan_is_ocrd_with_its_password_which_no_command_line_sees(
     // Stand-ins for pdftoppm and tesseract that write down every command line they are given.
     let log = tempfile::NamedTempFile::new().unwrap();
     let write_down = |tool: &str| format!("printf '%s\\n' \"{tool} $*\" >> '{}'", log.path().display());
-    let tools = StandIns::new(&[("pdftoppm", &write_down("pdftoppm")), ("tesseract", &write_down("tesseract"))]);
+    let tools =
+        StandIns::new(&[("pdftoppm", &write_down("pdftoppm")), ("tesseract", &write_down("tesseract"))]);
     let server = Process::start(&[], &[("PATH", &tools.path())]);
 
     let mut doc = lopdf::Document::load_mem(&scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 200)])).unwrap();

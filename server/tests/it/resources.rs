@@ -2,12 +2,11 @@
 //! poppler), deletion, parse results too large to inline, direct webhooks delivered to a real
 //! receiver, and paging through every job.
 
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{Method, StatusCode};
 use crate::common::{eventually, files_in, packet, Process, Server};
+use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 fn form() -> Vec<u8> {
@@ -241,11 +240,13 @@ async fn every_sample_pdf_and_every_cut_form_gets_the_answer_it_should() {
         };
         let field = expected.unwrap_or("Full name");
         let id = s.upload_pdf(&bytes).await;
-        let reply = s.post("/edit", json!({"document_url": id, "edit_instructions": format!("{field}: Ada")})).await;
+        let reply =
+            s.post("/edit", json!({"document_url": id, "edit_instructions": format!("{field}: Ada")})).await;
         match expected {
             Ok(field) => {
                 assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.body);
-                let filled = reply.body["form_schema"].as_array().unwrap().iter().find(|w| w["description"] == field);
+                let filled =
+                    reply.body["form_schema"].as_array().unwrap().iter().find(|w| w["description"] == field);
                 assert_eq!(filled.map(|w| &w["value"]), Some(&json!("Ada")), "{name}: {}", reply.body);
             }
             Err(detail) => {
@@ -422,8 +423,10 @@ async fn a_failing_webhook_is_retried_after_1_2_and_4_s_then_given_up() {
         let listed = s.get("/studio/webhooks").await;
         listed.body["deliveries"].as_array().unwrap().iter().find(|d| d["job_id"] == job).unwrap().clone()
     };
-    eventually("the delivery given up", Duration::from_secs(5), || async { delivery().await["state"] == "failed" })
-        .await;
+    eventually("the delivery given up", Duration::from_secs(5), || async {
+        delivery().await["state"] == "failed"
+    })
+    .await;
     let given_up = delivery().await;
     assert_eq!((&given_up["attempts"], &given_up["last_status"]), (&json!(4), &json!(500)), "{given_up}");
     assert!(given_up["last_error"].as_str().unwrap().contains("500"), "{given_up}");
@@ -432,7 +435,10 @@ async fn a_failing_webhook_is_retried_after_1_2_and_4_s_then_given_up() {
     assert_eq!(times.len(), 4, "no attempt after the third retry");
     for (gap, seconds) in times.windows(2).map(|w| w[1] - w[0]).zip([1.0, 2.0, 4.0]) {
         let gap = gap.as_secs_f64();
-        assert!(gap >= seconds - 0.05 && gap < seconds + 1.5, "a retry {gap:.2} s after the last, not {seconds} s");
+        assert!(
+            gap >= seconds - 0.05 && gap < seconds + 1.5,
+            "a retry {gap:.2} s after the last, not {seconds} s"
+        );
     }
 }
 
@@ -451,7 +457,9 @@ async fn a_webhook_receiver_that_redirects_is_not_followed() {
 
     let s = Server::with(|c| c.allow_private_urls = false).await;
     let file = s.upload_pdf(&packet()).await;
-    let job = s.post("/parse_async", json!({"input": file, "async": {"webhook": {"mode": "direct", "url": url}}})).await;
+    let job = s
+        .post("/parse_async", json!({"input": file, "async": {"webhook": {"mode": "direct", "url": url}}}))
+        .await;
     let job = job.job_id();
     s.finished(&job).await;
     eventually("the first attempt recorded", Duration::from_secs(10), || async {

@@ -3,12 +3,11 @@
 //! The shape tests elsewhere check values; this one catches a field that drifts from the spec
 //! (a missing `usage`, a `"Parse"` where the enum says `"parse"`, a string `loc` index, ...).
 
-
 use std::collections::BTreeMap;
 
+use crate::common::{categories, extract_schema, packet, Reply, Server};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crate::common::{categories, extract_schema, packet, Reply, Server};
 use serde_json::{json, Value};
 
 /// The `$id` prefix of every schema file; `$ref`s between them are relative to it.

@@ -1,10 +1,9 @@
 //! `GET /studio/pipelines/{id}/snippets`: the three snippets name the pipeline and the address
 //! the caller used, and the curl one really runs the pipeline (executed here with `sh`).
 
-
+use crate::common::{fixture, Live, Server};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use crate::common::{fixture, Live, Server};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -56,7 +55,10 @@ async fn snippets_use_the_callers_host_and_the_pipeline_id() {
 #[tokio::test]
 async fn the_curl_snippet_runs_the_deployed_pipeline() {
     // The bootstrap installs curl; without it this test fails rather than passing unrun.
-    std::process::Command::new("curl").arg("--version").output().expect("curl runs (scripts/bootstrap.sh installs it)");
+    std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .expect("curl runs (scripts/bootstrap.sh installs it)");
     let live = Live::start(|c| c.api_keys = vec!["snippet-key".into()]).await;
     let http = reqwest::Client::new();
     let call =

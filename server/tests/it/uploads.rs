@@ -1,12 +1,11 @@
 //! The presigned upload flow: `POST /upload` with no file → `{file_id, presigned_url}`, then
 //! one `PUT` of the bytes to that URL (no API key, single use, expiring, size-limited).
 
-
 use std::time::Duration;
 
+use crate::common::{eventually, fixture, presigned_states, Live, Process, Reply, Server};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use crate::common::{eventually, fixture, presigned_states, Live, Process, Reply, Server};
 use serde_json::{json, Value};
 
 /// Asks for a presigned upload as a caller on `host` would; returns (file_id, URL path).

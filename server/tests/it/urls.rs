@@ -3,7 +3,6 @@
 //! the server's own static `--www` directory on a real socket, and over https by a server of
 //! the test's own whose certificate authority only `--ca-cert` makes trusted.
 
-
 use std::sync::Arc;
 
 use crate::common::{pages, pdf, Live};

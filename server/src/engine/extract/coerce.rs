@@ -73,8 +73,9 @@ pub fn number(text: &str, decimal_comma: bool) -> Option<f64> {
         .unwrap_or(bytes.len());
     let spaced = tail[..len].trim_end_matches([',', '.']).replace([' ', '\''], "");
     let digits = spaced.as_str();
-    let before = text[..start]
-        .trim_end_matches(|c: char| c.is_whitespace() || "$€£¥₹".contains(c) || c.is_ascii_alphabetic() || c == '.');
+    let before = text[..start].trim_end_matches(|c: char| {
+        c.is_whitespace() || "$€£¥₹".contains(c) || c.is_ascii_alphabetic() || c == '.'
+    });
     // A hyphen right after a letter or digit joins a code ("A-24981"); it is not a minus.
     let minus = (before.ends_with('-') || before.ends_with('−'))
         && !before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric());
@@ -144,7 +145,8 @@ pub fn date(text: &str, day_first: bool) -> Option<String> {
     let num = |t: &str| -> Option<u32> {
         let digits = t.trim_end_matches(|c: char| c.is_alphabetic());
         let suffix = &t[digits.len()..];
-        let ordinal = suffix.is_empty() || ["st", "nd", "rd", "th", "er", "e"].contains(&suffix.to_lowercase().as_str());
+        let ordinal = suffix.is_empty()
+            || ["st", "nd", "rd", "th", "er", "e"].contains(&suffix.to_lowercase().as_str());
         (ordinal && !digits.is_empty() && digits.len() <= 4).then(|| digits.parse().ok()).flatten()
     };
     let year = |t: &str| -> Option<i32> {
@@ -190,7 +192,10 @@ pub fn date(text: &str, day_first: bool) -> Option<String> {
 pub fn identifier(raw: &str) -> Option<&str> {
     let words: Vec<&str> = raw.split_whitespace().collect();
     let first = words.iter().position(|w| w.chars().any(|c| c.is_ascii_digit()))?;
-    let groups = words[first + 1..].iter().take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())).count();
+    let groups = words[first + 1..]
+        .iter()
+        .take_while(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+        .count();
     let last = words[first + groups];
     // The span in `raw` from the first word's start to the last group's end.
     let start = words[first].as_ptr() as usize - raw.as_ptr() as usize;

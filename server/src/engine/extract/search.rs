@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::coerce::date;
 use super::layout::{beside, is_under, Cells, Line};
-use super::vocabulary::{has_legal_form, is_known_label, is_label, is_title, normalize, Field, Match, MAX_NAME_WORDS};
+use super::vocabulary::{
+    has_legal_form, is_known_label, is_label, is_title, normalize, Field, Match, MAX_NAME_WORDS,
+};
 use crate::engine::{Block, BlockType};
 
 /// The value of `field` that `coerce` accepts: a labelled one (see [`labelled_value`]); for a
@@ -29,7 +31,10 @@ pub fn find<'a>(
             let place = |i: usize| (lines[i].block.bbox.page, lines[i].middle());
             order.sort_by(|&a, &b| place(b).partial_cmp(&place(a)).unwrap_or(std::cmp::Ordering::Equal));
         }
-        return field.by_rank(amount).iter().find_map(|rank| labelled_value(rank, siblings, lines, &order, &coerce));
+        return field
+            .by_rank(amount)
+            .iter()
+            .find_map(|rank| labelled_value(rank, siblings, lines, &order, &coerce));
     }
     labelled_value(field, siblings, lines, order, &coerce).or_else(|| {
         let issuer = field.issuer.then(|| registered_name(lines).or_else(|| letterhead(lines))).flatten();
@@ -54,9 +59,13 @@ fn registered_name<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     lines
         .iter()
         .filter(|line| std::ptr::eq(line.block, block))
-        .flat_map(|line| Cells::at_tabs(line.text).into_iter().flat_map(|cell| cell.split(['·', '•', '●', '|'])))
+        .flat_map(|line| {
+            Cells::at_tabs(line.text).into_iter().flat_map(|cell| cell.split(['·', '•', '●', '|']))
+        })
         .map(str::trim)
-        .find(|cell| has_legal_form(cell) && !cell.contains(':') && cell.split_whitespace().count() <= MAX_NAME_WORDS)
+        .find(|cell| {
+            has_legal_form(cell) && !cell.contains(':') && cell.split_whitespace().count() <= MAX_NAME_WORDS
+        })
         .map(|cell| (cell, block))
 }
 
@@ -91,9 +100,10 @@ fn labelled_value<'a>(
             // A cell of a table row that is the label: the value is the next cell, or the
             // cell below it (a row of labels over a row of values), or the next line. A title
             // ("INVOICE") names the document, not what is under it.
-            let Some(column) = cells.iter().position(|c| {
-                field.matches(c.trim_end_matches(':')) == wanted && !is_title(&normalize(c))
-            }) else {
+            let Some(column) = cells
+                .iter()
+                .position(|c| field.matches(c.trim_end_matches(':')) == wanted && !is_title(&normalize(c)))
+            else {
                 continue;
             };
             if let Some(value) = cells.get(column + 1).and_then(|raw| value_of(raw)) {
@@ -103,7 +113,8 @@ fn labelled_value<'a>(
                 let below = Cells::at_tabs(next.text);
                 // A total named only by a column of a table's header (its other cells labels
                 // too: "Quantity | Price | Total") is each line's, not the document's.
-                let other_labels = cells.iter().enumerate().filter(|&(j, c)| j != column && is_label(c, siblings)).count();
+                let other_labels =
+                    cells.iter().enumerate().filter(|&(j, c)| j != column && is_label(c, siblings)).count();
                 let table_header = cells.len() >= 2 && other_labels * 2 >= cells.len() - 1;
                 let raw = match (cells.len(), below.len()) {
                     _ if field.ranked() && table_header => "",

@@ -15,7 +15,12 @@ struct Column<'s> {
 
 /// An array of objects from a table: a header line naming at least two of the item's
 /// properties (or its only one), then one item per row until a row does not fit.
-pub fn table<'a>(items: &Map<String, Value>, lines: &[Line<'a>], language: &Language, order: &[usize]) -> Node<'a> {
+pub fn table<'a>(
+    items: &Map<String, Value>,
+    lines: &[Line<'a>],
+    language: &Language,
+    order: &[usize],
+) -> Node<'a> {
     let props = properties(items);
     let fields: Vec<Field> = props.iter().map(|(k, s)| Field::new(k, s)).collect();
     let needed = props.len().min(2);
@@ -57,7 +62,8 @@ fn header<'s>(
     props: &[(&'s str, &'s Map<String, Value>)],
     fields: &[Field],
 ) -> Option<Vec<Column<'s>>> {
-    let by_label = |label: &str| fields.iter().position(|f| f.matches(label) >= Match::Synonym).map(|i| props[i]);
+    let by_label =
+        |label: &str| fields.iter().position(|f| f.matches(label) >= Match::Synonym).map(|i| props[i]);
     let columns: Vec<Column> = match Cells::of_row(line) {
         Some(cells) => cells.into_iter().map(|c| Column { prop: by_label(c) }).collect(),
         None => {

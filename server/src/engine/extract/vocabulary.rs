@@ -79,7 +79,8 @@ impl Language {
                 "dates" => language.day_first = items.trim() == "day-first",
                 "numbers" => language.decimal_comma = items.trim() == "decimal-comma",
                 "months" => {
-                    language.months = items.split('|').map(|m| m.split_whitespace().map(normalize).collect()).collect()
+                    language.months =
+                        items.split('|').map(|m| m.split_whitespace().map(normalize).collect()).collect()
                 }
                 "titles" => language.titles = list(items),
                 "legal" => language.legal = list(items),
@@ -87,7 +88,9 @@ impl Language {
                     language.translations = items
                         .split('|')
                         .filter_map(|pair| pair.split_once('='))
-                        .map(|(english, local)| (normalize(english), local.split_whitespace().map(normalize).collect()))
+                        .map(|(english, local)| {
+                            (normalize(english), local.split_whitespace().map(normalize).collect())
+                        })
                         .collect()
                 }
                 "issuer" => language.issuer = list(items),
@@ -105,7 +108,10 @@ impl Language {
     }
 
     fn all_labels(&self) -> impl Iterator<Item = &String> {
-        let synonyms = self.synonyms.iter().flat_map(|(name, ranks)| std::iter::once(name).chain(ranks.iter().flatten()));
+        let synonyms = self
+            .synonyms
+            .iter()
+            .flat_map(|(name, ranks)| std::iter::once(name).chain(ranks.iter().flatten()));
         self.labels.iter().chain(synonyms)
     }
 }
@@ -144,12 +150,14 @@ pub fn month(word: &str) -> Option<u32> {
     if word.is_empty() || !word.chars().all(char::is_alphabetic) {
         return None;
     }
-    languages().iter().find_map(|language| {
-        language.months.iter().position(|spellings| {
-            spellings.contains(&word) || (word.len() >= 3 && spellings[0].starts_with(&word))
+    languages()
+        .iter()
+        .find_map(|language| {
+            language.months.iter().position(|spellings| {
+                spellings.contains(&word) || (word.len() >= 3 && spellings[0].starts_with(&word))
+            })
         })
-    })
-    .map(|at| at as u32 + 1)
+        .map(|at| at as u32 + 1)
 }
 
 /// Whether `text` (normalized) is what a document calls itself: "invoice", "factuur", "rechnung".
@@ -207,8 +215,9 @@ pub struct Field {
 impl Field {
     pub fn new(key: &str, schema: &Map<String, Value>) -> Field {
         let name = normalize(key);
-        let issuer =
-            name.split(' ').any(|w| languages().iter().any(|language| language.issuer.iter().any(|i| i == w)));
+        let issuer = name
+            .split(' ')
+            .any(|w| languages().iter().any(|language| language.issuer.iter().any(|i| i == w)));
         let mut labels = vec![name.clone()];
         for extra in ["title", "description"] {
             if let Some(text) = schema.get(extra).and_then(Value::as_str) {
@@ -267,7 +276,9 @@ impl Field {
     /// (`invoice_number`, `order_id`).
     pub fn is_identifier(&self) -> bool {
         let name = &self.labels[0];
-        ["number", "id", "reference", "ref"].iter().any(|last| name == last || name.ends_with(&format!(" {last}")))
+        ["number", "id", "reference", "ref"]
+            .iter()
+            .any(|last| name == last || name.ends_with(&format!(" {last}")))
     }
 
     /// Whether the field's synonyms are ranked (a total's, an invoice number's).
@@ -338,7 +349,8 @@ pub fn normalize(text: &str) -> String {
         }
         if c == '#' {
             spaced.push_str(" # ");
-        } else if matches!(c, 'n' | 'N') && matches!(chars.peek(), Some('°' | 'º'))
+        } else if matches!(c, 'n' | 'N')
+            && matches!(chars.peek(), Some('°' | 'º'))
             && !previous.is_some_and(char::is_alphanumeric)
         {
             chars.next();
@@ -349,7 +361,8 @@ pub fn normalize(text: &str) -> String {
         previous = Some(c);
     }
     // Accents go: "Numéro" and "Numero", "Fälligkeit" and "Falligkeit" read the same.
-    let folded: String = spaced.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
+    let folded: String =
+        spaced.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
     folded
         .to_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '#'))
@@ -386,7 +399,9 @@ mod tests {
         assert_eq!(normalize("FÄLLIGKEITSDATUM"), "falligkeitsdatum");
         assert_eq!(normalize("Invoice #"), "invoice number");
         let field = Field::new("invoice_number", &Map::new());
-        for label in ["Factuurnummer", "N° de facture", "Rechnungsnummer", "Número de factura", "Numero fattura"] {
+        for label in
+            ["Factuurnummer", "N° de facture", "Rechnungsnummer", "Número de factura", "Numero fattura"]
+        {
             assert_eq!(field.matches(label), Match::Synonym, "{label}");
         }
     }
@@ -394,7 +409,8 @@ mod tests {
     #[test]
     fn a_total_ranks_its_labels_and_a_subtotal_is_not_one() {
         let total = Field::new("total", &Map::new());
-        let ranks: Vec<bool> = total.by_rank(true).iter().map(|rank| rank.matches("Grand Total") == Match::Synonym).collect();
+        let ranks: Vec<bool> =
+            total.by_rank(true).iter().map(|rank| rank.matches("Grand Total") == Match::Synonym).collect();
         assert_eq!(ranks.first(), Some(&true), "grand total is the strongest");
         assert!(total.ranked());
         assert_eq!(total.matches("Sub Total"), Match::None);
@@ -416,7 +432,16 @@ mod tests {
 
     #[test]
     fn months_are_named_in_every_language() {
-        for (word, number) in [("März", 3), ("mrt", 3), ("févr.", 2), ("Dezember", 12), ("dic", 12), ("mei", 5), ("Sept", 9), ("August", 8)] {
+        for (word, number) in [
+            ("März", 3),
+            ("mrt", 3),
+            ("févr.", 2),
+            ("Dezember", 12),
+            ("dic", 12),
+            ("mei", 5),
+            ("Sept", 9),
+            ("August", 8),
+        ] {
             assert_eq!(month(word), Some(number), "{word}");
         }
         assert_eq!(month("the"), None);
