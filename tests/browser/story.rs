@@ -84,7 +84,10 @@ async fn a_file_input_is_uploaded_then_run() {
     assert_eq!(get(&result, "usage.num_pages"), 4);
     let first_chunk = get(&result, "result.parse.result.chunks").unchecked_into::<Array>().get(0);
     let content = get(&first_chunk, "content").as_string().unwrap();
-    assert!(content.starts_with("Hello, here is some text without a meaning."), "the text layer was read: {content}");
+    assert!(
+        content.starts_with("Hello, here is some text without a meaning."),
+        "the text layer was read: {content}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -77,8 +77,10 @@ async fn retry_after_in_seconds_and_as_a_date_set_the_wait() {
     reset_faults().await;
     // An HTTP date has whole seconds: the call may not end before that date, by the page's
     // clock, however long the setup took.
-    let date = String::from(js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + 3_000.0)).to_utc_string());
-    script("GET", "/version", &format!(r#"[{{"status": 503, "headers": {{"retry-after": "{date}"}}}}]"#)).await;
+    let date =
+        String::from(js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + 3_000.0)).to_utc_string());
+    script("GET", "/version", &format!(r#"[{{"status": 503, "headers": {{"retry-after": "{date}"}}}}]"#))
+        .await;
     let until = js_sys::Date::parse(&date);
     let ahead = until - js_sys::Date::now();
     assert!(ahead > 500.0, "the date is still {ahead} ms ahead when the call starts");
