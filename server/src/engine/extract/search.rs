@@ -59,10 +59,7 @@ fn registered_name<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     lines
         .iter()
         .filter(|line| std::ptr::eq(line.block, block))
-        .flat_map(|line| {
-            Cells::at_tabs(line.text).into_iter().flat_map(|cell| cell.split(['·', '•', '●', '|']))
-        })
-        .map(str::trim)
+        .flat_map(|line| Cells::at_tabs(line.text).into_iter().flat_map(parts))
         .find(|cell| {
             has_legal_form(cell) && !cell.contains(':') && cell.split_whitespace().count() <= MAX_NAME_WORDS
         })
@@ -167,6 +164,12 @@ fn checkbox(field: &Field, wanted: Match, line: &str) -> Option<&'static str> {
     (field.matches(rest.trim()) == wanted).then_some(state)
 }
 
+/// The parts of a letterhead's or a footer's cell: "Au bon moulin SARL - 1242 chemin de l'olive
+/// - 84340 Malaucène" and "Bei Spiel GmbH ● Ecke 12" are a name and an address on one line.
+fn parts(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(['·', '•', '●', '|']).flat_map(|part| part.split(" - ")).map(str::trim).filter(|part| !part.is_empty())
+}
+
 /// The issuer's name at the top of the first page: the first cell there, headings first, that
 /// has letters, is no label, no date and not the document's title ("INVOICE"), and is as short
 /// as a name (the first sentence of a letter or an article is not an issuer); a cell that names
@@ -182,7 +185,7 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     let others = top.iter().filter(|line| !heading(line));
     let names: Vec<(&str, &Block)> = headings
         .chain(others)
-        .flat_map(|line| Cells::at_tabs(line.text).into_iter().map(move |cell| (cell, line.block)))
+        .flat_map(|line| Cells::at_tabs(line.text).into_iter().flat_map(parts).map(move |part| (part, line.block)))
         .filter(|(cell, _)| {
             cell.chars().any(char::is_alphabetic)
                 && cell.split_whitespace().count() <= MAX_NAME_WORDS
