@@ -167,7 +167,10 @@ fn checkbox(field: &Field, wanted: Match, line: &str) -> Option<&'static str> {
 /// The parts of a letterhead's or a footer's cell: "Au bon moulin SARL - 1242 chemin de l'olive
 /// - 84340 Malaucène" and "Bei Spiel GmbH ● Ecke 12" are a name and an address on one line.
 fn parts(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(['·', '•', '●', '|']).flat_map(|part| part.split(" - ")).map(str::trim).filter(|part| !part.is_empty())
+    cell.split(['·', '•', '●', '|'])
+        .flat_map(|part| part.split(" - "))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
 }
 
 /// The issuer's name at the top of the first page: the first cell there, headings first, that
@@ -185,7 +188,9 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     let others = top.iter().filter(|line| !heading(line));
     let names: Vec<(&str, &Block)> = headings
         .chain(others)
-        .flat_map(|line| Cells::at_tabs(line.text).into_iter().flat_map(parts).map(move |part| (part, line.block)))
+        .flat_map(|line| {
+            Cells::at_tabs(line.text).into_iter().flat_map(parts).map(move |part| (part, line.block))
+        })
         .filter(|(cell, _)| {
             cell.chars().any(char::is_alphabetic)
                 && cell.split_whitespace().count() <= MAX_NAME_WORDS
