@@ -75,7 +75,11 @@ fn labelled_value<'a>(
     order: &[usize],
     coerce: &impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
-    let value_of = |raw: &str| (!raw.is_empty() && !is_label(raw, siblings)).then(|| coerce(raw)).flatten();
+    // A name is never a "Label: value" pair ("Debiteurennummer: C123456" names no issuer).
+    let value_of = |raw: &str| {
+        let pair = field.issuer && raw.contains(':');
+        (!raw.is_empty() && !pair && !is_label(raw, siblings)).then(|| coerce(raw)).flatten()
+    };
     let is_amount = |raw: &str| matches!(coerce(raw), Some(Value::Number(_)));
     for wanted in [Match::Own, Match::Synonym, Match::EndsWith] {
         for &i in order {
@@ -197,8 +201,9 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
                 && !cell.contains(':')
                 && date(cell, false).is_none()
                 && !is_title(&normalize(cell))
-                // "Invoice FA-2017-0008": the title and its number.
+                // "Invoice FA-2017-0008", "Debet Factuur": a title with its number or kind.
                 && !is_title(&normalize(cell.split_whitespace().next().unwrap_or_default()))
+                && !(cell.split_whitespace().count() <= 3 && normalize(cell).split(' ').any(is_title))
                 && !is_label(cell, &[])
         })
         .collect();
