@@ -359,30 +359,6 @@ impl Live {
         format!("{}{path}", self.url)
     }
 
-    /// Uploads `bytes` as a client does (create the upload, then PUT to its presigned URL) and
-    /// gives the file id.
-    pub async fn upload(&self, bytes: Vec<u8>) -> String {
-        let http = reqwest::Client::builder().no_proxy().build().unwrap();
-        let created: Value = http.post(self.at("/upload")).send().await.unwrap().json().await.unwrap();
-        let put = http.put(created["presigned_url"].as_str().unwrap()).body(bytes).send().await.unwrap();
-        assert_eq!(put.status(), 200);
-        created["file_id"].as_str().unwrap().to_owned()
-    }
-
-    /// GETs `path` and gives the status and the JSON answer.
-    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let http = reqwest::Client::builder().no_proxy().build().unwrap();
-        let reply = http.get(self.at(path)).send().await.unwrap();
-        (reply.status(), reply.json().await.unwrap())
-    }
-
-    /// POSTs `body` as JSON and gives the status and the JSON answer.
-    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let http = reqwest::Client::builder().no_proxy().build().unwrap();
-        let reply = http.post(self.at(path)).json(&body).send().await.unwrap();
-        (reply.status(), reply.json().await.unwrap())
-    }
-
     pub async fn stop(self) -> tempfile::TempDir {
         let _ = self.stop.send(());
         self.served.await.unwrap().unwrap();
