@@ -236,7 +236,7 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
       const settings = passwords[name] ? { settings: { document_password: passwords[name] } } : {};
       const { status, json } = await post(server, "/parse", { input: file, ...settings });
       const f1 = status === 200 ? tokenF1(tokens(poppler), tokens(textOf(json))) : 0;
-      // Right-to-left text: poppler gives visual order, the engine logical order (README,
+      // Right-to-left text: poppler gives visual order, the engine logical order (docs/server.md,
       // "Known gaps"), so their words differ letter by letter; reported on their own.
       (/[\u0590-\u08ff]/.test(poppler) ? sampleF1.rightToLeft : sampleF1.leftToRight).push(f1);
     }
