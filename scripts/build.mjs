@@ -21,7 +21,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 // The contract's budget is 64 KB. On the stack it was specified with (std, gloo-net, serde with
 // serde-wasm-bindgen for every options and params type) the client measures about 93 KB with
 // every resource of the API (classify, edit, webhooks, deletion, paging and URL results added
-// 8 KB to the 85 KB before them), and ordinary means stop there: README "Size" shows where the
+// 8 KB to the 85 KB before them), and ordinary means stop there: docs/client.md "Size" shows where the
 // bytes go. Until the budget is decided again, the build holds the line at the ceiling and
 // fails when the client grows past it.
 const BUDGET_GZIP = 64 * 1024;
@@ -177,6 +177,6 @@ const versus = (limit) => {
 console.log(`  ${"contract budget".padEnd(48)} ${kb(BUDGET_GZIP).padStart(19)} gz: ${versus(BUDGET_GZIP)}`);
 console.log(`  ${"build ceiling".padEnd(48)} ${kb(CEILING_GZIP).padStart(19)} gz: ${versus(CEILING_GZIP)}`);
 if (total.gzip > CEILING_GZIP) {
-  console.error(`reducto-wasm grew past its ${kb(CEILING_GZIP)} gzip ceiling: see README "Size" for where the bytes go`);
+  console.error(`reducto-wasm grew past its ${kb(CEILING_GZIP)} gzip ceiling: see docs/client.md "Size" for where the bytes go`);
   process.exit(1);
 }

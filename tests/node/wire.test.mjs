@@ -1,4 +1,4 @@
-// What reducto-wasm puts on the wire, watched from the other end: the README's promises about
+// What reducto-wasm puts on the wire, watched from the other end: the documented promises about
 // job polling, params it does not know, and the fetch of a result sent as a URL, checked in the
 // requests a real reducto-local (its fault log, `--enable-faults`) or a recording proxy in front
 // of it saw arrive.

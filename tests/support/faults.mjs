@@ -1,4 +1,4 @@
-// The fault-injection API of a reducto-local started with `--enable-faults` (README, "Faults,
+// The fault-injection API of a reducto-local started with `--enable-faults` (docs/server.md, "Faults,
 // for tests"; server/src/faults.rs), for the JS tests: slow the engine down, script the next
 // answers of a route, read the log of what arrived. `headers` carries the key of a keyed server.
 import assert from "node:assert/strict";
