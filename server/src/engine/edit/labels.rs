@@ -1,0 +1,241 @@
+//! Which field gets which value: the caller's widgets by box or description, and each
+//! instruction's `label: value` line by the field's names, exactly or by words that agree; and
+//! the words printed by each field's box, which a person may write as its label.
+
+use std::collections::BTreeMap;
+
+use super::form::{contains, Field, Placed};
+use super::{EditRequest, WidgetKind};
+use crate::engine::BoundingBox;
+
+/// The field whose names agree best with `label`'s words (at least two thirds of them found),
+/// or, when several agree as well, their descriptions.
+pub(super) fn best_agreement(fields: &[Field], label: &str) -> Option<Result<usize, Vec<String>>> {
+    let scores: Vec<f64> =
+        fields.iter().map(|f| if f.kind == WidgetKind::Text { f.agreement(label) } else { 0.0 }).collect();
+    let best = scores.iter().copied().fold(0.0, f64::max);
+    if best < MIN_AGREEMENT {
+        return None;
+    }
+    let at_best: Vec<usize> = (0..fields.len()).filter(|&i| (scores[i] - best).abs() < 1e-9).collect();
+    Some(match at_best.as_slice() {
+        [one] => Ok(*one),
+        many => Err(many.iter().map(|&i| format!("'{}'", fields[i].description())).collect()),
+    })
+}
+
+/// The least [`agreement`] by which an instruction's label names a field.
+pub(super) const MIN_AGREEMENT: f64 = 2.0 / 3.0;
+
+/// How well a label's words agree with a field's name: the share of the label's words found in
+/// it, case, accents, punctuation and word order aside, with common abbreviations read out (No.,
+/// Nr. and # are "number", SSN "social security number", DOB "date of birth", Tel. "telephone")
+/// and filler words dropped; a name with fewer words to spare is a closer match.
+pub(super) fn agreement(label: &str, name: &str) -> f64 {
+    let (label, name) = (meaning_words(label), meaning_words(name));
+    if label.is_empty() || name.is_empty() {
+        return 0.0;
+    }
+    let found = label.iter().filter(|w| name.contains(w)).count() as f64;
+    let share = found / label.len() as f64;
+    // Between two names that hold every word, the one with fewer others wins.
+    share + 0.01 * found / name.len() as f64
+}
+
+/// The words of a label that carry its meaning (see [`agreement`]).
+pub(super) fn meaning_words(text: &str) -> Vec<String> {
+    const FILLER: &[&str] = &[
+        "the", "of", "a", "an", "and", "or", "your", "enter", "if", "any", "to", "in", "for", "please",
+        "here", "de", "la", "le", "du", "des", "der", "die", "das", "el", "los", "del", "il", "di", "van",
+        "het",
+    ];
+    let normalized = crate::engine::extract::vocabulary::normalize(text);
+    normalized
+        .split(' ')
+        .flat_map(|word| match word {
+            "ssn" => vec!["social", "security", "number"],
+            "dob" => vec!["date", "birth"],
+            "tel" | "phone" => vec!["telephone"],
+            "zip" | "postcode" => vec!["postal", "code"],
+            "e" => vec![],
+            word => vec![word],
+        })
+        .filter(|word| !word.is_empty() && !FILLER.contains(word))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Gives each field the words printed nearest its first widget: on its line to the left of
+/// it, else right above it and over it (a field's description is its tooltip first, but a
+/// person may write what the page prints); a form that cannot be read as text keeps the names
+/// it has.
+pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
+    let Ok(document) = crate::engine::pdf::read(bytes, None, &mut |_, _| Ok(())) else { return };
+    // Every line of text with its estimated box (a block's height shared by its lines).
+    let lines: Vec<(&str, BoundingBox)> = document
+        .pages
+        .iter()
+        .flat_map(|page| &page.blocks)
+        .flat_map(|block| {
+            let rows = block.content.lines().count().max(1);
+            let height = block.bbox.height / rows as f64;
+            block.content.lines().enumerate().map(move |(row, text)| {
+                let bbox =
+                    BoundingBox { top: block.bbox.top + height * row as f64, height, ..block.bbox.clone() };
+                (text.trim(), bbox)
+            })
+        })
+        .filter(|(text, _)| text.chars().any(char::is_alphabetic))
+        .collect();
+    let blocks: Vec<(&str, &BoundingBox)> = document
+        .pages
+        .iter()
+        .flat_map(|page| &page.blocks)
+        .map(|block| (block.content.as_str(), &block.bbox))
+        .filter(|(text, _)| text.chars().any(char::is_alphabetic))
+        .collect();
+    for field in fields.iter_mut() {
+        let Some(widget) = field.widgets.first().map(Placed::bbox) else { continue };
+        let middle = widget.top + widget.height / 2.0;
+        let on_page = |b: &BoundingBox| b.page == widget.page;
+        let left_of = lines
+            .iter()
+            .filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle)
+            .filter(|(_, b)| b.left + b.width <= widget.left + 0.01 && widget.left - (b.left + b.width) < 0.3)
+            .max_by(|a, b| (a.1.left + a.1.width).total_cmp(&(b.1.left + b.1.width)));
+        // Above: the nearest block over the box, with the blocks right over it that continue
+        // it (a caption wrapped over several lines, which a PDF may set as blocks of their own).
+        let over = |b: &BoundingBox| {
+            on_page(b) && b.left < widget.left + widget.width && b.left + b.width > widget.left
+        };
+        let above = || {
+            let nearest = blocks
+                .iter()
+                .filter(|(_, b)| {
+                    over(b)
+                        && b.top + b.height <= widget.top + 0.005
+                        && widget.top - (b.top + b.height) < 0.04
+                })
+                .max_by(|a, b| (a.1.top + a.1.height).total_cmp(&(b.1.top + b.1.height)))?;
+            let mut caption = vec![*nearest];
+            while let Some(previous) = blocks.iter().find(|(_, b)| {
+                let top = caption.last().map_or(0.0, |(_, c)| c.top);
+                over(b) && b.top < top && (top - (b.top + b.height)).abs() < 0.006
+            }) {
+                caption.push(*previous);
+                if caption.len() > 4 {
+                    break;
+                }
+            }
+            Some(caption.iter().rev().map(|(text, _)| *text).collect::<Vec<_>>().join(" "))
+        };
+        let printed = match left_of {
+            Some((text, _)) => Some(text.split('\t').next_back().unwrap_or(text).trim().to_owned()),
+            None => above().map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
+        };
+        field.printed = printed.filter(|text| text.split_whitespace().count() <= 40);
+    }
+}
+
+/// Lowercase words separated by single spaces: "Full_Name:" and "full name" are the same.
+pub(super) fn normalized(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(super) fn checkbox_value(value: &str) -> Option<bool> {
+    match normalized(value).as_str() {
+        "yes" | "true" | "on" | "x" | "checked" | "1" => Some(true),
+        "no" | "false" | "off" | "unchecked" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Which field gets which value: the caller's widgets with a value, then the instructions'
+/// `label: value` lines (a later value for the same field wins).
+pub(super) fn wanted_values(
+    fields: &[Field],
+    request: &EditRequest,
+) -> Result<BTreeMap<usize, String>, String> {
+    let mut values = BTreeMap::new();
+    let fields_list =
+        || fields.iter().map(|f| format!("'{}'", f.description())).collect::<Vec<_>>().join(", ");
+    for widget in request.form_schema.iter().flatten() {
+        let Some(value) = widget.value.as_ref().filter(|_| widget.fill) else { continue };
+        let index = fields
+            .iter()
+            .position(|f| f.widgets.iter().any(|w| w.page == widget.bbox.page && contains(&w.bbox(), &widget.bbox)))
+            .or_else(|| fields.iter().position(|f| f.is_named(&widget.description)))
+            .ok_or_else(|| {
+                format!(
+                    "form_schema names a widget ('{}' on page {}) that matches no field of this PDF; its fields are {}",
+                    widget.description,
+                    widget.bbox.page,
+                    fields_list()
+                )
+            })?;
+        values.insert(index, value.clone());
+    }
+    let mut unknown = Vec::new();
+    let mut lines = 0;
+    for line in request.instructions.lines() {
+        let Some((label, value)) = line.split_once(':') else { continue };
+        let (label, value) = (label.trim().trim_start_matches(['-', '*', '•']).trim(), value.trim());
+        if label.is_empty() {
+            continue;
+        }
+        lines += 1;
+        match fields.iter().position(|f| f.is_named(label)).map(Ok).or_else(|| best_agreement(fields, label)) {
+            Some(Ok(index)) => {
+                values.insert(index, value.to_owned());
+            }
+            Some(Err(candidates)) => {
+                return Err(format!(
+                    "The instruction '{label}' could name more than one field of this PDF: {}. Write the label as the form prints it",
+                    candidates.join(", ")
+                ))
+            }
+            None => unknown.push(format!("'{label}'")),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(format!(
+            "The instructions name {} that this PDF's form does not have: {}. Its fields are {}",
+            if unknown.len() == 1 { "a field" } else { "fields" },
+            unknown.join(", "),
+            fields_list()
+        ));
+    }
+    if values.is_empty() && lines == 0 && !request.instructions.trim().is_empty() {
+        return Err(format!(
+            "The instructions hold no 'label: value' line, and the local engine fills fields only \
+             from those (or from form_schema values). This PDF's fields are {}",
+            fields_list()
+        ));
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_names_a_field_when_their_words_agree() {
+        // Word order, punctuation, case, accents and filler words aside.
+        assert!(agreement("Claimant", "Enter the name of the claimant") >= MIN_AGREEMENT);
+        assert!(agreement("Name, first", "First name") >= MIN_AGREEMENT);
+        assert!(agreement("Código Postal", "CODIGO POSTAL") >= MIN_AGREEMENT);
+        // Common abbreviations read out.
+        assert!(agreement("SSN", "Social security number") >= MIN_AGREEMENT);
+        assert!(agreement("DOB", "Date of birth") >= MIN_AGREEMENT);
+        assert!(agreement("Tel.", "Telephone") >= MIN_AGREEMENT);
+        assert!(agreement("Account No.", "Account number") >= MIN_AGREEMENT);
+        // Too few words in common is no match; a tighter name wins over a looser one.
+        assert!(agreement("Employer identification number", "Name") < MIN_AGREEMENT);
+        assert!(agreement("First name", "First name") > agreement("First name", "First name of the spouse"));
+    }
+}
