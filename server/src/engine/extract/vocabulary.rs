@@ -6,6 +6,7 @@
 //! matches a field ([`Field`], [`Match`]), and [`normalize`], which every comparison goes
 //! through (case, accents, punctuation and the spellings of "number" do not matter).
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
@@ -326,7 +327,11 @@ impl Field {
 /// Whether `normalized` is a label of the data files: a field's name or synonym, or a label
 /// that is never a value.
 pub fn is_known_label(normalized: &str) -> bool {
-    languages().iter().any(|language| language.all_labels().any(|label| label == normalized))
+    // Asked for every line and value a field is looked for on: a set, built once.
+    static KNOWN: OnceLock<HashSet<String>> = OnceLock::new();
+    KNOWN
+        .get_or_init(|| languages().iter().flat_map(Language::all_labels).cloned().collect())
+        .contains(normalized)
 }
 
 /// Whether `text` is itself a label: it ends with a colon, or is one of the fields' labels or a
