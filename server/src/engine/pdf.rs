@@ -9,6 +9,8 @@
 //! even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
 //! are inferred from font sizes only (Title, Section Header, Page Number, else Text).
 
+use std::collections::HashMap;
+
 use pdf_oxide::layout::{TextChar, TextSpan};
 use pdf_oxide::PdfDocument;
 use unicode_normalization::char::is_combining_mark;
@@ -137,6 +139,8 @@ struct RawPage {
 struct Line {
     text: String,
     rect: Rect,
+    /// Where the line's drawing ends on the right, blank spans included.
+    reach: f32,
     font_size: f32,
 }
 
@@ -200,31 +204,58 @@ fn is_presentation_form(c: char) -> bool {
 /// cell boundary. Word spaces, even in loosely justified text, stay well under it.
 const COLUMN_GAP_EMS: f32 = 1.0;
 
-/// Joins consecutive spans that share a baseline band into lines, keeping reading order.
+/// A span that starts within this many font sizes of where an earlier line on its baseline
+/// ended continues that line, even when other text was drawn in between: some producers draw
+/// a page in vertical strips, so "RE-20201121/50" and "8 issued at 2020-11-21" arrive far
+/// apart. Under [`COLUMN_GAP_EMS`], so the gutter between two columns of prose never joins them.
+const CONTINUATION_EMS: f32 = 0.6;
+
+/// Joins spans that share a baseline band into lines, keeping reading order: consecutive
+/// spans, and a span that continues an earlier line where it ended (see [`CONTINUATION_EMS`]).
 fn lines(spans: &[TextSpan]) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
+    // Lines by their first baseline in whole points, to find the line a late span continues.
+    let mut by_baseline: HashMap<i32, Vec<usize>> = HashMap::new();
     for span in spans {
-        if span.text.trim().is_empty() {
-            continue;
-        }
         let rect = Rect::of(span.bbox);
-        match lines.last_mut() {
-            Some(line) if line.rect.shares_line(rect) && !line.rect.overlaps_across(rect, span.font_size) => {
+        let size = span.font_size;
+        let follows_last = lines
+            .last()
+            .is_some_and(|line| line.rect.shares_line(rect) && !line.rect.overlaps_across(rect, size));
+        let continued = if follows_last {
+            Some(lines.len() - 1)
+        } else {
+            let baseline = span.bbox.y.round() as i32;
+            (baseline - 1..=baseline + 1).filter_map(|key| by_baseline.get(&key)).flatten().copied().find(
+                |&i| {
+                    let gap = rect.x0 - lines[i].reach;
+                    lines[i].rect.shares_line(rect) && gap > -size * 0.15 && gap < size * CONTINUATION_EMS
+                },
+            )
+        };
+        let blank = span.text.trim().is_empty();
+        match continued {
+            // A blank span only carries the line on to where it ends, for a later continuation.
+            Some(i) if blank => lines[i].reach = lines[i].reach.max(rect.x1),
+            None if blank => {}
+            Some(i) => {
+                let line = &mut lines[i];
                 // Either direction: right-to-left scripts come in reading order too.
                 let gap = line.rect.gap(rect);
-                if gap > span.font_size * COLUMN_GAP_EMS {
+                if gap > size * COLUMN_GAP_EMS {
                     line.text.push('\t');
-                } else if gap > span.font_size * 0.15
-                    && !line.text.ends_with(' ')
-                    && !span.text.starts_with(' ')
-                {
+                } else if gap > size * 0.15 && !line.text.ends_with(' ') && !span.text.starts_with(' ') {
                     line.text.push(' ');
                 }
                 line.text.push_str(&span.text);
                 line.rect = line.rect.union(rect);
-                line.font_size = line.font_size.max(span.font_size);
+                line.reach = line.reach.max(rect.x1);
+                line.font_size = line.font_size.max(size);
             }
-            _ => lines.push(Line { text: span.text.clone(), rect, font_size: span.font_size }),
+            None => {
+                by_baseline.entry(span.bbox.y.round() as i32).or_default().push(lines.len());
+                lines.push(Line { text: span.text.clone(), rect, reach: rect.x1, font_size: size });
+            }
         }
     }
     for line in &mut lines {
@@ -253,6 +284,7 @@ fn char_lines(chars: &[TextChar]) -> Vec<Line> {
         .map(|(rect, members)| Line {
             text: logical_text(&members),
             rect,
+            reach: rect.x1,
             font_size: members.iter().map(|c| c.font_size).fold(0.0, f32::max),
         })
         .filter(|line| !line.text.is_empty())
@@ -431,6 +463,41 @@ mod tests {
     fn a_combining_mark_mapped_twice_is_kept_once() {
         let chars = glyphs("حَ\u{64e}بيبي", 5.0);
         assert_eq!(logical_text(&chars.iter().collect::<Vec<_>>()), "حَبيبي");
+    }
+
+    /// A 12 pt span of `text` from `x` to `x1` on the baseline `y`.
+    fn span(text: &str, x: f32, x1: f32, y: f32) -> TextSpan {
+        let bbox = pdf_oxide::geometry::Rect::new(x, y, x1 - x, 12.0);
+        TextSpan { text: text.into(), bbox, font_size: 12.0, ..TextSpan::default() }
+    }
+
+    #[test]
+    fn a_page_drawn_in_vertical_strips_reads_in_whole_lines() {
+        // As a GnuAccounting invoice draws it: each strip of the page top to bottom, so a line's
+        // pieces arrive apart; a blank span carries a line on. A column 2 em away stays apart.
+        let spans = [
+            span("Invoice # RE-20", 57.0, 142.0, 479.0),
+            span("Bei Spiel GmbH ●", 57.0, 140.0, 680.0),
+            span("Date of delivery", 57.0, 140.0, 466.0),
+            span("/508 issued at", 142.1, 200.0, 479.0),
+            span("    ", 140.0, 150.0, 680.0),
+            span("Germany", 150.0, 190.0, 680.0),
+            span("Left column", 0.0, 40.0, 100.0),
+            span("of prose", 0.0, 30.0, 86.0),
+            span("Right column", 64.0, 100.0, 100.3),
+        ];
+        let texts: Vec<String> = lines(&spans).into_iter().map(|line| line.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Invoice # RE-20/508 issued at",
+                "Bei Spiel GmbH ● Germany",
+                "Date of delivery",
+                "Left column",
+                "of prose",
+                "Right column"
+            ]
+        );
     }
 
     #[test]

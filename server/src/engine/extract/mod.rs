@@ -459,6 +459,18 @@ mod tests {
     }
 
     #[test]
+    fn a_total_is_never_another_amounts_or_a_columns() {
+        let schema = json!({"properties": {"total": {"type": "number"}}});
+        // "VAT total:" and "Net total:" end with the total's label; "Due payable" is no label.
+        let sums = "Net total: 496.00 €\nVAT total: 75.04 €\nDue payable: 571.04 €";
+        assert_eq!(run(sums, schema.clone(), false).value["total"], Value::Null);
+        // A "Total" alone over a column of the items' amounts heads the column.
+        let column = "Price\nTotal\n160.00 €\n316.00 €\n20.00 €";
+        assert_eq!(run(column, schema.clone(), false).value["total"], Value::Null);
+        assert_eq!(run("Total\n571.04 €\nThank you", schema, false).value["total"], 571.04);
+    }
+
+    #[test]
     fn numbers_dates_and_booleans_coerce() {
         assert_eq!(number("$1,234.50", false), Some(1234.5));
         assert_eq!(number("1.234,50 EUR", false), Some(1234.5));

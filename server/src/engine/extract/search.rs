@@ -119,10 +119,10 @@ fn labelled_value<'a>(
                 let table_header = cells.len() >= 2 && other_labels * 2 >= cells.len() - 1;
                 let raw = match (cells.len(), below.len()) {
                     _ if field.ranked() && table_header => "",
-                    (1, _) => below[0],
                     // A table's column header ("Total" over each item's total) names no single
                     // amount: a number is read under its label only when no other follows.
-                    (n, _) if n > 1 && amounts_go_on(lines, i + 1, n, column, &is_amount) => "",
+                    (n, _) if amounts_go_on(lines, i + 1, n, column, &is_amount) => "",
+                    (1, _) => below[0],
                     (_, n) if n == cells.len() => below[column],
                     // A block's label first on a row of other pairs ("Bill To … Due Date
                     // April 13"), its name alone on the line under it.
@@ -226,7 +226,13 @@ fn labelled<'l>(field: &Field, wanted: Match, line: &'l str, siblings: &[&str]) 
             let needle = format!("{label}:");
             if let Some(at) = lower.find(&needle) {
                 let boundary = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
-                if boundary {
+                // "VAT total:" and "Net total:" are other fields' labels that end with the total's.
+                let another_field = line[..at].split_whitespace().last().is_some_and(|word| {
+                    let longer = format!("{word} {label}");
+                    field.matches(&longer) == Match::None
+                        && (is_known_label(&normalize(&longer)) || is_known_label(&normalize(word)))
+                });
+                if boundary && !another_field {
                     return Some(cut_at_labels(line[at + needle.len()..].trim(), siblings));
                 }
             }

@@ -282,6 +282,22 @@ impl Field {
             .any(|last| name == last || name.ends_with(&format!(" {last}")))
     }
 
+    /// Whether `written` (normalized, no label itself) names the field by how it ends: with one
+    /// of its own labels after words that are no other field's label ("Invoice Date" names a
+    /// `date`, "VAT total" and "Due date" do not), or with any of its labels after another of
+    /// them ("Summe gesamt"). Not a synonym after other words: "Agreement Ref." and "Order
+    /// reference" name other references than an invoice's "Ref.".
+    fn is_named_by_ending(&self, written: &str) -> bool {
+        self.labels.iter().enumerate().any(|(at, label)| {
+            let Some(before) = written.strip_suffix(label.as_str()).and_then(|b| b.strip_suffix(' ')) else {
+                return false;
+            };
+            let ours = self.labels.iter().any(|l| l == before);
+            let own = at < self.own;
+            ours || (own && (is_title(before) || !is_known_label(before)))
+        })
+    }
+
     /// Whether the field's synonyms are ranked (a total's, an invoice number's).
     pub fn ranked(&self) -> bool {
         self.ranks.len() > 1
@@ -314,11 +330,7 @@ impl Field {
         match self.labels.iter().position(|l| *l == written) {
             Some(at) if at < self.own => Match::Own,
             Some(_) => Match::Synonym,
-            None if self.labels.iter().any(|l| written.ends_with(&format!(" {l}")))
-                && !is_known_label(&written) =>
-            {
-                Match::EndsWith
-            }
+            None if self.is_named_by_ending(&written) && !is_known_label(&written) => Match::EndsWith,
             None => Match::None,
         }
     }
@@ -421,6 +433,20 @@ mod tests {
         assert_eq!(total.matches("Sub Total"), Match::None);
         assert_eq!(total.matches("Totaal incl. BTW"), Match::Synonym);
         assert_eq!(total.matches("Montant TTC"), Match::Synonym);
+    }
+
+    #[test]
+    fn a_label_that_ends_with_a_fields_names_it_only_when_its_first_words_name_nothing_else() {
+        let date = Field::new("date", &Map::new());
+        assert_eq!(date.matches("Statement Date"), Match::EndsWith, "a title before the label");
+        assert_eq!(date.matches("Statement closing date"), Match::EndsWith, "words that are no label");
+        assert_eq!(date.matches("Due date"), Match::None, "the due date's label");
+        let total = Field::new("total", &Map::new());
+        assert_eq!(total.matches("VAT total"), Match::None, "the VAT's");
+        assert_eq!(total.matches("Summe gesamt"), Match::EndsWith, "two of the total's own words");
+        let number = Field::new("invoice_number", &Map::new());
+        assert_eq!(number.matches("Agreement Ref."), Match::None, "a synonym after other words");
+        assert_eq!(number.matches("Ref."), Match::Synonym);
     }
 
     #[test]
