@@ -50,6 +50,11 @@ fn enum_member(raw: &str, members: &[Value]) -> Option<Value> {
 /// 1234.56, "(20.00)" → -20, "15%" → 15. A lone separator before three digits ("1.234",
 /// "1,234") groups thousands unless `decimal_comma` says which one is the decimal point.
 pub fn number(text: &str, decimal_comma: bool) -> Option<f64> {
+    written_number(text, decimal_comma).map(|(value, _)| value)
+}
+
+/// [`number`], and how many decimals it was written with ("1.234,50" → 2).
+pub fn written_number(text: &str, decimal_comma: bool) -> Option<(f64, usize)> {
     // Spaces that group digits ("1 234,56", also as no-break spaces) and apostrophes (Swiss).
     let text = text.replace(['\u{a0}', '\u{202f}'], " ");
     let text = text.as_str();
@@ -111,7 +116,8 @@ pub fn number(text: &str, decimal_comma: bool) -> Option<f64> {
         }
     };
     let value: f64 = plain.parse().ok()?;
-    Some(if negative { -value } else { value })
+    let decimals = plain.split_once('.').map_or(0, |(_, after)| after.len());
+    Some((if negative { -value } else { value }, decimals))
 }
 
 /// Whether every group after the first has three digits ("1,234,567").

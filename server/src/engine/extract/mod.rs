@@ -32,7 +32,7 @@ pub(crate) mod vocabulary;
 
 use serde_json::{json, Map, Value};
 
-use self::coerce::{coerce, identifier};
+use self::coerce::{coerce, identifier, written_number};
 use self::layout::{lines_of, Line};
 use self::search::find;
 use self::table::table;
@@ -277,10 +277,35 @@ fn fill<'a>(
         }
         _ => {
             let amount = matches!(kind(schema), Kind::Number | Kind::Integer);
-            let found = find(field, siblings, lines, &order, amount, |raw| coerce(raw, schema, language));
+            // An amount written with more decimals than the document's amounts have is a
+            // misread ("TOTAL 110,006": OCR took the "€" of "110,00€" for a 6).
+            let usual = if amount { usual_decimals(lines, language) } else { None };
+            let too_precise = |raw: &str| {
+                usual.is_some_and(|usual| {
+                    written_number(raw, language.decimal_comma).is_some_and(|(_, d)| d > usual)
+                })
+            };
+            let found = find(field, siblings, lines, &order, amount, |raw| {
+                coerce(raw, schema, language).filter(|_| !too_precise(raw))
+            });
             found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
         }
     })
+}
+
+/// How many decimals the document's amounts are written with, when most of them (two in
+/// three, of at least three) agree: the numbers with a decimal part, each cell's first.
+fn usual_decimals(lines: &[Line], language: &Language) -> Option<usize> {
+    let mut counts = std::collections::BTreeMap::<usize, usize>::new();
+    let cells = lines.iter().flat_map(|line| line.text.split('\t'));
+    for cell in cells.filter(|cell| cell.contains([',', '.'])) {
+        if let Some((_, decimals @ 1..)) = written_number(cell, language.decimal_comma) {
+            *counts.entry(decimals).or_default() += 1;
+        }
+    }
+    let all: usize = counts.values().sum();
+    let (&decimals, &most) = counts.iter().max_by_key(|&(_, n)| *n)?;
+    (all >= 3 && most * 3 >= all * 2).then_some(decimals)
 }
 
 #[cfg(test)]
@@ -468,6 +493,32 @@ mod tests {
         let column = "Price\nTotal\n160.00 €\n316.00 €\n20.00 €";
         assert_eq!(run(column, schema.clone(), false).value["total"], Value::Null);
         assert_eq!(run("Total\n571.04 €\nThank you", schema, false).value["total"], 571.04);
+    }
+
+    #[test]
+    fn an_amount_with_more_decimals_than_the_documents_is_a_misread() {
+        let schema = json!({"properties": {"total": {"type": "number"}}});
+        // OCR read the "€" of "110,00€" as a 6; a hotel folio's "104.92" twice, once as 104.902.
+        let misread = "Gracias por la compra de los servicios y el pago del mes\n\
+                       SUBTOTAL\t100,00€\nIVA\t8,00€\nTOTAL A PAGAR\t110,006";
+        assert_eq!(run(misread, schema.clone(), false).value["total"], Value::Null);
+        let twice = "Room\t28.00\nTax\t5.28\nParking\t6.00\nTotal\t104.902\t104.92";
+        assert_eq!(run(twice, schema.clone(), false).value["total"], 104.92);
+        // A unit price may have three decimals; a total that agrees with the others is read.
+        let fine = "Price\t0.025\nNet\t20.00\nVAT\t3.80\nTotal\t23.80";
+        assert_eq!(run(fine, schema, false).value["total"], 23.8);
+    }
+
+    #[test]
+    fn words_up_to_a_colon_make_a_longer_label() {
+        let schema = json!({"properties": {
+            "invoice_number": {"type": "string"},
+            "invoice_date": {"type": "string", "format": "date"}
+        }});
+        // "REF" and "DATE DE FACTURE" begin other labels here; "Receipt # No." repeats its own.
+        let text =
+            "REF APPEL D'OFFRES : TENDER-002\nDATE DE FACTURE ASSOCIÉE : 01/01/2026\nReceipt # No.: 9876";
+        assert_eq!(run(text, schema, false).value, json!({"invoice_number": "9876", "invoice_date": null}));
     }
 
     #[test]

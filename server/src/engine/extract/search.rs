@@ -107,7 +107,8 @@ fn labelled_value<'a>(
             else {
                 continue;
             };
-            if let Some(value) = cells.get(column + 1).and_then(|raw| value_of(raw)) {
+            // The next cell with a value ("Total | 104.902 | 104.92": an OCR misread first).
+            if let Some(value) = cells[column + 1..].iter().find_map(|raw| value_of(raw)) {
                 return Some((value, line.block));
             }
             if let Some(next) = lines.get(i + 1).filter(|next| is_under(line, next)) {
@@ -251,7 +252,17 @@ fn labelled<'l>(field: &Field, wanted: Match, line: &'l str, siblings: &[&str]) 
         if field.matches(label) == wanted {
             // The byte offset just past the n-th word.
             let end = words[n - 1].as_ptr() as usize - line.as_ptr() as usize + words[n - 1].len();
-            return Some(cut_at_labels(line[end..].trim(), siblings));
+            let rest = line[end..].trim();
+            // "REF APPEL D'OFFRES : TENDER-002": new words up to a colon make a longer label
+            // ("Receipt # No.: 9876" only repeats its own).
+            let own_words = normalize(label);
+            let longer_label = rest.split_once(':').is_some_and(|(words, _)| {
+                !words.chars().any(|c| c.is_ascii_digit())
+                    && normalize(words)
+                        .split(' ')
+                        .any(|word| !word.is_empty() && !own_words.split(' ').any(|own| own == word))
+            });
+            return (!longer_label).then(|| cut_at_labels(rest, siblings));
         }
     }
     None
