@@ -510,6 +510,28 @@ mod tests {
     }
 
     #[test]
+    fn a_date_beside_an_amount_is_not_the_amount() {
+        let schema = json!({"properties": {"total": {"type": "number"}}});
+        let text = "Total facture TTC du 11/12/2022 62,86 €";
+        assert_eq!(run(text, schema, false).value["total"], 62.86);
+    }
+
+    #[test]
+    fn the_issuer_is_the_senders_line_or_the_full_name_under_a_logo_never_a_logos_misread() {
+        let schema = json!({"properties": {"vendor_name": {"type": "string"}}});
+        // At the top of a page of 30 lines, as a letterhead is.
+        let page = |top: &str| format!("{top}\n\n{}", "1\t28.00\n".repeat(30));
+        let vendor = |text: &str| run(&page(text), schema.clone(), false).value["vendor_name"].clone();
+        // The sender's line over the address window names the issuer, not the addressee's GmbH.
+        let letter = "weclapp.com | Somestreet 42 | 08155 Some city\nBeispiel AG\nFeldstraße 34";
+        assert_eq!(vendor(letter), "weclapp.com");
+        // A logo's word over the full name.
+        assert_eq!(vendor("Contoso\n\nContoso Inn\n5600 148th Ave NE"), "Contoso Inn");
+        // A logo read by OCR as signs or a lone letter is no name.
+        assert_eq!(vendor("@DF\n\n=\n\na"), Value::Null);
+    }
+
+    #[test]
     fn words_up_to_a_colon_make_a_longer_label() {
         let schema = json!({"properties": {
             "invoice_number": {"type": "string"},

@@ -197,7 +197,7 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
             Cells::at_tabs(line.text).into_iter().flat_map(parts).map(move |part| (part, line.block))
         })
         .filter(|(cell, _)| {
-            cell.chars().any(char::is_alphabetic)
+            may_be_name(cell)
                 && cell.split_whitespace().count() <= MAX_NAME_WORDS
                 && !cell.contains(':')
                 && date(cell, false).is_none()
@@ -208,7 +208,28 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
                 && !is_label(cell, &[])
         })
         .collect();
-    names.iter().find(|(cell, _)| has_legal_form(cell)).or(names.first()).copied()
+    // The sender's line over the address window ("weclapp.com | Somestreet 42 | 08155 Some
+    // city"): a name, then the address, in parts on one line. It names the issuer even when
+    // the addressee below it has a legal form.
+    let sender = top.iter().flat_map(|line| Cells::at_tabs(line.text)).find_map(|cell| {
+        let parts: Vec<&str> = parts(cell).collect();
+        let address =
+            parts.len() >= 3 && parts[1..].iter().any(|part| part.chars().any(|c| c.is_ascii_digit()));
+        address.then(|| names.iter().find(|(name, _)| *name == parts[0])).flatten()
+    });
+    let chosen = sender.or_else(|| names.iter().find(|(cell, _)| has_legal_form(cell))).or(names.first())?;
+    // A logo's word over the full name ("Contoso" over "Contoso Inn"): the full name.
+    let full = names.iter().find(|(name, _)| {
+        name.strip_prefix(chosen.0).is_some_and(|rest| rest.starts_with(' ')) && !has_legal_form(chosen.0)
+    });
+    Some(*full.unwrap_or(chosen))
+}
+
+/// Whether an OCR'd or printed cell can be a name: it has a word of two letters or more and
+/// none of the signs that no name has ("@DF", "a" and "©" are a logo read by OCR).
+fn may_be_name(cell: &str) -> bool {
+    cell.split_whitespace().any(|word| word.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        && !cell.contains(['@', '©', '®', '=', '*', '«', '»', '{', '}', '[', ']', '<', '>'])
 }
 
 /// The raw value on `line` if it is labelled for `field` at match level `wanted`:
