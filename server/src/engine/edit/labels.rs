@@ -103,39 +103,56 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
             .filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle)
             .filter(|(_, b)| b.left + b.width <= widget.left + 0.01 && widget.left - (b.left + b.width) < 0.3)
             .max_by(|a, b| (a.1.left + a.1.width).total_cmp(&(b.1.left + b.1.width)));
-        // Above: the nearest block over the box, with the blocks right over it that continue
-        // it (a caption wrapped over several lines, which a PDF may set as blocks of their own).
+        // Above: the nearest block over the box, by how far it ends above the box and how far
+        // it starts from the box's left edge (a caption starts where its box does), with the
+        // blocks right over it, in the box's column, that continue it (a caption wrapped over
+        // several lines, which a PDF may set as blocks of their own), while it stays as short
+        // as a caption.
         let over = |b: &BoundingBox| {
             on_page(b) && b.left < widget.left + widget.width && b.left + b.width > widget.left
         };
         let above = || {
+            let bottom = |b: &BoundingBox| b.top + b.height;
+            let distance = |b: &BoundingBox| (widget.top - bottom(b)).max(0.0) + (b.left - widget.left).abs();
             let nearest = blocks
                 .iter()
-                .filter(|(_, b)| {
-                    over(b)
-                        && b.top + b.height <= widget.top + 0.005
-                        && widget.top - (b.top + b.height) < 0.04
-                })
-                .max_by(|a, b| (a.1.top + a.1.height).total_cmp(&(b.1.top + b.1.height)))?;
+                .filter(|(_, b)| over(b) && bottom(b) <= widget.top + 0.005 && widget.top - bottom(b) < 0.04)
+                .min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))?;
             let mut caption = vec![*nearest];
+            let mut words = nearest.0.split_whitespace().count();
             while let Some(previous) = blocks.iter().find(|(_, b)| {
                 let top = caption.last().map_or(0.0, |(_, c)| c.top);
-                over(b) && b.top < top && (top - (b.top + b.height)).abs() < 0.006
+                over(b) && b.left >= widget.left - 0.005 && b.top < top && (top - bottom(b)).abs() < 0.006
             }) {
-                caption.push(*previous);
-                if caption.len() > 4 {
+                words += previous.0.split_whitespace().count();
+                if words > MAX_CAPTION_WORDS {
                     break;
                 }
+                caption.push(*previous);
             }
             Some(caption.iter().rev().map(|(text, _)| *text).collect::<Vec<_>>().join(" "))
         };
-        let printed = match left_of {
-            Some((text, _)) => Some(text.split('\t').next_back().unwrap_or(text).trim().to_owned()),
-            None => above().map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
+        // A checkbox's label is printed after it, on its line ("☐ Individual/sole proprietor").
+        let right_of = || {
+            lines
+                .iter()
+                .filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle)
+                .filter(|(_, b)| (-0.01..0.03).contains(&(b.left - (widget.left + widget.width))))
+                .min_by(|a, b| a.1.left.total_cmp(&b.1.left))
         };
-        field.printed = printed.filter(|text| text.split_whitespace().count() <= 40);
+        let beside =
+            if matches!(field.kind, WidgetKind::Checkbox | WidgetKind::Radio) { right_of() } else { None };
+        let printed = match (beside, left_of) {
+            (Some((text, _)), _) => Some(text.split('\t').next().unwrap_or(text).trim().to_owned()),
+            (None, Some((text, _))) => Some(text.split('\t').next_back().unwrap_or(text).trim().to_owned()),
+            (None, None) => above().map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
+        };
+        field.printed = printed.filter(|text| text.split_whitespace().count() <= MAX_CAPTION_WORDS);
     }
 }
+
+/// The most words of a printed caption; more is a paragraph of instructions.
+const MAX_CAPTION_WORDS: usize = 40;
 
 /// Lowercase words separated by single spaces: "Full_Name:" and "full name" are the same.
 pub(super) fn normalized(text: &str) -> String {

@@ -58,7 +58,13 @@ pub fn written_number(text: &str, decimal_comma: bool) -> Option<(f64, usize)> {
     // Spaces that group digits ("1 234,56", also as no-break spaces) and apostrophes (Swiss).
     // A date is no amount: "Total facture TTC du 11/12/2022 62,86 €" is 62.86.
     let text = text.replace(['\u{a0}', '\u{202f}'], " ");
-    let is_date = |word: &&str| date(word, false).is_some() || date(word, true).is_some();
+    let is_date = |word: &&str| {
+        // Digits and one kind of separator ("11/12/2022", "07.05.2014"), never "4.008,37".
+        let separators: Vec<char> = word.chars().filter(|c| !c.is_ascii_digit()).collect();
+        let one_kind =
+            separators.len() == 2 && separators[0] == separators[1] && "./-".contains(separators[0]);
+        one_kind && date(word, false).is_some()
+    };
     let text = text.split(' ').filter(|word| !is_date(word)).collect::<Vec<_>>().join(" ");
     let text = text.as_str();
     let start = text.find(|c: char| c.is_ascii_digit())?;

@@ -513,7 +513,9 @@ mod tests {
     fn a_date_beside_an_amount_is_not_the_amount() {
         let schema = json!({"properties": {"total": {"type": "number"}}});
         let text = "Total facture TTC du 11/12/2022 62,86 €";
-        assert_eq!(run(text, schema, false).value["total"], 62.86);
+        assert_eq!(run(text, schema.clone(), false).value["total"], 62.86);
+        // "4.008,37" is an amount, though it reads as 4 August 2037 too.
+        assert_eq!(run("Total: 4.008,37 €", schema, false).value["total"], 4008.37);
     }
 
     #[test]
