@@ -30,7 +30,9 @@ pub(super) const MIN_AGREEMENT: f64 = 2.0 / 3.0;
 /// How well a label's words agree with a field's name: the share of the label's words found in
 /// it, case, accents, punctuation and word order aside, with common abbreviations read out (No.,
 /// Nr. and # are "number", SSN "social security number", DOB "date of birth", Tel. "telephone")
-/// and filler words dropped; a name with fewer words to spare is a closer match.
+/// and filler words dropped. Of two names that hold every word, one that begins with them ("5
+/// Address …" against "Requester's name and address") and then one with fewer other words is
+/// the closer match.
 pub(super) fn agreement(label: &str, name: &str) -> f64 {
     let (label, name) = (meaning_words(label), meaning_words(name));
     if label.is_empty() || name.is_empty() {
@@ -38,8 +40,11 @@ pub(super) fn agreement(label: &str, name: &str) -> f64 {
     }
     let found = label.iter().filter(|w| name.contains(w)).count() as f64;
     let share = found / label.len() as f64;
-    // Between two names that hold every word, the one with fewer others wins.
-    share + 0.01 * found / name.len() as f64
+    // A caption's number ("5 Address") is not among its first words.
+    let words: Vec<&String> = name.iter().skip_while(|w| w.chars().all(|c| c.is_ascii_digit())).collect();
+    let begins_with_label =
+        words.len() >= label.len() && label.iter().all(|w| words[..label.len()].contains(&w));
+    share + if begins_with_label { 0.02 } else { 0.0 } + 0.01 * found / name.len() as f64
 }
 
 /// The words of a label that carry its meaning (see [`agreement`]).
@@ -105,7 +110,7 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
             .max_by(|a, b| (a.1.left + a.1.width).total_cmp(&(b.1.left + b.1.width)));
         // Above: the nearest block over the box, by how far it ends above the box and how far
         // it starts from the box's left edge (a caption starts where its box does), with the
-        // blocks right over it, in the box's column, that continue it (a caption wrapped over
+        // blocks right over it, in the box's column and over its last line, that continue it (a caption wrapped over
         // several lines, which a PDF may set as blocks of their own), while it stays as short
         // as a caption.
         let over = |b: &BoundingBox| {
@@ -121,8 +126,13 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
             let mut caption = vec![*nearest];
             let mut words = nearest.0.split_whitespace().count();
             while let Some(previous) = blocks.iter().find(|(_, b)| {
-                let top = caption.last().map_or(0.0, |(_, c)| c.top);
-                over(b) && b.left >= widget.left - 0.005 && b.top < top && (top - bottom(b)).abs() < 0.006
+                let (_, last) = caption.last().expect("a caption has its nearest block");
+                let over_last = b.left < last.left + last.width && b.left + b.width > last.left;
+                over(b)
+                    && over_last
+                    && b.left >= widget.left - 0.005
+                    && b.top < last.top
+                    && (last.top - bottom(b)).abs() < 0.006
             }) {
                 words += previous.0.split_whitespace().count();
                 if words > MAX_CAPTION_WORDS {
@@ -254,5 +264,10 @@ mod tests {
         // Too few words in common is no match; a tighter name wins over a looser one.
         assert!(agreement("Employer identification number", "Name") < MIN_AGREEMENT);
         assert!(agreement("First name", "First name") > agreement("First name", "First name of the spouse"));
+        // A caption that begins with the label is closer than one that mentions it.
+        assert!(
+            agreement("Address", "5 Address (number, street, and apt. or suite no.). See instructions.")
+                > agreement("Address", "Requester's name and address (optional)")
+        );
     }
 }
