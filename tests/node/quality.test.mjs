@@ -36,3 +36,17 @@ test("on real documents with a text layer (bench/real/), extract, edit and class
     await server.stop();
   }
 });
+
+test("a photo of a receipt on a wooden table is read: its total and its class", async () => {
+  // The first reading, one threshold for the whole photo, stops at the first shadow; the
+  // second, Sauvola's adaptive threshold, reads the whole receipt (server/src/engine/ocr.rs).
+  const photo = MANIFEST.filter((doc) => doc.file === "docs/fr-receipt-contoso-restaurant.png");
+  const server = await startServer();
+  try {
+    const { classify, lines } = await measureReal(server, photo);
+    assert.equal(classify.right, 1, lines.join("\n"));
+    assert.ok(!lines.some((line) => / total: /.test(line)), lines.join("\n"));
+  } finally {
+    await server.stop();
+  }
+});
