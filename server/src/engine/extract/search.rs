@@ -107,8 +107,10 @@ fn labelled_value<'a>(
             else {
                 continue;
             };
-            // The next cell with a value ("Total | 104.902 | 104.92": an OCR misread first).
-            if let Some(value) = cells[column + 1..].iter().find_map(|raw| value_of(raw)) {
+            // The next cell with a value ("Total | 104.902 | 104.92": an OCR misread first),
+            // up to another label ("Bill To | Due Date | April 13": the date is the due date's).
+            let mut next_cells = cells[column + 1..].iter().take_while(|raw| !is_label(raw, siblings));
+            if let Some(value) = next_cells.find_map(|raw| value_of(raw)) {
                 return Some((value, line.block));
             }
             if let Some(next) = lines.get(i + 1).filter(|next| is_under(line, next)) {
