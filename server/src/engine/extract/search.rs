@@ -124,7 +124,7 @@ fn labelled_value<'a>(
                     _ if field.ranked() && table_header => "",
                     // A table's column header ("Total" over each item's total) names no single
                     // amount: a number is read under its label only when no other follows.
-                    (n, _) if amounts_go_on(lines, i + 1, n, column, &is_amount) => "",
+                    (n, _) if amounts_go_on(lines, i + 1, n, column, is_amount) => "",
                     (1, _) => below[0],
                     (_, n) if n == cells.len() => below[column],
                     // A block's label first on a row of other pairs ("Bill To … Due Date
