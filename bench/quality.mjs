@@ -56,8 +56,17 @@ function same(expected, got, property) {
   }
 }
 
-/** Words of a text, lowercase, punctuation dropped. */
-const tokens = (text) => text.toLowerCase().split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean);
+/**
+ * Words of a text, lowercase, punctuation dropped; NFKC, so a pre-shaped Arabic glyph and its
+ * letter are one, and the bidi marks poppler wraps right-to-left runs in are spaces.
+ */
+const tokens = (text) =>
+  text
+    .normalize("NFKC")
+    .toLowerCase()
+    .split(/[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ""))
+    .filter(Boolean);
 
 function tokenF1(reference, candidate) {
   const counts = new Map();
@@ -240,6 +249,16 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
       // "Known gaps"), so their words differ letter by letter; reported on their own.
       (/[\u0590-\u08ff]/.test(poppler) ? sampleF1.rightToLeft : sampleF1.leftToRight).push(f1);
     }
+    // Right-to-left PDFs that other producers made (bench/real/rtl/), where poppler's order is
+    // logical: the measure issue 19 sets for Arabic and Hebrew.
+    const realRtl = join(root, "bench/real/rtl");
+    const rtlF1 = [];
+    for (const name of readdirSync(realRtl).filter((n) => n.endsWith(".pdf")).sort()) {
+      const path = join(realRtl, name);
+      const poppler = execFileSync("pdftotext", [path, "-"]).toString();
+      const { status, json } = await post(server, "/parse", { input: await upload(server, readFileSync(path), name) });
+      rtlF1.push(status === 200 ? tokenF1(tokens(poppler), tokens(textOf(json))) : 0);
+    }
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
     const rate = ({ right, all }) => right / all;
     const allFields = Object.values(byType).reduce((sum, t) => ({ right: sum.right + t.right, all: sum.all + t.all }), { right: 0, all: 0 });
@@ -251,6 +270,7 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
       ocrRough: mean(scans.rough),
       scanFields: scanFields.clean ? rate(scanFields.clean) : NaN,
       samples: mean(sampleF1.leftToRight),
+      rightToLeft: mean(rtlF1),
     };
     const pct = (value) => `${(value * 100).toFixed(1)} %`;
     // The goal column: `≥ min` and whether the value meets it (bench/goals.json).
@@ -272,7 +292,8 @@ the measurement it was set from, and their margins are in \`bench/goals.json\`.
 | extract from the clean scans: fields right | ${scanFields.clean?.right}/${scanFields.clean?.all} = ${pct(summary.scanFields)} | ${goal("scanFields", pct)} |
 | extract from the rough scans: fields right | ${scanFields.rough?.right}/${scanFields.rough?.all} | |
 | parse token F1 against pdftotext, the ${sampleF1.leftToRight.length} left-to-right sample PDFs with a text layer | ${f1(summary.samples)} | ${goal("samples", f1)} |
-| … the ${sampleF1.rightToLeft.length} right-to-left ones (poppler's visual order against logical order) | ${mean(sampleF1.rightToLeft).toFixed(3)} | |
+| … the ${sampleF1.rightToLeft.length} right-to-left ones (pdf.js's "habibi" tests, which poppler prints in visual order) | ${mean(sampleF1.rightToLeft).toFixed(3)} | |
+| right-to-left PDFs by others (\`bench/real/rtl/\`, ${rtlF1.length}): token F1 against pdftotext | ${f1(summary.rightToLeft)} | ${goal("rightToLeft", f1)} |
 
 Fields right by type:
 

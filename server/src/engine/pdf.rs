@@ -293,38 +293,103 @@ fn char_lines(chars: &[TextChar]) -> Vec<Line> {
 
 /// The text of one line's characters, given in content-stream order, in logical order.
 ///
-/// Content order is logical order for text a PDF maps through its ToUnicode table: viewers
-/// shape and reorder at display time, and producers such as WeasyPrint put a whole word's
-/// text on one glyph. Pre-shaped Arabic is the exception: producers that shape glyphs
-/// themselves draw them in visual order, left to right, so each run of presentation forms is
-/// reversed and each glyph becomes its letter (NFKC). Spaces come from gaps between glyphs, as
-/// in `lines`; a combining mark repeated on the same letter (a glyph mapped twice) is kept once.
+/// Producers draw right-to-left text in visual order (Skia, LibreOffice and Word place the
+/// glyphs of an Arabic line from left to right, often word by word in reading order), so the
+/// line is read by position, as poppler reads it: its glyphs from left to right, cut into words
+/// at gaps; each word with right-to-left letters reversed; and on a line whose letters are
+/// mostly right-to-left, the words reversed too, except that a run of left-to-right words
+/// ("Jeremy is", "47") keeps its order. A glyph that maps to several characters (WeasyPrint puts
+/// a whole word on one glyph, which a PDF reader splits into slivers) is one unit in its given
+/// order. Pre-shaped glyphs (presentation forms) become their letters (NFKC), and a combining
+/// mark repeated on the same letter (a glyph mapped twice) is kept once.
 fn logical_text(chars: &[&TextChar]) -> String {
-    let mut text = String::new();
-    let mut shaped_run: Vec<char> = Vec::new();
-    for (i, c) in chars.iter().enumerate() {
-        let follows_gap =
-            i > 0 && Rect::of(chars[i - 1].bbox).gap(Rect::of(c.bbox)) > c.font_size.max(1.0) * 0.15;
-        if follows_gap {
-            // Inside a run of shaped glyphs the space is reversed with them.
-            if shaped_run.is_empty() {
-                text.push(' ')
+    // Units: a glyph, or the slivers of one glyph that maps to several characters.
+    let is_sliver = |c: &TextChar| {
+        !is_presentation_form(c.char) && !c.char.is_whitespace() && c.bbox.width < c.font_size.max(1.0) * 0.15
+    };
+    let mut units: Vec<Vec<&TextChar>> = Vec::new();
+    for &c in chars {
+        match units.last_mut() {
+            Some(unit)
+                if is_sliver(c)
+                    && unit.last().is_some_and(|last| {
+                        is_sliver(last) && (c.bbox.x - (last.bbox.x + last.bbox.width)).abs() < 0.5
+                    }) =>
+            {
+                unit.push(c)
+            }
+            _ => units.push(vec![c]),
+        }
+    }
+    let left = |unit: &Vec<&TextChar>| unit[0].bbox.x;
+    let right = |unit: &Vec<&TextChar>| unit.iter().map(|c| c.bbox.x + c.bbox.width).fold(f32::MIN, f32::max);
+    units.sort_by(|a, b| left(a).total_cmp(&left(b)));
+    // Words, left to right: a space character or a gap between glyphs ends one.
+    let mut words: Vec<Vec<&Vec<&TextChar>>> = vec![Vec::new()];
+    for (i, unit) in units.iter().enumerate() {
+        let size = unit[0].font_size.max(1.0);
+        let gap = i > 0 && left(unit) - right(&units[i - 1]) > size * 0.15;
+        let blank = unit.iter().all(|c| c.char.is_whitespace());
+        if (gap || blank) && words.last().is_some_and(|word| !word.is_empty()) {
+            words.push(Vec::new());
+        }
+        if !blank {
+            words.last_mut().expect("there is always a word").push(unit);
+        }
+    }
+    words.retain(|word| !word.is_empty());
+    let is_rtl_word =
+        |word: &Vec<&Vec<&TextChar>>| word.iter().flat_map(|u| u.iter()).any(|c| is_right_to_left(c.char));
+    let letters = |rtl: bool| {
+        words
+            .iter()
+            .filter(|w| is_rtl_word(w) == rtl)
+            .flat_map(|w| w.iter().flat_map(|u| u.iter()))
+            .filter(|c| c.char.is_alphabetic())
+            .count()
+    };
+    let rtl_line = letters(true) > letters(false);
+    let text_of = |word: &Vec<&Vec<&TextChar>>| {
+        let mut units: Vec<&&Vec<&TextChar>> = word.iter().collect();
+        if is_rtl_word(word) {
+            units.reverse();
+        }
+        let mut text = String::new();
+        for c in units.into_iter().flat_map(|unit| unit.iter()) {
+            if is_combining_mark(c.char) && text.ends_with(c.char) {
+                continue;
+            }
+            if is_presentation_form(c.char) {
+                text.extend(c.char.nfkc());
             } else {
-                shaped_run.push(' ')
+                text.push(c.char);
             }
         }
-        if is_presentation_form(c.char) {
-            shaped_run.push(c.char);
-            continue;
+        text
+    };
+    // Runs of words of one direction, in visual order; a right-to-left line reads its runs from
+    // the right, and a right-to-left run its words from the right.
+    let mut runs: Vec<(bool, Vec<String>)> = Vec::new();
+    for word in &words {
+        let rtl = is_rtl_word(word)
+            || (rtl_line && !word.iter().flat_map(|u| u.iter()).any(|c| c.char.is_alphanumeric()));
+        match runs.last_mut() {
+            Some((direction, texts)) if *direction == rtl => texts.push(text_of(word)),
+            _ => runs.push((rtl, vec![text_of(word)])),
         }
-        text.extend(shaped_run.drain(..).rev().flat_map(|glyph| glyph.nfkc()));
-        if is_combining_mark(c.char) && text.ends_with(c.char) {
-            continue;
-        }
-        text.push(c.char);
     }
-    text.extend(shaped_run.drain(..).rev().flat_map(|glyph| glyph.nfkc()));
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    if rtl_line {
+        runs.reverse();
+    }
+    runs.into_iter()
+        .flat_map(|(rtl, mut texts)| {
+            if rtl {
+                texts.reverse();
+            }
+            texts
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A paragraph being assembled from lines.
@@ -444,60 +509,51 @@ mod tests {
         assert_eq!((b.page, b.original_page), (2, 2));
     }
 
-    /// Characters of one line, each `width` wide, laid left to right from x = 0.
-    fn glyphs(text: &str, width: f32) -> Vec<TextChar> {
-        let bbox = |i: usize| pdf_oxide::geometry::Rect::new(i as f32 * width, 0.0, width, 10.0);
+    /// Characters laid left to right from `x`, each `width` wide.
+    fn placed(text: &str, x: f32, width: f32) -> Vec<TextChar> {
+        let bbox = |i: usize| pdf_oxide::geometry::Rect::new(x + i as f32 * width, 0.0, width, 10.0);
         text.chars().enumerate().map(|(i, c)| TextChar::simple(c, bbox(i), "F".into(), 10.0)).collect()
+    }
+
+    fn read(chars: &[TextChar]) -> String {
+        logical_text(&chars.iter().collect::<Vec<_>>())
     }
 
     #[test]
     fn shaped_arabic_drawn_left_to_right_reads_right_to_left_in_letters() {
-        // "حبيبي" pre-shaped and drawn in visual order: final ي first, initial ح last;
-        // then a Latin word and the same Arabic word given by the font's ToUnicode table.
-        let chars = glyphs("ﻲﺒﻴﺒﺣ habibi حبيبي", 5.0);
-        let text = logical_text(&chars.iter().collect::<Vec<_>>());
-        assert_eq!(text, "حبيبي habibi حبيبي");
+        // "حبيبي" pre-shaped and drawn in visual order: final ي first, initial ح last; then a
+        // Latin word, then the same Arabic word on one glyph that maps to all its letters
+        // (which a reader splits into slivers, in reading order).
+        let mut chars = placed("ﻲﺒﻴﺒﺣ", 0.0, 5.0);
+        chars.extend(placed("habibi", 30.0, 5.0));
+        chars.extend(placed("حبيبي", 70.0, 0.5));
+        assert_eq!(read(&chars), "حبيبي habibi حبيبي");
+    }
+
+    #[test]
+    fn an_arabic_line_drawn_word_by_word_reads_from_the_right() {
+        // As Skia draws "اسمي سلطان" (my name is Sultan): each word's glyphs left to right,
+        // the first word at the right; a number and a Latin name keep their own order.
+        let mut chars = placed("ﻥﺎﻄﻠﺳ", 0.0, 5.0);
+        chars.extend(placed("ﻲﻤﺳﺍ", 30.0, 5.0));
+        chars.rotate_left(5); // content order: the first word first
+        assert_eq!(read(&chars), "اسمي سلطان");
+        let mut mixed = placed("ﺔﻳﺰﻴﻠﺠﻧﻻﺍ", 0.0, 5.0);
+        mixed.extend(placed("ﻲﻓ", 55.0, 5.0));
+        mixed.extend(placed("Jeremy is", 70.0, 5.0));
+        mixed.extend(placed("47", 120.0, 5.0));
+        mixed.extend(placed("ﻲﻤﺳﺍ", 135.0, 5.0));
+        assert_eq!(read(&mixed), "اسمي Jeremy is 47 في الانجليزية");
+        // A Latin line with an Arabic word keeps its order.
+        let mut latin = placed("Jeremy is", 0.0, 5.0);
+        latin.extend(placed("ﻲﻣﺮﺟ", 50.0, 5.0));
+        latin.extend(placed("in Arabic", 75.0, 5.0));
+        assert_eq!(read(&latin), "Jeremy is جرمي in Arabic");
     }
 
     #[test]
     fn a_combining_mark_mapped_twice_is_kept_once() {
-        let chars = glyphs("حَ\u{64e}بيبي", 5.0);
-        assert_eq!(logical_text(&chars.iter().collect::<Vec<_>>()), "حَبيبي");
-    }
-
-    /// A 12 pt span of `text` from `x` to `x1` on the baseline `y`.
-    fn span(text: &str, x: f32, x1: f32, y: f32) -> TextSpan {
-        let bbox = pdf_oxide::geometry::Rect::new(x, y, x1 - x, 12.0);
-        TextSpan { text: text.into(), bbox, font_size: 12.0, ..TextSpan::default() }
-    }
-
-    #[test]
-    fn a_page_drawn_in_vertical_strips_reads_in_whole_lines() {
-        // As a GnuAccounting invoice draws it: each strip of the page top to bottom, so a line's
-        // pieces arrive apart; a blank span carries a line on. A column 2 em away stays apart.
-        let spans = [
-            span("Invoice # RE-20", 57.0, 142.0, 479.0),
-            span("Bei Spiel GmbH ●", 57.0, 140.0, 680.0),
-            span("Date of delivery", 57.0, 140.0, 466.0),
-            span("/508 issued at", 142.1, 200.0, 479.0),
-            span("    ", 140.0, 150.0, 680.0),
-            span("Germany", 150.0, 190.0, 680.0),
-            span("Left column", 0.0, 40.0, 100.0),
-            span("of prose", 0.0, 30.0, 86.0),
-            span("Right column", 64.0, 100.0, 100.3),
-        ];
-        let texts: Vec<String> = lines(&spans).into_iter().map(|line| line.text).collect();
-        assert_eq!(
-            texts,
-            [
-                "Invoice # RE-20/508 issued at",
-                "Bei Spiel GmbH ● Germany",
-                "Date of delivery",
-                "Left column",
-                "of prose",
-                "Right column"
-            ]
-        );
+        assert_eq!(read(&placed("حَ\u{64e}بيبي", 0.0, 0.5)), "حَبيبي");
     }
 
     #[test]
