@@ -298,81 +298,54 @@ fn char_lines(chars: &[TextChar]) -> Vec<Line> {
 /// line is read by position, as poppler reads it: its glyphs from left to right, cut into words
 /// at gaps; each word with right-to-left letters reversed; and on a line whose letters are
 /// mostly right-to-left, the words reversed too, except that a run of left-to-right words
-/// ("Jeremy is", "47") keeps its order. A glyph that maps to several characters (WeasyPrint puts
-/// a whole word on one glyph, which a PDF reader splits into slivers) is one unit in its given
-/// order. Pre-shaped glyphs (presentation forms) become their letters (NFKC), and a combining
-/// mark repeated on the same letter (a glyph mapped twice) is kept once.
+/// ("Jeremy is", "47") keeps its order. Pre-shaped glyphs (presentation forms) become their
+/// letters (NFKC). A line with a glyph that maps to several characters (WeasyPrint puts a whole
+/// word on one glyph, which a PDF reader splits into slivers) gives its text in reading order
+/// already, and is read as given.
 fn logical_text(chars: &[&TextChar]) -> String {
-    // Units: a glyph, or the slivers of one glyph that maps to several characters.
     let is_sliver = |c: &TextChar| {
         !is_presentation_form(c.char) && !c.char.is_whitespace() && c.bbox.width < c.font_size.max(1.0) * 0.15
     };
-    let mut units: Vec<Vec<&TextChar>> = Vec::new();
-    for &c in chars {
-        match units.last_mut() {
-            Some(unit)
-                if is_sliver(c)
-                    && unit.last().is_some_and(|last| {
-                        is_sliver(last) && (c.bbox.x - (last.bbox.x + last.bbox.width)).abs() < 0.5
-                    }) =>
-            {
-                unit.push(c)
-            }
-            _ => units.push(vec![c]),
-        }
+    let abut = |a: &TextChar, b: &TextChar| (b.bbox.x - (a.bbox.x + a.bbox.width)).abs() < 0.5;
+    if chars.windows(2).any(|pair| is_sliver(pair[0]) && is_sliver(pair[1]) && abut(pair[0], pair[1])) {
+        return text_in_content_order(chars);
     }
-    let left = |unit: &Vec<&TextChar>| unit[0].bbox.x;
-    let right = |unit: &Vec<&TextChar>| unit.iter().map(|c| c.bbox.x + c.bbox.width).fold(f32::MIN, f32::max);
-    units.sort_by(|a, b| left(a).total_cmp(&left(b)));
+    let mut glyphs = chars.to_vec();
+    glyphs.sort_by(|a, b| a.bbox.x.total_cmp(&b.bbox.x));
     // Words, left to right: a space character or a gap between glyphs ends one.
-    let mut words: Vec<Vec<&Vec<&TextChar>>> = vec![Vec::new()];
-    for (i, unit) in units.iter().enumerate() {
-        let size = unit[0].font_size.max(1.0);
-        let gap = i > 0 && left(unit) - right(&units[i - 1]) > size * 0.15;
-        let blank = unit.iter().all(|c| c.char.is_whitespace());
+    let mut words: Vec<Vec<&TextChar>> = vec![Vec::new()];
+    for (i, glyph) in glyphs.iter().enumerate() {
+        let gap = i > 0 && {
+            let previous = glyphs[i - 1];
+            glyph.bbox.x - (previous.bbox.x + previous.bbox.width) > glyph.font_size.max(1.0) * 0.15
+        };
+        let blank = glyph.char.is_whitespace();
         if (gap || blank) && words.last().is_some_and(|word| !word.is_empty()) {
             words.push(Vec::new());
         }
         if !blank {
-            words.last_mut().expect("there is always a word").push(unit);
+            words.last_mut().expect("there is always a word").push(glyph);
         }
     }
     words.retain(|word| !word.is_empty());
-    let is_rtl_word =
-        |word: &Vec<&Vec<&TextChar>>| word.iter().flat_map(|u| u.iter()).any(|c| is_right_to_left(c.char));
+    let is_rtl_word = |word: &Vec<&TextChar>| word.iter().any(|c| is_right_to_left(c.char));
     let letters = |rtl: bool| {
-        words
-            .iter()
-            .filter(|w| is_rtl_word(w) == rtl)
-            .flat_map(|w| w.iter().flat_map(|u| u.iter()))
-            .filter(|c| c.char.is_alphabetic())
-            .count()
+        let of_direction = words.iter().filter(|word| is_rtl_word(word) == rtl);
+        of_direction.flatten().filter(|c| c.char.is_alphabetic()).count()
     };
     let rtl_line = letters(true) > letters(false);
-    let text_of = |word: &Vec<&Vec<&TextChar>>| {
-        let mut units: Vec<&&Vec<&TextChar>> = word.iter().collect();
+    let text_of = |word: &Vec<&TextChar>| {
+        let mut glyphs = word.clone();
         if is_rtl_word(word) {
-            units.reverse();
+            glyphs.reverse();
         }
-        let mut text = String::new();
-        for c in units.into_iter().flat_map(|unit| unit.iter()) {
-            if is_combining_mark(c.char) && text.ends_with(c.char) {
-                continue;
-            }
-            if is_presentation_form(c.char) {
-                text.extend(c.char.nfkc());
-            } else {
-                text.push(c.char);
-            }
-        }
-        text
+        glyphs.iter().flat_map(|c| c.char.nfkc()).collect::<String>()
     };
-    // Runs of words of one direction, in visual order; a right-to-left line reads its runs from
-    // the right, and a right-to-left run its words from the right.
+    // Runs of words of one direction, in visual order (punctuation alone takes the line's); a
+    // right-to-left line reads its runs from the right, and a right-to-left run its words too.
     let mut runs: Vec<(bool, Vec<String>)> = Vec::new();
     for word in &words {
-        let rtl = is_rtl_word(word)
-            || (rtl_line && !word.iter().flat_map(|u| u.iter()).any(|c| c.char.is_alphanumeric()));
+        let rtl = is_rtl_word(word) || (rtl_line && !word.iter().any(|c| c.char.is_alphanumeric()));
         match runs.last_mut() {
             Some((direction, texts)) if *direction == rtl => texts.push(text_of(word)),
             _ => runs.push((rtl, vec![text_of(word)])),
@@ -381,15 +354,43 @@ fn logical_text(chars: &[&TextChar]) -> String {
     if rtl_line {
         runs.reverse();
     }
-    runs.into_iter()
-        .flat_map(|(rtl, mut texts)| {
-            if rtl {
-                texts.reverse();
+    let in_reading_order = runs.into_iter().flat_map(|(rtl, mut texts)| {
+        if rtl {
+            texts.reverse();
+        }
+        texts
+    });
+    in_reading_order.collect::<Vec<_>>().join(" ")
+}
+
+/// A line whose text the PDF gives in reading order (see [`logical_text`]): its characters as
+/// given, each run of pre-shaped glyphs (drawn in visual order) reversed into its letters.
+fn text_in_content_order(chars: &[&TextChar]) -> String {
+    let mut text = String::new();
+    let mut shaped_run: Vec<char> = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        let follows_gap =
+            i > 0 && Rect::of(chars[i - 1].bbox).gap(Rect::of(c.bbox)) > c.font_size.max(1.0) * 0.15;
+        if follows_gap {
+            // Inside a run of shaped glyphs the space is reversed with them.
+            if shaped_run.is_empty() {
+                text.push(' ')
+            } else {
+                shaped_run.push(' ')
             }
-            texts
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+        }
+        if is_presentation_form(c.char) {
+            shaped_run.push(c.char);
+            continue;
+        }
+        text.extend(shaped_run.drain(..).rev().flat_map(|glyph| glyph.nfkc()));
+        if is_combining_mark(c.char) && text.ends_with(c.char) {
+            continue;
+        }
+        text.push(c.char);
+    }
+    text.extend(shaped_run.drain(..).rev().flat_map(|glyph| glyph.nfkc()));
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A paragraph being assembled from lines.
@@ -524,9 +525,8 @@ mod tests {
         // "حبيبي" pre-shaped and drawn in visual order: final ي first, initial ح last; then a
         // Latin word, then the same Arabic word on one glyph that maps to all its letters
         // (which a reader splits into slivers, in reading order).
-        let mut chars = placed("ﻲﺒﻴﺒﺣ", 0.0, 5.0);
-        chars.extend(placed("habibi", 30.0, 5.0));
-        chars.extend(placed("حبيبي", 70.0, 0.5));
+        let mut chars = placed("ﻲﺒﻴﺒﺣ habibi ", 0.0, 5.0);
+        chars.extend(placed("حبيبي", 65.0, 0.5));
         assert_eq!(read(&chars), "حبيبي habibi حبيبي");
     }
 
