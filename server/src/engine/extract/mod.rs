@@ -542,7 +542,16 @@ mod tests {
         // "REF" and "DATE DE FACTURE" begin other labels here; "Receipt # No." repeats its own.
         let text =
             "REF APPEL D'OFFRES : TENDER-002\nDATE DE FACTURE ASSOCIÉE : 01/01/2026\nReceipt # No.: 9876";
-        assert_eq!(run(text, schema, false).value, json!({"invoice_number": "9876", "invoice_date": null}));
+        assert_eq!(
+            run(text, schema.clone(), false).value,
+            json!({"invoice_number": "9876", "invoice_date": null})
+        );
+        // Words in brackets explain the label; they make no other.
+        let explained = "Invoice No (internal): A-17\nInvoice date (dd/mm/yyyy): 25/02/2024";
+        assert_eq!(
+            run(explained, schema, false).value,
+            json!({"invoice_number": "A-17", "invoice_date": "2024-02-25"})
+        );
     }
 
     #[test]

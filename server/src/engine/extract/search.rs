@@ -277,9 +277,10 @@ fn labelled<'l>(field: &Field, wanted: Match, line: &'l str, siblings: &[&str]) 
             let end = words[n - 1].as_ptr() as usize - line.as_ptr() as usize + words[n - 1].len();
             let rest = line[end..].trim();
             // "REF APPEL D'OFFRES : TENDER-002": new words up to a colon make a longer label
-            // ("Receipt # No.: 9876" only repeats its own).
+            // ("Receipt # No.: 9876" only repeats its own, "Date (dd/mm/yyyy):" explains it).
             let own_words = normalize(label);
             let longer_label = rest.split_once(':').is_some_and(|(words, _)| {
+                let words = words.split('(').next().unwrap_or_default();
                 !words.chars().any(|c| c.is_ascii_digit())
                     && normalize(words)
                         .split(' ')
