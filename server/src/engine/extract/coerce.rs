@@ -155,6 +155,8 @@ pub fn date(text: &str, day_first: bool) -> Option<String> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
         .skip_while(|t| t.chars().all(char::is_alphabetic) && month(t).is_none())
+        // "15 de septiembre de 2021", "the 3rd of May 2024".
+        .filter(|t| !["de", "del", "di", "of", "the"].contains(&t.to_lowercase().as_str()))
         .take(4)
         .collect();
     let num = |t: &str| -> Option<u32> {
@@ -216,6 +218,9 @@ pub fn identifier(raw: &str) -> Option<&str> {
     let start = words[first].as_ptr() as usize - raw.as_ptr() as usize;
     let end = last.as_ptr() as usize - raw.as_ptr() as usize + last.len();
     let code = raw[start..end].trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '.' | '(' | ')'));
-    // A date is when, not which ("Facture du 11/12/2022").
-    (!code.is_empty() && date(code, false).is_none()).then_some(code)
+    // A date is when, not which ("Facture du 11/12/2022"), and so is a day before its month
+    // ("Rechnung vom 3. Januar 2024").
+    let day_of_date =
+        code.len() <= 2 && code.chars().all(|c| c.is_ascii_digit()) && date(&raw[start..], false).is_some();
+    (!code.is_empty() && date(code, false).is_none() && !day_of_date).then_some(code)
 }

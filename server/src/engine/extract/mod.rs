@@ -555,6 +555,27 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_number_label_a_date_with_connecting_words_and_a_day_that_is_no_number() {
+        let schema = json!({"properties": {
+            "invoice_number": {"type": "string"},
+            "invoice_date": {"type": "string", "format": "date"},
+            "vendor_name": {"type": "string"}
+        }});
+        // "Nr." alone names the number; "Nr. 2024-17" is no issuer; the 3 of "vom 3. Januar" is a day.
+        let german = "Nr. 2024-17\nRechnung vom 3. Januar 2024\nSumme 1'234.50 CHF";
+        assert_eq!(
+            run(german, schema.clone(), false).value,
+            json!({"invoice_number": "2024-17", "invoice_date": null, "vendor_name": null})
+        );
+        let spanish = "Ferretería López S.L.\nFACTURA\nN.º de factura: A-2021-9\n\
+                       Fecha: 15 de septiembre de 2021\nGracias por su compra y por la confianza";
+        assert_eq!(
+            run(spanish, schema, false).value,
+            json!({"invoice_number": "A-2021-9", "invoice_date": "2021-09-15", "vendor_name": "Ferretería López S.L."})
+        );
+    }
+
+    #[test]
     fn numbers_dates_and_booleans_coerce() {
         assert_eq!(number("$1,234.50", false), Some(1234.5));
         assert_eq!(number("1.234,50 EUR", false), Some(1234.5));

@@ -78,7 +78,9 @@ fn labelled_value<'a>(
     // A name is never a "Label: value" pair ("Debiteurennummer: C123456" names no issuer).
     let value_of = |raw: &str| {
         let pair = field.issuer && raw.contains(':');
-        (!raw.is_empty() && !pair && !is_label(raw, siblings)).then(|| coerce(raw)).flatten()
+        let value = (!raw.is_empty() && !pair).then(|| coerce(raw)).flatten()?;
+        // "No" answers a yes/no question, though "No." also heads a column of numbers.
+        (matches!(value, Value::Bool(_)) || !is_label(raw, siblings)).then_some(value)
     };
     let is_amount = |raw: &str| matches!(coerce(raw), Some(Value::Number(_)));
     for wanted in [Match::Own, Match::Synonym, Match::EndsWith] {
@@ -202,6 +204,7 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
             may_be_name(cell)
                 && cell.split_whitespace().count() <= MAX_NAME_WORDS
                 && !cell.contains(':')
+                && !is_labelled_code(cell)
                 && date(cell, false).is_none()
                 && !is_title(&normalize(cell))
                 // "Invoice FA-2017-0008", "Debet Factuur": a title with its number or kind.
@@ -225,6 +228,13 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
         name.strip_prefix(chosen.0).is_some_and(|rest| rest.starts_with(' ')) && !has_legal_form(chosen.0)
     });
     Some(*full.unwrap_or(chosen))
+}
+
+/// Whether a cell is a label and its code ("Nr. 2024-17", "Ref 4471"): a pair, not a name.
+fn is_labelled_code(cell: &str) -> bool {
+    cell.split_once(' ').is_some_and(|(first, rest)| {
+        is_known_label(&normalize(first)) && rest.chars().any(|c| c.is_ascii_digit())
+    })
 }
 
 /// Whether an OCR'd or printed cell can be a name: it has a word of two letters or more and
