@@ -82,7 +82,7 @@ fn raster_dpi((width, height): (f32, f32)) -> f64 {
     let square_inches = (f64::from(width.abs()) / 72.0) * (f64::from(height.abs()) / 72.0);
     // A little under the limit, for the rasterizer's rounding up of each side.
     let fitting = (MAX_PIXELS as f64 * 0.98 / square_inches.max(1e-6)).sqrt();
-    fitting.min(RASTER_DPI).max(1.0)
+    fitting.clamp(1.0, RASTER_DPI)
 }
 
 /// Sets the page number of everything on `page`.

@@ -224,9 +224,8 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     });
     let chosen = sender.or_else(|| names.iter().find(|(cell, _)| has_legal_form(cell))).or(names.first())?;
     // A logo's word over the full name ("Contoso" over "Contoso Inn"): the full name.
-    let full = names.iter().find(|(name, _)| {
-        name.strip_prefix(chosen.0).is_some_and(|rest| rest.starts_with(' ')) && !has_legal_form(chosen.0)
-    });
+    let extends = |name: &str| name.strip_prefix(chosen.0).is_some_and(|rest| rest.starts_with(' '));
+    let full = (!has_legal_form(chosen.0)).then(|| names.iter().find(|(name, _)| extends(name))).flatten();
     Some(*full.unwrap_or(chosen))
 }
 
