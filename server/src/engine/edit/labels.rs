@@ -85,8 +85,7 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
             let rows = block.content.lines().count().max(1);
             let height = block.bbox.height / rows as f64;
             block.content.lines().enumerate().map(move |(row, text)| {
-                let bbox =
-                    BoundingBox { top: block.bbox.top + height * row as f64, height, ..block.bbox };
+                let bbox = BoundingBox { top: block.bbox.top + height * row as f64, height, ..block.bbox };
                 (text.trim(), bbox)
             })
         })
