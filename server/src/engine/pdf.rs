@@ -327,28 +327,41 @@ fn logical_text(chars: &[&TextChar]) -> String {
             words.last_mut().expect("there is always a word").push(glyph);
         }
     }
-    words.retain(|word| !word.is_empty());
-    let is_rtl_word = |word: &Vec<&TextChar>| word.iter().any(|c| is_right_to_left(c.char));
-    let letters = |rtl: bool| {
-        let of_direction = words.iter().filter(|word| is_rtl_word(word) == rtl);
-        of_direction.flatten().filter(|c| c.char.is_alphabetic()).count()
-    };
+    // Each word once: its direction, its letters, and its text in reading order.
+    struct Word {
+        rtl: bool,
+        letters: usize,
+        /// Punctuation alone, which takes the line's direction.
+        neutral: bool,
+        text: String,
+    }
+    let words: Vec<Word> = words
+        .into_iter()
+        .filter(|glyphs| !glyphs.is_empty())
+        .map(|mut glyphs| {
+            let rtl = glyphs.iter().any(|c| is_right_to_left(c.char));
+            if rtl {
+                glyphs.reverse();
+            }
+            Word {
+                rtl,
+                letters: glyphs.iter().filter(|c| c.char.is_alphabetic()).count(),
+                neutral: !glyphs.iter().any(|c| c.char.is_alphanumeric()),
+                text: glyphs.iter().flat_map(|c| c.char.nfkc()).collect(),
+            }
+        })
+        .collect();
+    let letters =
+        |rtl: bool| words.iter().filter(|word| word.rtl == rtl).map(|word| word.letters).sum::<usize>();
     let rtl_line = letters(true) > letters(false);
-    let text_of = |word: &Vec<&TextChar>| {
-        let mut glyphs = word.clone();
-        if is_rtl_word(word) {
-            glyphs.reverse();
-        }
-        glyphs.iter().flat_map(|c| c.char.nfkc()).collect::<String>()
-    };
-    // Runs of words of one direction, in visual order (punctuation alone takes the line's); a
-    // right-to-left line reads its runs from the right, and a right-to-left run its words too.
+    // Runs of words of one direction, in visual order; a right-to-left line reads its runs from
+    // the right, and a right-to-left run its words too.
     let mut runs: Vec<(bool, Vec<String>)> = Vec::new();
-    for word in &words {
-        let rtl = is_rtl_word(word) || (rtl_line && !word.iter().any(|c| c.char.is_alphanumeric()));
+    for word in words {
+        let rtl = word.rtl || (rtl_line && word.neutral);
         match runs.last_mut() {
-            Some((direction, texts)) if *direction == rtl => texts.push(text_of(word)),
-            _ => runs.push((rtl, vec![text_of(word)])),
+            Some((direction, texts)) if *direction == rtl => texts.push(word.text),
+            _ => runs.push((rtl, vec![word.text])),
         }
     }
     if rtl_line {

@@ -102,9 +102,10 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
         let Some(widget) = field.widgets.first().map(Placed::bbox) else { continue };
         let middle = widget.top + widget.height / 2.0;
         let on_page = |b: &BoundingBox| b.page == widget.page;
-        let left_of = lines
-            .iter()
-            .filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle)
+        // The lines the widget's middle runs through.
+        let on_its_line =
+            || lines.iter().filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle);
+        let left_of = on_its_line()
             .filter(|(_, b)| b.left + b.width <= widget.left + 0.01 && widget.left - (b.left + b.width) < 0.3)
             .max_by(|a, b| (a.1.left + a.1.width).total_cmp(&(b.1.left + b.1.width)));
         // Above: the nearest block over the box, by how far it ends above the box and how far
@@ -143,9 +144,7 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
         };
         // A checkbox's label is printed after it, on its line ("☐ Individual/sole proprietor").
         let right_of = || {
-            lines
-                .iter()
-                .filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle)
+            on_its_line()
                 .filter(|(_, b)| (-0.01..0.03).contains(&(b.left - (widget.left + widget.width))))
                 .min_by(|a, b| a.1.left.total_cmp(&b.1.left))
         };

@@ -54,18 +54,35 @@ pub fn extract(
     citations: bool,
     keep_going: KeepGoing,
 ) -> Result<Extracted, Stopped> {
-    let lines = lines_of(document);
-    // Its language decides how dates and numbers are read (02/01/2020, 1.234).
-    let language = language_of(lines.iter().flat_map(|line| line.text.split_whitespace()));
+    let reading = Reading::of(document);
     let root = resolve(schema);
     let node = match kind(root) {
-        Kind::Object => fill_object(root, &lines, language, 0, keep_going)?,
+        Kind::Object => fill_object(root, &reading, 0, keep_going)?,
         // A non-object root is filled as one unnamed property.
-        _ => fill(&Field::new("value", root), root, &[], &lines, language, 0, keep_going)?,
+        _ => fill(&Field::new("value", root), root, &[], &reading, 0, keep_going)?,
     };
     let mut num_fields = 0;
     let value = node.render(citations, &mut num_fields);
     Ok(Extracted { value, num_fields })
+}
+
+/// The document as extract reads it: its lines, and the conventions of its dates and amounts,
+/// told once from all its text.
+struct Reading<'a> {
+    lines: Vec<Line<'a>>,
+    /// Decides how dates and numbers are read (02/01/2020, 1.234).
+    language: &'static Language,
+    /// How many decimals its amounts are written with, when most agree (see [`usual_decimals`]).
+    usual_decimals: Option<usize>,
+}
+
+impl<'a> Reading<'a> {
+    fn of(document: &'a Document) -> Reading<'a> {
+        let lines = lines_of(document);
+        let language = language_of(lines.iter().flat_map(|line| line.text.split_whitespace()));
+        let usual_decimals = usual_decimals(&lines, language);
+        Reading { lines, language, usual_decimals }
+    }
 }
 
 /// The most properties a schema may have, counted at every level: each is looked for on
@@ -209,8 +226,7 @@ pub fn properties(schema: &Map<String, Value>) -> Vec<(&str, &Map<String, Value>
 
 fn fill_object<'a>(
     schema: &Map<String, Value>,
-    lines: &[Line<'a>],
-    language: &Language,
+    reading: &Reading<'a>,
     from: usize,
     keep_going: KeepGoing,
 ) -> Result<Node<'a>, Stopped> {
@@ -221,7 +237,7 @@ fn fill_object<'a>(
         .iter()
         .zip(&fields)
         .map(|((key, sub), field)| {
-            Ok((key.to_string(), fill(field, sub, &siblings, lines, language, from, keep_going)?))
+            Ok((key.to_string(), fill(field, sub, &siblings, reading, from, keep_going)?))
         })
         .collect::<Result<_, Stopped>>()?;
     Ok(Node::Object(filled))
@@ -232,12 +248,12 @@ fn fill<'a>(
     field: &Field,
     schema: &Map<String, Value>,
     siblings: &[&str],
-    lines: &[Line<'a>],
-    language: &Language,
+    reading: &Reading<'a>,
     from: usize,
     keep_going: KeepGoing,
 ) -> Result<Node<'a>, Stopped> {
     keep_going()?;
+    let (lines, language) = (&reading.lines[..], reading.language);
     let order: Vec<usize> = (from..lines.len()).chain(0..from.min(lines.len())).collect();
     Ok(match kind(schema) {
         Kind::Object => {
@@ -247,7 +263,7 @@ fn fill<'a>(
                 field.matches(text.strip_suffix(':').unwrap_or(text)) >= Match::Synonym
                     || text.split_once(':').is_some_and(|(label, _)| field.matches(label) >= Match::Synonym)
             });
-            fill_object(schema, lines, language, heading.unwrap_or(from), keep_going)?
+            fill_object(schema, reading, heading.unwrap_or(from), keep_going)?
         }
         Kind::Array => {
             let items = schema.get("items").and_then(Value::as_object).map(resolve);
@@ -279,7 +295,7 @@ fn fill<'a>(
             let amount = matches!(kind(schema), Kind::Number | Kind::Integer);
             // An amount written with more decimals than the document's amounts have is a
             // misread ("TOTAL 110,006": OCR took the "€" of "110,00€" for a 6).
-            let usual = if amount { usual_decimals(lines, language) } else { None };
+            let usual = reading.usual_decimals.filter(|_| amount);
             let too_precise = |raw: &str| {
                 usual.is_some_and(|usual| {
                     written_number(raw, language.decimal_comma).is_some_and(|(_, d)| d > usual)
