@@ -175,7 +175,17 @@ pub fn date(text: &str, day_first: bool) -> Option<String> {
         }
     };
     let month_name = |t: &str| month(t);
-    let (y, m, d) = match tokens.as_slice() {
+    let is_number = |t: &&str| t.chars().all(|c| c.is_ascii_digit());
+    // A number before a whole date is not its day: a mark OCR read as "7" before "10-02-2022".
+    let tokens = match tokens.as_slice() {
+        [_, rest @ ..]
+            if rest.len() == 3 && rest.iter().all(is_number) && rest[2].len() == 4 && rest[1].len() <= 2 =>
+        {
+            rest
+        }
+        all => all,
+    };
+    let (y, m, d) = match tokens {
         [a, b, c, ..] if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) => {
             (year(a)?, num(b).or_else(|| month_name(b))?, num(c)?)
         }

@@ -547,6 +547,9 @@ mod tests {
         assert_eq!(vendor("Contoso\n\nContoso Inn\n5600 148th Ave NE"), "Contoso Inn");
         // A logo read by OCR as signs or a lone letter is no name.
         assert_eq!(vendor("@DF\n\n=\n\na"), Value::Null);
+        // A legal form alone is no company: "Kg" in a row under the customer's VAT number.
+        let customer = "CONTOSO LTD.\n\nClient: Marie Monet\tVAT No.: 765432-1\nGazon\t3\tKg\t5,00";
+        assert_eq!(vendor(customer), "CONTOSO LTD.");
     }
 
     #[test]
@@ -577,11 +580,12 @@ mod tests {
             "invoice_date": {"type": "string", "format": "date"},
             "vendor_name": {"type": "string"}
         }});
-        // "Nr." alone names the number; "Nr. 2024-17" is no issuer; the 3 of "vom 3. Januar" is a day.
+        // "Nr." alone names the number; "Nr. 2024-17" is no issuer; the 3 of "vom 3. Januar" is
+        // a day, and "Rechnung vom" dates the invoice.
         let german = "Nr. 2024-17\nRechnung vom 3. Januar 2024\nSumme 1'234.50 CHF";
         assert_eq!(
             run(german, schema.clone(), false).value,
-            json!({"invoice_number": "2024-17", "invoice_date": null, "vendor_name": null})
+            json!({"invoice_number": "2024-17", "invoice_date": "2024-01-03", "vendor_name": null})
         );
         let spanish = "Ferretería López S.L.\nFACTURA\nN.º de factura: A-2021-9\n\
                        Fecha: 15 de septiembre de 2021\nGracias por su compra y por la confianza";
@@ -589,6 +593,33 @@ mod tests {
             run(spanish, schema, false).value,
             json!({"invoice_number": "A-2021-9", "invoice_date": "2021-09-15", "vendor_name": "Ferretería López S.L."})
         );
+    }
+
+    #[test]
+    fn a_date_standing_alone_at_the_top_is_the_documents_date() {
+        let schema = json!({"properties": {
+            "invoice_date": {"type": "string", "format": "date"},
+            "due_date": {"type": "string", "format": "date"}
+        }});
+        // At the top of a page of 30 lines, as a header is.
+        let page = |top: &str| format!("{top}\n\n{}", "1\t28.00\n".repeat(30));
+        let dates = |text: &str| run(&page(text), schema.clone(), false).value;
+        assert_eq!(
+            dates("Invoice 103767\n\nFebruary 17, 2026\n\nDue Date\tMarch 3, 2026"),
+            json!({"invoice_date": "2026-02-17", "due_date": "2026-03-03"})
+        );
+        // A receipt's date beside its time; a letter's place and date.
+        assert_eq!(dates("Contoso\n1 Rue de la Paix\n\n21-10-21\t13:10:48")["invoice_date"], "2021-10-21");
+        assert_eq!(
+            dates("Berlin, 12. März 2024\n\nSehr geehrte Damen und Herren")["invoice_date"],
+            "2024-03-12"
+        );
+        // A table row's date is its item's, and no other date falls back to the header's.
+        assert_eq!(
+            dates("Invoice 7\n\n2024-01-05\tWidget\t9.00"),
+            json!({"invoice_date": null, "due_date": null})
+        );
+        assert_eq!(dates("Invoice 7\n\nFebruary 17, 2026")["due_date"], Value::Null);
     }
 
     #[test]
@@ -612,6 +643,7 @@ mod tests {
         assert_eq!(date("31 January 2024 (net 30)", false).as_deref(), Some("2024-01-31"));
         assert_eq!(date("31-Jan-2024", false).as_deref(), Some("2024-01-31"));
         assert_eq!(date("2023-02-29", false), None);
+        assert_eq!(date("7 10-02-2022", true).as_deref(), Some("2022-02-10"), "a stray mark is no day");
         assert_eq!(date("soon", false), None);
         assert_eq!(boolean("Yes, signed"), Some(true));
         assert_eq!(boolean("FALSE"), Some(false));

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::coerce::date;
 use super::layout::{beside, is_under, Cells, Line};
 use super::vocabulary::{
-    has_legal_form, is_known_label, is_label, is_title, normalize, Field, Match, MAX_NAME_WORDS,
+    has_legal_form, is_known_label, is_label, is_title, month, normalize, Field, Match, MAX_NAME_WORDS,
 };
 use crate::engine::{Block, BlockType};
 
@@ -37,9 +37,50 @@ pub fn find<'a>(
             .find_map(|rank| labelled_value(rank, siblings, lines, &order, &coerce));
     }
     labelled_value(field, siblings, lines, order, &coerce).or_else(|| {
-        let issuer = field.issuer.then(|| registered_name(lines).or_else(|| letterhead(lines))).flatten();
-        issuer.and_then(|(raw, block)| Some((coerce(raw)?, block)))
+        let unlabelled = if field.issuer {
+            registered_name(lines).or_else(|| letterhead(lines))
+        } else if field.dated {
+            date_at_top(lines)
+        } else {
+            None
+        };
+        unlabelled.and_then(|(raw, block)| Some((coerce(raw)?, block)))
     })
+}
+
+/// How far down the first page a letterhead's or a receipt's header reaches.
+const TOP_OF_PAGE: f64 = 0.4;
+
+/// The document's date where no label gives it: a date standing alone near the top of the
+/// first page, as a letter, a receipt or an invoice's header prints it ("February 17, 2026"
+/// under "Invoice 103767", "21-10-21 | 13:10:48" on a receipt, "Berlin, 12.03.2024" over a
+/// letter). The highest; not a row of a table, whose dates are its items'.
+fn date_at_top<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
+    let mut top: Vec<&Line> =
+        lines.iter().filter(|line| line.block.bbox.page == 1 && line.middle() < TOP_OF_PAGE).collect();
+    top.sort_by(|a, b| a.middle().total_cmp(&b.middle()));
+    top.iter().find_map(|line| {
+        let cells = Cells::at_tabs(line.text);
+        // The date, and perhaps the time beside it.
+        let (date, rest) = cells.split_first()?;
+        let time = |cell: &&str| cell.chars().all(|c| c.is_ascii_digit() || ":hH .apmAPM".contains(c));
+        if rest.len() > 1 || !rest.iter().all(time) {
+            return None;
+        }
+        // "Berlin, 12.03.2024": the place the letter was written.
+        let date = match date.rsplit_once(", ") {
+            Some((place, date)) if place.chars().all(|c| c.is_alphabetic() || c == ' ') => date,
+            _ => date,
+        };
+        is_only_date(date).then_some((date, line.block))
+    })
+}
+
+/// Whether `text` is a date and nothing else: numbers and month names ("17. Februar 2026").
+fn is_only_date(text: &str) -> bool {
+    let mut words = text.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty());
+    date(text, false).is_some()
+        && words.all(|word| word.chars().all(|c| c.is_ascii_digit()) || month(word).is_some())
 }
 
 /// The company named in the block that gives a VAT or registration number (a footer's "Acme

@@ -46,6 +46,8 @@ pub struct Language {
     /// Legal forms of companies ("GmbH", "B.V.", "Ltd").
     legal: Vec<String>,
     issuer: Vec<String>,
+    /// Names of the fields that are the document's own date (its issue date).
+    dated: Vec<String>,
     labels: Vec<String>,
     /// More labels of a field (by its normalized name), in ranks, strongest first.
     synonyms: Vec<(String, Vec<Vec<String>>)>,
@@ -65,6 +67,7 @@ impl Language {
             titles: Vec::new(),
             legal: Vec::new(),
             issuer: Vec::new(),
+            dated: Vec::new(),
             labels: Vec::new(),
             synonyms: Vec::new(),
             translations: Vec::new(),
@@ -95,6 +98,7 @@ impl Language {
                         .collect()
                 }
                 "issuer" => language.issuer = list(items),
+                "dated" => language.dated = list(items),
                 "labels" => language.labels = list(items),
                 field => language.synonyms.push((normalize(field), items.split('>').map(list).collect())),
             }
@@ -183,7 +187,9 @@ pub fn translations(english: &str) -> Vec<&'static str> {
 /// Whether `text` names a company by its legal form ("Hetzner Online GmbH", "Acme B.V.").
 pub fn has_legal_form(text: &str) -> bool {
     // Lowercase first: "GmbH" is one word, not camelCase.
-    let padded = format!(" {} ", normalize(&text.to_lowercase()));
+    // No space before the first word: a form follows a name ("Kg" alone is a unit of weight,
+    // not a Kommanditgesellschaft).
+    let padded = format!("{} ", normalize(&text.to_lowercase()));
     languages().iter().any(|language| language.legal.iter().any(|form| padded.contains(&format!(" {form} "))))
 }
 
@@ -208,6 +214,8 @@ pub struct Field {
     own: usize,
     /// Whether it names the document's issuer (a word of the data files' `issuer`).
     pub issuer: bool,
+    /// Whether it is the document's own date (a name of the data files' `dated`).
+    pub dated: bool,
     /// The synonyms in ranks, strongest first (one rank unless the data files rank them, as
     /// they do a total's: "grand total" before "total").
     ranks: Vec<Vec<String>>,
@@ -219,6 +227,7 @@ impl Field {
         let issuer = name
             .split(' ')
             .any(|w| languages().iter().any(|language| language.issuer.iter().any(|i| i == w)));
+        let dated = languages().iter().any(|language| language.dated.contains(&name));
         let mut labels = vec![name.clone()];
         for extra in ["title", "description"] {
             if let Some(text) = schema.get(extra).and_then(Value::as_str) {
@@ -248,7 +257,7 @@ impl Field {
                 }
             }
         }
-        Field { labels, own, issuer, ranks }
+        Field { labels, own, issuer, dated, ranks }
     }
 
     /// The field once for each rank of its labels, strongest first: its own labels first, or,
@@ -262,6 +271,7 @@ impl Field {
             labels: labels.to_vec(),
             own,
             issuer: self.issuer,
+            dated: self.dated,
             ranks: vec![labels[own..].to_vec()],
         };
         let own = &self.labels[..self.own];
