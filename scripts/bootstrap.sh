@@ -52,11 +52,12 @@ if ! command -v curl >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
 fi
 
-# OCR of scans and images: Tesseract with its English model (pdftoppm, above, rasterizes pages).
-if ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
-  say "installing Debian's tesseract-ocr and tesseract-ocr-eng"
+# OCR of scans and images: Tesseract with its English model and its orientation detection
+# (osd, for pages scanned sideways); pdftoppm, above, rasterizes pages.
+if ! tesseract --list-langs 2>/dev/null | grep -qx eng || ! tesseract --list-langs 2>/dev/null | grep -qx osd; then
+  say "installing Debian's tesseract-ocr, tesseract-ocr-eng and tesseract-ocr-osd"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd >/dev/null
 fi
 
 # The official Python SDK in its own virtual environment, with every package it brings pinned

@@ -50,3 +50,21 @@ test("a photo of a receipt on a wooden table is read: its total and its class", 
     await server.stop();
   }
 });
+
+test("a receipt scanned sideways is turned upright, and a screenshot's small print enlarged, before OCR", async () => {
+  // Tesseract's orientation detection turns the REWE receipt, laid across the scanner; the
+  // Contoso invoice, its words 10 pixels high, is read at twice its size, where "125,00€" is
+  // no longer "125,006" (server/src/engine/ocr.rs).
+  const scans = MANIFEST.filter((doc) =>
+    ["docs/de-receipt-rewe-scan.pdf", "docs/it-invoice-contoso.png"].includes(doc.file),
+  );
+  assert.equal(scans.length, 2);
+  const server = await startServer();
+  try {
+    const { lines } = await measureReal(server, scans);
+    const missed = lines.filter((line) => / (invoice_number|vendor_name|total): /.test(line));
+    assert.deepEqual(missed, [], lines.join("\n"));
+  } finally {
+    await server.stop();
+  }
+});

@@ -34,6 +34,9 @@ pub struct OcrText {
     pub bbox: BoundingBox,
     /// 0..1.
     pub confidence: f64,
+    /// The angle the page's text stood at, counterclockwise, before the page was turned upright
+    /// to be read (see [`upright`]).
+    pub rotation: u32,
 }
 
 /// What OCR read on one page: its blocks (paragraphs) and, for `result.ocr`, its lines and words.
@@ -125,12 +128,49 @@ fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
         }
         None => (image.to_path_buf(), first),
     };
-    let global = pages_of(&tsv);
-    if sure_words(&global) >= THIN_PAGE_WORDS {
-        return Ok(global);
+    let mut best = pages_of(&tsv);
+    if sure_words(&best) >= THIN_PAGE_WORDS {
+        return Ok(best);
     }
-    let adaptive = pages_of(&read(&image, "thresholding_method=2")?);
-    Ok(if sure_words(&adaptive) > sure_words(&global) { adaptive } else { global })
+    // The image crate turns only a TIFF's first page.
+    let one_page = best.len() == 1;
+    let mut consider = |pages: Vec<OcrPage>| {
+        if sure_words(&pages) > sure_words(&best) {
+            best = pages;
+        }
+    };
+    consider(pages_of(&read(&image, "thresholding_method=2")?));
+    if let Some((turned, rotation)) = one_page.then(|| upright(&image)).flatten() {
+        let mut pages = pages_of(&read(&turned, "thresholding_method=0")?);
+        for text in pages.iter_mut().flat_map(|page| page.lines.iter_mut().chain(page.words.iter_mut())) {
+            text.rotation = rotation;
+        }
+        consider(pages);
+    }
+    Ok(best)
+}
+
+/// A copy of a one-page `image` turned upright when Tesseract's orientation detection finds it
+/// scanned sideways or upside down (a receipt laid across the scanner), and the turn: the angle
+/// its text stands at, counterclockwise, as Reducto's `rotation` gives it. The page is then
+/// described upright, as it was read: its boxes are fractions of the turned page.
+fn upright(image: &Path) -> Option<(std::path::PathBuf, u32)> {
+    let mut command = Command::new("tesseract");
+    command.arg(image).args(["stdout", "--psm", "0"]);
+    // A page with too little text for the detection is read as it is.
+    let report = String::from_utf8(run(command, "tesseract (tesseract-ocr)").ok()?).ok()?;
+    let rotate: u32 = report.lines().find_map(|line| line.strip_prefix("Rotate:"))?.trim().parse().ok()?;
+    let picture = image::open(image).ok()?.into_luma8();
+    // Tesseract's "Rotate" is the clockwise turn that makes the page upright.
+    let turned = match rotate {
+        90 => image::imageops::rotate90(&picture),
+        180 => image::imageops::rotate180(&picture),
+        270 => image::imageops::rotate270(&picture),
+        _ => return None,
+    };
+    let path = image.with_file_name("upright.png");
+    turned.save(&path).ok()?;
+    Some((path, rotate))
 }
 
 /// Fewer sure words than this on a page (a receipt has about 40) call for a second reading.
@@ -224,6 +264,7 @@ fn pages_of(tsv: &str) -> Vec<OcrPage> {
                 text: word.text.clone(),
                 bbox: bbox(word.rect),
                 confidence: word.confidence,
+                rotation: 0,
             };
             let lines: Vec<Line> = words
                 .chunk_by(|a, b| a.line == b.line)
@@ -235,6 +276,7 @@ fn pages_of(tsv: &str) -> Vec<OcrPage> {
                         text: line_text(words, size),
                         bbox: bbox(rect),
                         confidence: round(confidence),
+                        rotation: 0,
                     };
                     Line { words, text, size }
                 })

@@ -623,6 +623,14 @@ mod tests {
     }
 
     #[test]
+    fn a_number_under_a_label_that_waits_for_its_value_is_that_labels() {
+        let schema = json!({"properties": {"invoice_number": {"type": "string"}}});
+        let bill =
+            "Point de livraison (PDL) :\nN° 12 345 678 901 234\n\nFacture du 11/12/2022\nN° 12 345 678 901";
+        assert_eq!(run(bill, schema, false).value, json!({"invoice_number": "12 345 678 901"}));
+    }
+
+    #[test]
     fn numbers_dates_and_booleans_coerce() {
         assert_eq!(number("$1,234.50", false), Some(1234.5));
         assert_eq!(number("1.234,50 EUR", false), Some(1234.5));

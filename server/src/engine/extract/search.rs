@@ -48,18 +48,23 @@ pub fn find<'a>(
     })
 }
 
-/// How far down the first page a letterhead's or a receipt's header reaches.
-const TOP_OF_PAGE: f64 = 0.4;
+/// How far down the first page's text (from its first line to its last) a document's header
+/// reaches.
+const HEADER: f64 = 0.5;
 
-/// The document's date where no label gives it: a date standing alone near the top of the
-/// first page, as a letter, a receipt or an invoice's header prints it ("February 17, 2026"
-/// under "Invoice 103767", "21-10-21 | 13:10:48" on a receipt, "Berlin, 12.03.2024" over a
-/// letter). The highest; not a row of a table, whose dates are its items'.
+/// The document's date where no label gives it: a date standing alone in the header of the
+/// first page, as a letter, a receipt or an invoice prints it ("February 17, 2026" under
+/// "Invoice 103767", "21-10-21 | 13:10:48" on a receipt, "Berlin, 12.03.2024" over a letter).
+/// The highest; not a row of a table, whose dates are its items'. The header is measured on the
+/// text, not the page: a photographed receipt has a table's edge around it.
 fn date_at_top<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
-    let mut top: Vec<&Line> =
-        lines.iter().filter(|line| line.block.bbox.page == 1 && line.middle() < TOP_OF_PAGE).collect();
-    top.sort_by(|a, b| a.middle().total_cmp(&b.middle()));
-    top.iter().find_map(|line| {
+    let first_page: Vec<&Line> = lines.iter().filter(|line| line.block.bbox.page == 1).collect();
+    let first = first_page.iter().map(|line| line.block.bbox.top).fold(f64::INFINITY, f64::min);
+    let last = first_page.iter().map(|line| line.block.bbox.top + line.block.bbox.height).fold(0.0, f64::max);
+    let mut header: Vec<&Line> =
+        first_page.into_iter().filter(|line| line.middle() < first + (last - first) * HEADER).collect();
+    header.sort_by(|a, b| a.middle().total_cmp(&b.middle()));
+    header.iter().find_map(|line| {
         let cells = Cells::at_tabs(line.text);
         // The date, and perhaps the time beside it.
         let (date, rest) = cells.split_first()?;
@@ -124,8 +129,8 @@ fn labelled_value<'a>(
         (matches!(value, Value::Bool(_)) || !is_label(raw, siblings)).then_some(value)
     };
     let is_amount = |raw: &str| matches!(coerce(raw), Some(Value::Number(_)));
-    for wanted in [Match::Own, Match::Synonym, Match::EndsWith] {
-        for &i in order {
+    for wanted in [Match::Own, Match::Synonym, Match::EndsWith, Match::Misspelt] {
+        for &i in order.iter().filter(|&&i| !numbers_label_above(lines, i)) {
             let line = &lines[i];
             if let Some(checked) = checkbox(field, wanted, line.text) {
                 if let Some(value) = coerce(checked) {
@@ -189,6 +194,13 @@ fn labelled_value<'a>(
         }
     }
     None
+}
+
+/// Whether line `i` is a bare number sign and its number under a label that waits for its value
+/// ("Point de livraison (PDL) :" over "N° 12 345 678 901 234"): the number is that label's.
+fn numbers_label_above(lines: &[Line], i: usize) -> bool {
+    let bare_sign = lines[i].text.split_whitespace().next().is_some_and(|first| normalize(first) == "number");
+    bare_sign && i > 0 && lines[i - 1].text.ends_with(':') && is_under(&lines[i - 1], &lines[i])
 }
 
 /// Whether the row of `width` cells at `row` is followed, right under it, by a row as wide with

@@ -197,6 +197,9 @@ pub fn has_legal_form(text: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Match {
     None,
+    /// One of the field's labels with a long word misspelt by a letter ("Montante TTC",
+    /// "Numero Documenta"), as a document's author or OCR misspells it.
+    Misspelt,
     /// The label ends with one of the field's ("Invoice Date" for `date`).
     EndsWith,
     /// One of the field's synonyms ("Amount Due" for `total`).
@@ -340,10 +343,38 @@ impl Field {
         match self.labels.iter().position(|l| *l == written) {
             Some(at) if at < self.own => Match::Own,
             Some(_) => Match::Synonym,
-            None if self.is_named_by_ending(&written) && !is_known_label(&written) => Match::EndsWith,
+            None if is_known_label(&written) => Match::None,
+            None if self.is_named_by_ending(&written) => Match::EndsWith,
+            None if self.labels.iter().any(|label| is_misspelt(&written, label)) => Match::Misspelt,
             None => Match::None,
         }
     }
+}
+
+/// Whether `written` is `label` with one long word misspelt: the same words, but for one of six
+/// letters or more that begins with the same letter and differs by one letter added, dropped,
+/// changed, or two letters swapped.
+fn is_misspelt(written: &str, label: &str) -> bool {
+    // Most labels are told apart by their length alone.
+    if written.len().abs_diff(label.len()) > 2 {
+        return false;
+    }
+    let (written, label): (Vec<&str>, Vec<&str>) = (written.split(' ').collect(), label.split(' ').collect());
+    if written.len() != label.len() {
+        return false;
+    }
+    let differing: Vec<(&str, &str)> = written.into_iter().zip(label).filter(|(w, l)| w != l).collect();
+    let [(word, right)] = differing[..] else { return false };
+    let (word, right): (Vec<char>, Vec<char>) = (word.chars().collect(), right.chars().collect());
+    if word.len().min(right.len()) < 6 || word[0] != right[0] || word.len().abs_diff(right.len()) > 1 {
+        return false;
+    }
+    // Past the common beginning and end, what is left is the misspelling.
+    let start = word.iter().zip(&right).take_while(|(a, b)| a == b).count();
+    let end = word[start..].iter().rev().zip(right[start..].iter().rev()).take_while(|(a, b)| a == b).count();
+    let (word, right) = (&word[start..word.len() - end], &right[start..right.len() - end]);
+    let swapped = word.len() == 2 && right.len() == 2 && word[0] == right[1] && word[1] == right[0];
+    (word.len().max(right.len()) == 1) || swapped
 }
 
 /// Whether `normalized` is a label of the data files: a field's name or synonym, or a label
@@ -457,6 +488,20 @@ mod tests {
         let number = Field::new("invoice_number", &Map::new());
         assert_eq!(number.matches("Agreement Ref."), Match::None, "a synonym after other words");
         assert_eq!(number.matches("Ref."), Match::Synonym);
+    }
+
+    #[test]
+    fn a_label_with_a_long_word_misspelt_by_a_letter_still_names_its_field() {
+        let total = Field::new("total", &Map::new());
+        assert_eq!(total.matches("Montante TTC"), Match::Misspelt, "a letter added");
+        let number = Field::new("invoice_number", &Map::new());
+        assert_eq!(number.matches("Numero Documenta"), Match::Misspelt, "a letter changed");
+        let date = Field::new("invoice_date", &Map::new());
+        assert_eq!(date.matches("FECHA FACUTRA"), Match::Misspelt, "two letters swapped");
+        assert_eq!(total.matches("Montant HTT"), Match::None, "a short word is not guessed at");
+        assert_eq!(total.matches("Montants totaux"), Match::None, "two words misspelt");
+        assert_eq!(date.matches("Fecha factorial"), Match::None, "two letters more");
+        assert_eq!(total.matches("Subtotale"), Match::None, "another field's label");
     }
 
     #[test]
