@@ -185,6 +185,36 @@ async fn edit_fills_a_form_and_the_served_pdf_holds_the_values() {
 }
 
 #[tokio::test]
+async fn a_label_that_several_fields_print_is_a_422_listing_them_and_a_fields_name_chooses_one() {
+    // The Familienkasse's bilingual child benefit form (bench/real/): the applicant's and the
+    // spouse's boxes both print "Surname / Familienname".
+    let s = Server::new().await;
+    let id = s.upload_pdf(include_bytes!("../../../bench/real/docs/de-form-kindergeld-antrag.pdf")).await;
+    let reply =
+        s.post("/edit", json!({"document_url": id, "edit_instructions": "Familienname: Müller"})).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let detail = reply.body["detail"].as_str().unwrap();
+    let applicant = "topmostSubform[0].Page1[0].Frage-1[0].#area[5].Name-Antragsteller[0]";
+    assert!(detail.contains(&format!("'Surname' (page 1, field '{applicant}')")), "{detail}");
+    assert!(detail.contains("or the field's name"), "{detail}");
+
+    let chosen = s
+        .post("/edit", json!({"document_url": id, "edit_instructions": format!("{applicant}: Müller")}))
+        .await;
+    chosen.expect(StatusCode::OK);
+    let back = s.upload_pdf(&download(&s, &chosen.body["document_url"]).await).await;
+    let read = s.post("/edit", json!({"document_url": back, "edit_instructions": ""})).await;
+    let filled: Vec<&Value> = read.body["form_schema"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|widget| widget["value"] == "Müller")
+        .map(|widget| &widget["bbox"]["top"])
+        .collect();
+    assert_eq!(filled.len(), 1, "one box holds the value: {}", read.body);
+}
+
+#[tokio::test]
 async fn what_edit_cannot_do_is_a_422_that_says_so() {
     let s = Server::new().await;
     let form = s.upload_pdf(&form()).await;

@@ -20,7 +20,16 @@ pub(super) fn best_agreement(fields: &[Field], label: &str) -> Option<Result<usi
     let at_best: Vec<usize> = (0..fields.len()).filter(|&i| (scores[i] - best).abs() < 1e-9).collect();
     Some(match at_best.as_slice() {
         [one] => Ok(*one),
-        many => Err(many.iter().map(|&i| format!("'{}'", fields[i].description())).collect()),
+        // Each with its page and name, which tell apart fields that print the same label (an
+        // applicant's and a spouse's "Surname") and which an instruction may name exactly.
+        many => Err(many
+            .iter()
+            .map(|&i| {
+                let field = &fields[i];
+                let page = field.widgets.first().map_or(0, |widget| widget.page);
+                format!("'{}' (page {page}, field '{}')", field.description(), field.name)
+            })
+            .collect()),
     })
 }
 
@@ -219,7 +228,7 @@ pub(super) fn wanted_values(
             }
             Some(Err(candidates)) => {
                 return Err(format!(
-                    "The instruction '{label}' could name more than one field of this PDF: {}. Write the label as the form prints it",
+                    "The instruction '{label}' could name more than one field of this PDF: {}. Write the label as the form prints it, or the field's name",
                     candidates.join(", ")
                 ))
             }
