@@ -1,10 +1,12 @@
 //! OCR: text and boxes from pixels, with Tesseract (the `tesseract` command, from Debian's
-//! `tesseract-ocr` and `tesseract-ocr-eng`), for images (PNG, JPEG, TIFF, a page each) and for
+//! `tesseract-ocr`, `tesseract-ocr-eng` and `tesseract-ocr-osd`), for images (PNG, JPEG, TIFF, a page each) and for
 //! PDF pages that have no text layer (scans), which poppler's `pdftoppm` rasterizes first.
 //!
 //! Tesseract's TSV gives every word with its box and confidence; words are grouped into its
 //! lines, and lines into its paragraphs, which become blocks. Boxes are fractions of the page
-//! (the image is the whole page), confidences 0..1. Each recognition runs under
+//! (the image is the whole page, upright as it was read), confidences 0..1. Small print is
+//! enlarged and a page scanned sideways turned (the `image` crate) before it is read again. Each
+//! recognition runs under
 //! [`OCR_TIMEOUT`] and images larger than [`MAX_PIXELS`] are refused, so one page cannot take
 //! the server's time or memory.
 
@@ -110,7 +112,8 @@ fn renumber(page: &mut OcrPage, number: u32) {
 /// whole image, reads scans best. A photo (a receipt on a wooden table, a page in uneven light)
 /// can lose everything under its first shadow: when a page gives fewer than [`THIN_PAGE_WORDS`]
 /// sure words, it is read again with Sauvola's adaptive threshold, which judges each pixel by
-/// the light around it, and the reading with more sure words is kept.
+/// the light around it, and, if it lies sideways or upside down, turned upright (see
+/// [`upright`]); the reading with more sure words is kept.
 fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
     let read = |image: &Path, threshold: &str| -> Result<String, EngineError> {
         let mut command = Command::new("tesseract");

@@ -9,7 +9,9 @@
 //! (`[X] I agree`) answers a boolean. Exact labels win over labels that merely end with the
 //! name ("Invoice Date" for `date`). A value that is itself a label is never taken. A name of
 //! the document's issuer (`vendor_name`, `store_name`) that no label gives is its letterhead:
-//! the first short line at the top of the first page that is not the document's title. The
+//! the first short line at the top of the first page that is not the document's title; the
+//! document's own date (`invoice_date`, `date`) that no label gives is a date standing alone in
+//! its header. The
 //! value is coerced to the property's type: numbers lose currency signs and thousands
 //! separators, booleans read yes/no/true/false, `format: date` becomes YYYY-MM-DD, an `enum`
 //! gives the matching member. A value that does not coerce is skipped and the search goes on;

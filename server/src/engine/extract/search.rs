@@ -1,6 +1,6 @@
 //! The search for a field's value: a label that names the field, then its value on the same
-//! line, in the next cell, under it or beside it; a checkbox; and, for the issuer's name, the
-//! letterhead.
+//! line, in the next cell, under it or beside it; a checkbox; and, where no label gives it, the
+//! issuer's name from the letterhead and the document's date from its header.
 
 use serde_json::Value;
 
@@ -15,7 +15,7 @@ use crate::engine::{Block, BlockType};
 /// field whose labels are ranked, the strongest rank that has one ("Grand Total" before "Total
 /// incl. VAT" before "Amount Due" before "Total"; "Invoice No." before the title "Invoice"), and
 /// of several amounts the last in the document (the total under the last table); then, for a
-/// name of the issuer, the letterhead.
+/// name of the issuer, the letterhead, and for the document's own date, its header.
 pub fn find<'a>(
     field: &Field,
     siblings: &[&str],
@@ -40,7 +40,7 @@ pub fn find<'a>(
         let unlabelled = if field.issuer {
             registered_name(lines).or_else(|| letterhead(lines))
         } else if field.dated {
-            date_at_top(lines)
+            date_in_header(lines)
         } else {
             None
         };
@@ -57,7 +57,7 @@ const HEADER: f64 = 0.5;
 /// "Invoice 103767", "21-10-21 | 13:10:48" on a receipt, "Berlin, 12.03.2024" over a letter).
 /// The highest; not a row of a table, whose dates are its items'. The header is measured on the
 /// text, not the page: a photographed receipt has a table's edge around it.
-fn date_at_top<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
+fn date_in_header<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     let first_page: Vec<&Line> = lines.iter().filter(|line| line.block.bbox.page == 1).collect();
     let first = first_page.iter().map(|line| line.block.bbox.top).fold(f64::INFINITY, f64::min);
     let last = first_page.iter().map(|line| line.block.bbox.top + line.block.bbox.height).fold(0.0, f64::max);
