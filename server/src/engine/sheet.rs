@@ -490,7 +490,7 @@ pub mod tests {
         let pc = DateStyles::default();
         assert_eq!(pc.iso(1.0, DateKind::Date).as_deref(), Some("1900-01-01"));
         assert_eq!(pc.iso(61.0, DateKind::Date).as_deref(), Some("1900-03-01"));
-        assert_eq!(pc.iso(45366.999_999_9, DateKind::DateTime).as_deref(), Some("2024-03-16 00:00"));
+        assert_eq!(pc.iso(45_366.999_999_9, DateKind::DateTime).as_deref(), Some("2024-03-16 00:00"));
         assert_eq!(pc.iso(3e6, DateKind::Date), None, "past 9999-12-31");
     }
 

@@ -334,10 +334,8 @@ mod tests {
         let (dir, store) = store();
         let kept_upload = FileId::new(Some("pdf".into()));
         let old_upload = FileId::new(Some("pdf".into()));
-        for file_id in [&old_upload] {
-            std::fs::write(store.upload_path(file_id), b"%PDF").unwrap();
-            store.insert_upload(&UploadRow { file_id: file_id.clone(), filename: None, size: 4 }).unwrap();
-        }
+        std::fs::write(store.upload_path(&old_upload), b"%PDF").unwrap();
+        store.insert_upload(&UploadRow { file_id: old_upload.clone(), filename: None, size: 4 }).unwrap();
         job(&store, "finished");
         store.start_job("finished").unwrap();
         store.complete_job("finished", "{}", 1, 0.1).unwrap();
