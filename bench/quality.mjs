@@ -4,7 +4,7 @@
 // `node bench/quality.mjs` writes bench/quality.md; `npm run bench` includes it in report.md.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { startServer } from "../tests/support/server.mjs";
 import { CLASSIFY_SCHEMA, corpus, layoutPdf, SPLIT_CATEGORIES } from "./corpus.mjs";
@@ -236,15 +236,20 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
     const samples = join(root, "tests/fixtures/pdfs");
     const sampleF1 = { leftToRight: [], rightToLeft: [] };
     const passwords = { "libreoffice-writer-password.pdf": "openpassword" };
+    const popplerText = (path, password) =>
+      execFileSync("pdftotext", [...(password ? ["-upw", password] : []), path, "-"]).toString();
+    // Token F1 of the engine's parse of the PDF at `path` against poppler's text of it.
+    const parseF1 = async (path, poppler, password) => {
+      const file = await upload(server, readFileSync(path), basename(path));
+      const settings = password ? { settings: { document_password: password } } : {};
+      const { status, json } = await post(server, "/parse", { input: file, ...settings });
+      return status === 200 ? tokenF1(tokens(poppler), tokens(textOf(json))) : 0;
+    };
     for (const name of readdirSync(samples).filter((n) => n.endsWith(".pdf")).sort()) {
       const path = join(samples, name);
-      const poppler = execFileSync("pdftotext", [...(passwords[name] ? ["-upw", passwords[name]] : []), path, "-"])
-        .toString();
+      const poppler = popplerText(path, passwords[name]);
       if (tokens(poppler).length === 0) continue; // no text layer: nothing to compare with
-      const file = await upload(server, readFileSync(path), name);
-      const settings = passwords[name] ? { settings: { document_password: passwords[name] } } : {};
-      const { status, json } = await post(server, "/parse", { input: file, ...settings });
-      const f1 = status === 200 ? tokenF1(tokens(poppler), tokens(textOf(json))) : 0;
+      const f1 = await parseF1(path, poppler, passwords[name]);
       // Right-to-left text: poppler gives visual order, the engine logical order (docs/server.md,
       // "Known gaps"), so their words differ letter by letter; reported on their own.
       (/[\u0590-\u08ff]/.test(poppler) ? sampleF1.rightToLeft : sampleF1.leftToRight).push(f1);
@@ -255,9 +260,7 @@ export async function measureQuality({ seed = 2026, ocrLayouts = Infinity } = {}
     const rtlF1 = [];
     for (const name of readdirSync(realRtl).filter((n) => n.endsWith(".pdf")).sort()) {
       const path = join(realRtl, name);
-      const poppler = execFileSync("pdftotext", [path, "-"]).toString();
-      const { status, json } = await post(server, "/parse", { input: await upload(server, readFileSync(path), name) });
-      rtlF1.push(status === 200 ? tokenF1(tokens(poppler), tokens(textOf(json))) : 0);
+      rtlF1.push(await parseF1(path, popplerText(path)));
     }
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
     const rate = ({ right, all }) => right / all;

@@ -166,30 +166,32 @@ pub fn date(text: &str, day_first: bool) -> Option<String> {
             || ["st", "nd", "rd", "th", "er", "e"].contains(&suffix.to_lowercase().as_str());
         (ordinal && !digits.is_empty() && digits.len() <= 4).then(|| digits.parse().ok()).flatten()
     };
+    let is_number = |t: &str| t.chars().all(|c| c.is_ascii_digit());
     let year = |t: &str| -> Option<i32> {
-        let all_digits = t.chars().all(|c| c.is_ascii_digit());
-        match (t.len(), all_digits) {
+        match (t.len(), is_number(t)) {
             (4, true) => t.parse().ok(),
             (2, true) => t.parse::<i32>().ok().map(|y| if y < 70 { 2000 + y } else { 1900 + y }),
             _ => None,
         }
     };
     let month_name = |t: &str| month(t);
-    let is_number = |t: &&str| t.chars().all(|c| c.is_ascii_digit());
     // A number before a whole date is not its day: a mark OCR read as "7" before "10-02-2022".
     let tokens = match tokens.as_slice() {
         [_, rest @ ..]
-            if rest.len() == 3 && rest.iter().all(is_number) && rest[2].len() == 4 && rest[1].len() <= 2 =>
+            if rest.len() == 3
+                && rest.iter().all(|t| is_number(t))
+                && rest[2].len() == 4
+                && rest[1].len() <= 2 =>
         {
             rest
         }
         all => all,
     };
     let (y, m, d) = match tokens {
-        [a, b, c, ..] if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) => {
+        [a, b, c, ..] if a.len() == 4 && is_number(a) => {
             (year(a)?, num(b).or_else(|| month_name(b))?, num(c)?)
         }
-        [a, b, c, ..] if a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) => {
+        [a, b, c, ..] if is_number(a) && is_number(b) => {
             let (a, b) = (num(a)?, num(b)?);
             let day_first = text.contains('.') || a > 12 || (day_first && b <= 12);
             let (m, d) = if day_first { (b, a) } else { (a, b) };

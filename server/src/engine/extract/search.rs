@@ -129,8 +129,9 @@ fn labelled_value<'a>(
         (matches!(value, Value::Bool(_)) || !is_label(raw, siblings)).then_some(value)
     };
     let is_amount = |raw: &str| matches!(coerce(raw), Some(Value::Number(_)));
+    let order: Vec<usize> = order.iter().copied().filter(|&i| !numbers_label_above(lines, i)).collect();
     for wanted in [Match::Own, Match::Synonym, Match::EndsWith, Match::Misspelt] {
-        for &i in order.iter().filter(|&&i| !numbers_label_above(lines, i)) {
+        for &i in &order {
             let line = &lines[i];
             if let Some(checked) = checkbox(field, wanted, line.text) {
                 if let Some(value) = coerce(checked) {
