@@ -204,6 +204,10 @@ fn is_presentation_form(c: char) -> bool {
 /// cell boundary. Word spaces, even in loosely justified text, stay well under it.
 const COLUMN_GAP_EMS: f32 = 1.0;
 
+/// A gap between two glyphs or spans of one line wider than this many font sizes is a space
+/// between words (a PDF often places its words with no space character between them).
+const WORD_GAP_EMS: f32 = 0.15;
+
 /// A span that starts within this many font sizes of where an earlier line on its baseline
 /// ended continues that line, even when other text was drawn in between: some producers draw
 /// a page in vertical strips, so "RE-20201121/50" and "8 issued at 2020-11-21" arrive far
@@ -219,17 +223,19 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
     for span in spans {
         let rect = Rect::of(span.bbox);
         let size = span.font_size;
+        let baseline = span.bbox.y.round() as i32;
         let follows_last = lines
             .last()
             .is_some_and(|line| line.rect.shares_line(rect) && !line.rect.overlaps_across(rect, size));
         let continued = if follows_last {
             Some(lines.len() - 1)
         } else {
-            let baseline = span.bbox.y.round() as i32;
             (baseline - 1..=baseline + 1).filter_map(|key| by_baseline.get(&key)).flatten().copied().find(
                 |&i| {
                     let gap = rect.x0 - lines[i].reach;
-                    lines[i].rect.shares_line(rect) && gap > -size * 0.15 && gap < size * CONTINUATION_EMS
+                    lines[i].rect.shares_line(rect)
+                        && gap > -size * WORD_GAP_EMS
+                        && gap < size * CONTINUATION_EMS
                 },
             )
         };
@@ -244,7 +250,10 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
                 let gap = line.rect.gap(rect);
                 if gap > size * COLUMN_GAP_EMS {
                     line.text.push('\t');
-                } else if gap > size * 0.15 && !line.text.ends_with(' ') && !span.text.starts_with(' ') {
+                } else if gap > size * WORD_GAP_EMS
+                    && !line.text.ends_with(' ')
+                    && !span.text.starts_with(' ')
+                {
                     line.text.push(' ');
                 }
                 line.text.push_str(&span.text);
@@ -253,7 +262,7 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
                 line.font_size = line.font_size.max(size);
             }
             None => {
-                by_baseline.entry(span.bbox.y.round() as i32).or_default().push(lines.len());
+                by_baseline.entry(baseline).or_default().push(lines.len());
                 lines.push(Line { text: span.text.clone(), rect, reach: rect.x1, font_size: size });
             }
         }
@@ -317,7 +326,7 @@ fn logical_text(chars: &[&TextChar]) -> String {
     for (i, glyph) in glyphs.iter().enumerate() {
         let gap = i > 0 && {
             let previous = glyphs[i - 1];
-            glyph.bbox.x - (previous.bbox.x + previous.bbox.width) > glyph.font_size.max(1.0) * 0.15
+            glyph.bbox.x - (previous.bbox.x + previous.bbox.width) > glyph.font_size.max(1.0) * WORD_GAP_EMS
         };
         let blank = glyph.char.is_whitespace();
         if (gap || blank) && words.last().is_some_and(|word| !word.is_empty()) {
@@ -383,7 +392,7 @@ fn text_in_content_order(chars: &[&TextChar]) -> String {
     let mut shaped_run: Vec<char> = Vec::new();
     for (i, c) in chars.iter().enumerate() {
         let follows_gap =
-            i > 0 && Rect::of(chars[i - 1].bbox).gap(Rect::of(c.bbox)) > c.font_size.max(1.0) * 0.15;
+            i > 0 && Rect::of(chars[i - 1].bbox).gap(Rect::of(c.bbox)) > c.font_size.max(1.0) * WORD_GAP_EMS;
         if follows_gap {
             // Inside a run of shaped glyphs the space is reversed with them.
             if shaped_run.is_empty() {
