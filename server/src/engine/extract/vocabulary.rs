@@ -418,11 +418,18 @@ pub fn normalize(text: &str) -> String {
         }
         previous = Some(c);
     }
-    // Accents go: "Numéro" and "Numero", "Fälligkeit" and "Falligkeit" read the same.
-    let folded: String =
-        spaced.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
+    // Accents go: "Numéro" and "Numero", "Fälligkeit" and "Falligkeit" read the same. (Most
+    // text is ASCII, which has none, and this runs for every label a line is compared with.)
+    let folded: String = if spaced.is_ascii() {
+        spaced.to_ascii_lowercase()
+    } else {
+        spaced
+            .nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .collect::<String>()
+            .to_lowercase()
+    };
     folded
-        .to_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '#'))
         .filter(|w| !w.is_empty())
         .map(|w| match w {
