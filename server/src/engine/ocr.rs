@@ -24,7 +24,7 @@ pub const OCR_TIMEOUT: Duration = Duration::from_secs(90);
 /// The most pixels an image may have (about a letter page at 600 dpi).
 pub const MAX_PIXELS: u64 = 40_000_000;
 /// Below this, a block's confidence is "low".
-const HIGH_CONFIDENCE: f64 = 0.8;
+pub const HIGH_CONFIDENCE: f64 = 0.8;
 /// Pages are rasterized at this resolution for OCR, or lower where a page is so large that it
 /// would pass [`MAX_PIXELS`].
 const RASTER_DPI: f64 = 300.0;

@@ -130,6 +130,7 @@ const KIND_CUES: &[(&str, &[&str])] = &[
     ("contract", &["agreement", "partie", "clause", "hereby", "shall", "signed", "term"]),
     ("agreement", &["contract", "partie", "clause", "hereby", "shall", "signed", "term"]),
     ("receipt", &["paid", "cash", "change", "thank"]),
+    ("form", &["signature", "sign", "fill", "tick", "applicant", "surname", "birth"]),
 ];
 
 /// The words that carry meaning: lowercase and without accents, alphanumeric runs of three

@@ -32,6 +32,8 @@ mod search;
 mod table;
 pub(crate) mod vocabulary;
 
+use std::collections::{BTreeMap, HashSet};
+
 use serde_json::{json, Map, Value};
 
 use self::coerce::{coerce, identifier, written_number};
@@ -39,6 +41,7 @@ use self::layout::{lines_of, Line};
 use self::search::find;
 use self::table::table;
 use self::vocabulary::{language_of, Field, Language, Match};
+use super::ocr::HIGH_CONFIDENCE;
 use super::{Block, Document, KeepGoing, Stopped};
 
 /// What an extract run gives back: the filled schema and how many fields have a value.
@@ -74,17 +77,52 @@ struct Reading<'a> {
     lines: Vec<Line<'a>>,
     /// Decides how dates and numbers are read (02/01/2020, 1.234).
     language: &'static Language,
-    /// How many decimals its amounts are written with, when most agree (see [`usual_decimals`]).
-    usual_decimals: Option<usize>,
+    /// How many decimals its amounts are written with: each count's numbers (see
+    /// [`decimals_written`]).
+    decimals: BTreeMap<usize, usize>,
+    /// The words OCR was unsure of everywhere it read them (see [`unsure_words`]).
+    unsure: HashSet<&'a str>,
 }
 
 impl<'a> Reading<'a> {
     fn of(document: &'a Document) -> Reading<'a> {
         let lines = lines_of(document);
         let language = language_of(lines.iter().flat_map(|line| line.text.split_whitespace()));
-        let usual_decimals = usual_decimals(&lines, language);
-        Reading { lines, language, usual_decimals }
+        let decimals = decimals_written(&lines, language);
+        Reading { lines, language, decimals, unsure: unsure_words(document) }
     }
+
+    /// Whether an amount is misread: written with more decimals than the document's amounts
+    /// have when most agree, two in three of at least three ("TOTAL 110,006": OCR took the "€"
+    /// of "110,00€" for a 6), or with none where OCR was unsure of it and the document writes
+    /// its amounts with decimals ("TOTAL 1940" for "19,40": the comma lost).
+    fn is_misread_amount(&self, raw: &str) -> bool {
+        let Some((_, written)) = written_number(raw, self.language.decimal_comma) else { return false };
+        let all: usize = self.decimals.values().sum();
+        let usual = self.decimals.iter().max_by_key(|&(_, n)| *n).filter(|&(_, &most)| all >= 3 && most * 3 >= all * 2);
+        let too_precise = usual.is_some_and(|(&usual, _)| written > usual);
+        let comma_lost = written == 0 && all > 0 && !self.is_sure(raw);
+        too_precise || comma_lost
+    }
+
+    /// Whether OCR read every word of `raw` surely: a value is never taken from a guess.
+    fn is_sure(&self, raw: &str) -> bool {
+        self.unsure.is_empty() || !raw.split_whitespace().any(|word| self.unsure.contains(word))
+    }
+}
+
+/// The words OCR read with a confidence under [`HIGH_CONFIDENCE`] and nowhere more surely:
+/// Tesseract's guesses at a logo ("TT"), a stain, or an amount whose comma it lost ("1940" for
+/// "19,40").
+fn unsure_words(document: &Document) -> HashSet<&str> {
+    let words = &document.ocr.words;
+    let sure: HashSet<&str> =
+        words.iter().filter(|w| w.confidence >= HIGH_CONFIDENCE).map(|w| w.text.as_str()).collect();
+    words
+        .iter()
+        .filter(|w| w.confidence < HIGH_CONFIDENCE && !sure.contains(w.text.as_str()))
+        .map(|w| w.text.as_str())
+        .collect()
 }
 
 /// The most properties a schema may have, counted at every level: each is looked for on
@@ -295,42 +333,35 @@ fn fill<'a>(
         }
         _ => {
             let amount = matches!(kind(schema), Kind::Number | Kind::Integer);
-            // An amount written with more decimals than the document's amounts have is a
-            // misread ("TOTAL 110,006": OCR took the "€" of "110,00€" for a 6).
-            let usual = reading.usual_decimals.filter(|_| amount);
-            let too_precise = |raw: &str| {
-                usual.is_some_and(|usual| {
-                    written_number(raw, language.decimal_comma).is_some_and(|(_, d)| d > usual)
-                })
-            };
+            // A name or a text has no type to catch OCR's guesses ("TT" for a logo).
+            let text = kind(schema) == Kind::String && schema.get("format").is_none() && !schema.contains_key("enum");
             let found = find(field, siblings, lines, &order, amount, |raw| {
-                coerce(raw, schema, language).filter(|_| !too_precise(raw))
+                let misread = (amount && reading.is_misread_amount(raw)) || (text && !reading.is_sure(raw));
+                coerce(raw, schema, language).filter(|_| !misread)
             });
             found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
         }
     })
 }
 
-/// How many decimals the document's amounts are written with, when most of them (two in
-/// three, of at least three) agree: the numbers with a decimal part, each cell's first.
-fn usual_decimals(lines: &[Line], language: &Language) -> Option<usize> {
-    let mut counts = std::collections::BTreeMap::<usize, usize>::new();
+/// How many numbers of the document are written with each count of decimals (one or more):
+/// the numbers with a decimal part, each cell's first.
+fn decimals_written(lines: &[Line], language: &Language) -> BTreeMap<usize, usize> {
+    let mut counts = BTreeMap::new();
     let cells = lines.iter().flat_map(|line| line.text.split('\t'));
     for cell in cells.filter(|cell| cell.contains([',', '.'])) {
         if let Some((_, decimals @ 1..)) = written_number(cell, language.decimal_comma) {
             *counts.entry(decimals).or_default() += 1;
         }
     }
-    let all: usize = counts.values().sum();
-    let (&decimals, &most) = counts.iter().max_by_key(|&(_, n)| *n)?;
-    (all >= 3 && most * 3 >= all * 2).then_some(decimals)
+    counts
 }
 
 #[cfg(test)]
 mod tests {
     use super::coerce::{boolean, date, number};
     use super::*;
-    use crate::engine::text;
+    use crate::engine::{ocr, text};
 
     fn run(text: &str, schema: Value, citations: bool) -> Extracted {
         let document = text::read(text, false).unwrap();
@@ -622,6 +653,47 @@ mod tests {
             json!({"invoice_date": null, "due_date": null})
         );
         assert_eq!(dates("Invoice 7\n\nFebruary 17, 2026")["due_date"], Value::Null);
+    }
+
+    #[test]
+    fn a_name_or_an_amount_ocr_guessed_is_not_taken() {
+        let schema = json!({"properties": {"vendor_name": {"type": "string"}, "total": {"type": "number"}}});
+        // A receipt as OCR read it, with how sure Tesseract was of each word.
+        let scan = |text: &str, unsure: &[&str]| {
+            let mut document = text::read(text, false).unwrap();
+            document.ocr.words = text
+                .split_whitespace()
+                .map(|word| ocr::OcrText {
+                    text: word.to_owned(),
+                    bbox: document.pages[0].blocks[0].bbox,
+                    confidence: if unsure.contains(&word) { 0.2 } else { 0.95 },
+                    rotation: 0,
+                })
+                .collect();
+            extract(&document, schema.as_object().unwrap(), false, &|| Ok(())).unwrap().value
+        };
+        let receipt = "Contoso Inn\n\nMenu\t15,90\nWater\t3,50\n\nTOTAL\t1940";
+        assert_eq!(scan(receipt, &[]), json!({"vendor_name": "Contoso Inn", "total": 1940.0}));
+        // The comma of "19,40" lost: a whole amount OCR was unsure of, among amounts with decimals.
+        assert_eq!(scan(receipt, &["1940"])["total"], Value::Null);
+        // A logo read as letters is no name.
+        assert_eq!(scan(&format!("TT\n\n{receipt}"), &["TT"])["vendor_name"], Value::Null);
+        // Where every amount is whole, an unsure one is as the others are.
+        assert_eq!(scan("Contoso Inn\n\nMenu\t1500\n\nTOTAL\t1500", &["1500"])["total"], 1500.0);
+    }
+
+    #[test]
+    fn a_letters_place_and_den_or_le_label_its_date() {
+        let schema = json!({"properties": {"invoice_date": {"type": "string", "format": "date"}}});
+        let date = |text: &str| run(text, schema.clone(), false).value["invoice_date"].clone();
+        // Before the printout's time stamp at the foot of the page.
+        assert_eq!(
+            date("Rechnungsnummer:\t2015738820\nMünchen, den\t01.11.2024\n\nDatum: 30.10.2024 Zeit: 04:59:13"),
+            "2024-11-01"
+        );
+        assert_eq!(date("Paris, le 5 mars 2024\n\nMadame, Monsieur,"), "2024-03-05");
+        // A sentence with a comma is no place.
+        assert_eq!(date("Wir danken Ihnen, den 3. Mai\n\nDatum: 07.05.2014"), "2014-05-07");
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct Language {
     issuer: Vec<String>,
     /// Names of the fields that are the document's own date (its issue date).
     dated: Vec<String>,
+    /// The word between the place a letter was written and its date ("München, den").
+    place_dated: Vec<String>,
     labels: Vec<String>,
     /// More labels of a field (by its normalized name), in ranks, strongest first.
     synonyms: Vec<(String, Vec<Vec<String>>)>,
@@ -68,6 +70,7 @@ impl Language {
             legal: Vec::new(),
             issuer: Vec::new(),
             dated: Vec::new(),
+            place_dated: Vec::new(),
             labels: Vec::new(),
             synonyms: Vec::new(),
             translations: Vec::new(),
@@ -99,6 +102,7 @@ impl Language {
                 }
                 "issuer" => language.issuer = list(items),
                 "dated" => language.dated = list(items),
+                "place dated" => language.place_dated = list(items),
                 "labels" => language.labels = list(items),
                 field => language.synonyms.push((normalize(field), items.split('>').map(list).collect())),
             }
@@ -331,6 +335,9 @@ impl Field {
     pub fn matches(&self, written: &str) -> Match {
         // "Total (EUR)" names `total`; "Total (EUR 7" is a label cut short of its value.
         let balanced = written.matches('(').count() == written.matches(')').count();
+        if self.dated && is_place_dated(written) {
+            return Match::Synonym;
+        }
         let mut written = normalize(written);
         if let Some((rest, last)) = written.rsplit_once(' ') {
             if balanced && CURRENCY_CODES.contains(&last) {
@@ -349,6 +356,19 @@ impl Field {
             None => Match::None,
         }
     }
+}
+
+/// Whether `written` is a place and the word that introduces a letter's date after it
+/// ("München, den", "Paris, le"): a label of the document's own date.
+fn is_place_dated(written: &str) -> bool {
+    written.rsplit_once(", ").is_some_and(|(place, word)| {
+        // A town's words are capitalized but for short ones ("Frankfurt am Main").
+        let town_word = |word: &str| word.len() <= 3 || word.starts_with(char::is_uppercase);
+        (1..=3).contains(&place.split_whitespace().count())
+            && place.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+            && place.split_whitespace().all(town_word)
+            && languages().iter().any(|language| language.place_dated.contains(&normalize(word)))
+    })
 }
 
 /// Whether `written` is `label` with one long word misspelt: the same words, but for one of six
