@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{eventually, files_in, packet, Process, Server};
+use crate::common::{eventually, files_in, packet, Process, Reply, Server};
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -186,32 +186,45 @@ async fn edit_fills_a_form_and_the_served_pdf_holds_the_values() {
 
 #[tokio::test]
 async fn a_label_that_several_fields_print_is_a_422_listing_them_and_a_fields_name_chooses_one() {
-    // The Familienkasse's bilingual child benefit form (bench/real/): the applicant's and the
-    // spouse's boxes both print "Surname / Familienname".
+    // USCIS Form I-9 (bench/real/): three preparers' boxes print the same caption.
+    let s = Server::new().await;
+    let id = s.upload_pdf(include_bytes!("../../../bench/real/docs/en-form-uscis-i9.pdf")).await;
+    let instruction = "Preparer or translator first name: Ana";
+    let reply = s.post("/edit", json!({"document_url": id, "edit_instructions": instruction})).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let detail = reply.body["detail"].as_str().unwrap();
+    let second = "Preparer or Translator First Name (Given Name) 2";
+    assert!(detail.contains(&format!("(page 3, field '{second}')")), "{detail}");
+    assert!(detail.contains("or the field's name"), "{detail}");
+
+    let chosen =
+        s.post("/edit", json!({"document_url": id, "edit_instructions": format!("{second}: Ana")})).await;
+    chosen.expect(StatusCode::OK);
+    let boxes = read_back(&s, &chosen).await;
+    assert_eq!(boxes.iter().filter(|widget| widget["value"] == "Ana").count(), 1, "one box holds the value");
+}
+
+#[tokio::test]
+async fn an_unqualified_label_on_an_application_names_the_applicants_box() {
+    // The Familienkasse's child benefit form (bench/real/): the applicant's and the partner's
+    // boxes both print "Surname / Familienname"; the fields' names say which is whose.
     let s = Server::new().await;
     let id = s.upload_pdf(include_bytes!("../../../bench/real/docs/de-form-kindergeld-antrag.pdf")).await;
     let reply =
         s.post("/edit", json!({"document_url": id, "edit_instructions": "Familienname: Müller"})).await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
-    let detail = reply.body["detail"].as_str().unwrap();
-    let applicant = "topmostSubform[0].Page1[0].Frage-1[0].#area[5].Name-Antragsteller[0]";
-    assert!(detail.contains(&format!("'Surname' (page 1, field '{applicant}')")), "{detail}");
-    assert!(detail.contains("or the field's name"), "{detail}");
+    reply.expect(StatusCode::OK);
+    let boxes = read_back(&s, &reply).await;
+    let filled: Vec<&Value> = boxes.iter().filter(|widget| widget["value"] == "Müller").collect();
+    let applicants = boxes.iter().find(|widget| widget["description"] == "Surname").unwrap();
+    assert_eq!(filled.len(), 1);
+    assert_eq!(filled[0]["bbox"], applicants["bbox"], "the first 'Surname', in section 1 (the applicant's)");
+}
 
-    let chosen = s
-        .post("/edit", json!({"document_url": id, "edit_instructions": format!("{applicant}: Müller")}))
-        .await;
-    chosen.expect(StatusCode::OK);
-    let back = s.upload_pdf(&download(&s, &chosen.body["document_url"]).await).await;
+/// The widgets of an edited PDF, with their values, as /edit's form_schema reads them back.
+async fn read_back(s: &Server, edited: &Reply) -> Vec<Value> {
+    let back = s.upload_pdf(&download(s, &edited.body["document_url"]).await).await;
     let read = s.post("/edit", json!({"document_url": back, "edit_instructions": ""})).await;
-    let filled: Vec<&Value> = read.body["form_schema"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|widget| widget["value"] == "Müller")
-        .map(|widget| &widget["bbox"]["top"])
-        .collect();
-    assert_eq!(filled.len(), 1, "one box holds the value: {}", read.body);
+    read.body["form_schema"].as_array().unwrap().clone()
 }
 
 #[tokio::test]

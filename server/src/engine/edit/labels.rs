@@ -18,11 +18,16 @@ pub(super) fn best_agreement(fields: &[Field], label: &str) -> Option<Result<usi
         return None;
     }
     let at_best: Vec<usize> = (0..fields.len()).filter(|&i| (scores[i] - best).abs() < 1e-9).collect();
-    Some(match at_best.as_slice() {
-        [one] => Ok(*one),
+    // Of fields described alike (the applicant's and the partner's "Surname"), an unqualified
+    // label names the applicant's, as a person filling in an application means it.
+    let alike = at_best.iter().all(|&i| fields[i].description() == fields[at_best[0]].description());
+    let applicants: Vec<usize> =
+        at_best.iter().copied().filter(|&i| alike && is_applicants(&fields[i])).collect();
+    Some(match (at_best.as_slice(), applicants.as_slice()) {
+        ([one], _) | (_, [one]) => Ok(*one),
         // Each with its page and name, which tell apart fields that print the same label (an
         // applicant's and a spouse's "Surname") and which an instruction may name exactly.
-        many => Err(many
+        (many, _) => Err(many
             .iter()
             .map(|&i| {
                 let field = &fields[i];
@@ -30,6 +35,18 @@ pub(super) fn best_agreement(fields: &[Field], label: &str) -> Option<Result<usi
                 format!("'{}' (page {page}, field '{}')", field.description(), field.name)
             })
             .collect()),
+    })
+}
+
+/// Whether one of a field's names says it is the applicant's ("Name-Antragsteller", "Applicant's
+/// surname"), in any language of the vocabulary.
+fn is_applicants(field: &Field) -> bool {
+    let applicant = crate::engine::extract::vocabulary::translations("applicant");
+    field.names().any(|name| {
+        meaning_words(&name).iter().any(|word| {
+            let word = word.strip_suffix('s').unwrap_or(word);
+            word == "applicant" || applicant.contains(&word)
+        })
     })
 }
 

@@ -99,7 +99,11 @@ impl<'a> Reading<'a> {
     fn is_misread_amount(&self, raw: &str) -> bool {
         let Some((_, written)) = written_number(raw, self.language.decimal_comma) else { return false };
         let all: usize = self.decimals.values().sum();
-        let usual = self.decimals.iter().max_by_key(|&(_, n)| *n).filter(|&(_, &most)| all >= 3 && most * 3 >= all * 2);
+        let usual = self
+            .decimals
+            .iter()
+            .max_by_key(|&(_, n)| *n)
+            .filter(|&(_, &most)| all >= 3 && most * 3 >= all * 2);
         let too_precise = usual.is_some_and(|(&usual, _)| written > usual);
         let comma_lost = written == 0 && all > 0 && !self.is_sure(raw);
         too_precise || comma_lost
@@ -334,7 +338,9 @@ fn fill<'a>(
         _ => {
             let amount = matches!(kind(schema), Kind::Number | Kind::Integer);
             // A name or a text has no type to catch OCR's guesses ("TT" for a logo).
-            let text = kind(schema) == Kind::String && schema.get("format").is_none() && !schema.contains_key("enum");
+            let text = kind(schema) == Kind::String
+                && schema.get("format").is_none()
+                && !schema.contains_key("enum");
             let found = find(field, siblings, lines, &order, amount, |raw| {
                 let misread = (amount && reading.is_misread_amount(raw)) || (text && !reading.is_sure(raw));
                 coerce(raw, schema, language).filter(|_| !misread)
@@ -688,7 +694,9 @@ mod tests {
         let date = |text: &str| run(text, schema.clone(), false).value["invoice_date"].clone();
         // Before the printout's time stamp at the foot of the page.
         assert_eq!(
-            date("Rechnungsnummer:\t2015738820\nMünchen, den\t01.11.2024\n\nDatum: 30.10.2024 Zeit: 04:59:13"),
+            date(
+                "Rechnungsnummer:\t2015738820\nMünchen, den\t01.11.2024\n\nDatum: 30.10.2024 Zeit: 04:59:13"
+            ),
             "2024-11-01"
         );
         assert_eq!(date("Paris, le 5 mars 2024\n\nMadame, Monsieur,"), "2024-03-05");
