@@ -22,7 +22,6 @@ use super::{
 };
 
 pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
-    let unreadable = |e: pdf_oxide::Error| EngineError::Unreadable(e.to_string());
     nesting::check(bytes)?;
     let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
     // The document decrypted: for the nesting check of its streams (unreadable to the check
@@ -49,19 +48,7 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
     if count == 0 {
         return Err(EngineError::Unreadable("the document has no pages".into()));
     }
-    let mut pages = Vec::with_capacity(count);
-    for index in 0..count {
-        let area = doc.get_page_visible_box(index).map_err(unreadable)?;
-        let spans = doc.extract_spans(index).map_err(unreadable)?;
-        let lines = if spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
-            char_lines(&doc.extract_chars(index).map_err(unreadable)?)
-        } else {
-            lines(&spans)
-        };
-        let number = index as u32 + 1;
-        pages.push(RawPage { number, area, lines });
-        on_page(number, count as u32).map_err(|Stopped| EngineError::Stopped)?;
-    }
+    let pages = raw_pages(&doc, count, on_page)?;
     let scanned: Vec<Scan> = pages
         .iter()
         .filter(|p| p.lines.is_empty())
@@ -84,6 +71,47 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
         return Err(EngineError::NoTextLayer { pages: count });
     }
     Ok(document)
+}
+
+/// Every cell of a PDF's text layer (a line's text between column gaps) with its box: where a
+/// form prints each caption. A PDF that needs a password is an error.
+pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineError> {
+    nesting::check(bytes)?;
+    let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
+    if doc.is_encrypted() && !doc.authenticate(b"").map_err(unreadable)? {
+        return Err(EngineError::PasswordRequired);
+    }
+    let count = doc.page_count().map_err(unreadable)?;
+    let pages = raw_pages(&doc, count, &mut |_, _| Ok(()))?;
+    Ok(pages
+        .into_iter()
+        .flat_map(|page| {
+            let cells = page.lines.into_iter().flat_map(|line| line.cells);
+            cells.map(move |(text, rect)| (text, normalize(rect, page.area, page.number)))
+        })
+        .collect())
+}
+
+fn unreadable(e: pdf_oxide::Error) -> EngineError {
+    EngineError::Unreadable(e.to_string())
+}
+
+/// Each of the `count` pages' lines from its text layer (none on a scan).
+fn raw_pages(doc: &PdfDocument, count: usize, on_page: OnPage) -> Result<Vec<RawPage>, EngineError> {
+    let mut pages = Vec::with_capacity(count);
+    for index in 0..count {
+        let area = doc.get_page_visible_box(index).map_err(unreadable)?;
+        let spans = doc.extract_spans(index).map_err(unreadable)?;
+        let lines = if spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
+            char_lines(&doc.extract_chars(index).map_err(unreadable)?)
+        } else {
+            lines(&spans)
+        };
+        let number = index as u32 + 1;
+        pages.push(RawPage { number, area, lines });
+        on_page(number, count as u32).map_err(|Stopped| EngineError::Stopped)?;
+    }
+    Ok(pages)
 }
 
 /// A page with no text layer, and its visible size in points.
@@ -137,7 +165,10 @@ struct RawPage {
 /// One line of text with its box in PDF space.
 #[derive(Debug, Clone)]
 struct Line {
+    /// Its cells joined by tabs.
     text: String,
+    /// Its text between column gaps, each with its box: a form's captions side by side.
+    cells: Vec<(String, Rect)>,
     rect: Rect,
     /// Where the line's drawing ends on the right, blank spans included.
     reach: f32,
@@ -248,28 +279,33 @@ fn lines(spans: &[TextSpan]) -> Vec<Line> {
                 let line = &mut lines[i];
                 // Either direction: right-to-left scripts come in reading order too.
                 let gap = line.rect.gap(rect);
-                if gap > size * COLUMN_GAP_EMS {
-                    line.text.push('\t');
-                } else if gap > size * WORD_GAP_EMS
-                    && !line.text.ends_with(' ')
-                    && !span.text.starts_with(' ')
-                {
-                    line.text.push(' ');
+                match line.cells.last_mut() {
+                    Some((text, cell)) if gap <= size * COLUMN_GAP_EMS => {
+                        if gap > size * WORD_GAP_EMS && !text.ends_with(' ') && !span.text.starts_with(' ') {
+                            text.push(' ');
+                        }
+                        text.push_str(&span.text);
+                        *cell = cell.union(rect);
+                    }
+                    _ => line.cells.push((span.text.clone(), rect)),
                 }
-                line.text.push_str(&span.text);
                 line.rect = line.rect.union(rect);
                 line.reach = line.reach.max(rect.x1);
                 line.font_size = line.font_size.max(size);
             }
             None => {
                 by_baseline.entry(baseline).or_default().push(lines.len());
-                lines.push(Line { text: span.text.clone(), rect, reach: rect.x1, font_size: size });
+                let cells = vec![(span.text.clone(), rect)];
+                lines.push(Line { text: String::new(), cells, rect, reach: rect.x1, font_size: size });
             }
         }
     }
     for line in &mut lines {
-        let cells = line.text.split('\t').map(|cell| cell.split_whitespace().collect::<Vec<_>>().join(" "));
-        line.text = cells.filter(|cell| !cell.is_empty()).collect::<Vec<_>>().join("\t");
+        for (text, _) in &mut line.cells {
+            *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        line.cells.retain(|(text, _)| !text.is_empty());
+        line.text = line.cells.iter().map(|(text, _)| text.as_str()).collect::<Vec<_>>().join("\t");
     }
     lines.retain(|l| !l.text.is_empty());
     lines
@@ -290,11 +326,16 @@ fn char_lines(chars: &[TextChar]) -> Vec<Line> {
     }
     groups
         .into_iter()
-        .map(|(rect, members)| Line {
-            text: logical_text(&members),
-            rect,
-            reach: rect.x1,
-            font_size: members.iter().map(|c| c.font_size).fold(0.0, f32::max),
+        .map(|(rect, members)| {
+            let text = logical_text(&members);
+            Line {
+                // A right-to-left line is one cell: its words are ordered across the whole line.
+                cells: vec![(text.clone(), rect)],
+                text,
+                rect,
+                reach: rect.x1,
+                font_size: members.iter().map(|c| c.font_size).fold(0.0, f32::max),
+            }
         })
         .filter(|line| !line.text.is_empty())
         .collect()

@@ -205,19 +205,34 @@ async fn a_label_that_several_fields_print_is_a_422_listing_them_and_a_fields_na
 }
 
 #[tokio::test]
-async fn an_unqualified_label_on_an_application_names_the_applicants_box() {
-    // The Familienkasse's child benefit form (bench/real/): the applicant's and the partner's
-    // boxes both print "Surname / Familienname"; the fields' names say which is whose.
+async fn a_label_as_a_person_writes_it_fills_the_box_a_person_means() {
     let s = Server::new().await;
-    let id = s.upload_pdf(include_bytes!("../../../bench/real/docs/de-form-kindergeld-antrag.pdf")).await;
-    let reply =
-        s.post("/edit", json!({"document_url": id, "edit_instructions": "Familienname: Müller"})).await;
-    reply.expect(StatusCode::OK);
-    let boxes = read_back(&s, &reply).await;
-    let filled: Vec<&Value> = boxes.iter().filter(|widget| widget["value"] == "Müller").collect();
-    let applicants = boxes.iter().find(|widget| widget["description"] == "Surname").unwrap();
-    assert_eq!(filled.len(), 1);
-    assert_eq!(filled[0]["bbox"], applicants["bbox"], "the first 'Surname', in section 1 (the applicant's)");
+    let kindergeld =
+        s.upload_pdf(include_bytes!("../../../bench/real/docs/de-form-kindergeld-antrag.pdf")).await;
+    let i9 = s.upload_pdf(include_bytes!("../../../bench/real/docs/en-form-uscis-i9.pdf")).await;
+    for (form, instruction, value, described) in [
+        // The applicant's and the partner's boxes both print "Surname / Familienname"; the
+        // fields' names say which is whose, and an application's details are the applicant's.
+        (&kindergeld, "Familienname", "Müller", "Surname"),
+        // "Date of birth / Geburtsdatum" and "Place of birth / Geburtsort" are printed side by
+        // side on one line: each caption is its own box's.
+        (&kindergeld, "Geburtsdatum", "12.03.1985", "Date of birth"),
+        // Each preparer's box prints "City or Town" too; the employee's field is named so.
+        (&i9, "City or town", "Austin", "Section 1., Enter City or Town."),
+    ] {
+        let reply = s
+            .post(
+                "/edit",
+                json!({"document_url": form, "edit_instructions": format!("{instruction}: {value}")}),
+            )
+            .await;
+        reply.expect(StatusCode::OK);
+        let boxes = read_back(&s, &reply).await;
+        let filled: Vec<&Value> = boxes.iter().filter(|widget| widget["value"] == value).collect();
+        let meant = boxes.iter().find(|widget| widget["description"] == described).unwrap();
+        assert_eq!(filled.len(), 1, "{instruction}");
+        assert_eq!(filled[0]["bbox"], meant["bbox"], "{instruction}: the first box described '{described}'");
+    }
 }
 
 /// The widgets of an edited PDF, with their values, as /edit's form_schema reads them back.

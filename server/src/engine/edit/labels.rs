@@ -38,6 +38,21 @@ pub(super) fn best_agreement(fields: &[Field], label: &str) -> Option<Result<usi
     })
 }
 
+/// The field `label` names exactly: by the field's own name, else by the one name (tooltip,
+/// printed caption, description) that only this field has. Captions repeat ("City or Town"
+/// for the employee and for each preparer); a field's name does not.
+fn exactly_named(fields: &[Field], label: &str) -> Option<usize> {
+    let wanted = normalized(label);
+    if let Some(own) = fields.iter().position(|f| !wanted.is_empty() && normalized(&f.name) == wanted) {
+        return Some(own);
+    }
+    let mut named = (0..fields.len()).filter(|&i| fields[i].is_named(label));
+    match (named.next(), named.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// Whether one of a field's names says it is the applicant's ("Name-Antragsteller", "Applicant's
 /// surname"), in any language of the vocabulary.
 fn is_applicants(field: &Field) -> bool {
@@ -86,7 +101,7 @@ pub(super) fn meaning_words(text: &str) -> Vec<String> {
         .flat_map(|word| match word {
             "ssn" => vec!["social", "security", "number"],
             "dob" => vec!["date", "birth"],
-            "tel" | "phone" => vec!["telephone"],
+            "tel" | "phone" | "telefon" | "telefono" | "telefoon" => vec!["telephone"],
             "zip" | "postcode" => vec!["postal", "code"],
             "e" => vec![],
             word => vec![word],
@@ -96,63 +111,47 @@ pub(super) fn meaning_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Gives each field the words printed nearest its first widget: on its line to the left of
-/// it, else right above it and over it (a field's description is its tooltip first, but a
-/// person may write what the page prints); a form that cannot be read as text keeps the names
-/// it has.
+/// Gives each field the words printed nearest its first widget, within its cell of the form:
+/// on its line to the left of it, else right above it and over it (a field's description is
+/// its tooltip first, but a person may write what the page prints). The page's text is read as
+/// cells, a line's text between column gaps, so that of two captions side by side ("Date of
+/// birth", "Place of birth") each box gets its own. A form that cannot be read as text keeps
+/// the names it has.
 pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
-    let Ok(document) = crate::engine::pdf::read(bytes, None, &mut |_, _| Ok(())) else { return };
-    // Every line of text with its estimated box (a block's height shared by its lines).
-    let lines: Vec<(&str, BoundingBox)> = document
-        .pages
+    let Ok(cells) = crate::engine::pdf::text_cells(bytes) else { return };
+    let cells: Vec<(&str, BoundingBox)> = cells
         .iter()
-        .flat_map(|page| &page.blocks)
-        .flat_map(|block| {
-            let rows = block.content.lines().count().max(1);
-            let height = block.bbox.height / rows as f64;
-            block.content.lines().enumerate().map(move |(row, text)| {
-                let bbox = BoundingBox { top: block.bbox.top + height * row as f64, height, ..block.bbox };
-                (text.trim(), bbox)
-            })
-        })
         .filter(|(text, _)| text.chars().any(char::is_alphabetic))
-        .collect();
-    let blocks: Vec<(&str, &BoundingBox)> = document
-        .pages
-        .iter()
-        .flat_map(|page| &page.blocks)
-        .map(|block| (block.content.as_str(), &block.bbox))
-        .filter(|(text, _)| text.chars().any(char::is_alphabetic))
+        .map(|(text, bbox)| (text.as_str(), *bbox))
         .collect();
     for field in fields.iter_mut() {
         let Some(widget) = field.widgets.first().map(Placed::bbox) else { continue };
         let middle = widget.top + widget.height / 2.0;
         let on_page = |b: &BoundingBox| b.page == widget.page;
-        // The lines the widget's middle runs through.
+        // The cells the widget's middle runs through.
         let on_its_line =
-            || lines.iter().filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle);
+            || cells.iter().filter(|(_, b)| on_page(b) && b.top <= middle && b.top + b.height >= middle);
         let left_of = on_its_line()
             .filter(|(_, b)| b.left + b.width <= widget.left + 0.01 && widget.left - (b.left + b.width) < 0.3)
             .max_by(|a, b| (a.1.left + a.1.width).total_cmp(&(b.1.left + b.1.width)));
-        // Above: the nearest block over the box, by how far it ends above the box and how far
+        // Above: the nearest cell over the box, by how far it ends above the box and how far
         // it starts from the box's left edge (a caption starts where its box does), with the
-        // blocks right over it, in the box's column and over its last line, that continue it (a caption wrapped over
-        // several lines, which a PDF may set as blocks of their own), while it stays as short
-        // as a caption.
+        // cells right over it, in the box's column, that continue it (a caption wrapped over
+        // several lines), while it stays as short as a caption.
         let over = |b: &BoundingBox| {
             on_page(b) && b.left < widget.left + widget.width && b.left + b.width > widget.left
         };
         let above = || {
             let bottom = |b: &BoundingBox| b.top + b.height;
             let distance = |b: &BoundingBox| (widget.top - bottom(b)).max(0.0) + (b.left - widget.left).abs();
-            let nearest = blocks
+            let nearest = cells
                 .iter()
                 .filter(|(_, b)| over(b) && bottom(b) <= widget.top + 0.005 && widget.top - bottom(b) < 0.04)
-                .min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))?;
-            let mut caption = vec![*nearest];
+                .min_by(|a, b| distance(&a.1).total_cmp(&distance(&b.1)))?;
+            let mut caption = vec![nearest];
             let mut words = nearest.0.split_whitespace().count();
-            while let Some(previous) = blocks.iter().find(|(_, b)| {
-                let (_, last) = caption.last().expect("a caption has its nearest block");
+            while let Some(previous) = cells.iter().find(|(_, b)| {
+                let (_, last) = caption.last().expect("a caption has its nearest cell");
                 let over_last = b.left < last.left + last.width && b.left + b.width > last.left;
                 over(b)
                     && over_last
@@ -164,7 +163,7 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
                 if words > MAX_CAPTION_WORDS {
                     break;
                 }
-                caption.push(*previous);
+                caption.push(previous);
             }
             Some(caption.iter().rev().map(|(text, _)| *text).collect::<Vec<_>>().join(" "))
         };
@@ -176,11 +175,7 @@ pub(super) fn label_by_printed_text(bytes: &[u8], fields: &mut [Field]) {
         };
         let beside =
             if matches!(field.kind, WidgetKind::Checkbox | WidgetKind::Radio) { right_of() } else { None };
-        let printed = match (beside, left_of) {
-            (Some((text, _)), _) => Some(text.split('\t').next().unwrap_or(text).trim().to_owned()),
-            (None, Some((text, _))) => Some(text.split('\t').next_back().unwrap_or(text).trim().to_owned()),
-            (None, None) => above().map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
-        };
+        let printed = beside.or(left_of).map(|(text, _)| text.to_string()).or_else(above);
         field.printed = printed.filter(|text| text.split_whitespace().count() <= MAX_CAPTION_WORDS);
     }
 }
@@ -239,7 +234,7 @@ pub(super) fn wanted_values(
             continue;
         }
         lines += 1;
-        match fields.iter().position(|f| f.is_named(label)).map(Ok).or_else(|| best_agreement(fields, label)) {
+        match exactly_named(fields, label).map(Ok).or_else(|| best_agreement(fields, label)) {
             Some(Ok(index)) => {
                 values.insert(index, value.to_owned());
             }
