@@ -589,6 +589,12 @@ mod tests {
         // A legal form alone is no company: "Kg" in a row under the customer's VAT number.
         let customer = "CONTOSO LTD.\n\nClient: Marie Monet\tVAT No.: 765432-1\nGazon\t3\tKg\t5,00";
         assert_eq!(vendor(customer), "CONTOSO LTD.");
+        // The addressee in the window is the customer the document names, not its issuer; a
+        // line with a number standing as a word is an address or a note, not a name.
+        let bill = "Document à conserver 5 ans\tPage 1/4\n\nMAELLE ET JEROME GUERIN\n12 RUE DE LONDRES\n\n\
+                    Titulaire du contrat\nMme GUERIN MAELLE";
+        assert_eq!(vendor(bill), Value::Null);
+        assert_eq!(vendor(&format!("Énergie Ouest\n\n{bill}")), "Énergie Ouest");
     }
 
     #[test]

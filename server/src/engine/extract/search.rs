@@ -38,7 +38,7 @@ pub fn find<'a>(
     }
     labelled_value(field, siblings, lines, order, &coerce).or_else(|| {
         let unlabelled = if field.issuer {
-            registered_name(lines).or_else(|| letterhead(lines))
+            registered_name(lines).or_else(|| letterhead(lines, customer(lines, order).as_deref()))
         } else if field.dated {
             date_in_header(lines)
         } else {
@@ -240,7 +240,7 @@ fn parts(cell: &str) -> impl Iterator<Item = &str> {
 /// has letters, is no label, no date and not the document's title ("INVOICE"), and is as short
 /// as a name (the first sentence of a letter or an article is not an issuer); a cell that names
 /// a company by its legal form ("… GmbH", "… B.V.") comes before the others.
-pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
+pub fn letterhead<'a>(lines: &[Line<'a>], customer: Option<&str>) -> Option<(&'a str, &'a Block)> {
     // A block's first line: a paragraph's later lines continue its text, they name no one.
     let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2 && line.row == 0;
     let heading = |line: &&Line| matches!(line.block.kind, BlockType::Title | BlockType::SectionHeader);
@@ -265,6 +265,9 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
                 && !is_title(&normalize(cell.split_whitespace().next().unwrap_or_default()))
                 && !(cell.split_whitespace().count() <= 3 && normalize(cell).split(' ').any(is_title))
                 && !is_label(cell, &[])
+                // A street's number, a page's: no name has a word that begins with a digit.
+                && !cell.split_whitespace().any(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+                && !customer.is_some_and(|customer| names_the_same(cell, customer))
         })
         .collect();
     // The sender's line over the address window ("weclapp.com | Somestreet 42 | 08155 Some
@@ -281,6 +284,25 @@ pub fn letterhead<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     let extends = |name: &str| name.strip_prefix(chosen.0).is_some_and(|rest| rest.starts_with(' '));
     let full = (!has_legal_form(chosen.0)).then(|| names.iter().find(|(name, _)| extends(name))).flatten();
     Some(*full.unwrap_or(chosen))
+}
+
+/// The customer's name where the document labels it ("Bill To", "Titulaire du contrat"): the
+/// addressee in the window under a letterhead is never the issuer.
+fn customer(lines: &[Line], order: &[usize]) -> Option<String> {
+    let field = Field::new("customer name", &serde_json::Map::new());
+    let value = labelled_value(&field, &[], lines, order, &|raw: &str| Some(Value::String(raw.to_owned())))?;
+    value.0.as_str().map(str::to_owned)
+}
+
+/// Whether `cell` names the person or company `name` names: every word of the name (of three
+/// letters or more, no title such as "Mme") is in it, and there are two ("MAELLE ET JEROME
+/// GUERIN" for "Mme GUERIN MAELLE").
+fn names_the_same(cell: &str, name: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        normalize(text).split(' ').filter(|w| w.len() >= 3 && !is_known_label(w)).map(str::to_owned).collect()
+    };
+    let (cell, name) = (words(cell), words(name));
+    name.len() >= 2 && name.iter().all(|word| cell.contains(word))
 }
 
 /// Whether a cell is a label and its code ("Nr. 2024-17", "Ref 4471"): a pair, not a name.
