@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::error::AppError;
-use crate::AppState;
+use crate::state::AppState;
 
 pub async fn require_key(
     State(state): State<AppState>,

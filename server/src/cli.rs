@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::Config;
+use crate::config::Config;
 
 pub const USAGE: &str = "\
 reducto-local: an offline Reducto API and Studio server

@@ -23,12 +23,12 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -41,7 +41,6 @@ use serde_json::{json, Value};
 use crate::body::JsonBody;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::loc;
-use crate::AppState;
 
 /// Where the control API lives; requests under it are neither scripted nor logged.
 const PREFIX: &str = "/_faults";
@@ -167,14 +166,21 @@ impl Faults {
 }
 
 /// The control routes; mounted only with `--enable-faults`, behind the API-key check.
-pub fn routes() -> Router<AppState> {
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Faults>: FromRef<S>,
+{
     Router::new()
         .route(PREFIX, post(script).delete(clear))
         .route(&format!("{PREFIX}/requests"), get(requests))
         .route(&format!("{PREFIX}/engine"), post(engine))
 }
 
-async fn script(State(state): State<AppState>, JsonBody(script): JsonBody<Script>) -> AppResult<Json<Value>> {
+async fn script(
+    State(faults): State<Arc<Faults>>,
+    JsonBody(script): JsonBody<Script>,
+) -> AppResult<Json<Value>> {
     let method = Method::from_bytes(script.method.trim().to_ascii_uppercase().as_bytes())
         .map_err(|_| AppError::invalid(loc!["body", "method"], "not an HTTP method", "value_error"))?;
     let path = script.path;
@@ -190,7 +196,7 @@ async fn script(State(state): State<AppState>, JsonBody(script): JsonBody<Script
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let mut queues = lock(&state.faults.queues);
+    let mut queues = lock(&faults.queues);
     let queue = queues.entry((method, path)).or_default();
     queue.extend(script.responses);
     Ok(Json(json!({ "queued": queue.len() })))
@@ -226,17 +232,20 @@ fn problems(r: &Scripted, index: usize) -> Vec<ValidationError> {
     errors
 }
 
-async fn clear(State(state): State<AppState>) -> Json<Value> {
-    state.faults.clear();
+async fn clear(State(faults): State<Arc<Faults>>) -> Json<Value> {
+    faults.clear();
     Json(json!({ "cleared": true }))
 }
 
-async fn requests(State(state): State<AppState>) -> Json<Vec<Logged>> {
-    Json(lock(&state.faults.log).iter().cloned().collect())
+async fn requests(State(faults): State<Arc<Faults>>) -> Json<Vec<Logged>> {
+    Json(lock(&faults.log).iter().cloned().collect())
 }
 
-async fn engine(State(state): State<AppState>, JsonBody(settings): JsonBody<EngineSettings>) -> Json<Value> {
-    state.faults.page_delay_ms.store(settings.page_delay_ms, Ordering::Relaxed);
+async fn engine(
+    State(faults): State<Arc<Faults>>,
+    JsonBody(settings): JsonBody<EngineSettings>,
+) -> Json<Value> {
+    faults.page_delay_ms.store(settings.page_delay_ms, Ordering::Relaxed);
     Json(json!({ "page_delay_ms": settings.page_delay_ms }))
 }
 
@@ -265,12 +274,11 @@ pub fn is_control_path(path: &str) -> bool {
 }
 
 /// The middleware: log the request, then play its next scripted response, if any.
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn layer(State(faults): State<Arc<Faults>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut response = if is_control_path(&path) {
         next.run(req).await
     } else {
-        let faults = &state.faults;
         let scripted = faults.pop(req.method(), &path);
         if req.method() != Method::OPTIONS {
             faults.record(Logged {

@@ -28,7 +28,7 @@ use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 use tokio::time::{Instant, Sleep};
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// The slowest average rate, in bytes per second, at which a body may arrive once its grace
 /// (`--body-timeout-secs`) is spent: 64 KB/s, a slow mobile uplink.

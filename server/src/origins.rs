@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::error::AppError;
-use crate::AppState;
+use crate::state::AppState;
 
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, AppError> {
     let config = &state.config;

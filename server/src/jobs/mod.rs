@@ -31,6 +31,7 @@ use serde_json::Value;
 use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::task::TaskTracker;
 
+use crate::config::Config;
 use crate::engine::Stopped;
 use crate::error::{AppError, AppResult};
 use crate::faults::Faults;
@@ -39,7 +40,6 @@ use crate::secrets;
 use crate::store::Store;
 use crate::store::{JobKind, NewJob};
 use crate::webhooks::Deliverer;
-use crate::Config;
 pub use work::{JobSpec, Task};
 
 /// The reason a cancelled job reports.

@@ -15,9 +15,10 @@ use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::{ClassifyTask, PageSelection};
 use crate::jobs::{input, Submitted, Task};
+use crate::loc;
 use crate::options::ParseSettings;
+use crate::state::AppState;
 use crate::store::JobKind;
-use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/classify", post(classify)).route("/classify_async", post(classify_async))

@@ -20,8 +20,8 @@ use serde_json::{json, Value};
 use super::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::jobs::now_ms;
+use crate::state::AppState;
 use crate::store::NewArtifact;
-use crate::AppState;
 
 pub const DOWNLOAD_PATH: &str = "/download";
 

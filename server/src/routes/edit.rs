@@ -16,9 +16,10 @@ use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::EditTask;
 use crate::jobs::{input, Submitted, Task};
+use crate::loc;
 use crate::options::ParseSettings;
+use crate::state::AppState;
 use crate::store::JobKind;
-use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/edit", post(edit)).route("/edit_async", post(edit_async))

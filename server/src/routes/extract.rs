@@ -16,8 +16,9 @@ use crate::engine::extract::check_schema;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::ExtractTask;
 use crate::jobs::{input, Submitted, Task};
+use crate::loc;
+use crate::state::AppState;
 use crate::store::JobKind;
-use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/extract", post(extract)).route("/extract_async", post(extract_async))

@@ -34,8 +34,8 @@ use crate::ids::{self, normalize_extension, FileId};
 use crate::jobs::now_ms;
 use crate::loc;
 use crate::routes::BaseUrl;
+use crate::state::AppState;
 use crate::store::{Claim, Deleted, UploadRow};
-use crate::AppState;
 
 /// Behind the API-key check.
 pub fn routes() -> Router<AppState> {

@@ -15,9 +15,10 @@ use serde_json::{json, Value};
 use super::{downloads, BaseUrl};
 use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
 use crate::error::{AppError, AppResult};
+use crate::loc;
 use crate::routes::pipeline::{with_version, Source};
+use crate::state::AppState;
 use crate::store::{Deleted, JobKind, JobRow};
-use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

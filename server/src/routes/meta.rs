@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use super::BaseUrl;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/version", get(version)).route("/configure_webhook", post(configure_webhook))

@@ -33,8 +33,9 @@ use crate::error::{AppResult, Loc, ValidationError};
 use crate::jobs::input::DocRef;
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
 use crate::options::{self, ParseSettings};
+use crate::state::AppState;
 use crate::store::JobKind;
-use crate::{webhooks, AppState};
+use crate::webhooks;
 
 /// `http://host:port` as the caller reached this server (its `Host`), else the configured
 /// address: the base of every URL the server hands out (presigned uploads, downloads).

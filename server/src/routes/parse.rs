@@ -14,8 +14,9 @@ use crate::api::ParseRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{input, Submitted, Task};
+use crate::state::AppState;
 use crate::store::JobKind;
-use crate::{loc, options, AppState};
+use crate::{loc, options};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/parse", post(parse)).route("/parse_async", post(parse_async))

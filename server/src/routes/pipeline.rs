@@ -14,9 +14,10 @@ use crate::api::{AsyncJobCreated, PipelineRequest};
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::state::AppState;
 use crate::steps::Steps;
 use crate::store::{JobKind, Live};
-use crate::{webhooks, AppState};
+use crate::webhooks;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/pipeline", post(run)).route("/pipeline_async", post(run_async))

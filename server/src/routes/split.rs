@@ -14,9 +14,10 @@ use crate::api::SplitRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::{input, Submitted, Task};
+use crate::loc;
+use crate::state::AppState;
 use crate::steps::SplitCategory;
 use crate::store::JobKind;
-use crate::{loc, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/split", post(split)).route("/split_async", post(split_async))

@@ -22,9 +22,9 @@ use crate::jobs::input;
 use crate::loc;
 use crate::routes::pipeline::{self, with_version, PipelineRun, Source};
 use crate::secrets;
+use crate::state::AppState;
 use crate::steps::Steps;
 use crate::store::{PipelineRow, VersionRow};
-use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

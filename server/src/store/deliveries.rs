@@ -1,6 +1,8 @@
 //! Webhook deliveries and their attempts.
 
-use super::*;
+use rusqlite::{params, Row};
+
+use super::db::{Result, Store, NOW};
 
 /// A webhook delivery as recorded when a job ends.
 #[derive(Debug, Clone)]

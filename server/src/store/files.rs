@@ -1,7 +1,12 @@
 //! The files of the data dir: uploads, presigned uploads and their claims, and artifacts (what a
 //! job made, served by URL); each file private to its owner.
 
-use super::*;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::db::{Result, Store, NOW};
+use crate::ids::{self, FileId};
 
 #[derive(Debug, Clone)]
 pub struct UploadRow {

@@ -1,6 +1,9 @@
 //! Jobs: inserted, started, finished, cancelled or put back, listed, and recovered at a start.
 
-use super::*;
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::db::{Result, Store, NOW};
+use crate::api::JobStatus;
 
 /// What a job does, as the store records it (`jobs.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,10 @@
 //! Pipelines, their drafts and their immutable versions; which version is live.
 
-use super::*;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::db::{Result, Store, NOW};
+use crate::ids::{self};
+use crate::steps::Steps;
 
 #[derive(Debug, Clone)]
 pub struct PipelineRow {

@@ -1,7 +1,12 @@
 //! What goes: the sweep of what is older than the retention, deletion on request, and the
 //! memory of what was deleted.
 
-use super::*;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection};
+
+use super::db::{Result, Store, NOW};
+use crate::ids::FileId;
 
 /// What a [`Store::sweep`] removed.
 #[derive(Debug, Default, PartialEq, Eq)]

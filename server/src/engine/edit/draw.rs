@@ -1,11 +1,11 @@
-//! What a viewer shows: each filled widget's appearance stream, the form's default font, and
-//! flattening the form into its pages.
+//! What a viewer shows: where each widget sits, its appearance stream, the form's default font,
+//! and flattening the form into its pages.
 
 use std::collections::BTreeMap;
 
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
 
-use super::form::{Field, Placed};
+use crate::engine::BoundingBox;
 
 /// A one-line appearance stream for a text widget: Helvetica, black, left-aligned, vertically
 /// centred, sized to the field unless a size is given.
@@ -76,9 +76,9 @@ pub(super) fn add_default_font(form: &mut Dictionary, font: ObjectId) {
 
 /// Draws every widget's appearance into its page and removes the form, so the values become
 /// page content that any reader (`pdftotext` among them) sees.
-pub(super) fn flatten(doc: &mut lopdf::Document, fields: &[Field]) {
+pub(super) fn flatten<'a>(doc: &mut lopdf::Document, widgets: impl Iterator<Item = &'a Placed>) {
     let mut by_page: BTreeMap<ObjectId, Vec<&Placed>> = BTreeMap::new();
-    for placed in fields.iter().flat_map(|f| &f.widgets) {
+    for placed in widgets {
         by_page.entry(placed.page_id).or_default().push(placed);
     }
     for (page_id, widgets) in by_page {
@@ -174,4 +174,39 @@ pub(super) fn inherited<'a>(
         node = node.get_deref(b"Parent", doc).ok()?.as_dict().ok()?;
     }
     None
+}
+
+/// A widget annotation and where it sits.
+#[derive(Debug, Clone)]
+pub(super) struct Placed {
+    pub(super) id: ObjectId,
+    pub(super) page: u32,
+    pub(super) page_id: ObjectId,
+    /// PDF user space: `[x1, y1, x2, y2]`.
+    pub(super) rect: [f64; 4],
+    /// The page's media box, for fractions.
+    pub(super) media: [f64; 4],
+}
+
+impl Placed {
+    /// The widget's box in fractions of its page, origin at the top left.
+    pub(super) fn bbox(&self) -> BoundingBox {
+        let [x1, y1, x2, y2] = self.rect;
+        let [mx1, my1, mx2, my2] = self.media;
+        let (width, height) = ((mx2 - mx1).max(1.0), (my2 - my1).max(1.0));
+        BoundingBox {
+            left: (x1 - mx1) / width,
+            top: (my2 - y2) / height,
+            width: (x2 - x1) / width,
+            height: (y2 - y1) / height,
+            page: self.page,
+            original_page: self.page,
+        }
+    }
+}
+
+/// Whether `inner`'s centre lies in `outer` (both on the same page).
+pub(super) fn contains(outer: &BoundingBox, inner: &BoundingBox) -> bool {
+    let (cx, cy) = (inner.left + inner.width / 2.0, inner.top + inner.height / 2.0);
+    cx >= outer.left && cx <= outer.left + outer.width && cy >= outer.top && cy <= outer.top + outer.height
 }

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use lopdf::{dictionary, Object, ObjectId};
 
-use super::draw::{inherited, text_appearance};
-use super::labels::{agreement, checkbox_value, normalized};
-use super::{Widget, WidgetKind};
+use super::draw::{inherited, text_appearance, Placed};
+use super::request::{Widget, WidgetKind};
+use super::words::{agreement, checkbox_value, normalized};
 use crate::engine::BoundingBox;
 
 /// One terminal field: where its value lives and the widgets that show it.
@@ -24,18 +24,6 @@ pub(super) struct Field {
     pub(super) widgets: Vec<Placed>,
     /// A widget the caller's `form_schema` sized.
     pub(super) font_size: Option<f64>,
-}
-
-/// A widget annotation and where it sits.
-#[derive(Debug, Clone)]
-pub(super) struct Placed {
-    pub(super) id: ObjectId,
-    pub(super) page: u32,
-    pub(super) page_id: ObjectId,
-    /// PDF user space: `[x1, y1, x2, y2]`.
-    pub(super) rect: [f64; 4],
-    /// The page's media box, for fractions.
-    pub(super) media: [f64; 4],
 }
 
 pub(super) const RADIO_FLAG: i64 = 1 << 15;
@@ -269,29 +257,6 @@ impl Field {
         }
         Ok(())
     }
-}
-
-impl Placed {
-    /// The widget's box in fractions of its page, origin at the top left.
-    pub(super) fn bbox(&self) -> BoundingBox {
-        let [x1, y1, x2, y2] = self.rect;
-        let [mx1, my1, mx2, my2] = self.media;
-        let (width, height) = ((mx2 - mx1).max(1.0), (my2 - my1).max(1.0));
-        BoundingBox {
-            left: (x1 - mx1) / width,
-            top: (my2 - y2) / height,
-            width: (x2 - x1) / width,
-            height: (y2 - y1) / height,
-            page: self.page,
-            original_page: self.page,
-        }
-    }
-}
-
-/// Whether `inner`'s centre lies in `outer` (both on the same page).
-pub(super) fn contains(outer: &BoundingBox, inner: &BoundingBox) -> bool {
-    let (cx, cy) = (inner.left + inner.width / 2.0, inner.top + inner.height / 2.0);
-    cx >= outer.left && cx <= outer.left + outer.width && cy >= outer.top && cy <= outer.top + outer.height
 }
 
 /// The name of a button widget's "on" appearance state (`/Yes` in most forms).

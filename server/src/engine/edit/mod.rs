@@ -14,49 +14,6 @@
 //! value) and [`draw`] (appearances and flattening).
 
 use lopdf::{dictionary, Object};
-use serde::{Deserialize, Serialize};
-
-use super::BoundingBox;
-
-/// Reducto's `EditWidget`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Widget {
-    pub bbox: BoundingBox,
-    pub description: String,
-    #[serde(rename = "type")]
-    pub kind: WidgetKind,
-    #[serde(default = "yes")]
-    pub fill: bool,
-    #[serde(default)]
-    pub value: Option<String>,
-    #[serde(default)]
-    pub font_size: Option<f64>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WidgetKind {
-    Text,
-    Checkbox,
-    Radio,
-    Dropdown,
-    Barcode,
-}
-
-/// What to do to the document.
-#[derive(Debug, Clone, Default)]
-pub struct EditRequest {
-    pub instructions: String,
-    /// The caller's `form_schema`: widgets with a `value` are filled with it.
-    pub form_schema: Option<Vec<Widget>>,
-    pub flatten: bool,
-    /// Points; otherwise sized to the field.
-    pub font_size: Option<f64>,
-}
 
 /// The edited PDF, its widgets as filled, and its page count.
 #[derive(Debug)]
@@ -111,7 +68,7 @@ fn edit_unguarded(bytes: &[u8], request: &EditRequest) -> Result<Edited, String>
     prepare_form(&mut doc, font);
     let form_schema = fields.iter().map(|f| f.widget(&doc)).collect();
     if request.flatten {
-        flatten(&mut doc, &fields);
+        flatten(&mut doc, fields.iter().flat_map(|field| &field.widgets));
     }
     let mut pdf = Vec::new();
     doc.save_to(&mut pdf).map_err(|e| format!("The edited PDF could not be written ({e})"))?;
@@ -121,10 +78,13 @@ fn edit_unguarded(bytes: &[u8], request: &EditRequest) -> Result<Edited, String>
 mod draw;
 mod form;
 mod labels;
+mod request;
+mod words;
 
 use self::draw::{flatten, prepare_form};
 use self::form::read_fields;
 use self::labels::{label_by_printed_text, wanted_values};
+pub use self::request::{EditRequest, Widget, WidgetKind};
 
 #[cfg(test)]
 mod tests {

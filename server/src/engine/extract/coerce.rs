@@ -3,8 +3,8 @@
 
 use serde_json::{json, Map, Number, Value};
 
+use super::schema::{kind, Kind};
 use super::vocabulary::{month, normalize, Language};
-use super::{kind, Kind};
 
 /// The value of `raw` as the schema's type, read by the conventions of the document's
 /// `language` (day-first dates, decimal commas), or None if it is not one.

@@ -28,21 +28,23 @@
 
 mod coerce;
 mod layout;
+mod schema;
 mod search;
 mod table;
 pub(crate) mod vocabulary;
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use self::coerce::{coerce, identifier, written_number};
 use self::layout::{lines_of, Line};
+use self::schema::{kind, properties, resolve, Kind, Node};
 use self::search::find;
 use self::table::table;
 use self::vocabulary::{language_of, Field, Language, Match};
 use super::ocr::HIGH_CONFIDENCE;
-use super::{Block, Document, KeepGoing, Stopped};
+use super::{Document, KeepGoing, Stopped};
 
 /// What an extract run gives back: the filled schema and how many fields have a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,84 +192,6 @@ pub fn check_schema(schema: &Map<String, Value>) -> Option<String> {
     None
 }
 
-/// A filled schema before rendering; leaves keep their source block for citations.
-pub enum Node<'a> {
-    Leaf(Value, Option<&'a Block>),
-    Object(Vec<(String, Node<'a>)>),
-    Array(Vec<Node<'a>>),
-}
-
-impl Node<'_> {
-    fn render(&self, citations: bool, count: &mut u32) -> Value {
-        match self {
-            Node::Leaf(value, source) => {
-                if !value.is_null() {
-                    *count += 1;
-                }
-                if !citations {
-                    return value.clone();
-                }
-                let cited = source.map(|b| {
-                    json!({"type": b.kind, "content": b.content, "bbox": b.bbox, "confidence": b.confidence})
-                });
-                json!({"value": value, "citations": cited.into_iter().collect::<Vec<_>>()})
-            }
-            Node::Object(fields) => {
-                Value::Object(fields.iter().map(|(k, n)| (k.clone(), n.render(citations, count))).collect())
-            }
-            Node::Array(items) => Value::Array(items.iter().map(|n| n.render(citations, count)).collect()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    String,
-    Number,
-    Integer,
-    Boolean,
-    Object,
-    Array,
-}
-
-/// The schema that describes the value: the first non-null branch of an `anyOf`/`oneOf`.
-pub fn resolve(schema: &Map<String, Value>) -> &Map<String, Value> {
-    for key in ["anyOf", "oneOf", "allOf"] {
-        if let Some(Value::Array(branches)) = schema.get(key) {
-            let concrete =
-                branches.iter().filter_map(Value::as_object).find(|b| b.get("type") != Some(&json!("null")));
-            if let Some(branch) = concrete {
-                return resolve(branch);
-            }
-        }
-    }
-    schema
-}
-
-pub fn kind(schema: &Map<String, Value>) -> Kind {
-    let named = match schema.get("type") {
-        Some(Value::String(t)) => Some(t.as_str()),
-        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
-        _ => None,
-    };
-    match named {
-        Some("number") => Kind::Number,
-        Some("integer") => Kind::Integer,
-        Some("boolean") => Kind::Boolean,
-        Some("object") => Kind::Object,
-        Some("array") => Kind::Array,
-        Some(_) => Kind::String,
-        None if schema.contains_key("properties") => Kind::Object,
-        None if schema.contains_key("items") => Kind::Array,
-        None => Kind::String,
-    }
-}
-
-pub fn properties(schema: &Map<String, Value>) -> Vec<(&str, &Map<String, Value>)> {
-    let Some(Value::Object(props)) = schema.get("properties") else { return Vec::new() };
-    props.iter().filter_map(|(k, v)| Some((k.as_str(), resolve(v.as_object()?)))).collect()
-}
-
 fn fill_object<'a>(
     schema: &Map<String, Value>,
     reading: &Reading<'a>,
@@ -365,6 +289,8 @@ fn decimals_written(lines: &[Line], language: &Language) -> BTreeMap<usize, usiz
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::coerce::{boolean, date, number};
     use super::*;
     use crate::engine::{ocr, text};

@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::coerce::coerce;
 use super::layout::{Cells, Line};
+use super::schema::{kind, properties, Kind, Node};
 use super::vocabulary::{Field, Language, Match};
-use super::{kind, properties, Kind, Node};
 
 /// A column of a table: the item property it fills (None for a column the schema lacks).
 struct Column<'s> {
