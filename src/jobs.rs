@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::abort::sleep;
 use crate::args::{self, describe, js_text};
-use crate::client::{promise, Inner};
+use crate::core::{promise, Inner};
 use crate::errors::{argument_error, job_failed_error, reducto_error, ErrorClass};
 use crate::options::{non_negative, JobWaitOptions, RequestOptions};
 use crate::params::JobListParams;

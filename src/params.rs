@@ -11,13 +11,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
 use crate::args;
 use crate::errors::argument_error;
+use crate::json::JsonValue;
 use crate::responses::Upload;
 
 /// Params of a call on a document: they have an `input`, and maybe rules beyond their types.
@@ -93,11 +94,6 @@ impl DocumentParams for PipelineRunParams {
         })
     }
 }
-
-/// Any JSON value, passed on as it is.
-#[derive(Deserialize, Tsify)]
-#[tsify(type = "unknown")]
-pub struct JsonValue(IgnoredAny);
 
 /// A document: a URL (`https://…`, `reducto://…`, `jobid://…`), several of them, an `Upload`,
 /// or a `File`/`Blob`, which is uploaded first.

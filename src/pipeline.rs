@@ -7,7 +7,7 @@ use std::rc::Rc;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::client::Inner;
+use crate::core::Inner;
 use crate::params::{self, AsyncJobParams, PipelineRunParams};
 
 /// The `client.pipeline` resource.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tsify::Tsify;
 
-use crate::params::JsonValue;
+use crate::json::JsonValue;
 
 /// An uploaded file: pass it (or its `file_id`) as `input`.
 #[derive(Tsify)]

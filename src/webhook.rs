@@ -7,7 +7,7 @@ use gloo_net::http::Method;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::client::Inner;
+use crate::core::Inner;
 use crate::transport::Call;
 
 /// The `client.webhook` resource.

@@ -15,7 +15,8 @@
 //! - [`api`]: Reducto's wire types; [`steps`]: a pipeline's configuration and its validation;
 //!   [`options`]: the `ParseOptions` the engine honours.
 //! - [`jobs`]: the bounded worker pool every run goes through (sync or async), with progress,
-//!   cancel, and resume after a restart; its `fetch` is the one client for URL inputs.
+//!   cancel, and resume after a restart; [`outbound`]: the one way a request leaves the machine
+//!   (URL inputs, webhooks), behind the private-network guard.
 //! - [`engine`]: pure document parsing, chunking, split, classify, extract and form filling
 //!   (no HTTP, no SQL).
 //! - [`store`]: SQLite and the files directory; the only SQL (`store/db.rs` holds the
@@ -42,6 +43,7 @@ pub mod intake;
 pub mod jobs;
 pub mod options;
 pub mod origins;
+pub mod outbound;
 pub mod routes;
 pub mod secrets;
 pub mod state;

@@ -28,7 +28,7 @@ impl AppState {
     /// previous run left unfinished. Needs a tokio runtime: the workers start here.
     pub async fn open(config: Config) -> Result<AppState, String> {
         let store = Arc::new(Store::open(&config.data_dir)?);
-        let url_client = jobs::fetch::url_client(config.ca_cert.as_deref(), config.allow_private_urls)?;
+        let url_client = crate::outbound::url_client(config.ca_cert.as_deref(), config.allow_private_urls)?;
         let config = Arc::new(config);
         let faults = Arc::new(Faults::default());
         let deliverer = Deliverer::new(store.clone(), config.allow_private_urls)?;

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{AppError, AppResult};
-use crate::jobs::fetch;
 use crate::loc;
+use crate::outbound;
 use crate::store::{DeliveryRow, NewDelivery, Store};
 
 /// Retries after the first attempt.
@@ -88,7 +88,7 @@ pub fn from_request(body: &Value, allow_private: bool) -> AppResult<Option<Webho
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
             .ok_or_else(|| invalid("url", format!("'{url}' is not an http(s) URL")))?;
         if !allow_private {
-            fetch::check_literal_host(&parsed, true).map_err(|refused| invalid("url", refused))?;
+            outbound::check_literal_host(&parsed, true).map_err(|refused| invalid("url", refused))?;
         }
     }
     Ok(Some(Webhook { mode, url, metadata }))
@@ -104,7 +104,7 @@ pub struct Deliverer {
 
 impl Deliverer {
     pub fn new(store: Arc<Store>, allow_private: bool) -> Result<Arc<Deliverer>, String> {
-        let client = fetch::webhook_client(allow_private)?;
+        let client = outbound::webhook_client(allow_private)?;
         Ok(Arc::new(Deliverer { store, client, first_backoff: Duration::from_secs(1) }))
     }
 
@@ -173,7 +173,7 @@ impl Deliverer {
                     let status = response.status();
                     (Some(status.as_u16()), Some(format!("the receiver answered {status}")))
                 }
-                Err(e) => (None, Some(fetch::error_chain(&e.without_url()))),
+                Err(e) => (None, Some(outbound::error_chain(&e.without_url()))),
             };
             let state = match (&error, attempt == MAX_RETRIES) {
                 (None, _) => "delivered",

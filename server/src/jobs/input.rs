@@ -18,14 +18,20 @@ use serde_json::Value;
 
 use std::collections::HashMap;
 
-use super::fetch::Fetched;
-use super::Failure;
+use super::failure::Failure;
 use crate::api::JobStatus;
 use crate::engine::{self, Block, Document, EngineError, OnPage};
 use crate::error::{AppError, AppResult, Loc};
 use crate::ids::FileId;
 use crate::loc;
 use crate::store::{Deleted, Store, UploadRow};
+
+/// A fetched URL input: its bytes, and the extension its path or content type implies.
+#[derive(Debug)]
+pub struct Fetched {
+    pub bytes: Vec<u8>,
+    pub extension: Option<String>,
+}
 
 /// One document named by `input`. Kept with a queued job, so it is serializable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,7 @@
 //! The engine runs on a thread of its own per job (parsing is CPU work that must not stall the
 //! async workers), with a stack of [`ENGINE_STACK_BYTES`]; the slots bound how many run at once.
 
+mod failure;
 pub mod fetch;
 pub mod input;
 pub mod work;
@@ -31,6 +32,7 @@ use serde_json::Value;
 use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::task::TaskTracker;
 
+pub use self::failure::{Failure, FailureKind, CANCELLED};
 use crate::config::Config;
 use crate::engine::Stopped;
 use crate::error::{AppError, AppResult};
@@ -41,9 +43,6 @@ use crate::store::Store;
 use crate::store::{JobKind, NewJob};
 use crate::webhooks::Deliverer;
 pub use work::{JobSpec, Task};
-
-/// The reason a cancelled job reports.
-pub const CANCELLED: &str = "Cancelled by the user";
 
 /// Why a job with a document password fails after a restart.
 pub const PASSWORD_NOT_KEPT: &str =
@@ -59,76 +58,6 @@ pub const MAX_ATTEMPTS: u32 = 2;
 /// `engine::nesting`), and this leaves room for those bounds in debug builds too. Only the
 /// pages the recursion touches are ever committed.
 pub const ENGINE_STACK_BYTES: usize = 256 << 20;
-
-/// Why a job did not complete, and which status a sync caller gets for it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub kind: FailureKind,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
-    /// The document cannot be processed (corrupt, no text layer, wrong password): 422.
-    Document,
-    /// An input vanished between submission and run: 404.
-    Missing,
-    /// Cancelled by a `POST /cancel`: 409 for a sync caller.
-    Cancelled,
-    /// The engine was told to stop; the runner knows whether by a cancel or a shutdown.
-    Stopped,
-    /// The server is shutting down; the job stays queued for the next start: 503.
-    Interrupted,
-    /// A bug or an I/O error; logged, and reported generically: 500.
-    Internal,
-}
-
-impl Failure {
-    pub fn document(reason: String) -> Failure {
-        Failure { kind: FailureKind::Document, reason }
-    }
-
-    pub fn missing(error: AppError) -> Failure {
-        Failure { kind: FailureKind::Missing, reason: error.to_string() }
-    }
-
-    pub fn internal(cause: impl std::fmt::Display) -> Failure {
-        Failure { kind: FailureKind::Internal, reason: cause.to_string() }
-    }
-
-    fn stopped() -> Failure {
-        Failure { kind: FailureKind::Stopped, reason: "stopped".into() }
-    }
-
-    fn cancelled() -> Failure {
-        Failure { kind: FailureKind::Cancelled, reason: CANCELLED.into() }
-    }
-
-    fn interrupted() -> Failure {
-        Failure { kind: FailureKind::Interrupted, reason: "The server is shutting down".into() }
-    }
-
-    /// The reason recorded in the store and shown by `GET /job/{id}`.
-    fn public_reason(&self) -> String {
-        match self.kind {
-            FailureKind::Internal => "Internal server error (details are in the server log)".into(),
-            _ => self.reason.clone(),
-        }
-    }
-
-    /// The error a sync caller of job `id` gets.
-    fn into_error(self, id: &str) -> AppError {
-        match self.kind {
-            FailureKind::Document => AppError::Unprocessable(self.reason),
-            FailureKind::Missing => AppError::NotFound(self.reason),
-            FailureKind::Cancelled => AppError::Conflict(format!("Job '{id}' was cancelled")),
-            FailureKind::Stopped | FailureKind::Interrupted => AppError::Unavailable(format!(
-                "The server is shutting down; job '{id}' will run when it starts again"
-            )),
-            FailureKind::Internal => AppError::internal(&format!("job {id}"), self.reason),
-        }
-    }
-}
 
 type Outcome = Result<Value, Failure>;
 

@@ -10,9 +10,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::fetch::Fetched;
-use super::input::{self, DocRef};
-use super::{Failure, FailureKind};
+use super::failure::{Failure, FailureKind};
+use super::input::{self, DocRef, Fetched};
 use crate::api::{
     ClassifyResponse, ClassifyResult, ClassifyUsage, EditResponse, ExtractResponse, ExtractSplitResponse,
     ExtractUsage, FullResult, FullResultType, ParseResponse, ParseUsage, PipelineParse, PipelineResponse,
