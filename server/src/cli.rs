@@ -1,11 +1,11 @@
 //! Command-line parsing, by hand (a dozen flags do not need a framework). Every mistake is a
 //! [`CliError`] that names the flag; the binary prints it and exits with status 2.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::origins::is_loopback_name;
 
 pub const USAGE: &str = "\
 reducto-local: an offline Reducto API and Studio server
@@ -179,14 +179,14 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
         }
         config.api_keys.push(key);
     }
-    if config.enable_faults && !is_loopback(&config.host) {
+    if config.enable_faults && !is_loopback_name(&config.host) {
         return Err(CliError(format!(
             "refusing --enable-faults with --host {}: it lets any caller script this server's \
              responses; it is for tests on loopback only",
             config.host
         )));
     }
-    if config.api_keys.is_empty() && !is_loopback(&config.host) {
+    if config.api_keys.is_empty() && !is_loopback_name(&config.host) {
         return Err(CliError(format!(
             "refusing --host {} without --api-key: anyone who can reach it could use this \
              server; pass --api-key KEY or keep the default --host 127.0.0.1",
@@ -201,10 +201,6 @@ fn number(flag: &str, raw: &str, min: u64, max: u64) -> Result<u64, CliError> {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(CliError(format!("{flag} expects a whole number from {min} to {max}, got '{raw}'"))),
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ pub mod faults;
 pub mod ids;
 pub mod intake;
 pub mod jobs;
+pub mod links;
 pub mod options;
 pub mod origins;
 pub mod outbound;

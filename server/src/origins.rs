@@ -67,8 +67,10 @@ fn host_name(authority: &str) -> String {
 }
 
 /// `localhost`, a name under `.localhost` (RFC 6761: browsers resolve them to loopback
-/// themselves), or a loopback address.
-fn is_loopback_name(name: &str) -> bool {
+/// themselves), or a loopback address; in any case. The one definition: `--host` is checked by
+/// it too.
+pub fn is_loopback_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
     name == "localhost"
         || name.ends_with(".localhost")
         || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
@@ -133,5 +135,24 @@ mod tests {
         );
         assert!(normalize_origin("app.example.com").is_err());
         assert!(normalize_origin("https://app.example.com/path").is_err());
+    }
+
+    #[test]
+    fn loopback_names_are_localhost_its_subdomains_and_loopback_addresses() {
+        for (name, loopback) in [
+            ("localhost", true),
+            ("LOCALHOST", true),
+            ("app.localhost", true),
+            ("127.0.0.1", true),
+            ("127.0.0.2", true),
+            ("::1", true),
+            ("0.0.0.0", false),
+            ("192.168.1.2", false),
+            ("localhost.example.com", false),
+            ("evil-localhost", false),
+            ("", false),
+        ] {
+            assert_eq!(is_loopback_name(name), loopback, "{name:?}");
+        }
     }
 }

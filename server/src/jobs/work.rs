@@ -256,7 +256,7 @@ fn edit_response(cx: &Context, spec: &JobSpec, request: &edit::EditRequest) -> R
     let token = cx.store.put_artifact(&artifact, &edited.pdf).map_err(Failure::internal)?;
     Ok(EditResponse {
         response_type: ResponseType::Edit,
-        document_url: format!("{}{}/{token}", spec.base_url, crate::routes::DOWNLOAD_PATH),
+        document_url: crate::links::download_url(&spec.base_url, &token),
         form_schema: edited.form_schema,
         usage: ParseUsage { num_pages: edited.num_pages, credits: None },
     })

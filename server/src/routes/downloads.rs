@@ -20,10 +20,9 @@ use serde_json::{json, Value};
 use super::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::jobs::now_ms;
+use crate::links::{download_url, DOWNLOAD_PATH};
 use crate::state::AppState;
 use crate::store::NewArtifact;
-
-pub const DOWNLOAD_PATH: &str = "/download";
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(&format!("{DOWNLOAD_PATH}/{{token}}"), get(download))
@@ -83,8 +82,7 @@ pub fn inline_or_url(state: &AppState, base: &BaseUrl, job_id: &str, mut result:
                 state.store.put_artifact(&artifact, &bytes)?
             }
         };
-        *full =
-            json!({"type": "url", "url": format!("{}{DOWNLOAD_PATH}/{token}", base.0), "result_id": token});
+        *full = json!({"type": "url", "url": download_url(&base.0, &token), "result_id": token});
     }
     Ok(result)
 }

@@ -26,8 +26,6 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde_json::{Map, Value};
 
-pub use downloads::DOWNLOAD_PATH;
-
 use crate::api::AsyncJobCreated;
 use crate::error::{AppResult, Loc, ValidationError};
 use crate::jobs::input::DocRef;
