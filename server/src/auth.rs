@@ -28,7 +28,7 @@ pub async fn require_key(
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, key)| key.trim());
     match presented {
-        Some(key) if keys.iter().any(|k| constant_time_eq(k.as_bytes(), key.as_bytes())) => {
+        Some(key) if keys.iter().any(|k| constant_time_eq(k.as_str().as_bytes(), key.as_bytes())) => {
             Ok(next.run(req).await)
         }
         Some(_) => Err(AppError::Unauthorized("Invalid API key".into())),

@@ -177,7 +177,7 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
                  a short key can be guessed"
             )));
         }
-        config.api_keys.push(key);
+        config.api_keys.push(key.into());
     }
     if config.enable_faults && !is_loopback_name(&config.host) {
         return Err(CliError(format!(

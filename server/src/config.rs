@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Everything the command line sets. `Debug` leaves the API keys out.
-#[derive(Clone)]
+/// Everything the command line sets. Its `Debug` shows no key (see [`ApiKey`]).
+#[derive(Debug, Clone)]
 pub struct Config {
     pub host: String,
     pub port: u16,
     pub data_dir: PathBuf,
-    pub api_keys: Vec<String>,
+    pub api_keys: Vec<ApiKey>,
     /// Origins besides loopback ones whose pages may call a keyless server (`--allow-origin`).
     pub allow_origins: Vec<String>,
     pub www: PathBuf,
@@ -77,35 +77,6 @@ impl Default for Config {
     }
 }
 
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("data_dir", &self.data_dir)
-            .field("api_keys", &format_args!("[{} redacted]", self.api_keys.len()))
-            .field("allow_origins", &self.allow_origins)
-            .field("www", &self.www)
-            .field("pkg", &self.pkg)
-            .field("max_upload_mb", &self.max_upload_mb)
-            .field("max_presigned_mb", &self.max_presigned_mb)
-            .field("max_document_mb", &self.max_document_mb)
-            .field("presigned_ttl", &self.presigned_ttl)
-            .field("inline_result_limit_mb", &self.inline_result_limit_mb)
-            .field("workers", &self.workers)
-            .field("max_queued_jobs", &self.max_queued_jobs)
-            .field("max_concurrent_requests", &self.max_concurrent_requests)
-            .field("read_timeout", &self.read_timeout)
-            .field("body_timeout", &self.body_timeout)
-            .field("parse_timeout", &self.parse_timeout)
-            .field("retention", &self.retention)
-            .field("ca_cert", &self.ca_cert)
-            .field("allow_private_urls", &self.allow_private_urls)
-            .field("enable_faults", &self.enable_faults)
-            .finish()
-    }
-}
-
 impl Config {
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_mb * 1024 * 1024
@@ -134,3 +105,52 @@ impl Config {
 /// Room for the multipart framing around a file of exactly `--max-upload-mb`; the file's own
 /// size is checked exactly while it streams.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+/// An API key the server accepts. Its `Debug` shows none of it, so whatever logs a [`Config`]
+/// logs no secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// The key itself, for comparing with a request's.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> ApiKey {
+        ApiKey(key)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> ApiKey {
+        ApiKey(key.to_owned())
+    }
+}
+
+impl PartialEq<&str> for ApiKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configs_debug_shows_no_api_key() {
+        let config = Config { api_keys: vec!["secret-key-0123456789".into()], ..Config::default() };
+        let shown = format!("{config:?}");
+        assert!(shown.contains("api_keys: [ApiKey([redacted])]"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+}
