@@ -1,59 +1,131 @@
-//! Command-line parsing, by hand (a dozen flags do not need a framework). Every mistake is a
-//! [`CliError`] that names the flag; the binary prints it and exits with status 2.
+//! The command line: every flag and its help in one definition (clap's derive), read into a
+//! [`Config`] whose defaults are the help's. Every mistake is a [`CliError`] that names the
+//! flag; the binary prints it and exits with status 2.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+
 use crate::config::Config;
-use crate::origins::is_loopback_name;
+use crate::origins::{is_loopback_name, normalize_origin};
 
-pub const USAGE: &str = "\
-reducto-local: an offline Reducto API and Studio server
+/// What the flags say, as clap reads them; [`parse_with`] makes it a [`Config`].
+#[derive(Debug, Parser)]
+#[command(
+    name = "reducto-local",
+    version,
+    about = "reducto-local: an offline Reducto API and Studio server",
+    after_help = "The first line on stdout is `listening on http://HOST:PORT` once the server accepts \
+                  requests. SIGTERM or Ctrl-C stops it after in-flight requests finish."
+)]
+struct Flags {
+    /// Port to listen on; 0 picks a free one
+    #[arg(long, value_name = "N", default_value_t = defaults().port)]
+    port: u16,
+    /// Address to bind; without --api-key only loopback is allowed
+    #[arg(long, default_value_t = defaults().host)]
+    host: String,
+    /// SQLite database and uploaded files
+    #[arg(long, value_name = "DIR", default_value_os_t = defaults().data_dir)]
+    data_dir: PathBuf,
+    /// Require 'Authorization: Bearer KEY' on every API call; repeat to accept several keys; at
+    /// least 16 characters. Visible to other users in `ps`: prefer --api-key-file or the variable
+    /// REDUCTO_LOCAL_API_KEY, which adds one more key
+    #[arg(long, value_name = "KEY")]
+    api_key: Vec<String>,
+    /// The same, one key per line ('#' starts a comment)
+    #[arg(long, value_name = "FILE")]
+    api_key_file: Vec<String>,
+    /// Without --api-key, also answer pages of this origin (e.g. https://app.example.com:8443);
+    /// repeatable. Pages on localhost are always answered; other sites never are
+    #[arg(long, value_name = "ORIGIN", value_parser = normalize_origin)]
+    allow_origin: Vec<String>,
+    /// Static files served at /
+    #[arg(long, value_name = "DIR", default_value_os_t = defaults().www)]
+    www: PathBuf,
+    /// The built wasm package served at /pkg/
+    #[arg(long, value_name = "DIR", default_value_os_t = defaults().pkg)]
+    pkg: PathBuf,
+    /// Largest multipart upload, in MB
+    #[arg(long, value_name = "N", default_value_t = defaults().max_upload_mb,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    max_upload_mb: u64,
+    /// Largest presigned (PUT) upload, in MB
+    #[arg(long, value_name = "N", default_value_t = defaults().max_presigned_mb,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
+    max_presigned_mb: u64,
+    /// Largest document the engine reads; larger ones get a 422
+    #[arg(long, value_name = "N", default_value_t = defaults().max_document_mb,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    max_document_mb: u64,
+    /// How long a presigned upload URL, and an edited PDF's download URL, is valid
+    #[arg(long, value_name = "N", default_value_t = defaults().presigned_ttl.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=7 * 24 * 3600))]
+    presigned_ttl_secs: u64,
+    /// Parse results larger than this are answered as a URL (fractions allowed: 0.5)
+    #[arg(long, value_name = "N", default_value_t = defaults().inline_result_limit_mb, value_parser = megabytes)]
+    inline_result_limit_mb: f64,
+    /// Jobs that run at once [default: one per CPU]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    workers: Option<u64>,
+    /// Longest a job may spend reading its document
+    #[arg(long, value_name = "N", default_value_t = defaults().parse_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=24 * 3600))]
+    parse_timeout_secs: u64,
+    /// Keep uploads, job results and used presigned URLs this long
+    #[arg(long, value_name = "N", default_value_t = defaults().retention.as_secs() / DAY,
+          value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    retention_days: u64,
+    /// Jobs that may wait for a worker; more get 429
+    #[arg(long, value_name = "N", default_value_t = defaults().max_queued_jobs as u64,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_queued_jobs: u64,
+    /// Requests served at once; more wait
+    #[arg(long, value_name = "N", default_value_t = defaults().max_concurrent_requests as u64,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    max_concurrent_requests: u64,
+    /// Longest a request's headers may take, and its body may send nothing
+    #[arg(long, value_name = "N", default_value_t = defaults().read_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    read_timeout_secs: u64,
+    /// A request body must arrive within N seconds plus one second per 64 KB it sends (slow
+    /// senders lose it)
+    #[arg(long, value_name = "N", default_value_t = defaults().body_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout_secs: u64,
+    /// Also trust these PEM certificate authorities for https URL inputs
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Let URL inputs reach loopback, private and link-local addresses (refused by default: a
+    /// URL input must not probe your network)
+    #[arg(long)]
+    allow_private_urls: bool,
+    /// Mount the fault-injection API at /_faults (for tests; loopback only)
+    #[arg(long)]
+    enable_faults: bool,
+}
 
-USAGE:
-    reducto-local [OPTIONS]
+const DAY: u64 = 24 * 3600;
 
-OPTIONS:
-    --port N             port to listen on; 0 picks a free one        [default: 8080]
-    --host HOST          address to bind                              [default: 127.0.0.1]
-                         without --api-key only loopback is allowed
-    --data-dir DIR       SQLite database and uploaded files           [default: .data]
-    --api-key KEY        require 'Authorization: Bearer KEY' on every API call;
-                         repeat to accept several keys; at least 16 characters.
-                         Visible to other users in `ps`: prefer one of the next two
-    --api-key-file FILE  the same, one key per line ('#' starts a comment)
-                         The variable REDUCTO_LOCAL_API_KEY adds one more key
-    --allow-origin ORIGIN  without --api-key, also answer pages of this origin
-                         (e.g. https://app.example.com:8443); repeatable. Pages on
-                         localhost are always answered; other sites never are
-    --www DIR            static files served at /                     [default: www]
-    --pkg DIR            the built wasm package served at /pkg/       [default: pkg]
-    --max-upload-mb N    largest multipart upload, in MB              [default: 100]
-    --max-presigned-mb N largest presigned (PUT) upload, in MB        [default: 5120]
-    --max-document-mb N  largest document the engine reads; larger ones get a 422 [default: 512]
-    --presigned-ttl-secs N  how long a presigned upload URL, and an edited PDF's
-                         download URL, is valid                         [default: 3600]
-    --inline-result-limit-mb N  parse results larger than this are answered as a URL
-                         (fractions allowed: 0.5)                       [default: 10]
-    --workers N          jobs that run at once                        [default: one per CPU]
-    --parse-timeout-secs N  longest a job may spend reading its document [default: 120]
-    --retention-days N   keep uploads, job results and used presigned URLs this long [default: 7]
-    --max-queued-jobs N  jobs that may wait for a worker; more get 429  [default: 1000]
-    --max-concurrent-requests N  requests served at once; more wait     [default: 256]
-    --read-timeout-secs N  longest a request's headers may take, and its body may
-                         send nothing                                   [default: 30]
-    --body-timeout-secs N  a request body must arrive within N seconds plus one
-                         second per 64 KB it sends (slow senders lose it) [default: 30]
-    --ca-cert FILE       also trust these PEM certificate authorities for https URL inputs
-    --allow-private-urls let URL inputs reach loopback, private and link-local addresses
-                         (refused by default: a URL input must not probe your network)
-    --enable-faults      mount the fault-injection API at /_faults (for tests; loopback only)
-    -h, --help           print this help
-    -V, --version        print the version
+/// The defaults of every flag: [`Config::default`]'s.
+fn defaults() -> Config {
+    Config::default()
+}
 
-The first line on stdout is `listening on http://HOST:PORT` once the server accepts requests.
-SIGTERM or Ctrl-C stops it after in-flight requests finish.
-";
+/// `--inline-result-limit-mb`: a number of MB above 0 and at most 4096.
+fn megabytes(raw: &str) -> Result<f64, String> {
+    raw.parse::<f64>()
+        .ok()
+        .filter(|mb| mb.is_finite() && *mb > 0.0 && *mb <= 4096.0)
+        .ok_or_else(|| format!("expects a number of MB above 0 and at most 4096, got '{raw}'"))
+}
+
+/// The help, as `--help` prints it.
+pub fn help() -> String {
+    Flags::command().render_long_help().to_string()
+}
 
 #[derive(Debug)]
 pub enum Command {
@@ -86,86 +158,52 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
     args: I,
     env_key: Option<String>,
 ) -> Result<Command, CliError> {
-    let mut config = Config::default();
-    let mut keys: Vec<(String, String)> = Vec::new();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = || -> Result<String, CliError> {
-            match inline.clone().or_else(|| args.next()) {
-                Some(v) if !v.is_empty() => Ok(v),
-                _ => Err(CliError(format!("{flag} needs a value"))),
-            }
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "-V" | "--version" => return Ok(Command::Version),
-            "--port" => config.port = number(&flag, &value()?, 0, u16::MAX as u64)? as u16,
-            "--host" => {
-                let host = value()?;
-                // `[::1]` as in a URL; binding wants the bare address.
-                config.host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
-            }
-            "--data-dir" => config.data_dir = PathBuf::from(value()?),
-            "--api-key" => keys.push(("--api-key".into(), value()?)),
-            "--api-key-file" => {
-                let path = value()?;
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| CliError(format!("--api-key-file {path}: {e}")))?;
-                let lines =
-                    text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'));
-                keys.extend(lines.map(|key| (format!("--api-key-file {path}"), key.to_owned())));
-            }
-            "--allow-origin" => {
-                config.allow_origins.push(crate::origins::normalize_origin(&value()?).map_err(CliError)?)
-            }
-            "--www" => config.www = PathBuf::from(value()?),
-            "--pkg" => config.pkg = PathBuf::from(value()?),
-            "--max-upload-mb" => config.max_upload_mb = number(&flag, &value()?, 1, 1 << 20)?,
-            "--max-presigned-mb" => config.max_presigned_mb = number(&flag, &value()?, 1, 1 << 24)?,
-            "--max-document-mb" => config.max_document_mb = number(&flag, &value()?, 1, 1 << 20)?,
-            "--inline-result-limit-mb" => {
-                let raw = value()?;
-                config.inline_result_limit_mb = raw
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|mb| mb.is_finite() && *mb > 0.0 && *mb <= 4096.0)
-                    .ok_or_else(|| {
-                        CliError(format!(
-                            "{flag} expects a number of MB above 0 and at most 4096, got '{raw}'"
-                        ))
-                    })?
-            }
-            "--presigned-ttl-secs" => {
-                config.presigned_ttl = Duration::from_secs(number(&flag, &value()?, 1, 7 * 24 * 3600)?)
-            }
-            "--workers" => config.workers = Some(number(&flag, &value()?, 1, 1024)? as usize),
-            "--parse-timeout-secs" => {
-                config.parse_timeout = Duration::from_secs(number(&flag, &value()?, 1, 24 * 3600)?)
-            }
-            "--ca-cert" => config.ca_cert = Some(PathBuf::from(value()?)),
-            "--retention-days" => {
-                config.retention = Duration::from_secs(number(&flag, &value()?, 1, 36_500)? * 24 * 3600)
-            }
-            "--max-queued-jobs" => config.max_queued_jobs = number(&flag, &value()?, 1, 1_000_000)? as usize,
-            "--max-concurrent-requests" => {
-                config.max_concurrent_requests = number(&flag, &value()?, 1, 100_000)? as usize
-            }
-            "--body-timeout-secs" => {
-                config.body_timeout = Duration::from_secs(number(&flag, &value()?, 1, 3600)?)
-            }
-            "--read-timeout-secs" => {
-                config.read_timeout = Duration::from_secs(number(&flag, &value()?, 1, 3600)?)
-            }
-            "--allow-private-urls" if inline.is_none() => config.allow_private_urls = true,
-            "--enable-faults" if inline.is_none() => config.enable_faults = true,
-            _ => return Err(CliError(format!("unknown option '{arg}'"))),
+    let program = std::iter::once("reducto-local".to_owned());
+    let flags = match Flags::try_parse_from(program.chain(args)) {
+        Ok(flags) => flags,
+        Err(e) if e.kind() == ErrorKind::DisplayHelp => return Ok(Command::Help),
+        Err(e) if e.kind() == ErrorKind::DisplayVersion => return Ok(Command::Version),
+        // clap's first line names the flag and the mistake; its usage hint is main's to give.
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            return Err(CliError(first.trim_start_matches("error: ").to_owned()));
         }
+    };
+    let mut keys: Vec<(String, String)> =
+        flags.api_key.iter().map(|key| ("--api-key".into(), key.clone())).collect();
+    for path in &flags.api_key_file {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| CliError(format!("--api-key-file {path}: {e}")))?;
+        let lines = text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'));
+        keys.extend(lines.map(|key| (format!("--api-key-file {path}"), key.to_owned())));
     }
     keys.extend(env_key.map(|key| ("REDUCTO_LOCAL_API_KEY".to_owned(), key)));
+    let mut config = Config {
+        // `[::1]` as in a URL; binding wants the bare address.
+        host: flags.host.trim_start_matches('[').trim_end_matches(']').to_owned(),
+        port: flags.port,
+        data_dir: flags.data_dir,
+        allow_origins: flags.allow_origin,
+        www: flags.www,
+        pkg: flags.pkg,
+        max_upload_mb: flags.max_upload_mb,
+        max_presigned_mb: flags.max_presigned_mb,
+        max_document_mb: flags.max_document_mb,
+        presigned_ttl: Duration::from_secs(flags.presigned_ttl_secs),
+        inline_result_limit_mb: flags.inline_result_limit_mb,
+        workers: flags.workers.map(|n| n as usize),
+        parse_timeout: Duration::from_secs(flags.parse_timeout_secs),
+        retention: Duration::from_secs(flags.retention_days * DAY),
+        max_queued_jobs: flags.max_queued_jobs as usize,
+        max_concurrent_requests: flags.max_concurrent_requests as usize,
+        read_timeout: Duration::from_secs(flags.read_timeout_secs),
+        body_timeout: Duration::from_secs(flags.body_timeout_secs),
+        ca_cert: flags.ca_cert,
+        allow_private_urls: flags.allow_private_urls,
+        enable_faults: flags.enable_faults,
+        ..Config::default()
+    };
     for (source, key) in keys {
         if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(CliError(format!("{source}: an API key must not contain spaces")));
@@ -194,13 +232,6 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
         )));
     }
     Ok(Command::Run(Box::new(config)))
-}
-
-fn number(flag: &str, raw: &str, min: u64, max: u64) -> Result<u64, CliError> {
-    match raw.parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(CliError(format!("{flag} expects a whole number from {min} to {max}, got '{raw}'"))),
-    }
 }
 
 #[cfg(test)]
@@ -265,7 +296,7 @@ mod tests {
     fn mistakes_name_the_flag() {
         for (args, expected) in [
             (&["--port", "99999"][..], "--port"),
-            (&["--port"][..], "--port needs a value"),
+            (&["--port"][..], "a value is required for '--port"),
             (&["--max-upload-mb", "lots"][..], "--max-upload-mb"),
             (&["--frobnicate"][..], "'--frobnicate'"),
             (&["--host", "0.0.0.0"][..], "--api-key"),
@@ -310,5 +341,38 @@ mod tests {
     fn help_and_version() {
         assert!(matches!(parse(["--help".to_string()]), Ok(Command::Help)));
         assert!(matches!(parse(["-V".to_string()]), Ok(Command::Version)));
+    }
+
+    #[test]
+    fn the_docs_list_the_flags_help_lists_with_its_defaults() {
+        let help = help();
+        let flags_in = |text: &str| -> std::collections::BTreeSet<String> {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .filter(|word| word.starts_with("--") && word.len() > 2)
+                .map(str::to_owned)
+                .collect()
+        };
+        let mut in_help = flags_in(&help);
+        in_help.remove("--help");
+        in_help.remove("--version");
+        for (doc, text) in
+            [("README.md", include_str!("../../README.md")), ("docs/server.md", include_str!("../../docs/server.md"))]
+        {
+            // The synopsis: the block that starts with the binary's path.
+            let start = text.find("target/release/reducto-local --port").expect("a synopsis");
+            let synopsis = &text[start..start + text[start..].find("```").expect("its block ends")];
+            assert_eq!(flags_in(synopsis), in_help, "{doc}'s synopsis and --help list the same flags");
+            // "[--max-upload-mb 100]": the default --help gives.
+            for entry in synopsis.split('[').skip(1) {
+                let entry = entry.split(']').next().unwrap_or_default();
+                if let Some((flag, value)) = entry.split_once(' ') {
+                    if value.chars().all(|c| c.is_ascii_digit()) {
+                        let described = &help[help.find(&format!("{flag} <")).expect(flag)..];
+                        let described = &described[..described.find("\n  -").unwrap_or(described.len())];
+                        assert!(described.contains(&format!("[default: {value}]")), "{doc}: {flag} {value}");
+                    }
+                }
+            }
+        }
     }
 }

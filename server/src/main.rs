@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let config = match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Run(config)) => *config,
         Ok(Command::Help) => {
-            print!("{}", cli::USAGE);
+            print!("{}", cli::help());
             return ExitCode::SUCCESS;
         }
         Ok(Command::Version) => {
