@@ -2,7 +2,7 @@
 // the pages' copy of pdf.js (www/vendor/).
 //
 // Steps: cargo (wasm32, the size profile) → wasm-bindgen --target web, straight into pkg/ →
-// wasm-opt -Oz (npm binaryen, with the wasm features named: see GUIDE.md) → our entry
+// wasm-opt -Oz (npm binaryen, with the wasm features named below) → our entry
 // (pkg/index.js), which starts the module on import so callers never call init. The package
 // ships readable ES modules, as libraries do; minifying is the app's bundler's job. So the
 // size check bundles the package the way an app does (esbuild --minify), adds the wasm, and

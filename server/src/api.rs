@@ -17,7 +17,8 @@ pub struct UploadResponse {
 }
 
 /// `V3PipelineConfig` and `V3AsyncPipelineConfig`: the bodies of `POST /pipeline` and
-/// `POST /pipeline_async` (the latter's `async` webhook settings are accepted and ignored).
+/// `POST /pipeline_async` (the latter's `async` settings name the webhook that announces the
+/// job's end: see `webhooks`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct PipelineRequest {
     /// A `reducto://` id, an `UploadResponse` object, or a list of them (checked by the runner,

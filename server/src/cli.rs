@@ -355,9 +355,10 @@ mod tests {
         let mut in_help = flags_in(&help);
         in_help.remove("--help");
         in_help.remove("--version");
-        for (doc, text) in
-            [("README.md", include_str!("../../README.md")), ("docs/server.md", include_str!("../../docs/server.md"))]
-        {
+        for (doc, text) in [
+            ("README.md", include_str!("../../README.md")),
+            ("docs/server.md", include_str!("../../docs/server.md")),
+        ] {
             // The synopsis: the block that starts with the binary's path.
             let start = text.find("target/release/reducto-local --port").expect("a synopsis");
             let synopsis = &text[start..start + text[start..].find("```").expect("its block ends")];

@@ -192,8 +192,8 @@ pub struct Block {
     pub confidence: Confidence,
 }
 
-/// A block's confidence. Always `High` from this engine: the text comes from the document's
-/// own text layer, not from OCR.
+/// A block's confidence: `High` for text from the document's own text layer, `Low` for OCR'd
+/// text with a word Tesseract was unsure of (see `ocr::HIGH_CONFIDENCE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {

@@ -315,11 +315,22 @@ async fn run(
         return Err(Failure::cancelled());
     }
     let started = Instant::now();
-    let deadline = started + config.parse_timeout;
-    // URL inputs are fetched first, asynchronously; then the engine reads the documents on a
-    // blocking thread. The deadline holds for both, even for a fetch or a page that does not
-    // end: the job fails on time, and the engine's thread stops at its next page, its result
-    // unused.
+    let executed = within_deadline(runner, id, spec, live, permit, started + config.parse_timeout).await;
+    record(runner, id, live, executed, started.elapsed().as_secs_f64())
+}
+
+/// Runs the job before `deadline`: URL inputs are fetched first, asynchronously; then the
+/// engine reads the documents on a blocking thread. The deadline holds for both, even for a
+/// fetch or a page that does not end: the job fails on time, and the engine's thread stops at
+/// its next page, its result unused.
+async fn within_deadline(
+    runner: &Arc<Runner>,
+    id: &str,
+    spec: JobSpec,
+    live: &Arc<Live>,
+    permit: OwnedSemaphorePermit,
+    deadline: Instant,
+) -> Result<work::Done, Failure> {
     let work = {
         let (runner, id, live) = (runner.clone(), id.to_owned(), live.clone());
         async move {
@@ -349,15 +360,26 @@ async fn run(
             engine.await?
         }
     };
-    let executed = match tokio::time::timeout_at(deadline.into(), work).await {
+    match tokio::time::timeout_at(deadline.into(), work).await {
         Ok(executed) => executed,
         Err(_) => {
             live.stop(StopReason::Deadline);
             Err(Failure::stopped())
         }
-    };
-    let duration = started.elapsed().as_secs_f64();
-    // A stopped run ends as the reason recorded when it was stopped says.
+    }
+}
+
+/// Records how the job ended, `duration` seconds after it started: a stopped run as the reason
+/// it was stopped for (the deadline, a cancel, or a shutdown that queues it again), and a
+/// result or a failure unless a cancel got there first.
+fn record(
+    runner: &Runner,
+    id: &str,
+    live: &Live,
+    executed: Result<work::Done, Failure>,
+    duration: f64,
+) -> Outcome {
+    let Needs { config, store, .. } = &runner.needs;
     let stopped = match &executed {
         Err(f) if f.kind == FailureKind::Stopped => live.stopped(),
         _ => None,

@@ -114,56 +114,7 @@ async fn list(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> AppResult<Json<JobsResponse>> {
     let Query(query) = query.map_err(|e| AppError::invalid(loc!["query"], e.body_text(), "value_error"))?;
-    let limit = match query.get("limit").map(|s| s.trim()) {
-        None | Some("") => DEFAULT_LIMIT,
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(n) if n < 1 => {
-                return Err(AppError::invalid(
-                    loc!["query", "limit"],
-                    "Input should be greater than or equal to 1",
-                    "greater_than_equal",
-                ))
-            }
-            Ok(n) if n > MAX_LIMIT as i64 => {
-                return Err(AppError::invalid(
-                    loc!["query", "limit"],
-                    format!("Input should be less than or equal to {MAX_LIMIT}"),
-                    "less_than_equal",
-                ))
-            }
-            Ok(n) => n as usize,
-            Err(_) => {
-                return Err(AppError::invalid(
-                    loc!["query", "limit"],
-                    "Input should be a valid integer, unable to parse string as an integer",
-                    "int_parsing",
-                ))
-            }
-        },
-    };
-    let exclude_configs = match query.get("exclude_configs").map(|s| s.trim().to_ascii_lowercase()).as_deref()
-    {
-        None | Some("") => false,
-        Some("true" | "1" | "yes" | "on") => true,
-        Some("false" | "0" | "no" | "off") => false,
-        Some(_) => {
-            return Err(AppError::invalid(
-                loc!["query", "exclude_configs"],
-                "Input should be a valid boolean, unable to interpret input",
-                "bool_parsing",
-            ))
-        }
-    };
-    let before = match query.get("cursor").map(|s| s.trim()) {
-        None | Some("") => None,
-        Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
-            AppError::invalid(
-                loc!["query", "cursor"],
-                "Invalid cursor: pass the next_cursor of a previous GET /jobs response",
-                "value_error",
-            )
-        })?),
-    };
+    let JobsQuery { limit, exclude_configs, before } = JobsQuery::read(&query)?;
     // One extra row tells whether there is a next page.
     let mut rows = state.store.list_jobs(before, limit + 1)?;
     let next_cursor = if rows.len() > limit {
@@ -190,6 +141,65 @@ async fn list(
         })
         .collect();
     Ok(Json(JobsResponse { jobs, next_cursor }))
+}
+
+/// The query of `GET /jobs`, each parameter read as FastAPI reads it: a mistake is a 422 that
+/// names the parameter.
+struct JobsQuery {
+    limit: usize,
+    exclude_configs: bool,
+    /// The cursor: list the jobs before this one.
+    before: Option<i64>,
+}
+
+impl JobsQuery {
+    fn read(query: &HashMap<String, String>) -> AppResult<JobsQuery> {
+        let given = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+        Ok(JobsQuery {
+            limit: given("limit").map_or(Ok(DEFAULT_LIMIT), read_limit)?,
+            exclude_configs: given("exclude_configs").map_or(Ok(false), read_exclude_configs)?,
+            before: given("cursor").map(read_cursor).transpose()?,
+        })
+    }
+}
+
+fn read_limit(raw: &str) -> AppResult<usize> {
+    let invalid = |message: String, kind: &str| AppError::invalid(loc!["query", "limit"], message, kind);
+    match raw.parse::<i64>() {
+        Ok(n) if n < 1 => {
+            Err(invalid("Input should be greater than or equal to 1".into(), "greater_than_equal"))
+        }
+        Ok(n) if n > MAX_LIMIT as i64 => {
+            Err(invalid(format!("Input should be less than or equal to {MAX_LIMIT}"), "less_than_equal"))
+        }
+        Ok(n) => Ok(n as usize),
+        Err(_) => Err(invalid(
+            "Input should be a valid integer, unable to parse string as an integer".into(),
+            "int_parsing",
+        )),
+    }
+}
+
+fn read_exclude_configs(raw: &str) -> AppResult<bool> {
+    match raw.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(AppError::invalid(
+            loc!["query", "exclude_configs"],
+            "Input should be a valid boolean, unable to interpret input",
+            "bool_parsing",
+        )),
+    }
+}
+
+fn read_cursor(raw: &str) -> AppResult<i64> {
+    decode_cursor(raw).ok_or_else(|| {
+        AppError::invalid(
+            loc!["query", "cursor"],
+            "Invalid cursor: pass the next_cursor of a previous GET /jobs response",
+            "value_error",
+        )
+    })
 }
 
 fn job_type(kind: JobKind) -> JobType {

@@ -162,27 +162,9 @@ fn labelled_value<'a>(
             if let Some(value) = next_cells.find_map(|raw| value_of(raw)) {
                 return Some((value, line.block));
             }
-            if let Some(next) = lines.get(i + 1).filter(|next| is_under(line, next)) {
-                let below = Cells::at_tabs(next.text);
-                // A total named only by a column of a table's header (its other cells labels
-                // too: "Quantity | Price | Total") is each line's, not the document's.
-                let other_labels =
-                    cells.iter().enumerate().filter(|&(j, c)| j != column && is_label(c, siblings)).count();
-                let table_header = cells.len() >= 2 && other_labels * 2 >= cells.len() - 1;
-                let raw = match (cells.len(), below.len()) {
-                    _ if field.ranked() && table_header => "",
-                    // A table's column header ("Total" over each item's total) names no single
-                    // amount: a number is read under its label only when no other follows.
-                    (n, _) if amounts_go_on(lines, i + 1, n, column, is_amount) => "",
-                    (1, _) => below[0],
-                    (_, n) if n == cells.len() => below[column],
-                    // A block's label first on a row of other pairs ("Bill To … Due Date
-                    // April 13"), its name alone on the line under it.
-                    (_, 1) if column == 0 => below[0],
-                    _ => "",
-                };
+            if let Some((raw, block)) = below_label(field, siblings, lines, i, &cells, column, is_amount) {
                 if let Some(value) = value_of(raw) {
-                    return Some((value, next.block));
+                    return Some((value, block));
                 }
             }
             if column + 1 == cells.len() {
@@ -195,6 +177,40 @@ fn labelled_value<'a>(
         }
     }
     None
+}
+
+/// The raw value under the label in `column` of line `i` (its `cells`), on the next line: the
+/// cell below it in a row as wide (a row of labels over a row of values), the line itself when
+/// the label stands alone, or the name under a block's label that begins a row of other pairs.
+fn below_label<'a>(
+    field: &Field,
+    siblings: &[&str],
+    lines: &[Line<'a>],
+    i: usize,
+    cells: &[&str],
+    column: usize,
+    is_amount: impl Fn(&str) -> bool,
+) -> Option<(&'a str, &'a Block)> {
+    let next = lines.get(i + 1).filter(|next| is_under(&lines[i], next))?;
+    let below = Cells::at_tabs(next.text);
+    // A total named only by a column of a table's header (its other cells labels too:
+    // "Quantity | Price | Total") is each line's, not the document's.
+    let other_labels =
+        cells.iter().enumerate().filter(|&(j, c)| j != column && is_label(c, siblings)).count();
+    let table_header = cells.len() >= 2 && other_labels * 2 >= cells.len() - 1;
+    let raw = match (cells.len(), below.len()) {
+        _ if field.ranked() && table_header => return None,
+        // A table's column header ("Total" over each item's total) names no single amount: a
+        // number is read under its label only when no other follows.
+        (n, _) if amounts_go_on(lines, i + 1, n, column, is_amount) => return None,
+        (1, _) => below[0],
+        (_, n) if n == cells.len() => below[column],
+        // A block's label first on a row of other pairs ("Bill To … Due Date April 13"), its
+        // name alone on the line under it.
+        (_, 1) if column == 0 => below[0],
+        _ => return None,
+    };
+    Some((raw, next.block))
 }
 
 /// Whether line `i` is a bare number sign and its number under a label that waits for its value

@@ -1,0 +1,65 @@
+//! Tests of [`super`]: each names the case it holds.
+
+use super::*;
+
+#[test]
+fn boxes_flip_to_a_top_left_origin() {
+    // A line 100pt from the top of a 1000pt page, 10pt tall, from x=100 to x=600.
+    let r = Rect { x0: 100.0, y0: 890.0, x1: 600.0, y1: 900.0 };
+    let b = normalize(r, (0.0, 0.0, 1000.0, 1000.0), 2);
+    assert_eq!((b.left, b.top, b.width, b.height), (0.1, 0.1, 0.5, 0.01));
+    assert_eq!((b.page, b.original_page), (2, 2));
+}
+
+/// Characters laid left to right from `x`, each `width` wide.
+fn placed(text: &str, x: f32, width: f32) -> Vec<TextChar> {
+    let bbox = |i: usize| pdf_oxide::geometry::Rect::new(x + i as f32 * width, 0.0, width, 10.0);
+    text.chars().enumerate().map(|(i, c)| TextChar::simple(c, bbox(i), "F".into(), 10.0)).collect()
+}
+
+fn read(chars: &[TextChar]) -> String {
+    logical_text(&chars.iter().collect::<Vec<_>>())
+}
+
+#[test]
+fn shaped_arabic_drawn_left_to_right_reads_right_to_left_in_letters() {
+    // "حبيبي" pre-shaped and drawn in visual order: final ي first, initial ح last; then a
+    // Latin word, then the same Arabic word on one glyph that maps to all its letters
+    // (which a reader splits into slivers, in reading order).
+    let mut chars = placed("ﻲﺒﻴﺒﺣ habibi ", 0.0, 5.0);
+    chars.extend(placed("حبيبي", 65.0, 0.5));
+    assert_eq!(read(&chars), "حبيبي habibi حبيبي");
+}
+
+#[test]
+fn an_arabic_line_drawn_word_by_word_reads_from_the_right() {
+    // As Skia draws "اسمي سلطان" (my name is Sultan): each word's glyphs left to right,
+    // the first word at the right; a number and a Latin name keep their own order.
+    let mut chars = placed("ﻥﺎﻄﻠﺳ", 0.0, 5.0);
+    chars.extend(placed("ﻲﻤﺳﺍ", 30.0, 5.0));
+    chars.rotate_left(5); // content order: the first word first
+    assert_eq!(read(&chars), "اسمي سلطان");
+    let mut mixed = placed("ﺔﻳﺰﻴﻠﺠﻧﻻﺍ", 0.0, 5.0);
+    mixed.extend(placed("ﻲﻓ", 55.0, 5.0));
+    mixed.extend(placed("Jeremy is", 70.0, 5.0));
+    mixed.extend(placed("47", 120.0, 5.0));
+    mixed.extend(placed("ﻲﻤﺳﺍ", 135.0, 5.0));
+    assert_eq!(read(&mixed), "اسمي Jeremy is 47 في الانجليزية");
+    // A Latin line with an Arabic word keeps its order.
+    let mut latin = placed("Jeremy is", 0.0, 5.0);
+    latin.extend(placed("ﻲﻣﺮﺟ", 50.0, 5.0));
+    latin.extend(placed("in Arabic", 75.0, 5.0));
+    assert_eq!(read(&latin), "Jeremy is جرمي in Arabic");
+}
+
+#[test]
+fn a_combining_mark_mapped_twice_is_kept_once() {
+    assert_eq!(read(&placed("حَ\u{64e}بيبي", 0.0, 0.5)), "حَبيبي");
+}
+
+#[test]
+fn boxes_are_relative_to_an_offset_page_box() {
+    let r = Rect { x0: 50.0, y0: 50.0, x1: 150.0, y1: 150.0 };
+    let b = normalize(r, (50.0, 50.0, 250.0, 250.0), 1);
+    assert_eq!((b.left, b.top, b.width, b.height), (0.0, 0.5, 0.5, 0.5));
+}
