@@ -360,7 +360,7 @@ mod tests {
             ("docs/server.md", include_str!("../../docs/server.md")),
         ] {
             // The synopsis: the block that starts with the binary's path.
-            let start = text.find("target/release/reducto-local --port").expect("a synopsis");
+            let start = text.find("target/release/reducto-local --port 8080 --data-dir").expect("a synopsis");
             let synopsis = &text[start..start + text[start..].find("```").expect("its block ends")];
             assert_eq!(flags_in(synopsis), in_help, "{doc}'s synopsis and --help list the same flags");
             // "[--max-upload-mb 100]": the default --help gives.
