@@ -8,9 +8,8 @@
 
 use serde::Serialize;
 
-use super::split::Conf;
 use super::topics::{Found, Topic};
-use super::{Document, KeepGoing, Stopped};
+use super::{Confidence, Document, KeepGoing, Stopped};
 
 /// The category answered when none fits.
 pub const NO_MATCH: &str = "unknown";
@@ -47,7 +46,7 @@ pub struct CategoryConfidence {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CriterionConfidence {
     pub criterion: String,
-    pub confidence: Conf,
+    pub confidence: Confidence,
 }
 
 /// Classifies `document` among `categories`, asking `keep_going` before each page.
@@ -72,7 +71,7 @@ pub fn classify(
                 .iter()
                 .map(|criterion| CriterionConfidence {
                     criterion: criterion.clone(),
-                    confidence: if found.covers(criterion) { Conf::High } else { Conf::Low },
+                    confidence: if found.covers(criterion) { Confidence::High } else { Confidence::Low },
                 })
                 .collect();
             let confidence = (share.min(1.0) * 100.0).round() / 100.0;
@@ -142,7 +141,7 @@ mod tests {
         assert_eq!(out.category, "invoice");
         let invoice = &out.confidence.categories[0];
         assert_eq!(invoice.confidence, 1.0);
-        assert!(invoice.criteria_confidence.iter().all(|c| c.confidence == Conf::High));
+        assert!(invoice.criteria_confidence.iter().all(|c| c.confidence == Confidence::High));
         assert_eq!(out.confidence.categories[2].confidence, 0.0);
 
         // The title on the first page outweighs a passing mention later.

@@ -51,34 +51,6 @@ pub type OnPage<'a> = &'a mut dyn FnMut(u32, u32) -> Result<(), Stopped>;
 /// classify): `Err(Stopped)` abandons the work, as [`OnPage`] does while reading.
 pub type KeepGoing<'a> = &'a dyn Fn() -> Result<(), Stopped>;
 
-/// What a parse run needs besides the bytes.
-#[derive(Debug, Clone, Default)]
-pub struct ParseConfig {
-    pub chunking: Chunking,
-    /// Opens encrypted PDFs (`settings.document_password`).
-    pub password: Option<String>,
-}
-
-/// The engine's answer: the page count and the chunks, ready to serialize.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParseOutput {
-    pub num_pages: u32,
-    pub chunks: Vec<Chunk>,
-}
-
-/// Reads a document and chunks it. `extension` is the upload's (lowercase, no dot), if known.
-pub fn run_parse(
-    bytes: &[u8],
-    extension: Option<&str>,
-    config: &ParseConfig,
-) -> Result<ParseOutput, EngineError> {
-    let document = read(bytes, extension, config.password.as_deref(), &mut |_, _| Ok(()))?;
-    Ok(ParseOutput {
-        num_pages: document.pages.len() as u32,
-        chunks: chunk::chunk(&document, config.chunking),
-    })
-}
-
 /// Reads a document into pages of blocks, reporting each page to `on_page`.
 pub use parse::read;
 
@@ -334,9 +306,25 @@ mod tests {
         entry.and_then(|f| f["pages"].as_u64()).unwrap_or_else(|| panic!("{name} not in files.json")) as usize
     }
 
-    fn parse(name: &str, chunking: Chunking, password: Option<&str>) -> Result<ParseOutput, EngineError> {
-        let config = ParseConfig { chunking, password: password.map(str::to_owned) };
-        run_parse(&fixture(name), Some("pdf"), &config)
+    /// A sample PDF read and chunked, as a parse job does.
+    #[derive(Debug, PartialEq)]
+    struct Parsed {
+        num_pages: u32,
+        chunks: Vec<Chunk>,
+    }
+
+    fn parse(name: &str, chunking: Chunking, password: Option<&str>) -> Result<Parsed, EngineError> {
+        parse_bytes(&fixture(name), "pdf", chunking, password)
+    }
+
+    fn parse_bytes(
+        bytes: &[u8],
+        extension: &str,
+        chunking: Chunking,
+        password: Option<&str>,
+    ) -> Result<Parsed, EngineError> {
+        let document = read(bytes, Some(extension), password, &mut |_, _| Ok(()))?;
+        Ok(Parsed { num_pages: document.pages.len() as u32, chunks: chunk::chunk(&document, chunking) })
     }
 
     #[test]
@@ -504,7 +492,7 @@ mod tests {
         }
 
         let variable = parse(name, Chunking::Variable { size: 1000 }, None).unwrap();
-        let blocks = |out: &ParseOutput| out.chunks.iter().map(|c| c.blocks.len()).sum::<usize>();
+        let blocks = |out: &Parsed| out.chunks.iter().map(|c| c.blocks.len()).sum::<usize>();
         assert!(variable.chunks.len() > 1);
         assert_eq!(blocks(&variable), blocks(&whole), "no block is lost or split");
         for chunk in &variable.chunks {
@@ -534,7 +522,7 @@ mod tests {
         let mut truncated = fixture("minimal-document.pdf");
         truncated.truncate(400);
         for bytes in [b"%PDF-1.4\nnot really a pdf".to_vec(), truncated] {
-            let err = run_parse(&bytes, Some("pdf"), &ParseConfig::default()).unwrap_err();
+            let err = parse_bytes(&bytes, "pdf", Chunking::default(), None).unwrap_err();
             assert!(matches!(err, EngineError::Unreadable(_)), "{err}");
         }
     }
@@ -575,7 +563,7 @@ mod tests {
 
     #[test]
     fn plain_text_is_one_page() {
-        let out = run_parse(b"First paragraph.\n\nSecond.", Some("txt"), &ParseConfig::default()).unwrap();
+        let out = parse_bytes(b"First paragraph.\n\nSecond.", "txt", Chunking::default(), None).unwrap();
         assert_eq!(out.num_pages, 1);
         assert_eq!(out.chunks[0].content, "First paragraph.\n\nSecond.");
     }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::topics::{Found, Topic};
-use super::{Document, KeepGoing, Stopped};
+use super::{Confidence, Document, KeepGoing, Stopped};
 
 /// What a category is called and what its pages are about; with a `partition_key` (such as
 /// "invoice number"), its sections are divided further by that key's value.
@@ -29,18 +29,11 @@ pub struct Category {
 pub struct Section {
     pub name: String,
     pub pages: Vec<u32>,
-    pub conf: Conf,
+    pub conf: Confidence,
     /// With a `partition_key`: runs of pages that share the key's value, named by it (a page
     /// that does not state it continues the run before it). Null without a key, or when no
     /// page states it.
     pub partitions: Option<Vec<Section>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Conf {
-    High,
-    Low,
 }
 
 /// Reducto's `SplitResult`.
@@ -83,14 +76,14 @@ pub fn split(
         }
         let runner_up =
             scores.iter().enumerate().filter(|(i, _)| *i != best).map(|(_, (s, _))| *s).max().unwrap_or(0);
-        let conf = if named > 0 && score >= 2 * runner_up { Conf::High } else { Conf::Low };
+        let conf = if named > 0 && score >= 2 * runner_up { Confidence::High } else { Confidence::Low };
         let name = &categories[best].name;
         section_mapping.entry(name.clone()).or_default().push(page.number);
         match splits.last_mut() {
             Some(last) if &last.name == name && previous_page + 1 == page.number => {
                 last.pages.push(page.number);
-                if conf == Conf::Low {
-                    last.conf = Conf::Low;
+                if conf == Confidence::Low {
+                    last.conf = Confidence::Low;
                 }
             }
             _ => {
@@ -123,12 +116,15 @@ fn partitions(
         let value = read[key].as_str().map(str::to_owned);
         match (value, runs.last_mut()) {
             (Some(value), Some(run)) if run.name == value => run.pages.push(page),
-            (Some(value), _) => {
-                runs.push(Section { name: value, pages: vec![page], conf: Conf::High, partitions: None })
-            }
+            (Some(value), _) => runs.push(Section {
+                name: value,
+                pages: vec![page],
+                conf: Confidence::High,
+                partitions: None,
+            }),
             (None, Some(run)) => {
                 run.pages.push(page);
-                run.conf = Conf::Low;
+                run.conf = Confidence::Low;
             }
             // Pages before the first that states the key belong to no partition.
             (None, None) => {}
@@ -191,14 +187,14 @@ mod tests {
             "Invoice 2\nTotal: $7",
         ]);
         let out = split(&document, &categories(), &|| Ok(())).unwrap();
-        let got: Vec<(&str, &[u32], Conf)> =
+        let got: Vec<(&str, &[u32], Confidence)> =
             out.splits.iter().map(|s| (s.name.as_str(), s.pages.as_slice(), s.conf)).collect();
         assert_eq!(
             got,
             [
-                ("Invoice", &[1, 2][..], Conf::Low),
-                ("Contract", &[3, 4][..], Conf::Low),
-                ("Invoice", &[6][..], Conf::High)
+                ("Invoice", &[1, 2][..], Confidence::Low),
+                ("Contract", &[3, 4][..], Confidence::Low),
+                ("Invoice", &[6][..], Confidence::High)
             ]
         );
         assert_eq!(out.section_mapping["Invoice"], [1, 2, 6]);
@@ -224,14 +220,14 @@ mod tests {
             partition_key: Some("invoice number".into()),
         }];
         let out = split(&document, &invoices, &|| Ok(())).unwrap();
-        let parts: Vec<(&str, &[u32], Conf)> = out.splits[0]
+        let parts: Vec<(&str, &[u32], Confidence)> = out.splits[0]
             .partitions
             .as_ref()
             .unwrap()
             .iter()
             .map(|p| (p.name.as_str(), p.pages.as_slice(), p.conf))
             .collect();
-        assert_eq!(parts, [("A-1", &[1, 2][..], Conf::Low), ("B-7", &[3][..], Conf::High)]);
+        assert_eq!(parts, [("A-1", &[1, 2][..], Confidence::Low), ("B-7", &[3][..], Confidence::High)]);
     }
 
     #[test]

@@ -88,9 +88,10 @@ impl Submitted {
     }
 }
 
-/// A running or queued job's in-memory state.
+/// What the runner and a job's worker share while the job is queued or running: its progress
+/// and why it was told to stop. (A pipeline's deployed version is `store::Deployed`.)
 #[derive(Default)]
-struct Live {
+struct Running {
     /// Fraction of pages done, 0..1.
     progress: Mutex<f64>,
     /// The last page report: (pages done, pages).
@@ -110,7 +111,7 @@ enum StopReason {
     Shutdown,
 }
 
-impl Live {
+impl Running {
     fn stop(&self, reason: StopReason) {
         self.stop.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(reason);
     }
@@ -138,7 +139,7 @@ pub struct Runner {
     slots: Arc<Semaphore>,
     workers: usize,
     tasks: TaskTracker,
-    live: Mutex<HashMap<String, Arc<Live>>>,
+    running: Mutex<HashMap<String, Arc<Running>>>,
     stopping: AtomicBool,
 }
 
@@ -150,13 +151,13 @@ impl Runner {
             slots: Arc::new(Semaphore::new(workers)),
             workers,
             tasks: TaskTracker::new(),
-            live: Mutex::new(HashMap::new()),
+            running: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
         })
     }
 
-    fn live(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Live>>> {
-        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Running>>> {
+        self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Records a new `Pending` job and queues it.
@@ -165,7 +166,7 @@ impl Runner {
         if self.stopping.load(Ordering::SeqCst) {
             return Err(AppError::Unavailable("The server is shutting down; try again shortly".into()));
         }
-        let waiting = self.live().len().saturating_sub(self.workers);
+        let waiting = self.running().len().saturating_sub(self.workers);
         if waiting >= config.max_queued_jobs {
             return Err(AppError::TooManyRequests {
                 detail: format!(
@@ -225,17 +226,17 @@ impl Runner {
     }
 
     fn spawn(self: &Arc<Self>, id: String, spec: JobSpec, notify: Option<oneshot::Sender<Outcome>>) {
-        let live = Arc::new(Live::default());
-        self.live().insert(id.clone(), live.clone());
+        let running = Arc::new(Running::default());
+        self.running().insert(id.clone(), running.clone());
         let runner = self.clone();
         self.tasks.spawn(async move {
             let webhook = spec.webhook.clone();
             let outcome = match runner.slots.clone().acquire_owned().await {
-                Ok(permit) => run(&runner, &id, spec, &live, permit).await,
+                Ok(permit) => run(&runner, &id, spec, &running, permit).await,
                 // Closed by a shutdown: the job stays Pending for the next start.
                 Err(_) => Err(Failure::interrupted()),
             };
-            runner.live().remove(&id);
+            runner.running().remove(&id);
             if let Err(failure) = &outcome {
                 if failure.kind == FailureKind::Internal {
                     eprintln!("reducto-local: job {id} failed: {}", failure.reason);
@@ -259,8 +260,8 @@ impl Runner {
 
     /// How far a queued or running job has got (0..1), if it is one.
     pub fn progress(&self, id: &str) -> Option<f64> {
-        let live = self.live().get(id).cloned()?;
-        let progress = *live.progress.lock().unwrap_or_else(|p| p.into_inner());
+        let running = self.running().get(id).cloned()?;
+        let progress = *running.progress.lock().unwrap_or_else(|p| p.into_inner());
         Some(progress)
     }
 
@@ -269,8 +270,8 @@ impl Runner {
     pub fn cancel(&self, id: &str) -> AppResult<bool> {
         let cancelled = self.needs.store.cancel_job(id, CANCELLED)?;
         if cancelled {
-            if let Some(live) = self.live().get(id) {
-                live.stop(StopReason::Cancelled);
+            if let Some(running) = self.running().get(id) {
+                running.stop(StopReason::Cancelled);
             }
         }
         Ok(cancelled)
@@ -287,8 +288,8 @@ impl Runner {
     /// `Pending`, to resume at the next start) and waits for the workers to finish.
     pub async fn shutdown(&self) {
         self.stopping.store(true, Ordering::SeqCst);
-        for live in self.live().values() {
-            live.stop(StopReason::Shutdown);
+        for running in self.running().values() {
+            running.stop(StopReason::Shutdown);
         }
         self.slots.close();
         self.tasks.close();
@@ -304,7 +305,7 @@ async fn run(
     runner: &Arc<Runner>,
     id: &str,
     spec: JobSpec,
-    live: &Arc<Live>,
+    running: &Arc<Running>,
     permit: OwnedSemaphorePermit,
 ) -> Outcome {
     let Needs { config, store, .. } = &runner.needs;
@@ -315,8 +316,8 @@ async fn run(
         return Err(Failure::cancelled());
     }
     let started = Instant::now();
-    let executed = within_deadline(runner, id, spec, live, permit, started + config.parse_timeout).await;
-    record(runner, id, live, executed, started.elapsed().as_secs_f64())
+    let executed = within_deadline(runner, id, spec, running, permit, started + config.parse_timeout).await;
+    record(runner, id, running, executed, started.elapsed().as_secs_f64())
 }
 
 /// Runs the job before `deadline`: URL inputs are fetched first, asynchronously; then the
@@ -327,12 +328,12 @@ async fn within_deadline(
     runner: &Arc<Runner>,
     id: &str,
     spec: JobSpec,
-    live: &Arc<Live>,
+    running: &Arc<Running>,
     permit: OwnedSemaphorePermit,
     deadline: Instant,
 ) -> Result<work::Done, Failure> {
     let work = {
-        let (runner, id, live) = (runner.clone(), id.to_owned(), live.clone());
+        let (runner, id, running) = (runner.clone(), id.to_owned(), running.clone());
         async move {
             let Needs { config, url_client, .. } = &runner.needs;
             let fetch = fetch::Fetch {
@@ -343,8 +344,9 @@ async fn within_deadline(
             let fetched = fetch::prefetch(&spec.input, &fetch).await?;
             let engine = on_engine_thread(move || {
                 let _slot = permit;
-                let mut on_page = |done: u32, total: u32| page_done(&runner, &live, deadline, done, total);
-                let keep_going = || if should_stop(&runner, &live, deadline) { Err(Stopped) } else { Ok(()) };
+                let mut on_page = |done: u32, total: u32| page_done(&runner, &running, deadline, done, total);
+                let keep_going =
+                    || if should_stop(&runner, &running, deadline) { Err(Stopped) } else { Ok(()) };
                 let Needs { store, config, .. } = &runner.needs;
                 let context = work::Context {
                     store,
@@ -363,7 +365,7 @@ async fn within_deadline(
     match tokio::time::timeout_at(deadline.into(), work).await {
         Ok(executed) => executed,
         Err(_) => {
-            live.stop(StopReason::Deadline);
+            running.stop(StopReason::Deadline);
             Err(Failure::stopped())
         }
     }
@@ -375,18 +377,18 @@ async fn within_deadline(
 fn record(
     runner: &Runner,
     id: &str,
-    live: &Live,
+    running: &Running,
     executed: Result<work::Done, Failure>,
     duration: f64,
 ) -> Outcome {
     let Needs { config, store, .. } = &runner.needs;
     let stopped = match &executed {
-        Err(f) if f.kind == FailureKind::Stopped => live.stopped(),
+        Err(f) if f.kind == FailureKind::Stopped => running.stopped(),
         _ => None,
     };
     let executed = match stopped {
         Some(StopReason::Deadline) => {
-            let (done, total) = *live.pages.lock().unwrap_or_else(|p| p.into_inner());
+            let (done, total) = *running.pages.lock().unwrap_or_else(|p| p.into_inner());
             let stopped = match total {
                 0 => "before its first page".to_owned(),
                 _ if done == total => format!("after reading all {total} pages"),
@@ -443,9 +445,15 @@ async fn on_engine_thread<T: Send + 'static>(
 /// The engine's page callback: the fault-injection delay (so tests can watch progress and
 /// cancel mid-job), then progress, then whether to stop (a cancel, a shutdown, or the
 /// `deadline` passed).
-fn page_done(runner: &Runner, live: &Live, deadline: Instant, done: u32, total: u32) -> Result<(), Stopped> {
-    *live.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
-    let should_stop = || should_stop(runner, live, deadline);
+fn page_done(
+    runner: &Runner,
+    running: &Running,
+    deadline: Instant,
+    done: u32,
+    total: u32,
+) -> Result<(), Stopped> {
+    *running.pages.lock().unwrap_or_else(|p| p.into_inner()) = (done, total);
+    let should_stop = || should_stop(runner, running, deadline);
     let delay = runner.needs.faults.page_delay();
     let until = Instant::now() + delay;
     // Sleep in slices, so a cancel during a long delay is still prompt.
@@ -457,7 +465,7 @@ fn page_done(runner: &Runner, live: &Live, deadline: Instant, done: u32, total: 
         std::thread::sleep(left.min(Duration::from_millis(10)));
     }
     // Never backwards: over several documents `total` is an estimate until the last is read.
-    let mut progress = live.progress.lock().unwrap_or_else(|p| p.into_inner());
+    let mut progress = running.progress.lock().unwrap_or_else(|p| p.into_inner());
     *progress = progress.max(f64::from(done) / f64::from(total.max(1)));
     drop(progress);
     if should_stop() {
@@ -469,13 +477,13 @@ fn page_done(runner: &Runner, live: &Live, deadline: Instant, done: u32, total: 
 
 /// Whether a run must stop: cancelled, the server shutting down, or past its `deadline`
 /// (recorded as the reason if it is the first).
-fn should_stop(runner: &Runner, live: &Live, deadline: Instant) -> bool {
+fn should_stop(runner: &Runner, running: &Running, deadline: Instant) -> bool {
     if Instant::now() >= deadline {
-        live.stop(StopReason::Deadline);
+        running.stop(StopReason::Deadline);
     } else if runner.stopping.load(Ordering::SeqCst) {
-        live.stop(StopReason::Shutdown);
+        running.stop(StopReason::Shutdown);
     }
-    live.stopped().is_some()
+    running.stopped().is_some()
 }
 
 /// Unix time in milliseconds (presigned URL expiry).

@@ -16,7 +16,7 @@ use super::{downloads, BaseUrl};
 use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
 use crate::error::{AppError, AppResult};
 use crate::loc;
-use crate::routes::pipeline::{with_version, Source};
+use crate::routes::pipeline::{with_version, Revision};
 use crate::state::AppState;
 use crate::store::{Deleted, JobKind, JobRow};
 
@@ -96,8 +96,8 @@ fn respond(state: &AppState, base: &BaseUrl, job: JobRow) -> AppResult<Response>
         result,
     });
     let source = match (job.kind, job.pipeline_version) {
-        (JobKind::Pipeline, Some(n)) => Some(Source::Version(n)),
-        (JobKind::PipelineTest, _) => Some(Source::Draft),
+        (JobKind::Pipeline, Some(n)) => Some(Revision::Version(n)),
+        (JobKind::PipelineTest, _) => Some(Revision::Draft),
         _ => None,
     };
     Ok(match source {

@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
 use crate::state::AppState;
 use crate::steps::Steps;
-use crate::store::{JobKind, Live};
+use crate::store::{Deployed, JobKind};
 use crate::webhooks;
 
 pub fn routes() -> Router<AppState> {
@@ -25,17 +25,17 @@ pub fn routes() -> Router<AppState> {
 
 /// Which steps run: a deployed version, or the draft (Studio's "test").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub enum Revision {
     Version(i64),
     Draft,
 }
 
-impl Source {
+impl Revision {
     /// The `x-pipeline-version` header value.
     pub fn header_value(self) -> String {
         match self {
-            Source::Version(n) => n.to_string(),
-            Source::Draft => "draft".into(),
+            Revision::Version(n) => n.to_string(),
+            Revision::Draft => "draft".into(),
         }
     }
 }
@@ -43,7 +43,7 @@ impl Source {
 /// A pipeline run as the routes describe it.
 pub struct PipelineRun<'a> {
     pub pipeline_id: &'a str,
-    pub source: Source,
+    pub source: Revision,
     pub steps: &'a Steps,
     /// The whole request body (for `raw_config`); its `input` names the document.
     pub request: &'a Value,
@@ -78,20 +78,20 @@ fn submit_deployed(
     base: &BaseUrl,
     req: &PipelineRequest,
     raw: &Value,
-) -> AppResult<(Submitted, Source)> {
+) -> AppResult<(Submitted, Revision)> {
     input::parse(&req.input)?;
     let id = &req.pipeline_id;
-    let version = match state.store.live(id)? {
-        Live::Version(version) => version,
-        Live::NotFound => return Err(AppError::NotFound(format!("Pipeline '{id}' not found"))),
-        Live::NeverDeployed => {
+    let version = match state.store.deployed(id)? {
+        Deployed::Version(version) => version,
+        Deployed::NotFound => return Err(AppError::NotFound(format!("Pipeline '{id}' not found"))),
+        Deployed::NeverDeployed => {
             return Err(AppError::Conflict(format!(
                 "Pipeline '{id}' has never been deployed: deploy it first \
                  (Deploy in the Studio, or POST /studio/pipelines/{id}/deploy)"
             )))
         }
     };
-    let source = Source::Version(version.version);
+    let source = Revision::Version(version.version);
     let run = PipelineRun {
         pipeline_id: id,
         source,
@@ -118,8 +118,8 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
     let webhook = webhooks::from_request(run.request, state.config.allow_private_urls)?;
     input::check(&state.store, &docs, now_ms())?;
     let (kind, version) = match run.source {
-        Source::Version(n) => (JobKind::Pipeline, Some(n)),
-        Source::Draft => (JobKind::PipelineTest, None),
+        Revision::Version(n) => (JobKind::Pipeline, Some(n)),
+        Revision::Draft => (JobKind::PipelineTest, None),
     };
     let task = Task::Pipeline { pipeline_id: run.pipeline_id.to_owned(), version, steps: run.steps.clone() };
     state.runner.submit(Submission {
@@ -132,6 +132,6 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
 }
 
 /// A response with the header that says which steps produce (or produced) it.
-pub fn with_version(source: Source, body: impl IntoResponse) -> Response {
+pub fn with_version(source: Revision, body: impl IntoResponse) -> Response {
     ([("x-pipeline-version", source.header_value())], body).into_response()
 }

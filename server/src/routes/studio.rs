@@ -20,7 +20,7 @@ use crate::body::{JsonBody, JsonOrDefault, JsonWithRaw};
 use crate::error::{AppError, AppResult};
 use crate::jobs::input;
 use crate::loc;
-use crate::routes::pipeline::{self, with_version, PipelineRun, Source};
+use crate::routes::pipeline::{self, with_version, PipelineRun, Revision};
 use crate::secrets;
 use crate::state::AppState;
 use crate::steps::Steps;
@@ -261,7 +261,7 @@ async fn test(
     let row = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
     let run = PipelineRun {
         pipeline_id: &id,
-        source: Source::Draft,
+        source: Revision::Draft,
         steps: &row.draft,
         request: &raw,
         input: &req.input,
@@ -271,7 +271,7 @@ async fn test(
     let submitted = pipeline::submit(&state, run)?;
     let job_id = submitted.job_id.clone();
     let result = submitted.finished().await?;
-    Ok(with_version(Source::Draft, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
+    Ok(with_version(Revision::Draft, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
 }
 
 // ---- helpers ----

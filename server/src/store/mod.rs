@@ -44,7 +44,7 @@ pub use self::deliveries::{DeliveryRow, NewDelivery};
 use self::files::{private_dir, remove_orphaned_files, remove_partial_uploads, warn_if_shared};
 pub use self::files::{private_file, ArtifactRow, Claim, NewArtifact, PendingUpload, UploadRow};
 pub use self::jobs::{JobKind, JobRow, NewJob, Recovery};
-pub use self::pipelines::{Live, PipelineRow, VersionRow};
+pub use self::pipelines::{Deployed, PipelineRow, VersionRow};
 pub use self::retention::{Deleted, Swept};
 
 impl Store {
@@ -95,13 +95,13 @@ mod tests {
     fn versions_are_numbered_snapshots_of_the_draft() {
         let (_dir, store) = store();
         let p = store.create_pipeline("p", &Steps::default()).unwrap();
-        assert!(matches!(store.live(&p.id).unwrap(), Live::NeverDeployed));
+        assert!(matches!(store.deployed(&p.id).unwrap(), Deployed::NeverDeployed));
 
         let v1 = store.deploy(&p.id, Some("first")).unwrap().unwrap();
         let changed: Steps =
             serde_json::from_str(r#"{"parse":{"options":{"chunking":{"chunk_mode":"page"}}}}"#).unwrap();
         store.update_draft(&p.id, &changed).unwrap();
-        let Live::Version(live) = store.live(&p.id).unwrap() else { panic!("not live") };
+        let Deployed::Version(live) = store.deployed(&p.id).unwrap() else { panic!("not live") };
         assert_eq!((live.version, live.steps), (1, Steps::default()), "a draft edit is not live");
 
         let v2 = store.deploy(&p.id, None).unwrap().unwrap();
@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn unknown_ids_are_none() {
         let (_dir, store) = store();
-        assert!(matches!(store.live("nope").unwrap(), Live::NotFound));
+        assert!(matches!(store.deployed("nope").unwrap(), Deployed::NotFound));
         assert!(store.deploy("nope", None).unwrap().is_none());
         assert!(store.update_draft("nope", &Steps::default()).unwrap().is_none());
     }

@@ -26,7 +26,7 @@ pub struct VersionRow {
 }
 
 /// What a pipeline id resolves to when it is run.
-pub enum Live {
+pub enum Deployed {
     NotFound,
     NeverDeployed,
     Version(Box<VersionRow>),
@@ -137,15 +137,16 @@ impl Store {
     }
 
     /// The version callers of `id` get.
-    pub fn live(&self, id: &str) -> Result<Live> {
+    pub fn deployed(&self, id: &str) -> Result<Deployed> {
         let conn = self.conn();
         let Some(pipeline) = get_pipeline(&conn, id)? else {
-            return Ok(Live::NotFound);
+            return Ok(Deployed::NotFound);
         };
         let Some(version) = pipeline.deployed_version else {
-            return Ok(Live::NeverDeployed);
+            return Ok(Deployed::NeverDeployed);
         };
-        Ok(get_version(&conn, id, version)?.map_or(Live::NeverDeployed, |v| Live::Version(Box::new(v))))
+        Ok(get_version(&conn, id, version)?
+            .map_or(Deployed::NeverDeployed, |v| Deployed::Version(Box::new(v))))
     }
 }
 
