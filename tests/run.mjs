@@ -96,7 +96,7 @@ await Promise.all([
     ["--test", "tests/page/drop.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"], together),
   step("Node.js", "node",
     ["--test", "tests/node/pipeline.test.mjs", "tests/node/refused.test.mjs", "tests/node/wire.test.mjs",
-      "tests/node/layers.test.mjs"], together),
+      "tests/node/layers.test.mjs", "tests/node/steps.test.mjs"], together),
   step("Engine quality on the corpus (the goals of npm run bench)", "node",
     ["--test", "tests/node/quality.test.mjs"], together),
   step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"], together),

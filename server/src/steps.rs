@@ -18,14 +18,43 @@ use crate::options::{self, ParseSettings};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Steps {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "object", skip_serializing_if = "Option::is_none")]
     pub parse: Option<ParseStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "object", skip_serializing_if = "Option::is_none")]
     pub split: Option<SplitStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "object", skip_serializing_if = "Option::is_none")]
     pub extract: Option<ExtractStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "object", skip_serializing_if = "Option::is_none")]
     pub edit: Option<EditStep>,
+}
+
+/// A step is an object (or null for none). serde would also take a list of its fields in order
+/// (`"edit": ["Name: Ada"]`), which nobody writing steps means.
+pub fn object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct ObjectOnly<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_unit<E>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+    deserializer.deserialize_any(ObjectOnly(std::marker::PhantomData))
+}
+
+/// A request's `steps`: an object, never a list or null.
+pub fn steps_object<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Steps, D::Error> {
+    object(deserializer)?
+        .ok_or_else(|| serde::de::Error::custom("steps must be an object such as {\"parse\": {}}"))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -614,8 +614,12 @@ function describeJsonError(error, text) {
   return `${message.replace(at[0], "")} (line ${line})`;
 }
 
-/** Why `steps` is not something the server would take, or null. Mirrors server/src/steps.rs. */
-function shapeProblem(steps) {
+/**
+ * Why `steps` is not something the server would take, or null: the Studio says so before
+ * anything is saved. It holds server/src/steps.rs's rules in words a person reads;
+ * tests/node/steps.test.mjs runs both on one table of cases, so they cannot drift apart.
+ */
+export function shapeProblem(steps) {
   if (!isObject(steps)) return "steps must be a JSON object such as {\"parse\": {}}";
   const problem =
     unknownKey(steps, ["parse", "split", "extract", "edit"], "steps", "steps are") ??

@@ -65,7 +65,7 @@ async fn webhooks(State(state): State<AppState>) -> AppResult<Json<Value>> {
 struct CreatePipeline {
     name: String,
     /// Optional: a new pipeline may start with an empty draft (parse with defaults).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::steps::steps_object")]
     steps: Steps,
 }
 
@@ -76,6 +76,7 @@ struct RenamePipeline {
 
 #[derive(Debug, Deserialize)]
 struct UpdateDraft {
+    #[serde(deserialize_with = "crate::steps::steps_object")]
     steps: Steps,
 }
 

@@ -1,0 +1,70 @@
+// The Studio checks a draft's steps before saving them (www/lib/step-editor.js, in words a person
+// reads); the server checks them again when the draft is saved (server/src/steps.rs, a 422).
+// Both run here on one table of cases against a real reducto-local, so neither can accept what
+// the other refuses.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { shapeProblem } from "../../www/lib/step-editor.js";
+import { startServer } from "../support/server.mjs";
+
+const schema = { type: "object", properties: { total: { type: "number" } } };
+
+/** Steps, and whether they are a pipeline's (true) or not (false). */
+const CASES = [
+  [{}, true],
+  [{ parse: {} }, true],
+  [{ parse: { options: { chunking: { chunk_mode: "page", chunk_size: 500 } } } }, true],
+  [{ parse: { options: { settings: { document_password: "secret" } } } }, true],
+  [{ parse: { options: { chunking: { chunk_mode: "paragraphs" } } } }, false],
+  [{ parse: { options: { chunking: { chunk_mode: "variable", chunk_size: 0 } } } }, false],
+  [{ parse: { options: { settings: { document_password: 7 } } } }, false],
+  [{ parse: { options: "fast" } }, false],
+  [{ parse: [] }, false],
+  [{ parsing: {} }, false],
+  [{ parse: { option: {} } }, false],
+  [{ split: { categories: [{ name: "Invoice", description: "an invoice", partition_key: "number" }] } }, true],
+  [{ split: { categories: "Invoice" } }, false],
+  [{ split: { categories: [{ name: "Invoice" }] } }, false],
+  [{ split: { categories: [{ name: "Invoice", description: "d", partition_key: 3 }] } }, false],
+  [{ split: { categories: [{ name: "Invoice", description: "d", colour: "red" }] } }, false],
+  [{ extract: { schema } }, true],
+  [{ extract: { schema, system_prompt: "Be exact.", citations: { enabled: true } } }, true],
+  [{ extract: {} }, false],
+  [{ extract: { schema: "total" } }, false],
+  [{ extract: { schema: { type: "object", properties: ["total"] } } }, false],
+  [{ extract: { schema: { type: "object", properties: { total: "number" } } } }, false],
+  [{ extract: { schema, system_prompt: 5 } }, false],
+  [{ edit: { instructions: "Name: Ada" } }, true],
+  [{ edit: {} }, false],
+  [{ edit: { instructions: 5 } }, false],
+  [[], false],
+];
+
+let server;
+let id;
+
+before(async () => {
+  server = await startServer();
+  id = (await studio("POST", "", { name: "steps", steps: {} })).body.id;
+});
+after(() => server?.stop());
+
+async function studio(method, path, body) {
+  const response = await fetch(`${server.url}/studio/pipelines${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+test("the Studio page and the server take and refuse the same steps", async () => {
+  for (const [steps, valid] of CASES) {
+    const problem = shapeProblem(steps);
+    const saved = await studio("PUT", `/${id}/draft`, { steps });
+    const shown = JSON.stringify(steps);
+    assert.equal(problem === null, valid, `the page on ${shown}: ${problem}`);
+    assert.equal(saved.status === 200, valid, `the server on ${shown}: ${saved.status} ${JSON.stringify(saved.body)}`);
+  }
+});
