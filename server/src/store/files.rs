@@ -63,14 +63,7 @@ impl Store {
     }
 
     pub fn insert_upload(&self, upload: &UploadRow) -> Result<()> {
-        self.conn().execute(
-            &format!(
-                "INSERT INTO uploads (token, extension, filename, size, created_at)
-                 VALUES (?1, ?2, ?3, ?4, {NOW})"
-            ),
-            params![upload.file_id.token, upload.file_id.extension, upload.filename, upload.size as i64],
-        )?;
-        Ok(())
+        insert_upload(&self.conn(), upload)
     }
 
     /// Looks an upload up by its token; the extension in the caller's id is not trusted.
@@ -156,13 +149,7 @@ impl Store {
     pub fn complete_presigned(&self, url_token: &str, upload: &UploadRow) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute(
-            &format!(
-                "INSERT INTO uploads (token, extension, filename, size, created_at)
-                 VALUES (?1, ?2, ?3, ?4, {NOW})"
-            ),
-            params![upload.file_id.token, upload.file_id.extension, upload.filename, upload.size as i64],
-        )?;
+        insert_upload(&tx, upload)?;
         tx.execute("UPDATE presigned_uploads SET state = 'done' WHERE url_token = ?1", [url_token])?;
         tx.commit()
     }
@@ -303,4 +290,15 @@ pub(super) fn remove_partial_uploads(files_dir: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+/// Records an upload's row (its bytes are already in place).
+fn insert_upload(conn: &Connection, upload: &UploadRow) -> Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT INTO uploads (token, extension, filename, size, created_at)
+             VALUES (?1, ?2, ?3, ?4, {NOW})"
+        ),
+        params![upload.file_id.token, upload.file_id.extension, upload.filename, upload.size as i64],
+    )?;
+    Ok(())
 }

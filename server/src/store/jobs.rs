@@ -173,7 +173,7 @@ impl Store {
         self.conn()
             .query_row(&format!("SELECT {JOB_COLUMNS}, result FROM jobs WHERE id = ?1"), [id], |r| {
                 let mut job = job_from_row(r)?;
-                job.result = r.get(JOB_COLUMN_COUNT)?;
+                job.result = r.get("result")?;
                 Ok(job)
             })
             .optional()
@@ -224,29 +224,29 @@ impl Store {
     }
 }
 
+/// The columns of a [`JobRow`], which [`job_from_row`] reads by name.
 pub(super) const JOB_COLUMNS: &str =
     "id, kind, status, pipeline_id, pipeline_version, config, error, num_pages,
      total_pages, duration, created_at, rowid";
 
-pub(super) const JOB_COLUMN_COUNT: usize = 12;
-
 pub(super) fn job_from_row(r: &Row) -> Result<JobRow> {
-    let status: String = r.get(2)?;
+    let status: String = r.get("status")?;
     Ok(JobRow {
-        id: r.get(0)?,
-        kind: JobKind::from_stored(&r.get::<_, String>(1)?),
+        id: r.get("id")?,
+        kind: JobKind::from_stored(&r.get::<_, String>("kind")?),
         status: JobStatus::parse(&status).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, status.into())
+            let column = r.as_ref().column_index("status").unwrap_or_default();
+            rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, status.into())
         })?,
-        pipeline_id: r.get(3)?,
-        pipeline_version: r.get(4)?,
-        config: r.get(5)?,
+        pipeline_id: r.get("pipeline_id")?,
+        pipeline_version: r.get("pipeline_version")?,
+        config: r.get("config")?,
         result: None,
-        error: r.get(6)?,
-        num_pages: r.get(7)?,
-        total_pages: r.get(8)?,
-        duration: r.get(9)?,
-        created_at: r.get(10)?,
-        seq: r.get(11)?,
+        error: r.get("error")?,
+        num_pages: r.get("num_pages")?,
+        total_pages: r.get("total_pages")?,
+        duration: r.get("duration")?,
+        created_at: r.get("created_at")?,
+        seq: r.get("rowid")?,
     })
 }

@@ -66,11 +66,6 @@ impl Store {
             .and_then(|()| migrate(&mut conn))
             .and_then(|()| remove_orphaned_files(&conn, &files_dir, "uploads"))
             .and_then(|()| remove_orphaned_files(&conn, &artifacts_dir, "artifacts"))
-            // A claim on a presigned upload belongs to a PUT of the process that made it: none
-            // of those survived the restart.
-            .and_then(|()| {
-                conn.execute("UPDATE presigned_uploads SET state = 'waiting' WHERE state = 'receiving'", [])
-            })
             .map_err(|e| format!("cannot prepare the database {}: {e}", db_path.display()))?;
         Ok(Store { conn: Mutex::new(conn), files_dir, artifacts_dir })
     }
