@@ -326,19 +326,25 @@ fn fetched_body<'a>(doc: &DocRef, fetched: &'a HashMap<String, Fetched>) -> Resu
     fetched.get(&url).ok_or_else(|| Failure::internal(format!("{url} was not fetched")))
 }
 
-/// The `ParseResponse`s inside a stored result: the result itself for a parse job,
-/// `result.parse` for a pipeline job (one per document when it had several; empty if it has
-/// none).
-fn parse_results(result: &Value) -> Vec<&Value> {
+/// Where the `ParseResponse`s of a stored result are, as JSON pointers: the result itself for
+/// a parse job (""), `result.parse` for a pipeline job (one per document when it had several);
+/// none for other jobs. The one reading of a stored result's shape: jobid:// inputs read the
+/// parses, and large ones are served by URL (`routes::downloads`).
+pub fn parse_result_pointers(result: &Value) -> Vec<String> {
     match result.get("response_type").and_then(Value::as_str) {
-        Some("parse") => vec![result],
+        Some("parse") => vec![String::new()],
         Some("pipeline") => match &result["result"]["parse"] {
-            Value::Array(parses) => parses.iter().collect(),
-            parse @ Value::Object(_) => vec![parse],
+            Value::Array(parses) => (0..parses.len()).map(|i| format!("/result/parse/{i}")).collect(),
+            Value::Object(_) => vec!["/result/parse".into()],
             _ => Vec::new(),
         },
         _ => Vec::new(),
     }
+}
+
+/// The `ParseResponse`s inside a stored result (see [`parse_result_pointers`]).
+fn parse_results(result: &Value) -> Vec<&Value> {
+    parse_result_pointers(result).iter().filter_map(|pointer| result.pointer(pointer)).collect()
 }
 
 /// The document stored `ParseResponse`s describe (several are concatenated, in order): the

@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 
 use super::BaseUrl;
 use crate::error::{AppError, AppResult};
+use crate::jobs::input::parse_result_pointers;
 use crate::jobs::now_ms;
 use crate::links::{download_url, DOWNLOAD_PATH};
 use crate::state::AppState;
@@ -53,16 +54,8 @@ async fn download(State(state): State<AppState>, Path(token): Path<String>) -> A
 /// `result` (job `job_id`'s) with each too-large parse result replaced by its URL.
 pub fn inline_or_url(state: &AppState, base: &BaseUrl, job_id: &str, mut result: Value) -> AppResult<Value> {
     let limit = state.config.inline_result_limit_bytes();
-    let parses: Vec<&mut Value> = match result.get("response_type").and_then(Value::as_str) {
-        Some("parse") => vec![&mut result],
-        Some("pipeline") => match &mut result["result"]["parse"] {
-            Value::Array(parses) => parses.iter_mut().collect(),
-            parse @ Value::Object(_) => vec![parse],
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    };
-    for (index, parse) in parses.into_iter().enumerate() {
+    for (index, pointer) in parse_result_pointers(&result).iter().enumerate() {
+        let Some(parse) = result.pointer_mut(pointer) else { continue };
         let full = &mut parse["result"];
         if full.get("type").and_then(Value::as_str) != Some("full") {
             continue;
