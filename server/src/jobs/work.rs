@@ -17,7 +17,7 @@ use crate::api::{
     ExtractUsage, FullResult, FullResultType, ParseResponse, ParseUsage, PipelineParse, PipelineResponse,
     PipelineResult, ResponseType, SplitResponse,
 };
-use crate::engine::edit::{self, Widget};
+use crate::engine::edit;
 use crate::engine::{chunk, classify, extract, split, Document, KeepGoing, OnPage, Stopped};
 use crate::options::ParseSettings;
 use crate::steps::{SplitCategory, Steps};
@@ -52,7 +52,7 @@ pub enum Task {
     /// `POST /classify`: a `ClassifyResponse`.
     Classify(ClassifyTask),
     /// `POST /edit`: an `EditResponse`.
-    Edit(EditTask),
+    Edit(edit::EditRequest),
     /// A pipeline version (or a Studio draft, `version: None`): a `PipelineResponse`.
     Pipeline { pipeline_id: String, version: Option<i64>, steps: Steps },
 }
@@ -101,15 +101,6 @@ impl PageSelection {
     }
 }
 
-/// What an edit fills.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EditTask {
-    pub instructions: String,
-    pub form_schema: Option<Vec<Widget>>,
-    pub flatten: bool,
-    pub font_size: Option<f64>,
-}
-
 /// What a worker needs besides the spec.
 pub struct Context<'a> {
     pub store: &'a Store,
@@ -136,7 +127,7 @@ pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Fa
     let started = Instant::now();
     let job_id = cx.job_id;
     if let Task::Edit(task) = &spec.task {
-        let edited = edit_response(cx, spec, &task.to_request())?;
+        let edited = edit_response(cx, spec, task)?;
         let num_pages = edited.usage.num_pages;
         return Ok(Done { result: serde_json::to_value(edited).map_err(Failure::internal)?, num_pages });
     }
@@ -190,17 +181,6 @@ pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Fa
     }
     .map_err(Failure::internal)?;
     Ok(Done { result, num_pages })
-}
-
-impl EditTask {
-    fn to_request(&self) -> edit::EditRequest {
-        edit::EditRequest {
-            instructions: self.instructions.clone(),
-            form_schema: self.form_schema.clone(),
-            flatten: self.flatten,
-            font_size: self.font_size,
-        }
-    }
 }
 
 /// Reads every input document, naming the one that fails in a list.

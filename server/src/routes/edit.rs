@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::{reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::EditRequest;
 use crate::body::JsonWithRaw;
+use crate::engine::edit;
 use crate::error::{AppError, AppResult, ValidationError};
-use crate::jobs::work::EditTask;
 use crate::jobs::{input, Submitted, Task};
 use crate::loc;
 use crate::options::ParseSettings;
@@ -69,7 +69,7 @@ fn submit(state: &AppState, base: &BaseUrl, req: &EditRequest, raw: &Value) -> A
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let task = Task::Edit(EditTask {
+    let task = Task::Edit(edit::EditRequest {
         instructions: req.edit_instructions.clone(),
         form_schema: req.form_schema.clone(),
         flatten: options.flatten,

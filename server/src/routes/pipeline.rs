@@ -13,7 +13,8 @@ use super::{downloads, BaseUrl};
 use crate::api::{AsyncJobCreated, PipelineRequest};
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
-use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::jobs::input::{self, DocRef};
+use crate::jobs::{now_ms, JobSpec, Submission, Submitted, Task};
 use crate::state::AppState;
 use crate::steps::Steps;
 use crate::store::{Deployed, JobKind};
@@ -45,9 +46,10 @@ pub struct PipelineRun<'a> {
     pub pipeline_id: &'a str,
     pub source: Revision,
     pub steps: &'a Steps,
-    /// The whole request body (for `raw_config`); its `input` names the document.
+    /// The whole request body (for `raw_config`).
     pub request: &'a Value,
-    pub input: &'a Value,
+    /// The documents its `input` names, read (and checked) once as the request arrived.
+    pub docs: Vec<DocRef>,
     /// `settings.document_password` of the request; wins over one in the steps.
     pub password: Option<&'a str>,
     pub base: &'a BaseUrl,
@@ -79,7 +81,8 @@ fn submit_deployed(
     req: &PipelineRequest,
     raw: &Value,
 ) -> AppResult<(Submitted, Revision)> {
-    input::parse(&req.input)?;
+    // A bad input is the caller's first mistake to hear of, before whether the pipeline exists.
+    let docs = input::parse(&req.input)?;
     let id = &req.pipeline_id;
     let version = match state.store.deployed(id)? {
         Deployed::Version(version) => version,
@@ -97,7 +100,7 @@ fn submit_deployed(
         source,
         steps: &version.steps,
         request: raw,
-        input: &req.input,
+        docs,
         password: req.settings.document_password.as_deref(),
         base,
     };
@@ -106,7 +109,7 @@ fn submit_deployed(
 
 /// Checks a run and queues it as a job.
 pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
-    let docs = input::parse(run.input)?;
+    let docs = run.docs;
     let mut parse = run.steps.parse_settings().map_err(|errors| {
         let under_steps =
             |e: ValidationError| ValidationError { loc: [crate::loc!["steps"], e.loc].concat(), ..e };

@@ -258,14 +258,14 @@ async fn test(
     Path(id): Path<String>,
     JsonWithRaw(req, raw): JsonWithRaw<TestRequest>,
 ) -> AppResult<Response> {
-    input::parse(&req.input)?;
+    let docs = input::parse(&req.input)?;
     let row = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
     let run = PipelineRun {
         pipeline_id: &id,
         source: Revision::Draft,
         steps: &row.draft,
         request: &raw,
-        input: &req.input,
+        docs,
         password: req.settings.document_password.as_deref(),
         base: &base,
     };

@@ -34,8 +34,8 @@ pub enum WidgetKind {
     Barcode,
 }
 
-/// What to do to the document.
-#[derive(Debug, Clone, Default)]
+/// What to do to the document (kept in a job's spec, so a restart can do it again).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EditRequest {
     pub instructions: String,
     /// The caller's `form_schema`: widgets with a `value` are filled with it.
