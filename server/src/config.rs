@@ -33,7 +33,7 @@ pub struct Config {
     /// sending a byte, before the connection or the request fails.
     pub read_timeout: Duration,
     /// The grace a request body has to arrive, on top of one second per
-    /// [`intake::MIN_BODY_RATE`] bytes it sends (`--body-timeout-secs`).
+    /// [`crate::intake::MIN_BODY_RATE`] bytes it sends (`--body-timeout-secs`).
     pub body_timeout: Duration,
     /// How long one job may spend on its document before it fails.
     pub parse_timeout: Duration,
@@ -44,7 +44,7 @@ pub struct Config {
     pub ca_cert: Option<PathBuf>,
     /// Lets URL inputs reach loopback, private and link-local addresses (`--allow-private-urls`).
     pub allow_private_urls: bool,
-    /// Mounts the fault-injection API ([`faults`]); for tests, loopback only.
+    /// Mounts the fault-injection API ([`crate::faults`]); for tests, loopback only.
     pub enable_faults: bool,
 }
 

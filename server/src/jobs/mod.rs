@@ -1,7 +1,15 @@
 //! Jobs: every parse and pipeline run, sync or async, is a job that a bounded pool of workers
-//! runs. A route [`Runner::submit`]s a [`JobSpec`]; the job is recorded `Pending` first, so it
-//! is never lost, and then waits for one of `--workers` slots. Sync routes await the outcome
-//! ([`Submitted::finished`]); async routes answer with the job id at once.
+//! runs. A job's life, one noun for each thing it is on the way:
+//!
+//! 1. a route describes it as a [`Submission`]: its kind, the request as sent (for `GET /job`'s
+//!    `raw_config`) and its [`JobSpec`], what to do ([`Task`]) to which documents;
+//! 2. [`Runner::submit`] records it `Pending` first, so it is never lost, and answers
+//!    [`Submitted`]: its id, and the end to await ([`Submitted::finished`]) for a sync route;
+//!    an async route answers with the id at once;
+//! 3. it waits for one of `--workers` slots; a worker runs it ([`work::execute`]), which gives
+//!    the response and page count ([`work::Done`]) or a [`Failure`];
+//! 4. that end, the job's outcome, is recorded in the store (`Completed`, `Failed`,
+//!    `Cancelled`, or back to `Pending` at a shutdown) and handed to whoever awaits it.
 //!
 //! - Progress lives in memory while a job runs (pages done / pages, over all of a
 //!   multi-document input's documents), read by `GET /job/{id}`.
@@ -59,6 +67,7 @@ pub const MAX_ATTEMPTS: u32 = 2;
 /// pages the recursion touches are ever committed.
 pub const ENGINE_STACK_BYTES: usize = 256 << 20;
 
+/// How a job ended: its response, or why it has none.
 type Outcome = Result<Value, Failure>;
 
 /// A new job, as a route describes it.
