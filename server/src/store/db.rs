@@ -7,7 +7,37 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-pub(super) type Result<T> = rusqlite::Result<T>;
+pub(super) type Result<T> = std::result::Result<T, StoreError>;
+
+/// What can go wrong in the store: SQLite, or the files beside it.
+#[derive(Debug)]
+pub enum StoreError {
+    Sql(rusqlite::Error),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Sql(e) => write!(f, "{e}"),
+            StoreError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sql(e)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> StoreError {
+        StoreError::Io(e)
+    }
+}
 
 /// Schema migrations, applied in order; never edit one that has shipped, append a new one.
 const MIGRATIONS: &[&str] = &[
@@ -104,14 +134,14 @@ pub struct Store {
     pub(super) artifacts_dir: PathBuf,
 }
 
-pub(super) fn configure(conn: &Connection) -> Result<()> {
+pub(super) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // WAL keeps readers and the writer from blocking each other and survives crashes well.
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
 }
 
-pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let applied: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
         let tx = conn.transaction()?;

@@ -70,7 +70,7 @@ impl Store {
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries ORDER BY id DESC LIMIT ?1"
         ))?;
         let rows = stmt.query_map([limit as i64], delivery_from_row)?;
-        rows.collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Deliveries a stop interrupted, oldest first, to be tried again at start.
@@ -80,14 +80,14 @@ impl Store {
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE state = 'pending' ORDER BY id"
         ))?;
         let rows = stmt.query_map([], delivery_from_row)?;
-        rows.collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
 pub(super) const DELIVERY_COLUMNS: &str =
     "id, job_id, mode, url, payload, state, attempts, last_status, last_error, created_at, updated_at";
 
-pub(super) fn delivery_from_row(r: &Row) -> Result<DeliveryRow> {
+pub(super) fn delivery_from_row(r: &Row) -> rusqlite::Result<DeliveryRow> {
     Ok(DeliveryRow {
         id: r.get(0)?,
         job_id: r.get(1)?,

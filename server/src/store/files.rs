@@ -68,7 +68,8 @@ impl Store {
 
     /// Looks an upload up by its token; the extension in the caller's id is not trusted.
     pub fn get_upload(&self, file_id: &FileId) -> Result<Option<UploadRow>> {
-        self.conn()
+        Ok(self
+            .conn()
             .query_row(
                 "SELECT token, extension, filename, size FROM uploads WHERE token = ?1",
                 [&file_id.token],
@@ -80,7 +81,7 @@ impl Store {
                     })
                 },
             )
-            .optional()
+            .optional()?)
     }
 
     /// Hands out a presigned upload: `url_token` is the PUT credential, `file_id` the id the
@@ -151,18 +152,19 @@ impl Store {
         let tx = conn.transaction()?;
         insert_upload(&tx, upload)?;
         tx.execute("UPDATE presigned_uploads SET state = 'done' WHERE url_token = ?1", [url_token])?;
-        tx.commit()
+        Ok(tx.commit()?)
     }
 
     /// A presigned upload whose bytes have not arrived yet, if `file_id` names one.
     pub fn pending_upload(&self, file_id: &FileId, now_ms: i64) -> Result<Option<PendingUpload>> {
-        self.conn()
+        Ok(self
+            .conn()
             .query_row(
                 "SELECT expires_at FROM presigned_uploads WHERE file_token = ?1 AND state != 'done'",
                 [&file_id.token],
                 |r| Ok(PendingUpload { expired: now_ms >= r.get::<_, i64>(0)? }),
             )
-            .optional()
+            .optional()?)
     }
 
     /// Stores `bytes` as part `part` of job `job_id` (replacing an earlier one) and returns
@@ -170,7 +172,7 @@ impl Store {
     pub fn put_artifact(&self, artifact: &NewArtifact, bytes: &[u8]) -> Result<String> {
         let token = ids::new_upload_token();
         let path = self.artifacts_dir.join(&token);
-        write_synced(&path, bytes).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        write_synced(&path, bytes)?;
         let conn = self.conn();
         let replaced: Option<String> = conn
             .query_row(
@@ -195,13 +197,14 @@ impl Store {
 
     /// The token of part `part` of job `job_id`, if it was stored and has not expired.
     pub fn find_artifact(&self, job_id: &str, part: &str, now_ms: i64) -> Result<Option<String>> {
-        self.conn()
+        Ok(self
+            .conn()
             .query_row(
                 "SELECT token FROM artifacts WHERE job_id = ?1 AND part = ?2 AND expires_at > ?3",
                 params![job_id, part, now_ms],
                 |r| r.get(0),
             )
-            .optional()
+            .optional()?)
     }
 
     /// An artifact by the token of its URL.
@@ -209,7 +212,8 @@ impl Store {
         if !ids::is_token(token) {
             return Ok(None);
         }
-        self.conn()
+        Ok(self
+            .conn()
             .query_row("SELECT content_type, expires_at FROM artifacts WHERE token = ?1", [token], |r| {
                 Ok(ArtifactRow {
                     path: self.artifacts_dir.join(token),
@@ -217,7 +221,7 @@ impl Store {
                     expired: now_ms >= r.get::<_, i64>(1)?,
                 })
             })
-            .optional()
+            .optional()?)
     }
 }
 
@@ -268,7 +272,7 @@ pub(super) fn warn_if_shared(data_dir: &Path) {
 /// Files with no row in `table` (`uploads` or `artifacts`, by token): left by a crash between
 /// writing a file and recording it, or by a sweep that removed the row but not the file.
 /// Nothing refers to them.
-pub(super) fn remove_orphaned_files(conn: &Connection, dir: &Path, table: &str) -> Result<()> {
+pub(super) fn remove_orphaned_files(conn: &Connection, dir: &Path, table: &str) -> rusqlite::Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
     let mut known = conn.prepare(&format!("SELECT 1 FROM {table} WHERE token = ?1"))?;
     for entry in entries.flatten() {

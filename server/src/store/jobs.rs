@@ -170,13 +170,14 @@ impl Store {
     }
 
     pub fn get_job(&self, id: &str) -> Result<Option<JobRow>> {
-        self.conn()
+        Ok(self
+            .conn()
             .query_row(&format!("SELECT {JOB_COLUMNS}, result FROM jobs WHERE id = ?1"), [id], |r| {
                 let mut job = job_from_row(r)?;
                 job.result = r.get("result")?;
                 Ok(job)
             })
-            .optional()
+            .optional()?)
     }
 
     /// Up to `limit` jobs, newest first, inserted before `before` (a [`JobRow::seq`]) if given.
@@ -186,7 +187,7 @@ impl Store {
             "SELECT {JOB_COLUMNS} FROM jobs WHERE rowid < ?1 ORDER BY rowid DESC LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit as i64], job_from_row)?;
-        rows.collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Run once at start, before any worker: jobs left Pending are run again, and so are jobs
@@ -216,7 +217,7 @@ impl Store {
         let resume = {
             let mut stmt = tx.prepare("SELECT id, spec FROM jobs WHERE status = 'Pending' ORDER BY rowid")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<Vec<(String, String)>>>()?
+            rows.collect::<rusqlite::Result<Vec<(String, String)>>>()?
         };
         tx.execute("UPDATE presigned_uploads SET state = 'waiting' WHERE state = 'receiving'", [])?;
         tx.commit()?;
@@ -229,7 +230,7 @@ pub(super) const JOB_COLUMNS: &str =
     "id, kind, status, pipeline_id, pipeline_version, config, error, num_pages,
      total_pages, duration, created_at, rowid";
 
-pub(super) fn job_from_row(r: &Row) -> Result<JobRow> {
+pub(super) fn job_from_row(r: &Row) -> rusqlite::Result<JobRow> {
     let status: String = r.get("status")?;
     Ok(JobRow {
         id: r.get("id")?,

@@ -38,8 +38,8 @@ mod jobs;
 mod pipelines;
 mod retention;
 
-pub use self::db::Store;
 use self::db::{configure, migrate};
+pub use self::db::{Store, StoreError};
 pub use self::deliveries::{DeliveryRow, NewDelivery};
 use self::files::{private_dir, remove_orphaned_files, remove_partial_uploads, warn_if_shared};
 pub use self::files::{private_file, ArtifactRow, Claim, NewArtifact, PendingUpload, UploadRow};

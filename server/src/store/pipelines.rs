@@ -57,7 +57,7 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!("{SELECT_PIPELINE} ORDER BY rowid DESC"))?;
         let rows = stmt.query_map([], pipeline_from_row)?;
-        rows.collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn get_pipeline(&self, id: &str) -> Result<Option<PipelineRow>> {
@@ -133,7 +133,7 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!("{SELECT_VERSION} WHERE pipeline_id = ?1 ORDER BY version"))?;
         let rows = stmt.query_map([id], version_from_row)?;
-        rows.collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The version callers of `id` get.
@@ -157,19 +157,20 @@ pub(super) const SELECT_VERSION: &str =
     "SELECT pipeline_id, version, version_name, steps, deployed_at FROM pipeline_versions";
 
 pub(super) fn get_pipeline(conn: &Connection, id: &str) -> Result<Option<PipelineRow>> {
-    conn.query_row(&format!("{SELECT_PIPELINE} WHERE id = ?1"), [id], pipeline_from_row).optional()
+    Ok(conn.query_row(&format!("{SELECT_PIPELINE} WHERE id = ?1"), [id], pipeline_from_row).optional()?)
 }
 
 pub(super) fn get_version(conn: &Connection, id: &str, version: i64) -> Result<Option<VersionRow>> {
-    conn.query_row(
-        &format!("{SELECT_VERSION} WHERE pipeline_id = ?1 AND version = ?2"),
-        params![id, version],
-        version_from_row,
-    )
-    .optional()
+    Ok(conn
+        .query_row(
+            &format!("{SELECT_VERSION} WHERE pipeline_id = ?1 AND version = ?2"),
+            params![id, version],
+            version_from_row,
+        )
+        .optional()?)
 }
 
-pub(super) fn pipeline_from_row(r: &Row) -> Result<PipelineRow> {
+pub(super) fn pipeline_from_row(r: &Row) -> rusqlite::Result<PipelineRow> {
     Ok(PipelineRow {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -180,7 +181,7 @@ pub(super) fn pipeline_from_row(r: &Row) -> Result<PipelineRow> {
     })
 }
 
-pub(super) fn version_from_row(r: &Row) -> Result<VersionRow> {
+pub(super) fn version_from_row(r: &Row) -> rusqlite::Result<VersionRow> {
     Ok(VersionRow {
         pipeline_id: r.get(0)?,
         version: r.get(1)?,
@@ -194,7 +195,7 @@ pub(super) fn to_json(steps: &Steps) -> String {
     serde_json::to_string(steps).expect("steps always serialize")
 }
 
-pub(super) fn from_json(r: &Row, index: usize) -> Result<Steps> {
+pub(super) fn from_json(r: &Row, index: usize) -> rusqlite::Result<Steps> {
     let text: String = r.get(index)?;
     serde_json::from_str(&text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))

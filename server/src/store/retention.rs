@@ -47,7 +47,7 @@ impl Store {
         let old_uploads: Vec<String> = tx
             .prepare(&format!("SELECT token FROM uploads WHERE created_at < {before}"))?
             .query_map([&cutoff], |r| r.get(0))?
-            .collect::<Result<_>>()?;
+            .collect::<rusqlite::Result<_>>()?;
         tx.execute(&format!("DELETE FROM uploads WHERE created_at < {before}"), [&cutoff])?;
         let jobs = tx.execute(
             &format!(
@@ -69,7 +69,7 @@ impl Store {
         let old_artifacts: Vec<String> = tx
             .prepare(&format!("SELECT token FROM artifacts WHERE {condition}"))?
             .query_map([now_ms], |r| r.get(0))?
-            .collect::<Result<_>>()?;
+            .collect::<rusqlite::Result<_>>()?;
         tx.execute(&format!("DELETE FROM artifacts WHERE {condition}"), [now_ms])?;
         tx.execute(&format!("DELETE FROM deleted WHERE deleted_at < {before}"), [&cutoff])?;
         tx.commit()?;
@@ -108,7 +108,7 @@ impl Store {
         let artifacts: Vec<String> = tx
             .prepare("SELECT token FROM artifacts WHERE job_id = ?1")?
             .query_map([id], |r| r.get(0))?
-            .collect::<Result<_>>()?;
+            .collect::<rusqlite::Result<_>>()?;
         tx.execute("DELETE FROM artifacts WHERE job_id = ?1", [id])?;
         let removed = tx.execute("DELETE FROM jobs WHERE id = ?1", [id])? > 0;
         if removed {
@@ -124,7 +124,10 @@ impl Store {
 
     /// Whether a job (by id) or an upload (by token) was deleted.
     pub fn was_deleted(&self, kind: Deleted, id: &str) -> Result<bool> {
-        self.conn().prepare("SELECT 1 FROM deleted WHERE kind = ?1 AND id = ?2")?.exists([kind.as_str(), id])
+        Ok(self
+            .conn()
+            .prepare("SELECT 1 FROM deleted WHERE kind = ?1 AND id = ?2")?
+            .exists([kind.as_str(), id])?)
     }
 }
 
