@@ -142,15 +142,6 @@ impl From<rusqlite::Error> for AppError {
     }
 }
 
-impl From<crate::store::StoreError> for AppError {
-    fn from(e: crate::store::StoreError) -> Self {
-        match e {
-            crate::store::StoreError::Sql(e) => AppError::internal("database", e),
-            crate::store::StoreError::Io(e) => AppError::internal("file system", e),
-        }
-    }
-}
-
 impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> Self {
         AppError::internal("file system", e)

@@ -33,6 +33,16 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// A store failure reaches a caller as an internal error: logged whole, answered generically.
+impl From<StoreError> for crate::error::AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Sql(e) => crate::error::AppError::internal("database", e),
+            StoreError::Io(e) => crate::error::AppError::internal("file system", e),
+        }
+    }
+}
+
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> StoreError {
         StoreError::Io(e)
