@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use super::db::{Result, Store, NOW};
 use crate::ids::{self, FileId};
@@ -90,9 +91,9 @@ impl Store {
         self.conn().execute(
             &format!(
                 "INSERT INTO presigned_uploads (url_token, file_token, extension, state, expires_at, created_at)
-                 VALUES (?1, ?2, ?3, 'waiting', ?4, {NOW})"
+                 VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
             ),
-            params![url_token, file_id.token, file_id.extension, expires_at_ms],
+            params![url_token, file_id.token, file_id.extension, PresignedState::Waiting, expires_at_ms],
         )?;
         Ok(())
     }
@@ -108,7 +109,7 @@ impl Store {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, Option<String>>(1)?,
-                        r.get::<_, String>(2)?,
+                        r.get::<_, PresignedState>(2)?,
                         r.get(3)?,
                     ))
                 },
@@ -118,15 +119,14 @@ impl Store {
             return Ok(Claim::Unknown);
         };
         let expires_at: i64 = expires_at;
-        Ok(match state.as_str() {
-            "done" => Claim::Used,
-            "receiving" => Claim::Busy,
-            _ if now_ms >= expires_at => Claim::Expired,
-            _ => {
+        Ok(match state {
+            PresignedState::Done => Claim::Used,
+            PresignedState::Receiving => Claim::Busy,
+            PresignedState::Waiting if now_ms >= expires_at => Claim::Expired,
+            PresignedState::Waiting => {
                 let claimed = conn.execute(
-                    "UPDATE presigned_uploads SET state = 'receiving'
-                     WHERE url_token = ?1 AND state = 'waiting'",
-                    [url_token],
+                    "UPDATE presigned_uploads SET state = ?2 WHERE url_token = ?1 AND state = ?3",
+                    params![url_token, PresignedState::Receiving, PresignedState::Waiting],
                 )?;
                 if claimed == 1 {
                     Claim::Ready(FileId { token, extension })
@@ -140,8 +140,8 @@ impl Store {
     /// Gives a claim back after a failed PUT, so the URL can be tried again until it expires.
     pub fn release_presigned(&self, url_token: &str) -> Result<()> {
         self.conn().execute(
-            "UPDATE presigned_uploads SET state = 'waiting' WHERE url_token = ?1 AND state = 'receiving'",
-            [url_token],
+            "UPDATE presigned_uploads SET state = ?2 WHERE url_token = ?1 AND state = ?3",
+            params![url_token, PresignedState::Waiting, PresignedState::Receiving],
         )?;
         Ok(())
     }
@@ -151,7 +151,10 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         insert_upload(&tx, upload)?;
-        tx.execute("UPDATE presigned_uploads SET state = 'done' WHERE url_token = ?1", [url_token])?;
+        tx.execute(
+            "UPDATE presigned_uploads SET state = ?2 WHERE url_token = ?1",
+            params![url_token, PresignedState::Done],
+        )?;
         Ok(tx.commit()?)
     }
 
@@ -160,8 +163,8 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT expires_at FROM presigned_uploads WHERE file_token = ?1 AND state != 'done'",
-                [&file_id.token],
+                "SELECT expires_at FROM presigned_uploads WHERE file_token = ?1 AND state != ?2",
+                params![file_id.token, PresignedState::Done],
                 |r| Ok(PendingUpload { expired: now_ms >= r.get::<_, i64>(0)? }),
             )
             .optional()?)
@@ -295,6 +298,35 @@ pub(super) fn remove_partial_uploads(files_dir: &Path) {
         }
     }
 }
+/// Where a presigned upload stands: its URL handed out, a PUT streaming into it, or spent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresignedState {
+    Waiting,
+    Receiving,
+    Done,
+}
+
+impl ToSql for PresignedState {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(match self {
+            PresignedState::Waiting => "waiting",
+            PresignedState::Receiving => "receiving",
+            PresignedState::Done => "done",
+        }))
+    }
+}
+
+impl FromSql for PresignedState {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        match value.as_str()? {
+            "waiting" => Ok(PresignedState::Waiting),
+            "receiving" => Ok(PresignedState::Receiving),
+            "done" => Ok(PresignedState::Done),
+            other => Err(FromSqlError::Other(format!("unknown presigned upload state '{other}'").into())),
+        }
+    }
+}
+
 /// Records an upload's row (its bytes are already in place).
 fn insert_upload(conn: &Connection, upload: &UploadRow) -> Result<()> {
     conn.execute(

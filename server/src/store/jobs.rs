@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::db::{Result, Store, NOW};
+use super::files::PresignedState;
 use crate::api::JobStatus;
 
 /// What a job does, as the store records it (`jobs.kind`).
@@ -219,7 +220,10 @@ impl Store {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<Vec<(String, String)>>>()?
         };
-        tx.execute("UPDATE presigned_uploads SET state = 'waiting' WHERE state = 'receiving'", [])?;
+        tx.execute(
+            "UPDATE presigned_uploads SET state = ?1 WHERE state = ?2",
+            params![PresignedState::Waiting, PresignedState::Receiving],
+        )?;
         tx.commit()?;
         Ok(Recovery { resume, failed })
     }

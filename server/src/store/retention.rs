@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{params, Connection};
 
 use super::db::{Result, Store, NOW};
+use super::files::PresignedState;
 use crate::ids::FileId;
 
 /// What a [`Store::sweep`] removed.
@@ -59,10 +60,10 @@ impl Store {
         let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
         let presigned = tx.execute(
             &format!(
-                "DELETE FROM presigned_uploads WHERE (state = 'waiting' AND expires_at < ?2)
-                 OR (state = 'done' AND created_at < {before})"
+                "DELETE FROM presigned_uploads WHERE (state = ?3 AND expires_at < ?2)
+                 OR (state = ?4 AND created_at < {before})"
             ),
-            params![&cutoff, now_ms],
+            params![&cutoff, now_ms, PresignedState::Waiting, PresignedState::Done],
         )?;
         // Expired, or made by a job that is gone.
         let condition = "expires_at < ?1 OR job_id NOT IN (SELECT id FROM jobs)";
