@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use crate::error::{AppError, AppResult};
 use crate::loc;
 use crate::outbound;
-use crate::store::{DeliveryRow, NewDelivery, Store};
+use crate::store::{DeliveryMode, DeliveryRow, DeliveryState, NewDelivery, Store};
 
 /// Retries after the first attempt.
 pub const MAX_RETRIES: u32 = 3;
@@ -32,17 +32,10 @@ const SVIX_OFFLINE: &str = "Svix webhooks go through Reducto's hosted Svix servi
 /// Where a job's end is announced. Kept with the job, so a restart still announces it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Webhook {
-    pub mode: Mode,
+    pub mode: DeliveryMode,
     pub url: Option<String>,
     #[serde(default)]
     pub metadata: Value,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    Direct,
-    Svix,
 }
 
 /// The webhook a request body asks for, if any: `async.webhook` with `async.metadata`, or a
@@ -67,9 +60,9 @@ pub fn from_request(body: &Value, allow_private: bool) -> AppResult<Option<Webho
         |field: &str, msg: String| AppError::invalid([at.clone(), loc![field]].concat(), msg, "value_error");
     // `direct` is what a body with a `url` means; Reducto's own default mode is `disabled`.
     let mode = match config.get("mode").and_then(Value::as_str) {
-        None if config.get("url").is_some() => Mode::Direct,
-        Some("direct") => Mode::Direct,
-        Some("svix") => Mode::Svix,
+        None if config.get("url").is_some() => DeliveryMode::Direct,
+        Some("direct") => DeliveryMode::Direct,
+        Some("svix") => DeliveryMode::Svix,
         None | Some("disabled") => return Ok(None),
         Some(other) => {
             return Err(invalid(
@@ -79,7 +72,7 @@ pub fn from_request(body: &Value, allow_private: bool) -> AppResult<Option<Webho
         }
     };
     let url = config.get("url").and_then(Value::as_str).map(str::to_owned);
-    if mode == Mode::Direct {
+    if mode == DeliveryMode::Direct {
         let Some(url) = &url else {
             return Err(invalid("url", "A direct webhook needs the url to POST to".into()));
         };
@@ -113,12 +106,12 @@ impl Deliverer {
         let payload = json!({"status": status, "job_id": job_id, "metadata": webhook.metadata}).to_string();
         // Svix is recorded with the reason it is not sent; no attempt is made.
         let (state, error) = match webhook.mode {
-            Mode::Direct => ("pending", None),
-            Mode::Svix => ("not_deliverable", Some(SVIX_OFFLINE)),
+            DeliveryMode::Direct => (DeliveryState::Pending, None),
+            DeliveryMode::Svix => (DeliveryState::NotDeliverable, Some(SVIX_OFFLINE)),
         };
         let delivery = NewDelivery {
             job_id,
-            mode: mode_name(webhook.mode),
+            mode: webhook.mode,
             url: webhook.url.as_deref(),
             payload: &payload,
             state,
@@ -128,7 +121,7 @@ impl Deliverer {
             Ok(id) => id,
             Err(e) => return eprintln!("reducto-local: cannot record the webhook of job {job_id}: {e}"),
         };
-        if let (Mode::Direct, Some(url)) = (webhook.mode, &webhook.url) {
+        if let (DeliveryMode::Direct, Some(url)) = (webhook.mode, &webhook.url) {
             self.spawn(id, url.clone(), payload, 0);
         }
     }
@@ -176,9 +169,9 @@ impl Deliverer {
                 Err(e) => (None, Some(outbound::error_chain(&e.without_url()))),
             };
             let state = match (&error, attempt == MAX_RETRIES) {
-                (None, _) => "delivered",
-                (Some(_), true) => "failed",
-                (Some(_), false) => "pending",
+                (None, _) => DeliveryState::Delivered,
+                (Some(_), true) => DeliveryState::Failed,
+                (Some(_), false) => DeliveryState::Pending,
             };
             if let Err(e) = self.store.record_attempt(id, state, status, error.as_deref()) {
                 eprintln!("reducto-local: cannot record webhook delivery {id}: {e}");
@@ -190,13 +183,6 @@ impl Deliverer {
     }
 }
 
-fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Direct => "direct",
-        Mode::Svix => "svix",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,9 +191,9 @@ mod tests {
     fn webhooks_are_read_from_either_place_and_checked() {
         let direct = json!({"async": {"webhook": {"mode": "direct", "url": "http://127.0.0.1:9/hook"}, "metadata": {"a": 1}}});
         let hook = from_request(&direct, false).unwrap().unwrap();
-        assert_eq!((hook.mode, hook.metadata), (Mode::Direct, json!({"a": 1})));
+        assert_eq!((hook.mode, hook.metadata), (DeliveryMode::Direct, json!({"a": 1})));
         let edit = json!({"webhook": {"mode": "svix", "metadata": "m"}});
-        assert_eq!(from_request(&edit, false).unwrap().unwrap().mode, Mode::Svix);
+        assert_eq!(from_request(&edit, false).unwrap().unwrap().mode, DeliveryMode::Svix);
         assert_eq!(from_request(&json!({"async": {}}), false).unwrap(), None);
         assert_eq!(from_request(&json!({"webhook": {"mode": "disabled"}}), false).unwrap(), None);
         for (body, expected) in [

@@ -24,7 +24,7 @@ use crate::routes::pipeline::{self, with_version, PipelineRun, Revision};
 use crate::secrets;
 use crate::state::AppState;
 use crate::steps::Steps;
-use crate::store::{PipelineRow, VersionRow};
+use crate::store::{DeliveryMode, DeliveryRow, DeliveryState, PipelineRow, VersionRow};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -44,19 +44,44 @@ const WEBHOOKS_LISTED: usize = 200;
 /// The webhook deliveries of async jobs and their outcomes, newest first; each `payload` is the
 /// JSON body that was (or is to be) POSTed.
 async fn webhooks(State(state): State<AppState>) -> AppResult<Json<Value>> {
-    let deliveries: Vec<Value> = state
-        .deliverer
-        .list(WEBHOOKS_LISTED)?
-        .into_iter()
-        .map(|d| {
-            let payload =
-                serde_json::from_str::<Value>(&d.payload).unwrap_or(Value::String(d.payload.clone()));
-            let mut row = serde_json::to_value(&d).unwrap_or_default();
-            row["payload"] = payload;
-            row
-        })
-        .collect();
+    let deliveries: Vec<Delivery> =
+        state.deliverer.list(WEBHOOKS_LISTED)?.into_iter().map(Delivery::from).collect();
     Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+/// One delivery as `GET /studio/webhooks` shows it: its record, with the payload as the JSON
+/// body it is (the store keeps it as text).
+#[derive(Serialize)]
+struct Delivery {
+    id: i64,
+    job_id: String,
+    mode: DeliveryMode,
+    url: Option<String>,
+    payload: Value,
+    state: DeliveryState,
+    attempts: u32,
+    last_status: Option<u16>,
+    last_error: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(row: DeliveryRow) -> Delivery {
+        Delivery {
+            payload: serde_json::from_str(&row.payload).unwrap_or(Value::String(row.payload)),
+            id: row.id,
+            job_id: row.job_id,
+            mode: row.mode,
+            url: row.url,
+            state: row.state,
+            attempts: row.attempts,
+            last_status: row.last_status,
+            last_error: row.last_error,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
 }
 
 // ---- request and response types ----

@@ -169,3 +169,29 @@ impl Store {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// A state the store keeps as text: its `ToSql` and `FromSql` from one table of names, so the
+/// names are written once and an unknown one read back is an error that names it.
+macro_rules! stored_as_text {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(match self {
+                    $($name::$variant => $text),+
+                }))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                match value.as_str()? {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{other}'", stringify!($name)).into(),
+                    )),
+                }
+            }
+        }
+    };
+}
+pub(super) use stored_as_text;

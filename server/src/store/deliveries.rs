@@ -2,28 +2,61 @@
 
 use rusqlite::{params, Row};
 
-use super::db::{Result, Store, NOW};
+use super::db::{stored_as_text, Result, Store, NOW};
+
+/// How a webhook is delivered: POSTed by this server, or by Svix (Reducto's hosted service,
+/// which a local server cannot reach).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMode {
+    Direct,
+    Svix,
+}
+
+stored_as_text!(DeliveryMode { Direct => "direct", Svix => "svix" });
+
+/// Where a webhook delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// To be sent, or to be tried again.
+    Pending,
+    Delivered,
+    /// Every attempt failed.
+    Failed,
+    /// It will not be sent (a Svix webhook, offline).
+    NotDeliverable,
+}
+
+stored_as_text!(DeliveryState {
+    Pending => "pending",
+    Delivered => "delivered",
+    Failed => "failed",
+    NotDeliverable => "not_deliverable",
+});
 
 /// A webhook delivery as recorded when a job ends.
 #[derive(Debug, Clone)]
 pub struct NewDelivery<'a> {
     pub job_id: &'a str,
-    pub mode: &'a str,
+    pub mode: DeliveryMode,
     pub url: Option<&'a str>,
     pub payload: &'a str,
-    pub state: &'a str,
+    pub state: DeliveryState,
     /// Why it will not be sent, when it will not.
     pub error: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+/// A delivery as the store keeps it (never sent as it is: `GET /studio/webhooks` shows it with
+/// its payload parsed).
+#[derive(Debug, Clone)]
 pub struct DeliveryRow {
     pub id: i64,
     pub job_id: String,
-    pub mode: String,
+    pub mode: DeliveryMode,
     pub url: Option<String>,
     pub payload: String,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: u32,
     pub last_status: Option<u16>,
     pub last_error: Option<String>,
@@ -48,7 +81,7 @@ impl Store {
     pub fn record_attempt(
         &self,
         id: i64,
-        state: &str,
+        state: DeliveryState,
         status: Option<u16>,
         error: Option<&str>,
     ) -> Result<()> {
@@ -77,9 +110,9 @@ impl Store {
     pub fn pending_deliveries(&self) -> Result<Vec<DeliveryRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE state = 'pending' ORDER BY id"
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE state = ?1 ORDER BY id"
         ))?;
-        let rows = stmt.query_map([], delivery_from_row)?;
+        let rows = stmt.query_map([DeliveryState::Pending], delivery_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

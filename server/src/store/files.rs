@@ -3,10 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{params, Connection, OptionalExtension, ToSql};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::db::{Result, Store, NOW};
+use super::db::{stored_as_text, Result, Store, NOW};
 use crate::ids::{self, FileId};
 
 #[derive(Debug, Clone)]
@@ -306,26 +305,7 @@ pub enum PresignedState {
     Done,
 }
 
-impl ToSql for PresignedState {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(match self {
-            PresignedState::Waiting => "waiting",
-            PresignedState::Receiving => "receiving",
-            PresignedState::Done => "done",
-        }))
-    }
-}
-
-impl FromSql for PresignedState {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        match value.as_str()? {
-            "waiting" => Ok(PresignedState::Waiting),
-            "receiving" => Ok(PresignedState::Receiving),
-            "done" => Ok(PresignedState::Done),
-            other => Err(FromSqlError::Other(format!("unknown presigned upload state '{other}'").into())),
-        }
-    }
-}
+stored_as_text!(PresignedState { Waiting => "waiting", Receiving => "receiving", Done => "done" });
 
 /// Records an upload's row (its bytes are already in place).
 fn insert_upload(conn: &Connection, upload: &UploadRow) -> Result<()> {

@@ -40,7 +40,7 @@ mod retention;
 
 use self::db::{configure, migrate};
 pub use self::db::{Store, StoreError};
-pub use self::deliveries::{DeliveryRow, NewDelivery};
+pub use self::deliveries::{DeliveryMode, DeliveryRow, DeliveryState, NewDelivery};
 use self::files::{private_dir, remove_orphaned_files, remove_partial_uploads, warn_if_shared};
 pub use self::files::{private_file, ArtifactRow, Claim, NewArtifact, PendingUpload, UploadRow};
 pub use self::jobs::{JobKind, JobRow, NewJob, Recovery};
