@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::engine::edit::Widget;
+pub use crate::engine::split::Category;
 use crate::error::{Loc, ValidationError};
 use crate::loc;
 use crate::options::{self, ParseSettings};
@@ -68,16 +69,7 @@ pub struct ParseStep {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SplitStep {
-    pub categories: Vec<SplitCategory>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SplitCategory {
-    pub name: String,
-    pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition_key: Option<String>,
+    pub categories: Vec<Category>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +105,34 @@ impl ExtractStep {
     }
 }
 
+/// What is wrong with a list of split categories (`names`, in order), each error at `at(…)`
+/// below where the list sits: it must name at least one, and each by a name. `list` is how the
+/// request calls the list (`split.categories`, `split_description`).
+pub fn category_problems(
+    names: &[&str],
+    list: &str,
+    at: impl Fn(Vec<Loc>) -> Vec<Loc>,
+) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    if names.is_empty() {
+        errors.push(ValidationError::new(
+            at(vec![]),
+            format!("{list} must list at least one {{name, description}}"),
+            "too_short",
+        ));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if name.trim().is_empty() {
+            errors.push(ValidationError::new(
+                at(loc![i, "name"]),
+                "A split category needs a non-empty name",
+                "value_error",
+            ));
+        }
+    }
+    errors
+}
+
 impl Steps {
     /// Every rule serde cannot check; `prefix` is where `steps` sits in the request
     /// (e.g. `["body", "steps"]`). An empty result means the steps are valid.
@@ -128,22 +148,10 @@ impl Steps {
             }
         }
         if let Some(split) = &self.split {
-            if split.categories.is_empty() {
-                errors.push(ValidationError::new(
-                    at(loc!["split", "categories"]),
-                    "split.categories must list at least one {name, description}",
-                    "too_short",
-                ));
-            }
-            for (i, category) in split.categories.iter().enumerate() {
-                if category.name.trim().is_empty() {
-                    errors.push(ValidationError::new(
-                        at(loc!["split", "categories", i, "name"]),
-                        "A split category needs a non-empty name",
-                        "value_error",
-                    ));
-                }
-            }
+            let names: Vec<&str> = split.categories.iter().map(|c| c.name.as_str()).collect();
+            errors.extend(category_problems(&names, "split.categories", |rest| {
+                at([loc!["split", "categories"], rest].concat())
+            }));
         }
         if let Some(Some(citations)) = self.extract.as_ref().map(|e| &e.citations) {
             if !(citations.is_boolean() || citations.is_object()) {

@@ -10,17 +10,20 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::topics::{Found, Topic};
 use super::{Confidence, Document, KeepGoing, Stopped};
 
 /// What a category is called and what its pages are about; with a `partition_key` (such as
-/// "invoice number"), its sections are divided further by that key's value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// "invoice number"), its sections are divided further by that key's value. A pipeline's split
+/// step keeps these as written (unknown keys refused, to catch typos while designing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Category {
     pub name: String,
     pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_key: Option<String>,
 }
 

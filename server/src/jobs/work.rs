@@ -20,7 +20,7 @@ use crate::api::{
 use crate::engine::edit;
 use crate::engine::{chunk, classify, extract, split, Document, KeepGoing, OnPage, Stopped};
 use crate::options::ParseSettings;
-use crate::steps::{SplitCategory, Steps};
+use crate::steps::{Category, Steps};
 use crate::store::{NewArtifact, Store};
 use crate::webhooks::Webhook;
 
@@ -48,7 +48,7 @@ pub enum Task {
     /// `POST /extract`: an `ExtractResponse`.
     Extract(ExtractTask),
     /// `POST /split`: a `SplitResponse`.
-    Split { categories: Vec<SplitCategory> },
+    Split { categories: Vec<Category> },
     /// `POST /classify`: a `ClassifyResponse`.
     Classify(ClassifyTask),
     /// `POST /edit`: an `EditResponse`.
@@ -324,21 +324,13 @@ fn extract_response(
 
 fn split_response(
     document: &Document,
-    categories: &[SplitCategory],
+    categories: &[Category],
     keep_going: KeepGoing,
 ) -> Result<SplitResponse, Failure> {
-    let categories: Vec<split::Category> = categories
-        .iter()
-        .map(|c| split::Category {
-            name: c.name.clone(),
-            description: c.description.clone(),
-            partition_key: c.partition_key.clone(),
-        })
-        .collect();
     Ok(SplitResponse {
         response_type: ResponseType::Split,
         usage: ParseUsage { num_pages: document.pages.len() as u32, credits: None },
-        result: split::split(document, &categories, keep_going).map_err(|Stopped| Failure::stopped())?,
+        result: split::split(document, categories, keep_going).map_err(|Stopped| Failure::stopped())?,
     })
 }
 

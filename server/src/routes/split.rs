@@ -12,11 +12,11 @@ use serde_json::Value;
 use super::{parsing_settings, reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::SplitRequest;
 use crate::body::JsonWithRaw;
-use crate::error::{AppError, AppResult, ValidationError};
+use crate::error::{AppError, AppResult};
 use crate::jobs::{input, Submitted, Task};
 use crate::loc;
 use crate::state::AppState;
-use crate::steps::SplitCategory;
+use crate::steps::{category_problems, Category};
 use crate::store::JobKind;
 
 pub fn routes() -> Router<AppState> {
@@ -41,23 +41,10 @@ async fn split_async(
 
 fn submit(state: &AppState, base: &BaseUrl, req: &SplitRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
-    let mut errors = Vec::new();
-    if req.split_description.is_empty() {
-        errors.push(ValidationError::new(
-            loc!["body", "split_description"],
-            "split_description must list at least one {name, description}",
-            "too_short",
-        ));
-    }
-    for (i, category) in req.split_description.iter().enumerate() {
-        if category.name.trim().is_empty() {
-            errors.push(ValidationError::new(
-                loc!["body", "split_description", i, "name"],
-                "A split category needs a non-empty name",
-                "value_error",
-            ));
-        }
-    }
+    let names: Vec<&str> = req.split_description.iter().map(|c| c.name.as_str()).collect();
+    let mut errors = category_problems(&names, "split_description", |rest| {
+        [loc!["body", "split_description"], rest].concat()
+    });
     let parse = parsing_settings(req.parsing.as_ref(), loc!["body", "parsing"], &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -65,7 +52,7 @@ fn submit(state: &AppState, base: &BaseUrl, req: &SplitRequest, raw: &Value) -> 
     let categories = req
         .split_description
         .iter()
-        .map(|c| SplitCategory {
+        .map(|c| Category {
             name: c.name.clone(),
             description: c.description.clone(),
             partition_key: c.partition_key.clone(),
