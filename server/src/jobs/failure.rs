@@ -1,8 +1,6 @@
 //! Why a job did not complete, and what each reason becomes: the status a sync caller gets
 //! and the reason `GET /job/{id}` shows.
 
-use crate::error::AppError;
-
 /// The reason a cancelled job reports.
 pub const CANCELLED: &str = "Cancelled by the user";
 
@@ -34,8 +32,8 @@ impl Failure {
         Failure { kind: FailureKind::Document, reason }
     }
 
-    pub fn missing(error: AppError) -> Failure {
-        Failure { kind: FailureKind::Missing, reason: error.to_string() }
+    pub fn missing(reason: impl std::fmt::Display) -> Failure {
+        Failure { kind: FailureKind::Missing, reason: reason.to_string() }
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Failure {
@@ -59,19 +57,6 @@ impl Failure {
         match self.kind {
             FailureKind::Internal => "Internal server error (details are in the server log)".into(),
             _ => self.reason.clone(),
-        }
-    }
-
-    /// The error a sync caller of job `id` gets.
-    pub(super) fn into_error(self, id: &str) -> AppError {
-        match self.kind {
-            FailureKind::Document => AppError::Unprocessable(self.reason),
-            FailureKind::Missing => AppError::NotFound(self.reason),
-            FailureKind::Cancelled => AppError::Conflict(format!("Job '{id}' was cancelled")),
-            FailureKind::Stopped | FailureKind::Interrupted => AppError::Unavailable(format!(
-                "The server is shutting down; job '{id}' will run when it starts again"
-            )),
-            FailureKind::Internal => AppError::internal(&format!("job {id}"), self.reason),
         }
     }
 }

@@ -43,12 +43,11 @@ use tokio_util::task::TaskTracker;
 pub use self::failure::{Failure, FailureKind, CANCELLED};
 use crate::config::Config;
 use crate::engine::Stopped;
-use crate::error::{AppError, AppResult};
 use crate::faults::Faults;
 use crate::ids;
 use crate::secrets;
-use crate::store::Store;
 use crate::store::{JobKind, NewJob};
+use crate::store::{Store, StoreError};
 use crate::webhooks::Deliverer;
 pub use work::{JobSpec, Task};
 
@@ -88,13 +87,20 @@ pub struct Submitted {
 
 impl Submitted {
     /// The job's result, or the error a sync caller should see.
-    pub async fn finished(self) -> AppResult<Value> {
-        match self.done.await {
-            Ok(Ok(result)) => Ok(result),
-            Ok(Err(failure)) => Err(failure.into_error(&self.job_id)),
-            Err(_) => Err(Failure::interrupted().into_error(&self.job_id)),
-        }
+    pub async fn finished(self) -> Outcome {
+        self.done.await.unwrap_or_else(|_| Err(Failure::interrupted()))
     }
+}
+
+/// Why [`Runner::submit`] did not take a job.
+#[derive(Debug)]
+pub enum Refused {
+    /// The server is shutting down.
+    ShuttingDown,
+    /// `waiting` jobs wait for a worker already, `limit` (`--max-queued-jobs`) at most.
+    Full { waiting: usize, limit: usize },
+    /// The job could not be recorded.
+    Internal(String),
 }
 
 /// What the runner and a job's worker share while the job is queued or running: its progress
@@ -170,20 +176,14 @@ impl Runner {
     }
 
     /// Records a new `Pending` job and queues it.
-    pub fn submit(self: &Arc<Self>, job: Submission) -> AppResult<Submitted> {
+    pub fn submit(self: &Arc<Self>, job: Submission) -> Result<Submitted, Refused> {
         let Needs { config, store, .. } = &self.needs;
         if self.stopping.load(Ordering::SeqCst) {
-            return Err(AppError::Unavailable("The server is shutting down; try again shortly".into()));
+            return Err(Refused::ShuttingDown);
         }
         let waiting = self.running().len().saturating_sub(self.workers);
         if waiting >= config.max_queued_jobs {
-            return Err(AppError::TooManyRequests {
-                detail: format!(
-                    "Too many jobs are waiting ({waiting}, the limit is {}): try again shortly",
-                    config.max_queued_jobs
-                ),
-                retry_after_secs: 5,
-            });
+            return Err(Refused::Full { waiting, limit: config.max_queued_jobs });
         }
         let id = ids::new_job_id();
         let input = to_json(job.request.get("input").unwrap_or(&Value::Null))?;
@@ -191,17 +191,19 @@ impl Runner {
         // The stored copy keeps no password: not the request's, not one a pipeline's steps hold.
         let mut stored = job.spec.clone();
         stored.parse.password_withheld = stored.parse.password.is_some();
-        let stored = serde_json::to_value(&stored).map_err(|e| AppError::internal("serialize job", e))?;
+        let stored = serde_json::to_value(&stored).map_err(|e| Refused::Internal(e.to_string()))?;
         let spec = to_json(&secrets::mask(&stored))?;
-        store.insert_job(&NewJob {
-            id: &id,
-            kind: job.kind,
-            pipeline_id: job.pipeline_id,
-            pipeline_version: job.pipeline_version,
-            input: &input,
-            config: &config,
-            spec: &spec,
-        })?;
+        store
+            .insert_job(&NewJob {
+                id: &id,
+                kind: job.kind,
+                pipeline_id: job.pipeline_id,
+                pipeline_version: job.pipeline_version,
+                input: &input,
+                config: &config,
+                spec: &spec,
+            })
+            .map_err(|e| Refused::Internal(e.to_string()))?;
         let (tx, rx) = oneshot::channel();
         self.spawn(id.clone(), job.spec, Some(tx));
         Ok(Submitted { job_id: id, done: rx })
@@ -276,7 +278,7 @@ impl Runner {
 
     /// Cancels a queued or running job: `Cancelled` in the store now, and the worker stops
     /// at the next page. `false` if the job had already finished (or does not exist).
-    pub fn cancel(&self, id: &str) -> AppResult<bool> {
+    pub fn cancel(&self, id: &str) -> Result<bool, StoreError> {
         let cancelled = self.needs.store.cancel_job(id, CANCELLED)?;
         if cancelled {
             if let Some(running) = self.running().get(id) {
@@ -288,9 +290,9 @@ impl Runner {
 
     /// Deletes a job and its result, cancelling it first if it is queued or running; `false`
     /// if there is no such job.
-    pub fn delete(&self, id: &str) -> AppResult<bool> {
+    pub fn delete(&self, id: &str) -> Result<bool, StoreError> {
         self.cancel(id)?;
-        Ok(self.needs.store.delete_job(id)?)
+        self.needs.store.delete_job(id)
     }
 
     /// Stops taking jobs, stops the running ones at their next page (they go back to
@@ -500,8 +502,8 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> AppResult<String> {
-    serde_json::to_string(value).map_err(|e| AppError::internal("serialize job", e))
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Refused> {
+    serde_json::to_string(value).map_err(|e| Refused::Internal(e.to_string()))
 }
 
 #[cfg(test)]
@@ -509,12 +511,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn failures_map_to_the_statuses_sync_callers_get() {
-        let id = "j";
-        assert_eq!(Failure::document("bad".into()).into_error(id).status().as_u16(), 422);
-        assert_eq!(Failure::cancelled().into_error(id).status().as_u16(), 409);
-        assert_eq!(Failure::interrupted().into_error(id).status().as_u16(), 503);
-        assert_eq!(Failure::internal("disk").into_error(id).status().as_u16(), 500);
+    fn an_internal_failures_reason_is_not_shown() {
         assert!(!Failure::internal("secret path").public_reason().contains("secret"));
     }
 }

@@ -12,6 +12,7 @@ mod jobs;
 mod meta;
 mod parse;
 pub mod pipeline;
+mod respond;
 mod snippets;
 mod split;
 mod studio;
@@ -76,7 +77,7 @@ async fn reply(
         return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
     }
     let job_id = submitted.job_id.clone();
-    let result = submitted.finished().await?;
+    let result = respond::finished(submitted).await?;
     Ok(Json(downloads::inline_or_url(state, base, &job_id, result)?).into_response())
 }
 
@@ -97,7 +98,7 @@ fn submit_document_job(
     let webhook = webhooks::from_request(request, state.config.allow_private_urls)?;
     input::check(&state.store, &input, now_ms())?;
     let spec = JobSpec { task, input, parse, webhook, base_url: base.0.clone() };
-    state.runner.submit(Submission { kind, pipeline_id: None, pipeline_version: None, request, spec })
+    Ok(state.runner.submit(Submission { kind, pipeline_id: None, pipeline_version: None, request, spec })?)
 }
 
 /// The parse settings of an extract or split body's `parsing` object (`at` names it); its

@@ -9,7 +9,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
 
-use super::{downloads, BaseUrl};
+use super::{downloads, respond, BaseUrl};
 use crate::api::{AsyncJobCreated, PipelineRequest};
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
@@ -62,7 +62,7 @@ async fn run(
 ) -> AppResult<Response> {
     let (submitted, source) = submit_deployed(&state, &base, &req, &raw)?;
     let job_id = submitted.job_id.clone();
-    let result = submitted.finished().await?;
+    let result = respond::finished(submitted).await?;
     Ok(with_version(source, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
 }
 
@@ -125,13 +125,13 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
         Revision::Draft => (JobKind::PipelineTest, None),
     };
     let task = Task::Pipeline { pipeline_id: run.pipeline_id.to_owned(), version, steps: run.steps.clone() };
-    state.runner.submit(Submission {
+    Ok(state.runner.submit(Submission {
         kind,
         pipeline_id: Some(run.pipeline_id),
         pipeline_version: version,
         request: run.request,
         spec: JobSpec { task, input: docs, parse, webhook, base_url: run.base.0.clone() },
-    })
+    })?)
 }
 
 /// A response with the header that says which steps produce (or produced) it.

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{downloads, BaseUrl};
+use super::{downloads, respond, BaseUrl};
 use crate::api::PipelineSettings;
 use crate::body::{JsonBody, JsonOrDefault, JsonWithRaw};
 use crate::error::{AppError, AppResult};
@@ -296,7 +296,7 @@ async fn test(
     };
     let submitted = pipeline::submit(&state, run)?;
     let job_id = submitted.job_id.clone();
-    let result = submitted.finished().await?;
+    let result = respond::finished(submitted).await?;
     Ok(with_version(Revision::Draft, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
 }
 
