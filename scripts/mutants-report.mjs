@@ -12,7 +12,7 @@ const groups = ["guard", "engine"].filter((group) => existsSync(`${outDir}/${gro
 const root = new URL("..", import.meta.url).pathname;
 const explained = JSON.parse(readFileSync(`${root}bench/mutants-explained.json`, "utf8"));
 const titles = {
-  guard: "Guard code: `origins.rs`, `jobs/fetch.rs` (SSRF), `secrets.rs`",
+  guard: "Guard code: `origins.rs`, `outbound.rs` (SSRF), `secrets.rs`",
   engine: "Engine: `extract.rs`, `split.rs`, `classify.rs`",
 };
 

@@ -3,7 +3,7 @@
 # It changes the code one small way at a time (a condition negated, a value replaced, a body
 # emptied) and runs the tests against each change; a change no test notices is a "missed"
 # mutant, a place the tests do not hold.
-#   guard:  the server's guard code, origins.rs (cross-origin and rebinding), jobs/fetch.rs
+#   guard:  the server's guard code, origins.rs (cross-origin and rebinding), outbound.rs
 #           (the SSRF guard of URL inputs and webhooks) and secrets.rs (masked passwords),
 #           against the server's unit tests and the integration tests that exercise them;
 #   engine: extract, split and classify, against the server's unit and integration tests.
@@ -46,7 +46,7 @@ run_group() {
 for group in "${groups[@]}"; do
   case "$group" in
     guard) run_group guard "origins fetch secrets hostile urls api:: webhook" \
-      server/src/origins.rs server/src/jobs/fetch.rs server/src/secrets.rs ;;
+      server/src/origins.rs server/src/outbound.rs server/src/secrets.rs ;;
     engine) run_group engine "extract split classify engine:: documents schemas resources" \
       server/src/engine/extract.rs server/src/engine/split.rs server/src/engine/classify.rs ;;
     *) echo "unknown group $group (guard or engine)" >&2; exit 64 ;;
