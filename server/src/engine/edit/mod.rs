@@ -10,8 +10,10 @@
 //! - No model: an instruction that names no field, a value a checkbox cannot take, a PDF
 //!   without fields or a document that is not a PDF is an error that says so, never a guess.
 //!
-//! Its parts: [`form`] (the fields and their widgets), [`labels`] (which field gets which
-//! value) and [`draw`] (appearances and flattening).
+//! Its parts: [`request`] (what is asked, what a widget is), [`form`] (the fields and their
+//! values), [`labels`] (which field gets which value, and the captions printed by each box),
+//! [`words`] (how a label's words agree with a name) and [`draw`] (where a widget sits, its
+//! appearance, flattening).
 
 use lopdf::{dictionary, Object};
 

@@ -23,8 +23,8 @@
 
 //!
 //! The module's parts: [`vocabulary`] (the words documents use), [`layout`] (lines, cells and
-//! blocks), [`search`] (a field's value), [`table`] (arrays of objects) and [`coerce`] (typed
-//! values); this file walks the schema.
+//! blocks), [`search`] (a field's value), [`table`] (arrays of objects), [`coerce`] (typed
+//! values) and [`schema`] (the schema's kinds and the filled tree); this file walks the schema.
 
 mod coerce;
 mod layout;
