@@ -33,9 +33,10 @@ function modules(dir) {
 
 /** A `use` tree's full paths: `a::{b, c::{d, e}}` gives a::b, a::c::d and a::c::e. */
 function expand(tree) {
-  tree = tree.replace(/\s+/g, "");
+  // `x as y` names x; spaces mean nothing else in a path.
+  tree = tree.replace(/\s+as\s+\w+/g, "").replace(/\s+/g, "");
   const open = tree.indexOf("{");
-  if (open < 0) return [tree.replace(/::\*$/, "").replace(/\bas\w+$/, "")];
+  if (open < 0) return [tree.replace(/::\*$/, "")];
   const prefix = tree.slice(0, open);
   const inner = tree.slice(open + 1, tree.lastIndexOf("}"));
   const parts = [];

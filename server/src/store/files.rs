@@ -63,7 +63,7 @@ impl Store {
     }
 
     pub fn insert_upload(&self, upload: &UploadRow) -> Result<()> {
-        insert_upload(&self.conn(), upload)
+        insert_upload_row(&self.conn(), upload)
     }
 
     /// Looks an upload up by its token; the extension in the caller's id is not trusted.
@@ -149,7 +149,7 @@ impl Store {
     pub fn complete_presigned(&self, url_token: &str, upload: &UploadRow) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        insert_upload(&tx, upload)?;
+        insert_upload_row(&tx, upload)?;
         tx.execute(
             "UPDATE presigned_uploads SET state = ?2 WHERE url_token = ?1",
             params![url_token, PresignedState::Done],
@@ -308,7 +308,7 @@ pub enum PresignedState {
 stored_as_text!(PresignedState { Waiting => "waiting", Receiving => "receiving", Done => "done" });
 
 /// Records an upload's row (its bytes are already in place).
-fn insert_upload(conn: &Connection, upload: &UploadRow) -> Result<()> {
+fn insert_upload_row(conn: &Connection, upload: &UploadRow) -> Result<()> {
     conn.execute(
         &format!(
             "INSERT INTO uploads (token, extension, filename, size, created_at)

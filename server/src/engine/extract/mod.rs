@@ -79,9 +79,8 @@ struct Reading<'a> {
     lines: Vec<Line<'a>>,
     /// Decides how dates and numbers are read (02/01/2020, 1.234).
     language: &'static Language,
-    /// How many decimals its amounts are written with: each count's numbers (see
-    /// [`decimals_written`]).
-    decimals: BTreeMap<usize, usize>,
+    /// How its amounts are written (see [`Decimals::of`]).
+    decimals: Decimals,
     /// The words OCR was unsure of everywhere it read them (see [`unsure_words`]).
     unsure: HashSet<&'a str>,
 }
@@ -90,7 +89,7 @@ impl<'a> Reading<'a> {
     fn of(document: &'a Document) -> Reading<'a> {
         let lines = lines_of(document);
         let language = language_of(lines.iter().flat_map(|line| line.text.split_whitespace()));
-        let decimals = decimals_written(&lines, language);
+        let decimals = Decimals::of(&lines, language);
         Reading { lines, language, decimals, unsure: unsure_words(document) }
     }
 
@@ -100,14 +99,8 @@ impl<'a> Reading<'a> {
     /// its amounts with decimals ("TOTAL 1940" for "19,40": the comma lost).
     fn is_misread_amount(&self, raw: &str) -> bool {
         let Some((_, written)) = written_number(raw, self.language.decimal_comma) else { return false };
-        let all: usize = self.decimals.values().sum();
-        let usual = self
-            .decimals
-            .iter()
-            .max_by_key(|&(_, n)| *n)
-            .filter(|&(_, &most)| all >= 3 && most * 3 >= all * 2);
-        let too_precise = usual.is_some_and(|(&usual, _)| written > usual);
-        let comma_lost = written == 0 && all > 0 && !self.is_sure(raw);
+        let too_precise = self.decimals.usual.is_some_and(|usual| written > usual);
+        let comma_lost = written == 0 && self.decimals.any && !self.is_sure(raw);
         too_precise || comma_lost
     }
 
@@ -274,17 +267,32 @@ fn fill<'a>(
     })
 }
 
-/// How many numbers of the document are written with each count of decimals (one or more):
-/// the numbers with a decimal part, each cell's first.
-fn decimals_written(lines: &[Line], language: &Language) -> BTreeMap<usize, usize> {
-    let mut counts = BTreeMap::new();
-    let cells = lines.iter().flat_map(|line| line.text.split('\t'));
-    for cell in cells.filter(|cell| cell.contains([',', '.'])) {
-        if let Some((_, decimals @ 1..)) = written_number(cell, language.decimal_comma) {
-            *counts.entry(decimals).or_default() += 1;
+/// How a document writes its amounts, told once from its numbers with a decimal part (each
+/// cell's first).
+struct Decimals {
+    /// Whether any number is written with decimals.
+    any: bool,
+    /// How many decimals, when most numbers agree (two in three, of at least three).
+    usual: Option<usize>,
+}
+
+impl Decimals {
+    fn of(lines: &[Line], language: &Language) -> Decimals {
+        let mut counts = BTreeMap::<usize, usize>::new();
+        let cells = lines.iter().flat_map(|line| line.text.split('\t'));
+        for cell in cells.filter(|cell| cell.contains([',', '.'])) {
+            if let Some((_, decimals @ 1..)) = written_number(cell, language.decimal_comma) {
+                *counts.entry(decimals).or_default() += 1;
+            }
         }
+        let all: usize = counts.values().sum();
+        let usual = counts
+            .iter()
+            .max_by_key(|&(_, n)| *n)
+            .filter(|&(_, &most)| all >= 3 && most * 3 >= all * 2)
+            .map(|(&decimals, _)| decimals);
+        Decimals { any: all > 0, usual }
     }
-    counts
 }
 
 #[cfg(test)]

@@ -364,10 +364,11 @@ fn is_place_dated(written: &str) -> bool {
     written.rsplit_once(", ").is_some_and(|(place, word)| {
         // A town's words are capitalized but for short ones ("Frankfurt am Main").
         let town_word = |word: &str| word.len() <= 3 || word.starts_with(char::is_uppercase);
+        let word = normalize(word);
         (1..=3).contains(&place.split_whitespace().count())
             && place.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
             && place.split_whitespace().all(town_word)
-            && languages().iter().any(|language| language.place_dated.contains(&normalize(word)))
+            && languages().iter().any(|language| language.place_dated.contains(&word))
     })
 }
 
