@@ -29,27 +29,61 @@ pub struct Steps {
     pub edit: Option<EditStep>,
 }
 
-/// A step is an object (or null for none). serde would also take a list of its fields in order
-/// (`"edit": ["Name: Ada"]`), which nobody writing steps means.
+/// A struct of the steps read only from a JSON object (or null, for none). serde would also
+/// take a list of its fields in order (`"edit": ["Name: Ada"]`, a category as `["Invoice",
+/// "…"]`), which nobody writing steps means.
+struct ObjectOnly<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for ObjectOnly<T> {
+    type Value = Option<T>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// A step: an object, or null for none (see [`ObjectOnly`]).
 pub fn object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    struct ObjectOnly<T>(std::marker::PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
-        type Value = Option<T>;
+    serde::de::DeserializeSeed::deserialize(ObjectOnly(std::marker::PhantomData), deserializer)
+}
+
+/// A list of objects (see [`ObjectOnly`]), such as a split step's categories.
+fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Objects<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Objects<T> {
+        type Value = Vec<T>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object")
+            f.write_str("a list of objects")
         }
-        fn visit_unit<E>(self) -> Result<Option<T>, E> {
-            Ok(None)
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
-            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element_seed(ObjectOnly(std::marker::PhantomData))? {
+                items.push(item.ok_or_else(|| serde::de::Error::custom("expected an object, found null"))?);
+            }
+            Ok(items)
         }
     }
-    deserializer.deserialize_any(ObjectOnly(std::marker::PhantomData))
+    deserializer.deserialize_seq(Objects(std::marker::PhantomData))
 }
 
 /// A request's `steps`: an object, never a list or null.
@@ -69,6 +103,7 @@ pub struct ParseStep {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SplitStep {
+    #[serde(deserialize_with = "objects")]
     pub categories: Vec<Category>,
 }
 

@@ -26,6 +26,7 @@ const CASES = [
   [{ split: { categories: [{ name: "Invoice", description: "an invoice", partition_key: "number" }] } }, true],
   [{ split: { categories: "Invoice" } }, false],
   [{ split: { categories: [{ name: "Invoice" }] } }, false],
+  [{ split: { categories: [["Invoice", "an invoice"]] } }, false],
   [{ split: { categories: [{ name: "Invoice", description: "d", partition_key: 3 }] } }, false],
   [{ split: { categories: [{ name: "Invoice", description: "d", colour: "red" }] } }, false],
   [{ extract: { schema } }, true],
