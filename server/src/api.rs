@@ -9,6 +9,7 @@ use crate::engine::classify::ResponseConfidence;
 use crate::engine::edit::Widget;
 use crate::engine::split::SplitOutput;
 use crate::engine::{Chunk, Ocr};
+pub use crate::store::JobStatus;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadResponse {
@@ -51,7 +52,7 @@ pub struct PipelineResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PipelineResult {
     pub parse: Option<PipelineParse>,
-    pub extract: Option<Value>,
+    pub extract: Option<PipelineExtract>,
     pub split: Option<SplitResponse>,
     /// Filled by a pipeline with an edit step; absent otherwise, as the spec allows.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,6 +66,14 @@ pub enum PipelineParse {
     One(ParseResponse),
     /// A multi-document input: one per document, in `input`'s order.
     Many(Vec<ParseResponse>),
+}
+
+/// `PipelineResult.extract`: of the whole document, or of each split section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PipelineExtract {
+    Document(ExtractResponse),
+    Sections(Vec<ExtractSplitResponse>),
 }
 
 /// `ExtractResponse` (the spec leaves it open; this is the shape Reducto documents).
@@ -113,7 +122,7 @@ pub struct ParseResponse {
     pub pdf_url: Option<String>,
     pub studio_link: Option<String>,
     pub usage: ParseUsage,
-    pub result: FullResult,
+    pub result: ParseResult,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -133,22 +142,21 @@ pub struct ParseUsage {
     pub credits: Option<f64>,
 }
 
-/// `FullResult` (`type: "full"`); one too large to answer inline is sent as a URL instead
-/// (`routes::downloads`).
+/// `ParseResponse.result`: `FullResult`, or `UrlResult` for one too large to answer inline
+/// (`--inline-result-limit-mb`), whose URL serves the `FullResult`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FullResult {
-    #[serde(rename = "type")]
-    pub kind: FullResultType,
-    pub chunks: Vec<Chunk>,
-    /// The lines and words OCR read, on the pages that had no text layer (or of an image);
-    /// null when no page needed OCR.
-    pub ocr: Option<Ocr>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FullResultType {
-    Full,
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ParseResult {
+    Full {
+        chunks: Vec<Chunk>,
+        /// The lines and words OCR read, on the pages that had no text layer (or of an
+        /// image); null when no page needed OCR.
+        ocr: Option<Ocr>,
+    },
+    Url {
+        url: String,
+        result_id: String,
+    },
 }
 
 /// `SyncParseConfig` / `AsyncParseConfig`: `input` beside the `ParseOptions` keys
@@ -339,46 +347,10 @@ pub enum AsyncJobStatus {
     Failed,
 }
 
-/// `SingleJob.status`: the finer statuses `GET /jobs` reports (and the store records).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum JobStatus {
-    Pending,
-    InProgress,
-    Completed,
-    Failed,
-    Cancelled,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Pending => "Pending",
-            JobStatus::InProgress => "InProgress",
-            JobStatus::Completed => "Completed",
-            JobStatus::Failed => "Failed",
-            JobStatus::Cancelled => "Cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<JobStatus> {
-        [
-            JobStatus::Pending,
-            JobStatus::InProgress,
-            JobStatus::Completed,
-            JobStatus::Failed,
-            JobStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == s)
-    }
-
-    /// Whether the job has reached its final state.
-    pub fn is_final(self) -> bool {
-        matches!(self, JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled)
-    }
-
-    pub fn for_polling(self) -> AsyncJobStatus {
-        match self {
+/// `SingleJob.status` is the store's own [`JobStatus`]; polling hears it coarser.
+impl From<JobStatus> for AsyncJobStatus {
+    fn from(status: JobStatus) -> AsyncJobStatus {
+        match status {
             JobStatus::Pending | JobStatus::InProgress => AsyncJobStatus::Pending,
             JobStatus::Completed => AsyncJobStatus::Completed,
             JobStatus::Failed | JobStatus::Cancelled => AsyncJobStatus::Failed,

@@ -3,7 +3,7 @@
 //! doubling waits when the receiver fails or cannot be reached.
 //!
 //! - A request asks with `async.webhook` (`{mode: "direct", url}`, and `async.metadata`), or,
-//!   for `/edit_async`, with `webhook` (`{mode, url, metadata}`); [`from_request`] reads either.
+//!   for `/edit_async`, with `webhook` (`{mode, url, metadata}`); `routes::webhook` reads either.
 //! - Every delivery is recorded in the store with its attempts and outcome (`GET /studio/webhooks`
 //!   lists them); one a stop interrupted is tried again at the next start.
 //! - `mode: "svix"` is accepted and recorded as not deliverable: Svix is Reducto's hosted
@@ -17,10 +17,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::error::{AppError, AppResult};
-use crate::loc;
 use crate::outbound;
-use crate::store::{DeliveryMode, DeliveryRow, DeliveryState, NewDelivery, Store};
+use crate::store::{DeliveryMode, DeliveryRow, DeliveryState, NewDelivery, Store, StoreError};
 
 /// Retries after the first attempt.
 pub const MAX_RETRIES: u32 = 3;
@@ -36,55 +34,6 @@ pub struct Webhook {
     pub url: Option<String>,
     #[serde(default)]
     pub metadata: Value,
-}
-
-/// The webhook a request body asks for, if any: `async.webhook` with `async.metadata`, or a
-/// top-level `webhook` (`/edit_async`) with its own `metadata`. `allow_private` is
-/// `--allow-private-urls`.
-pub fn from_request(body: &Value, allow_private: bool) -> AppResult<Option<Webhook>> {
-    let (config, metadata, at) = match (body.get("webhook"), body.get("async")) {
-        (Some(webhook), _) if !webhook.is_null() => {
-            (webhook, webhook.get("metadata").cloned().unwrap_or(Value::Null), loc!["body", "webhook"])
-        }
-        (_, Some(async_config)) => match async_config.get("webhook") {
-            Some(webhook) if !webhook.is_null() => (
-                webhook,
-                async_config.get("metadata").cloned().unwrap_or(Value::Null),
-                loc!["body", "async", "webhook"],
-            ),
-            _ => return Ok(None),
-        },
-        _ => return Ok(None),
-    };
-    let invalid =
-        |field: &str, msg: String| AppError::invalid([at.clone(), loc![field]].concat(), msg, "value_error");
-    // `direct` is what a body with a `url` means; Reducto's own default mode is `disabled`.
-    let mode = match config.get("mode").and_then(Value::as_str) {
-        None if config.get("url").is_some() => DeliveryMode::Direct,
-        Some("direct") => DeliveryMode::Direct,
-        Some("svix") => DeliveryMode::Svix,
-        None | Some("disabled") => return Ok(None),
-        Some(other) => {
-            return Err(invalid(
-                "mode",
-                format!("'{other}' is not a webhook mode: use \"direct\", \"svix\" or \"disabled\""),
-            ))
-        }
-    };
-    let url = config.get("url").and_then(Value::as_str).map(str::to_owned);
-    if mode == DeliveryMode::Direct {
-        let Some(url) = &url else {
-            return Err(invalid("url", "A direct webhook needs the url to POST to".into()));
-        };
-        let parsed = reqwest::Url::parse(url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| invalid("url", format!("'{url}' is not an http(s) URL")))?;
-        if !allow_private {
-            outbound::check_literal_host(&parsed, true).map_err(|refused| invalid("url", refused))?;
-        }
-    }
-    Ok(Some(Webhook { mode, url, metadata }))
 }
 
 /// Sends and records deliveries.
@@ -138,8 +87,8 @@ impl Deliverer {
         Ok(())
     }
 
-    pub fn list(&self, limit: usize) -> AppResult<Vec<DeliveryRow>> {
-        Ok(self.store.deliveries(limit)?)
+    pub fn list(&self, limit: usize) -> Result<Vec<DeliveryRow>, StoreError> {
+        self.store.deliveries(limit)
     }
 
     fn spawn(self: &Arc<Self>, id: i64, url: String, payload: String, attempts_made: u32) {
@@ -180,31 +129,5 @@ impl Deliverer {
                 return;
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn webhooks_are_read_from_either_place_and_checked() {
-        let direct = json!({"async": {"webhook": {"mode": "direct", "url": "http://127.0.0.1:9/hook"}, "metadata": {"a": 1}}});
-        let hook = from_request(&direct, false).unwrap().unwrap();
-        assert_eq!((hook.mode, hook.metadata), (DeliveryMode::Direct, json!({"a": 1})));
-        let edit = json!({"webhook": {"mode": "svix", "metadata": "m"}});
-        assert_eq!(from_request(&edit, false).unwrap().unwrap().mode, DeliveryMode::Svix);
-        assert_eq!(from_request(&json!({"async": {}}), false).unwrap(), None);
-        assert_eq!(from_request(&json!({"webhook": {"mode": "disabled"}}), false).unwrap(), None);
-        for (body, expected) in [
-            (json!({"async": {"webhook": {"mode": "direct"}}}), "needs the url"),
-            (json!({"async": {"webhook": {"url": "ftp://x/y"}}}), "not an http(s) URL"),
-            (json!({"async": {"webhook": {"url": "http://10.1.2.3/hook"}}}), "private"),
-            (json!({"webhook": {"mode": "carrier-pigeon"}}), "not a webhook mode"),
-        ] {
-            let message = from_request(&body, false).unwrap_err().to_string();
-            assert!(message.contains(expected), "{body}: {message}");
-        }
-        assert!(from_request(&json!({"async": {"webhook": {"url": "http://10.1.2.3/hook"}}}), true).is_ok());
     }
 }

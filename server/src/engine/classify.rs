@@ -6,7 +6,7 @@
 //! found at all, the answer is [`NO_MATCH`] with every confidence 0: never a pick among
 //! categories the document gave no reason for.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::topics::{Found, Topic};
 use super::{Confidence, Document, KeepGoing, Stopped};
@@ -28,7 +28,7 @@ pub struct Classification {
     pub confidence: ResponseConfidence,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseConfidence {
     pub categories: Vec<CategoryConfidence>,
 }
@@ -36,14 +36,14 @@ pub struct ResponseConfidence {
 /// How sure the engine is of one category: the share of its words found (1 when its name is
 /// in a title and its criteria are met), and for each criterion whether the document meets it
 /// (at least half its words are there).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryConfidence {
     pub category: String,
     pub confidence: f64,
     pub criteria_confidence: Vec<CriterionConfidence>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionConfidence {
     pub criterion: String,
     pub confidence: Confidence,
@@ -90,35 +90,10 @@ pub fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Block, BlockType, BoundingBox, Confidence, Page};
+    use crate::engine::{BlockType, Confidence};
 
     fn doc(pages: &[&[(BlockType, &str)]]) -> Document {
-        let pages = pages
-            .iter()
-            .enumerate()
-            .map(|(i, blocks)| {
-                let number = i as u32 + 1;
-                let bbox = BoundingBox {
-                    left: 0.0,
-                    top: 0.0,
-                    width: 1.0,
-                    height: 1.0,
-                    page: number,
-                    original_page: number,
-                };
-                let blocks = blocks
-                    .iter()
-                    .map(|(kind, text)| Block {
-                        kind: *kind,
-                        bbox,
-                        content: text.to_string(),
-                        confidence: Confidence::High,
-                    })
-                    .collect();
-                Page { number, blocks }
-            })
-            .collect();
-        Document::new(pages)
+        Document::of_blocks(pages.iter().map(|blocks| blocks.to_vec()))
     }
 
     fn categories() -> Vec<Category> {

@@ -63,7 +63,7 @@ pub struct Document {
 }
 
 /// Reducto's `OCRResult`: empty when no page was OCR'd.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ocr {
     pub words: Vec<ocr::OcrText>,
     pub lines: Vec<ocr::OcrText>,
@@ -204,7 +204,7 @@ pub struct BoundingBox {
 }
 
 /// Reducto's `ParseChunk`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chunk {
     pub content: String,
     /// The same text as `content`: there is no separate embedding-optimized rendering.
@@ -288,6 +288,38 @@ impl std::fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
+
+#[cfg(test)]
+impl Document {
+    /// A document for tests of the steps after reading: each page's blocks as `(type, text)`,
+    /// each filling its page.
+    pub fn of_blocks<'a>(pages: impl IntoIterator<Item = Vec<(BlockType, &'a str)>>) -> Document {
+        let pages = (1..)
+            .zip(pages)
+            .map(|(number, blocks)| {
+                let bbox = BoundingBox {
+                    left: 0.0,
+                    top: 0.0,
+                    width: 1.0,
+                    height: 1.0,
+                    page: number,
+                    original_page: number,
+                };
+                let blocks = blocks
+                    .into_iter()
+                    .map(|(kind, text)| Block {
+                        kind,
+                        bbox,
+                        content: text.to_owned(),
+                        confidence: Confidence::High,
+                    })
+                    .collect();
+                Page { number, blocks }
+            })
+            .collect();
+        Document::new(pages)
+    }
+}
 
 #[cfg(test)]
 mod tests {

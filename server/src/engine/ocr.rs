@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{sizes, Block, BoundingBox, Confidence, EngineError};
 
@@ -30,7 +30,7 @@ pub const HIGH_CONFIDENCE: f64 = 0.8;
 const RASTER_DPI: f64 = 300.0;
 
 /// A recognized word or line: Reducto's `OCRWord` / `OCRLine`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OcrText {
     pub text: String,
     pub bbox: BoundingBox,

@@ -28,7 +28,7 @@ pub struct Category {
 }
 
 /// Reducto's `Split`: consecutive pages of one category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     pub name: String,
     pub pages: Vec<u32>,
@@ -40,7 +40,7 @@ pub struct Section {
 }
 
 /// Reducto's `SplitResult`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitOutput {
     /// Every category, with all its pages (an empty list when none matched).
     pub section_mapping: BTreeMap<String, Vec<u32>>,
@@ -139,32 +139,10 @@ fn partitions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Block, BlockType, BoundingBox, Confidence, Page};
+    use crate::engine::{BlockType, Confidence};
 
     fn doc(pages: &[&str]) -> Document {
-        let pages = pages
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let number = i as u32 + 1;
-                let bbox = BoundingBox {
-                    left: 0.0,
-                    top: 0.0,
-                    width: 1.0,
-                    height: 1.0,
-                    page: number,
-                    original_page: number,
-                };
-                let block = Block {
-                    kind: BlockType::Text,
-                    bbox,
-                    content: text.to_string(),
-                    confidence: Confidence::High,
-                };
-                Page { number, blocks: vec![block] }
-            })
-            .collect();
-        Document::new(pages)
+        Document::of_blocks(pages.iter().map(|text| vec![(BlockType::Text, *text)]))
     }
 
     fn categories() -> Vec<Category> {

@@ -1,10 +1,8 @@
-//! A request's `input`: which documents a job works on. Three steps, at three moments:
+//! The documents a job works on ([`DocRef`]s, which the routes read from a request's `input`),
+//! at two moments:
 //!
-//! - [`parse`] checks the shape when the request arrives (a 422 at `body.input` says what is
-//!   wrong): a `reducto://` file id, a `jobid://` id of an earlier parse, an http(s) URL, an
-//!   `UploadResponse` object, or a list of those (a multi-document input).
 //! - [`check`] makes sure each document can be read right now, so a caller learns of a missing
-//!   file or an unfinished job before anything is queued (404, 409 or 422).
+//!   file or an unfinished job before anything is queued ([`Unreadable`] says why not).
 //! - [`load`] reads the document when a worker runs the job: the file through the engine, the
 //!   blocks an earlier parse produced (no second parse), or a URL's body, which the worker
 //!   fetched just before, asynchronously, with the limits and the guard that keeps URL inputs
@@ -13,18 +11,15 @@
 //! In a list, every message about one document starts with [`which`] one it is (its position
 //! and id); how a job combines several documents is [`super::work`]'s business.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
+use super::answer::{Answer, Parsed, Stored};
 use super::failure::Failure;
-use crate::api::JobStatus;
-use crate::engine::{self, Block, Document, EngineError, OnPage};
-use crate::error::{AppError, AppResult, Loc};
+use crate::engine::{self, Document, EngineError, OnPage};
 use crate::ids::FileId;
-use crate::loc;
-use crate::store::{Deleted, Store, UploadRow};
+use crate::store::{Deleted, JobStatus, Store, StoreError, UploadRow};
 
 /// A fetched URL input: its bytes, and the extension its path or content type implies.
 #[derive(Debug)]
@@ -56,51 +51,25 @@ impl DocRef {
     }
 }
 
-const JOB_SCHEME: &str = "jobid://";
+/// How a `jobid://` input is written.
+pub const JOB_SCHEME: &str = "jobid://";
 
-/// Checks the shape of `input`; errors are 422s located at `body.input` (and, in a list, at
-/// the element's index).
-pub fn parse(input: &Value) -> AppResult<Vec<DocRef>> {
-    match input {
-        Value::Array(items) if items.is_empty() => Err(AppError::invalid(
-            loc!["body", "input"],
-            "input is an empty list: name at least one document",
-            "too_short",
-        )),
-        // Elements are single documents: a list inside the list is refused by `parse_one`.
-        Value::Array(items) => {
-            items.iter().enumerate().map(|(i, item)| parse_one(item, loc!["body", "input", i])).collect()
-        }
-        one => parse_one(one, loc!["body", "input"]).map(|doc| vec![doc]),
-    }
+/// Why a document cannot be read now; each says so in words a caller can act on.
+#[derive(Debug)]
+pub enum Unreadable {
+    /// No such file or job, or it was deleted.
+    Missing(String),
+    /// Its upload or job has not finished yet.
+    NotReady(String),
+    /// It exists, and has nothing this job can read.
+    Unusable(String),
+    /// The store failed, or holds what it cannot read: a fault of the server's, not the input's.
+    Internal(String),
 }
 
-/// One document named by the body's `field` (an edit's `document_url`); errors are located
-/// there.
-pub fn parse_single(value: &Value, field: &str) -> AppResult<DocRef> {
-    parse_one(value, loc!["body", field])
-}
-
-/// One document reference; `at` is where errors are located.
-fn parse_one(input: &Value, at: Vec<Loc>) -> AppResult<DocRef> {
-    let at_input = |msg: String, kind: &str| AppError::invalid(at.clone(), msg, kind);
-    match input {
-        Value::String(s) => parse_url(s).map_err(|msg| at_input(msg, "value_error")),
-        Value::Object(o) => match o.get("file_id") {
-            Some(Value::String(s)) => parse_url(s)
-                .map_err(|msg| AppError::invalid([at.clone(), loc!["file_id"]].concat(), msg, "value_error")),
-            _ => Err(at_input(
-                "An input object needs a string file_id (the response of POST /upload)".into(),
-                "missing",
-            )),
-        },
-        other => Err(at_input(
-            format!(
-                "input must be a reducto:// file id, a jobid:// id, an http(s) URL, an upload object \
-                 or a list of those, not {other}"
-            ),
-            "type_error",
-        )),
+impl From<StoreError> for Unreadable {
+    fn from(e: StoreError) -> Unreadable {
+        Unreadable::Internal(e.to_string())
     }
 }
 
@@ -113,88 +82,44 @@ pub fn which(docs: &[DocRef], index: usize) -> String {
     }
 }
 
-fn parse_url(s: &str) -> Result<DocRef, String> {
-    if let Some(id) = FileId::parse(s) {
-        return Ok(DocRef::File(id.to_string()));
-    }
-    let lower = s.to_ascii_lowercase();
-    if lower.starts_with(JOB_SCHEME) {
-        let id = &s[JOB_SCHEME.len()..];
-        let valid = (1..=64).contains(&id.len())
-            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        return if valid {
-            Ok(DocRef::Job(id.to_owned()))
-        } else {
-            Err(format!("'{s}' is not a valid jobid:// reference (use the job_id of an earlier parse)"))
-        };
-    }
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return match reqwest::Url::parse(s) {
-            Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(DocRef::Url(url.to_string())),
-            _ => Err(format!("'{s}' is not a valid http(s) URL")),
-        };
-    }
-    let scheme = lower.split_once(':').map(|(scheme, _)| scheme).filter(|scheme| {
-        !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    });
-    if let Some(scheme) = scheme.filter(|scheme| *scheme != "reducto") {
-        Err(format!(
-            "'{scheme}:' inputs are not supported: pass an http(s) URL, the reducto:// file_id from \
-             POST /upload, or the jobid:// of an earlier parse"
-        ))
-    } else if lower.starts_with("reducto://") {
-        Err(format!("'{s}' is not a valid reducto:// file id (use the file_id POST /upload returned)"))
-    } else {
-        Err(format!(
-            "'{s}' is not a document reference: pass the reducto:// file_id from POST /upload \
-             or the jobid:// of an earlier parse"
-        ))
-    }
-}
-
 /// Makes sure every document can be read now; `now_ms` judges presigned expiry.
-pub fn check(store: &Store, docs: &[DocRef], now_ms: i64) -> AppResult<()> {
+pub fn check(store: &Store, docs: &[DocRef], now_ms: i64) -> Result<(), Unreadable> {
     for (index, doc) in docs.iter().enumerate() {
-        check_one(store, doc, now_ms).map_err(|e| {
+        resolve(store, doc, now_ms).map_err(|e| {
             let named = |msg: String| format!("{}{msg}", which(docs, index));
             match e {
-                AppError::NotFound(msg) => AppError::NotFound(named(msg)),
-                AppError::Conflict(msg) => AppError::Conflict(named(msg)),
-                AppError::Unprocessable(msg) => AppError::Unprocessable(named(msg)),
-                other => other,
+                Unreadable::Missing(msg) => Unreadable::Missing(named(msg)),
+                Unreadable::NotReady(msg) => Unreadable::NotReady(named(msg)),
+                Unreadable::Unusable(msg) => Unreadable::Unusable(named(msg)),
+                internal => internal,
             }
         })?;
     }
     Ok(())
 }
 
-fn check_one(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<()> {
-    resolve(store, doc, now_ms).map(drop)
-}
-
 /// What a document input stands for right now.
 enum Source {
     /// An upload: its row, naming its file.
     Upload(UploadRow),
-    /// An earlier job's stored result, with at least one parse in it.
-    Parsed(Value),
+    /// An earlier job's answer, with at least one parse in it.
+    Parsed(Answer),
     /// A URL: fetched when the job runs, and any failure fails the job with the reason.
     Url,
 }
 
 /// The one resolver of inputs, used when a request arrives ([`check`]) and when a worker
-/// reads the document ([`load`]): a missing file or job is a 404, one not ready yet a 409, a
-/// job with nothing to reuse a 422.
-fn resolve(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<Source> {
+/// reads the document ([`load`]).
+fn resolve(store: &Store, doc: &DocRef, now_ms: i64) -> Result<Source, Unreadable> {
     match doc {
         DocRef::File(id) => {
             let file_id = FileId::parse(id).ok_or_else(|| file_not_found(id))?;
             match store.get_upload(&file_id)? {
                 Some(upload) => Ok(Source::Upload(upload)),
                 None => Err(match store.pending_upload(&file_id, now_ms)? {
-                    Some(pending) => AppError::Conflict(not_uploaded(id, pending.expired)),
+                    Some(pending) => Unreadable::NotReady(not_uploaded(id, pending.expired)),
                     None if store.was_deleted(Deleted::Upload, &file_id.token)? => {
-                        AppError::NotFound(format!("File '{id}' was deleted"))
+                        Unreadable::Missing(format!("File '{id}' was deleted"))
                     }
                     None => file_not_found(id),
                 }),
@@ -203,34 +128,39 @@ fn resolve(store: &Store, doc: &DocRef, now_ms: i64) -> AppResult<Source> {
         DocRef::Job(id) => {
             let Some(job) = store.get_job(id)? else {
                 return Err(match store.was_deleted(Deleted::Job, id)? {
-                    true => AppError::NotFound(format!("Job '{id}' was deleted")),
-                    false => job_not_found(id),
+                    true => Unreadable::Missing(format!("Job '{id}' was deleted")),
+                    false => Unreadable::Missing(format!("Job '{id}' not found")),
                 });
             };
             match job.status {
-                JobStatus::Completed => {
-                    let result = job.result.as_deref().unwrap_or("null");
-                    let value: Value = serde_json::from_str(result)
-                        .map_err(|e| AppError::internal("stored job result", e))?;
-                    if parse_results(&value).is_empty() {
-                        return Err(AppError::Unprocessable(format!(
-                            "Job '{id}' has no parse result to reuse: jobid:// needs a parse or \
-                             pipeline job"
-                        )));
-                    }
-                    Ok(Source::Parsed(value))
-                }
-                JobStatus::Pending | JobStatus::InProgress => Err(AppError::Conflict(format!(
+                JobStatus::Completed => reusable(id, job.result.as_deref().unwrap_or("null")),
+                JobStatus::Pending | JobStatus::InProgress => Err(Unreadable::NotReady(format!(
                     "Job '{id}' has not completed yet: wait until GET /job/{id} says Completed \
                      before using jobid://{id}"
                 ))),
-                JobStatus::Failed | JobStatus::Cancelled => Err(AppError::Unprocessable(format!(
+                JobStatus::Failed | JobStatus::Cancelled => Err(Unreadable::Unusable(format!(
                     "Job '{id}' failed, so it has no result to reuse: {}",
                     job.error.as_deref().unwrap_or("no reason recorded")
                 ))),
             }
         }
         DocRef::Url(_) => Ok(Source::Url),
+    }
+}
+
+/// Completed job `id`'s stored result, if it has parses to reuse.
+fn reusable(id: &str, stored: &str) -> Result<Source, Unreadable> {
+    let unusable = |why: &str| Unreadable::Unusable(format!("Job '{id}' {why}"));
+    match Stored::read(stored) {
+        Ok(Stored::Answer(answer)) if !answer.parses().is_empty() => Ok(Source::Parsed(answer)),
+        Ok(Stored::Answer(_)) => {
+            Err(unusable("has no parse result to reuse: jobid:// needs a parse or pipeline job"))
+        }
+        Ok(Stored::Response(_)) => Err(unusable(
+            "was run by an earlier version of reducto-local, whose results cannot be reused: \
+             parse the document again",
+        )),
+        Err(e) => Err(Unreadable::Internal(format!("job {id}'s stored result: {e}"))),
     }
 }
 
@@ -260,8 +190,8 @@ pub fn load(
             let body = fetched_body(doc, fetched)?;
             read(&body.bytes, body.extension.as_deref(), on_page)
         }
-        Source::Parsed(value) => {
-            let document = document_of(&parse_results(&value)).map_err(Failure::internal)?;
+        Source::Parsed(answer) => {
+            let document = document_of(answer.parses());
             let pages = document.pages.len() as u32;
             on_page(pages, pages).map_err(|_| Failure::stopped())?;
             Ok(document)
@@ -291,9 +221,9 @@ pub fn load_bytes(
 /// [`resolve`] when a job runs: what was there when the job was queued can be gone now.
 fn resolve_for_run(store: &Store, doc: &DocRef, now_ms: i64) -> Result<Source, Failure> {
     resolve(store, doc, now_ms).map_err(|e| match e {
-        AppError::NotFound(_) | AppError::Conflict(_) => Failure::missing(e),
-        AppError::Unprocessable(reason) => Failure::document(reason),
-        other => Failure::internal(other),
+        Unreadable::Missing(reason) | Unreadable::NotReady(reason) => Failure::missing(reason),
+        Unreadable::Unusable(reason) => Failure::document(reason),
+        Unreadable::Internal(cause) => Failure::internal(cause),
     })
 }
 
@@ -315,7 +245,7 @@ fn read_upload(
     match std::fs::read(store.upload_path(&upload.file_id)) {
         Ok(bytes) => Ok(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(Failure::missing(file_not_found(&doc.url())))
+            Err(Failure::missing(format!("File '{}' not found", doc.url())))
         }
         Err(e) => Err(Failure::internal(e)),
     }
@@ -326,49 +256,18 @@ fn fetched_body<'a>(doc: &DocRef, fetched: &'a HashMap<String, Fetched>) -> Resu
     fetched.get(&url).ok_or_else(|| Failure::internal(format!("{url} was not fetched")))
 }
 
-/// Where the `ParseResponse`s of a stored result are, as JSON pointers: the result itself for
-/// a parse job (""), `result.parse` for a pipeline job (one per document when it had several);
-/// none for other jobs. The one reading of a stored result's shape: jobid:// inputs read the
-/// parses, and large ones are served by URL (`routes::downloads`).
-pub fn parse_result_pointers(result: &Value) -> Vec<String> {
-    match result.get("response_type").and_then(Value::as_str) {
-        Some("parse") => vec![String::new()],
-        Some("pipeline") => match &result["result"]["parse"] {
-            Value::Array(parses) => (0..parses.len()).map(|i| format!("/result/parse/{i}")).collect(),
-            Value::Object(_) => vec!["/result/parse".into()],
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    }
+/// The document earlier parses describe (several are concatenated, in order): their page
+/// counts and the blocks of their chunks.
+fn document_of(parses: &[Parsed]) -> Document {
+    let documents = parses.iter().map(|parsed| {
+        let blocks = parsed.chunks.iter().flat_map(|chunk| chunk.blocks.iter().cloned());
+        Document::from_blocks(parsed.num_pages, blocks)
+    });
+    Document::concat(documents.collect::<Vec<_>>())
 }
 
-/// The `ParseResponse`s inside a stored result (see [`parse_result_pointers`]).
-fn parse_results(result: &Value) -> Vec<&Value> {
-    parse_result_pointers(result).iter().filter_map(|pointer| result.pointer(pointer)).collect()
-}
-
-/// The document stored `ParseResponse`s describe (several are concatenated, in order): the
-/// page counts and the blocks of their chunks.
-fn document_of(parses: &[&Value]) -> Result<Document, serde_json::Error> {
-    let mut documents = Vec::new();
-    for parse in parses {
-        let num_pages = parse["usage"]["num_pages"].as_u64().unwrap_or(0) as u32;
-        let chunks = parse["result"]["chunks"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-        let mut blocks = Vec::new();
-        for chunk in chunks {
-            blocks.extend(Vec::<Block>::deserialize(&chunk["blocks"])?);
-        }
-        documents.push(Document::from_blocks(num_pages, blocks));
-    }
-    Ok(Document::concat(documents))
-}
-
-fn file_not_found(id: &str) -> AppError {
-    AppError::NotFound(format!("File '{id}' not found"))
-}
-
-fn job_not_found(id: &str) -> AppError {
-    AppError::NotFound(format!("Job '{id}' not found"))
+fn file_not_found(id: &str) -> Unreadable {
+    Unreadable::Missing(format!("File '{id}' not found"))
 }
 
 fn not_uploaded(id: &str, expired: bool) -> String {
@@ -385,53 +284,26 @@ fn not_uploaded(id: &str, expired: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn inputs_in_every_accepted_shape() {
-        let id = FileId::new(Some("pdf".into())).to_string();
-        let file = vec![DocRef::File(id.clone())];
-        assert_eq!(parse(&json!(id)).unwrap(), file);
-        assert_eq!(parse(&json!({"file_id": id, "presigned_url": null})).unwrap(), file);
-        assert_eq!(parse(&json!([id])).unwrap(), file);
-        let url = "https://example.com/a.pdf";
-        let several = parse(&json!([id, {"file_id": id}, url])).unwrap();
-        assert_eq!(several, [file[0].clone(), file[0].clone(), DocRef::Url(url.into())]);
-        let job = "0b7e2c1a-3f4d-4e5f-8a9b-0c1d2e3f4a5b";
-        assert_eq!(parse(&json!(format!("jobid://{job}"))).unwrap(), [DocRef::Job(job.into())]);
-        let url = "https://example.com/files/a.pdf?x=1";
-        assert_eq!(parse(&json!(url)).unwrap(), [DocRef::Url(url.into())]);
+    fn earlier_parses_make_one_document() {
+        let parsed = |num_pages| Parsed { num_pages, duration: 0.0, chunks: Vec::new(), ocr: None };
+        assert_eq!(document_of(&[parsed(2)]).pages.len(), 2, "empty pages keep the count");
+        assert_eq!(document_of(&[parsed(2), parsed(3)]).pages.len(), 5, "documents concatenated");
     }
 
     #[test]
-    fn refused_inputs_say_why() {
-        let id = FileId::new(None).to_string();
-        let cases = [
-            (json!([]), "empty list"),
-            (json!([id, [id]]), "input must be"),
-            (json!("ftp://example.com/a.pdf"), "'ftp:' inputs are not supported"),
-            (json!("file:///etc/passwd"), "'file:' inputs are not supported"),
-            (json!("https://"), "not a valid http(s) URL"),
-            (json!("jobid://../etc"), "not a valid jobid://"),
-            (json!("reducto://../../etc/passwd"), "not a valid reducto:// file id"),
-            (json!(42), "input must be"),
-            (json!({"url": "x"}), "file_id"),
-        ];
-        for (input, expected) in cases {
-            let msg = parse(&input).unwrap_err().to_string();
-            assert!(msg.contains(expected), "{input}: {msg}");
-        }
-    }
-
-    #[test]
-    fn a_pipeline_result_yields_its_parse() {
-        let parse = json!({"response_type": "parse", "usage": {"num_pages": 2}, "result": {"chunks": []}});
-        let pipeline = json!({"response_type": "pipeline", "result": {"parse": parse}});
-        assert_eq!(parse_results(&pipeline), [&parse]);
-        assert_eq!(parse_results(&parse), [&parse]);
-        assert!(parse_results(&json!({"response_type": "split"})).is_empty());
-        assert_eq!(document_of(&[&parse]).unwrap().pages.len(), 2, "empty pages keep the count");
-        let several = json!({"response_type": "pipeline", "result": {"parse": [parse, parse]}});
-        assert_eq!(document_of(&parse_results(&several)).unwrap().pages.len(), 4, "documents concatenated");
+    fn only_answers_with_parses_are_reused() {
+        let parse = Answer::Parse(Parsed { num_pages: 1, duration: 0.0, chunks: Vec::new(), ocr: None });
+        let stored = serde_json::to_string(&parse).unwrap();
+        assert!(matches!(reusable("j", &stored), Ok(Source::Parsed(answer)) if answer == parse));
+        let split = r#"{"answer":"split","num_pages":1,"output":{"section_mapping":{},"splits":[]}}"#;
+        assert!(
+            matches!(reusable("j", split), Err(Unreadable::Unusable(m)) if m.contains("no parse result"))
+        );
+        let earlier = r#"{"response_type":"parse","result":{"chunks":[]}}"#;
+        assert!(
+            matches!(reusable("j", earlier), Err(Unreadable::Unusable(m)) if m.contains("earlier version"))
+        );
     }
 }

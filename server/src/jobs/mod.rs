@@ -7,9 +7,10 @@
 //!    [`Submitted`]: its id, and the end to await ([`Submitted::finished`]) for a sync route;
 //!    an async route answers with the id at once;
 //! 3. it waits for one of `--workers` slots; a worker runs it ([`work::execute`]), which gives
-//!    the response and page count ([`work::Done`]) or a [`Failure`];
-//! 4. that end, the job's outcome, is recorded in the store (`Completed`, `Failed`,
-//!    `Cancelled`, or back to `Pending` at a shutdown) and handed to whoever awaits it.
+//!    the job's [`Answer`] and page count ([`work::Done`]) or a [`Failure`];
+//! 4. that end, the job's outcome, is recorded in the store (`Completed` with its answer,
+//!    `Failed`, `Cancelled`, or back to `Pending` at a shutdown) and handed to whoever awaits
+//!    it. The routes shape an answer into Reducto's response (`routes::respond`).
 //!
 //! - Progress lives in memory while a job runs (pages done / pages, over all of a
 //!   multi-document input's documents), read by `GET /job/{id}`.
@@ -26,6 +27,7 @@
 //! The engine runs on a thread of its own per job (parsing is CPU work that must not stall the
 //! async workers), with a stack of [`ENGINE_STACK_BYTES`]; the slots bound how many run at once.
 
+pub mod answer;
 mod failure;
 pub mod fetch;
 pub mod input;
@@ -34,13 +36,15 @@ pub mod work;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::task::TaskTracker;
 
+pub use self::answer::Answer;
 pub use self::failure::{Failure, FailureKind, CANCELLED};
+use crate::clock::now_ms;
 use crate::config::Config;
 use crate::engine::Stopped;
 use crate::faults::Faults;
@@ -66,8 +70,8 @@ pub const MAX_ATTEMPTS: u32 = 2;
 /// pages the recursion touches are ever committed.
 pub const ENGINE_STACK_BYTES: usize = 256 << 20;
 
-/// How a job ended: its response, or why it has none.
-type Outcome = Result<Value, Failure>;
+/// How a job ended: its answer, or why it has none.
+pub type Outcome = Result<Answer, Failure>;
 
 /// A new job, as a route describes it.
 pub struct Submission<'a> {
@@ -415,9 +419,9 @@ fn record(
     };
     match executed {
         Ok(done) => {
-            let result = serde_json::to_string(&done.result).map_err(Failure::internal)?;
-            if store.complete_job(id, &result, done.num_pages, duration).map_err(Failure::internal)? {
-                Ok(done.result)
+            let answer = serde_json::to_string(&done.answer).map_err(Failure::internal)?;
+            if store.complete_job(id, &answer, done.num_pages, duration).map_err(Failure::internal)? {
+                Ok(done.answer)
             } else {
                 Err(Failure::cancelled())
             }
@@ -495,11 +499,6 @@ fn should_stop(runner: &Runner, running: &Running, deadline: Instant) -> bool {
         running.stop(StopReason::Shutdown);
     }
     running.stopped().is_some()
-}
-
-/// Unix time in milliseconds (presigned URL expiry).
-pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Refused> {

@@ -1,8 +1,7 @@
 //! What a job does and how a worker does it: a [`JobSpec`] (kept in the store, so a restart can
 //! run it again) and [`execute`], which runs on a blocking thread: it loads the documents,
-//! runs the engine and shapes the Reducto response (`ParseResponse`, `ExtractResponse`,
-//! `SplitResponse`, `ClassifyResponse`, `EditResponse`, `PipelineResponse`). An edited PDF is
-//! stored as an artifact of the job, served by URL until it expires.
+//! runs the engine and gives the job's [`Answer`]. An edited PDF is stored as an artifact of
+//! the job, served by URL until it expires.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -10,13 +9,11 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::answer::{
+    Answer, Classified, Edited, Extracted, Parsed, PipelineAnswer, PipelineExtract, SectionExtract, Split,
+};
 use super::failure::{Failure, FailureKind};
 use super::input::{self, DocRef, Fetched};
-use crate::api::{
-    ClassifyResponse, ClassifyResult, ClassifyUsage, EditResponse, ExtractResponse, ExtractSplitResponse,
-    ExtractUsage, FullResult, FullResultType, ParseResponse, ParseUsage, PipelineParse, PipelineResponse,
-    PipelineResult, ResponseType, SplitResponse,
-};
 use crate::engine::edit;
 use crate::engine::{chunk, classify, extract, split, Document, KeepGoing, OnPage, Stopped};
 use crate::options::ParseSettings;
@@ -34,26 +31,22 @@ pub struct JobSpec {
     /// Announced when the job ends.
     #[serde(default)]
     pub webhook: Option<Webhook>,
-    /// `http://host:port` as the caller reached this server: the base of the URLs a job's
-    /// result links to (an edited PDF).
-    #[serde(default)]
-    pub base_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Task {
-    /// `POST /parse`: the result is a `ParseResponse`.
+    /// `POST /parse`.
     Parse,
-    /// `POST /extract`: an `ExtractResponse`.
+    /// `POST /extract`.
     Extract(ExtractTask),
-    /// `POST /split`: a `SplitResponse`.
+    /// `POST /split`.
     Split { categories: Vec<Category> },
-    /// `POST /classify`: a `ClassifyResponse`.
+    /// `POST /classify`.
     Classify(ClassifyTask),
-    /// `POST /edit`: an `EditResponse`.
+    /// `POST /edit`.
     Edit(edit::EditRequest),
-    /// A pipeline version (or a Studio draft, `version: None`): a `PipelineResponse`.
+    /// A pipeline version (or a Studio draft, `version: None`).
     Pipeline { pipeline_id: String, version: Option<i64>, steps: Steps },
 }
 
@@ -115,21 +108,19 @@ pub struct Context<'a> {
     pub keep_going: KeepGoing<'a>,
 }
 
-/// A finished job's result and page count.
+/// A finished job's answer, and the pages of its documents.
 #[derive(Debug)]
 pub struct Done {
-    pub result: Value,
+    pub answer: Answer,
     pub num_pages: u32,
 }
 
 /// Runs `spec` as job `cx.job_id`. Blocking: call it from a blocking thread.
 pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Failure> {
     let started = Instant::now();
-    let job_id = cx.job_id;
-    if let Task::Edit(task) = &spec.task {
-        let edited = edit_response(cx, spec, task)?;
-        let num_pages = edited.usage.num_pages;
-        return Ok(Done { result: serde_json::to_value(edited).map_err(Failure::internal)?, num_pages });
+    if let Task::Edit(request) = &spec.task {
+        let edited = edit_form(cx, spec, request)?;
+        return Ok(Done { num_pages: edited.num_pages, answer: Answer::Edit(edited) });
     }
     let documents = load_documents(cx, spec, on_page)?;
     let num_pages = documents.iter().map(|d| d.pages.len() as u32).sum();
@@ -138,23 +129,15 @@ pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Fa
     // is the only way to answer: a `ParseResponse` describes one document, and the spec gives
     // `/parse` no list form of its response. Only a parse-only pipeline answers one per document.
     let keep_going = cx.keep_going;
-    let result = match &spec.task {
-        Task::Parse => {
-            serde_json::to_value(parse_response(job_id, &Document::concat(documents), &spec.parse, started))
-        }
-        Task::Extract(task) => {
-            serde_json::to_value(extract_response(job_id, &Document::concat(documents), task, keep_going)?)
-        }
+    let answer = match &spec.task {
+        Task::Parse => Answer::Parse(parse(&Document::concat(documents), &spec.parse, started)),
+        Task::Extract(task) => Answer::Extract(extract(&Document::concat(documents), task, keep_going)?),
         Task::Split { categories } => {
-            serde_json::to_value(split_response(&Document::concat(documents), categories, keep_going)?)
+            Answer::Split(split(&Document::concat(documents), categories, keep_going)?)
         }
-        Task::Classify(task) => serde_json::to_value(classify_response(
-            job_id,
-            &Document::concat(documents),
-            task,
-            started,
-            keep_going,
-        )?),
+        Task::Classify(task) => {
+            Answer::Classify(classify(&Document::concat(documents), task, started, keep_going)?)
+        }
         Task::Edit(_) => unreachable!("an edit reads no parsed document"),
         Task::Pipeline { steps, .. } => {
             let edited = match &steps.edit {
@@ -164,23 +147,14 @@ pub fn execute(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Done, Fa
                         form_schema: step.form_schema.clone(),
                         ..Default::default()
                     };
-                    Some(edit_response(cx, spec, &request)?)
+                    Some(edit_form(cx, spec, &request)?)
                 }
                 None => None,
             };
-            serde_json::to_value(pipeline_response(
-                job_id,
-                documents,
-                &spec.parse,
-                steps,
-                edited,
-                started,
-                keep_going,
-            )?)
+            Answer::Pipeline(pipeline(documents, &spec.parse, steps, edited, started, keep_going)?)
         }
-    }
-    .map_err(Failure::internal)?;
-    Ok(Done { result, num_pages })
+    };
+    Ok(Done { answer, num_pages })
 }
 
 /// Reads every input document, naming the one that fails in a list.
@@ -221,7 +195,7 @@ fn named(docs: &[DocRef], index: usize, mut failure: Failure) -> Failure {
 }
 
 /// Fills the one input PDF's form and stores the edited file as the job's `document`.
-fn edit_response(cx: &Context, spec: &JobSpec, request: &edit::EditRequest) -> Result<EditResponse, Failure> {
+fn edit_form(cx: &Context, spec: &JobSpec, request: &edit::EditRequest) -> Result<Edited, Failure> {
     let [doc] = spec.input.as_slice() else {
         return Err(Failure::document(format!(
             "An edit fills one PDF's form, and the input names {} documents",
@@ -234,21 +208,15 @@ fn edit_response(cx: &Context, spec: &JobSpec, request: &edit::EditRequest) -> R
     let artifact =
         NewArtifact { job_id: cx.job_id, part: "document", content_type: "application/pdf", expires_at_ms };
     let token = cx.store.put_artifact(&artifact, &edited.pdf).map_err(Failure::internal)?;
-    Ok(EditResponse {
-        response_type: ResponseType::Edit,
-        document_url: crate::links::download_url(&spec.base_url, &token),
-        form_schema: edited.form_schema,
-        usage: ParseUsage { num_pages: edited.num_pages, credits: None },
-    })
+    Ok(Edited { num_pages: edited.num_pages, token, form_schema: edited.form_schema })
 }
 
-fn classify_response(
-    job_id: &str,
+fn classify(
     document: &Document,
     task: &ClassifyTask,
     started: Instant,
     keep_going: KeepGoing,
-) -> Result<ClassifyResponse, Failure> {
+) -> Result<Classified, Failure> {
     let num_pages = document.pages.len() as u32;
     let pages = task.pages.pages(num_pages);
     if pages.is_empty() {
@@ -263,150 +231,101 @@ fn classify_response(
         .collect();
     let classified = classify::classify(&document.only_pages(&pages), &categories, keep_going)
         .map_err(|Stopped| Failure::stopped())?;
-    Ok(ClassifyResponse {
-        response_type: ResponseType::Classify,
-        job_id: job_id.to_owned(),
-        result: ClassifyResult { category: classified.category },
-        response_confidence: classified.confidence,
-        usage: ClassifyUsage {
-            num_pages: pages.len() as u32,
-            num_categories: categories.len() as u32,
-            credits: None,
-        },
+    Ok(Classified {
+        num_pages: pages.len() as u32,
+        num_categories: categories.len() as u32,
+        category: classified.category,
+        confidence: classified.confidence,
         duration: started.elapsed().as_secs_f64(),
     })
 }
 
-fn parse_response(
-    job_id: &str,
-    document: &Document,
-    settings: &ParseSettings,
-    started: Instant,
-) -> ParseResponse {
-    let duration = started.elapsed().as_secs_f64();
-    let usage = ParseUsage { num_pages: document.pages.len() as u32, credits: None };
-    ParseResponse {
-        response_type: ResponseType::Parse,
-        job_id: job_id.to_owned(),
-        duration,
-        pdf_url: None,
-        studio_link: None,
-        usage,
-        result: FullResult {
-            kind: FullResultType::Full,
-            chunks: chunk::chunk(document, settings.chunking),
-            ocr: (!document.ocr.lines.is_empty()).then(|| document.ocr.clone()),
-        },
+fn parse(document: &Document, settings: &ParseSettings, started: Instant) -> Parsed {
+    Parsed {
+        num_pages: document.pages.len() as u32,
+        duration: started.elapsed().as_secs_f64(),
+        chunks: chunk::chunk(document, settings.chunking),
+        ocr: (!document.ocr.lines.is_empty()).then(|| document.ocr.clone()),
     }
 }
 
-fn extract_response(
-    job_id: &str,
-    document: &Document,
-    task: &ExtractTask,
-    keep_going: KeepGoing,
-) -> Result<ExtractResponse, Failure> {
+fn extract(document: &Document, task: &ExtractTask, keep_going: KeepGoing) -> Result<Extracted, Failure> {
     let out = extract::extract(document, &task.schema, task.citations, keep_going)
         .map_err(|Stopped| Failure::stopped())?;
-    Ok(ExtractResponse {
-        job_id: job_id.to_owned(),
-        usage: ExtractUsage {
-            num_pages: document.pages.len() as u32,
-            num_fields: out.num_fields,
-            credits: None,
-        },
-        // Reducto's shapes: a list of one object, or the object of cited values.
-        result: if task.citations { out.value } else { Value::Array(vec![out.value]) },
-        citations: None,
-        studio_link: None,
+    Ok(Extracted {
+        num_pages: document.pages.len() as u32,
+        num_fields: out.num_fields,
+        value: out.value,
+        citations: task.citations,
     })
 }
 
-fn split_response(
-    document: &Document,
-    categories: &[Category],
-    keep_going: KeepGoing,
-) -> Result<SplitResponse, Failure> {
-    Ok(SplitResponse {
-        response_type: ResponseType::Split,
-        usage: ParseUsage { num_pages: document.pages.len() as u32, credits: None },
-        result: split::split(document, categories, keep_going).map_err(|Stopped| Failure::stopped())?,
+fn split(document: &Document, categories: &[Category], keep_going: KeepGoing) -> Result<Split, Failure> {
+    Ok(Split {
+        num_pages: document.pages.len() as u32,
+        output: split::split(document, categories, keep_going).map_err(|Stopped| Failure::stopped())?,
     })
 }
 
-/// A pipeline's result holds its last step: extract (per split section, or per partition of
-/// a section split by a `partition_key`, when a split ran first), else split, else parse; and the edited PDF when it has an edit step. A parse-only pipeline over several documents answers one
-/// `ParseResponse` each; split and extract run on the documents concatenated, so a split
-/// section may span two of them.
-fn pipeline_response(
-    job_id: &str,
+/// A pipeline's steps in order: parse, then split, then extract (per split section, or per
+/// partition of a section split by a `partition_key`, when a split ran first), and the edit
+/// already made. A parse-only pipeline over several documents answers one parse each; split
+/// and extract run on the documents concatenated, so a split section may span two of them.
+fn pipeline(
     documents: Vec<Document>,
     settings: &ParseSettings,
     steps: &Steps,
-    edit: Option<EditResponse>,
+    edit: Option<Edited>,
     started: Instant,
     keep_going: KeepGoing,
-) -> Result<PipelineResponse, Failure> {
+) -> Result<PipelineAnswer, Failure> {
     let num_pages = documents.iter().map(|d| d.pages.len() as u32).sum();
-    let usage = ParseUsage { num_pages, credits: None };
-    let result = if steps.split.is_none() && steps.extract.is_none() {
-        let mut parses: Vec<ParseResponse> =
-            documents.iter().map(|document| parse_response(job_id, document, settings, started)).collect();
-        // A list of one is one document, answered as a single input is.
-        let parse = match parses.len() {
-            1 => PipelineParse::One(parses.remove(0)),
-            _ => PipelineParse::Many(parses),
-        };
-        PipelineResult { parse: Some(parse), extract: None, split: None, edit }
-    } else {
-        let document = Document::concat(documents);
-        let split =
-            steps.split.as_ref().map(|s| split_response(&document, &s.categories, keep_going)).transpose()?;
-        let extract = match &steps.extract {
-            None => None,
-            Some(step) => {
-                let task = ExtractTask { schema: step.schema.clone(), citations: step.wants_citations() };
-                Some(match &split {
-                    None => to_value(extract_response(job_id, &document, &task, keep_going)?)?,
-                    Some(split) => {
-                        // One extract per section, or per partition of a section that has them.
-                        let extract_of = |name: &str, pages: &[u32], partition: Option<&str>| {
-                            Ok(ExtractSplitResponse {
-                                split_name: name.to_owned(),
-                                page_range: pages.to_vec(),
-                                partition: partition.map(str::to_owned),
-                                result: extract_response(
-                                    job_id,
-                                    &document.only_pages(pages),
-                                    &task,
-                                    keep_going,
-                                )?,
-                            })
-                        };
-                        let sections: Vec<ExtractSplitResponse> = split
-                            .result
-                            .splits
-                            .iter()
-                            .flat_map(|section| match &section.partitions {
-                                Some(parts) => parts
-                                    .iter()
-                                    .map(|part| extract_of(&section.name, &part.pages, Some(&part.name)))
-                                    .collect(),
-                                None => vec![extract_of(&section.name, &section.pages, None)],
-                            })
-                            .collect::<Result<_, Failure>>()?;
-                        to_value(sections)?
-                    }
-                })
-            }
-        };
-        PipelineResult { parse: None, extract, split, edit }
+    if steps.split.is_none() && steps.extract.is_none() {
+        let parses = documents.iter().map(|document| parse(document, settings, started)).collect();
+        return Ok(PipelineAnswer { num_pages, parses, split: None, extract: None, edit });
+    }
+    let document = Document::concat(documents);
+    let split = steps.split.as_ref().map(|s| split(&document, &s.categories, keep_going)).transpose()?;
+    let extract = match (&steps.extract, &split) {
+        (None, _) => None,
+        (Some(step), split) => {
+            let task = ExtractTask { schema: step.schema.clone(), citations: step.wants_citations() };
+            Some(match split {
+                None => PipelineExtract::Document(extract(&document, &task, keep_going)?),
+                Some(split) => {
+                    PipelineExtract::Sections(extract_sections(&document, &split.output, &task, keep_going)?)
+                }
+            })
+        }
     };
-    Ok(PipelineResponse { response_type: ResponseType::Pipeline, job_id: job_id.to_owned(), usage, result })
+    Ok(PipelineAnswer { num_pages, parses: Vec::new(), split, extract, edit })
 }
 
-fn to_value(value: impl Serialize) -> Result<Value, Failure> {
-    serde_json::to_value(value).map_err(Failure::internal)
+/// One extract per split section, or per partition of a section that has them.
+fn extract_sections(
+    document: &Document,
+    split: &split::SplitOutput,
+    task: &ExtractTask,
+    keep_going: KeepGoing,
+) -> Result<Vec<SectionExtract>, Failure> {
+    let extract_of = |section: &str, pages: &[u32], partition: Option<&str>| {
+        Ok(SectionExtract {
+            section: section.to_owned(),
+            pages: pages.to_vec(),
+            partition: partition.map(str::to_owned),
+            extracted: extract(&document.only_pages(pages), task, keep_going)?,
+        })
+    };
+    split
+        .splits
+        .iter()
+        .flat_map(|section| match &section.partitions {
+            Some(parts) => {
+                parts.iter().map(|part| extract_of(&section.name, &part.pages, Some(&part.name))).collect()
+            }
+            None => vec![extract_of(&section.name, &section.pages, None)],
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -427,7 +346,6 @@ mod tests {
                 password_withheld: false,
             },
             webhook: None,
-            base_url: "http://127.0.0.1:8080".into(),
         };
         let json = serde_json::to_string(&spec).unwrap();
         assert!(!json.contains("pw"), "{json}");

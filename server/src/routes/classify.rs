@@ -9,12 +9,13 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
+use super::input;
 use super::{reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::ClassifyRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::{ClassifyTask, PageSelection};
-use crate::jobs::{input, Submitted, Task};
+use crate::jobs::{Submitted, Task};
 use crate::loc;
 use crate::options::ParseSettings;
 use crate::state::AppState;
@@ -29,7 +30,7 @@ async fn classify(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ClassifyRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, req.async_config.as_ref()).await
+    reply(&state, &base, submit(&state, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn classify_async(
@@ -37,10 +38,10 @@ async fn classify_async(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ClassifyRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
+    reply(&state, &base, submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
-fn submit(state: &AppState, base: &BaseUrl, req: &ClassifyRequest, raw: &Value) -> AppResult<Submitted> {
+fn submit(state: &AppState, req: &ClassifyRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
     let mut errors = Vec::new();
     if req.classification_schema.is_empty() {
@@ -72,7 +73,7 @@ fn submit(state: &AppState, base: &BaseUrl, req: &ClassifyRequest, raw: &Value) 
         .map(|c| (c.category.trim().to_owned(), c.criteria.clone()))
         .collect();
     let task = Task::Classify(ClassifyTask { categories, pages });
-    submit_document_job(state, base, JobKind::Classify, raw, docs, ParseSettings::default(), task)
+    submit_document_job(state, JobKind::Classify, raw, docs, ParseSettings::default(), task)
 }
 
 /// `page_range`: a `{start, end}`, a list of them, or a list of page numbers (1-indexed).

@@ -10,12 +10,13 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
+use super::input;
 use super::{reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::EditRequest;
 use crate::body::JsonWithRaw;
 use crate::engine::edit;
 use crate::error::{AppError, AppResult, ValidationError};
-use crate::jobs::{input, Submitted, Task};
+use crate::jobs::{Submitted, Task};
 use crate::loc;
 use crate::options::ParseSettings;
 use crate::state::AppState;
@@ -30,7 +31,7 @@ async fn edit(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<EditRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, None).await
+    reply(&state, &base, submit(&state, &req, &raw)?, None).await
 }
 
 async fn edit_async(
@@ -38,10 +39,10 @@ async fn edit_async(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<EditRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
+    reply(&state, &base, submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
-fn submit(state: &AppState, base: &BaseUrl, req: &EditRequest, raw: &Value) -> AppResult<Submitted> {
+fn submit(state: &AppState, req: &EditRequest, raw: &Value) -> AppResult<Submitted> {
     if req.document_url.is_array() {
         return Err(AppError::invalid(
             loc!["body", "document_url"],
@@ -75,7 +76,7 @@ fn submit(state: &AppState, base: &BaseUrl, req: &EditRequest, raw: &Value) -> A
         flatten: options.flatten,
         font_size: options.font_size,
     });
-    submit_document_job(state, base, JobKind::Edit, raw, docs, ParseSettings::default(), task)
+    submit_document_job(state, JobKind::Edit, raw, docs, ParseSettings::default(), task)
 }
 
 fn is_hex_color(color: &str) -> bool {

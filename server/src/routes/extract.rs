@@ -9,13 +9,14 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
+use super::input;
 use super::{parsing_settings, reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::ExtractRequest;
 use crate::body::JsonWithRaw;
 use crate::engine::extract::check_schema;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::ExtractTask;
-use crate::jobs::{input, Submitted, Task};
+use crate::jobs::{Submitted, Task};
 use crate::loc;
 use crate::state::AppState;
 use crate::store::JobKind;
@@ -29,7 +30,7 @@ async fn extract(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, req.async_config.as_ref()).await
+    reply(&state, &base, submit(&state, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn extract_async(
@@ -37,10 +38,10 @@ async fn extract_async(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ExtractRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
+    reply(&state, &base, submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
-fn submit(state: &AppState, base: &BaseUrl, req: &ExtractRequest, raw: &Value) -> AppResult<Submitted> {
+fn submit(state: &AppState, req: &ExtractRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
     let mut errors = Vec::new();
     let schema = req.instructions.schema.clone().unwrap_or_default();
@@ -54,7 +55,6 @@ fn submit(state: &AppState, base: &BaseUrl, req: &ExtractRequest, raw: &Value) -
     let citations = req.settings.citations.as_ref().is_some_and(|c| c.enabled);
     submit_document_job(
         state,
-        base,
         JobKind::Extract,
         raw,
         docs,

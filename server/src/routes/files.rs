@@ -28,10 +28,10 @@ use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
 use crate::api::UploadResponse;
+use crate::clock::now_ms;
 use crate::engine::parse::looks_like_pdf;
 use crate::error::{AppError, AppResult};
 use crate::ids::{self, normalize_extension, FileId};
-use crate::jobs::now_ms;
 use crate::loc;
 use crate::routes::BaseUrl;
 use crate::state::AppState;

@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::{downloads, BaseUrl};
+use super::{respond, BaseUrl};
 use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
 use crate::error::{AppError, AppResult};
 use crate::loc;
@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
 
 async fn show(State(state): State<AppState>, base: BaseUrl, Path(id): Path<String>) -> AppResult<Response> {
     let job = find(&state, &id)?;
-    respond(&state, &base, job)
+    job_response(&state, &base, job)
 }
 
 /// Deletes a job and its result, cancelling it first if it is still queued or running; 202,
@@ -55,7 +55,7 @@ async fn cancel(State(state): State<AppState>, base: BaseUrl, Path(id): Path<Str
             "Job '{id}' has already completed; there is nothing to cancel"
         )));
     }
-    respond(&state, &base, job)
+    job_response(&state, &base, job)
 }
 
 fn find(state: &AppState, id: &str) -> AppResult<JobRow> {
@@ -69,19 +69,9 @@ fn find(state: &AppState, id: &str) -> AppResult<JobRow> {
 }
 
 /// A job as `AsyncJobResponse`, with `x-pipeline-version` for pipeline runs.
-fn respond(state: &AppState, base: &BaseUrl, job: JobRow) -> AppResult<Response> {
+fn job_response(state: &AppState, base: &BaseUrl, job: JobRow) -> AppResult<Response> {
     let result = match (&job.status, &job.result) {
-        (JobStatus::Completed, Some(text)) => {
-            let result = serde_json::from_str::<Value>(text)
-                .map_err(|e| AppError::internal("stored job result", e))?;
-            // Polled often: a result whose whole text is within the limit has no part over it,
-            // so nothing needs measuring.
-            if text.len() as u64 > state.config.inline_result_limit_bytes() {
-                Some(downloads::inline_or_url(state, base, &job.id, result)?)
-            } else {
-                Some(result)
-            }
-        }
+        (JobStatus::Completed, Some(text)) => Some(respond::stored(state, base, &job.id, text)?),
         _ => None,
     };
     let progress = match job.status {
@@ -89,12 +79,8 @@ fn respond(state: &AppState, base: &BaseUrl, job: JobRow) -> AppResult<Response>
         JobStatus::Completed => Some(1.0),
         JobStatus::Failed | JobStatus::Cancelled => None,
     };
-    let body = Json(AsyncJobResponse {
-        status: job.status.for_polling(),
-        progress,
-        reason: job.error.clone(),
-        result,
-    });
+    let body =
+        Json(AsyncJobResponse { status: job.status.into(), progress, reason: job.error.clone(), result });
     let source = match (job.kind, job.pipeline_version) {
         (JobKind::Pipeline, Some(n)) => Some(Revision::Version(n)),
         (JobKind::PipelineTest, _) => Some(Revision::Draft),

@@ -8,6 +8,7 @@ mod downloads;
 mod edit;
 mod extract;
 mod files;
+mod input;
 mod jobs;
 mod meta;
 mod parse;
@@ -16,6 +17,7 @@ mod respond;
 mod snippets;
 mod split;
 mod studio;
+mod webhook;
 
 use std::str::FromStr;
 
@@ -28,13 +30,13 @@ use axum::{Json, Router};
 use serde_json::{Map, Value};
 
 use crate::api::AsyncJobCreated;
+use crate::clock::now_ms;
 use crate::error::{AppResult, Loc, ValidationError};
-use crate::jobs::input::DocRef;
-use crate::jobs::{input, now_ms, JobSpec, Submission, Submitted, Task};
+use crate::jobs::input::{self as inputs, DocRef};
+use crate::jobs::{JobSpec, Submission, Submitted, Task};
 use crate::options::{self, ParseSettings};
 use crate::state::AppState;
 use crate::store::JobKind;
-use crate::webhooks;
 
 /// `http://host:port` as the caller reached this server (its `Host`), else the configured
 /// address: the base of every URL the server hands out (presigned uploads, downloads).
@@ -76,9 +78,7 @@ async fn reply(
     if async_config.is_some_and(|config| !config.is_null()) {
         return Ok(Json(AsyncJobCreated { job_id: submitted.job_id }).into_response());
     }
-    let job_id = submitted.job_id.clone();
-    let result = respond::finished(submitted).await?;
-    Ok(Json(downloads::inline_or_url(state, base, &job_id, result)?).into_response())
+    Ok(Json(respond::finished(state, base, submitted).await?).into_response())
 }
 
 /// What `reply` takes for an `_async` route, whatever its body says.
@@ -88,16 +88,15 @@ const ALWAYS_ASYNC: Option<&Value> = Some(&Value::Bool(true));
 /// to exist.
 fn submit_document_job(
     state: &AppState,
-    base: &BaseUrl,
     kind: JobKind,
     request: &Value,
     input: Vec<DocRef>,
     parse: ParseSettings,
     task: Task,
 ) -> AppResult<Submitted> {
-    let webhook = webhooks::from_request(request, state.config.allow_private_urls)?;
-    input::check(&state.store, &input, now_ms())?;
-    let spec = JobSpec { task, input, parse, webhook, base_url: base.0.clone() };
+    let webhook = webhook::read(request, state.config.allow_private_urls)?;
+    inputs::check(&state.store, &input, now_ms())?;
+    let spec = JobSpec { task, input, parse, webhook };
     Ok(state.runner.submit(Submission { kind, pipeline_id: None, pipeline_version: None, request, spec })?)
 }
 

@@ -9,11 +9,12 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{Map, Value};
 
+use super::input;
 use super::{reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::ParseRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{input, Submitted, Task};
+use crate::jobs::{Submitted, Task};
 use crate::state::AppState;
 use crate::store::JobKind;
 use crate::{loc, options};
@@ -27,7 +28,7 @@ async fn parse(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ParseRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, req.async_config.as_ref()).await
+    reply(&state, &base, submit(&state, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn parse_async(
@@ -35,14 +36,14 @@ async fn parse_async(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<ParseRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
+    reply(&state, &base, submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
-fn submit(state: &AppState, base: &BaseUrl, req: &ParseRequest, raw: &Value) -> AppResult<Submitted> {
+fn submit(state: &AppState, req: &ParseRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
     let (options, at) = parse_options(&req.options);
     let settings = options::read(options, at).map_err(AppError::Validation)?;
-    submit_document_job(state, base, JobKind::Parse, raw, docs, settings, Task::Parse)
+    submit_document_job(state, JobKind::Parse, raw, docs, settings, Task::Parse)
 }
 
 /// The `ParseOptions` of a parse body: its own top-level keys (the spec), or, when it has none

@@ -9,16 +9,16 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
 
-use super::{downloads, respond, BaseUrl};
+use super::{input, respond, webhook, BaseUrl};
 use crate::api::{AsyncJobCreated, PipelineRequest};
 use crate::body::JsonWithRaw;
+use crate::clock::now_ms;
 use crate::error::{AppError, AppResult, ValidationError};
-use crate::jobs::input::{self, DocRef};
-use crate::jobs::{now_ms, JobSpec, Submission, Submitted, Task};
+use crate::jobs::input::{self as inputs, DocRef};
+use crate::jobs::{JobSpec, Submission, Submitted, Task};
 use crate::state::AppState;
 use crate::steps::Steps;
 use crate::store::{Deployed, JobKind};
-use crate::webhooks;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/pipeline", post(run)).route("/pipeline_async", post(run_async))
@@ -52,7 +52,6 @@ pub struct PipelineRun<'a> {
     pub docs: Vec<DocRef>,
     /// `settings.document_password` of the request; wins over one in the steps.
     pub password: Option<&'a str>,
-    pub base: &'a BaseUrl,
 }
 
 async fn run(
@@ -60,27 +59,19 @@ async fn run(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<PipelineRequest>,
 ) -> AppResult<Response> {
-    let (submitted, source) = submit_deployed(&state, &base, &req, &raw)?;
-    let job_id = submitted.job_id.clone();
-    let result = respond::finished(submitted).await?;
-    Ok(with_version(source, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
+    let (submitted, source) = submit_deployed(&state, &req, &raw)?;
+    Ok(with_version(source, Json(respond::finished(&state, &base, submitted).await?)))
 }
 
 async fn run_async(
     State(state): State<AppState>,
-    base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<PipelineRequest>,
 ) -> AppResult<Response> {
-    let (submitted, source) = submit_deployed(&state, &base, &req, &raw)?;
+    let (submitted, source) = submit_deployed(&state, &req, &raw)?;
     Ok(with_version(source, Json(AsyncJobCreated { job_id: submitted.job_id })))
 }
 
-fn submit_deployed(
-    state: &AppState,
-    base: &BaseUrl,
-    req: &PipelineRequest,
-    raw: &Value,
-) -> AppResult<(Submitted, Revision)> {
+fn submit_deployed(state: &AppState, req: &PipelineRequest, raw: &Value) -> AppResult<(Submitted, Revision)> {
     // A bad input is the caller's first mistake to hear of, before whether the pipeline exists.
     let docs = input::parse(&req.input)?;
     let id = &req.pipeline_id;
@@ -102,7 +93,6 @@ fn submit_deployed(
         request: raw,
         docs,
         password: req.settings.document_password.as_deref(),
-        base,
     };
     Ok((submit(state, run)?, source))
 }
@@ -118,8 +108,8 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
     if let Some(password) = run.password {
         parse.password = Some(password.to_owned());
     }
-    let webhook = webhooks::from_request(run.request, state.config.allow_private_urls)?;
-    input::check(&state.store, &docs, now_ms())?;
+    let webhook = webhook::read(run.request, state.config.allow_private_urls)?;
+    inputs::check(&state.store, &docs, now_ms())?;
     let (kind, version) = match run.source {
         Revision::Version(n) => (JobKind::Pipeline, Some(n)),
         Revision::Draft => (JobKind::PipelineTest, None),
@@ -130,7 +120,7 @@ pub fn submit(state: &AppState, run: PipelineRun) -> AppResult<Submitted> {
         pipeline_id: Some(run.pipeline_id),
         pipeline_version: version,
         request: run.request,
-        spec: JobSpec { task, input: docs, parse, webhook, base_url: run.base.0.clone() },
+        spec: JobSpec { task, input: docs, parse, webhook },
     })?)
 }
 

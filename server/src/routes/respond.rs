@@ -1,10 +1,29 @@
-//! What the job runner answers, in HTTP: a submission it refused, and a job's failure as a
-//! sync caller hears it. The runner knows no status code; this is where they are chosen.
+//! What the job runner answers, in HTTP: a submission it refused, an input it cannot read, a
+//! job's failure as a sync caller hears it, and a job's [`Answer`] as Reducto's response. The
+//! runner knows no status code and no wire type; this is where they are chosen.
+//!
+//! A response is shaped each time it is asked for, so its links name the host the caller
+//! reached: an edited PDF's, and a parse result's when it is larger than
+//! `--inline-result-limit-mb` (answered as `{type: "url", url, result_id}`, its URL serving the
+//! `{type: "full", ...}` it stands for, as Reducto does).
 
+use serde::Serialize;
 use serde_json::Value;
 
+use super::BaseUrl;
+use crate::api::{
+    ClassifyResponse, ClassifyResult, ClassifyUsage, EditResponse, ExtractResponse, ExtractSplitResponse,
+    ExtractUsage, ParseResponse, ParseResult, ParseUsage, PipelineExtract, PipelineParse, PipelineResponse,
+    PipelineResult, ResponseType, SplitResponse,
+};
+use crate::clock::now_ms;
 use crate::error::{AppError, AppResult};
+use crate::jobs::answer::{self, Answer, Classified, Edited, Extracted, Parsed, PipelineAnswer, Split};
+use crate::jobs::input::Unreadable;
 use crate::jobs::{Failure, FailureKind, Refused, Submitted};
+use crate::links::download_url;
+use crate::state::AppState;
+use crate::store::NewArtifact;
 
 impl From<Refused> for AppError {
     fn from(refused: Refused) -> AppError {
@@ -23,10 +42,189 @@ impl From<Refused> for AppError {
     }
 }
 
-/// The result of a submitted job once it ends, or the error its sync caller gets.
-pub async fn finished(submitted: Submitted) -> AppResult<Value> {
+impl From<Unreadable> for AppError {
+    fn from(unreadable: Unreadable) -> AppError {
+        match unreadable {
+            Unreadable::Missing(reason) => AppError::NotFound(reason),
+            Unreadable::NotReady(reason) => AppError::Conflict(reason),
+            Unreadable::Unusable(reason) => AppError::Unprocessable(reason),
+            Unreadable::Internal(cause) => AppError::internal("read an input", cause),
+        }
+    }
+}
+
+/// A submitted job's response once it ends, or the error its sync caller gets.
+pub async fn finished(state: &AppState, base: &BaseUrl, submitted: Submitted) -> AppResult<Value> {
     let id = submitted.job_id.clone();
-    submitted.finished().await.map_err(|failure| job_error(failure, &id))
+    let answer = submitted.finished().await.map_err(|failure| job_error(failure, &id))?;
+    Response { state, base, job_id: &id, measure: true }.of(&answer)
+}
+
+/// A completed job's stored result as its response. Polled often: a stored text within the
+/// inline limit has no part over it, so nothing needs measuring.
+pub fn stored(state: &AppState, base: &BaseUrl, job_id: &str, text: &str) -> AppResult<Value> {
+    let measure = text.len() as u64 > state.config.inline_result_limit_bytes();
+    match answer::Stored::read(text).map_err(|e| AppError::internal("read a stored result", e))? {
+        answer::Stored::Answer(answer) => Response { state, base, job_id, measure }.of(&answer),
+        answer::Stored::Response(response) => Ok(response),
+    }
+}
+
+/// Shapes one job's answer into its response.
+struct Response<'a> {
+    state: &'a AppState,
+    base: &'a BaseUrl,
+    job_id: &'a str,
+    /// Whether a parse result may be over the inline limit.
+    measure: bool,
+}
+
+impl Response<'_> {
+    fn of(&self, answer: &Answer) -> AppResult<Value> {
+        match answer {
+            Answer::Parse(parsed) => to_value(self.parse(0, parsed)?),
+            Answer::Extract(extracted) => to_value(self.extract(extracted)),
+            Answer::Split(split) => to_value(self.split(split)),
+            Answer::Classify(classified) => to_value(self.classify(classified)),
+            Answer::Edit(edited) => to_value(self.edit(edited)),
+            Answer::Pipeline(pipeline) => to_value(self.pipeline(pipeline)?),
+        }
+    }
+
+    /// The job's `index`th parse (of a pipeline's several documents).
+    fn parse(&self, index: usize, parsed: &Parsed) -> AppResult<ParseResponse> {
+        let full = ParseResult::Full { chunks: parsed.chunks.clone(), ocr: parsed.ocr.clone() };
+        Ok(ParseResponse {
+            response_type: ResponseType::Parse,
+            job_id: self.job_id.to_owned(),
+            duration: parsed.duration,
+            pdf_url: None,
+            studio_link: None,
+            usage: ParseUsage { num_pages: parsed.num_pages, credits: None },
+            result: self.inline_or_url(index, full)?,
+        })
+    }
+
+    /// `full`, or its URL when it is over the inline limit. Each parse of a job has its own
+    /// download, made the first time it is asked for and kept as long as the job.
+    fn inline_or_url(&self, index: usize, full: ParseResult) -> AppResult<ParseResult> {
+        if !self.measure {
+            return Ok(full);
+        }
+        let bytes = serde_json::to_vec(&full).map_err(|e| AppError::internal("serialize a result", e))?;
+        let Response { state, job_id, .. } = *self;
+        if bytes.len() as u64 <= state.config.inline_result_limit_bytes() {
+            return Ok(full);
+        }
+        let part = format!("result:{index}");
+        let now = now_ms();
+        let token = match state.store.find_artifact(job_id, &part, now)? {
+            Some(token) => token,
+            None => {
+                let expires_at_ms = now + state.config.retention.as_millis() as i64;
+                let artifact =
+                    NewArtifact { job_id, part: &part, content_type: "application/json", expires_at_ms };
+                state.store.put_artifact(&artifact, &bytes)?
+            }
+        };
+        Ok(ParseResult::Url { url: download_url(&self.base.0, &token), result_id: token })
+    }
+
+    fn extract(&self, extracted: &Extracted) -> ExtractResponse {
+        let value = extracted.value.clone();
+        ExtractResponse {
+            job_id: self.job_id.to_owned(),
+            usage: ExtractUsage {
+                num_pages: extracted.num_pages,
+                num_fields: extracted.num_fields,
+                credits: None,
+            },
+            // Reducto's shapes: a list of one object, or the object of cited values.
+            result: if extracted.citations { value } else { Value::Array(vec![value]) },
+            citations: None,
+            studio_link: None,
+        }
+    }
+
+    fn split(&self, split: &Split) -> SplitResponse {
+        SplitResponse {
+            response_type: ResponseType::Split,
+            usage: ParseUsage { num_pages: split.num_pages, credits: None },
+            result: split.output.clone(),
+        }
+    }
+
+    fn classify(&self, classified: &Classified) -> ClassifyResponse {
+        ClassifyResponse {
+            response_type: ResponseType::Classify,
+            job_id: self.job_id.to_owned(),
+            result: ClassifyResult { category: classified.category.clone() },
+            response_confidence: classified.confidence.clone(),
+            usage: ClassifyUsage {
+                num_pages: classified.num_pages,
+                num_categories: classified.num_categories,
+                credits: None,
+            },
+            duration: classified.duration,
+        }
+    }
+
+    fn edit(&self, edited: &Edited) -> EditResponse {
+        EditResponse {
+            response_type: ResponseType::Edit,
+            document_url: download_url(&self.base.0, &edited.token),
+            form_schema: edited.form_schema.clone(),
+            usage: ParseUsage { num_pages: edited.num_pages, credits: None },
+        }
+    }
+
+    /// A pipeline's result holds its last step (extract, else split, else parse), and the
+    /// edited PDF when it has an edit step.
+    fn pipeline(&self, pipeline: &PipelineAnswer) -> AppResult<PipelineResponse> {
+        let mut parses: Vec<ParseResponse> = pipeline
+            .parses
+            .iter()
+            .enumerate()
+            .map(|(i, parsed)| self.parse(i, parsed))
+            .collect::<AppResult<_>>()?;
+        // A list of one is one document, answered as a single input is.
+        let parse = match parses.len() {
+            0 => None,
+            1 => Some(PipelineParse::One(parses.remove(0))),
+            _ => Some(PipelineParse::Many(parses)),
+        };
+        let extract = pipeline.extract.as_ref().map(|extract| match extract {
+            answer::PipelineExtract::Document(extracted) => {
+                PipelineExtract::Document(self.extract(extracted))
+            }
+            answer::PipelineExtract::Sections(sections) => PipelineExtract::Sections(
+                sections
+                    .iter()
+                    .map(|section| ExtractSplitResponse {
+                        split_name: section.section.clone(),
+                        page_range: section.pages.clone(),
+                        partition: section.partition.clone(),
+                        result: self.extract(&section.extracted),
+                    })
+                    .collect(),
+            ),
+        });
+        Ok(PipelineResponse {
+            response_type: ResponseType::Pipeline,
+            job_id: self.job_id.to_owned(),
+            usage: ParseUsage { num_pages: pipeline.num_pages, credits: None },
+            result: PipelineResult {
+                parse,
+                extract,
+                split: pipeline.split.as_ref().map(|split| self.split(split)),
+                edit: pipeline.edit.as_ref().map(|edited| self.edit(edited)),
+            },
+        })
+    }
+}
+
+fn to_value(response: impl Serialize) -> AppResult<Value> {
+    serde_json::to_value(response).map_err(|e| AppError::internal("serialize a response", e))
 }
 
 /// The error a sync caller of job `id` gets for `failure`.

@@ -9,11 +9,12 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
+use super::input;
 use super::{parsing_settings, reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::SplitRequest;
 use crate::body::JsonWithRaw;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{input, Submitted, Task};
+use crate::jobs::{Submitted, Task};
 use crate::loc;
 use crate::state::AppState;
 use crate::steps::{category_problems, Category};
@@ -28,7 +29,7 @@ async fn split(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<SplitRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, req.async_config.as_ref()).await
+    reply(&state, &base, submit(&state, &req, &raw)?, req.async_config.as_ref()).await
 }
 
 async fn split_async(
@@ -36,10 +37,10 @@ async fn split_async(
     base: BaseUrl,
     JsonWithRaw(req, raw): JsonWithRaw<SplitRequest>,
 ) -> AppResult<Response> {
-    reply(&state, &base, submit(&state, &base, &req, &raw)?, ALWAYS_ASYNC).await
+    reply(&state, &base, submit(&state, &req, &raw)?, ALWAYS_ASYNC).await
 }
 
-fn submit(state: &AppState, base: &BaseUrl, req: &SplitRequest, raw: &Value) -> AppResult<Submitted> {
+fn submit(state: &AppState, req: &SplitRequest, raw: &Value) -> AppResult<Submitted> {
     let docs = input::parse(&req.input)?;
     let names: Vec<&str> = req.split_description.iter().map(|c| c.name.as_str()).collect();
     let mut errors = category_problems(&names, "split_description", |rest| {
@@ -58,5 +59,5 @@ fn submit(state: &AppState, base: &BaseUrl, req: &SplitRequest, raw: &Value) -> 
             partition_key: c.partition_key.clone(),
         })
         .collect();
-    submit_document_job(state, base, JobKind::Split, raw, docs, parse, Task::Split { categories })
+    submit_document_job(state, JobKind::Split, raw, docs, parse, Task::Split { categories })
 }

@@ -14,11 +14,11 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{downloads, respond, BaseUrl};
+use super::input;
+use super::{respond, BaseUrl};
 use crate::api::PipelineSettings;
 use crate::body::{JsonBody, JsonOrDefault, JsonWithRaw};
 use crate::error::{AppError, AppResult};
-use crate::jobs::input;
 use crate::loc;
 use crate::routes::pipeline::{self, with_version, PipelineRun, Revision};
 use crate::secrets;
@@ -292,12 +292,9 @@ async fn test(
         request: &raw,
         docs,
         password: req.settings.document_password.as_deref(),
-        base: &base,
     };
     let submitted = pipeline::submit(&state, run)?;
-    let job_id = submitted.job_id.clone();
-    let result = respond::finished(submitted).await?;
-    Ok(with_version(Revision::Draft, Json(downloads::inline_or_url(&state, &base, &job_id, result)?)))
+    Ok(with_version(Revision::Draft, Json(respond::finished(&state, &base, submitted).await?)))
 }
 
 // ---- helpers ----

@@ -2,9 +2,35 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::db::{Result, Store, NOW};
+use serde::{Deserialize, Serialize};
+
+use super::db::{stored_as_text, Result, Store, NOW};
 use super::files::PresignedState;
-use crate::api::JobStatus;
+
+/// Where a job is in its life (`jobs.status`; `GET /jobs` reports it as it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobStatus {
+    Pending,
+    InProgress,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+stored_as_text!(JobStatus {
+    Pending => "Pending",
+    InProgress => "InProgress",
+    Completed => "Completed",
+    Failed => "Failed",
+    Cancelled => "Cancelled",
+});
+
+impl JobStatus {
+    /// Whether the job has reached its final state.
+    pub fn is_final(self) -> bool {
+        matches!(self, JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled)
+    }
+}
 
 /// What a job does, as the store records it (`jobs.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,14 +261,10 @@ pub(super) const JOB_COLUMNS: &str =
      total_pages, duration, created_at, rowid";
 
 pub(super) fn job_from_row(r: &Row) -> rusqlite::Result<JobRow> {
-    let status: String = r.get("status")?;
     Ok(JobRow {
         id: r.get("id")?,
         kind: JobKind::from_stored(&r.get::<_, String>("kind")?),
-        status: JobStatus::parse(&status).ok_or_else(|| {
-            let column = r.as_ref().column_index("status").unwrap_or_default();
-            rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, status.into())
-        })?,
+        status: r.get("status")?,
         pipeline_id: r.get("pipeline_id")?,
         pipeline_version: r.get("pipeline_version")?,
         config: r.get("config")?,

@@ -43,7 +43,7 @@ pub use self::db::{Store, StoreError};
 pub use self::deliveries::{DeliveryMode, DeliveryRow, DeliveryState, NewDelivery};
 use self::files::{private_dir, remove_orphaned_files, remove_partial_uploads, warn_if_shared};
 pub use self::files::{private_file, ArtifactRow, Claim, NewArtifact, PendingUpload, UploadRow};
-pub use self::jobs::{JobKind, JobRow, NewJob, Recovery};
+pub use self::jobs::{JobKind, JobRow, JobStatus, NewJob, Recovery};
 pub use self::pipelines::{Deployed, PipelineRow, VersionRow};
 pub use self::retention::{Deleted, Swept};
 
@@ -76,7 +76,6 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::api::JobStatus;
     use crate::ids::FileId;
     use crate::steps::Steps;
 

@@ -1,12 +1,13 @@
 //! What goes: the sweep of what is older than the retention, deletion on request, and the
 //! memory of what was deleted.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{params, Connection};
 
 use super::db::{Result, Store, NOW};
 use super::files::PresignedState;
+use crate::clock;
 use crate::ids::FileId;
 
 /// What a [`Store::sweep`] removed.
@@ -57,7 +58,7 @@ impl Store {
             ),
             [&cutoff],
         )?;
-        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let now_ms = clock::now_ms();
         let presigned = tx.execute(
             &format!(
                 "DELETE FROM presigned_uploads WHERE (state = ?3 AND expires_at < ?2)
