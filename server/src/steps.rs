@@ -64,26 +64,45 @@ where
 }
 
 /// A list of objects (see [`ObjectOnly`]), such as a split step's categories.
+struct Objects<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Objects<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Items<T> {
+            type Value = Objects<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of objects")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Objects<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element_seed(ObjectOnly(std::marker::PhantomData))? {
+                    items.push(
+                        item.ok_or_else(|| serde::de::Error::custom("expected an object, found null"))?,
+                    );
+                }
+                Ok(Objects(items))
+            }
+        }
+        deserializer.deserialize_seq(Items(std::marker::PhantomData))
+    }
+}
+
 fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    struct Objects<T>(std::marker::PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Objects<T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list of objects")
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element_seed(ObjectOnly(std::marker::PhantomData))? {
-                items.push(item.ok_or_else(|| serde::de::Error::custom("expected an object, found null"))?);
-            }
-            Ok(items)
-        }
-    }
-    deserializer.deserialize_seq(Objects(std::marker::PhantomData))
+    Objects::deserialize(deserializer).map(|objects| objects.0)
+}
+
+/// A list of objects, or null (or absent) for none: an edit step's `form_schema`.
+fn optional_objects<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<Objects<T>>::deserialize(deserializer).map(|objects| objects.map(|objects| objects.0))
 }
 
 /// A request's `steps`: an object, never a list or null.
@@ -125,7 +144,7 @@ pub struct ExtractStep {
 #[serde(deny_unknown_fields)]
 pub struct EditStep {
     pub instructions: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "optional_objects", skip_serializing_if = "Option::is_none")]
     pub form_schema: Option<Vec<Widget>>,
 }
 

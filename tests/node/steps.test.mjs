@@ -9,6 +9,8 @@ import { shapeProblem } from "../../www/lib/step-editor.js";
 import { startServer } from "../support/server.mjs";
 
 const schema = { type: "object", properties: { total: { type: "number" } } };
+const bbox = { left: 0.1, top: 0.1, width: 0.3, height: 0.02, page: 1, original_page: 1 };
+const widget = { bbox, description: "Name", type: "text", value: "Ada" };
 
 /** Steps, and whether they are a pipeline's (true) or not (false). */
 const CASES = [
@@ -39,6 +41,10 @@ const CASES = [
   [{ edit: { instructions: "Name: Ada" } }, true],
   [{ edit: {} }, false],
   [{ edit: { instructions: 5 } }, false],
+  [{ edit: { instructions: "", form_schema: null } }, true],
+  [{ edit: { instructions: "", form_schema: [widget] } }, true],
+  [{ edit: { instructions: "", form_schema: widget } }, false],
+  [{ edit: { instructions: "", form_schema: [Object.values(widget)] } }, false],
   [[], false],
 ];
 

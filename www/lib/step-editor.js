@@ -205,7 +205,7 @@ function splitSection(edited) {
   const rows = [];
   const list = h("div", { className: "categories" });
   const add = h("button", { type: "button", className: "add-category", textContent: "Add category" });
-  const { el, toggle, body } = optionalStep("split", "Split", "Cut the document into sections by category.");
+  const { el, toggle, body, present } = optionalStep("split", "Split", "Cut the document into sections by category.");
   body.append(list, add);
 
   add.addEventListener("click", () => {
@@ -252,8 +252,7 @@ function splitSection(edited) {
     fill(step) {
       rows.length = 0;
       list.replaceChildren();
-      toggle.checked = step !== undefined;
-      body.hidden = !toggle.checked;
+      present(step);
       for (const category of step?.categories ?? []) addRow(category);
     },
     read() {
@@ -282,7 +281,7 @@ function splitSection(edited) {
 function extractSection(edited) {
   let original;
   let shown = {};
-  const { el, toggle, body } = optionalStep("extract", "Extract", "Pull structured data out, described by a JSON Schema.");
+  const { el, toggle, body, present } = optionalStep("extract", "Extract", "Pull structured data out, described by a JSON Schema.");
   const fields = fieldBuilder(edited);
   const prompt = h("textarea", { name: "system-prompt", rows: 3 });
   const citations = h("input", { type: "checkbox", name: "citations" });
@@ -300,8 +299,7 @@ function extractSection(edited) {
     el,
     fill(step) {
       original = step;
-      toggle.checked = step !== undefined;
-      body.hidden = !toggle.checked;
+      present(step);
       fields.fill(isObject(step?.schema) ? step.schema : {});
       prompt.value = typeof step?.system_prompt === "string" ? step.system_prompt : "";
       const wanted = step?.citations;
@@ -334,15 +332,14 @@ function editSection() {
   let original;
   const instructions = h("textarea", { name: "edit-instructions", rows: 4 });
   const kept = h("p", { className: "hint", hidden: true });
-  const { el, toggle, body } = optionalStep("edit", "Edit", "Fill the input PDF's form fields.");
+  const { el, toggle, body, present } = optionalStep("edit", "Edit", "Fill the input PDF's form fields.");
   body.append(labeled("Instructions (one \"label: value\" per line)", instructions, "block"), kept);
 
   return {
     el,
     fill(step) {
       original = step;
-      toggle.checked = step !== undefined;
-      body.hidden = !toggle.checked;
+      present(step);
       instructions.value = typeof step?.instructions === "string" ? step.instructions : "";
       const widgets = Array.isArray(step?.form_schema) ? step.form_schema.length : 0;
       kept.hidden = step?.form_schema == null;
@@ -369,7 +366,12 @@ function optionalStep(name, title, hint) {
     h("legend", {}, h("label", { className: "check" }, toggle, ` ${title}`), " ", h("span", { className: "hint" }, hint)),
     body);
   toggle.addEventListener("input", () => { body.hidden = !toggle.checked; });
-  return { el, toggle, body };
+  /** Shows the step on when the steps have it, and its body with it. */
+  const present = (step) => {
+    toggle.checked = step !== undefined;
+    body.hidden = !toggle.checked;
+  };
+  return { el, toggle, body, present };
 }
 
 // ---- The extract field builder: one per object level, nested to any depth.
@@ -623,18 +625,24 @@ export function shapeProblem(steps) {
   if (!isObject(steps)) return "steps must be a JSON object such as {\"parse\": {}}";
   const problem =
     unknownKey(steps, ["parse", "split", "extract", "edit"], "steps", "steps are") ??
-    parseShape(steps.parse) ??
-    splitShape(steps.split) ??
-    extractShape(steps.extract) ??
-    editShape(steps.edit);
+    stepProblem(steps.parse, "parse", "{\"options\": {}}", ["options"], parseShape) ??
+    stepProblem(steps.split, "split", "{\"categories\": [...]}", ["categories"], splitShape) ??
+    stepProblem(steps.extract, "extract", "{\"schema\": {...}}", ["schema", "system_prompt", "citations"], extractShape) ??
+    stepProblem(steps.edit, "edit", "{\"instructions\": \"…\"}", ["instructions", "form_schema"], editShape);
   return problem;
 }
 
+/**
+ * Why step `step` (named `name`) is wrong, or null. Absent is fine; present, it is an object
+ * (such as `example`) of only `allowed` keys, whose values `shape` checks.
+ */
+function stepProblem(step, name, example, allowed, shape) {
+  if (step == null) return null;
+  if (!isObject(step)) return `${name} must be an object such as ${example}`;
+  return unknownKey(step, allowed, name) ?? shape(step);
+}
+
 function parseShape(parse) {
-  if (parse == null) return null;
-  if (!isObject(parse)) return "parse must be an object such as {\"options\": {}}";
-  const unknown = unknownKey(parse, ["options"], "parse");
-  if (unknown) return unknown;
   const options = parse.options;
   if (options == null) return null;
   if (!isObject(options)) return "parse.options must be an object";
@@ -658,10 +666,6 @@ function parseShape(parse) {
 }
 
 function splitShape(split) {
-  if (split == null) return null;
-  if (!isObject(split)) return "split must be an object such as {\"categories\": [...]}";
-  const unknown = unknownKey(split, ["categories"], "split");
-  if (unknown) return unknown;
   if (!Array.isArray(split.categories)) return "split.categories must be a list of {name, description}";
   for (const [i, category] of split.categories.entries()) {
     const where = `split category ${i + 1}`;
@@ -676,10 +680,6 @@ function splitShape(split) {
 }
 
 function extractShape(extract) {
-  if (extract == null) return null;
-  if (!isObject(extract)) return "extract must be an object such as {\"schema\": {...}}";
-  const unknown = unknownKey(extract, ["schema", "system_prompt", "citations"], "extract");
-  if (unknown) return unknown;
   if (!isObject(extract.schema)) return "extract needs a \"schema\" that is a JSON Schema object";
   const properties = extract.schema.properties;
   if (properties !== undefined) {
@@ -696,12 +696,11 @@ function extractShape(extract) {
 }
 
 function editShape(edit) {
-  if (edit == null) return null;
-  if (!isObject(edit)) return "edit must be an object such as {\"instructions\": \"…\"}";
-  const unknown = unknownKey(edit, ["instructions", "form_schema"], "edit");
-  if (unknown) return unknown;
   if (typeof edit.instructions !== "string") return "edit needs \"instructions\" that are text";
-  if (edit.form_schema != null && !Array.isArray(edit.form_schema)) return "edit.form_schema must be a list";
+  const widgets = edit.form_schema;
+  if (widgets != null && !Array.isArray(widgets)) return "edit.form_schema must be a list";
+  const notWidget = widgets?.findIndex((widget) => !isObject(widget)) ?? -1;
+  if (notWidget >= 0) return `edit.form_schema item ${notWidget + 1} must be an object such as {"description": "…", "type": "text", "bbox": {…}}`;
   return null;
 }
 
