@@ -3,7 +3,7 @@
 # with libFuzzer, seeded with the project's fixtures, and writes what each run did and found to
 # bench/fuzz.md. Needs nightly Rust and cargo-fuzz, which this script installs when missing.
 # A crash leaves its input in server/fuzz/artifacts/<target>/; fix it, then keep the input as a
-# regression test in server/tests/it/fuzzed.rs.
+# regression test beside the hostile documents of server/tests/it/hostile.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"

@@ -48,7 +48,7 @@ for group in "${groups[@]}"; do
     guard) run_group guard "origins fetch secrets hostile urls api:: webhook" \
       server/src/origins.rs server/src/outbound.rs server/src/secrets.rs ;;
     engine) run_group engine "extract split classify engine:: documents schemas resources" \
-      server/src/engine/extract.rs server/src/engine/split.rs server/src/engine/classify.rs ;;
+      server/src/engine/extract/mod.rs server/src/engine/split.rs server/src/engine/classify.rs ;;
     *) echo "unknown group $group (guard or engine)" >&2; exit 64 ;;
   esac
 done
