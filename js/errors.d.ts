@@ -32,3 +32,8 @@ export class JobFailedError extends ReductoError {
   readonly jobId: string;
   readonly reason: string;
 }
+
+/** `job.wait` passed its `timeout`; the job goes on running on the server. */
+export class JobWaitTimeoutError extends ReductoError {
+  readonly jobId: string;
+}

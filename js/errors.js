@@ -34,13 +34,22 @@ export class JobFailedError extends ReductoError {
   }
 }
 
+export class JobWaitTimeoutError extends ReductoError {
+  constructor(message, jobId) {
+    super(message);
+    this.jobId = jobId;
+  }
+}
+
 const classes = {
   ReductoError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError,
   NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError,
   APIConnectionError, APIConnectionTimeoutError, APIUserAbortError,
 };
 // `error.name` comes from these keys, so it stays right even where an app's bundler renames classes.
-for (const [name, Class] of Object.entries({ ...classes, JobFailedError })) Class.prototype.name = name;
+for (const [name, Class] of Object.entries({ ...classes, JobFailedError, JobWaitTimeoutError })) {
+  Class.prototype.name = name;
+}
 
 /** An error of the class named `name`; API errors also get their status, headers and body. */
 export function createError(name, message, status, headers, body) {
@@ -51,4 +60,8 @@ export function createError(name, message, status, headers, body) {
 
 export function createJobFailedError(message, jobId, reason) {
   return new JobFailedError(message, jobId, reason);
+}
+
+export function createJobWaitTimeoutError(message, jobId) {
+  return new JobWaitTimeoutError(message, jobId);
 }

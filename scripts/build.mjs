@@ -2,11 +2,13 @@
 // the pages' copy of pdf.js (www/vendor/).
 //
 // Steps: cargo (wasm32, the size profile) → wasm-bindgen --target web, straight into pkg/ →
-// wasm-opt -Oz (npm binaryen, with the wasm features named below) → our entry
-// (pkg/index.js), which starts the module on import so callers never call init. The package
-// ships readable ES modules, as libraries do; minifying is the app's bundler's job. So the
-// size check bundles the package the way an app does (esbuild --minify), adds the wasm, and
-// reports both gzip -9 against the contract's budget; the build fails past its ceiling.
+// wasm-opt -Oz (npm binaryen, with the wasm features named below) → our entries (index.js for
+// browsers and bundlers, node.js for Node.js, Deno and Bun, workerd.js for Workers), each of
+// which starts the module on import so callers never call init → the package's README
+// (js/README.md) and LICENSE. The package ships readable ES modules, as libraries do;
+// minifying is the app's bundler's job. So the size check bundles the browser entry the way an
+// app does (esbuild --minify), adds the wasm, and reports both gzip -9 against the contract's
+// budget; the build fails past its ceiling.
 // `node scripts/build.mjs client` builds only pkg/.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -62,33 +64,47 @@ const glue = exportsOf(join(pkg, "reducto_wasm.d.ts"));
 const classes = glue.filter(({ isValue }) => isValue).map(({ name }) => name).sort();
 const types = glue.filter(({ isValue }) => !isValue).map(({ name }) => name).sort();
 
-writeFileSync(join(pkg, "index.js"), `\
-// reducto-wasm's entry: starts the wasm module on import, so callers never call init, then
-// exports the client (wasm-bindgen's glue in reducto_wasm.js) and the error classes.
-import { initSync } from "./reducto_wasm.js";
-
-// One path everywhere: read the bytes, compile, instantiate. A bundler that does not handle
-// \`new URL(…, import.meta.url)\` (esbuild) needs reducto_wasm_bg.wasm copied beside its output.
-initSync({ module: await WebAssembly.compile(await wasmBytes(new URL("./reducto_wasm_bg.wasm", import.meta.url))) });
-
-async function wasmBytes(url) {
-  const node = typeof process === "object" && process.versions?.node;
-  if (node && url.protocol === "file:") {
-    // Node's fetch cannot read file: URLs. The specifier is only known when running, so
-    // bundlers leave this import alone and never ship it to a browser.
-    const fs = node && "node:fs/promises";
-    return (await import(/* @vite-ignore */ fs)).readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(\`reducto-wasm could not load \${url}: \${response.status} \${response.statusText}\`);
-  return response.arrayBuffer();
-}
-
-export { ${classes.join(", ")} } from "./reducto_wasm.js";
+// One package, an entry per way of loading wasm, chosen by the runtime's own export conditions
+// (package.json below). Each starts the module on import, so callers never call init, and
+// exports the same API: one typing (index.d.ts) serves them all.
+const exported = `export { ${classes.join(", ")} } from "./reducto_wasm.js";
 export {
 ${wrap(errorClasses)}
 } from "./${errorsModule}";
-`);
+`;
+const entries = {
+  // Browsers and bundlers: wasm-bindgen's init fetches the wasm and compiles it as it streams
+  // in (instantiateStreaming), falling back to compiling the whole download when the server
+  // sends another type than application/wasm. Bundlers resolve the \`new URL(…, import.meta.url)\`
+  // and ship the file; one that does not (esbuild) needs reducto_wasm_bg.wasm beside its output.
+  "index.js": `\
+// reducto-wasm for browsers and bundlers.
+import init from "./reducto_wasm.js";
+
+await init({ module_or_path: new URL("./reducto_wasm_bg.wasm", import.meta.url) });
+
+${exported}`,
+  // Node.js, Deno and Bun: read the file next to this module.
+  "node.js": `\
+// reducto-wasm for Node.js, Deno and Bun.
+import { readFile } from "node:fs/promises";
+import { initSync } from "./reducto_wasm.js";
+
+initSync({ module: await WebAssembly.compile(await readFile(new URL("./reducto_wasm_bg.wasm", import.meta.url))) });
+
+${exported}`,
+  // Cloudflare Workers and edge runtimes: no I/O at module scope and no compiling wasm from
+  // bytes; the platform compiles the imported .wasm (wrangler's and miniflare's CompiledWasm).
+  "workerd.js": `\
+// reducto-wasm for Cloudflare Workers and edge runtimes.
+import wasmModule from "./reducto_wasm_bg.wasm";
+import { initSync } from "./reducto_wasm.js";
+
+initSync({ module: wasmModule });
+
+${exported}`,
+};
+for (const [file, source] of Object.entries(entries)) writeFileSync(join(pkg, file), source);
 writeFileSync(join(pkg, "index.d.ts"), `\
 // wasm-bindgen declares \`[Symbol.dispose]()\` on each class (\`using client = new Reducto()\`).
 /// <reference lib="esnext.disposable" />
@@ -111,12 +127,25 @@ writeFileSync(join(pkg, "package.json"), JSON.stringify({
   type: "module",
   main: "./index.js",
   types: "./index.d.ts",
-  exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
-  files: ["index.js", "index.d.ts", "reducto_wasm.js", "reducto_wasm.d.ts", "reducto_wasm_bg.wasm", "snippets"],
-  sideEffects: ["./index.js"],
+  exports: {
+    ".": {
+      types: "./index.d.ts",
+      workerd: "./workerd.js",
+      "edge-light": "./workerd.js",
+      deno: "./node.js",
+      bun: "./node.js",
+      node: "./node.js",
+      default: "./index.js",
+    },
+  },
+  files: [...Object.keys(entries), "index.d.ts", "reducto_wasm.js", "reducto_wasm.d.ts", "reducto_wasm_bg.wasm",
+    "snippets", "README.md", "LICENSE"],
+  sideEffects: Object.keys(entries).map((file) => `./${file}`),
   engines: { node: ">=20" },
 }, null, 2) + "\n");
 rmSync(join(pkg, ".gitignore"), { force: true });
+copyFileSync(join(root, "js/README.md"), join(pkg, "README.md"));
+copyFileSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
 
 /** The names a declaration file exports, read by the TypeScript compiler; `isValue` for classes. */
 function exportsOf(declarations) {

@@ -129,6 +129,13 @@ fn client_config(options: ReductoOptions) -> Result<ClientConfig, JsValue> {
         .api_key
         .or_else(|| host::environment_variable("REDUCTO_API_KEY"))
         .filter(|key| !key.is_empty());
+    let timeout_ms = non_negative("options.timeout", options.timeout)?.unwrap_or(DEFAULT_TIMEOUT_MS);
+    if api_key.is_none() && is_reducto_host(&base_url) {
+        return Err(argument_error(&format!(
+            "options.apiKey is missing, and Reducto's cloud ({base_url}) needs one: pass {{ apiKey }} \
+             (or set REDUCTO_API_KEY in Node.js), or point options.baseURL at your own server or proxy"
+        )));
+    }
     let allowed_in_browser = options.dangerously_allow_browser == Some(true);
     if api_key.is_some() && host::in_page() && is_reducto_host(&base_url) && !allowed_in_browser {
         return Err(argument_error(
@@ -140,7 +147,7 @@ fn client_config(options: ReductoOptions) -> Result<ClientConfig, JsValue> {
     Ok(ClientConfig {
         base_url,
         api_key,
-        timeout_ms: non_negative("options.timeout", options.timeout)?.unwrap_or(DEFAULT_TIMEOUT_MS),
+        timeout_ms,
         max_retries: options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         default_headers: options.default_headers,
     })

@@ -19,9 +19,13 @@ extern "C" {
 
     #[wasm_bindgen(js_name = createJobFailedError)]
     fn create_job_failed_error(message: &str, job_id: &str, reason: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = createJobWaitTimeoutError)]
+    fn create_job_wait_timeout_error(message: &str, job_id: &str) -> JsValue;
 }
 
-/// The exported error classes that a failure can become (`JobFailedError` has its own maker).
+/// The exported error classes that a failure can become (a job's errors, which carry its id,
+/// have their own makers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorClass {
     Reducto,
@@ -127,6 +131,14 @@ pub fn argument_error(message: &str) -> JsValue {
 /// A job that ended in `Failed`, with the server's reason.
 pub fn job_failed_error(job_id: &str, reason: &str) -> JsValue {
     create_job_failed_error(&format!("Job {job_id} failed: {reason}"), job_id, reason)
+}
+
+/// `job.wait` gave up on job `job_id` after `timeout` (as the caller wrote it, in ms).
+pub fn job_wait_timeout_error(job_id: &str, timeout: &str) -> JsValue {
+    let message = format!(
+        "job.wait gave up after {timeout} ms (options.timeout): job {job_id} is still running on the server"
+    );
+    create_job_wait_timeout_error(&message, job_id)
 }
 
 /// The error for an HTTP error response.

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use crate::abort::sleep;
 use crate::args::{self, describe, js_text};
 use crate::core::{promise, Inner};
-use crate::errors::{argument_error, job_failed_error, reducto_error, ErrorClass};
+use crate::errors::{argument_error, job_failed_error, job_wait_timeout_error, reducto_error, ErrorClass};
 use crate::options::{non_negative, JobWaitOptions, RequestOptions};
 use crate::params::JobListParams;
 use crate::transport::Call;
@@ -139,11 +139,7 @@ impl Job {
                 if let (Some(deadline), Some(timeout)) = (deadline, timeout) {
                     let left = deadline - Date::now();
                     if left <= 0.0 {
-                        let message = format!(
-                            "job.wait gave up after {} ms (options.timeout): job {job_id} is still running on the server",
-                            js_text(&timeout.into())
-                        );
-                        return Err(reducto_error(ErrorClass::Reducto, &message));
+                        return Err(job_wait_timeout_error(&job_id, &js_text(&timeout.into())));
                     }
                     wait = wait.min(left);
                 }

@@ -19,7 +19,8 @@ use crate::errors::argument_error;
 #[tsify(hashmap_as_object)]
 pub struct ReductoOptions {
     /// Sent as `Authorization: Bearer <apiKey>`; never logged, never put in a URL. In Node.js,
-    /// defaults to `REDUCTO_API_KEY`.
+    /// defaults to `REDUCTO_API_KEY`. Required for Reducto's cloud; a `baseURL` of your own
+    /// (reducto-local, your proxy) needs none.
     #[tsify(optional)]
     pub api_key: Option<String>,
     /// Where requests go, e.g. `http://127.0.0.1:8080` for reducto-local. Wins over

@@ -104,6 +104,10 @@ fn client_options_are_checked() {
         (r#"{"defaultHeaders": "x"}"#, "options.defaultHeaders"),
         (r#"{"apiKey": "k", "environment": "eu"}"#, "dangerouslyAllowBrowser"),
         (r#"{"apiKey": "k"}"#, "dangerouslyAllowBrowser"),
+        // Reducto's cloud without a key, as the official SDK refuses it.
+        (r#"{}"#, "options.apiKey"),
+        (r#"{"environment": "eu"}"#, "options.apiKey"),
+        (r#"{"apiKey": ""}"#, "options.apiKey"),
     ] {
         let error = Reducto::new(json(options)).err().expect(options);
         assert!(error.has_type::<ReductoError>());

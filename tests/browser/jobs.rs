@@ -112,8 +112,15 @@ async fn wait_gives_up_after_its_timeout_and_says_the_job_goes_on() {
     slow_pages(500).await;
     let client = faults_client("");
     let job_id = start_pipeline_job(&client, pdf_file()).await;
-    let error = resolve(client.job().wait(job_id.into(), options(r#"{"timeout": 300}"#))).await.unwrap_err();
-    assert!(error.has_type::<ReductoError>() && !error.has_type::<APIError>(), "{}", message(&error));
+    let error =
+        resolve(client.job().wait(job_id.clone().into(), options(r#"{"timeout": 300}"#))).await.unwrap_err();
+    assert!(
+        error.has_type::<JobWaitTimeoutError>() && error.has_type::<ReductoError>(),
+        "{}",
+        message(&error)
+    );
+    assert!(!error.has_type::<APIError>(), "{}", message(&error));
+    assert_eq!(Reflect::get(&error, &"jobId".into()).unwrap().as_string(), Some(job_id));
     assert!(
         message(&error).contains("options.timeout") && message(&error).contains("still running"),
         "{}",

@@ -39,6 +39,7 @@ extern "C" {
     pub type APIConnectionTimeoutError;
     pub type APIUserAbortError;
     pub type JobFailedError;
+    pub type JobWaitTimeoutError;
 }
 
 pub const FOUR_PAGES_PDF: &[u8] = include_bytes!("../fixtures/pdfs/pdflatex-4-pages.pdf");

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { deployPipeline } from "../../scripts/studio.mjs";
 import { startServer } from "../support/server.mjs";
-import * as pkg from "../../pkg/index.js";
-import { AuthenticationError, NotFoundError, ReductoError, Reducto } from "../../pkg/index.js";
+import * as pkg from "../../pkg/node.js";
+import { AuthenticationError, NotFoundError, ReductoError, Reducto } from "../../pkg/node.js";
 
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url);
 let server, pipelineId;
@@ -22,7 +22,7 @@ test("the package exports the client, its resources and the error classes, nothi
   assert.deepEqual(Object.keys(pkg).sort(), [
     "APIConnectionError", "APIConnectionTimeoutError", "APIError", "APIUserAbortError", "AuthenticationError",
     "BadRequestError", "Classify", "ConflictError", "Edit", "Extract", "InternalServerError", "Job", "JobFailedError",
-    "NotFoundError", "Parse", "PermissionDeniedError", "Pipeline", "RateLimitError", "Reducto", "ReductoError", "Split",
+    "JobWaitTimeoutError", "NotFoundError", "Parse", "PermissionDeniedError", "Pipeline", "RateLimitError", "Reducto", "ReductoError", "Split",
     "UnprocessableEntityError", "Webhook",
   ]);
   assert.ok(new pkg.ConflictError("x", 409, {}, null) instanceof pkg.APIError);
@@ -73,6 +73,27 @@ test("a script may take its server and key from REDUCTO_BASE_URL and REDUCTO_API
     restore("REDUCTO_BASE_URL", saved.url);
     restore("REDUCTO_API_KEY", saved.key);
     await locked.stop();
+  }
+});
+
+test("Reducto's cloud without a key is refused at construction, as the official SDK does", () => {
+  const saved = { url: process.env.REDUCTO_BASE_URL, key: process.env.REDUCTO_API_KEY };
+  delete process.env.REDUCTO_BASE_URL;
+  delete process.env.REDUCTO_API_KEY;
+  try {
+    for (const options of [undefined, {}, { environment: "eu" }, { apiKey: "" }]) {
+      assert.throws(() => new Reducto(options), (error) =>
+        error instanceof ReductoError && /options\.apiKey is missing/.test(error.message) && /REDUCTO_API_KEY/.test(error.message),
+      JSON.stringify(options));
+    }
+    assert.ok(new Reducto({ baseURL: server.url }), "a server of your own needs no key");
+    process.env.REDUCTO_API_KEY = "from-the-environment";
+    assert.ok(new Reducto(), "the key may come from the environment");
+  } finally {
+    for (const [name, value] of [["REDUCTO_BASE_URL", saved.url], ["REDUCTO_API_KEY", saved.key]]) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 });
 

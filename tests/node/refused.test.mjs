@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import Reducto, { AuthenticationError as OfficialAuthenticationError } from "reductoai";
-import { AuthenticationError, Reducto as ReductoWasm } from "../../pkg/index.js";
+import { AuthenticationError, Reducto as ReductoWasm } from "../../pkg/node.js";
 import { launchChromium } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { openAsBlob } from "node:fs";
 import { after, before, test } from "node:test";
-import { Reducto } from "../../pkg/index.js";
+import { Reducto } from "../../pkg/node.js";
 import { deployPipeline } from "../../scripts/studio.mjs";
 import { faultLog, scriptResponses } from "../support/faults.mjs";
 import { startRecordingProxy } from "../support/proxy.mjs";

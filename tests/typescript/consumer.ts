@@ -6,6 +6,7 @@ import {
   APIUserAbortError,
   ConflictError,
   JobFailedError,
+  JobWaitTimeoutError,
   NotFoundError,
   Reducto,
   ReductoError,
@@ -118,6 +119,7 @@ export async function theRestOfTheApi(client: Reducto, form: File): Promise<stri
 
 export function errorsAreClasses(error: unknown): string {
   if (error instanceof JobFailedError) return `${error.jobId}: ${error.reason}`;
+  if (error instanceof JobWaitTimeoutError) return `still running: ${error.jobId}`;
   if (error instanceof APIConnectionTimeoutError) return "slow";
   if (error instanceof APIUserAbortError) return "aborted";
   if (error instanceof ConflictError) return `deploy first (${error.status})`;
