@@ -37,6 +37,18 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The client's browser tests run in Firefox too: Debian's firefox-esr, driven by geckodriver,
+# which builds from crates.io.
+if [ ! -x /usr/bin/firefox-esr ]; then
+  say "installing Debian's firefox-esr"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
+fi
+if ! command -v geckodriver >/dev/null; then
+  say "installing geckodriver from crates.io (about a minute on 2 cores)"
+  cargo install geckodriver --locked
+fi
+
 # The edit tests read filled forms back with pdftotext and pdfinfo; the benchmarks compare the
 # parser with pdftotext.
 if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then

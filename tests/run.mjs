@@ -1,7 +1,8 @@
 // `npm test`: every test, each against real processes. Runs after `npm run build`.
 //   1. cargo test: unit tests of the client (native) and the server, and the server's
 //      integration tests (one crate, server/tests/it/)
-//   2. wasm-pack test: the client in headless Chromium against real reducto-local servers
+//   2. wasm-pack test: the client in headless Chromium, then in headless Firefox, against real
+//      reducto-local servers
 //   3. at the same time, since each starts its own servers: the page tests (the optimized pkg/
 //      in the demo page and a Vite app, driven by Playwright), Node.js (the package imported
 //      by Node scripts), the engine's quality goals, the official `reductoai` SDKs (Node and
@@ -56,7 +57,13 @@ async function step(name, cmd, args, { env = {}, buffered = false } = {}) {
 const started = performance.now();
 await step("Rust unit and integration tests", "cargo", ["test", "--workspace"]);
 
-if (wanted("Client in headless Chromium (wasm-pack test)")) {
+// The client in each browser, one after the other: the fault-injection server's faults are
+// shared, so two suites at once would trip over each other's.
+const browsers = [
+  ["Client in headless Chromium (wasm-pack test)", "--chrome", { CHROMEDRIVER: "/usr/bin/chromedriver" }],
+  ["Client in headless Firefox (wasm-pack test)", "--firefox", {}],
+].filter(([name]) => wanted(name));
+if (browsers.length > 0) {
   writePacket();
   const apiKey = randomBytes(16).toString("hex");
   const servers = await Promise.all([
@@ -69,11 +76,11 @@ if (wanted("Client in headless Chromium (wasm-pack test)")) {
   const [open, locked, faults, small] = servers;
   const receiver = await startReceiver();
   try {
-    // The shipped build is the tested build: the same features and the same size profile as pkg/.
-    await step("Client in headless Chromium (wasm-pack test)", "wasm-pack",
-      ["test", "--headless", "--chrome", "--", "--profile", "wasm-release"], {
+    for (const [name, browser, driver] of browsers) {
+      // The shipped build is the tested build: the same features and the same size profile as pkg/.
+      await step(name, "wasm-pack", ["test", "--headless", browser, "--", "--profile", "wasm-release"], {
         env: {
-          CHROMEDRIVER: "/usr/bin/chromedriver",
+          ...driver,
           // The runner's limit for the whole suite (its default is 20 s); the slowest tests
           // wait for a webhook's retry and list 120 jobs.
           WASM_BINDGEN_TEST_TIMEOUT: "180",
@@ -85,6 +92,7 @@ if (wanted("Client in headless Chromium (wasm-pack test)")) {
           REDUCTO_TEST_HOOK_URL: receiver.url,
         },
       });
+    }
   } finally {
     await Promise.all([...servers.map((server) => server.stop()), receiver.stop()]);
   }
