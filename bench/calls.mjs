@@ -11,6 +11,7 @@ import * as esbuild from "esbuild";
 import { launchChromium } from "../tests/support/browser.mjs";
 import { startServer } from "../tests/support/server.mjs";
 import { outDir, root } from "./lib.mjs";
+import { timeNodeStarts } from "./start-node.mjs";
 
 /** The page folder: bench/calls/ with the SDK's browser bundle beside it. */
 async function buildPages() {
@@ -103,7 +104,7 @@ async function timeStarts(browser, serverUrl, loads) {
   return starts;
 }
 
-/** Runs both measurements against one server and one browser. */
+/** Runs the measurements against one server and one browser; module start in Node.js too. */
 export async function measureCalls({ rounds, warmupRounds, loads }) {
   const www = await buildPages();
   const server = await startServer([], { www });
@@ -113,7 +114,8 @@ export async function measureCalls({ rounds, warmupRounds, loads }) {
     const pipelineId = await deployParsePipeline(server.url);
     const calls = await timeCalls(browser, server.url, pipelineId, { rounds, warmupRounds });
     const starts = await timeStarts(browser, server.url, loads);
-    return { ...calls, starts, chromium: browser.version() };
+    const nodeStarts = await timeNodeStarts(server.url, loads);
+    return { ...calls, starts, nodeStarts, chromium: browser.version() };
   } finally {
     await browser?.close();
     await server.stop();

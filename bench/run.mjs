@@ -25,7 +25,9 @@ const PAGES = 500; // parse throughput document
 const ROUNDS = 300; // timed rounds of the per-call bench (each client once per round)
 const WARMUP_ROUNDS = 20;
 const LOADS = 11; // fresh page loads per client for module start
-const CALL_GOAL = 1.1; // reducto-wasm's median against raw fetch
+const CALL_GOAL = 1.05; // reducto-wasm's median against raw fetch
+const START_GOAL = 1.2; // reducto-wasm's import → first answer against reductoai's
+const SIZE_GOAL_KB = 80; // reducto-wasm's download, gzip, wasm + JS
 
 const log = (message) => console.error(`bench: ${message}`);
 
@@ -90,6 +92,14 @@ const startRows = ["reducto-wasm", "reductoai", "fetch"].map((client) => {
   const name = client === "fetch" ? "hand-written `fetch` (nothing to load)" : label(client);
   return `| ${name} | ${ms(mid("imported"))} | ${ms(mid("sent"))} | ${ms(mid("answered"))} |`;
 });
+const nodeStartRows = ["reducto-wasm", "reductoai"].map((client) => {
+  const loads = calls.nodeStarts[client];
+  const mid = (key) => median(loads.map((load) => load[key]));
+  return `| ${label(client)} | ${ms(mid("imported"))} | ${ms(mid("answered"))} |`;
+});
+const answeredIn = (starts, client) => median(starts[client].map((load) => load.answered));
+const startRatio = (starts) => answeredIn(starts, "reducto-wasm") / answeredIn(starts, "reductoai");
+const sizeOf = (bundler) => total(sizes["reducto-wasm"][bundler]);
 
 const report = `# Benchmarks
 
@@ -141,6 +151,22 @@ of the first \`client.apiVersion()\` (\`GET /version\`) went out (Resource Timin
 | client | import | → \`GET /version\` sent | → its answer read |
 | --- | ---: | ---: | ---: |
 ${startRows.join("\n")}
+
+The same in Node.js (\`bench/start-node.mjs\`): each load a fresh \`node\` process, timed inside it;
+reducto-wasm's Node entry reads the wasm beside it, compiles and instantiates it.
+
+| client | import | → its answer read |
+| --- | ---: | ---: |
+${nodeStartRows.join("\n")}
+
+## Goals of the runtime work, side by side in this run
+
+| measure | reducto-wasm | goal | |
+| --- | ---: | --- | --- |
+| browser \`import()\` → first answer, ratio to reductoai | ${ratio(startRatio(calls.starts))} | ≤ ${ratio(START_GOAL)} | ${met(startRatio(calls.starts) <= START_GOAL)} |
+| Node.js \`import()\` → first answer, ratio to reductoai | ${ratio(startRatio(calls.nodeStarts))} | ≤ ${ratio(START_GOAL)} | ${met(startRatio(calls.nodeStarts) <= START_GOAL)} |
+| package gzip, wasm + JS (esbuild app) | ${kb(sizeOf("esbuild"))} | ≤ ${SIZE_GOAL_KB} KB | ${met(sizeOf("esbuild") <= SIZE_GOAL_KB * 1024)} |
+| per call, median ratio to raw fetch | ${ratio(wasmCalls.median / base.median)} | ≤ ${ratio(CALL_GOAL)}, and ≤ reductoai's ${ratio(sdkCalls.median / base.median)} | ${met(overheadGoal && sdkGoal)} |
 
 ## Parse throughput (generated ${PAGES}-page PDF, medians of 7 alternating runs)
 

@@ -84,7 +84,7 @@ import init from "./reducto_wasm.js";
 await init({ module_or_path: new URL("./reducto_wasm_bg.wasm", import.meta.url) });
 
 ${exported}`,
-  // Node.js, Deno and Bun: read the file next to this module.
+  // Node.js, Deno and Bun (both match the \`node\` condition): read the file next to this module.
   "node.js": `\
 // reducto-wasm for Node.js, Deno and Bun.
 import { readFile } from "node:fs/promises";
@@ -93,11 +93,21 @@ import { initSync } from "./reducto_wasm.js";
 initSync({ module: await WebAssembly.compile(await readFile(new URL("./reducto_wasm_bg.wasm", import.meta.url))) });
 
 ${exported}`,
-  // Cloudflare Workers and edge runtimes: no I/O at module scope and no compiling wasm from
-  // bytes; the platform compiles the imported .wasm (wrangler's and miniflare's CompiledWasm).
+  // Cloudflare Workers: no I/O at module scope and no compiling wasm from bytes; the platform
+  // compiles the imported .wasm (wrangler's and miniflare's CompiledWasm rule).
   "workerd.js": `\
-// reducto-wasm for Cloudflare Workers and edge runtimes.
+// reducto-wasm for Cloudflare Workers.
 import wasmModule from "./reducto_wasm_bg.wasm";
+import { initSync } from "./reducto_wasm.js";
+
+initSync({ module: wasmModule });
+
+${exported}`,
+  // Vercel Edge: the same, with the \`?module\` suffix its bundler asks for (as @vercel/og and
+  // @cf-wasm do). Not tested here: no Vercel Edge runtime installs offline.
+  "edge-light.js": `\
+// reducto-wasm for Vercel Edge.
+import wasmModule from "./reducto_wasm_bg.wasm?module";
 import { initSync } from "./reducto_wasm.js";
 
 initSync({ module: wasmModule });
@@ -131,12 +141,14 @@ writeFileSync(join(pkg, "package.json"), JSON.stringify({
     ".": {
       types: "./index.d.ts",
       workerd: "./workerd.js",
-      "edge-light": "./workerd.js",
-      deno: "./node.js",
-      bun: "./node.js",
+      "edge-light": "./edge-light.js",
       node: "./node.js",
+      // Not \`worker\` or \`browser\` for the Workers' entry: a web worker's bundler (webpack,
+      // Vite) sets those and does not make a .wasm import a compiled module.
       default: "./index.js",
     },
+    "./reducto_wasm_bg.wasm": "./reducto_wasm_bg.wasm",
+    "./package.json": "./package.json",
   },
   files: [...Object.keys(entries), "index.d.ts", "reducto_wasm.js", "reducto_wasm.d.ts", "reducto_wasm_bg.wasm",
     "snippets", "README.md", "LICENSE"],

@@ -1,0 +1,27 @@
+// The check every runtime runs, as a user's app would: the package installed from its tarball,
+// imported by name. Node.js, Deno and Bun run it through main.mjs, a Worker through worker.mjs;
+// each hands back what it saw, and runtimes.test.mjs asserts it.
+import { JobWaitTimeoutError, NotFoundError, Reducto, ReductoError } from "reducto-wasm";
+
+/** apiVersion, upload, pipeline.runJob, job.wait, and the error class of an unknown pipeline. */
+export async function check({ baseURL, pipelineId, pdf }) {
+  const client = new Reducto({ baseURL, maxRetries: 0 });
+  const version = await client.apiVersion();
+  const upload = await client.upload(pdf, { extension: "pdf" });
+  const { job_id } = await client.pipeline.runJob({ input: upload, pipeline_id: pipelineId });
+  const result = await client.job.wait(job_id);
+  const unknown = await client.pipeline.run({ input: upload, pipeline_id: "no-such-pipeline" }).catch((error) => error);
+  return {
+    version,
+    fileId: upload.file_id,
+    pages: result.usage.num_pages,
+    chunks: result.result.parse.result.chunks.map((chunk) => chunk.content.slice(0, 30)),
+    error: {
+      name: unknown.name,
+      status: unknown.status,
+      isNotFound: unknown instanceof NotFoundError,
+      isReductoError: unknown instanceof ReductoError,
+    },
+    jobWaitTimeoutError: typeof JobWaitTimeoutError === "function",
+  };
+}
