@@ -5,7 +5,7 @@
 // call 127.0.0.1 when the page came from a loopback server, and one origin for page and API
 // also means no CORS preflights, for every client alike. reducto-local serves that folder at `/`
 // and the built package at `/pkg/`; the SDK is bundled for the browser with esbuild.
-import { cpSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { launchChromium } from "../tests/support/browser.mjs";
@@ -13,16 +13,21 @@ import { startServer } from "../tests/support/server.mjs";
 import { outDir, root } from "./lib.mjs";
 import { timeNodeStarts } from "./start-node.mjs";
 
-/** The page folder: bench/calls/ with the SDK's browser bundle beside it. */
+/**
+ * The page folder: bench/calls/ with each client bundled beside it as an app ships it (esbuild
+ * --bundle --minify), reducto-wasm's wasm copied next to its bundle.
+ */
 async function buildPages() {
   const www = join(outDir, "calls");
   rmSync(www, { recursive: true, force: true });
   cpSync(join(root, "bench/calls"), www, { recursive: true });
-  await esbuild.build({
-    entryPoints: [join(root, "bench/calls/reductoai-browser.js")],
-    bundle: true, minify: true, format: "esm", platform: "browser",
-    outfile: join(www, "reductoai.js"), logLevel: "error",
+  const bundle = (entry, outfile) => esbuild.build({
+    entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "browser",
+    outfile: join(www, outfile), logLevel: "error",
   });
+  await bundle(join(root, "bench/calls/reductoai-browser.js"), "reductoai.js");
+  await bundle(join(root, "pkg/index.js"), "reducto-wasm.js");
+  copyFileSync(join(root, "pkg/reducto_wasm_bg.wasm"), join(www, "reducto_wasm_bg.wasm"));
   return www;
 }
 
@@ -83,13 +88,14 @@ async function timeCalls(browser, serverUrl, pipelineId, { rounds, warmupRounds 
 
 /**
  * Module start, each load in a fresh browser context (empty cache, so the module is fetched and
- * compiled every time), clients interleaved. { [client]: [{ imported, sent, answered }, …] }.
+ * compiled every time), clients interleaved in an order that rotates each round, so none is
+ * always the first after the last's context closed. { [client]: [{ imported, sent, answered }, …] }.
  */
 async function timeStarts(browser, serverUrl, loads) {
   const names = ["reducto-wasm", "reductoai", "fetch"];
   const starts = Object.fromEntries(names.map((name) => [name, []]));
   for (let load = 0; load < loads; load++) {
-    for (const name of names) {
+    for (const name of rotated(names, load)) {
       const context = await browser.newContext();
       try {
         const url = `${serverUrl}/start.html?client=${name}`;
@@ -103,6 +109,9 @@ async function timeStarts(browser, serverUrl, loads) {
   }
   return starts;
 }
+
+/** `items` starting at `round`'s place, wrapping around. */
+export const rotated = (items, round) => items.map((_, i) => items[(i + round) % items.length]);
 
 /** Runs the measurements against one server and one browser; module start in Node.js too. */
 export async function measureCalls({ rounds, warmupRounds, loads }) {

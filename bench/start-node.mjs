@@ -1,5 +1,5 @@
 // Module start in Node.js: each load a fresh `node` process (nothing cached but the OS's file
-// cache), clients interleaved, timed inside the process from the start of `import()` of the
+// cache), clients interleaved (each first every other round), timed inside the process from the start of `import()` of the
 // client's module to its first answer of `GET /version` (`apiVersion()`). reducto-wasm is the
 // built package's Node entry (pkg/node.js: read the wasm, compile, instantiate); reductoai is
 // the official SDK from node_modules.
@@ -17,7 +17,8 @@ const CLIENTS = {
 export async function timeNodeStarts(serverUrl, loads) {
   const starts = Object.fromEntries(Object.keys(CLIENTS).map((name) => [name, []]));
   for (let load = 0; load < loads; load++) {
-    for (const [name, { module, options }] of Object.entries(CLIENTS)) {
+    for (const name of load % 2 ? ["reductoai", "reducto-wasm"] : ["reducto-wasm", "reductoai"]) {
+      const { module, options } = CLIENTS[name];
       const script = `
         const started = performance.now();
         const { Reducto } = await import(${JSON.stringify(module)});

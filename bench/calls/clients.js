@@ -1,12 +1,11 @@
-// The clients the bench pages compare, each pointed at the server that served the page.
-// reducto-wasm comes from /pkg/index.js, as reducto-local serves the built package; reductoai
-// from its esbuild bundle beside this file.
+// The clients the bench pages compare, each pointed at the server that served the page, each
+// from its esbuild bundle beside this file (bench/calls.mjs builds them), as an app ships it.
 
 export const baseURL = location.origin;
 
 export const clients = {
   "reducto-wasm": {
-    load: async () => (await import("/pkg/index.js")).Reducto,
+    load: async () => (await import("./reducto-wasm.js")).Reducto,
     options: { baseURL },
   },
   // The SDK insists on an API key (reducto-local started without --api-key ignores it) and on
