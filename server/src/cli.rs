@@ -98,6 +98,10 @@ struct Flags {
     /// Also trust these PEM certificate authorities for https URL inputs
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+    /// Import the pipelines of a reducto.pipelines.json at start, with their own IDs (again at
+    /// every start: an ID already there gets the file's versions, nothing is duplicated)
+    #[arg(long, value_name = "FILE")]
+    pipelines: Option<PathBuf>,
     /// Let URL inputs reach loopback, private and link-local addresses (refused by default: a
     /// URL input must not probe your network)
     #[arg(long)]
@@ -200,6 +204,7 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
         read_timeout: Duration::from_secs(flags.read_timeout_secs),
         body_timeout: Duration::from_secs(flags.body_timeout_secs),
         ca_cert: flags.ca_cert,
+        pipelines: flags.pipelines,
         allow_private_urls: flags.allow_private_urls,
         enable_faults: flags.enable_faults,
         ..Config::default()

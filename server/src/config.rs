@@ -42,6 +42,8 @@ pub struct Config {
     /// PEM certificate authorities that https URL inputs may also be signed by (an internal
     /// server's), besides Mozilla's roots.
     pub ca_cert: Option<PathBuf>,
+    /// A reducto.pipelines.json to import at start (`--pipelines`).
+    pub pipelines: Option<PathBuf>,
     /// Lets URL inputs reach loopback, private and link-local addresses (`--allow-private-urls`).
     pub allow_private_urls: bool,
     /// Mounts the fault-injection API ([`crate::faults`]); for tests, loopback only.
@@ -71,6 +73,7 @@ impl Default for Config {
             parse_timeout: Duration::from_secs(120),
             retention: Duration::from_secs(7 * 24 * 3600),
             ca_cert: None,
+            pipelines: None,
             allow_private_urls: false,
             enable_faults: false,
         }

@@ -46,6 +46,7 @@ pub mod links;
 pub mod options;
 pub mod origins;
 pub mod outbound;
+pub mod pipelines_file;
 pub mod routes;
 pub mod secrets;
 pub mod state;

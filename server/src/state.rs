@@ -5,8 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::error::AppError;
 use crate::faults::Faults;
 use crate::jobs::{self, Runner};
+use crate::pipelines_file::{self, PipelinesFile};
 use crate::store::{self, Store};
 use crate::webhooks::Deliverer;
 
@@ -28,6 +30,10 @@ impl AppState {
     /// previous run left unfinished. Needs a tokio runtime: the workers start here.
     pub async fn open(config: Config) -> Result<AppState, String> {
         let store = Arc::new(Store::open(&config.data_dir)?);
+        if let Some(path) = &config.pipelines {
+            let ids = import_pipelines_file(&store, path)?;
+            eprintln!("reducto-local: imported {} pipeline(s) from {}", ids.len(), path.display());
+        }
         let url_client = crate::outbound::url_client(config.ca_cert.as_deref(), config.allow_private_urls)?;
         let config = Arc::new(config);
         let faults = Arc::new(Faults::default());
@@ -45,6 +51,22 @@ impl AppState {
         tokio::spawn(sweep_every_hour(state.store.clone(), state.config.retention));
         Ok(state)
     }
+}
+
+/// Imports the pipelines file at `path` (`--pipelines`); a file that cannot be read or checked
+/// stops the start, each problem named by its path in the file.
+fn import_pipelines_file(store: &Store, path: &std::path::Path) -> Result<Vec<String>, String> {
+    let refuse = |why: String| format!("--pipelines {}: {why}", path.display());
+    let bytes = std::fs::read(path).map_err(|e| refuse(e.to_string()))?;
+    let file: PipelinesFile = crate::body::parse_json(&bytes).map_err(|e| match e {
+        AppError::Validation(problems) => refuse(pipelines_file::describe(&problems)),
+        other => refuse(other.to_string()),
+    })?;
+    let problems = file.problems(Vec::new());
+    if !problems.is_empty() {
+        return Err(refuse(pipelines_file::describe(&problems)));
+    }
+    pipelines_file::import(store, &file).map_err(|e| refuse(e.to_string()))
 }
 
 /// Removes what is older than `retention`, at start and then every hour, for as long as the

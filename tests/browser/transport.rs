@@ -99,8 +99,12 @@ async fn a_dropped_connection_is_retried_and_then_a_connection_error() {
         resolve(faults_client("").pipeline().run(params, options(request_options)))
     };
     reset_faults().await;
-    script("POST", "/pipeline", r#"[{"drop": true}, {"status": 404, "body": {"detail": "Pipeline 'p' not found"}}]"#)
-        .await;
+    script(
+        "POST",
+        "/pipeline",
+        r#"[{"drop": true}, {"status": 404, "body": {"detail": "Pipeline 'p' not found"}}]"#,
+    )
+    .await;
     let answered = run("{}").await.unwrap_err();
     assert!(answered.has_type::<NotFoundError>(), "the retry gets through: {}", message(&answered));
     assert_eq!(requests_to("/pipeline").await.len(), 2);

@@ -20,6 +20,7 @@ use crate::api::PipelineSettings;
 use crate::body::{JsonBody, JsonOrDefault, JsonWithRaw};
 use crate::error::{AppError, AppResult};
 use crate::loc;
+use crate::pipelines_file::{self, PipelinesFile};
 use crate::routes::pipeline::{self, with_version, PipelineRun, Revision};
 use crate::secrets;
 use crate::state::AppState;
@@ -29,6 +30,9 @@ use crate::store::{DeliveryMode, DeliveryRow, DeliveryState, PipelineRow, Versio
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/studio/pipelines", get(list).post(create))
+        .route("/studio/pipelines/export", get(export_all))
+        .route("/studio/pipelines/import", post(import))
+        .route("/studio/pipelines/{id}/export", get(export_one))
         .route("/studio/pipelines/{id}", get(show).patch(rename))
         .route("/studio/pipelines/{id}/draft", put(update_draft))
         .route("/studio/pipelines/{id}/deploy", post(deploy))
@@ -295,6 +299,33 @@ async fn test(
     };
     let submitted = pipeline::submit(&state, run)?;
     Ok(with_version(Revision::Draft, Json(respond::finished(&state, &base, submitted).await?)))
+}
+
+// ---- pipelines as a file (reducto.pipelines.json, see `pipelines_file`) ----
+
+/// Every pipeline, as a reducto.pipelines.json.
+async fn export_all(State(state): State<AppState>) -> AppResult<Json<PipelinesFile>> {
+    Ok(Json(pipelines_file::export(&state.store, None)?))
+}
+
+/// One pipeline, as a reducto.pipelines.json that holds it alone.
+async fn export_one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<PipelinesFile>> {
+    state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
+    Ok(Json(pipelines_file::export(&state.store, Some(&[id.as_str()]))?))
+}
+
+/// Imports a reducto.pipelines.json: its pipelines with their own IDs, their versions and live
+/// versions. Checked whole first, so a bad file changes nothing (a 422 naming each problem's path).
+async fn import(
+    State(state): State<AppState>,
+    JsonBody(file): JsonBody<PipelinesFile>,
+) -> AppResult<Json<Value>> {
+    let problems = file.problems(loc!["body"]);
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let ids = pipelines_file::import(&state.store, &file)?;
+    Ok(Json(json!({ "imported": ids })))
 }
 
 // ---- helpers ----

@@ -44,7 +44,7 @@ pub use self::deliveries::{DeliveryMode, DeliveryRow, DeliveryState, NewDelivery
 use self::files::{private_dir, remove_orphaned_files, remove_partial_uploads, warn_if_shared};
 pub use self::files::{private_file, ArtifactRow, Claim, NewArtifact, PendingUpload, UploadRow};
 pub use self::jobs::{JobKind, JobRow, JobStatus, NewJob, Recovery};
-pub use self::pipelines::{Deployed, PipelineRow, VersionRow};
+pub use self::pipelines::{Deployed, ImportedPipeline, ImportedVersion, PipelineRow, VersionRow};
 pub use self::retention::{Deleted, Swept};
 
 impl Store {

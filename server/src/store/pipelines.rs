@@ -25,6 +25,23 @@ pub struct VersionRow {
     pub deployed_at: String,
 }
 
+/// A pipeline as a pipelines file holds it, to write as it is, ID included.
+pub struct ImportedPipeline<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub draft: &'a Steps,
+    pub live_version: Option<i64>,
+    pub versions: Vec<ImportedVersion<'a>>,
+}
+
+pub struct ImportedVersion<'a> {
+    pub version: i64,
+    pub name: Option<&'a str>,
+    /// The store's own time form; now when `None`.
+    pub deployed_at: Option<&'a str>,
+    pub steps: &'a Steps,
+}
+
 /// What a pipeline id resolves to when it is run.
 pub enum Deployed {
     NotFound,
@@ -126,6 +143,45 @@ impl Store {
             params![id, version],
         )?;
         Ok(Some(row))
+    }
+
+    /// Writes `pipeline` as it is, in one transaction: created with its own ID, or given its
+    /// name, draft, versions and live version. A row already so is not written again, so a
+    /// second import changes nothing, not even a time.
+    pub fn import_pipeline(&self, pipeline: &ImportedPipeline) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            &format!(
+                "INSERT INTO pipelines (id, name, draft, deployed_version, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, {NOW}, {NOW})
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, draft = excluded.draft,
+                     deployed_version = excluded.deployed_version, updated_at = {NOW}
+                 WHERE (name, draft, deployed_version) IS NOT (excluded.name, excluded.draft, excluded.deployed_version)"
+            ),
+            params![pipeline.id, pipeline.name, to_json(pipeline.draft), pipeline.live_version],
+        )?;
+        for version in &pipeline.versions {
+            tx.execute(
+                &format!(
+                    "INSERT INTO pipeline_versions (pipeline_id, version, version_name, steps, deployed_at)
+                     VALUES (?1, ?2, ?3, ?4, COALESCE(?5, {NOW}))
+                     ON CONFLICT (pipeline_id, version) DO UPDATE SET version_name = excluded.version_name,
+                         steps = excluded.steps, deployed_at = COALESCE(?5, pipeline_versions.deployed_at)
+                     WHERE (version_name, steps) IS NOT (excluded.version_name, excluded.steps)
+                         OR (?5 IS NOT NULL AND ?5 IS NOT pipeline_versions.deployed_at)"
+                ),
+                params![
+                    pipeline.id,
+                    version.version,
+                    version.name,
+                    to_json(version.steps),
+                    version.deployed_at
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// All versions of a pipeline, oldest first.

@@ -12,6 +12,7 @@ mod formats;
 mod hostile;
 mod jobs;
 mod ocr;
+mod pipelines_file;
 mod resources;
 mod schemas;
 mod snippets;
