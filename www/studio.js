@@ -71,6 +71,34 @@ async function open(id) {
 
 const versionLabel = (v) => `v${v.version}${v.version_name ? ` (${v.version_name})` : ""}`;
 
+// ---- pipelines as a file ----
+
+$("export").addEventListener("click", () => act(async () => {
+  const file = await studio.exportAll();
+  const blob = new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: "application/json" });
+  const link = el("a", { href: URL.createObjectURL(blob), download: "reducto.pipelines.json" });
+  link.click();
+  URL.revokeObjectURL(link.href);
+  say(`Exported ${file.pipelines.length} pipeline(s) as reducto.pipelines.json.`);
+}));
+
+$("import").addEventListener("click", () => $("import-file").click());
+$("import-file").addEventListener("change", () => act(async () => {
+  const [picked] = $("import-file").files;
+  $("import-file").value = "";
+  if (!picked) return;
+  let file;
+  try {
+    file = JSON.parse(await picked.text());
+  } catch (error) {
+    throw new Error(`${picked.name} is not JSON: ${error.message}`);
+  }
+  const { imported } = await studio.importFile(file);
+  await listPipelines();
+  if (current && imported.includes(current.id)) await open(current.id);
+  say(`Imported ${imported.length} pipeline(s) from ${picked.name}: ${imported.join(", ")}.`);
+}));
+
 // ---- create and rename ----
 
 $("create").addEventListener("submit", (event) => act(async () => {

@@ -3,6 +3,9 @@
 // the saved draft; v2 goes live with no change on the drop page's side; v1 and v2 are compared
 // and v1 rolled back to. Headless Chromium against a real reducto-local; screenshots saved.
 import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { studio } from "../../scripts/studio.mjs";
 import { launchChromium, openPage, screenshot, scrollsSideways } from "../support/browser.mjs";
@@ -202,4 +205,40 @@ test("a key saved for Reducto's cloud is never sent to the local Studio", async 
   assert.ok(sent.every((header) => !header.includes(cloudKey)), "no request carried the cloud key");
   assert.deepEqual(problems, []);
   await page.context().close();
+});
+
+test("Export all downloads reducto.pipelines.json, and Import… on another server brings every pipeline with its ID", async () => {
+  const { id } = await studio(server.url, "POST", "", { name: "Exported", steps: { parse: {} } });
+  await studio(server.url, "POST", `/${id}/deploy`, { version_name: "first" });
+  const { page, problems } = await openPage(browser, `${server.url}/studio.html`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+  assert.equal(download.suggestedFilename(), "reducto.pipelines.json");
+  const saved = join(tmpdir(), `reducto.pipelines-${process.pid}.json`);
+  await download.saveAs(saved);
+  const file = JSON.parse(await readFile(saved, "utf8"));
+  assert.ok(file.pipelines.some((pipeline) => pipeline.id === id && pipeline.live_version === 1), JSON.stringify(file));
+  await page.context().close();
+
+  const other = await startServer();
+  try {
+    const { page: otherPage, problems: otherProblems } = await openPage(browser, `${other.url}/studio.html`);
+    await otherPage.setInputFiles("#import-file", saved);
+    await otherPage.waitForFunction(() => /^Imported/.test(document.getElementById("message").textContent));
+    assert.match(await otherPage.textContent("#message"), new RegExp(id));
+    assert.ok(await otherPage.locator("#pipelines button", { hasText: "Exported" }).count() > 0, "listed");
+    const imported = await studio(other.url, "GET", `/${id}`);
+    assert.deepEqual([imported.name, imported.deployed.version, imported.deployed.version_name], ["Exported", 1, "first"]);
+
+    // A file that is not a pipelines file is refused in words, naming where.
+    const bad = join(tmpdir(), "not-pipelines.json");
+    await writeFile(bad, JSON.stringify({ pipelines: [{ id: "has space", name: "X" }] }));
+    await otherPage.setInputFiles("#import-file", bad);
+    await otherPage.waitForSelector("#message.error");
+    assert.match(await otherPage.textContent("#message"), /pipelines\.0\.id: 'has space' is not a pipeline ID/);
+    await otherPage.context().close();
+    assert.deepEqual(otherProblems.filter((p) => !/422/.test(p)), []);
+  } finally {
+    await other.stop();
+  }
+  assert.deepEqual(problems, []);
 });

@@ -49,4 +49,6 @@ export const studio = {
   rollback: (id, version) => call("POST", `${pipeline(id)}/rollback`, { version }),
   snippets: (id) => call("GET", `${pipeline(id)}/snippets`),
   webhookDeliveries: () => call("GET", "/webhooks"),
+  exportAll: () => call("GET", "/pipelines/export"),
+  importFile: (file) => call("POST", "/pipelines/import", file),
 };
