@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::origins::{is_loopback_name, normalize_origin};
 
 /// What the flags say, as clap reads them; [`parse_with`] makes it a [`Config`].
@@ -42,12 +42,12 @@ struct Flags {
     /// repeatable. Pages on localhost are always answered; other sites never are
     #[arg(long, value_name = "ORIGIN", value_parser = normalize_origin)]
     allow_origin: Vec<String>,
-    /// Static files served at /
-    #[arg(long, value_name = "DIR", default_value_os_t = defaults().www)]
-    www: PathBuf,
-    /// The built wasm package served at /pkg/
-    #[arg(long, value_name = "DIR", default_value_os_t = defaults().pkg)]
-    pkg: PathBuf,
+    /// Static files served at / [default: www in the current directory, else beside the binary]
+    #[arg(long, value_name = "DIR")]
+    www: Option<PathBuf>,
+    /// The built wasm package served at /pkg/ [default: pkg, found as www is]
+    #[arg(long, value_name = "DIR")]
+    pkg: Option<PathBuf>,
     /// Largest multipart upload, in MB
     #[arg(long, value_name = "N", default_value_t = defaults().max_upload_mb,
           value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
@@ -109,6 +109,10 @@ struct Flags {
     /// Mount the fault-injection API at /_faults (for tests; loopback only)
     #[arg(long)]
     enable_faults: bool,
+    /// Stop when standard input closes: a test runner that starts the server with a pipe as its
+    /// stdin takes it down with it, even when the runner crashes
+    #[arg(long)]
+    exit_with_parent: bool,
 }
 
 const DAY: u64 = 24 * 3600;
@@ -189,8 +193,8 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
         port: flags.port,
         data_dir: flags.data_dir,
         allow_origins: flags.allow_origin,
-        www: flags.www,
-        pkg: flags.pkg,
+        www: flags.www.unwrap_or_else(|| config::beside_the_binary(&defaults().www)),
+        pkg: flags.pkg.unwrap_or_else(|| config::beside_the_binary(&defaults().pkg)),
         max_upload_mb: flags.max_upload_mb,
         max_presigned_mb: flags.max_presigned_mb,
         max_document_mb: flags.max_document_mb,
@@ -207,6 +211,7 @@ pub fn parse_with<I: IntoIterator<Item = String>>(
         pipelines: flags.pipelines,
         allow_private_urls: flags.allow_private_urls,
         enable_faults: flags.enable_faults,
+        exit_with_parent: flags.exit_with_parent,
         ..Config::default()
     };
     for (source, key) in keys {

@@ -1,6 +1,6 @@
 //! What the command line sets: every flag's value, with the defaults the binary starts with.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Everything the command line sets. Its `Debug` shows no key (see [`ApiKey`]).
@@ -48,6 +48,24 @@ pub struct Config {
     pub allow_private_urls: bool,
     /// Mounts the fault-injection API ([`crate::faults`]); for tests, loopback only.
     pub enable_faults: bool,
+    /// Stops when stdin closes (`--exit-with-parent`).
+    pub exit_with_parent: bool,
+}
+
+/// Where a folder the server serves is when no flag names it: `dir` in the current directory,
+/// else beside the binary (an installed package keeps `www/` and `pkg/` there), else up to two
+/// folders above it (`target/release/` in a clone). `dir` itself when none exists, which the
+/// start then reports.
+pub fn beside_the_binary(dir: &Path) -> PathBuf {
+    if dir.is_dir() {
+        return dir.to_owned();
+    }
+    let exe = std::env::current_exe().ok().and_then(|exe| exe.canonicalize().ok());
+    exe.iter()
+        .flat_map(|exe| exe.ancestors().skip(1).take(3))
+        .map(|folder| folder.join(dir))
+        .find(|candidate| candidate.is_dir())
+        .unwrap_or_else(|| dir.to_owned())
 }
 
 impl Default for Config {
@@ -76,6 +94,7 @@ impl Default for Config {
             pipelines: None,
             allow_private_urls: false,
             enable_faults: false,
+            exit_with_parent: false,
         }
     }
 }

@@ -131,6 +131,8 @@ pub fn app(state: AppState) -> Router {
 /// Opens the store, announces the address on stdout (first line, flushed: test harnesses
 /// wait for it), and serves until SIGTERM or Ctrl-C.
 pub async fn run(listener: TcpListener, config: Config) -> Result<(), String> {
+    let exit_with_parent = config.exit_with_parent;
+    say_what_is_served(&config);
     let state = AppState::open(config).await?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
     let mut stdout = std::io::stdout().lock();
@@ -138,7 +140,22 @@ pub async fn run(listener: TcpListener, config: Config) -> Result<(), String> {
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
     drop(stdout);
-    serve(listener, state, shutdown_signal()).await
+    serve(listener, state, shutdown_signal(exit_with_parent)).await
+}
+
+/// Says which pages and which client the server serves, or that it serves none: started from
+/// another folder without `--www`, `/` would otherwise be a 404 with no word why.
+fn say_what_is_served(config: &Config) {
+    for (what, dir, flag) in [("pages", &config.www, "--www"), ("the client package", &config.pkg, "--pkg")] {
+        if dir.is_dir() {
+            eprintln!("reducto-local: serving {what} from {}", dir.display());
+        } else {
+            eprintln!(
+                "reducto-local: serving no {what}: {} does not exist (name the folder with {flag})",
+                dir.display()
+            );
+        }
+    }
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves. Then the running jobs are stopped
@@ -186,7 +203,21 @@ pub async fn serve(
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves at Ctrl-C or SIGTERM, or, with `exit_with_parent`, when stdin closes.
+async fn shutdown_signal(exit_with_parent: bool) {
+    let stdin_closed = async {
+        if !exit_with_parent {
+            return std::future::pending().await;
+        }
+        // Reading blocks, so on a thread of its own, left to the process's exit (a runtime
+        // would wait for it); EOF, or an error, means the parent is gone.
+        let (closed, on_close) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+            let _ = closed.send(());
+        });
+        let _ = on_close.await;
+    };
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -204,5 +235,6 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+        () = stdin_closed => {},
     }
 }
