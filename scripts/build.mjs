@@ -9,6 +9,7 @@
 // minifying is the app's bundler's job. So the size check bundles the browser entry the way an
 // app does (esbuild --minify), adds the wasm, and reports both gzip -9 against the contract's
 // budget; the build fails past its ceiling.
+// Then the reducto-local npm packages in target/npm/ (scripts/npm-packages.mjs).
 // `node scripts/build.mjs client` builds only pkg/.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -16,6 +17,7 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import ts from "typescript";
+import { buildLocalPackages } from "./npm-packages.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const pkg = join(root, "pkg");
@@ -196,6 +198,8 @@ function vendorPdfJs() {
     copyFileSync(join(root, "node_modules/pdfjs-dist/build", file), join(to, file));
   }
 }
+
+if (process.argv[2] !== "client") buildLocalPackages(root);
 
 // What an app pays: the package's JS bundled and minified as an app's bundler does it, and
 // the wasm beside it, each gzip -9.

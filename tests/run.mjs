@@ -5,7 +5,8 @@
 //      reducto-local servers
 //   3. at the same time, since each starts its own servers: the page tests (the optimized pkg/
 //      in the demo page and a Vite app, driven by Playwright), the runtimes (the packed package
-//      in Node.js, Deno, Bun and a Worker in workerd), Node.js (the package imported by Node
+//      in Node.js, Deno, Bun and a Worker in workerd), reducto-local's npm package in a user's
+//      project (its own test suite, from the tarballs), Node.js (the package imported by Node
 //      scripts), the engine's quality goals, the official `reductoai` SDKs (Node and
 //      Python) against reducto-local, and TypeScript consumers of pkg/index.d.ts
 // Each step's time is printed at the end. `node tests/run.mjs browser page` runs only the steps
@@ -105,6 +106,8 @@ await Promise.all([
     ["--test", "tests/page/drop.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"], together),
   step("Runtimes from the packed package (Node.js, Deno, Bun, workerd)", "node",
     ["--test", "tests/runtimes/runtimes.test.mjs"], together),
+  step("reducto-local in a user's project, from the tarballs", "node",
+    ["--test", "tests/local-package/local-package.test.mjs"], together),
   step("Node.js", "node",
     ["--test", "tests/node/pipeline.test.mjs", "tests/node/refused.test.mjs", "tests/node/wire.test.mjs",
       "tests/node/layers.test.mjs", "tests/node/steps.test.mjs"], together),

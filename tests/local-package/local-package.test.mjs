@@ -1,0 +1,66 @@
+// reducto-local in someone else's project, from the tarballs: `npm pack` of the reducto-local
+// package, its platform package and reducto-wasm, installed into a fresh project with the
+// official reductoai SDK; then that project's own test suite (app.test.mjs, node:test) runs
+// there. And a server whose test runner is killed stops by itself.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { pollUntil } from "../support/poll.mjs";
+
+const root = new URL("../..", import.meta.url).pathname;
+let project;
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), "reducto-local-user-"));
+  const packages = ["target/npm/reducto-local", `target/npm/reducto-local-${process.platform}-${process.arch}`, "pkg"];
+  execFileSync("npm", ["pack", ...packages.map((dir) => join(root, dir)), "--pack-destination", project, "--silent"], { cwd: root });
+  const tarballs = readdirSync(project).filter((file) => file.endsWith(".tgz")).map((file) => `./${file}`);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-app", private: true, type: "module" }));
+  const sdk = `reductoai@${JSON.parse(execFileSync("npm", ["pkg", "get", "devDependencies.reductoai"], { cwd: root, encoding: "utf8" }))}`;
+  execFileSync("npm", ["install", ...tarballs, sdk, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project });
+  for (const file of ["app.test.mjs", "reducto.pipelines.json"]) copyFileSync(new URL(file, import.meta.url), join(project, file));
+  copyFileSync(join(root, "tests/fixtures/pdfs/pdflatex-4-pages.pdf"), join(project, "document.pdf"));
+});
+
+after(() => project && rmSync(project, { recursive: true, force: true }));
+
+/** Runs `node args…` in the project; its exit code and output. */
+function runNode(args) {
+  return new Promise((resolve) => {
+    // Not as a subtest of this run: node:test would skip a test file it thinks it runs itself.
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const child = spawn(process.execPath, args, { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("close", (code) => resolve({ code, output }));
+  });
+}
+
+test("the project's own test suite starts reducto-local and runs both clients against its Pipeline ID", async () => {
+  const { code, output } = await runNode(["--test", "app.test.mjs"]);
+  assert.equal(code, 0, output);
+  assert.match(output, /# pass 2/);
+});
+
+test("a server whose test runner dies without closing it stops by itself", async () => {
+  writeFileSync(join(project, "crash.mjs"), `
+    import { startReductoLocal } from "reducto-local";
+    const server = await startReductoLocal();
+    console.log(server.url);
+    process.kill(process.pid, "SIGKILL");`);
+  const { output } = await runNode(["crash.mjs"]);
+  const url = output.trim().split("\n")[0];
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const gone = async () => fetch(`${url}/version`).then(() => false, () => true);
+  await pollUntil(gone, { what: `the server at ${url} to stop`, timeout: 10_000, interval: 100 });
+});
+
+test("npx reducto-local runs the server's command line", () => {
+  const version = execFileSync("npx", ["--no-install", "reducto-local", "--version"], { cwd: project, encoding: "utf8" });
+  assert.match(version, /^reducto-local \d+\.\d+\.\d+/);
+});
