@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian machine lacks for building and testing reducto-wasm.
+# Installs what a fresh Debian machine lacks for reducto-wasm: `bootstrap.sh serve` what building
+# and serving need (npm start), `bootstrap.sh` or `bootstrap.sh test` that and the test tools
+# too (npm test, npm run bench): wasm-pack, Chromium, Firefox, geckodriver, curl, the Python SDK.
 # Idempotent: each step checks first, so a machine that has everything passes in about a second.
 # Everything comes from crates.io, Debian or npm: prebuilt downloads from elsewhere fail here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="${1:-test}"
+case "$mode" in serve|test) ;; *) echo "bootstrap: unknown mode '$mode' (serve or test)" >&2; exit 64 ;; esac
+testing() { [ "$mode" = test ]; }
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -18,7 +23,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if ! command -v wasm-pack >/dev/null; then
+if testing && ! command -v wasm-pack >/dev/null; then
   say "installing wasm-pack from crates.io (a few minutes on 2 cores)"
   cargo install wasm-pack --locked
 fi
@@ -31,7 +36,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
     cargo install wasm-bindgen-cli --version "$bindgen_version" --force
 fi
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+if testing && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   say "installing Debian's chromium and chromium-driver"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
@@ -39,18 +44,18 @@ fi
 
 # The client's browser tests run in Firefox too: Debian's firefox-esr, driven by geckodriver,
 # which builds from crates.io.
-if [ ! -x /usr/bin/firefox-esr ]; then
+if testing && [ ! -x /usr/bin/firefox-esr ]; then
   say "installing Debian's firefox-esr"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
 fi
-if ! command -v geckodriver >/dev/null; then
+if testing && ! command -v geckodriver >/dev/null; then
   say "installing geckodriver from crates.io (about a minute on 2 cores)"
   cargo install geckodriver --locked
 fi
 
-# The edit tests read filled forms back with pdftotext and pdfinfo; the benchmarks compare the
-# parser with pdftotext.
+# The engine's OCR rasterizes pages with pdftoppm; the edit tests read filled forms back with
+# pdftotext and pdfinfo; the benchmarks compare the parser with pdftotext.
 if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   say "installing Debian's poppler-utils (pdftotext, pdfinfo)"
   as_root apt-get update -qq
@@ -58,7 +63,7 @@ if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
 fi
 
 # The Studio's curl snippet is run as a user would paste it (server/tests/it/snippets.rs).
-if ! command -v curl >/dev/null; then
+if testing && ! command -v curl >/dev/null; then
   say "installing Debian's curl"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
@@ -77,7 +82,7 @@ fi
 # reducto-local.
 python_sdk_version=$(sed -n 's/^reductoai==//p' tests/sdk/python-requirements.txt)
 python_sdk=target/python-sdk
-if ! "$python_sdk/bin/python" -c "import reducto, sys; sys.exit(reducto.__version__ != '$python_sdk_version')" 2>/dev/null; then
+if testing && ! "$python_sdk/bin/python" -c "import reducto, sys; sys.exit(reducto.__version__ != '$python_sdk_version')" 2>/dev/null; then
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     say "installing Debian's python3-venv"
     as_root apt-get update -qq

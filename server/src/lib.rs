@@ -133,6 +133,17 @@ pub fn app(state: AppState) -> Router {
 pub async fn run(listener: TcpListener, config: Config) -> Result<(), String> {
     let exit_with_parent = config.exit_with_parent;
     say_what_is_served(&config);
+    let missing = engine::ocr::missing_programs();
+    if !missing.is_empty() {
+        let programs: Vec<&str> = missing.iter().map(|(program, _)| *program).collect();
+        let packages: Vec<&str> = missing.iter().map(|(_, package)| *package).collect();
+        eprintln!(
+            "reducto-local: OCR is off: {} not found on the PATH (Debian: apt-get install {}); \
+             scans and images get a 422 that says so",
+            programs.join(" and "),
+            packages.join(" ")
+        );
+    }
     let state = AppState::open(config).await?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
     let mut stdout = std::io::stdout().lock();
@@ -146,12 +157,16 @@ pub async fn run(listener: TcpListener, config: Config) -> Result<(), String> {
 /// Says which pages and which client the server serves, or that it serves none: started from
 /// another folder without `--www`, `/` would otherwise be a 404 with no word why.
 fn say_what_is_served(config: &Config) {
-    for (what, dir, flag) in [("pages", &config.www, "--www"), ("the client package", &config.pkg, "--pkg")] {
+    let served = [
+        ("pages", "no pages", &config.www, "--www"),
+        ("the client package", "no client package", &config.pkg, "--pkg"),
+    ];
+    for (what, nothing, dir, flag) in served {
         if dir.is_dir() {
             eprintln!("reducto-local: serving {what} from {}", dir.display());
         } else {
             eprintln!(
-                "reducto-local: serving no {what}: {} does not exist (name the folder with {flag})",
+                "reducto-local: serving {nothing}: {} does not exist (name the folder with {flag})",
                 dir.display()
             );
         }

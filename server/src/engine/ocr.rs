@@ -58,6 +58,28 @@ pub fn read_image(bytes: &[u8], extension: &str) -> Result<Vec<OcrPage>, EngineE
     recognize(&path)
 }
 
+/// The programs OCR runs, each with the Debian package that has it.
+const PROGRAMS: [(&str, &str); 2] = [("pdftoppm", "poppler-utils"), ("tesseract", "tesseract-ocr")];
+
+/// The programs OCR needs that are not on the `PATH`, with their packages: checked at start, so
+/// a server without them says so once (an OCR request then gets a 422 naming the program).
+pub fn missing_programs() -> Vec<(&'static str, &'static str)> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = |program: &str| std::env::split_paths(&path).any(|dir| is_executable(&dir.join(program)));
+    PROGRAMS.into_iter().filter(|(program, _)| !found(program)).collect()
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata().is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
 /// Rasterizes page `number` of an unencrypted PDF, `size` points wide and high, and reads it.
 /// (An encrypted one is decrypted first, in process, so a password never appears in a command
 /// line.) The page is drawn in gray, which is all OCR reads, at the resolution that keeps it
@@ -448,7 +470,7 @@ fn run(mut command: Command, tool: &str) -> Result<Vec<u8>, EngineError> {
     let mut child =
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| {
             EngineError::OcrUnavailable(format!(
-                "{tool} cannot be started ({e}); scripts/bootstrap.sh installs it"
+                "{tool} is not installed or cannot be started ({e}), and scans and images need it"
             ))
         })?;
     // The output is read on another thread, so a full pipe never blocks the tool.

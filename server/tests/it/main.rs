@@ -16,5 +16,6 @@ mod pipelines_file;
 mod resources;
 mod schemas;
 mod snippets;
+mod start;
 mod uploads;
 mod urls;
