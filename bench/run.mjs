@@ -15,6 +15,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { measureCalls } from "./calls.mjs";
 import { kb, median, percentile, root } from "./lib.mjs";
+import { coldStart } from "./cold-start.mjs";
 import { parseThroughput } from "./parse-throughput.mjs";
 import { measureQuality, measureRealQuality } from "./quality.mjs";
 import { BUNDLERS, CLIENTS, measureSizes } from "./size.mjs";
@@ -26,6 +27,9 @@ const ROUNDS = 300; // timed rounds of the per-call bench (each client once per 
 const WARMUP_ROUNDS = 20;
 const LOADS = 11; // fresh page loads per client for module start
 const CALL_GOAL = 1.05; // reducto-wasm's median against raw fetch
+const PARSE_GOAL = 1.0; // reducto-local's parse time against pdftotext's
+const COLD_STARTS = 11; // reducto-local starts, spawn → `listening on`
+const COLD_START_GOAL_MS = 100;
 const START_GOAL = 1.2; // reducto-wasm's import → first answer against reductoai's
 const SIZE_GOAL_KB = 80; // reducto-wasm's download, gzip, wasm + JS
 
@@ -33,8 +37,9 @@ const log = (message) => console.error(`bench: ${message}`);
 
 log("bundling the size apps with esbuild and Vite");
 const sizes = await measureSizes();
-log(`parse throughput (${PAGES} pages, 7 runs each)`);
+log(`parse throughput (${PAGES} pages, 7 runs each) and cold start`);
 const throughput = await parseThroughput(PAGES, 7);
+const coldStartMs = await coldStart(COLD_STARTS);
 log(`per-call overhead (${WARMUP_ROUNDS} + ${ROUNDS} rounds) and module start (${LOADS} loads) in Chromium`);
 const calls = await measureCalls({ rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, loads: LOADS });
 log("engine quality on the generated corpus (extract, split, classify, OCR)");
@@ -173,8 +178,17 @@ ${nodeStartRows.join("\n")}
 | parser | median time | pages per second |
 | --- | ---: | ---: |
 | reducto-local \`POST /parse\` (blocks, boxes, JSON over HTTP) | ${throughput.ours.toFixed(0)} ms | ${(PAGES / throughput.ours * 1000).toFixed(0)} |
+| reducto-local with \`--workers 1\` | ${throughput.oneWorker.toFixed(0)} ms | ${(PAGES / throughput.oneWorker * 1000).toFixed(0)} |
 | poppler \`pdftotext\` (plain text to /dev/null) | ${throughput.poppler.toFixed(0)} ms | ${(PAGES / throughput.poppler * 1000).toFixed(0)} |
 | ratio (reducto-local / pdftotext time) | ${(throughput.ours / throughput.poppler).toFixed(2)}× | |
+
+Goal: no slower than pdftotext (≤ ${PARSE_GOAL.toFixed(1)}×) while producing blocks with boxes: ${met(throughput.ours / throughput.poppler <= PARSE_GOAL)}.
+A parse reads a document on one thread, so \`--workers 1\` changes nothing for one document.
+
+## reducto-local cold start (medians of ${COLD_STARTS})
+
+From spawning the binary with a fresh data dir to its first stdout line, \`listening on …\`:
+**${ms(coldStartMs)}** (goal under ${COLD_START_GOAL_MS} ms: ${met(coldStartMs < COLD_START_GOAL_MS)}).
 
 ${quality.markdown}
 ${realQuality}
