@@ -1,7 +1,8 @@
 // reducto-local in someone else's project, from the tarballs: `npm pack` of the reducto-local
 // package, its platform package and reducto-wasm, installed into a fresh project with the
-// official reductoai SDK; then that project's own test suite (app.test.mjs, node:test) runs
-// there. And a server whose test runner is killed stops by itself.
+// official reductoai SDK and Vitest; then that project's own test suites run there: node:test
+// (app.test.mjs) and Vitest with a globalSetup (vitest/). And a server whose test runner is
+// killed stops by itself.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -19,9 +20,12 @@ before(() => {
   execFileSync("npm", ["pack", ...packages.map((dir) => join(root, dir)), "--pack-destination", project, "--silent"], { cwd: root });
   const tarballs = readdirSync(project).filter((file) => file.endsWith(".tgz")).map((file) => `./${file}`);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-app", private: true, type: "module" }));
-  const sdk = `reductoai@${JSON.parse(execFileSync("npm", ["pkg", "get", "devDependencies.reductoai"], { cwd: root, encoding: "utf8" }))}`;
-  execFileSync("npm", ["install", ...tarballs, sdk, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project });
-  for (const file of ["app.test.mjs", "reducto.pipelines.json"]) copyFileSync(new URL(file, import.meta.url), join(project, file));
+  // The official SDK and Vitest at this repository's versions, from npm's cache when it has them.
+  const pinned = (name) => `${name}@${JSON.parse(execFileSync("npm", ["pkg", "get", `devDependencies.${name}`], { cwd: root, encoding: "utf8" }))}`;
+  execFileSync("npm", ["install", ...tarballs, pinned("reductoai"), pinned("vitest"), "--prefer-offline", "--no-audit", "--no-fund",
+    "--loglevel=error"], { cwd: project });
+  const files = ["app.test.mjs", "reducto.pipelines.json", "vitest/global-setup.mjs", "vitest/vitest.config.mjs", "vitest/invoices.test.mjs"];
+  for (const file of files) copyFileSync(new URL(file, import.meta.url), join(project, file.replace("vitest/", "")));
   copyFileSync(join(root, "tests/fixtures/pdfs/pdflatex-4-pages.pdf"), join(project, "document.pdf"));
 });
 
@@ -45,6 +49,15 @@ test("the project's own test suite starts reducto-local and runs both clients ag
   const { code, output } = await runNode(["--test", "app.test.mjs"]);
   assert.equal(code, 0, output);
   assert.match(output, /# pass 2/);
+});
+
+test("a Vitest globalSetup starts reducto-local once for the run and closes it at the end", async () => {
+  const { code, output } = await runNode([join(project, "node_modules/vitest/vitest.mjs"), "run"]);
+  assert.equal(code, 0, output);
+  assert.match(output, /1 passed/);
+  const url = /reducto-local listening on (http:\S+)/.exec(output)?.[1];
+  assert.ok(url, output);
+  await assert.rejects(fetch(`${url}/version`), "closed at the end of the run");
 });
 
 test("a server whose test runner dies without closing it stops by itself", async () => {
