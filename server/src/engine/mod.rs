@@ -62,6 +62,13 @@ pub struct Document {
     pub ocr: Ocr,
 }
 
+/// The stack of a thread that reads documents (a job's engine thread, and the page readers it
+/// starts). The document readers recurse on nested structures, and a stack overflow aborts
+/// the whole process: their inputs are bounded (a PDF's nesting by [`nesting`]), and this
+/// leaves room for those bounds in debug builds too. Only the pages the recursion touches are
+/// ever committed.
+pub const STACK_BYTES: usize = 256 << 20;
+
 /// Reducto's `OCRResult`: empty when no page was OCR'd.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ocr {

@@ -11,7 +11,7 @@
 //! XRef stream) are not PDF syntax, and their bytes open brackets by chance; they are held only
 //! to [`MAX_BINARY_DEPTH`], which the engine's stack still holds should a file disguise a content
 //! stream as one. Only Flate-encoded and plain streams are decoded; the engine's stack is the
-//! backstop for the rare other encodings (see `jobs::ENGINE_STACK_BYTES`).
+//! backstop for the rare other encodings (see `engine::STACK_BYTES`).
 
 use std::io::Read;
 

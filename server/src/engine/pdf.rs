@@ -10,6 +10,8 @@
 //! are inferred from font sizes only (Title, Section Header, Page Number, else Text).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use pdf_oxide::layout::{TextChar, TextSpan};
 use pdf_oxide::PdfDocument;
@@ -48,7 +50,7 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
     if count == 0 {
         return Err(EngineError::Unreadable("the document has no pages".into()));
     }
-    let pages = raw_pages(&doc, count, on_page)?;
+    let pages = raw_pages(&doc, &|| open_copy(bytes, password.unwrap_or("")), count, on_page)?;
     let scanned: Vec<Scan> = pages
         .iter()
         .filter(|p| p.lines.is_empty())
@@ -82,7 +84,7 @@ pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineErro
         return Err(EngineError::PasswordRequired);
     }
     let count = doc.page_count().map_err(unreadable)?;
-    let pages = raw_pages(&doc, count, &mut |_, _| Ok(()))?;
+    let pages = raw_pages(&doc, &|| open_copy(bytes, ""), count, &mut |_, _| Ok(()))?;
     Ok(pages
         .into_iter()
         .flat_map(|page| {
@@ -96,23 +98,104 @@ fn unreadable(e: pdf_oxide::Error) -> EngineError {
     EngineError::Unreadable(e.to_string())
 }
 
-/// Each of the `count` pages' lines from its text layer (none on a scan).
-fn raw_pages(doc: &PdfDocument, count: usize, on_page: OnPage) -> Result<Vec<RawPage>, EngineError> {
-    let mut pages = Vec::with_capacity(count);
-    for index in 0..count {
-        let area = doc.get_page_visible_box(index).map_err(unreadable)?;
-        let spans = doc.extract_spans(index).map_err(unreadable)?;
-        let lines = if spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
-            char_lines(&doc.extract_chars(index).map_err(unreadable)?)
-        } else {
-            lines(&spans)
-        };
-        let number = index as u32 + 1;
-        pages.push(RawPage { number, area, lines });
-        on_page(number, count as u32).map_err(|Stopped| EngineError::Stopped)?;
-    }
-    Ok(pages)
+/// Each of the `count` pages' lines from its text layer (none on a scan). Reading them is most
+/// of a parse and pages are independent, so a long document is read by as many threads as
+/// there are CPUs, each with its own copy of the document (`reopen`: a shared one serializes
+/// them on its caches). Progress is told, and a stop heard, in page order on this thread.
+fn raw_pages(
+    doc: &PdfDocument,
+    reopen: &Reopen,
+    count: usize,
+    on_page: OnPage,
+) -> Result<Vec<RawPage>, EngineError> {
+    let threads =
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(count / PAGES_PER_THREAD).max(1);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (sender, read) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for reader in 0..threads {
+            let (next, stop, sender) = (&next, &stop, sender.clone());
+            let work = move || {
+                let copy;
+                let doc = match reader {
+                    0 => doc,
+                    _ => match reopen() {
+                        Ok(opened) => {
+                            copy = opened;
+                            &copy
+                        }
+                        Err(e) => return drop(sender.send((0, Err(e)))),
+                    },
+                };
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count || stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if sender.send((index, raw_page(doc, index))).is_err() {
+                        break;
+                    }
+                }
+            };
+            // The readers recurse on nested structures: as much stack as a job's engine thread.
+            std::thread::Builder::new()
+                .stack_size(super::STACK_BYTES)
+                .spawn_scoped(scope, work)
+                .map_err(|e| EngineError::Unreadable(format!("cannot start a page reader: {e}")))?;
+        }
+        drop(sender);
+        let in_order = collect_in_order(&read, count, on_page);
+        stop.store(true, Ordering::Relaxed);
+        in_order
+    })
 }
+
+/// The pages `read` sends, put in order, with progress told as each next page arrives.
+fn collect_in_order(
+    read: &mpsc::Receiver<(usize, Result<RawPage, EngineError>)>,
+    count: usize,
+    on_page: OnPage,
+) -> Result<Vec<RawPage>, EngineError> {
+    let mut pages: Vec<Option<RawPage>> = (0..count).map(|_| None).collect();
+    let mut done = 0;
+    while done < count {
+        let (index, page) = read.recv().map_err(|_| EngineError::Unreadable("a page was not read".into()))?;
+        pages[index] = Some(page?);
+        while done < count && pages[done].is_some() {
+            done += 1;
+            on_page(done as u32, count as u32).map_err(|Stopped| EngineError::Stopped)?;
+        }
+    }
+    Ok(pages.into_iter().flatten().collect())
+}
+
+/// Page `index`'s lines from its text layer.
+fn raw_page(doc: &PdfDocument, index: usize) -> Result<RawPage, EngineError> {
+    let area = doc.get_page_visible_box(index).map_err(unreadable)?;
+    let spans = doc.extract_spans(index).map_err(unreadable)?;
+    let lines = if spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
+        char_lines(&doc.extract_chars(index).map_err(unreadable)?)
+    } else {
+        lines(&spans)
+    };
+    Ok(RawPage { number: index as u32 + 1, area, lines })
+}
+
+/// Opens another copy of the document being read, authenticated as the first was.
+type Reopen<'a> = dyn Fn() -> Result<PdfDocument, EngineError> + Sync + 'a;
+
+/// `bytes` opened, and authenticated with `password` when encrypted (the first copy was).
+fn open_copy(bytes: &[u8], password: &str) -> Result<PdfDocument, EngineError> {
+    let copy = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
+    if copy.is_encrypted() {
+        copy.authenticate(password.as_bytes()).map_err(unreadable)?;
+    }
+    Ok(copy)
+}
+
+/// Fewer pages than this per thread are read on one: a copy of the document costs its opening.
+const PAGES_PER_THREAD: usize = 16;
 
 /// A page with no text layer, and its visible size in points.
 struct Scan {

@@ -25,7 +25,8 @@
 //!   unless crashes have interrupted it [`MAX_ATTEMPTS`] times (then it is marked `Failed`).
 //!
 //! The engine runs on a thread of its own per job (parsing is CPU work that must not stall the
-//! async workers), with a stack of [`ENGINE_STACK_BYTES`]; the slots bound how many run at once.
+//! async workers), with a stack of [`engine::STACK_BYTES`]; the slots bound how many run at
+//! once. A long PDF's pages are read by as many threads as there are CPUs within that.
 
 pub mod answer;
 mod failure;
@@ -46,7 +47,7 @@ pub use self::answer::Answer;
 pub use self::failure::{Failure, FailureKind, CANCELLED};
 use crate::clock::now_ms;
 use crate::config::Config;
-use crate::engine::Stopped;
+use crate::engine::{self, Stopped};
 use crate::faults::Faults;
 use crate::ids;
 use crate::secrets;
@@ -63,12 +64,6 @@ pub const PASSWORD_NOT_KEPT: &str =
 /// How often a crash may interrupt one job before a restart gives up on it: a document that
 /// stopped the server twice is not run a third time.
 pub const MAX_ATTEMPTS: u32 = 2;
-
-/// The stack of an engine thread. The document readers recurse on nested structures, and a
-/// stack overflow aborts the whole process: their inputs are bounded (a PDF's nesting by
-/// `engine::nesting`), and this leaves room for those bounds in debug builds too. Only the
-/// pages the recursion touches are ever committed.
-pub const ENGINE_STACK_BYTES: usize = 256 << 20;
 
 /// How a job ended: its answer, or why it has none.
 pub type Outcome = Result<Answer, Failure>;
@@ -441,7 +436,7 @@ fn record(
     }
 }
 
-/// Runs `work` on a new thread with a stack of [`ENGINE_STACK_BYTES`]; its result, or an
+/// Runs `work` on a new thread with a stack of [`engine::STACK_BYTES`]; its result, or an
 /// internal failure if the thread could not start or panicked.
 async fn on_engine_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
@@ -449,7 +444,7 @@ async fn on_engine_thread<T: Send + 'static>(
     let (tx, rx) = oneshot::channel();
     std::thread::Builder::new()
         .name("reducto-engine".into())
-        .stack_size(ENGINE_STACK_BYTES)
+        .stack_size(engine::STACK_BYTES)
         .spawn(move || {
             let _ = tx.send(work());
         })

@@ -293,6 +293,12 @@ async fn a_generated_500_page_pdf_parses_and_splits() {
     let chunks = reply.body["result"]["chunks"].as_array().unwrap();
     assert_eq!(chunks.len(), 500);
     assert!(chunks[499]["content"].as_str().unwrap().contains("Reference: R-500"), "{}", chunks[499]);
+    // Pages are read by several threads: each chunk is still its own page, in order.
+    for (index, chunk) in chunks.iter().enumerate() {
+        let page = index + 1;
+        assert!(chunk["content"].as_str().unwrap().contains(&format!("page {page}\n")), "{chunk}");
+        assert_eq!(chunk["blocks"][0]["bbox"]["page"], page);
+    }
 
     let split = s.post("/split", json!({"input": file_id, "split_description": categories()})).await;
     let splits = split.body["result"]["splits"].as_array().unwrap();
