@@ -11,9 +11,10 @@ export const serverBinary = join(root, "target/release/reducto-local");
 
 /**
  * Resolves with { url, pid, exited, stderrTail(), stop(), kill9() } once the server prints its
- * `listening on` line. The server's stderr goes on to ours; its last lines are kept, so a
- * script can show them or look for a panic. `dataDir`, when given, belongs to the caller and
- * survives `stop()` (restarts over it); otherwise a temporary one is made and removed.
+ * `listening on` line. The server's stderr goes on to ours, but for the folders it serves,
+ * which it says at every start; its last lines are kept, so a script can show them or look for
+ * a panic. `dataDir`, when given, belongs to the caller and survives `stop()` (restarts over
+ * it); otherwise a temporary one is made and removed.
  */
 export async function startServer(extraArgs = [], { www = join(root, "www"), dataDir } = {}) {
   if (!existsSync(serverBinary)) throw new Error(`${serverBinary} is missing: build it first (npm run build)`);
@@ -23,7 +24,8 @@ export async function startServer(extraArgs = [], { www = join(root, "www"), dat
   const child = spawn(serverBinary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const tail = [];
   createInterface({ input: child.stderr }).on("line", (line) => {
-    process.stderr.write(`${line}\n`);
+    // What it serves is said at every start, and known here: kept in the tail, not repeated.
+    if (!line.startsWith("reducto-local: serving ")) process.stderr.write(`${line}\n`);
     tail.push(line);
     if (tail.length > 40) tail.shift();
   });
