@@ -117,16 +117,11 @@ fn raw_pages(
         for reader in 0..threads {
             let (next, stop, sender) = (&next, &stop, sender.clone());
             let work = move || {
-                let copy;
-                let doc = match reader {
-                    0 => doc,
-                    _ => match reopen() {
-                        Ok(opened) => {
-                            copy = opened;
-                            &copy
-                        }
-                        Err(e) => return drop(sender.send((0, Err(e)))),
-                    },
+                // The first reader reads the document already open; each other, a copy of its own.
+                let copy = (reader > 0).then(reopen).transpose();
+                let doc = match &copy {
+                    Ok(copy) => copy.as_ref().unwrap_or(doc),
+                    Err(e) => return drop(sender.send((0, Err(e.clone())))),
                 };
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
@@ -139,10 +134,12 @@ fn raw_pages(
                 }
             };
             // The readers recurse on nested structures: as much stack as a job's engine thread.
-            std::thread::Builder::new()
-                .stack_size(super::STACK_BYTES)
-                .spawn_scoped(scope, work)
-                .map_err(|e| EngineError::Unreadable(format!("cannot start a page reader: {e}")))?;
+            let spawned =
+                std::thread::Builder::new().stack_size(super::STACK_BYTES).spawn_scoped(scope, work);
+            if let Err(e) = spawned {
+                stop.store(true, Ordering::Relaxed);
+                return Err(EngineError::Unreadable(format!("cannot start a page reader: {e}")));
+            }
         }
         drop(sender);
         let in_order = collect_in_order(&read, count, on_page);
