@@ -23,6 +23,9 @@ use crate::store::{ImportedPipeline, ImportedVersion, PipelineRow, Store, StoreE
 /// Longest pipeline ID taken: Reducto's are far shorter; this only bounds what a file holds.
 const MAX_ID_LEN: usize = 128;
 
+/// IDs that are the names of routes beside `/studio/pipelines/{id}`, so no pipeline can have them.
+const RESERVED_IDS: [&str; 2] = ["export", "import"];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PipelinesFile {
@@ -78,6 +81,13 @@ impl PipelinesFile {
                     ),
                     "value_error",
                 ));
+            }
+            if RESERVED_IDS.contains(&pipeline.id.as_str()) {
+                let msg = format!(
+                    "'{}' names a Studio route (/studio/pipelines/{0}): choose another ID",
+                    pipeline.id
+                );
+                problems.push(ValidationError::new(field("id"), msg, "value_error"));
             }
             if self.pipelines[..index].iter().any(|earlier| earlier.id == pipeline.id) {
                 let msg = format!("pipeline '{}' appears twice in the file", pipeline.id);
@@ -287,6 +297,7 @@ mod tests {
             {"id": "a", "name": "A", "live_version": 3, "versions": [
                 {"version": 1, "steps": {}}, {"version": 1, "steps": {}, "deployed_at": "yesterday"}]},
             {"id": "a", "name": " ", "versions": []},
+            {"id": "export", "name": "E"},
         ]}))
         .unwrap();
         let described = describe(&file.problems(loc!["body"]));
@@ -299,6 +310,7 @@ mod tests {
                 "body.pipelines.0.live_version",
                 "body.pipelines.1.id",
                 "body.pipelines.1.name",
+                "body.pipelines.2.id",
             ]
         );
         assert!(described.contains("live_version 3 is not one of this pipeline's versions"), "{described}");
