@@ -163,3 +163,30 @@ async fn an_export_never_holds_a_document_password_and_importing_it_back_keeps_t
     assert!(serde_json::to_string(&live[0].steps).unwrap().contains("s3cret-pw"));
     assert_eq!(s.get("/studio/pipelines/nope/export").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_files_it_writes_and_the_example_meet_the_published_schema() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../../../docs/reducto.pipelines.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let s = Server::new().await;
+    pipeline_with_history(&s).await;
+    let split = json!({"split": {"categories": [{"name": "Invoice", "description": "an invoice", "partition_key": "number"}]}});
+    s.create(split).await;
+    let exported = s.get("/studio/pipelines/export").await.body;
+    let example: Value =
+        serde_json::from_str(include_str!("../../../tests/local-package/reducto.pipelines.json")).unwrap();
+    for file in [&exported, &example] {
+        let errors: Vec<String> =
+            validator.iter_errors(file).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:?}\n{file}");
+    }
+    for refused in [
+        json!({"pipelines": [{"id": "has space", "name": "X"}]}),
+        json!({"pipelines": [{"id": "export", "name": "X"}]}),
+        json!({"pipelines": [{"id": "a", "name": "A", "versions": [{"version": 1, "steps": {"split": ["x"]}}]}]}),
+    ] {
+        assert!(!validator.is_valid(&refused), "the schema refuses what the server refuses: {refused}");
+        s.post("/studio/pipelines/import", refused).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
