@@ -47,6 +47,10 @@ export async function startReductoLocal(options = {}) {
     await removeDataDir();
     throw error;
   }
+  // A test that never calls close() still lets its runner exit: nothing here holds the event
+  // loop, and the server, seeing its stdin close, stops too.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream.unref();
   const server = {
     url,
     process: child,

@@ -73,6 +73,18 @@ test("a server whose test runner dies without closing it stops by itself", async
   await pollUntil(gone, { what: `the server at ${url} to stop`, timeout: 10_000, interval: 100 });
 });
 
+test("a test that forgets to close the server still ends, and so does the server", async () => {
+  writeFileSync(join(project, "forgets.mjs"), `
+    import { startReductoLocal } from "reducto-local";
+    const server = await startReductoLocal();
+    console.log(server.url);`);
+  const { code, output } = await runNode(["forgets.mjs"]);
+  assert.equal(code, 0, output);
+  const url = output.trim().split("\n")[0];
+  const gone = async () => fetch(`${url}/version`).then(() => false, () => true);
+  await pollUntil(gone, { what: `the server at ${url} to stop`, timeout: 10_000, interval: 100 });
+});
+
 test("npx reducto-local runs the server's command line", () => {
   const version = execFileSync("npx", ["--no-install", "reducto-local", "--version"], { cwd: project, encoding: "utf8" });
   assert.match(version, /^reducto-local \d+\.\d+\.\d+/);
