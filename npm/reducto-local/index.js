@@ -56,6 +56,8 @@ export async function startReductoLocal(options = {}) {
     process: child,
     faults: faultsOf(url, apiKey, faults),
     async close() {
+      // Held again while it stops, or the runner could end before the server has.
+      child.ref();
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
       await removeDataDir();

@@ -85,6 +85,22 @@ test("a test that forgets to close the server still ends, and so does the server
   await pollUntil(gone, { what: `the server at ${url} to stop`, timeout: 10_000, interval: 100 });
 });
 
+test("a server started with an API key refuses calls without it, and its fault API takes the key", async () => {
+  writeFileSync(join(project, "keyed.mjs"), `
+    import { startReductoLocal } from "reducto-local";
+    const server = await startReductoLocal({ apiKey: "a-key-of-at-least-16-chars", faults: true });
+    const without = await fetch(server.url + "/version");
+    const withKey = await fetch(server.url + "/version", { headers: { authorization: "Bearer a-key-of-at-least-16-chars" } });
+    await server.faults.next({ path: "/version", status: 503 });
+    const scripted = await fetch(server.url + "/version", { headers: { authorization: "Bearer a-key-of-at-least-16-chars" } });
+    const onCommandLine = (await import("node:fs")).readFileSync("/proc/" + server.process.pid + "/cmdline", "utf8");
+    console.log(JSON.stringify([without.status, withKey.status, scripted.status, onCommandLine.includes("a-key-of")]));
+    await server.close();`);
+  const { code, output } = await runNode(["keyed.mjs"]);
+  assert.equal(code, 0, output);
+  assert.deepEqual(JSON.parse(output.trim().split("\n").at(-1)), [401, 200, 503, false], "the key never on the command line");
+});
+
 test("npx reducto-local runs the server's command line", () => {
   const version = execFileSync("npx", ["--no-install", "reducto-local", "--version"], { cwd: project, encoding: "utf8" });
   assert.match(version, /^reducto-local \d+\.\d+\.\d+/);
