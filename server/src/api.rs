@@ -326,6 +326,21 @@ pub struct AsyncJobCreated {
     pub job_id: String,
 }
 
+/// A finished job's response, whichever kind of job it was: what a sync route answers and
+/// `GET /job/{id}`'s `result`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum JobResult {
+    Parse(ParseResponse),
+    Extract(ExtractResponse),
+    Split(SplitResponse),
+    Classify(ClassifyResponse),
+    Edit(EditResponse),
+    Pipeline(Box<PipelineResponse>),
+    /// A response an earlier reducto-local stored whole, answered as it was.
+    AsStored(Value),
+}
+
 /// `AsyncJobResponse`: what `GET /job/{id}` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AsyncJobResponse {
@@ -335,7 +350,7 @@ pub struct AsyncJobResponse {
     /// Why it failed ("Cancelled by the user" for a cancelled job).
     pub reason: Option<String>,
     /// The `ParseResponse`, `PipelineResponse`, ... once completed.
-    pub result: Option<Value>,
+    pub result: Option<JobResult>,
 }
 
 /// `AsyncJobResponse.status`. Queued and running jobs are both `Pending`, a cancelled one is

@@ -7,14 +7,13 @@
 //! `--inline-result-limit-mb` (answered as `{type: "url", url, result_id}`, its URL serving the
 //! `{type: "full", ...}` it stands for, as Reducto does).
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::BaseUrl;
 use crate::api::{
     ClassifyResponse, ClassifyResult, ClassifyUsage, EditResponse, ExtractResponse, ExtractSplitResponse,
-    ExtractUsage, ParseResponse, ParseResult, ParseUsage, PipelineExtract, PipelineParse, PipelineResponse,
-    PipelineResult, ResponseType, SplitResponse,
+    ExtractUsage, JobResult, ParseResponse, ParseResult, ParseUsage, PipelineExtract, PipelineParse,
+    PipelineResponse, PipelineResult, ResponseType, SplitResponse,
 };
 use crate::clock::now_ms;
 use crate::error::{AppError, AppResult};
@@ -54,23 +53,24 @@ impl From<Unreadable> for AppError {
 }
 
 /// A submitted job's response once it ends, or the error its sync caller gets.
-pub async fn finished(state: &AppState, base: &BaseUrl, submitted: Submitted) -> AppResult<Value> {
+pub async fn finished(state: &AppState, base: &BaseUrl, submitted: Submitted) -> AppResult<JobResult> {
     let id = submitted.job_id.clone();
     let answer = submitted.finished().await.map_err(|failure| job_error(failure, &id))?;
-    Response { state, base, job_id: &id, measure: true }.of(&answer)
+    Response { state, base, job_id: &id, measure: true }.of(answer)
 }
 
 /// A completed job's stored result as its response. Polled often: a stored text within the
 /// inline limit has no part over it, so nothing needs measuring.
-pub fn stored(state: &AppState, base: &BaseUrl, job_id: &str, text: &str) -> AppResult<Value> {
+pub fn stored(state: &AppState, base: &BaseUrl, job_id: &str, text: &str) -> AppResult<JobResult> {
     let measure = text.len() as u64 > state.config.inline_result_limit_bytes();
     match answer::Stored::read(text).map_err(|e| AppError::internal("read a stored result", e))? {
-        answer::Stored::Answer(answer) => Response { state, base, job_id, measure }.of(&answer),
-        answer::Stored::Response(response) => Ok(response),
+        answer::Stored::Answer(answer) => Response { state, base, job_id, measure }.of(answer),
+        answer::Stored::Response(response) => Ok(JobResult::AsStored(response)),
     }
 }
 
-/// Shapes one job's answer into its response.
+/// Shapes one job's answer into its response, moving what it holds rather than copying it (a
+/// parse's chunks can be megabytes).
 struct Response<'a> {
     state: &'a AppState,
     base: &'a BaseUrl,
@@ -80,20 +80,20 @@ struct Response<'a> {
 }
 
 impl Response<'_> {
-    fn of(&self, answer: &Answer) -> AppResult<Value> {
-        match answer {
-            Answer::Parse(parsed) => to_value(self.parse(0, parsed)?),
-            Answer::Extract(extracted) => to_value(self.extract(extracted)),
-            Answer::Split(split) => to_value(self.split(split)),
-            Answer::Classify(classified) => to_value(self.classify(classified)),
-            Answer::Edit(edited) => to_value(self.edit(edited)),
-            Answer::Pipeline(pipeline) => to_value(self.pipeline(pipeline)?),
-        }
+    fn of(&self, answer: Answer) -> AppResult<JobResult> {
+        Ok(match answer {
+            Answer::Parse(parsed) => JobResult::Parse(self.parse(0, parsed)?),
+            Answer::Extract(extracted) => JobResult::Extract(self.extract(extracted)),
+            Answer::Split(split) => JobResult::Split(self.split(split)),
+            Answer::Classify(classified) => JobResult::Classify(self.classify(classified)),
+            Answer::Edit(edited) => JobResult::Edit(self.edit(edited)),
+            Answer::Pipeline(pipeline) => JobResult::Pipeline(Box::new(self.pipeline(pipeline)?)),
+        })
     }
 
     /// The job's `index`th parse (of a pipeline's several documents).
-    fn parse(&self, index: usize, parsed: &Parsed) -> AppResult<ParseResponse> {
-        let full = ParseResult::Full { chunks: parsed.chunks.clone(), ocr: parsed.ocr.clone() };
+    fn parse(&self, index: usize, parsed: Parsed) -> AppResult<ParseResponse> {
+        let full = ParseResult::Full { chunks: parsed.chunks, ocr: parsed.ocr };
         Ok(ParseResponse {
             response_type: ResponseType::Parse,
             job_id: self.job_id.to_owned(),
@@ -130,8 +130,8 @@ impl Response<'_> {
         Ok(ParseResult::Url { url: download_url(&self.base.0, &token), result_id: token })
     }
 
-    fn extract(&self, extracted: &Extracted) -> ExtractResponse {
-        let value = extracted.value.clone();
+    fn extract(&self, extracted: Extracted) -> ExtractResponse {
+        let value = extracted.value;
         ExtractResponse {
             job_id: self.job_id.to_owned(),
             usage: ExtractUsage {
@@ -146,20 +146,20 @@ impl Response<'_> {
         }
     }
 
-    fn split(&self, split: &Split) -> SplitResponse {
+    fn split(&self, split: Split) -> SplitResponse {
         SplitResponse {
             response_type: ResponseType::Split,
             usage: ParseUsage { num_pages: split.num_pages, credits: None },
-            result: split.output.clone(),
+            result: split.output,
         }
     }
 
-    fn classify(&self, classified: &Classified) -> ClassifyResponse {
+    fn classify(&self, classified: Classified) -> ClassifyResponse {
         ClassifyResponse {
             response_type: ResponseType::Classify,
             job_id: self.job_id.to_owned(),
-            result: ClassifyResult { category: classified.category.clone() },
-            response_confidence: classified.confidence.clone(),
+            result: ClassifyResult { category: classified.category },
+            response_confidence: classified.confidence,
             usage: ClassifyUsage {
                 num_pages: classified.num_pages,
                 num_categories: classified.num_categories,
@@ -169,21 +169,21 @@ impl Response<'_> {
         }
     }
 
-    fn edit(&self, edited: &Edited) -> EditResponse {
+    fn edit(&self, edited: Edited) -> EditResponse {
         EditResponse {
             response_type: ResponseType::Edit,
             document_url: download_url(&self.base.0, &edited.token),
-            form_schema: edited.form_schema.clone(),
+            form_schema: edited.form_schema,
             usage: ParseUsage { num_pages: edited.num_pages, credits: None },
         }
     }
 
     /// A pipeline's result holds its last step (extract, else split, else parse), and the
     /// edited PDF when it has an edit step.
-    fn pipeline(&self, pipeline: &PipelineAnswer) -> AppResult<PipelineResponse> {
+    fn pipeline(&self, pipeline: PipelineAnswer) -> AppResult<PipelineResponse> {
         let mut parses: Vec<ParseResponse> = pipeline
             .parses
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, parsed)| self.parse(i, parsed))
             .collect::<AppResult<_>>()?;
@@ -193,18 +193,18 @@ impl Response<'_> {
             1 => Some(PipelineParse::One(parses.remove(0))),
             _ => Some(PipelineParse::Many(parses)),
         };
-        let extract = pipeline.extract.as_ref().map(|extract| match extract {
+        let extract = pipeline.extract.map(|extract| match extract {
             answer::PipelineExtract::Document(extracted) => {
                 PipelineExtract::Document(self.extract(extracted))
             }
             answer::PipelineExtract::Sections(sections) => PipelineExtract::Sections(
                 sections
-                    .iter()
+                    .into_iter()
                     .map(|section| ExtractSplitResponse {
-                        split_name: section.section.clone(),
-                        page_range: section.pages.clone(),
-                        partition: section.partition.clone(),
-                        result: self.extract(&section.extracted),
+                        split_name: section.section,
+                        page_range: section.pages,
+                        partition: section.partition,
+                        result: self.extract(section.extracted),
                     })
                     .collect(),
             ),
@@ -216,15 +216,11 @@ impl Response<'_> {
             result: PipelineResult {
                 parse,
                 extract,
-                split: pipeline.split.as_ref().map(|split| self.split(split)),
-                edit: pipeline.edit.as_ref().map(|edited| self.edit(edited)),
+                split: pipeline.split.map(|split| self.split(split)),
+                edit: pipeline.edit.map(|edited| self.edit(edited)),
             },
         })
     }
-}
-
-fn to_value(response: impl Serialize) -> AppResult<Value> {
-    serde_json::to_value(response).map_err(|e| AppError::internal("serialize a response", e))
 }
 
 /// The error a sync caller of job `id` gets for `failure`.
