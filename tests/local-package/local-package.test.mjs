@@ -4,26 +4,21 @@
 // (app.test.mjs) and Vitest with a globalSetup (vitest/). And a server whose test runner is
 // killed stops by itself.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { pollUntil } from "../support/poll.mjs";
+import { makeProject, pinned, runIn } from "../support/project.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 let project;
 
 before(() => {
-  project = mkdtempSync(join(tmpdir(), "reducto-local-user-"));
-  const packages = ["target/npm/reducto-local", `target/npm/reducto-local-${process.platform}-${process.arch}`, "pkg"];
-  execFileSync("npm", ["pack", ...packages.map((dir) => join(root, dir)), "--pack-destination", project, "--silent"], { cwd: root });
-  const tarballs = readdirSync(project).filter((file) => file.endsWith(".tgz")).map((file) => `./${file}`);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-app", private: true, type: "module" }));
-  // The official SDK and Vitest at this repository's versions, from npm's cache when it has them.
-  const pinned = (name) => `${name}@${JSON.parse(execFileSync("npm", ["pkg", "get", `devDependencies.${name}`], { cwd: root, encoding: "utf8" }))}`;
-  execFileSync("npm", ["install", ...tarballs, pinned("reductoai"), pinned("vitest"), "--prefer-offline", "--no-audit", "--no-fund",
-    "--loglevel=error"], { cwd: project });
+  project = makeProject("user-app", {
+    packed: ["target/npm/reducto-local", `target/npm/reducto-local-${process.platform}-${process.arch}`, "pkg"],
+    registry: [pinned("reductoai"), pinned("vitest")],
+  });
   const files = ["app.test.mjs", "reducto.pipelines.json", "vitest/global-setup.mjs", "vitest/vitest.config.mjs", "vitest/invoices.test.mjs"];
   for (const file of files) copyFileSync(new URL(file, import.meta.url), join(project, file.replace("vitest/", "")));
   copyFileSync(join(root, "tests/fixtures/pdfs/pdflatex-4-pages.pdf"), join(project, "document.pdf"));
@@ -31,19 +26,14 @@ before(() => {
 
 after(() => project && rmSync(project, { recursive: true, force: true }));
 
-/** Runs `node args…` in the project; its exit code and output. */
-function runNode(args) {
-  return new Promise((resolve) => {
-    // Not as a subtest of this run: node:test would skip a test file it thinks it runs itself.
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    const child = spawn(process.execPath, args, { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.once("close", (code) => resolve({ code, output }));
-  });
+/** Resolves once nothing answers at `url` any more. */
+function stopped(url) {
+  const gone = () => fetch(`${url}/version`).then(() => false, () => true);
+  return pollUntil(gone, { what: `the server at ${url} to stop`, timeout: 10_000, interval: 100 });
 }
+
+/** Runs `node args…` in the project; its exit code and output. */
+const runNode = (args) => runIn(project, process.execPath, args);
 
 test("the project's own test suite starts reducto-local and runs both clients against its Pipeline ID", async () => {
   const { code, output } = await runNode(["--test", "app.test.mjs"]);
@@ -69,8 +59,7 @@ test("a server whose test runner dies without closing it stops by itself", async
   const { output } = await runNode(["crash.mjs"]);
   const url = output.trim().split("\n")[0];
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  const gone = async () => fetch(`${url}/version`).then(() => false, () => true);
-  await pollUntil(gone, { what: `the server at ${url} to stop`, timeout: 10_000, interval: 100 });
+  await stopped(url);
 });
 
 test("a test that forgets to close the server still ends, and so does the server", async () => {
@@ -81,8 +70,7 @@ test("a test that forgets to close the server still ends, and so does the server
   const { code, output } = await runNode(["forgets.mjs"]);
   assert.equal(code, 0, output);
   const url = output.trim().split("\n")[0];
-  const gone = async () => fetch(`${url}/version`).then(() => false, () => true);
-  await pollUntil(gone, { what: `the server at ${url} to stop`, timeout: 10_000, interval: 100 });
+  await stopped(url);
 });
 
 test("a server started with an API key refuses calls without it, and its fault API takes the key", async () => {

@@ -7,14 +7,13 @@
 //   in workerd by miniflare, the way `wrangler dev` runs one.
 // The browsers run the client's whole suite in wasm-pack test (Chromium and Firefox).
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as esbuild from "esbuild";
 import { Miniflare } from "miniflare";
 import { deployPipeline } from "../../scripts/studio.mjs";
+import { makeProject, runIn } from "../support/project.mjs";
 import { startServer } from "../support/server.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -24,10 +23,7 @@ const fourPagesPdf = join(root, "tests/fixtures/pdfs/pdflatex-4-pages.pdf");
 let server, pipelineId, app, expected;
 
 before(async () => {
-  app = mkdtempSync(join(tmpdir(), "reducto-wasm-app-"));
-  const packed = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", app, "--silent"], { encoding: "utf8" });
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  execFileSync("npm", ["install", join(app, packed.trim()), "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app });
+  app = makeProject("reducto-wasm-app", { packed: ["pkg"] });
   for (const file of ["check.mjs", "main.mjs", "worker.mjs"]) copyFileSync(new URL(file, import.meta.url), join(app, file));
   copyFileSync(fourPagesPdf, join(app, "document.pdf"));
 
@@ -49,11 +45,7 @@ after(async () => {
 
 /** What main.mjs printed when `command args…` ran it in the app. */
 async function runScript(command, args) {
-  const child = spawn(command, args, { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "", stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const code = await new Promise((resolve) => child.once("close", resolve));
+  const { code, stdout, stderr } = await runIn(app, command, args);
   assert.equal(code, 0, `${command} ${args.join(" ")} exited with ${code}:\n${stderr}`);
   return JSON.parse(stdout.trim().split("\n").at(-1));
 }
