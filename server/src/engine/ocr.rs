@@ -58,15 +58,26 @@ pub fn read_image(bytes: &[u8], extension: &str) -> Result<Vec<OcrPage>, EngineE
     recognize(&path)
 }
 
-/// The programs OCR runs, each with the Debian package that has it.
-const PROGRAMS: [(&str, &str); 2] = [("pdftoppm", "poppler-utils"), ("tesseract", "tesseract-ocr")];
+/// A program OCR runs, and the Debian package that has it.
+#[derive(Clone, Copy)]
+struct Program {
+    name: &'static str,
+    package: &'static str,
+}
+
+const PDFTOPPM: Program = Program { name: "pdftoppm", package: "poppler-utils" };
+const TESSERACT: Program = Program { name: "tesseract", package: "tesseract-ocr" };
 
 /// The programs OCR needs that are not on the `PATH`, with their packages: checked at start, so
 /// a server without them says so once (an OCR request then gets a 422 naming the program).
 pub fn missing_programs() -> Vec<(&'static str, &'static str)> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = |program: &str| std::env::split_paths(&path).any(|dir| is_executable(&dir.join(program)));
-    PROGRAMS.into_iter().filter(|(program, _)| !found(program)).collect()
+    [PDFTOPPM, TESSERACT]
+        .into_iter()
+        .filter(|program| !found(program.name))
+        .map(|program| (program.name, program.package))
+        .collect()
 }
 
 #[cfg(unix)]
@@ -88,11 +99,11 @@ fn is_executable(path: &Path) -> bool {
 pub fn read_pdf_page(pdf: &Path, number: u32, size: (f32, f32)) -> Result<OcrPage, EngineError> {
     let dir = tempdir()?;
     let prefix = dir.path().join("page");
-    let mut command = Command::new("pdftoppm");
+    let mut command = Command::new(PDFTOPPM.name);
     command.args(["-r", &format!("{:.2}", raster_dpi(size)), "-gray", "-png", "-singlefile"]);
     command.args(["-f", &number.to_string(), "-l", &number.to_string()]);
     command.arg(pdf).arg(&prefix);
-    run(command, "pdftoppm (poppler-utils)")?;
+    run(command, PDFTOPPM)?;
     let image = dir.path().join("page.png");
     let mut header = [0; 24];
     std::fs::File::open(&image).and_then(|mut png| png.read_exact(&mut header)).map_err(io)?;
@@ -138,9 +149,9 @@ fn renumber(page: &mut OcrPage, number: u32) {
 /// [`upright`]); the reading with more sure words is kept.
 fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
     let read = |image: &Path, threshold: &str| -> Result<String, EngineError> {
-        let mut command = Command::new("tesseract");
+        let mut command = Command::new(TESSERACT.name);
         command.arg(image).args(["stdout", "-l", "eng", "--psm", "4", "-c", threshold, "tsv"]);
-        Ok(String::from_utf8_lossy(&run(command, "tesseract (tesseract-ocr)")?).into_owned())
+        Ok(String::from_utf8_lossy(&run(command, TESSERACT)?).into_owned())
     };
     let sure_words = |pages: &[OcrPage]| {
         pages.iter().flat_map(|p| &p.words).filter(|w| w.confidence >= HIGH_CONFIDENCE).count()
@@ -180,10 +191,10 @@ fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
 /// its text stands at, counterclockwise, as Reducto's `rotation` gives it. The page is then
 /// described upright, as it was read: its boxes are fractions of the turned page.
 fn upright(image: &Path) -> Option<(std::path::PathBuf, u32)> {
-    let mut command = Command::new("tesseract");
+    let mut command = Command::new(TESSERACT.name);
     command.arg(image).args(["stdout", "--psm", "0"]);
     // A page with too little text for the detection is read as it is.
-    let report = String::from_utf8(run(command, "tesseract (tesseract-ocr)").ok()?).ok()?;
+    let report = String::from_utf8(run(command, TESSERACT).ok()?).ok()?;
     let rotate: u32 = report.lines().find_map(|line| line.strip_prefix("Rotate:"))?.trim().parse().ok()?;
     let picture = image::open(image).ok()?.into_luma8();
     // Tesseract's "Rotate" is the clockwise turn that makes the page upright.
@@ -466,7 +477,8 @@ fn tiff_sizes(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
 }
 
 /// Runs a tool to completion within [`OCR_TIMEOUT`] and gives its stdout.
-fn run(mut command: Command, tool: &str) -> Result<Vec<u8>, EngineError> {
+fn run(mut command: Command, program: Program) -> Result<Vec<u8>, EngineError> {
+    let tool = format!("{} ({})", program.name, program.package);
     let mut child =
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| {
             EngineError::OcrUnavailable(format!(
