@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { launchChromium } from "../tests/support/browser.mjs";
 import { startServer } from "../tests/support/server.mjs";
-import { outDir, root } from "./lib.mjs";
+import { outDir, root, rotated } from "./lib.mjs";
 import { timeNodeStarts } from "./start-node.mjs";
 
 /**
@@ -109,9 +109,6 @@ async function timeStarts(browser, serverUrl, loads) {
   }
   return starts;
 }
-
-/** `items` starting at `round`'s place, wrapping around. */
-export const rotated = (items, round) => items.map((_, i) => items[(i + round) % items.length]);
 
 /** Runs the measurements against one server and one browser; module start in Node.js too. */
 export async function measureCalls({ rounds, warmupRounds, loads }) {

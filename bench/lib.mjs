@@ -33,3 +33,6 @@ export function percentile(values, fraction) {
 }
 
 export const median = (values) => percentile(values, 0.5);
+
+/** `items` starting at `round`'s place, wrapping around: each is first in turn. */
+export const rotated = (items, round) => items.map((_, i) => items[(i + round) % items.length]);

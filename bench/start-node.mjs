@@ -5,7 +5,7 @@
 // the official SDK from node_modules.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { root } from "./lib.mjs";
+import { root, rotated } from "./lib.mjs";
 
 const CLIENTS = {
   "reducto-wasm": { module: new URL("pkg/node.js", `file://${root}`).href, options: {} },
@@ -17,7 +17,7 @@ const CLIENTS = {
 export async function timeNodeStarts(serverUrl, loads) {
   const starts = Object.fromEntries(Object.keys(CLIENTS).map((name) => [name, []]));
   for (let load = 0; load < loads; load++) {
-    for (const name of load % 2 ? ["reductoai", "reducto-wasm"] : ["reducto-wasm", "reductoai"]) {
+    for (const name of rotated(Object.keys(CLIENTS), load)) {
       const { module, options } = CLIENTS[name];
       const script = `
         const started = performance.now();

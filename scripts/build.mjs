@@ -74,6 +74,15 @@ export {
 ${wrap(errorClasses)}
 } from "./${errorsModule}";
 `;
+/** An entry for a platform that compiles an imported `.wasm` itself: no I/O at module scope. */
+const importingCompiledWasm = (platform, specifier) => `\
+// reducto-wasm for ${platform}.
+import wasmModule from "${specifier}";
+import { initSync } from "./reducto_wasm.js";
+
+initSync({ module: wasmModule });
+
+${exported}`;
 const entries = {
   // Browsers and bundlers: wasm-bindgen's init fetches the wasm and compiles it as it streams
   // in (instantiateStreaming), falling back to compiling the whole download when the server
@@ -97,24 +106,10 @@ initSync({ module: await WebAssembly.compile(await readFile(new URL("./reducto_w
 ${exported}`,
   // Cloudflare Workers: no I/O at module scope and no compiling wasm from bytes; the platform
   // compiles the imported .wasm (wrangler's and miniflare's CompiledWasm rule).
-  "workerd.js": `\
-// reducto-wasm for Cloudflare Workers.
-import wasmModule from "./reducto_wasm_bg.wasm";
-import { initSync } from "./reducto_wasm.js";
-
-initSync({ module: wasmModule });
-
-${exported}`,
+  "workerd.js": importingCompiledWasm("Cloudflare Workers", "./reducto_wasm_bg.wasm"),
   // Vercel Edge: the same, with the \`?module\` suffix its bundler asks for (as @vercel/og and
   // @cf-wasm do). Not tested here: no Vercel Edge runtime installs offline.
-  "edge-light.js": `\
-// reducto-wasm for Vercel Edge.
-import wasmModule from "./reducto_wasm_bg.wasm?module";
-import { initSync } from "./reducto_wasm.js";
-
-initSync({ module: wasmModule });
-
-${exported}`,
+  "edge-light.js": importingCompiledWasm("Vercel Edge", "./reducto_wasm_bg.wasm?module"),
 };
 for (const [file, source] of Object.entries(entries)) writeFileSync(join(pkg, file), source);
 writeFileSync(join(pkg, "index.d.ts"), `\
