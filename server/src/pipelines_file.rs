@@ -9,14 +9,12 @@
 //!   gets the file's name, draft, versions and live version, and a second import changes
 //!   nothing. Versions the store has and the file does not are kept (they are history).
 //! - [`export`] reads the store back into a file. Document passwords are masked, as the Studio
-//!   shows them; importing the mask back keeps the password the store has.
+//!   shows them ([`Steps::masked`]); importing the mask back keeps the password the store has.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::error::{Loc, ValidationError};
 use crate::loc;
-use crate::secrets;
 use crate::steps::{self, Steps};
 use crate::store::{ImportedPipeline, ImportedVersion, PipelineRow, Store, StoreError, VersionRow};
 
@@ -185,13 +183,13 @@ pub fn import(store: &Store, file: &PipelinesFile) -> Result<Vec<String>, StoreE
             Some(_) => store.versions(&pipeline.id)?,
             None => Vec::new(),
         };
-        let draft = unmasked(&draft, stored.as_ref().map(|row| &row.draft));
+        let draft = draft.with_saved_secrets(stored.as_ref().map(|row| &row.draft));
         let versions: Vec<Steps> = pipeline
             .versions
             .iter()
             .map(|version| {
                 let saved = stored_versions.iter().find(|row| row.version == version.version);
-                unmasked(&version.steps, saved.map(|row| &row.steps))
+                version.steps.clone().with_saved_secrets(saved.map(|row| &row.steps))
             })
             .collect();
         store.import_pipeline(&ImportedPipeline {
@@ -213,15 +211,6 @@ pub fn import(store: &Store, file: &PipelinesFile) -> Result<Vec<String>, StoreE
         })?;
     }
     Ok(file.pipelines.iter().map(|pipeline| pipeline.id.clone()).collect())
-}
-
-/// `steps` with each masked secret put back from `saved` (see [`secrets::unmask`]).
-fn unmasked(steps: &Steps, saved: Option<&Steps>) -> Steps {
-    let mut value = serde_json::to_value(steps).expect("steps always serialize");
-    let saved =
-        saved.map_or(Value::Null, |saved| serde_json::to_value(saved).expect("steps always serialize"));
-    secrets::unmask(&mut value, &saved);
-    serde_json::from_value(value).unwrap_or_else(|_| steps.clone())
 }
 
 /// The pipelines `ids` names (every pipeline when `None`) as a file, oldest first.
@@ -247,22 +236,17 @@ fn entry(row: &PipelineRow, versions: Vec<VersionRow>) -> PipelineEntry {
         id: row.id.clone(),
         name: row.name.clone(),
         live_version: row.deployed_version,
-        draft: Some(masked(&row.draft)),
+        draft: Some(row.draft.masked()),
         versions: versions
             .into_iter()
             .map(|version| VersionEntry {
                 version: version.version,
                 name: version.version_name,
                 deployed_at: Some(version.deployed_at),
-                steps: masked(&version.steps),
+                steps: version.steps.masked(),
             })
             .collect(),
     }
-}
-
-fn masked(steps: &Steps) -> Steps {
-    let value = secrets::mask(&serde_json::to_value(steps).expect("steps always serialize"));
-    serde_json::from_value(value).expect("a masked password is still a string")
 }
 
 #[cfg(test)]

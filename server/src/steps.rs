@@ -15,6 +15,7 @@ pub use crate::engine::split::Category;
 use crate::error::{Loc, ValidationError};
 use crate::loc;
 use crate::options::{self, ParseSettings};
+use crate::secrets;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -188,6 +189,23 @@ pub fn category_problems(
 }
 
 impl Steps {
+    /// The steps as the Studio shows them: a saved `document_password` masked (see
+    /// [`secrets::mask`]), so a listing or an export never hands out a document's password.
+    pub fn masked(&self) -> Steps {
+        let value = secrets::mask(&serde_json::to_value(self).expect("steps always serialize"));
+        serde_json::from_value(value).expect("a masked password is still a string")
+    }
+
+    /// Steps sent back as they were shown: each secret that still reads as the mask is the one
+    /// `saved` holds at the same place again (see [`secrets::unmask`]).
+    pub fn with_saved_secrets(self, saved: Option<&Steps>) -> Steps {
+        let mut value = serde_json::to_value(&self).expect("steps always serialize");
+        let saved =
+            saved.map_or(Value::Null, |saved| serde_json::to_value(saved).expect("steps always serialize"));
+        secrets::unmask(&mut value, &saved);
+        serde_json::from_value(value).unwrap_or(self)
+    }
+
     /// Every rule serde cannot check; `prefix` is where `steps` sits in the request
     /// (e.g. `["body", "steps"]`). An empty result means the steps are valid.
     pub fn validate(&self, prefix: Vec<Loc>) -> Vec<ValidationError> {

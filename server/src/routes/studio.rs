@@ -22,7 +22,6 @@ use crate::error::{AppError, AppResult};
 use crate::loc;
 use crate::pipelines_file::{self, PipelinesFile};
 use crate::routes::pipeline::{self, with_version, PipelineRun, Revision};
-use crate::secrets;
 use crate::state::AppState;
 use crate::steps::Steps;
 use crate::store::{DeliveryMode, DeliveryRow, DeliveryState, PipelineRow, VersionRow};
@@ -132,7 +131,7 @@ struct PipelineView {
     id: String,
     name: String,
     /// The draft's steps, with a saved document password masked.
-    draft: Value,
+    draft: Steps,
     versions: Vec<VersionSummary>,
     deployed: Option<VersionSummary>,
     created_at: String,
@@ -152,7 +151,7 @@ struct VersionView {
     version_name: Option<String>,
     deployed_at: String,
     /// With a saved document password masked.
-    steps: Value,
+    steps: Steps,
 }
 
 #[derive(Debug, Serialize)]
@@ -224,7 +223,7 @@ async fn update_draft(
 ) -> AppResult<Json<PipelineView>> {
     check_steps(&req.steps)?;
     let current = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
-    req.steps = keep_saved_secrets(req.steps, &current.draft)?;
+    req.steps = req.steps.with_saved_secrets(Some(&current.draft));
     let row = state.store.update_draft(&id, &req.steps)?.ok_or_else(|| pipeline_not_found(&id))?;
     Ok(Json(view(&state, row)?))
 }
@@ -262,7 +261,7 @@ async fn versions(
                 version: v.version,
                 version_name: v.version_name,
                 deployed_at: v.deployed_at,
-                steps: masked(&v.steps),
+                steps: v.steps.masked(),
             })
             .collect(),
     ))
@@ -355,19 +354,6 @@ fn check_steps(steps: &Steps) -> AppResult<()> {
     }
 }
 
-/// Steps as the Studio API shows them: a saved `document_password` is masked, as in
-/// `raw_config`, so listing pipelines never hands out a document's password.
-fn masked(steps: &Steps) -> Value {
-    secrets::mask(&serde_json::to_value(steps).unwrap_or_default())
-}
-
-/// A draft sent back as the Studio showed it: the saved passwords behind its masks stay.
-fn keep_saved_secrets(steps: Steps, saved: &Steps) -> AppResult<Steps> {
-    let mut steps = serde_json::to_value(steps).unwrap_or_default();
-    secrets::unmask(&mut steps, &serde_json::to_value(saved).unwrap_or_default());
-    serde_json::from_value(steps).map_err(|e| AppError::internal("draft steps", e))
-}
-
 fn view(state: &AppState, row: PipelineRow) -> AppResult<PipelineView> {
     let versions: Vec<VersionSummary> =
         state.store.versions(&row.id)?.iter().map(VersionSummary::from).collect();
@@ -375,7 +361,7 @@ fn view(state: &AppState, row: PipelineRow) -> AppResult<PipelineView> {
     Ok(PipelineView {
         id: row.id,
         name: row.name,
-        draft: masked(&row.draft),
+        draft: row.draft.masked(),
         versions,
         deployed,
         created_at: row.created_at,
