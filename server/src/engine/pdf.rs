@@ -25,7 +25,7 @@ use super::{
 
 pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
     nesting::check(bytes)?;
-    let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
+    let doc = open(bytes)?;
     // The document decrypted: for the nesting check of its streams (unreadable to the check
     // above) and for the rasterizer, which never gets the password on its command line. A file
     // lopdf cannot decrypt is left to the engine's stack, and its scans cannot be rasterized.
@@ -79,7 +79,7 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
 /// form prints each caption. A PDF that needs a password is an error.
 pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineError> {
     nesting::check(bytes)?;
-    let doc = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
+    let doc = open(bytes)?;
     if doc.is_encrypted() && !doc.authenticate(b"").map_err(unreadable)? {
         return Err(EngineError::PasswordRequired);
     }
@@ -92,6 +92,19 @@ pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineErro
             cells.map(move |(text, rect)| (text, normalize(rect, page.area, page.number)))
         })
         .collect())
+}
+
+/// `bytes` opened by pdf_oxide, with its fonts the document's own.
+///
+/// pdf_oxide keeps, by default, a process-wide cache of up to 1024 parsed fonts, shared by every
+/// document it opens. Each font memoizes its glyphs behind a mutex, so the page readers of one
+/// parse (each with its own copy of the document) queued on that mutex at every glyph, and the
+/// cache held on to the fonts of every document a long-running server had read. Off, each
+/// document parses its fonts once and drops them with it.
+fn open(bytes: &[u8]) -> Result<PdfDocument, EngineError> {
+    static FONTS_PER_DOCUMENT: std::sync::Once = std::sync::Once::new();
+    FONTS_PER_DOCUMENT.call_once(|| pdf_oxide::set_global_font_cache_capacity(0));
+    PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)
 }
 
 fn unreadable(e: pdf_oxide::Error) -> EngineError {
@@ -184,7 +197,7 @@ type Reopen<'a> = dyn Fn() -> Result<PdfDocument, EngineError> + Sync + 'a;
 
 /// `bytes` opened, and authenticated with `password` when encrypted (the first copy was).
 fn open_copy(bytes: &[u8], password: &str) -> Result<PdfDocument, EngineError> {
-    let copy = PdfDocument::from_bytes(bytes.to_vec()).map_err(unreadable)?;
+    let copy = open(bytes)?;
     if copy.is_encrypted() {
         copy.authenticate(password.as_bytes()).map_err(unreadable)?;
     }
