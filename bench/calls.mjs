@@ -73,14 +73,18 @@ async function openPage(context, url, ready) {
   return { page, guard, value: await handle.jsonValue() };
 }
 
-/** Times of the work unit per client, in ms: { fileBytes, times: { [client]: [ms, …] } }. */
+/**
+ * Times of the work unit per client, in ms, one per timed round:
+ * { fileBytes, unitsPerSample, times: { [client]: [ms, …] } }.
+ */
 async function timeCalls(browser, serverUrl, pipelineId, { rounds, warmupRounds }) {
   const context = await browser.newContext();
   try {
     const { page, guard, value: fileBytes } = await openPage(context, `${serverUrl}/index.html`,
       () => window.bench?.fileBytes);
+    const unitsPerSample = await page.evaluate(() => window.bench.unitsPerSample);
     const times = await guard(page.evaluate((args) => window.bench.run(args), { pipelineId, rounds, warmupRounds }));
-    return { fileBytes, times };
+    return { fileBytes, unitsPerSample, times };
   } finally {
     await context.close();
   }

@@ -1,15 +1,15 @@
-//! One HTTP attempt, made from Rust: gloo-net's request builder over the global `fetch` (which
-//! browsers, workers and Node.js all have), or web-sys's `XMLHttpRequest` when upload progress is
+//! One HTTP attempt, made from Rust: a fetch `Request` sent by gloo-net over the global `fetch`
+//! (which browsers, workers and Node.js all have), or web-sys's `XMLHttpRequest` when upload progress is
 //! wanted, because fetch cannot report it. Either way the response is read in full under the
 //! attempt's signal, and its body stays in JS: a large result is never copied through wasm.
 
 use std::collections::BTreeMap;
 
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::Method;
 use js_sys::{Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Blob, FormData, ProgressEvent, XmlHttpRequest};
+use web_sys::{AbortSignal, Blob, FormData, ProgressEvent, RequestInit, XmlHttpRequest};
 
 use crate::abort::AbortListener;
 use crate::host;
@@ -120,26 +120,35 @@ pub async fn send(request: &Request<'_>, signal: &AbortSignal) -> Result<Reply, 
 }
 
 async fn send_with_fetch(request: &Request<'_>, signal: &AbortSignal) -> Result<Reply, String> {
-    let builder = request
-        .headers
-        .iter()
-        .fold(RequestBuilder::new(request.url), |builder, (name, value)| builder.header(name, value))
-        .method(request.method.clone())
-        .abort_signal(Some(signal));
-    let built = match request.body {
-        Body::Empty => builder.build(),
-        Body::Json(json) => builder.body(json.clone()),
-        Body::Form(form) => builder.body(form.clone()),
-        Body::Blob(blob) => builder.body(blob.clone()),
-    };
-    let response =
-        built.map_err(|error| error.to_string())?.send().await.map_err(|error| error.to_string())?;
+    let built = fetch_request(request, signal).map_err(js_message)?;
+    let response = gloo_net::http::Request::from(built).send().await.map_err(|error| error.to_string())?;
     let (status, status_text) = (response.status(), response.status_text());
     let headers = Headers::Fetch(response.headers().into_raw());
     // The body as a JS string, not gloo-net's `text()`, which would copy it into wasm memory.
     let text = web_sys::Response::from(response).text().map_err(js_message)?;
     let text = JsFuture::from(text).await.map_err(js_message)?;
     Ok(Reply { status, status_text, headers, text: text.unchecked_into() })
+}
+
+/// `request` as a fetch `Request`, for gloo-net to send. Built with web-sys rather than gloo-net's
+/// `RequestBuilder`, which on every build makes a throwaway `Request` and a `URL` to merge
+/// query parameters given to it into the URL; this client writes its query into the URL itself.
+fn fetch_request(request: &Request<'_>, signal: &AbortSignal) -> Result<web_sys::Request, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in request.headers {
+        headers.set(name, value)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_headers(&headers);
+    init.set_signal(Some(signal));
+    match request.body {
+        Body::Empty => {}
+        Body::Json(json) => init.set_body(json),
+        Body::Form(form) => init.set_body(form),
+        Body::Blob(blob) => init.set_body(blob),
+    }
+    web_sys::Request::new_with_str_and_init(request.url, &init)
 }
 
 /// Sends through XMLHttpRequest, reporting the upload's progress as the body goes out.
