@@ -103,7 +103,7 @@ if (browsers.length > 0) {
 const together = { buffered: true };
 await Promise.all([
   step("Page tests (Playwright, Chromium)", "node",
-    ["--test", "tests/page/drop.test.mjs", "tests/page/studio.test.mjs", "tests/page/vite.test.mjs"], together),
+    ["--test", "tests/page/drop.test.mjs", "tests/page/studio.test.mjs", "tests/page/bundlers.test.mjs"], together),
   step("Runtimes from the packed package (Node.js, Deno, Bun, workerd)", "node",
     ["--test", "tests/runtimes/runtimes.test.mjs"], together),
   step("reducto-local in a user's project, from the tarballs", "node",
