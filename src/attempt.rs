@@ -1,7 +1,8 @@
 //! One HTTP attempt, made from Rust: a fetch `Request` sent by gloo-net over the global `fetch`
-//! (which browsers, workers and Node.js all have), or web-sys's `XMLHttpRequest` when upload progress is
-//! wanted, because fetch cannot report it. Either way the response is read in full under the
-//! attempt's signal, and its body stays in JS: a large result is never copied through wasm.
+//! (which browsers, workers and Node.js all have), or web-sys's `XMLHttpRequest` when upload
+//! progress is wanted, because fetch cannot report it. Either way the response is read in full
+//! under the attempt's signal, and its body stays in JS: a large result is never copied
+//! through wasm.
 
 use std::collections::BTreeMap;
 
