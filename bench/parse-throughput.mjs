@@ -1,5 +1,6 @@
 // Parse throughput: a generated PDF parsed by reducto-local (`POST /parse`, so HTTP and JSON are
-// included), by reducto-local with `--workers 1`, and by poppler's `pdftotext`, in turn, medians
+// included), by reducto-local with `--workers 1`, and by poppler's `pdftotext`, plain and with
+// boxes (`-bbox-layout`: blocks, lines and words with their boxes, as XHTML), in turn, medians
 // of `runs` runs each. reducto-local's time is to the response's last byte (what the server
 // does), and, beside it, with the caller's `JSON.parse` of the answer too (what a Node.js test
 // waits for; megabytes of JSON take Node tens of ms).
@@ -12,20 +13,23 @@ import { startServer } from "../tests/support/server.mjs";
 import { makePdf } from "../scripts/make-pdf.mjs";
 import { median } from "./lib.mjs";
 
-/** Median milliseconds of each ({ ours, oursParsed, oneWorker, poppler }) and the answer's size. */
+/**
+ * Median milliseconds of each ({ ours, oursParsed, oneWorker, poppler, popplerBoxes }) and the
+ * answer's size.
+ */
 export async function parseThroughput(pages, runs) {
   const pdf = join(mkdtempSync(join(tmpdir(), "reducto-bench-")), `${pages}-pages.pdf`);
   writeFileSync(pdf, makePdf(pages));
   const servers = [await startServer(), await startServer(["--workers", "1"])];
   try {
     const [parse, parseOnOneWorker] = await Promise.all(servers.map((server) => parser(server, pdf, pages)));
-    const pdftotext = () => {
+    const pdftotext = (...flags) => {
       const started = performance.now();
-      execFileSync("pdftotext", [pdf, "/dev/null"]);
+      execFileSync("pdftotext", [...flags, pdf, "/dev/null"]);
       return performance.now() - started;
     };
     await parse(); await parseOnOneWorker(); pdftotext(); // warm up caches
-    const ours = [], oursParsed = [], oneWorker = [], poppler = [];
+    const ours = [], oursParsed = [], oneWorker = [], poppler = [], popplerBoxes = [];
     let answerBytes = 0;
     for (let run = 0; run < runs; run++) {
       const { received, parsed, bytes } = await parse();
@@ -34,10 +38,11 @@ export async function parseThroughput(pages, runs) {
       oursParsed.push(parsed);
       oneWorker.push((await parseOnOneWorker()).received);
       poppler.push(pdftotext());
+      popplerBoxes.push(pdftotext("-bbox-layout"));
     }
     return {
       ours: median(ours), oursParsed: median(oursParsed), oneWorker: median(oneWorker), poppler: median(poppler),
-      answerMb: (answerBytes / 2 ** 20).toFixed(1),
+      popplerBoxes: median(popplerBoxes), answerMb: (answerBytes / 2 ** 20).toFixed(1),
     };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));

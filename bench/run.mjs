@@ -182,7 +182,9 @@ ${nodeStartRows.join("\n")}
 | the same, with the caller's \`JSON.parse\` of the answer (${throughput.answerMb} MB) | ${throughput.oursParsed.toFixed(0)} ms | ${(PAGES / throughput.oursParsed * 1000).toFixed(0)} |
 | reducto-local with \`--workers 1\` | ${throughput.oneWorker.toFixed(0)} ms | ${(PAGES / throughput.oneWorker * 1000).toFixed(0)} |
 | poppler \`pdftotext\` (plain text to /dev/null) | ${throughput.poppler.toFixed(0)} ms | ${(PAGES / throughput.poppler * 1000).toFixed(0)} |
+| poppler \`pdftotext -bbox-layout\` (blocks, lines and words with boxes, to /dev/null) | ${throughput.popplerBoxes.toFixed(0)} ms | ${(PAGES / throughput.popplerBoxes * 1000).toFixed(0)} |
 | ratio (reducto-local / pdftotext time) | ${(throughput.ours / throughput.poppler).toFixed(2)}× | |
+| ratio (reducto-local / \`pdftotext -bbox-layout\` time) | ${(throughput.ours / throughput.popplerBoxes).toFixed(2)}× | |
 
 Goal: no slower than pdftotext (≤ ${PARSE_GOAL.toFixed(1)}×) while producing blocks with boxes: ${met(throughput.ours / throughput.poppler <= PARSE_GOAL)}.
 \`--workers\` is how many jobs run at once; a parse reads a long document's pages on every CPU
