@@ -95,13 +95,15 @@ import init from "./reducto_wasm.js";
 await init({ module_or_path: new URL("./reducto_wasm_bg.wasm", import.meta.url) });
 
 ${exported}`,
-  // Node.js, Deno and Bun (both match the \`node\` condition): read the file next to this module.
+  // Node.js, Deno and Bun (both match the \`node\` condition): read the file next to this module
+  // and compile it at once. With no top-level await, CommonJS code can \`require()\` the module
+  // too (Node.js ≥ 20.19 and 22.12 load an ES module that way).
   "node.js": `\
 // reducto-wasm for Node.js, Deno and Bun.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { initSync } from "./reducto_wasm.js";
 
-initSync({ module: await WebAssembly.compile(await readFile(new URL("./reducto_wasm_bg.wasm", import.meta.url))) });
+initSync({ module: readFileSync(new URL("./reducto_wasm_bg.wasm", import.meta.url)) });
 
 ${exported}`,
   // Cloudflare Workers: no I/O at module scope and no compiling wasm from bytes; the platform

@@ -116,7 +116,10 @@ await Promise.all([
   step("The official reductoai SDK against reducto-local", "node", ["--test", "tests/sdk/official.test.mjs"], together),
   step("The official Python SDK against reducto-local", "node",
     ["--test", "tests/sdk/official-python.test.mjs"], together),
-  step("TypeScript consumers", "node_modules/.bin/tsc", ["-p", "tests/typescript/tsconfig.json"], together),
+  step("TypeScript consumer, an ES module (bundler resolution)", "node_modules/.bin/tsc",
+    ["-p", "tests/typescript/tsconfig.json"], together),
+  step("TypeScript consumer, CommonJS (nodenext)", "node_modules/.bin/tsc",
+    ["-p", "tests/typescript/tsconfig.commonjs.json"], together),
 ]);
 
 console.log("\n\x1b[1mTime per step\x1b[0m");

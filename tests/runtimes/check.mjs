@@ -1,10 +1,14 @@
-// The check every runtime runs, as a user's app would: the package installed from its tarball,
-// imported by name. Node.js, Deno and Bun run it through main.mjs, a Worker through worker.mjs;
-// each hands back what it saw, and runtimes.test.mjs asserts it.
-import { JobWaitTimeoutError, NotFoundError, Reducto, ReductoError } from "reducto-wasm";
+// The check every runtime runs, as a user's app would, on the package installed from its tarball
+// and loaded by name: imported by main.mjs (Node.js, Deno and Bun) and worker.mjs (a Worker),
+// required by main.cjs (CommonJS in Node.js), each handing its exports here. Each hands back
+// what it saw, and runtimes.test.mjs asserts it.
 
-/** apiVersion, upload, pipeline.runJob, job.wait, and the error class of an unknown pipeline. */
-export async function check({ baseURL, pipelineId, pdf }) {
+/**
+ * apiVersion, upload, pipeline.runJob, job.wait, and the error class of an unknown pipeline,
+ * with `reductoWasm`, the package's exports as the caller loaded them.
+ */
+export async function check(reductoWasm, { baseURL, pipelineId, pdf }) {
+  const { JobWaitTimeoutError, NotFoundError, Reducto, ReductoError } = reductoWasm;
   const client = new Reducto({ baseURL, maxRetries: 0 });
   const version = await client.apiVersion();
   const upload = await client.upload(pdf, { extension: "pdf" });

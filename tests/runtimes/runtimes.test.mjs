@@ -2,7 +2,8 @@
 // installs it: `npm pack` of pkg/, then `npm install` of the tarball into a fresh project. Each
 // runtime runs check.mjs against one real reducto-local and must see the same things:
 // - Node.js (this one), Deno and Bun (the npm packages `deno` and `bun`) run main.mjs, and
-//   resolve the package's `node` export condition;
+//   resolve the package's `node` export condition; Node.js also runs main.cjs, which
+//   `require()`s the package from CommonJS;
 // - a Cloudflare Worker, bundled by esbuild with wrangler's conditions (`workerd` first) and run
 //   in workerd by miniflare, the way `wrangler dev` runs one.
 // The browsers run the client's whole suite in wasm-pack test (Chromium and Firefox).
@@ -24,7 +25,7 @@ let server, pipelineId, app, expected;
 
 before(async () => {
   app = makeProject("reducto-wasm-app", { packed: ["pkg"] });
-  for (const file of ["check.mjs", "main.mjs", "worker.mjs"]) copyFileSync(new URL(file, import.meta.url), join(app, file));
+  for (const file of ["check.mjs", "main.mjs", "main.cjs", "worker.mjs"]) copyFileSync(new URL(file, import.meta.url), join(app, file));
   copyFileSync(fourPagesPdf, join(app, "document.pdf"));
 
   server = await startServer();
@@ -63,6 +64,10 @@ function assertSeen(seen) {
 
 test("Node.js", async () => {
   assertSeen(await runScript(process.execPath, ["main.mjs"]));
+});
+
+test("Node.js, from CommonJS (require)", async () => {
+  assertSeen(await runScript(process.execPath, ["main.cjs"]));
 });
 
 test("Deno (npm package deno)", async () => {
