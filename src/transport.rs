@@ -63,6 +63,11 @@ impl Call {
 /// How an attempt that did not succeed failed.
 enum Failure {
     Response(Reply),
+    /// A success whose body says it is JSON and is not: a broken server, not retried.
+    NotJson {
+        status: u16,
+        why: String,
+    },
     TimedOut,
     Connection(String),
 }
@@ -101,7 +106,10 @@ impl Transport {
             let signal = AttemptSignal::new(timeout_ms, caller_signal)?;
             let outcome = attempt::send(&request, &signal.signal()).await;
             let failure = match (outcome, signal.stop()) {
-                (Ok(reply), _) if (200..300).contains(&reply.status) => return Ok(reply.body()),
+                (Ok(reply), _) if (200..300).contains(&reply.status) => match reply.body() {
+                    Ok(body) => return Ok(body),
+                    Err(why) => Failure::NotJson { status: reply.status, why },
+                },
                 (_, Some(Stop::Aborted)) => return Err(reducto_error(ErrorClass::UserAbort, ABORTED)),
                 (Ok(reply), _) => Failure::Response(reply),
                 (Err(_), Some(Stop::TimedOut)) => Failure::TimedOut,
@@ -111,6 +119,7 @@ impl Transport {
                 Failure::Response(reply) => {
                     should_retry_status(reply.status, reply.header("x-should-retry").as_deref())
                 }
+                Failure::NotJson { .. } => false,
                 Failure::TimedOut | Failure::Connection(_) => true,
             };
             if !retryable || retries >= max_retries {
@@ -157,6 +166,10 @@ impl Transport {
 fn error_for(failure: Failure, url: &str, timeout_ms: f64) -> JsValue {
     match failure {
         Failure::Response(reply) => error_for_response(&reply),
+        Failure::NotJson { status, why } => reducto_error(
+            ErrorClass::Reducto,
+            &format!("{url} answered {status} with a JSON content type, but its body is not JSON ({why})."),
+        ),
         Failure::TimedOut => reducto_error(
             ErrorClass::ConnectionTimeout,
             &format!("Request to {url} timed out after {} ms.", js_text(&timeout_ms.into())),
@@ -170,10 +183,11 @@ fn error_for(failure: Failure, url: &str, timeout_ms: f64) -> JsValue {
 
 /// An HTTP error response, JSON or not, as its `APIError` subclass.
 fn error_for_response(reply: &Reply) -> JsValue {
-    let body = reply.body();
+    // An error response's body is read as text, which always reads.
+    let body = reply.body().unwrap_or(JsValue::NULL);
     let detail = detail_of(&body).unwrap_or_else(|| Detail::Unstructured {
         content_type: reply.header("content-type").unwrap_or_default(),
-        snippet: snippet(&String::from(&reply.text), 200),
+        snippet: snippet(&reply.text(), 200),
     });
     let message = api_message(reply.status, &reply.status_text, &detail);
     api_error(reply.status, &message, &reply.headers_object(), &body)

@@ -227,6 +227,36 @@ async fn bodies_that_are_not_json_still_give_clear_errors() {
 }
 
 #[wasm_bindgen_test]
+async fn a_success_that_says_json_and_is_not_is_an_error_not_retried() {
+    reset_faults().await;
+    script(
+        "GET",
+        "/version",
+        r#"[{"status": 200, "content_type": "application/json", "body": "<html>maintenance</html>"}]"#,
+    )
+    .await;
+    let error = version(&faults_client(""), "{}").await.unwrap_err();
+    assert!(
+        error.has_type::<ReductoError>() && !error.has_type::<APIConnectionError>(),
+        "{}",
+        message(&error)
+    );
+    let text = message(&error);
+    assert!(
+        text.contains("/version answered 200 with a JSON content type, but its body is not JSON"),
+        "{text}"
+    );
+    assert_eq!(requests_to("/version").await.len(), 1, "a broken answer is not asked for again");
+
+    // A success of another type keeps its text; an empty one is null.
+    script("GET", "/version", r#"[{"status": 200, "content_type": "text/plain", "body": "plain words"}]"#)
+        .await;
+    assert_eq!(version(&faults_client(""), "{}").await.unwrap().as_string().unwrap(), "plain words");
+    script("GET", "/version", r#"[{"status": 200, "content_type": "text/plain", "body": ""}]"#).await;
+    assert!(version(&faults_client(""), "{}").await.unwrap().is_null());
+}
+
+#[wasm_bindgen_test]
 async fn the_key_and_headers_go_to_the_api_only() {
     reset_faults().await;
     let client =
