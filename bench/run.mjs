@@ -104,6 +104,10 @@ const nodeStartRows = ["reducto-wasm", "reductoai"].map((client) => {
 });
 const answeredIn = (starts, client) => median(starts[client].map((load) => load.answered));
 const startRatio = (starts) => answeredIn(starts, "reducto-wasm") / answeredIn(starts, "reductoai");
+// Load i of each client is the same round (the clients take turns), so a ratio per round
+// cancels drift between rounds: steadier from run to run than the ratio of the medians.
+const pairedStartRatio = (starts) =>
+  median(starts["reducto-wasm"].map((load, round) => load.answered / starts.reductoai[round].answered));
 const sizeOf = (bundler) => total(sizes["reducto-wasm"][bundler]);
 
 const report = `# Benchmarks
@@ -164,6 +168,10 @@ reducto-wasm's Node entry reads the wasm beside it, compiles and instantiates it
 | client | import | → its answer read |
 | --- | ---: | ---: |
 ${nodeStartRows.join("\n")}
+
+The median, over rounds, of reducto-wasm's time to its answer over reductoai's in the same
+round: ${ratio(pairedStartRatio(calls.starts))} in the browser, ${ratio(pairedStartRatio(calls.nodeStarts))} in Node.js (the goals below take the
+ratio of the medians).
 
 ## Goals of the runtime work, side by side in this run
 
