@@ -5,7 +5,8 @@
 //!
 //! - [`PipelinesFile::problems`] checks what serde cannot (IDs, duplicates, the live version
 //!   among the versions, each version's steps), each problem located by its path in the file.
-//! - [`import`] writes a checked file into the store. It is idempotent: an ID already there
+//! - [`import`] checks a file whole, then writes it into the store, so a file with a problem
+//!   writes nothing. It is idempotent: an ID already there
 //!   gets the file's name, draft, versions and live version, and a second import changes
 //!   nothing. Versions the store has and the file does not are kept (they are history).
 //! - [`export`] reads the store back into a file. Document passwords are masked, as the Studio
@@ -13,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Loc, ValidationError};
+use crate::error::{AppError, AppResult, Loc, ValidationError};
 use crate::loc;
 use crate::steps::{self, Steps};
 use crate::store::{ImportedPipeline, ImportedVersion, PipelineRow, Store, StoreError, VersionRow};
@@ -170,8 +171,14 @@ pub fn describe(problems: &[ValidationError]) -> String {
     lines.join("\n")
 }
 
-/// Writes a checked `file` into the store; the IDs of the pipelines it holds, in its order.
-pub fn import(store: &Store, file: &PipelinesFile) -> Result<Vec<String>, StoreError> {
+/// Checks `file` whole, then writes it into the store; the IDs of the pipelines it holds, in its
+/// order. A file with problems writes nothing: a validation error names each one's path under
+/// `at`.
+pub fn import(store: &Store, file: &PipelinesFile, at: Vec<Loc>) -> AppResult<Vec<String>> {
+    let problems = file.problems(at);
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
     for pipeline in &file.pipelines {
         let live_steps = pipeline.live_version.and_then(|live| {
             pipeline.versions.iter().find(|version| version.version == live).map(|version| &version.steps)

@@ -57,16 +57,13 @@ impl AppState {
 /// stops the start, each problem named by its path in the file.
 fn import_pipelines_file(store: &Store, path: &std::path::Path) -> Result<Vec<String>, String> {
     let refuse = |why: String| format!("--pipelines {}: {why}", path.display());
-    let bytes = std::fs::read(path).map_err(|e| refuse(e.to_string()))?;
-    let file: PipelinesFile = crate::body::parse_json(&bytes).map_err(|e| match e {
+    let refused = |error: AppError| match error {
         AppError::Validation(problems) => refuse(pipelines_file::describe(&problems)),
         other => refuse(other.to_string()),
-    })?;
-    let problems = file.problems(Vec::new());
-    if !problems.is_empty() {
-        return Err(refuse(pipelines_file::describe(&problems)));
-    }
-    pipelines_file::import(store, &file).map_err(|e| refuse(e.to_string()))
+    };
+    let bytes = std::fs::read(path).map_err(|e| refuse(e.to_string()))?;
+    let file: PipelinesFile = crate::body::parse_json(&bytes).map_err(refused)?;
+    pipelines_file::import(store, &file, Vec::new()).map_err(refused)
 }
 
 /// Removes what is older than `retention`, at start and then every hour, for as long as the

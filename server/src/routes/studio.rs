@@ -319,11 +319,7 @@ async fn import(
     State(state): State<AppState>,
     JsonBody(file): JsonBody<PipelinesFile>,
 ) -> AppResult<Json<Value>> {
-    let problems = file.problems(loc!["body"]);
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
-    }
-    let ids = pipelines_file::import(&state.store, &file)?;
+    let ids = pipelines_file::import(&state.store, &file, loc!["body"])?;
     Ok(Json(json!({ "imported": ids })))
 }
 
