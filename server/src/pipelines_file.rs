@@ -220,12 +220,12 @@ pub fn import(store: &Store, file: &PipelinesFile, at: Vec<Loc>) -> AppResult<Ve
     Ok(file.pipelines.iter().map(|pipeline| pipeline.id.clone()).collect())
 }
 
-/// The pipelines `ids` names (every pipeline when `None`) as a file, oldest first.
-pub fn export(store: &Store, ids: Option<&[&str]>) -> Result<PipelinesFile, StoreError> {
+/// Pipeline `id` (every pipeline when `None`) as a file, oldest first.
+pub fn export(store: &Store, id: Option<&str>) -> Result<PipelinesFile, StoreError> {
     let mut rows = store.list_pipelines()?;
     rows.reverse();
-    if let Some(ids) = ids {
-        rows.retain(|row| ids.contains(&row.id.as_str()));
+    if let Some(id) = id {
+        rows.retain(|row| row.id == id);
     }
     let pipelines = rows
         .into_iter()

@@ -310,7 +310,7 @@ async fn export_all(State(state): State<AppState>) -> AppResult<Json<PipelinesFi
 /// One pipeline, as a reducto.pipelines.json that holds it alone.
 async fn export_one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<PipelinesFile>> {
     state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
-    Ok(Json(pipelines_file::export(&state.store, Some(&[id.as_str()]))?))
+    Ok(Json(pipelines_file::export(&state.store, Some(&id))?))
 }
 
 /// Imports a reducto.pipelines.json: its pipelines with their own IDs, their versions and live
