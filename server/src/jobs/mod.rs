@@ -66,7 +66,14 @@ pub const PASSWORD_NOT_KEPT: &str =
 pub const MAX_ATTEMPTS: u32 = 2;
 
 /// How a job ended: its answer, or why it has none.
-pub type Outcome = Result<Answer, Failure>;
+pub type Outcome = Result<Completed, Failure>;
+
+/// A completed job's answer, and the length of the JSON the store keeps of it (a part of the
+/// answer is never longer, which tells whether any may be over the inline limit).
+pub struct Completed {
+    pub answer: Answer,
+    pub stored_len: usize,
+}
 
 /// A new job, as a route describes it.
 pub struct Submission<'a> {
@@ -414,9 +421,9 @@ fn record(
     };
     match executed {
         Ok(done) => {
-            let answer = serde_json::to_string(&done.answer).map_err(Failure::internal)?;
-            if store.complete_job(id, &answer, done.num_pages, duration).map_err(Failure::internal)? {
-                Ok(done.answer)
+            let stored = serde_json::to_string(&done.answer).map_err(Failure::internal)?;
+            if store.complete_job(id, &stored, done.num_pages, duration).map_err(Failure::internal)? {
+                Ok(Completed { answer: done.answer, stored_len: stored.len() })
             } else {
                 Err(Failure::cancelled())
             }

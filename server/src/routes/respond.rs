@@ -55,18 +55,25 @@ impl From<Unreadable> for AppError {
 /// A submitted job's response once it ends, or the error its sync caller gets.
 pub async fn finished(state: &AppState, base: &BaseUrl, submitted: Submitted) -> AppResult<JobResult> {
     let id = submitted.job_id.clone();
-    let answer = submitted.finished().await.map_err(|failure| job_error(failure, &id))?;
-    Response { state, base, job_id: &id, measure: true }.of(answer)
+    let completed = submitted.finished().await.map_err(|failure| job_error(failure, &id))?;
+    let measure = may_be_over_inline_limit(state, completed.stored_len);
+    Response { state, base, job_id: &id, measure }.of(completed.answer)
 }
 
-/// A completed job's stored result as its response. Polled often: a stored text within the
-/// inline limit has no part over it, so nothing needs measuring.
+/// A completed job's stored result as its response.
 pub fn stored(state: &AppState, base: &BaseUrl, job_id: &str, text: &str) -> AppResult<JobResult> {
-    let measure = text.len() as u64 > state.config.inline_result_limit_bytes();
+    let measure = may_be_over_inline_limit(state, text.len());
     match answer::Stored::read(text).map_err(|e| AppError::internal("read a stored result", e))? {
         answer::Stored::Answer(answer) => Response { state, base, job_id, measure }.of(answer),
         answer::Stored::Response(response) => Ok(JobResult::AsStored(response)),
     }
+}
+
+/// Whether a part of an answer whose stored JSON is `stored_len` bytes may be over the inline
+/// limit: one within it has no part over it, so nothing needs measuring (serializing a
+/// megabytes-long parse once more, only to learn its length).
+fn may_be_over_inline_limit(state: &AppState, stored_len: usize) -> bool {
+    stored_len as u64 > state.config.inline_result_limit_bytes()
 }
 
 /// Shapes one job's answer into its response, moving what it holds rather than copying it (a
