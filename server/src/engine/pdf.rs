@@ -50,7 +50,7 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
     if count == 0 {
         return Err(EngineError::Unreadable("the document has no pages".into()));
     }
-    let pages = raw_pages(&doc, &|| open_copy(bytes, password.unwrap_or("")), count, on_page)?;
+    let pages = raw_pages(&doc, bytes, password.unwrap_or(""), count, on_page)?;
     let scanned: Vec<Scan> = pages
         .iter()
         .filter(|p| p.lines.is_empty())
@@ -84,7 +84,7 @@ pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineErro
         return Err(EngineError::PasswordRequired);
     }
     let count = doc.page_count().map_err(unreadable)?;
-    let pages = raw_pages(&doc, &|| open_copy(bytes, ""), count, &mut |_, _| Ok(()))?;
+    let pages = raw_pages(&doc, bytes, "", count, &mut |_, _| Ok(()))?;
     Ok(pages
         .into_iter()
         .flat_map(|page| {
@@ -113,11 +113,13 @@ fn unreadable(e: pdf_oxide::Error) -> EngineError {
 
 /// Each of the `count` pages' lines from its text layer (none on a scan). Reading them is most
 /// of a parse and pages are independent, so a long document is read by as many threads as
-/// there are CPUs, each with its own copy of the document (`reopen`: a shared one serializes
-/// them on its caches). Progress is told, and a stop heard, in page order on this thread.
+/// there are CPUs, each with its own copy of the document (opened from `bytes` with
+/// `password`, as `doc` was: a shared one serializes them on its caches). Progress is told, and
+/// a stop heard, in page order on this thread.
 fn raw_pages(
     doc: &PdfDocument,
-    reopen: &Reopen,
+    bytes: &[u8],
+    password: &str,
     count: usize,
     on_page: OnPage,
 ) -> Result<Vec<RawPage>, EngineError> {
@@ -131,7 +133,7 @@ fn raw_pages(
             let (next, stop, sender) = (&next, &stop, sender.clone());
             let work = move || {
                 // The first reader reads the document already open; each other, a copy of its own.
-                let copy = (reader > 0).then(reopen).transpose();
+                let copy = (reader > 0).then(|| open_copy(bytes, password)).transpose();
                 let doc = match &copy {
                     Ok(copy) => copy.as_ref().unwrap_or(doc),
                     Err(e) => return drop(sender.send((0, Err(e.clone())))),
@@ -191,9 +193,6 @@ fn raw_page(doc: &PdfDocument, index: usize) -> Result<RawPage, EngineError> {
     };
     Ok(RawPage { number: index as u32 + 1, area, lines })
 }
-
-/// Opens another copy of the document being read, authenticated as the first was.
-type Reopen<'a> = dyn Fn() -> Result<PdfDocument, EngineError> + Sync + 'a;
 
 /// `bytes` opened, and authenticated with `password` when encrypted (the first copy was).
 fn open_copy(bytes: &[u8], password: &str) -> Result<PdfDocument, EngineError> {
