@@ -1,8 +1,8 @@
 // Module start in Node.js: each load a fresh `node` process (nothing cached but the OS's file
-// cache), clients interleaved (each first every other round), timed inside the process from the start of `import()` of the
-// client's module to its first answer of `GET /version` (`apiVersion()`). reducto-wasm is the
-// built package's Node entry (pkg/node.js: read the wasm, compile, instantiate); reductoai is
-// the official SDK from node_modules.
+// cache), clients interleaved (each first every other round), timed inside the process from
+// the start of `import()` of the client's module to its first answer of `GET /version`
+// (`apiVersion()`). reducto-wasm is the built package's Node entry (pkg/node.js: read the wasm,
+// compile, instantiate); reductoai is the official SDK from node_modules.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { root, rotated } from "./lib.mjs";
