@@ -4,7 +4,7 @@
 //   2. wasm-pack test: the client in headless Chromium, then in headless Firefox, against real
 //      reducto-local servers
 //   3. at the same time, since each starts its own servers: the page tests (the optimized pkg/
-//      in the demo page and a Vite app, driven by Playwright), the runtimes (the packed package
+//      in the demo page and an app built by each bundler, driven by Playwright), the runtimes (the packed package
 //      in Node.js, Deno, Bun and a Worker in workerd), reducto-local's npm package in a user's
 //      project (its own test suite, from the tarballs), Node.js (the package imported by Node
 //      scripts), the engine's quality goals, the official `reductoai` SDKs (Node and

@@ -1,50 +1,75 @@
-// reducto-wasm inside an app built by each bundler the README names (Vite, webpack, esbuild), as
-// its user would build it: a plain `import … from "reducto-wasm"`, no plugin and no init call;
-// for esbuild, the `.wasm` copied beside the bundle, as the README says. Each build is served by a
-// real reducto-local and runs a pipeline in headless Chromium.
+// reducto-wasm inside an app built by each bundler the README names (Vite, webpack, Rollup,
+// esbuild), as its user would build it: the packed package installed from its tarball into a
+// fresh project, a plain `import … from "reducto-wasm"` resolved through the package's export
+// conditions, no plugin for wasm and no init call. Where the bundler leaves the `.wasm` alone
+// (Rollup, esbuild), it is copied beside the bundle, as the README says. Each build is served
+// by a real reducto-local and runs a pipeline in headless Chromium.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
 import * as esbuild from "esbuild";
+import { rollup } from "rollup";
 import { build as viteBuild } from "vite";
 import webpack from "webpack";
 import { deployPipeline } from "../../scripts/studio.mjs";
 import { launchChromium, openPage } from "../support/browser.mjs";
+import { makeProject } from "../support/project.mjs";
 import { startServer } from "../support/server.mjs";
 
-const app = new URL("../bundler-app/", import.meta.url).pathname;
-const dist = join(app, "dist");
-const pkg = new URL("../../pkg/", import.meta.url).pathname;
 const fourPagesPdf = new URL("../fixtures/pdfs/pdflatex-4-pages.pdf", import.meta.url).pathname;
-let server, browser, pipelineId;
+let app, server, browser, pipelineId;
 
-/** Each bundler's build of the app into dist/<name>/, with the page beside it. */
+/** Each bundler's build of the app (main.js) into dist/<name>/, the page beside it. */
 const builds = {
-  vite: () => viteBuild({ configFile: join(app, "vite.config.js") }),
-  webpack: async () => {
-    const { default: config } = await import(join(app, "webpack.config.js"));
+  vite: (out) => viteBuild({
+    root: app, base: "./", configFile: false, logLevel: "warn",
+    build: { outDir: out, emptyOutDir: true },
+  }),
+  webpack: async (out) => {
+    // ES module output, so the page's `<script type="module">` is the same for every build.
+    const config = {
+      mode: "production", context: app, entry: "./main.js", performance: { hints: false },
+      experiments: { outputModule: true }, output: { path: out, filename: "main.js", module: true },
+    };
     const stats = await new Promise((resolve, reject) =>
       webpack(config, (error, result) => (error ? reject(error) : resolve(result))));
-    if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
-    copyFileSync(join(app, "index.html"), join(dist, "webpack/index.html"));
+    if (stats.hasErrors() || stats.hasWarnings()) throw new Error(stats.toString("errors-warnings"));
+    copyFileSync(join(app, "index.html"), join(out, "index.html"));
   },
-  esbuild: async () => {
-    const out = join(dist, "esbuild");
-    mkdirSync(out, { recursive: true });
+  rollup: async (out) => {
+    const warnings = [];
+    const bundle = await rollup({
+      input: join(app, "main.js"), plugins: [nodeResolve({ browser: true })], onwarn: (warning) => warnings.push(warning),
+    });
+    await bundle.write({ dir: out, format: "es" });
+    assert.deepEqual(warnings.map(String), [], "rollup warned");
+    copyWasmAndPage(out);
+  },
+  esbuild: async (out) => {
     await esbuild.build({
       entryPoints: [join(app, "main.js")], bundle: true, minify: true, format: "esm", platform: "browser",
-      alias: { "reducto-wasm": join(pkg, "index.js") }, outfile: join(out, "main.js"), logLevel: "error",
+      outfile: join(out, "main.js"), logLevel: "error",
     });
-    copyFileSync(join(pkg, "reducto_wasm_bg.wasm"), join(out, "reducto_wasm_bg.wasm"));
-    copyFileSync(join(app, "index.html"), join(out, "index.html"));
+    copyWasmAndPage(out);
   },
 };
 
+/** What the README asks of a Rollup or esbuild user: the package's `.wasm` beside the bundle. */
+function copyWasmAndPage(out) {
+  copyFileSync(join(app, "node_modules/reducto-wasm/reducto_wasm_bg.wasm"), join(out, "reducto_wasm_bg.wasm"));
+  copyFileSync(join(app, "index.html"), join(out, "index.html"));
+}
+
 before(async () => {
-  rmSync(dist, { recursive: true, force: true });
-  for (const build of Object.values(builds)) await build();
-  server = await startServer([], { www: dist });
+  app = makeProject("bundled-app", { packed: ["pkg"] });
+  for (const file of ["index.html", "main.js"]) copyFileSync(new URL(`../bundler-app/${file}`, import.meta.url), join(app, file));
+  for (const [name, build] of Object.entries(builds)) {
+    mkdirSync(join(app, "dist", name), { recursive: true });
+    await build(join(app, "dist", name));
+  }
+  server = await startServer([], { www: join(app, "dist") });
   pipelineId = await deployPipeline(server.url, "Bundlers", { parse: {} });
   browser = await launchChromium();
 });
@@ -52,10 +77,16 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  if (app) rmSync(app, { recursive: true, force: true });
 });
 
 for (const name of Object.keys(builds)) {
   test(`${name}: an app that imports reducto-wasm, built by it, runs a pipeline`, async () => {
+    // The browser entry was chosen: no other runtime's entry or modules came into the bundle.
+    const scripts = readdirSync(join(app, "dist", name), { recursive: true }).filter((file) => file.endsWith(".js"));
+    for (const file of scripts) {
+      assert.doesNotMatch(readFileSync(join(app, "dist", name, file), "utf8"), /node:fs|reducto_wasm_bg\.wasm\?module/, file);
+    }
     const { page, problems } = await openPage(browser, `${server.url}/${name}/?pipeline=${pipelineId}`);
     await page.setInputFiles("#file", fourPagesPdf);
     await page.waitForFunction(() => document.getElementById("pages").textContent !== "");
