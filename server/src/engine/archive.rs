@@ -3,9 +3,13 @@
 //! it refuses archives with too many entries, entries whose declared compression ratio no
 //! real Office XML reaches, and stops reading once the uncompressed bytes read from the whole
 //! archive pass a budget, whatever the entries declared.
+//!
+//! It also reads the package's relationships (the `.rels` parts), which say where each part
+//! a reader needs is: a document's main part, a sheet, a header.
 
 use std::io::{Cursor, Read};
 
+use super::xml::walk;
 use super::EngineError;
 
 /// The bounds one archive is read within.
@@ -60,17 +64,30 @@ impl<'a> Archive<'a> {
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n == name)
+        self.stored_name(name).is_some()
+    }
+
+    /// How the archive stores part `name`. Part names compare without regard to ASCII case
+    /// (ECMA-376 part 2), and some writers put `\` between folders.
+    fn stored_name(&self, name: &str) -> Option<String> {
+        let same = |stored: &&String| stored.replace('\\', "/").eq_ignore_ascii_case(name);
+        self.names.iter().find(|stored| *stored == name).or_else(|| self.names.iter().find(same)).cloned()
     }
 
     /// The entry `name` as text, or `None` when the archive has no such entry.
     pub fn text(&mut self, name: &str) -> Result<Option<String>, EngineError> {
-        if !self.contains(name) {
-            return Ok(None);
-        }
+        let Some(bytes) = self.bytes(name)? else { return Ok(None) };
+        let malformed =
+            EngineError::Malformed { format: self.format, cause: format!("{name} is not UTF-8 XML") };
+        String::from_utf8(bytes).map(Some).map_err(|_| malformed)
+    }
+
+    /// The entry `name`, or `None` when the archive has no such entry.
+    pub fn bytes(&mut self, name: &str) -> Result<Option<Vec<u8>>, EngineError> {
+        let Some(stored) = self.stored_name(name) else { return Ok(None) };
         let (format, limits) = (self.format, self.limits);
         let malformed = |cause: String| EngineError::Malformed { format, cause };
-        let entry = self.zip.by_name(name).map_err(|e| malformed(format!("{name}: {e}")))?;
+        let entry = self.zip.by_name(&stored).map_err(|e| malformed(format!("{name}: {e}")))?;
         let (declared, compressed) = (entry.size(), entry.compressed_size());
         if declared > limits.ratio_from_bytes && declared / compressed.max(1) > limits.max_ratio {
             return Err(EngineError::Refused(format!(
@@ -93,8 +110,59 @@ impl<'a> Archive<'a> {
             return Err(too_much(format, limits));
         }
         self.read += bytes.len() as u64;
-        String::from_utf8(bytes).map(Some).map_err(|_| malformed(format!("{name} is not UTF-8 XML")))
+        Ok(Some(bytes))
     }
+}
+
+/// One relationship of a part: its id, its kind and the part it points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    pub id: String,
+    /// The last segment of its type URI: `officeDocument`, `worksheet`, `header`, `footer`.
+    pub kind: String,
+    /// The part's name in the archive.
+    pub target: String,
+}
+
+impl Archive<'_> {
+    /// The relationships of part `source` ("" for the package itself), from its `.rels` part
+    /// (`word/_rels/document.xml.rels` for `word/document.xml`); none when it has no such part.
+    /// Links outside the package (`TargetMode="External"`) are left out.
+    pub fn relationships(&mut self, source: &str) -> Result<Vec<Relationship>, EngineError> {
+        let (folder, file) = source.rsplit_once('/').unwrap_or(("", source));
+        let rels_name = match folder {
+            "" => format!("_rels/{file}.rels"),
+            folder => format!("{folder}/_rels/{file}.rels"),
+        };
+        let Some(rels) = self.text(&rels_name)? else { return Ok(Vec::new()) };
+        let mut relationships = Vec::new();
+        walk(&rels, &rels_name, |node| {
+            let (Some(id), Some(target)) = (node.attr("Id"), node.attr("Target")) else { return };
+            if node.attr("TargetMode") != Some("External") {
+                let kind = node.attr("Type").unwrap_or_default();
+                let kind = kind.rsplit('/').next().unwrap_or(kind).to_owned();
+                relationships.push(Relationship { id: id.to_owned(), kind, target: resolve(folder, target) });
+            }
+        })?;
+        Ok(relationships)
+    }
+}
+
+/// A relationship's `target` as a part name: absolute in the package (`/xl/a.xml`), or
+/// relative to `folder`, the folder of the part the relationship belongs to (`../b.xml`).
+fn resolve(folder: &str, target: &str) -> String {
+    let mut path: Vec<&str> = match target.strip_prefix('/') {
+        Some(_) => Vec::new(),
+        None => folder.split('/').filter(|s| !s.is_empty()).collect(),
+    };
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => drop(path.pop()),
+            segment => path.push(segment),
+        }
+    }
+    path.join("/")
 }
 
 fn too_much(format: &str, limits: Limits) -> EngineError {
@@ -169,6 +237,39 @@ mod tests {
         let limits = Limits { max_entries: 4, ..Limits::default() };
         let why = refused(Archive::open(&build(&many), "XLSX", limits).map(|_| ()));
         assert!(why.contains("5 entries"), "{why}");
+    }
+
+    #[test]
+    fn part_names_match_whatever_their_case_and_folder_separator() {
+        let bytes = build(&[("XL\\Workbook.xml", b"<w/>")]);
+        let mut archive = Archive::open(&bytes, "XLSX", Limits::default()).unwrap();
+        assert!(archive.contains("xl/workbook.xml"));
+        assert_eq!(archive.text("xl/workbook.xml").unwrap().as_deref(), Some("<w/>"));
+        assert!(!archive.contains("xl/workbook.xml.rels"));
+    }
+
+    #[test]
+    fn relationships_resolve_their_targets_against_their_part() {
+        let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>
+            <Relationship Id="rId2" Type="http://x/relationships/footer" Target="../common/footer.xml"/>
+            <Relationship Id="rId3" Type="http://x/relationships/styles" Target="/word/styles.xml"/>
+            <Relationship Id="rId4" Type="http://x/relationships/hyperlink" Target="https://example.com" TargetMode="External"/>
+        </Relationships>"#;
+        let bytes = build(&[("word/_rels/document2.xml.rels", rels)]);
+        let mut archive = Archive::open(&bytes, "DOCX", Limits::default()).unwrap();
+        let found = archive.relationships("word/document2.xml").unwrap();
+        let found: Vec<(&str, &str, &str)> =
+            found.iter().map(|r| (r.id.as_str(), r.kind.as_str(), r.target.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                ("rId1", "header", "word/header1.xml"),
+                ("rId2", "footer", "common/footer.xml"),
+                ("rId3", "styles", "word/styles.xml"),
+            ]
+        );
+        assert_eq!(archive.relationships("word/other.xml").unwrap(), []);
     }
 
     #[test]

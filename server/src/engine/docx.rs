@@ -1,40 +1,137 @@
-//! Word documents (DOCX): the paragraphs and tables of word/document.xml in order. A
-//! paragraph styled Title is a title, one styled as a heading (by the style's name in
-//! word/styles.xml, so localized style ids work) a section header, a numbered or bulleted one
-//! a list item. Word does not store where its pages end, only explicit breaks, so a document
-//! is one page unless it has page breaks (`<w:br w:type="page"/>`, "page break before").
+//! Word documents (DOCX): the paragraphs and tables of the main document part in order
+//! (`word/document.xml`, or wherever the package's relationships say it is). A paragraph
+//! styled Title is a title, one styled as a heading (by the style's name in the styles part,
+//! so localized style ids work) a section header, a numbered or bulleted one a list item. A
+//! text box is read once (Word keeps a second, fallback copy of each for older readers), as
+//! paragraphs of its own. Content a generator imported as an HTML or plain-text chunk
+//! (`w:altChunk`, as HTML-to-Word converters write) is read where it stands; chunks in other
+//! formats (RTF, MHTML, another DOCX) are not. The page header's text opens the first page as
+//! `Header` blocks and
+//! the page footer's closes the last as `Footer` blocks. Word does not store where its pages
+//! end, only explicit breaks, so a document is one page unless it has page breaks
+//! (`<w:br w:type="page"/>`, "page break before").
 
 use std::collections::HashMap;
 
+use super::archive::Relationship;
 use super::archive::{Archive, Limits};
 use super::flow::Flow;
 use super::xml::{walk, Node};
-use super::{BlockType, Document, EngineError};
+use super::{html, text, BlockType, Document, EngineError};
+
+/// Style id → lowercase style name.
+type Styles = HashMap<String, String>;
+
+/// Relationship id of an imported chunk (`w:altChunk`) → its blocks.
+type Chunks = HashMap<String, Vec<(BlockType, String)>>;
 
 pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
     let mut archive = Archive::open(bytes, "DOCX", limits)?;
-    let body = archive.text("word/document.xml")?.ok_or_else(|| EngineError::Malformed {
-        format: "DOCX",
-        cause: "it has no word/document.xml".into(),
-    })?;
-    let styles = match archive.text("word/styles.xml")? {
+    let main = archive
+        .relationships("")?
+        .into_iter()
+        .find(|r| r.kind == "officeDocument")
+        .map_or_else(|| "word/document.xml".to_owned(), |r| r.target);
+    let body = archive
+        .text(&main)?
+        .ok_or_else(|| EngineError::Malformed { format: "DOCX", cause: format!("it has no {main}") })?;
+    let parts = archive.relationships(&main)?;
+    let styles_part = parts.iter().find(|r| r.kind == "styles").map_or("word/styles.xml", |r| &r.target);
+    let styles = match archive.text(styles_part)? {
         Some(xml) => style_names(&xml)?,
         None => HashMap::new(),
     };
 
-    let mut reader = Reader { flow: Flow::new(), styles, ..Reader::default() };
-    walk(&body, "word/document.xml", |node| reader.visit(node))?;
-    if let Some(too_large) = reader.failed {
-        return Err(too_large);
+    let chunks = read_chunks(&mut archive, &parts)?;
+
+    let (mut flow, sections) = read_part(&body, &main, &styles, &chunks)?;
+    let mut texts_of = |id: Option<&str>| -> Result<Vec<String>, EngineError> {
+        let Some(part) = parts.iter().find(|r| Some(r.id.as_str()) == id) else { return Ok(Vec::new()) };
+        match archive.text(&part.target)? {
+            Some(xml) => Ok(read_part(&xml, &part.target, &styles, &Chunks::new())?.0.texts()),
+            None => Ok(Vec::new()),
+        }
+    };
+    flow.prepend(BlockType::Header, texts_of(first_page_header(&sections))?);
+    for footer in texts_of(last_page_footer(&sections, flow.pages() == 1))? {
+        flow.push(BlockType::Footer, &footer);
     }
-    if !reader.flow.has_text() {
+    if !flow.has_text() {
         return Err(EngineError::EmptyText);
     }
-    Ok(reader.flow.finish())
+    Ok(flow.finish())
+}
+
+/// The blocks of each imported chunk in a format the engine reads: HTML or plain text. A chunk
+/// with no text has no blocks.
+fn read_chunks(archive: &mut Archive, parts: &[Relationship]) -> Result<Chunks, EngineError> {
+    let mut chunks = Chunks::new();
+    for part in parts.iter().filter(|r| r.kind == "aFChunk") {
+        let extension = part.target.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        let read = match extension.as_str() {
+            "htm" | "html" | "xhtml" | "xht" => html::read,
+            "txt" => |text: &str| text::read(text, false),
+            _ => continue,
+        };
+        let Some(bytes) = archive.bytes(&part.target)? else { continue };
+        let blocks = match read(&String::from_utf8_lossy(&bytes)) {
+            Ok(chunk) => {
+                chunk.pages.into_iter().flat_map(|p| p.blocks).map(|b| (b.kind, b.content)).collect()
+            }
+            Err(EngineError::EmptyText) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        chunks.insert(part.id.clone(), blocks);
+    }
+    Ok(chunks)
+}
+
+/// The blocks of part `xml` (named `name`), and the sections it declares.
+fn read_part(
+    xml: &str,
+    name: &str,
+    styles: &Styles,
+    chunks: &Chunks,
+) -> Result<(Flow, Vec<Section>), EngineError> {
+    let mut reader = Reader::new(styles, chunks);
+    walk(xml, name, |node| reader.visit(node))?;
+    match reader.failed {
+        Some(too_large) => Err(too_large),
+        None => Ok((reader.flow, reader.sections)),
+    }
+}
+
+/// A section's page headers and footers, as (type, relationship id): each section of a Word
+/// document may have its own, for its first page (`first`, shown when `title_page`), its even
+/// pages (`even`) and the rest (`default`).
+#[derive(Debug, Default)]
+struct Section {
+    headers: Vec<(String, String)>,
+    footers: Vec<(String, String)>,
+    title_page: bool,
+}
+
+fn of_type<'a>(references: &'a [(String, String)], kind: &str) -> Option<&'a str> {
+    references.iter().find(|(k, _)| k == kind).map(|(_, id)| id.as_str())
+}
+
+/// The header on the document's first page: its first section's.
+fn first_page_header(sections: &[Section]) -> Option<&str> {
+    let first = sections.first()?;
+    of_type(&first.headers, if first.title_page { "first" } else { "default" })
+}
+
+/// The footer on the document's last page: the last section's, which a section that names
+/// none takes from the one before it; the first-page footer when the document is that page.
+fn last_page_footer(sections: &[Section], one_page: bool) -> Option<&str> {
+    match sections {
+        [only] if one_page && only.title_page => of_type(&only.footers, "first"),
+        _ => sections.iter().rev().find_map(|s| of_type(&s.footers, "default")),
+    }
 }
 
 /// Style id → lowercase style name (`"Heading1"` → `"heading 1"`).
-fn style_names(xml: &str) -> Result<HashMap<String, String>, EngineError> {
+fn style_names(xml: &str) -> Result<Styles, EngineError> {
     let mut names = HashMap::new();
     let mut current: Option<String> = None;
     walk(xml, "word/styles.xml", |node| match &node {
@@ -49,61 +146,125 @@ fn style_names(xml: &str) -> Result<HashMap<String, String>, EngineError> {
     Ok(names)
 }
 
-#[derive(Default)]
-struct Reader {
-    flow: Flow,
-    styles: HashMap<String, String>,
-    /// The paragraph being read (outside tables), and its type.
+/// One paragraph being read: its text so far and its type.
+struct Paragraph {
     text: String,
-    kind: Option<BlockType>,
+    kind: BlockType,
+}
+
+struct Reader<'a> {
+    flow: Flow,
+    styles: &'a Styles,
+    chunks: &'a Chunks,
+    /// The paragraph being read (outside tables), if one is open.
+    paragraph: Option<Paragraph>,
+    /// Paragraphs interrupted by one inside them (a text box's), innermost last.
+    interrupted: Vec<Paragraph>,
     in_text: bool,
+    /// How deep inside `mc:Fallback` elements: the copy of a text box for older readers.
+    in_fallback: usize,
     /// Tables being read, innermost last; a nested table's text goes into the outer cell.
     tables: Vec<Vec<Vec<String>>>,
+    /// The sections declared so far (`w:sectPr`), in order.
+    sections: Vec<Section>,
     /// A table the engine refused (too large); the document fails with it.
     failed: Option<EngineError>,
 }
 
-impl Reader {
+impl<'a> Reader<'a> {
+    fn new(styles: &'a Styles, chunks: &'a Chunks) -> Self {
+        Reader {
+            flow: Flow::new(),
+            styles,
+            chunks,
+            paragraph: None,
+            interrupted: Vec::new(),
+            in_text: false,
+            in_fallback: 0,
+            tables: Vec::new(),
+            sections: Vec::new(),
+            failed: None,
+        }
+    }
+
     fn visit(&mut self, node: Node) {
+        if let Node::Open { ref name, empty: false, .. } | Node::Close { ref name } = node {
+            if name == "Fallback" {
+                match node {
+                    Node::Open { .. } => self.in_fallback += 1,
+                    _ => self.in_fallback = self.in_fallback.saturating_sub(1),
+                }
+                return;
+            }
+        }
+        if self.in_fallback > 0 {
+            return;
+        }
         match node {
             Node::Open { ref name, empty, .. } => match name.as_str() {
                 "p" if self.tables.is_empty() => {
-                    self.text.clear();
-                    self.kind = Some(BlockType::Text);
+                    let open = Paragraph { text: String::new(), kind: BlockType::Text };
+                    if let Some(outer) = self.paragraph.replace(open) {
+                        self.interrupted.push(outer);
+                    }
                 }
                 "pStyle" => {
                     let style = node.attr("val").unwrap_or_default();
                     let name = self.styles.get(style).map_or(style.to_lowercase(), Clone::clone);
-                    if let Some(kind) = self.kind.as_mut() {
-                        *kind = if name == "title" {
-                            BlockType::Title
+                    if let Some(paragraph) = self.paragraph.as_mut() {
+                        if name == "title" {
+                            paragraph.kind = BlockType::Title;
                         } else if name.starts_with("heading") || name == "subtitle" {
-                            BlockType::SectionHeader
-                        } else {
-                            *kind
-                        };
+                            paragraph.kind = BlockType::SectionHeader;
+                        }
                     }
                 }
                 "numPr" => {
-                    if let Some(kind @ BlockType::Text) = self.kind.as_mut() {
-                        *kind = BlockType::ListItem;
+                    if let Some(paragraph) = self.paragraph.as_mut().filter(|p| p.kind == BlockType::Text) {
+                        paragraph.kind = BlockType::ListItem;
                     }
                 }
                 "pageBreakBefore" if node.attr("val").is_none_or(|v| v != "0" && v != "false") => {
                     self.page_break()
                 }
+                "sectPr" if !empty => self.sections.push(Section::default()),
+                "altChunk" => {
+                    self.flush();
+                    for (kind, text) in
+                        node.attr("id").and_then(|id| self.chunks.get(id)).into_iter().flatten()
+                    {
+                        self.flow.push(*kind, text);
+                    }
+                }
+                "headerReference" | "footerReference" => {
+                    if let (Some(section), Some(id)) = (self.sections.last_mut(), node.attr("id")) {
+                        let kind = node.attr("type").unwrap_or("default").to_owned();
+                        let references = if name == "headerReference" {
+                            &mut section.headers
+                        } else {
+                            &mut section.footers
+                        };
+                        references.push((kind, id.to_owned()));
+                    }
+                }
+                "titlePg" if node.attr("val").is_none_or(|v| v != "0" && v != "false") => {
+                    if let Some(section) = self.sections.last_mut() {
+                        section.title_page = true;
+                    }
+                }
                 "t" => self.in_text = !empty,
-                "tab" => self.write("\t"),
+                // A positional tab (`w:ptab`) lays out a header's left, centre and right parts.
+                "tab" | "ptab" => self.write("\t"),
                 // The text before the break stays on this page; the rest of the paragraph (same
                 // type) starts the next. A table cannot be cut, so within one it is a space.
                 "br" | "cr" if node.attr("type") == Some("page") && self.tables.is_empty() => {
-                    let kind = self.kind;
                     self.flush();
                     self.page_break();
-                    self.kind = kind;
                 }
                 "br" | "cr" => self.write("\n"),
                 "tbl" => {
+                    // Only a text box puts a table inside a paragraph: what the paragraph said
+                    // so far comes first.
                     self.flush();
                     self.tables.push(Vec::new());
                 }
@@ -121,7 +282,10 @@ impl Reader {
             },
             Node::Close { name } => match name.as_str() {
                 "t" => self.in_text = false,
-                "p" if self.tables.is_empty() => self.flush(),
+                "p" if self.tables.is_empty() => {
+                    self.flush();
+                    self.paragraph = self.interrupted.pop();
+                }
                 // Paragraphs within a cell are separated by a space.
                 "p" => self.write(" "),
                 "tbl" => {
@@ -148,15 +312,20 @@ impl Reader {
                     cell.push_str(text);
                 }
             }
-            None => self.text.push_str(text),
+            None => {
+                if let Some(paragraph) = self.paragraph.as_mut() {
+                    paragraph.text.push_str(text);
+                }
+            }
         }
     }
 
+    /// Adds the open paragraph's text so far as a block; the paragraph stays open.
     fn flush(&mut self) {
-        if let Some(kind) = self.kind.take() {
-            self.flow.push(kind, &self.text);
+        if let Some(paragraph) = self.paragraph.as_mut() {
+            self.flow.push(paragraph.kind, &paragraph.text);
+            paragraph.text.clear();
         }
-        self.text.clear();
     }
 
     fn page_break(&mut self) {
@@ -237,6 +406,139 @@ pub mod tests {
             doc.pages.iter().map(|p| p.blocks.iter().map(|b| b.content.as_str()).collect()).collect();
         assert_eq!(pages, [vec!["Page one", "Still one"], vec!["Page two"], vec!["Page three"]]);
         assert_eq!(doc.pages[2].blocks[0].bbox.page, 3);
+    }
+
+    #[test]
+    fn a_text_box_is_read_once_and_the_paragraph_around_it_whole() {
+        // Word writes a text box twice: as DrawingML (mc:Choice) and as VML for older readers
+        // (mc:Fallback), each holding the box's own paragraphs, inside a run of the paragraph
+        // the box is anchored to.
+        let text_box = |copy: &str| {
+            format!(
+                "<w:txbxContent><w:p><w:r><w:t>{copy} line one</w:t></w:r></w:p><w:p><w:r><w:t>{copy} line two</w:t></w:r></w:p></w:txbxContent>"
+            )
+        };
+        let body = format!(
+            r#"<w:p><w:r><w:t xml:space="preserve">Before the box, </w:t></w:r><w:r><mc:AlternateContent>
+                 <mc:Choice Requires="wps"><w:drawing><wps:txbx>{}</wps:txbx></w:drawing></mc:Choice>
+                 <mc:Fallback><w:pict><v:textbox>{}</v:textbox></w:pict></mc:Fallback>
+               </mc:AlternateContent></w:r><w:r><w:t>after it.</w:t></w:r></w:p>{}"#,
+            text_box("Box"),
+            text_box("Fallback"),
+            paragraph(None, "Next paragraph"),
+        );
+        let doc = read(&docx(&body), Limits::default()).unwrap();
+        let got: Vec<&str> = doc.pages[0].blocks.iter().map(|b| b.content.as_str()).collect();
+        assert_eq!(got, ["Box line one", "Box line two", "Before the box, after it.", "Next paragraph"]);
+    }
+
+    /// A DOCX with a relationships part, its main part at `main`, and `parts` beside it.
+    fn package(main: &str, body: &str, rels: &str, parts: &[(&str, &str)]) -> Vec<u8> {
+        let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+        let document = format!("<w:document {w}><w:body>{body}</w:body></w:document>");
+        let package_rels = format!(
+            r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{main}"/></Relationships>"#
+        );
+        let (folder, file) = main.rsplit_once('/').unwrap();
+        let main_rels = format!("<Relationships>{rels}</Relationships>");
+        let mut entries: Vec<(String, Vec<u8>)> = vec![
+            ("_rels/.rels".into(), package_rels.into_bytes()),
+            (main.into(), document.into_bytes()),
+            (format!("{folder}/_rels/{file}.rels"), main_rels.into_bytes()),
+        ];
+        for (name, body) in parts {
+            let xml = format!("<w:hdr {w}>{body}</w:hdr>");
+            entries.push((format!("{folder}/{name}"), xml.into_bytes()));
+        }
+        let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        archive::build(&entries)
+    }
+
+    fn relationship(id: &str, kind: &str, target: &str) -> String {
+        format!(
+            r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}"/>"#
+        )
+    }
+
+    fn blocks(doc: &Document) -> Vec<Vec<(BlockType, &str)>> {
+        doc.pages.iter().map(|p| p.blocks.iter().map(|b| (b.kind, b.content.as_str())).collect()).collect()
+    }
+
+    #[test]
+    fn the_first_page_has_the_header_and_the_last_the_footer() {
+        let rels = [
+            relationship("rId7", "header", "header1.xml"),
+            relationship("rId8", "header", "header2.xml"),
+            relationship("rId9", "footer", "footer1.xml"),
+        ]
+        .concat();
+        let body = [
+            paragraph(None, "Page one"),
+            r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#.into(),
+            paragraph(None, "Page two"),
+            r#"<w:sectPr><w:headerReference w:type="even" r:id="rId8"/><w:headerReference w:type="default" r:id="rId7"/>
+               <w:footerReference w:type="default" r:id="rId9"/></w:sectPr>"#
+                .into(),
+        ]
+        .concat();
+        let parts = [
+            ("header1.xml", paragraph(None, "ACME Corp\tInvoice")),
+            ("header2.xml", paragraph(None, "Even pages")),
+            ("footer1.xml", paragraph(None, "Registered in Utopia")),
+        ];
+        let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
+        let doc = read(&package("word/document2.xml", &body, &rels, &parts), Limits::default()).unwrap();
+        assert_eq!(
+            blocks(&doc),
+            [
+                vec![(BlockType::Header, "ACME Corp\tInvoice"), (BlockType::Text, "Page one")],
+                vec![(BlockType::Text, "Page two"), (BlockType::Footer, "Registered in Utopia")],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_page_shows_its_own_header_and_a_document_of_headers_alone_is_not_empty() {
+        let rels =
+            [relationship("rId1", "header", "first.xml"), relationship("rId2", "footer", "footer.xml")]
+                .concat();
+        let sect = r#"<w:sectPr><w:headerReference w:type="first" r:id="rId1"/><w:footerReference w:type="first" r:id="rId2"/><w:titlePg/></w:sectPr>"#;
+        let parts = [("first.xml", paragraph(None, "Letterhead")), ("footer.xml", paragraph(None, "Page 1"))];
+        let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
+        let doc = read(&package("word/document.xml", sect, &rels, &parts), Limits::default()).unwrap();
+        assert_eq!(blocks(&doc), [vec![(BlockType::Header, "Letterhead"), (BlockType::Footer, "Page 1")]]);
+    }
+
+    #[test]
+    fn an_imported_html_chunk_is_read_where_it_stands() {
+        let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+        let body = format!(
+            r#"<w:document {w}><w:body>{}<w:altChunk r:id="chunk1"/><w:altChunk r:id="chunk2"/>{}</w:body></w:document>"#,
+            paragraph(None, "Before"),
+            paragraph(None, "After"),
+        );
+        let rels = [
+            relationship("chunk1", "aFChunk", "/word/afchunk.htm"),
+            relationship("chunk2", "aFChunk", "b.rtf"),
+        ]
+        .concat();
+        let html = "<html><body><h1>Imported</h1><p>From HTML, caf\u{e9}</p></body></html>";
+        let bytes = archive::build(&[
+            ("word/document.xml", body.as_bytes()),
+            ("word/_rels/document.xml.rels", format!("<Relationships>{rels}</Relationships>").as_bytes()),
+            ("word/afchunk.htm", html.as_bytes()),
+            ("word/b.rtf", br"{\rtf1 not read}"),
+        ]);
+        let doc = read(&bytes, Limits::default()).unwrap();
+        assert_eq!(
+            blocks(&doc),
+            [vec![
+                (BlockType::Text, "Before"),
+                (BlockType::Title, "Imported"),
+                (BlockType::Text, "From HTML, café"),
+                (BlockType::Text, "After"),
+            ]]
+        );
     }
 
     #[test]

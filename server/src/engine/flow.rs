@@ -120,6 +120,24 @@ impl Flow {
         self.pages.iter().any(|page| !page.is_empty())
     }
 
+    /// How many pages there are.
+    pub fn pages(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Puts blocks of `kind` with `texts` before everything else, in order (a DOCX page header).
+    pub fn prepend(&mut self, kind: BlockType, texts: Vec<String>) {
+        let first = &mut self.pages[0];
+        let blocks =
+            texts.into_iter().map(|text| (kind, text.trim().to_owned())).filter(|(_, t)| !t.is_empty());
+        first.splice(0..0, blocks);
+    }
+
+    /// The text of every block, in order (a DOCX header's, to add to the document's flow).
+    pub fn texts(self) -> Vec<String> {
+        self.pages.into_iter().flatten().map(|(_, text)| text).collect()
+    }
+
     pub fn finish(self) -> Document {
         let pages = self
             .pages

@@ -5,7 +5,7 @@
 //! block-level tag, opening or closing, ends the text before it.
 
 use super::flow::Flow;
-use super::xml::unescape;
+use super::xml::unescape_html;
 use super::{BlockType, Document, EngineError};
 
 /// Elements whose start or end ends a block of text.
@@ -59,7 +59,8 @@ pub fn read(html: &str) -> Result<Document, EngineError> {
         tables: Vec::new(),
         failed: None,
     };
-    let mut rest = html;
+    // A byte order mark is not text.
+    let mut rest = html.strip_prefix('\u{feff}').unwrap_or(html);
     while !rest.is_empty() {
         let Some(at) = rest.find('<') else {
             reader.write(rest);
@@ -142,7 +143,7 @@ impl Reader {
         if raw.is_empty() {
             return;
         }
-        let text = unescape(raw);
+        let text = unescape_html(raw);
         match self.tables.first_mut() {
             Some(table) => match table.last_mut().and_then(|row| row.last_mut()) {
                 Some(cell) => cell.push_str(&text),
@@ -217,6 +218,13 @@ mod tests {
         let doc = read(html).unwrap();
         assert_eq!(doc.pages.len(), 1);
         doc.pages[0].blocks.iter().map(|b| (b.kind, b.content.clone())).collect()
+    }
+
+    #[test]
+    fn named_character_references_are_html5s() {
+        let html =
+            "\u{feff}<p>Milj&ouml;bilaga &ndash; 5&nbsp;&euro; &copy; &Sigma;&alpha; &notanentity; AT&T</p>";
+        assert_eq!(blocks(html), [(BlockType::Text, "Miljöbilaga – 5 € © Σα &notanentity; AT&T".into())]);
     }
 
     #[test]

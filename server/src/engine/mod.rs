@@ -22,6 +22,7 @@ pub mod chunk;
 pub mod classify;
 mod docx;
 pub mod edit;
+mod entities;
 pub mod extract;
 mod flow;
 mod html;
@@ -183,6 +184,10 @@ pub enum Confidence {
 /// The block types this engine can tell apart honestly (a subset of Reducto's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BlockType {
+    /// A DOCX page header's text.
+    Header,
+    /// A DOCX page footer's text.
+    Footer,
     Title,
     #[serde(rename = "Section Header")]
     SectionHeader,

@@ -1,7 +1,9 @@
 //! Reading a document: decide its format from its bytes and extension, then hand it to the
 //! reader for that format. The bytes win over the extension where they are unambiguous: a
-//! PDF uploaded as `.bin` is still a PDF, and a ZIP is a DOCX or an XLSX by the part it
-//! holds (`word/document.xml` or `xl/workbook.xml`), whatever its name. Text formats (plain,
+//! PDF uploaded as `.bin` is still a PDF, and a ZIP is a DOCX or an XLSX by its main part
+//! (`word/document.xml` or `xl/workbook.xml`, or where its relationships say), whatever its
+//! name. An OLE2 compound file is a password-protected Office file or one of the binary
+//! formats before 2007 (`.doc`, `.xls`), which are named as such. Text formats (plain,
 //! Markdown, HTML, CSV) need their extension, or no extension and valid UTF-8 (then HTML if
 //! it opens like HTML, else plain text). Images (PNG, JPEG, TIFF) are told by their first
 //! bytes and read by OCR.
@@ -33,6 +35,19 @@ fn image_format(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether the bytes start like an OLE2 compound file: a Word 97-2003 or Excel 97-2003 file,
+/// or an Office file encrypted with a password (its ZIP package sealed inside one).
+fn looks_like_ole2(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+/// Whether an OLE2 file has the `EncryptedPackage` stream of a password-protected Office file
+/// (directory entry names are UTF-16).
+fn holds_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(name.len()).any(|window| window == name)
+}
+
 /// Whether the bytes are a PDF: the header may sit anywhere in the first 1024 bytes.
 pub fn looks_like_pdf(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-")
@@ -52,20 +67,38 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
     if let Some(image) = image_format(bytes) {
         return Ok(Format::Image(image));
     }
+    let office = match extension {
+        Some("xlsx" | "xlsm") => Some("XLSX"),
+        Some("docx" | "docm") => Some("DOCX"),
+        _ => None,
+    };
     if archive::looks_like_zip(bytes) {
-        // Only the central directory is read here; the parts are read (within limits) later.
-        let format = match extension {
-            Some("xlsx" | "xlsm") => "XLSX",
-            _ => "DOCX",
-        };
-        let zip = Archive::open(bytes, format, Limits::default())?;
-        return if zip.contains("word/document.xml") {
+        // Only the central directory and the package's relationships are read here; the
+        // parts are read (within limits) later.
+        let mut zip = Archive::open(bytes, office.unwrap_or("DOCX"), Limits::default())?;
+        let main = zip.relationships("")?.into_iter().find(|r| r.kind == "officeDocument").map(|r| r.target);
+        let main = main.as_deref().unwrap_or_default();
+        return if zip.contains("word/document.xml") || main.starts_with("word/") {
             Ok(Format::Docx)
-        } else if zip.contains("xl/workbook.xml") {
+        } else if zip.contains("xl/workbook.xml") || main.starts_with("xl/") {
             Ok(Format::Xlsx)
+        } else if let Some(format) = office {
+            let cause = "the ZIP archive holds neither a Word document (word/document.xml) nor an Excel \
+                         workbook (xl/workbook.xml)";
+            Err(EngineError::Malformed { format, cause: cause.into() })
         } else {
             Err(EngineError::UnsupportedType(extension.unwrap_or("zip").to_owned()))
         };
+    }
+    if let (Some(format), true) = (office, looks_like_ole2(bytes)) {
+        let cause = if holds_encrypted_package(bytes) {
+            "it is password-protected (encrypted), which the local engine cannot open: save a copy \
+             without the password and send that"
+        } else {
+            "it is in the binary format of Office 97-2003 (.doc or .xls), not the ZIP-based format of \
+             .docx and .xlsx: save it as .docx or .xlsx and send that"
+        };
+        return Err(EngineError::Malformed { format, cause: cause.into() });
     }
     match extension {
         Some("txt" | "text") => Ok(Format::Text),
@@ -151,6 +184,27 @@ mod tests {
     }
 
     #[test]
+    fn an_ole2_file_named_docx_or_xlsx_says_what_it_is() {
+        let ole2 = |stream: &str| {
+            let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+            bytes.extend(vec![0; 504]);
+            bytes.extend(stream.encode_utf16().flat_map(u16::to_le_bytes));
+            bytes
+        };
+        let cause = |result| match result {
+            Err(EngineError::Malformed { cause, .. }) => cause,
+            other => panic!("{other:?}"),
+        };
+        assert!(cause(detect(&ole2("EncryptedPackage"), Some("docx"))).contains("password-protected"));
+        assert!(cause(detect(&ole2("WordDocument"), Some("docx"))).contains("Office 97-2003"));
+        assert!(cause(detect(&ole2("Workbook"), Some("xlsx"))).contains("save it as .docx or .xlsx"));
+        assert_eq!(
+            detect(&ole2("WordDocument"), Some("doc")),
+            Err(EngineError::UnsupportedType("doc".into()))
+        );
+    }
+
+    #[test]
     fn zips_are_told_apart_by_their_parts_not_their_names() {
         let docx = super::super::docx::tests::docx(&super::super::docx::tests::paragraph(None, "Hello"));
         let xlsx = super::super::sheet::tests::xlsx(&[("S", &[&["a"]])]);
@@ -158,6 +212,10 @@ mod tests {
         assert_eq!(detect(&xlsx, None), Ok(Format::Xlsx));
         let other = archive::build(&[("readme.txt", b"hi")]);
         assert_eq!(detect(&other, None), Err(EngineError::UnsupportedType("zip".into())));
+        assert!(matches!(
+            detect(&other, Some("xlsx")),
+            Err(EngineError::Malformed { format: "XLSX", cause }) if cause.contains("neither a Word document")
+        ));
         let mut pages = Vec::new();
         let doc = read(&xlsx, Some("xlsx"), None, &mut |done, total| {
             pages.push((done, total));

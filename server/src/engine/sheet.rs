@@ -39,34 +39,30 @@ pub fn read_csv(bytes: &[u8], delimiter: u8) -> Result<Document, EngineError> {
 pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
     let mut archive = Archive::open(bytes, "XLSX", limits)?;
     let missing = |name: &str| EngineError::Malformed { format: "XLSX", cause: format!("it has no {name}") };
-    let workbook = archive.text("xl/workbook.xml")?.ok_or_else(|| missing("xl/workbook.xml"))?;
-    let rels =
-        archive.text("xl/_rels/workbook.xml.rels")?.ok_or_else(|| missing("xl/_rels/workbook.xml.rels"))?;
-    let shared = match archive.text("xl/sharedStrings.xml")? {
+    let main = archive
+        .relationships("")?
+        .into_iter()
+        .find(|r| r.kind == "officeDocument")
+        .map_or_else(|| "xl/workbook.xml".to_owned(), |r| r.target);
+    let workbook = archive.text(&main)?.ok_or_else(|| missing(&main))?;
+    let parts = archive.relationships(&main)?;
+    let part =
+        |kind: &str, usual: &'static str| parts.iter().find(|r| r.kind == kind).map_or(usual, |r| &r.target);
+    let shared = match archive.text(part("sharedStrings", "xl/sharedStrings.xml"))? {
         Some(xml) => shared_strings(&xml)?,
         None => Vec::new(),
     };
-    let mut dates = match archive.text("xl/styles.xml")? {
+    let mut dates = match archive.text(part("styles", "xl/styles.xml"))? {
         Some(xml) => date_styles(&xml)?,
         None => DateStyles::default(),
     };
 
-    let mut targets = HashMap::new();
-    walk(&rels, "workbook.xml.rels", |node| {
-        if let (Some(id), Some(target)) = (node.attr("Id"), node.attr("Target")) {
-            // Targets are relative to xl/, or absolute within the package.
-            let path = match target.strip_prefix('/') {
-                Some(absolute) => absolute.to_owned(),
-                None => format!("xl/{target}"),
-            };
-            targets.insert(id.to_owned(), path);
-        }
-    })?;
+    let targets: HashMap<&str, &str> = parts.iter().map(|r| (r.id.as_str(), r.target.as_str())).collect();
     let mut sheets = Vec::new();
-    walk(&workbook, "workbook.xml", |node| match &node {
+    walk(&workbook, &main, |node| match &node {
         Node::Open { name, .. } if name == "sheet" => {
             let name = node.attr("name").unwrap_or("Sheet").to_owned();
-            sheets.push((name, node.attr("id").and_then(|id| targets.get(id)).cloned()));
+            sheets.push((name, node.attr("id").and_then(|id| targets.get(id)).map(|t| t.to_string())));
         }
         Node::Open { name, .. } if name == "workbookPr" => {
             dates.from_1904 = matches!(node.attr("date1904"), Some("1" | "true"));
@@ -82,12 +78,12 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         if i > 0 {
             flow.start_page();
         }
-        let path = path.ok_or_else(|| missing(&format!("part for sheet '{name}'")))?;
+        flow.push(BlockType::SectionHeader, &name);
+        // A sheet that names no part has no cells: it is an empty sheet, not a broken file.
+        let Some(path) = path else { continue };
         let xml = archive.text(&path)?.ok_or_else(|| missing(&path))?;
         let rows = cells(&xml, &shared, &dates)?;
-        let rows = dense(&name, rows)?;
-        flow.push(BlockType::SectionHeader, &name);
-        flow.table(rows)?;
+        flow.table(dense(&name, rows)?)?;
     }
     Ok(flow.finish())
 }

@@ -5,7 +5,7 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::EngineError;
+use super::{entities, EngineError};
 
 /// One step through a document.
 #[derive(Debug)]
@@ -63,9 +63,28 @@ pub fn walk(xml: &str, what: &str, mut visit: impl FnMut(Node)) -> Result<(), En
     }
 }
 
-/// Resolves the predefined entities and character references; unknown entities stay as
-/// written.
+/// Resolves XML's predefined entities (and `&nbsp;`) and character references; unknown
+/// entities stay as written.
 pub fn unescape(text: &str) -> String {
+    unescape_with(text, |name| match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => None,
+    })
+}
+
+/// Resolves HTML's named character references (`&eacute;`, `&euro;`, see [`entities`]) and
+/// character references; unknown ones stay as written.
+pub fn unescape_html(text: &str) -> String {
+    unescape_with(text, |name| if name == "apos" { Some('\'') } else { entities::named(name) })
+}
+
+/// Resolves character references, and the entities `named` knows.
+fn unescape_with(text: &str, named: impl Fn(&str) -> Option<char>) -> String {
     if !text.contains('&') {
         return text.to_owned();
     }
@@ -82,19 +101,14 @@ pub fn unescape(text: &str) -> String {
             continue;
         };
         let name = &rest[1..end];
-        let resolved = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some('\u{a0}'),
-            _ => name
-                .strip_prefix("#x")
-                .or_else(|| name.strip_prefix("#X"))
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                .and_then(char::from_u32),
+        let number = name
+            .strip_prefix("#x")
+            .or_else(|| name.strip_prefix("#X"))
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()));
+        let resolved = match number {
+            Some(code) => char::from_u32(code),
+            None => named(name),
         };
         match resolved {
             Some(c) => {
