@@ -17,7 +17,7 @@ use super::archive::Relationship;
 use super::archive::{Archive, Limits};
 use super::flow::Flow;
 use super::xml::{walk, Node};
-use super::{html, text, BlockType, Document, EngineError};
+use super::{encoding, html, text, BlockType, Document, EngineError};
 
 /// Style id → lowercase style name.
 type Styles = HashMap<String, String>;
@@ -68,13 +68,15 @@ fn read_chunks(archive: &mut Archive, parts: &[Relationship]) -> Result<Chunks, 
     let mut chunks = Chunks::new();
     for part in parts.iter().filter(|r| r.kind == "aFChunk") {
         let extension = part.target.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-        let read = match extension.as_str() {
-            "htm" | "html" | "xhtml" | "xht" => html::read,
-            "txt" => |text: &str| text::read(text, false),
+        let is_html = match extension.as_str() {
+            "htm" | "html" | "xhtml" | "xht" => true,
+            "txt" => false,
             _ => continue,
         };
         let Some(bytes) = archive.bytes(&part.target)? else { continue };
-        let blocks = match read(&String::from_utf8_lossy(&bytes)) {
+        let text = encoding::decode(&bytes, is_html);
+        let read = if is_html { html::read(&text) } else { text::read(&text, false) };
+        let blocks = match read {
             Ok(chunk) => {
                 chunk.pages.into_iter().flat_map(|p| p.blocks).map(|b| (b.kind, b.content)).collect()
             }

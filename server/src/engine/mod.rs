@@ -22,6 +22,7 @@ pub mod chunk;
 pub mod classify;
 mod docx;
 pub mod edit;
+mod encoding;
 mod entities;
 pub mod extract;
 mod flow;

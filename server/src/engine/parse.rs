@@ -4,12 +4,13 @@
 //! (`word/document.xml` or `xl/workbook.xml`, or where its relationships say), whatever its
 //! name. An OLE2 compound file is a password-protected Office file or one of the binary
 //! formats before 2007 (`.doc`, `.xls`), which are named as such. Text formats (plain,
-//! Markdown, HTML, CSV) need their extension, or no extension and valid UTF-8 (then HTML if
-//! it opens like HTML, else plain text). Images (PNG, JPEG, TIFF) are told by their first
-//! bytes and read by OCR.
+//! Markdown, HTML, CSV) need their extension, or no extension and bytes that are plainly text
+//! (UTF-8, or UTF-16 with its byte order mark; then HTML if it opens like HTML, else plain
+//! text); their encoding is decided by [`encoding`]. Images (PNG, JPEG, TIFF) are told by
+//! their first bytes and read by OCR.
 
 use super::archive::{self, Archive, Limits};
-use super::{docx, html, ocr, pdf, sheet, text, Document, EngineError, OnPage, Page, Stopped};
+use super::{docx, encoding, html, ocr, pdf, sheet, text, Document, EngineError, OnPage, Page, Stopped};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -55,7 +56,7 @@ pub fn looks_like_pdf(bytes: &[u8]) -> bool {
 
 /// Whether text opens like an HTML document (after any BOM and whitespace).
 fn looks_like_html(bytes: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let head = encoding::decode(&bytes[..bytes.len().min(512)], false).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
@@ -112,8 +113,8 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
             format: if format == "docx" { "DOCX" } else { "XLSX" },
             cause: "it is not a ZIP archive".into(),
         }),
-        None if std::str::from_utf8(bytes).is_ok() && looks_like_html(bytes) => Ok(Format::Html),
-        None if std::str::from_utf8(bytes).is_ok() => Ok(Format::Text),
+        None if encoding::is_text(bytes) && looks_like_html(bytes) => Ok(Format::Html),
+        None if encoding::is_text(bytes) => Ok(Format::Text),
         Some(other) => Err(EngineError::UnsupportedType(other.to_owned())),
         None => Err(EngineError::UnsupportedType("unknown".into())),
     }
@@ -133,15 +134,14 @@ pub fn read(
         }
         Ok(document)
     };
-    // Declared text that is not UTF-8 (Latin-1, say) is read lossily rather than refused.
-    let text = || String::from_utf8_lossy(bytes);
+    let text = || encoding::decode(bytes, false);
     match detect(bytes, extension)? {
         Format::Pdf => pdf::read(bytes, password, on_page),
         Format::Text => all_pages(text::read(&text(), false)?, on_page),
         Format::Markdown => all_pages(text::read(&text(), true)?, on_page),
-        Format::Html => all_pages(html::read(&text())?, on_page),
-        Format::Csv => all_pages(sheet::read_csv(bytes, b',')?, on_page),
-        Format::Tsv => all_pages(sheet::read_csv(bytes, b'\t')?, on_page),
+        Format::Html => all_pages(html::read(&encoding::decode(bytes, true))?, on_page),
+        Format::Csv => all_pages(sheet::read_csv(text().as_bytes(), b',')?, on_page),
+        Format::Tsv => all_pages(sheet::read_csv(text().as_bytes(), b'\t')?, on_page),
         Format::Docx => all_pages(docx::read(bytes, Limits::default())?, on_page),
         Format::Xlsx => all_pages(sheet::read_xlsx(bytes, Limits::default())?, on_page),
         Format::Image(extension) => all_pages(read_image(bytes, extension)?, on_page),
@@ -179,7 +179,8 @@ mod tests {
             detect(b"not a zip", Some("xlsx")),
             Err(EngineError::Malformed { format: "XLSX", .. })
         ));
-        assert_eq!(detect(&[0xff, 0xfe, 0x00], None), Err(EngineError::UnsupportedType("unknown".into())));
+        assert_eq!(detect(&[0x00, 0xff, 0x9c], None), Err(EngineError::UnsupportedType("unknown".into())));
+        assert_eq!(detect(&[0xff, 0xfe, b'h', 0], None), Ok(Format::Text), "UTF-16, by its byte order mark");
         assert!(matches!(detect(b"not a pdf", Some("pdf")), Err(EngineError::Unreadable(_))));
     }
 
