@@ -56,6 +56,8 @@ pub enum AppError {
     /// A caller this server does not serve: a foreign page's `Origin`, a rebinding `Host`.
     Forbidden(String),
     NotFound(String),
+    /// A route that exists, asked with a method it does not answer.
+    MethodNotAllowed,
     /// A state conflict the caller must resolve (e.g. a pipeline that was never deployed):
     /// retrying cannot help, so the response says `x-should-retry: false`.
     Conflict(String),
@@ -99,6 +101,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -120,6 +123,7 @@ impl std::fmt::Display for AppError {
                 write!(f, "{}", msgs.join("; "))
             }
             AppError::TooManyRequests { detail, .. } => f.write_str(detail),
+            AppError::MethodNotAllowed => f.write_str("Method Not Allowed"),
             AppError::BadRequest(d)
             | AppError::Unauthorized(d)
             | AppError::Forbidden(d)

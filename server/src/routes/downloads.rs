@@ -7,12 +7,13 @@
 //!   [`super::respond`].
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
+use super::PathParam;
 use crate::clock::now_ms;
 use crate::error::{AppError, AppResult};
 use crate::links::DOWNLOAD_PATH;
@@ -22,7 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(&format!("{DOWNLOAD_PATH}/{{token}}"), get(download))
 }
 
-async fn download(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+async fn download(State(state): State<AppState>, PathParam(token): PathParam) -> AppResult<Response> {
     let artifact = state
         .store
         .get_artifact(&token, now_ms())?

@@ -27,6 +27,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
+use super::PathParam;
 use crate::api::UploadResponse;
 use crate::clock::now_ms;
 use crate::engine::parse::looks_like_pdf;
@@ -45,10 +46,7 @@ pub fn routes() -> Router<AppState> {
 
 /// `DELETE /upload/{file_id}`: removes the file (or a presigned upload still waiting for its
 /// bytes) at once; 202, as Reducto answers. Later use of the id is a 404 that says it was deleted.
-async fn delete_upload(
-    State(state): State<AppState>,
-    axum::extract::Path(raw): axum::extract::Path<String>,
-) -> AppResult<Response> {
+async fn delete_upload(State(state): State<AppState>, PathParam(raw): PathParam) -> AppResult<Response> {
     let raw = raw.trim_start_matches('/');
     let file_id = FileId::parse(raw)
         .or_else(|| FileId::parse(&format!("reducto://{raw}")))
@@ -195,7 +193,7 @@ async fn receive_multipart(
 
 async fn put_presigned(
     State(state): State<AppState>,
-    axum::extract::Path(token): axum::extract::Path<String>,
+    PathParam(token): PathParam,
     headers: HeaderMap,
     body: Body,
 ) -> AppResult<Json<Value>> {

@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::{respond, BaseUrl};
+use super::{respond, BaseUrl, PathParam};
 use crate::api::{AsyncJobResponse, JobStatus, JobType, JobsResponse, SingleJob};
 use crate::error::{AppError, AppResult};
 use crate::loc;
@@ -27,14 +27,14 @@ pub fn routes() -> Router<AppState> {
         .route("/jobs", get(list))
 }
 
-async fn show(State(state): State<AppState>, base: BaseUrl, Path(id): Path<String>) -> AppResult<Response> {
+async fn show(State(state): State<AppState>, base: BaseUrl, PathParam(id): PathParam) -> AppResult<Response> {
     let job = find(&state, &id)?;
     job_response(&state, &base, job)
 }
 
 /// Deletes a job and its result, cancelling it first if it is still queued or running; 202,
 /// as Reducto answers. Later use of the id is a 404 that says it was deleted.
-async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+async fn delete(State(state): State<AppState>, PathParam(id): PathParam) -> AppResult<Response> {
     find(&state, &id)?;
     state.runner.delete(&id)?;
     Ok((StatusCode::ACCEPTED, Json(json!({"job_id": id, "status": "deleted"}))).into_response())
@@ -43,7 +43,11 @@ async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> AppRes
 /// Cancels a queued or running job and answers with its state (now `Failed`, "Cancelled by
 /// the user"). Cancelling a job that already failed or was cancelled changes nothing; one that
 /// completed cannot be cancelled (409).
-async fn cancel(State(state): State<AppState>, base: BaseUrl, Path(id): Path<String>) -> AppResult<Response> {
+async fn cancel(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    PathParam(id): PathParam,
+) -> AppResult<Response> {
     let job = find(&state, &id)?;
     if !job.status.is_final() {
         state.runner.cancel(&id)?;

@@ -31,7 +31,7 @@ use serde_json::{Map, Value};
 
 use crate::api::AsyncJobCreated;
 use crate::clock::now_ms;
-use crate::error::{AppResult, Loc, ValidationError};
+use crate::error::{AppError, AppResult, Loc, ValidationError};
 use crate::jobs::input::{self as inputs, DocRef};
 use crate::jobs::{JobSpec, Submission, Submitted, Task};
 use crate::options::{self, ParseSettings};
@@ -128,6 +128,23 @@ pub fn api() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(studio::routes())
         .merge(snippets::routes())
+        // In the API's error shape, as FastAPI answers it, where axum's own 405 has no body.
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+}
+
+/// A route's one path parameter (`/job/{id}`). A segment that does not decode (`%ff`) is a 400
+/// in the API's error shape, where axum's own rejection is plain text.
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let param = axum::extract::Path::<String>::from_request_parts(parts, state).await;
+        param
+            .map(|axum::extract::Path(value)| PathParam(value))
+            .map_err(|e| AppError::BadRequest(e.body_text()))
+    }
 }
 
 /// Routes that need no API key.

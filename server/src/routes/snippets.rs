@@ -3,12 +3,13 @@
 //! `reducto-wasm`, and curl. The base URL is the one the caller reached us at (its `Host`),
 //! so the snippets work from wherever the Studio was opened.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
+use super::PathParam;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -25,7 +26,7 @@ pub struct Snippets {
 
 async fn snippets(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> AppResult<Json<Snippets>> {
     state.store.get_pipeline(&id)?.ok_or_else(|| AppError::NotFound(format!("Pipeline '{id}' not found")))?;

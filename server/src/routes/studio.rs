@@ -6,7 +6,7 @@
 //! `{id, name, draft: <steps>, versions: [{version, version_name, deployed_at}],
 //!   deployed: {version, version_name, deployed_at} | null, created_at, updated_at}`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::input;
-use super::{respond, BaseUrl};
+use super::{respond, BaseUrl, PathParam};
 use crate::api::PipelineSettings;
 use crate::body::{JsonBody, JsonOrDefault, JsonWithRaw};
 use crate::error::{AppError, AppResult};
@@ -200,7 +200,7 @@ async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<PipelineView>
     rows.into_iter().map(|row| view(&state, row)).collect::<AppResult<_>>().map(Json)
 }
 
-async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<PipelineView>> {
+async fn show(State(state): State<AppState>, PathParam(id): PathParam) -> AppResult<Json<PipelineView>> {
     let row = state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
     Ok(Json(view(&state, row)?))
 }
@@ -208,7 +208,7 @@ async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResul
 /// Renames a pipeline. Callers run it by ID, so nothing they see changes.
 async fn rename(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonBody(req): JsonBody<RenamePipeline>,
 ) -> AppResult<Json<PipelineView>> {
     let name = valid_name(&req.name)?;
@@ -218,7 +218,7 @@ async fn rename(
 
 async fn update_draft(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonBody(mut req): JsonBody<UpdateDraft>,
 ) -> AppResult<Json<PipelineView>> {
     check_steps(&req.steps)?;
@@ -230,7 +230,7 @@ async fn update_draft(
 
 async fn deploy(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonOrDefault(req): JsonOrDefault<DeployRequest>,
 ) -> AppResult<Json<DeployResponse>> {
     let version_name = match req.version_name.as_deref().map(str::trim) {
@@ -250,7 +250,7 @@ async fn deploy(
 
 async fn versions(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> AppResult<Json<Vec<VersionView>>> {
     state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
     let versions = state.store.versions(&id)?;
@@ -269,7 +269,7 @@ async fn versions(
 
 async fn rollback(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonBody(req): JsonBody<RollbackRequest>,
 ) -> AppResult<Json<DeployResponse>> {
     state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
@@ -283,7 +283,7 @@ async fn rollback(
 async fn test(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonWithRaw(req, raw): JsonWithRaw<TestRequest>,
 ) -> AppResult<Response> {
     let docs = input::parse(&req.input)?;
@@ -308,7 +308,10 @@ async fn export_all(State(state): State<AppState>) -> AppResult<Json<PipelinesFi
 }
 
 /// One pipeline, as a reducto.pipelines.json that holds it alone.
-async fn export_one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<PipelinesFile>> {
+async fn export_one(
+    State(state): State<AppState>,
+    PathParam(id): PathParam,
+) -> AppResult<Json<PipelinesFile>> {
     state.store.get_pipeline(&id)?.ok_or_else(|| pipeline_not_found(&id))?;
     Ok(Json(pipelines_file::export(&state.store, Some(&id))?))
 }

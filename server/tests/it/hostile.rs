@@ -150,6 +150,18 @@ async fn hostile_requests_get_a_clear_4xx_and_the_server_keeps_answering() {
             detail: "is a private address",
         },
         Case {
+            what: "a method the route does not answer",
+            request: request(Method::PUT, "/version", &[], Body::empty()),
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            detail: "Method Not Allowed",
+        },
+        Case {
+            what: "a job id that does not decode",
+            request: request(Method::GET, "/job/%ff%fe", &[], Body::empty()),
+            status: StatusCode::BAD_REQUEST,
+            detail: "Invalid UTF-8",
+        },
+        Case {
             what: "a URL input whose name resolves to loopback",
             request: parse_url("http://localhost:9/a.pdf"),
             status: StatusCode::UNPROCESSABLE_ENTITY,
