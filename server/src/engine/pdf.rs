@@ -5,6 +5,10 @@
 //! `char_lines`): its spans reverse a whole span when part of it looks right-to-left, Latin
 //! words included.
 //!
+//! What a filled form's fields show (their values, checkboxes as ☑ or ☐) is not in the page's
+//! text but drawn from the form by the viewer: it is added to the lines it sits on
+//! ([`super::edit::shown_values`]).
+//!
 //! A page with no text layer (a scan) is read by OCR ([`super::ocr`]); a document with no text
 //! even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
 //! are inferred from font sizes only (Title, Section Header, Page Number, else Text).
@@ -50,12 +54,22 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
     if count == 0 {
         return Err(EngineError::Unreadable("the document has no pages".into()));
     }
-    let pages = raw_pages(&doc, bytes, password.unwrap_or(""), count, on_page)?;
+    let mut pages = raw_pages(&doc, bytes, password.unwrap_or(""), count, on_page)?;
     let scanned: Vec<Scan> = pages
         .iter()
         .filter(|p| p.lines.is_empty())
         .map(|p| Scan { number: p.number, width: p.area.2 - p.area.0, height: p.area.3 - p.area.1 })
         .collect();
+    if has_form(&doc) {
+        let plain = match &decrypted {
+            None => Some(bytes),
+            Some(Ok(plain)) => Some(plain.as_slice()),
+            Some(Err(_)) => None,
+        };
+        if let Some(plain) = plain {
+            add_shown_values(&mut pages, super::edit::shown_values(plain));
+        }
+    }
     let mut document = Document::new(blocks(pages));
     if !scanned.is_empty() {
         let plain = match decrypted {
@@ -181,6 +195,52 @@ fn collect_in_order(
     }
     Ok(pages.into_iter().flatten().collect())
 }
+
+/// Whether the document has a form (an AcroForm with fields), whose values a viewer draws.
+fn has_form(doc: &PdfDocument) -> bool {
+    let catalog = doc.catalog().ok();
+    catalog.as_ref().and_then(|c| c.as_dict()).is_some_and(|c| c.contains_key("AcroForm"))
+}
+
+/// Puts each form value on its page as a viewer shows it: as a cell of the line it sits on,
+/// in order across, or as a line of its own before the first line below it. A scanned page
+/// gets none: OCR reads what the viewer draws there.
+fn add_shown_values(pages: &mut [RawPage], values: Vec<super::edit::ShownValue>) {
+    for value in values {
+        let Some(page) = pages.get_mut((value.page as usize).wrapping_sub(1)) else { continue };
+        if page.lines.is_empty() {
+            continue;
+        }
+        let [x0, y0, x1, y1] = value.rect.map(|v| v as f32);
+        let rect = Rect { x0, y0, x1, y1 };
+        let text = value.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A box is drawn a little taller than its text; a multi-line box reads as body text.
+        let font_size = (rect.height() * 0.7).min(VALUE_MAX_FONT_SIZE);
+        let on_line = page
+            .lines
+            .iter_mut()
+            .find(|line| rect.height() <= 2.0 * line.rect.height() && line.rect.shares_line(rect));
+        match on_line {
+            Some(line) => {
+                let at =
+                    line.cells.iter().position(|(_, cell)| cell.x0 > rect.x0).unwrap_or(line.cells.len());
+                line.cells.insert(at, (text, rect));
+                line.text = line.cells.iter().map(|(text, _)| text.as_str()).collect::<Vec<_>>().join("\t");
+                line.rect = line.rect.union(rect);
+                line.reach = line.reach.max(rect.x1);
+            }
+            None => {
+                let below = page.lines.iter().position(|line| line.rect.center_y() < rect.center_y());
+                let line =
+                    Line { text: text.clone(), cells: vec![(text, rect)], rect, reach: rect.x1, font_size };
+                page.lines.insert(below.unwrap_or(page.lines.len()), line);
+            }
+        }
+    }
+}
+
+/// The largest font size a form value is taken to have, whatever its box's height.
+const VALUE_MAX_FONT_SIZE: f32 = 10.0;
 
 /// Page `index`'s lines from its text layer.
 fn raw_page(doc: &PdfDocument, index: usize) -> Result<RawPage, EngineError> {

@@ -185,6 +185,42 @@ async fn edit_fills_a_form_and_the_served_pdf_holds_the_values() {
 }
 
 #[tokio::test]
+async fn a_filled_form_is_parsed_and_extracted_with_the_values_its_fields_show() {
+    let s = Server::new().await;
+    let blank = s.upload_pdf(&form()).await;
+    let instructions = "Full name: Ada Lovelace\nAmount: 1,250.00\nMember: yes";
+    let edited = s.post("/edit", json!({"document_url": blank, "edit_instructions": instructions})).await;
+    edited.expect(StatusCode::OK);
+    let filled = s.upload_pdf(&download(&s, &edited.body["document_url"]).await).await;
+
+    let lines = |parsed: &Reply| -> Vec<String> {
+        let chunks = parsed.body["result"]["chunks"].as_array().unwrap();
+        chunks.iter().flat_map(|c| c["content"].as_str().unwrap().lines().map(str::to_owned)).collect()
+    };
+    let parsed = s.post("/parse", json!({"input": filled})).await;
+    parsed.expect(StatusCode::OK);
+    let lines = lines(&parsed);
+    let line_of = |words: &str| lines.iter().find(|line| line.contains(words)).cloned().unwrap_or_default();
+    assert!(line_of("Ada Lovelace").contains("Full name"), "the value sits on its label's line: {lines:?}");
+    assert!(line_of("1,250.00").contains("Amount"), "{lines:?}");
+    assert!(line_of("☑").contains("Member"), "a checked box shows ☑: {lines:?}");
+
+    let blank_parse = s.post("/parse", json!({"input": blank})).await;
+    let blank_text = blank_parse.body["result"]["chunks"][0]["content"].as_str().unwrap().to_owned();
+    assert!(blank_text.contains('☐') && !blank_text.contains("Lovelace"), "{blank_text}");
+
+    let schema = json!({"type": "object", "properties": {"full_name": {"type": "string"}, "amount": {"type": "number"}}});
+    let extracted = s.post("/extract", json!({"input": filled, "instructions": {"schema": schema}})).await;
+    extracted.expect(StatusCode::OK);
+    assert_eq!(
+        extracted.body["result"][0],
+        json!({"full_name": "Ada Lovelace", "amount": 1250.0}),
+        "{}",
+        extracted.body
+    );
+}
+
+#[tokio::test]
 async fn a_label_that_several_fields_print_is_a_422_listing_them_and_a_fields_name_chooses_one() {
     // USCIS Form I-9 (bench/real/): three preparers' boxes print the same caption.
     let s = Server::new().await;

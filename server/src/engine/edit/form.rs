@@ -186,6 +186,35 @@ impl Field {
         }
     }
 
+    /// What each of the field's visible widgets shows: its text (none when empty), or for a
+    /// checkbox or radio button ☑ when its appearance state is on, else ☐.
+    pub(super) fn shown(&self, doc: &lopdf::Document) -> Vec<super::ShownValue> {
+        const HIDDEN: i64 = 1 << 1;
+        let text = match self.kind {
+            WidgetKind::Checkbox | WidgetKind::Radio => None,
+            _ => match self.value(doc) {
+                Some(text) if !text.trim().is_empty() => Some(text),
+                _ => return Vec::new(),
+            },
+        };
+        let visible = |widget: &&Placed| {
+            let flags = doc.get_dictionary(widget.id).ok().and_then(|d| d.get(b"F").ok()?.as_i64().ok());
+            flags.unwrap_or(0) & HIDDEN == 0
+        };
+        self.widgets
+            .iter()
+            .filter(visible)
+            .map(|widget| {
+                let text = text.clone().unwrap_or_else(|| {
+                    let state =
+                        doc.get_dictionary(widget.id).ok().and_then(|d| d.get(b"AS").ok()?.as_name().ok());
+                    if state.is_some_and(|s| s != b"Off") { "☑" } else { "☐" }.to_owned()
+                });
+                super::ShownValue { page: widget.page, rect: widget.rect, text }
+            })
+            .collect()
+    }
+
     /// The field's value: text as written, `"true"`/`"false"` for a checkbox, the chosen
     /// state's name for a radio group; `None` when unset.
     pub(super) fn value(&self, doc: &lopdf::Document) -> Option<String> {
