@@ -7,7 +7,7 @@
 //!
 //! What a filled form's fields show (their values, checkboxes as ☑ or ☐) is not in the page's
 //! text but drawn from the form by the viewer: it is added to the lines it sits on
-//! ([`super::edit::shown_values`]).
+//! ([`super::edit::form::shown_values`]).
 //!
 //! A page with no text layer (a scan) is read by OCR ([`super::ocr`]); a document with no text
 //! even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
@@ -67,7 +67,7 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
             Some(Err(_)) => None,
         };
         if let Some(plain) = plain {
-            add_shown_values(&mut pages, super::edit::shown_values(plain));
+            add_shown_values(&mut pages, super::edit::form::shown_values(plain));
         }
     }
     let mut document = Document::new(blocks(pages));
@@ -205,7 +205,7 @@ fn has_form(doc: &PdfDocument) -> bool {
 /// Puts each form value on its page as a viewer shows it: as a cell of the line it sits on,
 /// in order across, or as a line of its own before the first line below it. A scanned page
 /// gets none: OCR reads what the viewer draws there.
-fn add_shown_values(pages: &mut [RawPage], values: Vec<super::edit::ShownValue>) {
+fn add_shown_values(pages: &mut [RawPage], values: Vec<super::edit::form::ShownValue>) {
     for value in values {
         let Some(page) = pages.get_mut((value.page as usize).wrapping_sub(1)) else { continue };
         if page.lines.is_empty() {

@@ -26,6 +26,27 @@ pub(super) struct Field {
     pub(super) font_size: Option<f64>,
 }
 
+/// What one form field widget shows on its page: a text or choice field's value, or a
+/// checkbox's or radio button's state (☑ or ☐); its page (from 1) and its box in PDF user
+/// space, `[x1, y1, x2, y2]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownValue {
+    pub page: u32,
+    pub rect: [f64; 4],
+    pub text: String,
+}
+
+/// What the filled form fields of the PDF `bytes` (decrypted) show, as a viewer draws them:
+/// a viewer draws a field's value from the form, not from the page's text. None when the PDF
+/// has no form or cannot be read.
+pub fn shown_values(bytes: &[u8]) -> Vec<ShownValue> {
+    std::panic::catch_unwind(|| {
+        let Ok(doc) = lopdf::Document::load_mem(bytes) else { return Vec::new() };
+        read_fields(&doc).iter().flat_map(|field| field.shown(&doc)).collect()
+    })
+    .unwrap_or_default()
+}
+
 pub(super) const RADIO_FLAG: i64 = 1 << 15;
 pub(super) const PUSHBUTTON_FLAG: i64 = 1 << 16;
 
@@ -188,7 +209,7 @@ impl Field {
 
     /// What each of the field's visible widgets shows: its text (none when empty), or for a
     /// checkbox or radio button ☑ when its appearance state is on, else ☐.
-    pub(super) fn shown(&self, doc: &lopdf::Document) -> Vec<super::ShownValue> {
+    fn shown(&self, doc: &lopdf::Document) -> Vec<ShownValue> {
         const HIDDEN: i64 = 1 << 1;
         let text = match self.kind {
             WidgetKind::Checkbox | WidgetKind::Radio => None,
@@ -210,7 +231,7 @@ impl Field {
                         doc.get_dictionary(widget.id).ok().and_then(|d| d.get(b"AS").ok()?.as_name().ok());
                     if state.is_some_and(|s| s != b"Off") { "☑" } else { "☐" }.to_owned()
                 });
-                super::ShownValue { page: widget.page, rect: widget.rect, text }
+                ShownValue { page: widget.page, rect: widget.rect, text }
             })
             .collect()
     }

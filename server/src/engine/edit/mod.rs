@@ -10,7 +10,8 @@
 //! - No model: an instruction that names no field, a value a checkbox cannot take, a PDF
 //!   without fields or a document that is not a PDF is an error that says so, never a guess.
 //!
-//! - [`shown_values`] tells parse what a filled form shows, which is not in the page's text.
+//! - [`form::shown_values`] tells parse what a filled form shows, which is not in the page's
+//!   text.
 //!
 //! Its parts: [`request`] (what is asked, what a widget is), [`form`] (the fields and their
 //! values), [`labels`] (which field gets which value, and the captions printed by each box),
@@ -79,29 +80,9 @@ fn edit_unguarded(bytes: &[u8], request: &EditRequest) -> Result<Edited, String>
     Ok(Edited { pdf, form_schema, num_pages })
 }
 
-/// What one form field widget shows on its page: a text or choice field's value, or a
-/// checkbox's or radio button's state (☑ or ☐); its page (from 1) and its box in PDF user
-/// space, `[x1, y1, x2, y2]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShownValue {
-    pub page: u32,
-    pub rect: [f64; 4],
-    pub text: String,
-}
-
-/// What the filled form fields of the PDF `bytes` (decrypted) show, as a viewer draws them:
-/// a viewer draws a field's value from the form, not from the page's text. None when the PDF
-/// has no form or cannot be read.
-pub fn shown_values(bytes: &[u8]) -> Vec<ShownValue> {
-    std::panic::catch_unwind(|| {
-        let Ok(doc) = lopdf::Document::load_mem(bytes) else { return Vec::new() };
-        read_fields(&doc).iter().flat_map(|field| field.shown(&doc)).collect()
-    })
-    .unwrap_or_default()
-}
-
 mod draw;
-mod form;
+/// Also parse's: what a filled form shows ([`form::shown_values`]).
+pub(in crate::engine) mod form;
 mod labels;
 mod request;
 mod words;
