@@ -1,9 +1,10 @@
 //! Spreadsheets: CSV (one page, the rows as a table) and XLSX (each sheet a page: its name as
-//! a section header, then its cells as a table). Cells are read as stored: numbers as
-//! written in the file, shared and inline strings as text, booleans as TRUE/FALSE, a formula
-//! as its cached value. The one format applied is a date's: a number whose cell format is a
-//! date or time becomes ISO 8601 ("2024-03-15", "2024-03-15 13:45", "13:45:30"), so dates
-//! read as dates and extract can coerce them.
+//! a section header, then its cells as a table). Cells are read as stored: shared and inline
+//! strings as text, booleans as TRUE/FALSE, a formula as its cached value, numbers as short as
+//! they read back the same (Excel stores 0.994 as 0.99399999999999999). Two formats are
+//! applied: a number whose cell format is a date or time becomes ISO 8601 ("2024-03-15",
+//! "2024-03-15 13:45", "13:45:30"), so dates read as dates and extract can coerce them, and
+//! one formatted as a percentage is written as one ("99.4%").
 
 use std::collections::HashMap;
 
@@ -52,9 +53,9 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         Some(xml) => shared_strings(&xml)?,
         None => Vec::new(),
     };
-    let mut dates = match archive.text(part("styles", "xl/styles.xml"))? {
-        Some(xml) => date_styles(&xml)?,
-        None => DateStyles::default(),
+    let mut formats = match archive.text(part("styles", "xl/styles.xml"))? {
+        Some(xml) => number_formats(&xml)?,
+        None => NumberFormats::default(),
     };
 
     let targets: HashMap<&str, &str> = parts.iter().map(|r| (r.id.as_str(), r.target.as_str())).collect();
@@ -65,7 +66,7 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
             sheets.push((name, node.attr("id").and_then(|id| targets.get(id)).map(|t| t.to_string())));
         }
         Node::Open { name, .. } if name == "workbookPr" => {
-            dates.from_1904 = matches!(node.attr("date1904"), Some("1" | "true"));
+            formats.from_1904 = matches!(node.attr("date1904"), Some("1" | "true"));
         }
         _ => {}
     })?;
@@ -82,7 +83,7 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         // A sheet that names no part has no cells: it is an empty sheet, not a broken file.
         let Some(path) = path else { continue };
         let xml = archive.text(&path)?.ok_or_else(|| missing(&path))?;
-        let rows = cells(&xml, &shared, &dates)?;
+        let rows = cells(&xml, &shared, &formats)?;
         flow.table(dense(&name, rows)?)?;
     }
     Ok(flow.finish())
@@ -141,14 +142,18 @@ fn dense(sheet: &str, rows: Vec<Vec<(usize, String)>>) -> Result<Vec<Vec<String>
 
 /// A worksheet's rows that have values, each as its non-blank cells `(column, value)` in
 /// column order.
-fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(usize, String)>>, EngineError> {
+fn cells(
+    xml: &str,
+    shared: &[String],
+    formats: &NumberFormats,
+) -> Result<Vec<Vec<(usize, String)>>, EngineError> {
     let mut rows: Vec<Vec<(usize, String)>> = Vec::new();
     // Counted before a shared string is copied into a cell: many cells may name one huge string.
     let mut budget = TableBudget::default();
     let mut over_budget = None;
-    // The cell being read: its column, its type, its kind of date (if its format is one),
-    // and its value text so far.
-    let mut cell: Option<(usize, String, Option<DateKind>, String)> = None;
+    // The cell being read: its column, its type, how its format shows a number, and its value
+    // text so far.
+    let mut cell: Option<(usize, String, Option<Shown>, String)> = None;
     let mut in_value = false;
     walk(xml, "worksheet", |node| match node {
         Node::Open { ref name, empty, .. } => match name.as_str() {
@@ -156,9 +161,10 @@ fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(us
             "c" => {
                 let next = rows.last().and_then(|row| row.last()).map_or(0, |(column, _)| column + 1);
                 let column = node.attr("r").and_then(column_of).unwrap_or(next).min(MAX_COLUMNS - 1);
-                let date = node.attr("s").and_then(|s| s.parse().ok()).and_then(|style| dates.kind(style));
-                cell =
-                    (!empty).then(|| (column, node.attr("t").unwrap_or("n").to_owned(), date, String::new()));
+                let shown =
+                    node.attr("s").and_then(|s| s.parse().ok()).and_then(|style| formats.shown(style));
+                cell = (!empty)
+                    .then(|| (column, node.attr("t").unwrap_or("n").to_owned(), shown, String::new()));
             }
             "v" | "t" => in_value = !empty,
             _ => {}
@@ -169,7 +175,7 @@ fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(us
                 if over_budget.is_some() {
                     return;
                 }
-                if let (Some((column, kind, date, raw)), Some(row)) = (cell.take(), rows.last_mut()) {
+                if let (Some((column, kind, shown, raw)), Some(row)) = (cell.take(), rows.last_mut()) {
                     let shared = match kind.as_str() {
                         "s" => raw.trim().parse::<usize>().ok().and_then(|i| shared.get(i)),
                         _ => None,
@@ -182,10 +188,7 @@ fn cells(xml: &str, shared: &[String], dates: &DateStyles) -> Result<Vec<Vec<(us
                     let value = match kind.as_str() {
                         "s" => shared.cloned().unwrap_or_default(),
                         "b" => if raw.trim() == "1" { "TRUE" } else { "FALSE" }.to_owned(),
-                        "n" => match (date, raw.trim().parse::<f64>()) {
-                            (Some(date), Ok(serial)) => dates.iso(serial, date).unwrap_or(raw),
-                            _ => raw,
-                        },
+                        "n" => formats.display(raw, shown),
                         _ => raw,
                     };
                     match row.last() {
@@ -224,18 +227,44 @@ enum DateKind {
     Time,
 }
 
-/// Which cell styles format their number as a date or time, and the workbook's date system.
+/// How a number format shows a number, where it is not as the number itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shown {
+    Date(DateKind),
+    /// A percentage with this many decimals (`0.0%`).
+    Percent(usize),
+}
+
+/// How each cell style's number format shows a number, and the workbook's date system.
 #[derive(Debug, Default)]
-struct DateStyles {
-    /// By cell style index (`s`): the kind of date its number format shows, if any.
-    kinds: Vec<Option<DateKind>>,
+struct NumberFormats {
+    /// By cell style index (`s`): how its number format shows a number, if not as itself.
+    shown: Vec<Option<Shown>>,
     /// Serial 0 is 1904-01-01 instead of 1899-12-31 (old Mac workbooks).
     from_1904: bool,
 }
 
-impl DateStyles {
-    fn kind(&self, style: usize) -> Option<DateKind> {
-        self.kinds.get(style).copied().flatten()
+impl NumberFormats {
+    fn shown(&self, style: usize) -> Option<Shown> {
+        self.shown.get(style).copied().flatten()
+    }
+
+    /// A number cell's text (`raw`, as stored) as its format shows it: a date or time in ISO
+    /// 8601, a percentage, else the number as short as it reads back the same (Excel stores
+    /// 17 digits: 0.99399999999999999 is 0.994). What is not a number stays as stored, and so
+    /// does a number too large or too small to write out in full.
+    fn display(&self, raw: String, shown: Option<Shown>) -> String {
+        let number = match raw.trim().parse::<f64>() {
+            Ok(number) if number.is_finite() => number,
+            _ => return raw,
+        };
+        match shown {
+            Some(Shown::Date(kind)) => self.iso(number, kind).unwrap_or(raw),
+            Some(Shown::Percent(decimals)) => format!("{:.*}%", decimals, number * 100.0),
+            // Adding 0.0 makes a negative zero 0, as Excel shows it.
+            None if number == 0.0 || (1e-9..1e15).contains(&number.abs()) => (number + 0.0).to_string(),
+            None => raw,
+        }
     }
 
     /// A serial date in ISO 8601, or None when it is out of any calendar Excel shows.
@@ -272,7 +301,7 @@ impl DateStyles {
 }
 
 /// The cell styles of xl/styles.xml (`cellXfs`) whose number format is a date or time.
-fn date_styles(xml: &str) -> Result<DateStyles, EngineError> {
+fn number_formats(xml: &str) -> Result<NumberFormats, EngineError> {
     let mut custom: HashMap<u32, String> = HashMap::new();
     let mut style_formats: Vec<u32> = Vec::new();
     let mut in_cell_xfs = false;
@@ -294,14 +323,20 @@ fn date_styles(xml: &str) -> Result<DateStyles, EngineError> {
         Node::Close { name } if name == "cellXfs" => in_cell_xfs = false,
         _ => {}
     })?;
-    let kinds = style_formats
+    let shown = style_formats
         .into_iter()
         .map(|id| match custom.get(&id) {
-            Some(code) => date_kind_of_code(code),
-            None => builtin_date_kind(id),
+            Some(code) => date_kind_of_code(code)
+                .map(Shown::Date)
+                .or_else(|| percent_decimals(code).map(Shown::Percent)),
+            None => builtin_date_kind(id).map(Shown::Date).or(match id {
+                9 => Some(Shown::Percent(0)),
+                10 => Some(Shown::Percent(2)),
+                _ => None,
+            }),
         })
         .collect();
-    Ok(DateStyles { kinds, from_1904: false })
+    Ok(NumberFormats { shown, from_1904: false })
 }
 
 /// Excel's built-in formats that show dates or times (ECMA-376 §18.8.30).
@@ -317,6 +352,28 @@ fn builtin_date_kind(id: u32) -> Option<DateKind> {
 /// Whether a custom format code shows a date, a time or both: its y/d (date) and h/s (time)
 /// tokens outside quoted text, escapes and `[...]` sections (colours, conditions, locales;
 /// except elapsed time, `[h]`); `m` alone means months.
+/// The decimals of a percentage format code (`0.00%` has 2), or None when the code shows no
+/// percentage. Quoted text and bracketed colours or conditions are not the format.
+fn percent_decimals(code: &str) -> Option<usize> {
+    let section = code.split(';').next().unwrap_or_default();
+    let (mut percent, mut decimals, mut after_point) = (false, 0, false);
+    let mut chars = section.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => while chars.next().is_some_and(|q| q != '"') {},
+            '[' => while chars.next().is_some_and(|q| q != ']') {},
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '%' => percent = true,
+            '.' => after_point = true,
+            '0' | '#' | '?' if after_point => decimals += 1,
+            _ => {}
+        }
+    }
+    percent.then_some(decimals)
+}
+
 fn date_kind_of_code(code: &str) -> Option<DateKind> {
     let section = code.split(';').next().unwrap_or_default();
     let (mut date, mut time, mut months) = (false, false, false);
@@ -462,8 +519,26 @@ pub mod tests {
         let strings = shared_strings(shared).unwrap();
         assert_eq!(strings, ["rich text"]);
         let row = [(0, "inline".to_owned()), (1, "TRUE".to_owned()), (2, "rich text".to_owned())];
-        assert_eq!(cells(sheet, &strings, &DateStyles::default()).unwrap(), [row]);
+        assert_eq!(cells(sheet, &strings, &NumberFormats::default()).unwrap(), [row]);
         assert_eq!((column_of("AA10"), column_of("c3"), column_of("12")), (Some(26), Some(2), None));
+    }
+
+    #[test]
+    fn numbers_read_as_short_as_they_read_back_and_percentages_as_percent() {
+        let styles = r#"<styleSheet><numFmts><numFmt numFmtId="164" formatCode="0.0%;[Red]\-0.0%"/>
+            <numFmt numFmtId="165" formatCode="&quot;Rate: &quot;#,##0.00"/></numFmts>
+            <cellXfs><xf numFmtId="0"/><xf numFmtId="9"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>"#;
+        let formats = number_formats(styles).unwrap();
+        let sheet = r#"<worksheet><sheetData><row><c r="A1"><v>0.99399999999999999</v></c>
+            <c r="B1"><v>6.1728395061728392E-2</v></c><c r="C1" s="1"><v>0.994</v></c>
+            <c r="D1" s="2"><v>0.99399999999999999</v></c><c r="E1" s="3"><v>1250.5</v></c>
+            <c r="F1"><v>1E+300</v></c><c r="G1"><v>12</v></c><c r="H1" t="e"><v>#DIV/0!</v></c></row></sheetData></worksheet>"#;
+        let row: Vec<String> =
+            cells(sheet, &[], &formats).unwrap().remove(0).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            row,
+            ["0.994", "0.06172839506172839", "99%", "99.4%", "1250.5", "1E+300", "12", "#DIV/0!"]
+        );
     }
 
     #[test]
@@ -473,7 +548,7 @@ pub mod tests {
             <cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
             <cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/>
             <xf numFmtId="21"/></cellXfs></styleSheet>"#;
-        let dates = date_styles(styles).unwrap();
+        let dates = number_formats(styles).unwrap();
         let sheet = r#"<worksheet><sheetData><row><c r="A1" s="1"><v>45366</v></c>
             <c r="B1" s="2"><v>45366.5729166667</v></c><c r="C1" s="3"><v>45366</v></c>
             <c r="D1" s="4"><v>0.5729282407</v></c><c r="E1"><v>45366</v></c></row></sheetData></worksheet>"#;
@@ -481,9 +556,9 @@ pub mod tests {
             cells(sheet, &[], &dates).unwrap().remove(0).into_iter().map(|(_, v)| v).collect();
         assert_eq!(row, ["2024-03-15", "2024-03-15 13:45", "45366", "13:45:01", "45366"]);
 
-        let mac = DateStyles { from_1904: true, ..DateStyles::default() };
+        let mac = NumberFormats { from_1904: true, ..NumberFormats::default() };
         assert_eq!(mac.iso(0.0, DateKind::Date).as_deref(), Some("1904-01-01"));
-        let pc = DateStyles::default();
+        let pc = NumberFormats::default();
         assert_eq!(pc.iso(1.0, DateKind::Date).as_deref(), Some("1900-01-01"));
         assert_eq!(pc.iso(61.0, DateKind::Date).as_deref(), Some("1900-03-01"));
         assert_eq!(pc.iso(45_366.999_999_9, DateKind::DateTime).as_deref(), Some("2024-03-16 00:00"));
