@@ -125,6 +125,12 @@ pub struct Relationship {
 }
 
 impl Archive<'_> {
+    /// The package's main part, as its `officeDocument` relationship names it; None when the
+    /// package does not say.
+    pub fn main_part(&mut self) -> Result<Option<String>, EngineError> {
+        Ok(self.relationships("")?.into_iter().find(|r| r.kind == "officeDocument").map(|r| r.target))
+    }
+
     /// The relationships of part `source` ("" for the package itself), from its `.rels` part
     /// (`word/_rels/document.xml.rels` for `word/document.xml`); none when it has no such part.
     /// Links outside the package (`TargetMode="External"`) are left out.

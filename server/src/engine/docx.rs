@@ -3,18 +3,18 @@
 //! styled Title is a title, one styled as a heading (by the style's name in the styles part,
 //! so localized style ids work) a section header, a numbered or bulleted one a list item. A
 //! text box is read once (Word keeps a second, fallback copy of each for older readers), as
-//! paragraphs of its own. Content a generator imported as an HTML or plain-text chunk
+//! paragraphs of their own. Content a generator imported as an HTML or plain-text chunk
 //! (`w:altChunk`, as HTML-to-Word converters write) is read where it stands; chunks in other
-//! formats (RTF, MHTML, another DOCX) are not. The page header's text opens the first page as
-//! `Header` blocks and
-//! the page footer's closes the last as `Footer` blocks. Word does not store where its pages
-//! end, only explicit breaks, so a document is one page unless it has page breaks
-//! (`<w:br w:type="page"/>`, "page break before").
+//! formats (RTF, MHTML, another DOCX) are not.
+//!
+//! Word does not store where its pages end, only explicit breaks, so a document is one page
+//! unless it has page breaks (`<w:br w:type="page"/>`, "page break before"). The header of the
+//! first page (the first section's) opens it as `Header` blocks, and the footer of the last
+//! page (the last section's) closes it as `Footer` blocks; they are not repeated on every page.
 
 use std::collections::HashMap;
 
-use super::archive::Relationship;
-use super::archive::{Archive, Limits};
+use super::archive::{Archive, Limits, Relationship};
 use super::flow::Flow;
 use super::xml::{walk, Node};
 use super::{encoding, html, text, BlockType, Document, EngineError};
@@ -27,11 +27,7 @@ type Chunks = HashMap<String, Vec<(BlockType, String)>>;
 
 pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
     let mut archive = Archive::open(bytes, "DOCX", limits)?;
-    let main = archive
-        .relationships("")?
-        .into_iter()
-        .find(|r| r.kind == "officeDocument")
-        .map_or_else(|| "word/document.xml".to_owned(), |r| r.target);
+    let main = archive.main_part()?.unwrap_or_else(|| "word/document.xml".into());
     let body = archive
         .text(&main)?
         .ok_or_else(|| EngineError::Malformed { format: "DOCX", cause: format!("it has no {main}") })?;

@@ -77,8 +77,7 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
         // Only the central directory and the package's relationships are read here; the
         // parts are read (within limits) later.
         let mut zip = Archive::open(bytes, office.unwrap_or("DOCX"), Limits::default())?;
-        let main = zip.relationships("")?.into_iter().find(|r| r.kind == "officeDocument").map(|r| r.target);
-        let main = main.as_deref().unwrap_or_default();
+        let main = zip.main_part()?.unwrap_or_default();
         return if zip.contains("word/document.xml") || main.starts_with("word/") {
             Ok(Format::Docx)
         } else if zip.contains("xl/workbook.xml") || main.starts_with("xl/") {

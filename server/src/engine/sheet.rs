@@ -40,11 +40,7 @@ pub fn read_csv(bytes: &[u8], delimiter: u8) -> Result<Document, EngineError> {
 pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
     let mut archive = Archive::open(bytes, "XLSX", limits)?;
     let missing = |name: &str| EngineError::Malformed { format: "XLSX", cause: format!("it has no {name}") };
-    let main = archive
-        .relationships("")?
-        .into_iter()
-        .find(|r| r.kind == "officeDocument")
-        .map_or_else(|| "xl/workbook.xml".to_owned(), |r| r.target);
+    let main = archive.main_part()?.unwrap_or_else(|| "xl/workbook.xml".into());
     let workbook = archive.text(&main)?.ok_or_else(|| missing(&main))?;
     let parts = archive.relationships(&main)?;
     let part =
