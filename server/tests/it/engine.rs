@@ -90,6 +90,25 @@ async fn extract_fills_a_schema_from_a_text_invoice() {
 }
 
 #[tokio::test]
+async fn extract_reads_a_spreadsheet_export_whose_header_row_labels_the_values_under_it() {
+    // As German Excel saves a CSV: semicolons, decimal commas, Windows-1252 (0x80 is €).
+    let csv = b"Rechnungsnummer;Rechnungsdatum;Gesamtbetrag\r\nRE-2024/17;05.03.2024;1.234,56 \x80\r\n";
+    let s = Server::new().await;
+    let reply = s.upload("/upload?extension=csv", "file", "export.csv", csv).await;
+    let file_id = reply.body["file_id"].as_str().unwrap().to_owned();
+    let schema = json!({"type": "object", "properties": {
+        "invoice_number": {"type": "string"}, "invoice_date": {"type": "string", "format": "date"},
+        "total": {"type": "number"},
+    }});
+    let reply = s.post("/extract", json!({"input": file_id, "instructions": {"schema": schema}})).await;
+    reply.expect(StatusCode::OK);
+    assert_eq!(
+        reply.body["result"][0],
+        json!({"invoice_number": "RE-2024/17", "invoice_date": "2024-03-05", "total": 1234.56})
+    );
+}
+
+#[tokio::test]
 async fn extract_reads_a_pdf_invoice_and_cites_its_blocks() {
     let s = Server::new().await;
     let file_id = s.upload_pdf(&pdf(&pages(INVOICE))).await;

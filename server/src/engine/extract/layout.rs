@@ -1,7 +1,7 @@
 //! The page as extract reads it: the document's blocks as [`Line`]s that know their block and
 //! place, the [`Cells`] of a line, and which line is under or beside another.
 
-use super::super::{Block, Document};
+use super::super::{Block, BlockType, Document};
 
 /// Every non-empty line of the document's blocks, in reading order.
 pub fn lines_of(document: &Document) -> Vec<Line<'_>> {
@@ -11,12 +11,15 @@ pub fn lines_of(document: &Document) -> Vec<Line<'_>> {
         .flat_map(|p| &p.blocks)
         .flat_map(|block| {
             let rows = block.content.lines().count();
+            let is_table = block.kind == BlockType::Table;
             block
                 .content
                 .lines()
                 .enumerate()
                 .map(|(row, text)| (row, text.trim()))
                 .filter(|(_, t)| !t.is_empty())
+                // A table's rule under its header row (`| --- | --- |`) is not text.
+                .filter(move |(_, t)| !(is_table && t.chars().all(|c| matches!(c, '|' | '-' | ' '))))
                 .map(move |(row, text)| Line { text, block, row, rows })
         })
         .collect()
@@ -46,9 +49,14 @@ impl Line<'_> {
 pub struct Cells<'a>(Vec<&'a str>);
 
 impl<'a> Cells<'a> {
-    /// At tabs, in place: empty cells are kept, so that columns line up with the row above.
+    /// At tabs, in place: empty cells are kept, so that columns line up with the row above. A
+    /// row of a Markdown table (`| a |  | c |`, as the readers write a CSV's, a sheet's or a
+    /// DOCX's table) is split at its pipes, in place too.
     pub fn at_tabs(text: &'a str) -> Cells<'a> {
-        Cells(text.split('\t').map(str::trim).collect())
+        match text.strip_prefix('|').and_then(|row| row.strip_suffix('|')) {
+            Some(row) => Cells(row.split('|').map(str::trim).collect()),
+            None => Cells(text.split('\t').map(str::trim).collect()),
+        }
     }
 
     /// A table row's cells at any column gap (tabs or `|`, else two spaces or more), empty ones
