@@ -209,15 +209,16 @@ async fn a_filled_form_is_parsed_and_extracted_with_the_values_its_fields_show()
     let blank_text = blank_parse.body["result"]["chunks"][0]["content"].as_str().unwrap().to_owned();
     assert!(blank_text.contains('☐') && !blank_text.contains("Lovelace"), "{blank_text}");
 
-    let schema = json!({"type": "object", "properties": {"full_name": {"type": "string"}, "amount": {"type": "number"}}});
+    let schema = json!({"type": "object", "properties": {
+        "full_name": {"type": "string"}, "amount": {"type": "number"}, "member": {"type": "boolean"},
+    }});
     let extracted = s.post("/extract", json!({"input": filled, "instructions": {"schema": schema}})).await;
     extracted.expect(StatusCode::OK);
-    assert_eq!(
-        extracted.body["result"][0],
-        json!({"full_name": "Ada Lovelace", "amount": 1250.0}),
-        "{}",
-        extracted.body
-    );
+    let expected = json!({"full_name": "Ada Lovelace", "amount": 1250.0, "member": true});
+    assert_eq!(extracted.body["result"][0], expected, "{}", extracted.body);
+    let unfilled = s.post("/extract", json!({"input": blank, "instructions": {"schema": schema}})).await;
+    let expected = json!({"full_name": null, "amount": null, "member": false});
+    assert_eq!(unfilled.body["result"][0], expected, "an empty box is a no; an empty field, null");
 }
 
 #[tokio::test]

@@ -139,8 +139,9 @@ fn thousands(digits: &str, separator: char) -> bool {
 pub fn boolean(text: &str) -> Option<bool> {
     let first = text.split(|c: char| c.is_whitespace() || c == ',' || c == '.').next()?.to_lowercase();
     match first.as_str() {
-        "yes" | "y" | "true" | "checked" | "[x]" | "x" | "✓" | "✔" => Some(true),
-        "no" | "n" | "false" | "unchecked" | "[ ]" | "none" => Some(false),
+        // ☑ and ☐ are how parse writes a PDF form's checked and empty boxes.
+        "yes" | "y" | "true" | "checked" | "[x]" | "x" | "✓" | "✔" | "☑" | "☒" => Some(true),
+        "no" | "n" | "false" | "unchecked" | "[ ]" | "none" | "☐" => Some(false),
         _ => None,
     }
 }
