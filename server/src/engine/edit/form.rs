@@ -37,7 +37,7 @@ pub struct ShownValue {
 }
 
 /// What the filled form fields of the PDF `bytes` (decrypted) show, as a viewer draws them:
-/// a viewer draws a field's value from the form, not from the page's text. None when the PDF
+/// a viewer draws a field's value from the form, not from the page's text. Empty when the PDF
 /// has no form or cannot be read.
 pub fn shown_values(bytes: &[u8]) -> Vec<ShownValue> {
     std::panic::catch_unwind(|| {
