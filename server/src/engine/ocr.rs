@@ -10,7 +10,7 @@
 //! [`OCR_TIMEOUT`] and images larger than [`MAX_PIXELS`] are refused, so one page cannot take
 //! the server's time or memory.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -485,13 +485,16 @@ fn run(mut command: Command, program: Program) -> Result<Vec<u8>, EngineError> {
                 "{tool} is not installed or cannot be started ({e}), and scans and images need it"
             ))
         })?;
-    // The output is read on another thread, so a full pipe never blocks the tool.
+    // Both outputs are read on other threads, so a full pipe never blocks the tool: poppler
+    // writes a line to stderr for each error it meets, tens of thousands on a broken page.
     let mut stdout = child.stdout.take().expect("piped");
     let reader = std::thread::spawn(move || {
         let mut out = Vec::new();
         let _ = stdout.read_to_end(&mut out);
         out
     });
+    let mut stderr = child.stderr.take().expect("piped");
+    let errors = std::thread::spawn(move || last_line(&mut stderr));
     let started = Instant::now();
     let status = loop {
         match child.try_wait().map_err(io)? {
@@ -508,16 +511,25 @@ fn run(mut command: Command, program: Program) -> Result<Vec<u8>, EngineError> {
         }
     };
     let out = reader.join().unwrap_or_default();
+    let why = errors.join().ok().flatten();
     if !status.success() {
-        let mut err = String::new();
-        if let Some(mut stderr) = child.stderr.take() {
-            let _ = stderr.read_to_string(&mut err);
-        }
-        let why =
-            err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no reason given").trim().to_owned();
+        let why = why.unwrap_or_else(|| "no reason given".into());
         return Err(EngineError::Ocr(format!("{tool} could not read the page ({why})")));
     }
     Ok(out)
+}
+
+/// The last line that is not blank of what `stream` gives until it ends, holding no more than
+/// a few lines of it at a time however much it says.
+fn last_line(stream: &mut impl Read) -> Option<String> {
+    let mut last = None;
+    for line in std::io::BufReader::new(stream).lines() {
+        let Ok(line) = line else { break };
+        if !line.trim().is_empty() {
+            last = Some(line.trim().to_owned());
+        }
+    }
+    last
 }
 
 pub(super) fn tempdir() -> Result<tempfile::TempDir, EngineError> {

@@ -97,3 +97,22 @@ fn huge_images_are_refused_before_ocr() {
     png.extend_from_slice(&100_000u32.to_be_bytes());
     assert!(matches!(check_size(&png), Err(EngineError::Ocr(m)) if m.contains("pixels")));
 }
+
+#[test]
+fn a_tool_that_says_much_on_stderr_is_not_held_up_by_it_and_its_last_word_is_the_reason() {
+    // A megabyte of complaints, far more than a pipe holds (poppler on a broken page).
+    let mut chatty = Command::new("sh");
+    chatty.args(["-c", "head -c 1000000 /dev/zero | tr '\\0' e >&2; echo read"]);
+    let started = Instant::now();
+    assert_eq!(run(chatty, PDFTOPPM).unwrap(), b"read\n");
+    assert!(started.elapsed() < OCR_TIMEOUT / 10, "{:?}", started.elapsed());
+
+    let mut failing = Command::new("sh");
+    failing.args(["-c", "echo 'Syntax Error: one' >&2; echo 'the page is gone' >&2; echo >&2; exit 1"]);
+    match run(failing, PDFTOPPM) {
+        Err(EngineError::Ocr(why)) => {
+            assert!(why.ends_with("could not read the page (the page is gone)"), "{why}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
