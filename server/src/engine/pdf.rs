@@ -196,7 +196,7 @@ fn collect_in_order(
     Ok(pages.into_iter().flatten().collect())
 }
 
-/// Whether the document has a form (an AcroForm with fields), whose values a viewer draws.
+/// Whether the document has a form (an AcroForm), whose fields' values a viewer draws.
 fn has_form(doc: &PdfDocument) -> bool {
     let catalog = doc.catalog().ok();
     catalog.as_ref().and_then(|c| c.as_dict()).is_some_and(|c| c.contains_key("AcroForm"))
