@@ -124,11 +124,23 @@ pub struct Relationship {
     pub target: String,
 }
 
+impl Relationship {
+    /// The target of the first of `relationships` of `kind`.
+    pub fn of_kind<'r>(relationships: &'r [Relationship], kind: &str) -> Option<&'r str> {
+        relationships.iter().find(|r| r.kind == kind).map(|r| r.target.as_str())
+    }
+
+    /// The target of relationship `id` among `relationships`.
+    pub fn by_id<'r>(relationships: &'r [Relationship], id: &str) -> Option<&'r str> {
+        relationships.iter().find(|r| r.id == id).map(|r| r.target.as_str())
+    }
+}
+
 impl Archive<'_> {
     /// The package's main part, as its `officeDocument` relationship names it; None when the
     /// package does not say.
     pub fn main_part(&mut self) -> Result<Option<String>, EngineError> {
-        Ok(self.relationships("")?.into_iter().find(|r| r.kind == "officeDocument").map(|r| r.target))
+        Ok(Relationship::of_kind(&self.relationships("")?, "officeDocument").map(str::to_owned))
     }
 
     /// The relationships of part `source` ("" for the package itself), from its `.rels` part

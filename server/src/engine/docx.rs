@@ -32,7 +32,7 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
         .text(&main)?
         .ok_or_else(|| EngineError::Malformed { format: "DOCX", cause: format!("it has no {main}") })?;
     let parts = archive.relationships(&main)?;
-    let styles_part = parts.iter().find(|r| r.kind == "styles").map_or("word/styles.xml", |r| &r.target);
+    let styles_part = Relationship::of_kind(&parts, "styles").unwrap_or("word/styles.xml");
     let styles = match archive.text(styles_part)? {
         Some(xml) => style_names(&xml)?,
         None => HashMap::new(),
@@ -42,9 +42,9 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
 
     let (mut flow, sections) = read_part(&body, &main, &styles, &chunks)?;
     let mut texts_of = |id: Option<&str>| -> Result<Vec<String>, EngineError> {
-        let Some(part) = parts.iter().find(|r| Some(r.id.as_str()) == id) else { return Ok(Vec::new()) };
-        match archive.text(&part.target)? {
-            Some(xml) => Ok(read_part(&xml, &part.target, &styles, &Chunks::new())?.0.texts()),
+        let Some(part) = id.and_then(|id| Relationship::by_id(&parts, id)) else { return Ok(Vec::new()) };
+        match archive.text(part)? {
+            Some(xml) => Ok(read_part(&xml, part, &styles, &Chunks::new())?.0.texts()),
             None => Ok(Vec::new()),
         }
     };

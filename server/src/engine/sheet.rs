@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::archive::{Archive, Limits};
+use super::archive::{Archive, Limits, Relationship};
 use super::flow::{Flow, TableBudget, MAX_TABLE_CELLS};
 use super::xml::{walk, Node};
 use super::{BlockType, Document, EngineError};
@@ -115,23 +115,26 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
     let main = archive.main_part()?.unwrap_or_else(|| "xl/workbook.xml".into());
     let workbook = archive.text(&main)?.ok_or_else(|| missing(&main))?;
     let parts = archive.relationships(&main)?;
-    let part =
-        |kind: &str, usual: &'static str| parts.iter().find(|r| r.kind == kind).map_or(usual, |r| &r.target);
-    let shared = match archive.text(part("sharedStrings", "xl/sharedStrings.xml"))? {
+    let shared = match archive
+        .text(Relationship::of_kind(&parts, "sharedStrings").unwrap_or("xl/sharedStrings.xml"))?
+    {
         Some(xml) => shared_strings(&xml)?,
         None => Vec::new(),
     };
-    let mut formats = match archive.text(part("styles", "xl/styles.xml"))? {
-        Some(xml) => number_formats(&xml)?,
-        None => NumberFormats::default(),
-    };
+    let mut formats =
+        match archive.text(Relationship::of_kind(&parts, "styles").unwrap_or("xl/styles.xml"))? {
+            Some(xml) => number_formats(&xml)?,
+            None => NumberFormats::default(),
+        };
 
-    let targets: HashMap<&str, &str> = parts.iter().map(|r| (r.id.as_str(), r.target.as_str())).collect();
     let mut sheets = Vec::new();
     walk(&workbook, &main, |node| match &node {
         Node::Open { name, .. } if name == "sheet" => {
             let name = node.attr("name").unwrap_or("Sheet").to_owned();
-            sheets.push((name, node.attr("id").and_then(|id| targets.get(id)).map(|t| t.to_string())));
+            sheets.push((
+                name,
+                node.attr("id").and_then(|id| Relationship::by_id(&parts, id)).map(str::to_owned),
+            ));
         }
         Node::Open { name, .. } if name == "workbookPr" => {
             formats.from_1904 = matches!(node.attr("date1904"), Some("1" | "true"));
