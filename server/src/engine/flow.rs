@@ -71,9 +71,8 @@ impl Flow {
 
     /// Adds a block to the current page; blank text adds nothing.
     pub fn push(&mut self, kind: BlockType, text: &str) {
-        let text = text.trim();
-        if !text.is_empty() {
-            self.pages.last_mut().expect("a current page").push((kind, text.to_owned()));
+        if let Some(block) = block(kind, text) {
+            self.pages.last_mut().expect("a current page").push(block);
         }
     }
 
@@ -125,12 +124,10 @@ impl Flow {
         self.pages.len()
     }
 
-    /// Puts blocks of `kind` with `texts` before everything else, in order (a DOCX page header).
+    /// Puts blocks of `kind` with `texts` before everything else, in order (a DOCX page header);
+    /// blank text adds nothing.
     pub fn prepend(&mut self, kind: BlockType, texts: Vec<String>) {
-        let first = &mut self.pages[0];
-        let blocks =
-            texts.into_iter().map(|text| (kind, text.trim().to_owned())).filter(|(_, t)| !t.is_empty());
-        first.splice(0..0, blocks);
+        self.pages[0].splice(0..0, texts.iter().filter_map(|text| block(kind, text)));
     }
 
     /// The text of every block, in order (a DOCX header's, to add to the document's flow).
@@ -168,6 +165,12 @@ impl Flow {
             .collect();
         Document::new(pages)
     }
+}
+
+/// A block of `kind` holding `text` trimmed; none for blank text.
+fn block(kind: BlockType, text: &str) -> Option<(BlockType, String)> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| (kind, text.to_owned()))
 }
 
 /// A cell on one line, with the table's separators escaped.
