@@ -112,8 +112,9 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
             format: if format == "docx" { "DOCX" } else { "XLSX" },
             cause: "it is not a ZIP archive".into(),
         }),
-        None if encoding::is_text(bytes) && looks_like_html(bytes) => Ok(Format::Html),
-        None if encoding::is_text(bytes) => Ok(Format::Text),
+        None if encoding::is_text(bytes) => {
+            Ok(if looks_like_html(bytes) { Format::Html } else { Format::Text })
+        }
         Some(other) => Err(EngineError::UnsupportedType(other.to_owned())),
         None => Err(EngineError::UnsupportedType("unknown".into())),
     }
