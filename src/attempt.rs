@@ -77,6 +77,11 @@ enum Headers {
     Parsed(Object),
 }
 
+/// Whether a response with `status` succeeded (2xx): its body is the call's result.
+pub fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 impl Reply {
     pub fn header(&self, name: &str) -> Option<String> {
         match &self.headers {
@@ -149,7 +154,7 @@ async fn send_with_fetch(request: &Request<'_>, signal: &AbortSignal) -> Result<
     let says_json = headers.get("content-type").ok().flatten().is_some_and(|kind| kind.contains("json"));
     // Read in JS, not by gloo-net's `json()` or `text()`, which would copy the body into wasm memory.
     let response = web_sys::Response::from(response);
-    let content = if (200..300).contains(&status) && says_json {
+    let content = if is_success(status) && says_json {
         match JsFuture::from(response.json().map_err(js_message)?).await {
             Ok(value) => Content::Json(Ok(value)),
             // The whole body came and is not JSON. Any other error (an abort, a connection

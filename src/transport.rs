@@ -106,7 +106,7 @@ impl Transport {
             let signal = AttemptSignal::new(timeout_ms, caller_signal)?;
             let outcome = attempt::send(&request, &signal.signal()).await;
             let failure = match (outcome, signal.stop()) {
-                (Ok(reply), _) if (200..300).contains(&reply.status) => match reply.body() {
+                (Ok(reply), _) if attempt::is_success(reply.status) => match reply.body() {
                     Ok(body) => return Ok(body),
                     Err(why) => Failure::NotJson { status: reply.status, why },
                 },
