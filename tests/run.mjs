@@ -4,11 +4,11 @@
 //   2. wasm-pack test: the client in headless Chromium, then in headless Firefox, against real
 //      reducto-local servers
 //   3. at the same time, since each starts its own servers: the page tests (the optimized pkg/
-//      in the demo page and an app built by each bundler, driven by Playwright), the runtimes (the packed package
-//      in Node.js, Deno, Bun and a Worker in workerd), reducto-local's npm package in a user's
-//      project (its own test suite, from the tarballs), Node.js (the package imported by Node
-//      scripts), the engine's quality goals, the official `reductoai` SDKs (Node and
-//      Python) against reducto-local, and TypeScript consumers of pkg/index.d.ts
+//      in the demo page and an app built by each bundler, driven by Playwright), the runtimes
+//      (the packed package in Node.js, Deno, Bun and a Worker in workerd), reducto-local's npm
+//      package in a user's project (its own test suite, from the tarballs), Node.js (the
+//      package imported by Node scripts), the engine's quality goals, the official `reductoai`
+//      SDKs (Node and Python) against reducto-local, and TypeScript consumers of pkg/index.d.ts
 // Each step's time is printed at the end. `node tests/run.mjs browser page` runs only the steps
 // whose names contain those words.
 import { spawn } from "node:child_process";

@@ -6,9 +6,9 @@
 //! - [`PipelinesFile::problems`] checks what serde cannot (IDs, duplicates, the live version
 //!   among the versions, each version's steps), each problem located by its path in the file.
 //! - [`import`] checks a file whole, then writes it into the store, so a file with a problem
-//!   writes nothing. It is idempotent: an ID already there
-//!   gets the file's name, draft, versions and live version, and a second import changes
-//!   nothing. Versions the store has and the file does not are kept (they are history).
+//!   writes nothing. It is idempotent: an ID already there gets the file's name, draft,
+//!   versions and live version, and a second import changes nothing. Versions the store has
+//!   and the file does not are kept (they are history).
 //! - [`export`] reads the store back into a file. Document passwords are masked, as the Studio
 //!   shows them ([`Steps::masked`]); importing the mask back keeps the password the store has.
 
