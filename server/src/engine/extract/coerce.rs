@@ -218,8 +218,9 @@ pub fn date(text: &str, day_first: bool) -> Option<String> {
 /// The code in a value found for an identifier (an invoice, order or customer number): its first
 /// word with a digit in it, with the groups of digits that follow it ("12 345 678 901"), without
 /// the punctuation around it: "No.: 9876" → "9876", "RE-2017/505 von 09.05.2017" →
-/// "RE-2017/505". None when no word has a digit: "Salesperson" is no invoice number.
-pub fn identifier(raw: &str) -> Option<&str> {
+/// "RE-2017/505". None when no word has a digit: "Salesperson" is no invoice number; nor,
+/// unless `dated` allows it, when the code reads as a date.
+pub fn identifier(raw: &str, dated: bool) -> Option<&str> {
     let words: Vec<&str> = raw.split_whitespace().collect();
     let first = words.iter().position(|w| w.chars().any(|c| c.is_ascii_digit()))?;
     let groups = words[first + 1..]
@@ -235,5 +236,5 @@ pub fn identifier(raw: &str) -> Option<&str> {
     // ("Rechnung vom 3. Januar 2024").
     let day_of_date =
         code.len() <= 2 && code.chars().all(|c| c.is_ascii_digit()) && date(&raw[start..], false).is_some();
-    (!code.is_empty() && date(code, false).is_none() && !day_of_date).then_some(code)
+    (!code.is_empty() && (dated || date(code, false).is_none()) && !day_of_date).then_some(code)
 }

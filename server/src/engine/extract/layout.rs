@@ -1,7 +1,7 @@
 //! The page as extract reads it: the document's blocks as [`Line`]s that know their block and
 //! place, the [`Cells`] of a line, and which line is under or beside another.
 
-use super::super::{Block, BlockType, Document};
+use super::super::{Block, BlockType, BoundingBox, Document};
 
 /// Every non-empty line of the document's blocks, in reading order.
 pub fn lines_of(document: &Document) -> Vec<Line<'_>> {
@@ -94,16 +94,28 @@ impl<'a> IntoIterator for Cells<'a> {
 }
 
 /// Whether `next` is the line right under `line`: in the same block, or first in a block that
-/// starts where `line`'s ends, aligned with it (a value the PDF set apart from its label).
+/// starts where `line`'s ends, aligned with it on the left (a value the PDF set apart from its
+/// label).
 pub fn is_under(line: &Line, next: &Line) -> bool {
-    if std::ptr::eq(next.block, line.block) {
-        return true;
-    }
+    std::ptr::eq(next.block, line.block) || next_block_aligned(line, next, |bbox| bbox.left)
+}
+
+/// Whether `next` is first in a block right under `line`'s block and ends where `line` does, or
+/// is centred under it: a value under the last cell of a line set flush right, as an invoice's
+/// number often is ("Krajowy System e-Faktur | Numer faktury" over "2/11/2023"), or under a
+/// centred heading ("EMITENTE" over the issuer's name).
+pub fn is_under_last_cell(line: &Line, next: &Line) -> bool {
+    next_block_aligned(line, next, |bbox| bbox.left + bbox.width)
+        || next_block_aligned(line, next, |bbox| bbox.left + bbox.width / 2.0)
+}
+
+fn next_block_aligned(line: &Line, next: &Line, edge: impl Fn(&BoundingBox) -> f64) -> bool {
     let (above, below) = (&line.block.bbox, &next.block.bbox);
-    next.row == 0
+    !std::ptr::eq(next.block, line.block)
+        && next.row == 0
         && line.row + 1 == line.rows
         && above.page == below.page
-        && (above.left - below.left).abs() < 0.02
+        && (edge(above) - edge(below)).abs() < 0.02
         && (0.0..line.height() * 2.0).contains(&(below.top - (above.top + above.height)))
 }
 

@@ -246,10 +246,17 @@ fn fill<'a>(
             }
         }
         _ if field.is_identifier() && schema.get("enum").is_none() && kind(schema) == Kind::String => {
-            // An invoice, order or customer number is a code with digits in it.
-            let found = find(field, siblings, lines, &order, false, |raw| {
-                identifier(raw).and_then(|code| coerce(code, schema, language))
-            });
+            // An invoice, order or customer number is a code with digits in it. A code that
+            // reads as a date is the number only under the field's own or strongest labels
+            // ("Numer faktury" over "2/11/2023", as Polish invoices number them); under a
+            // title ("Facture du 11/12/2022") it is when, not which.
+            let code = |dated: bool| {
+                move |raw: &str| identifier(raw, dated).and_then(|code| coerce(code, schema, language))
+            };
+            let found = field
+                .strongest()
+                .and_then(|strongest| find(&strongest, siblings, lines, &order, false, code(true)))
+                .or_else(|| find(field, siblings, lines, &order, false, code(false)));
             found.map_or(Node::Leaf(Value::Null, None), |(v, b)| Node::Leaf(v, Some(b)))
         }
         _ => {

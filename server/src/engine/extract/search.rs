@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::coerce::date;
-use super::layout::{beside, is_under, Cells, Line};
+use super::layout::{beside, is_under, is_under_last_cell, Cells, Line};
 use super::vocabulary::{
     has_legal_form, is_known_label, is_label, is_title, month, normalize, Field, Match, MAX_NAME_WORDS,
 };
@@ -61,10 +61,21 @@ fn date_in_header<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
     let first_page: Vec<&Line> = lines.iter().filter(|line| line.block.bbox.page == 1).collect();
     let first = first_page.iter().map(|line| line.block.bbox.top).fold(f64::INFINITY, f64::min);
     let last = first_page.iter().map(|line| line.block.bbox.top + line.block.bbox.height).fold(0.0, f64::max);
-    let mut header: Vec<&Line> =
-        first_page.into_iter().filter(|line| line.middle() < first + (last - first) * HEADER).collect();
-    header.sort_by(|a, b| a.middle().total_cmp(&b.middle()));
-    header.iter().find_map(|line| {
+    let mut header: Vec<(usize, &Line)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.block.bbox.page == 1 && line.middle() < first + (last - first) * HEADER)
+        .collect();
+    header.sort_by(|(_, a), (_, b)| a.middle().total_cmp(&b.middle()));
+    // A date under a label is that label's: a delivery date's, or an invoice number written
+    // as a date ("Numer faktury" over "2/11/2023"). Under a title ("INVOICE") it is the
+    // document's.
+    let labelled = |i: usize| {
+        let above = Cells::at_tabs(if i > 0 { lines[i - 1].text } else { "" });
+        let last = above.last().copied().unwrap_or_default();
+        above.iter().any(|cell| cell.ends_with(':')) || (is_label(last, &[]) && !is_title(&normalize(last)))
+    };
+    header.iter().filter(|&&(i, _)| !labelled(i)).find_map(|(_, line)| {
         let cells = Cells::at_tabs(line.text);
         // The date, and perhaps the time beside it.
         let (date, rest) = cells.split_first()?;
@@ -122,8 +133,9 @@ fn labelled_value<'a>(
     coerce: &impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
     // A name is never a "Label: value" pair ("Debiteurennummer: C123456" names no issuer).
+    let names = field.issuer || field.labels[0].ends_with("name");
     let value_of = |raw: &str| {
-        let pair = field.issuer && raw.contains(':');
+        let pair = names && raw.contains(':');
         let value = (!raw.is_empty() && !pair).then(|| coerce(raw)).flatten()?;
         // "No" answers a yes/no question, though "No." also heads a column of numbers.
         (matches!(value, Value::Bool(_)) || !is_label(raw, siblings)).then_some(value)
@@ -163,6 +175,15 @@ fn labelled_value<'a>(
                 return Some((value, line.block));
             }
             if let Some((raw, block)) = below_label(field, siblings, lines, i, &cells, column, is_amount) {
+                // A party's block of pairs gives its name on one of them ("Sprzedawca" over
+                // "NIP: 999…" and "Nazwa: ABC Developex S.A.").
+                let named =
+                    (names && raw.contains(':')).then(|| name_in_block(lines, i, &cells, column)).flatten();
+                if let Some((raw, block)) = named {
+                    if let Some(value) = value_of(raw) {
+                        return Some((value, block));
+                    }
+                }
                 if let Some(value) = value_of(raw) {
                     return Some((value, block));
                 }
@@ -191,8 +212,13 @@ fn below_label<'a>(
     column: usize,
     is_amount: impl Fn(&str) -> bool,
 ) -> Option<(&'a str, &'a Block)> {
-    let next = lines.get(i + 1).filter(|next| is_under(&lines[i], next))?;
+    let next = lines.get(i + 1)?;
     let below = Cells::at_tabs(next.text);
+    if !is_under(&lines[i], next) {
+        // The label last on a line set flush right or centred, its value alone under it.
+        let last = column + 1 == cells.len() && below.len() == 1 && is_under_last_cell(&lines[i], next);
+        return last.then(|| (below[0], next.block));
+    }
     // A total named only by a column of a table's header (its other cells labels too:
     // "Quantity | Price | Total") is each line's, not the document's.
     let other_labels =
@@ -211,6 +237,31 @@ fn below_label<'a>(
         _ => return None,
     };
     Some((raw, next.block))
+}
+
+/// The value of a "Name: …" pair among the few lines under the label in `column` of line `i`
+/// (its `cells`), in the same column: a party's name in its block of pairs.
+fn name_in_block<'a>(
+    lines: &[Line<'a>],
+    i: usize,
+    cells: &[&str],
+    column: usize,
+) -> Option<(&'a str, &'a Block)> {
+    let name = Field::new("party name", &serde_json::Map::new());
+    let mut above = &lines[i];
+    for next in lines.iter().skip(i + 1).take(4) {
+        let below = Cells::at_tabs(next.text);
+        if !is_under(above, next) || below.len() != cells.len() {
+            return None;
+        }
+        if let Some((label, value)) = below[column].split_once(':') {
+            if name.matches(label) >= Match::Synonym && !value.trim().is_empty() {
+                return Some((value.trim(), next.block));
+            }
+        }
+        above = next;
+    }
+    None
 }
 
 /// Whether line `i` is a bare number sign and its number under a label that waits for its value

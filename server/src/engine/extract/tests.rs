@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::coerce::{boolean, date, number};
 use super::*;
-use crate::engine::{ocr, text};
+use crate::engine::{ocr, text, BoundingBox};
 
 fn run(text: &str, schema: Value, citations: bool) -> Extracted {
     let document = text::read(text, false).unwrap();
@@ -169,6 +169,23 @@ fn documents_in_other_languages_are_read_by_their_own_labels_and_conventions() {
         run(german, schema.clone(), false).value,
         json!({"invoice_number": "R-2024-17", "invoice_date": "2024-05-07", "total": 1234.56})
     );
+    // Portuguese: "12 de março de 2024", the total to pay over the total without VAT.
+    let portuguese = "Padaria Central, Lda\nFatura Nº 2024/153\nData de emissão: 12 de março de 2024\n\
+                      Obrigado pela sua preferência, o pagamento é devido em 30 dias\n\
+                      Total sem IVA 1.000,00 €\nIVA 23% 230,00 €\nTotal a pagar 1.230,00 €";
+    assert_eq!(
+        run(portuguese, schema.clone(), false).value,
+        json!({"invoice_number": "2024/153", "invoice_date": "2024-03-12", "total": 1230.0})
+    );
+    // Polish: "1 230,00 zł", a day first, the amount to pay over the net one.
+    let polish = "Faktura VAT nr FV/03/2024\nData wystawienia: 05.03.2024\n\
+                  Sprzedawca: Hurtownia Wisła Sp. z o.o.\nTermin płatności: 19.03.2024\n\
+                  Prosimy o wpłatę na rachunek w terminie\n\
+                  Wartość netto 1 000,00 zł\nRazem do zapłaty: 1 230,00 zł";
+    assert_eq!(
+        run(polish, schema.clone(), false).value,
+        json!({"invoice_number": "FV/03/2024", "invoice_date": "2024-03-05", "total": 1230.0})
+    );
     // An identifier has digits and is no date: nothing here is an invoice number.
     let none = "Invoice Salesperson\nInvoice 11/12/2022";
     assert_eq!(run(none, schema, false).value["invoice_number"], Value::Null);
@@ -297,6 +314,42 @@ fn a_date_standing_alone_at_the_top_is_the_documents_date() {
         json!({"invoice_date": null, "due_date": null})
     );
     assert_eq!(dates("Invoice 7\n\nFebruary 17, 2026")["due_date"], Value::Null);
+    // A date under a label waiting for its value is that label's, under a title the document's.
+    assert_eq!(dates("Invoice 7\nDelivery period:\n03.10.2025")["invoice_date"], Value::Null);
+    assert_eq!(dates("Numer faktury\n2/11/2023")["invoice_date"], Value::Null);
+    assert_eq!(dates("INVOICE\nFebruary 17, 2026")["invoice_date"], "2026-02-17");
+}
+
+#[test]
+fn a_value_under_a_lines_last_cell_set_flush_right_or_under_a_centred_heading_is_its() {
+    let schema =
+        json!({"properties": {"invoice_number": {"type": "string"}, "vendor_name": {"type": "string"}}});
+    // Each block of `text` (paragraphs) placed at `boxes`: (left, top, width).
+    let placed = |text: &str, boxes: &[(f64, f64, f64)]| {
+        let mut document = text::read(text, false).unwrap();
+        for (block, &(left, top, width)) in document.pages[0].blocks.iter_mut().zip(boxes) {
+            block.bbox = BoundingBox { left, top, width, height: 0.015, ..block.bbox };
+        }
+        extract(&document, schema.as_object().unwrap(), false, &|| Ok(())).unwrap().value
+    };
+    let flush_right = "Krajowy System e-Faktur\tNumer faktury\n\n2/11/2023";
+    assert_eq!(placed(flush_right, &[(0.05, 0.03, 0.9), (0.82, 0.05, 0.13)])["invoice_number"], "2/11/2023");
+    // Under the line's first cell, it is not the last cell's.
+    assert_eq!(placed(flush_right, &[(0.05, 0.03, 0.9), (0.05, 0.05, 0.13)])["invoice_number"], Value::Null);
+    let centred = "EMITENTE\n\nPlotag Sistemas e Suprimentos Ltda";
+    assert_eq!(
+        placed(centred, &[(0.45, 0.35, 0.1), (0.36, 0.37, 0.28)])["vendor_name"],
+        "Plotag Sistemas e Suprimentos Ltda"
+    );
+}
+
+#[test]
+fn a_number_that_reads_as_a_date_is_the_number_only_under_the_numbers_own_label() {
+    let schema = json!({"properties": {"invoice_number": {"type": "string"}}});
+    let number = |text: &str| run(text, schema.clone(), false).value["invoice_number"].clone();
+    assert_eq!(number("Numer faktury: 2/11/2023"), "2/11/2023");
+    assert_eq!(number("Invoice number\n11/12/2022"), "11/12/2022");
+    assert_eq!(number("Facture du 11/12/2022"), Value::Null);
 }
 
 #[test]

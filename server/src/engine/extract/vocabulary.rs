@@ -1,5 +1,6 @@
-//! The words documents use, in English, Dutch, French, German, Spanish and Italian: one data
-//! file per language (`vocabulary/*.txt`, their format described in `en.txt`), compiled in.
+//! The words documents use, in English, Dutch, French, German, Spanish, Italian, Portuguese,
+//! Polish and Czech: one data file per language (`vocabulary/*.txt`, their format described in
+//! `en.txt`), compiled in.
 //! Each gives the labels that name the fields of business documents, the words that tell the
 //! language, its month names and date order, a document's own titles, the words that name an
 //! issuer, and the labels that are never a value. Also: how a label written in a document
@@ -20,13 +21,17 @@ const FILES: &[(&str, &str)] = &[
     ("de", include_str!("vocabulary/de.txt")),
     ("es", include_str!("vocabulary/es.txt")),
     ("it", include_str!("vocabulary/it.txt")),
+    ("pt", include_str!("vocabulary/pt.txt")),
+    ("pl", include_str!("vocabulary/pl.txt")),
+    ("cs", include_str!("vocabulary/cs.txt")),
 ];
 
 /// The most words a letterhead's name has ("Harbor Lane Studio", "Pinnacle IT Services Ltd").
 pub const MAX_NAME_WORDS: usize = 6;
 
 /// Currency codes a label may end with ("Total (EUR)").
-pub const CURRENCY_CODES: &[&str] = &["eur", "usd", "gbp", "chf", "cad", "aud", "jpy", "sek", "inr"];
+pub const CURRENCY_CODES: &[&str] =
+    &["eur", "usd", "gbp", "chf", "cad", "aud", "jpy", "sek", "nok", "dkk", "pln", "zl", "czk", "brl", "inr"];
 
 /// One language's words, from its data file, every label normalized.
 #[derive(Debug)]
@@ -290,6 +295,20 @@ impl Field {
         }
     }
 
+    /// The field named only by its own labels and its strongest synonyms ("Invoice No.", not
+    /// the title "Invoice"), when its synonyms are ranked.
+    pub fn strongest(&self) -> Option<Field> {
+        let synonyms = self.ranks.first().filter(|_| self.ranked())?;
+        let labels: Vec<String> = self.labels[..self.own].iter().chain(synonyms).cloned().collect();
+        Some(Field {
+            labels,
+            own: self.own,
+            issuer: self.issuer,
+            dated: self.dated,
+            ranks: vec![synonyms.clone()],
+        })
+    }
+
     /// Whether the field names a code: its name ends with "number", "id" or "reference"
     /// (`invoice_number`, `order_id`).
     pub fn is_identifier(&self) -> bool {
@@ -338,7 +357,8 @@ impl Field {
         if self.dated && is_place_dated(written) {
             return Match::Synonym;
         }
-        let mut written = normalize(written);
+        // "VALOR TOTAL R$": Brazil's real, its sign written with a letter.
+        let mut written = normalize(written.trim_end().strip_suffix("R$").unwrap_or(written));
         if let Some((rest, last)) = written.rsplit_once(' ') {
             if balanced && CURRENCY_CODES.contains(&last) {
                 written = rest.to_owned();
@@ -441,14 +461,26 @@ pub fn normalize(text: &str) -> String {
     }
     // Accents go: "Numéro" and "Numero", "Fälligkeit" and "Falligkeit" read the same. (Most
     // text is ASCII, which has none, and this runs for every label a line is compared with.)
-    let folded: String = if spaced.is_ascii() {
+    let folded = if spaced.is_ascii() {
         spaced.to_ascii_lowercase()
     } else {
-        spaced
-            .nfd()
-            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-            .collect::<String>()
-            .to_lowercase()
+        let mut folded = String::with_capacity(spaced.len());
+        let letters = spaced.to_lowercase();
+        for c in letters.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+            // Letters that are no base letter with a mark, written without it all the same
+            // where a keyboard lacks them: "płatności" as "platnosci", "Grüße" as "Grüsse".
+            match c {
+                'ł' => folded.push('l'),
+                'ß' => folded.push_str("ss"),
+                'ø' => folded.push('o'),
+                'æ' => folded.push_str("ae"),
+                'œ' => folded.push_str("oe"),
+                'đ' => folded.push('d'),
+                'ı' => folded.push('i'),
+                c => folded.push(c),
+            }
+        }
+        folded
     };
     folded
         .split(|c: char| !(c.is_alphanumeric() || c == '#'))
@@ -470,7 +502,7 @@ mod tests {
     #[test]
     fn every_data_file_reads() {
         let codes: Vec<&str> = languages().iter().map(|l| l.code).collect();
-        assert_eq!(codes, ["en", "nl", "fr", "de", "es", "it"]);
+        assert_eq!(codes, ["en", "nl", "fr", "de", "es", "it", "pt", "pl", "cs"]);
         for language in languages() {
             assert!(language.stop.len() >= 15, "{}", language.code);
             assert!(!language.titles.is_empty() && !language.synonyms.is_empty(), "{}", language.code);
@@ -484,10 +516,18 @@ mod tests {
         assert_eq!(normalize("Rechnungs-Nr."), "rechnungs number");
         assert_eq!(normalize("FÄLLIGKEITSDATUM"), "falligkeitsdatum");
         assert_eq!(normalize("Invoice #"), "invoice number");
+        assert_eq!(normalize("Termin płatności"), "termin platnosci");
+        assert_eq!(normalize("Mit freundlichen Grüßen"), "mit freundlichen grussen");
         let field = Field::new("invoice_number", &Map::new());
-        for label in
-            ["Factuurnummer", "N° de facture", "Rechnungsnummer", "Número de factura", "Numero fattura"]
-        {
+        for label in [
+            "Factuurnummer",
+            "N° de facture",
+            "Rechnungsnummer",
+            "Número de factura",
+            "Numero fattura",
+            "Nº da Fatura",
+            "Numer faktury",
+        ] {
             assert_eq!(field.matches(label), Match::Synonym, "{label}");
         }
     }
@@ -540,6 +580,9 @@ mod tests {
         assert_eq!(code("Vielen Dank für Ihre Bestellung, die Rechnung ist nicht bezahlt"), "de");
         assert_eq!(code("Gracias por su compra, la factura es para el cliente"), "es");
         assert_eq!(code("Grazie per il vostro ordine, la fattura è della ditta"), "it");
+        assert_eq!(code("Obrigado pela sua compra, o pagamento da fatura é devido"), "pt");
+        assert_eq!(code("Dziękujemy za zamówienie, faktura jest w załączniku"), "pl");
+        assert_eq!(code("Děkujeme za objednávku, faktura je splatná do 14 dnů"), "cs");
         assert_eq!(code("Thank you for your order"), "en");
         assert_eq!(code("12345 67890"), "en");
     }
@@ -555,6 +598,10 @@ mod tests {
             ("mei", 5),
             ("Sept", 9),
             ("August", 8),
+            ("março", 3),
+            ("dez", 12),
+            ("października", 10),
+            ("lutego", 2),
         ] {
             assert_eq!(month(word), Some(number), "{word}");
         }
