@@ -117,6 +117,7 @@ fn registered_name<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
         .iter()
         .filter(|line| std::ptr::eq(line.block, block))
         .flat_map(|line| Cells::at_tabs(line.text).into_iter().flat_map(parts))
+        .map(|cell| party_name(cell).unwrap_or(cell))
         .find(|cell| {
             has_legal_form(cell) && !cell.contains(':') && cell.split_whitespace().count() <= MAX_NAME_WORDS
         })
@@ -247,21 +248,25 @@ fn name_in_block<'a>(
     cells: &[&str],
     column: usize,
 ) -> Option<(&'a str, &'a Block)> {
-    let name = Field::new("party name", &serde_json::Map::new());
     let mut above = &lines[i];
     for next in lines.iter().skip(i + 1).take(4) {
         let below = Cells::at_tabs(next.text);
         if !is_under(above, next) || below.len() != cells.len() {
             return None;
         }
-        if let Some((label, value)) = below[column].split_once(':') {
-            if name.matches(label) >= Match::Synonym && !value.trim().is_empty() {
-                return Some((value.trim(), next.block));
-            }
+        if let Some(name) = party_name(below[column]) {
+            return Some((name, next.block));
         }
         above = next;
     }
     None
+}
+
+/// The name in a "Name: …" pair ("Nazwa: ABC Developex S.A.", "Razão social: …").
+fn party_name(cell: &str) -> Option<&str> {
+    let (label, value) = cell.split_once(':')?;
+    let named = Field::new("party name", &serde_json::Map::new()).matches(label) >= Match::Synonym;
+    (named && !value.trim().is_empty()).then(|| value.trim())
 }
 
 /// Whether line `i` is a bare number sign and its number under a label that waits for its value

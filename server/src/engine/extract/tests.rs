@@ -344,6 +344,20 @@ fn a_value_under_a_lines_last_cell_set_flush_right_or_under_a_centred_heading_is
 }
 
 #[test]
+fn a_partys_name_is_the_name_pair_of_its_block_never_another_pair() {
+    let schema = json!({"properties": {"vendor_name": {"type": "string"}, "customer_name": {"type": "string"}}});
+    let parties = "Sprzedawca\tNabywca\nNIP: 9999999999\tNIP: 1111111111\n\
+                   Nazwa: ABC Developex S.A.\tNazwa: F.H.U. Jan Kowalski";
+    assert_eq!(
+        run(parties, schema.clone(), false).value,
+        json!({"vendor_name": "ABC Developex S.A.", "customer_name": "F.H.U. Jan Kowalski"})
+    );
+    // No name pair: no name, rather than the tax number.
+    let numbers_only = "Seller\tBuyer\nVAT ID: 9999999999\tVAT ID: 1111111111";
+    assert_eq!(run(numbers_only, schema, false).value["customer_name"], Value::Null);
+}
+
+#[test]
 fn a_number_that_reads_as_a_date_is_the_number_only_under_the_numbers_own_label() {
     let schema = json!({"properties": {"invoice_number": {"type": "string"}}});
     let number = |text: &str| run(text, schema.clone(), false).value["invoice_number"].clone();
