@@ -55,9 +55,10 @@ pub fn number(text: &str, decimal_comma: bool) -> Option<f64> {
 
 /// [`number`], and how many decimals it was written with ("1.234,50" → 2).
 pub fn written_number(text: &str, decimal_comma: bool) -> Option<(f64, usize)> {
-    // Spaces that group digits ("1 234,56", also as no-break spaces) and apostrophes (Swiss).
+    // Spaces that group digits ("1 234,56", also as no-break spaces) and apostrophes (Swiss,
+    // typed or typographic: "1'234.56", "1’234.56").
     // A date is no amount: "Total facture TTC du 11/12/2022 62,86 €" is 62.86.
-    let text = text.replace(['\u{a0}', '\u{202f}'], " ");
+    let text = text.replace(['\u{a0}', '\u{202f}'], " ").replace('’', "'");
     let is_date = |word: &&str| {
         // Digits and one kind of separator ("11/12/2022", "07.05.2014"), never "4.008,37".
         let separators: Vec<char> = word.chars().filter(|c| !c.is_ascii_digit()).collect();

@@ -83,13 +83,29 @@ fn date_in_header<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
         if rest.len() > 1 || !rest.iter().all(time) {
             return None;
         }
-        // "Berlin, 12.03.2024": the place the letter was written.
+        // "Berlin, 12.03.2024", "Musterstadt 29.10.2023": the place the letter was written.
         let date = match date.rsplit_once(", ") {
             Some((place, date)) if place.chars().all(|c| c.is_alphabetic() || c == ' ') => date,
-            _ => date,
+            _ => after_place(date).unwrap_or(date),
         };
         is_only_date(date).then_some((date, line.block))
     })
+}
+
+/// What follows a place's name, capitalized, of one to three words and no label ("Musterstadt"
+/// in "Musterstadt 29.10.2023").
+fn after_place(text: &str) -> Option<&str> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let place = text[..start].trim();
+    let words: Vec<&str> = place.split_whitespace().collect();
+    let is_place = (1..=3).contains(&words.len())
+        && words
+            .iter()
+            .all(|word| word.starts_with(char::is_uppercase) && word.chars().all(char::is_alphabetic))
+        && month(words[words.len() - 1]).is_none()
+        && !is_label(place, &[])
+        && !is_title(&normalize(place));
+    is_place.then(|| &text[start..])
 }
 
 /// Whether `text` is a date and nothing else: numbers and month names ("17. Februar 2026").
@@ -117,7 +133,7 @@ fn registered_name<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
         .iter()
         .filter(|line| std::ptr::eq(line.block, block))
         .flat_map(|line| Cells::at_tabs(line.text).into_iter().flat_map(parts))
-        .map(|cell| party_name(cell).unwrap_or(cell))
+        .map(|cell| party_name(cell).filter(|name| !name.is_empty()).unwrap_or(cell))
         .find(|cell| {
             has_legal_form(cell) && !cell.contains(':') && cell.split_whitespace().count() <= MAX_NAME_WORDS
         })
@@ -178,13 +194,11 @@ fn labelled_value<'a>(
             if let Some((raw, block)) = below_label(field, siblings, lines, i, &cells, column, is_amount) {
                 // A party's block of pairs gives its name on one of them ("Sprzedawca" over
                 // "NIP: 999…" and "Nazwa: ABC Developex S.A.").
-                let named =
-                    (names && raw.contains(':')).then(|| name_in_block(lines, i, &cells, column)).flatten();
-                if let Some((raw, block)) = named {
-                    if let Some(value) = value_of(raw) {
-                        return Some((value, block));
-                    }
-                }
+                let (raw, block) = if names && raw.contains(':') {
+                    name_in_block(lines, i, &cells, column).unwrap_or((raw, block))
+                } else {
+                    (raw, block)
+                };
                 if let Some(value) = value_of(raw) {
                     return Some((value, block));
                 }
@@ -249,24 +263,27 @@ fn name_in_block<'a>(
     column: usize,
 ) -> Option<(&'a str, &'a Block)> {
     let mut above = &lines[i];
-    for next in lines.iter().skip(i + 1).take(4) {
+    for (at, next) in lines.iter().enumerate().skip(i + 1).take(4) {
         let below = Cells::at_tabs(next.text);
         if !is_under(above, next) || below.len() != cells.len() {
             return None;
         }
-        if let Some(name) = party_name(below[column]) {
-            return Some((name, next.block));
+        match party_name(below[column]) {
+            Some("") if below.len() == 1 => return beside(lines, at),
+            Some("") | None => {}
+            Some(name) => return Some((name, next.block)),
         }
         above = next;
     }
     None
 }
 
-/// The name in a "Name: …" pair ("Nazwa: ABC Developex S.A.", "Razão social: …").
+/// The name in a "Name: …" pair ("Nazwa: ABC Developex S.A.", "Razão social: …"); empty when
+/// the PDF set it apart from its label ("Firmenname:" and, in a block to the right, the name).
 fn party_name(cell: &str) -> Option<&str> {
     let (label, value) = cell.split_once(':')?;
     let named = Field::new("party name", &serde_json::Map::new()).matches(label) >= Match::Synonym;
-    (named && !value.trim().is_empty()).then(|| value.trim())
+    named.then(|| value.trim())
 }
 
 /// Whether line `i` is a bare number sign and its number under a label that waits for its value
@@ -299,13 +316,35 @@ fn checkbox(field: &Field, wanted: Match, line: &str) -> Option<&'static str> {
     (field.matches(rest.trim()) == wanted).then_some(state)
 }
 
-/// The parts of a letterhead's or a footer's cell: "Au bon moulin SARL - 1242 chemin de l'olive
-/// - 84340 Malaucène" and "Bei Spiel GmbH ● Ecke 12" are a name and an address on one line.
+/// The parts of a letterhead's or a footer's cell: "Au bon moulin SARL - 1242 chemin de
+/// l'olive - 84340 Malaucène", "Bei Spiel GmbH ● Ecke 12" and "Lenze B.V. Postbus 3101, 5203
+/// DC 's-Hertogenbosch" are a name and an address on one line.
 fn parts(cell: &str) -> impl Iterator<Item = &str> {
     cell.split(['·', '•', '●', '|'])
         .flat_map(|part| part.split(" - "))
+        .flat_map(at_legal_form)
         .map(str::trim)
         .filter(|part| !part.is_empty())
+}
+
+/// `part` cut after the legal form that ends a company's name when an address follows it
+/// ("Lenze B.V." and "Postbus 3101, …": words and numbers, no label), else `part` whole.
+fn at_legal_form(part: &str) -> Vec<&str> {
+    let ends: Vec<usize> = part
+        .split_whitespace()
+        .map(|word| word.as_ptr() as usize - part.as_ptr() as usize + word.len())
+        .collect();
+    let name_end = ends.iter().take(MAX_NAME_WORDS).copied().find(|&end| {
+        let rest = &part[end..];
+        let address = rest.trim_start().starts_with(char::is_alphanumeric)
+            && rest.chars().any(|c| c.is_ascii_digit())
+            && !rest.contains(':');
+        has_legal_form(&part[..end]) && address
+    });
+    match name_end {
+        Some(end) => vec![&part[..end], &part[end..]],
+        None => vec![part],
+    }
 }
 
 /// The issuer's name at the top of the first page: the first cell there, headings first, that

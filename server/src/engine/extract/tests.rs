@@ -314,6 +314,8 @@ fn a_date_standing_alone_at_the_top_is_the_documents_date() {
         json!({"invoice_date": null, "due_date": null})
     );
     assert_eq!(dates("Invoice 7\n\nFebruary 17, 2026")["due_date"], Value::Null);
+    // A letter's place without a comma.
+    assert_eq!(dates("Rechnung Nr. 1071672\nMusterstadt 29.10.2023")["invoice_date"], "2023-10-29");
     // A date under a label waiting for its value is that label's, under a title the document's.
     assert_eq!(dates("Invoice 7\nDelivery period:\n03.10.2025")["invoice_date"], Value::Null);
     assert_eq!(dates("Numer faktury\n2/11/2023")["invoice_date"], Value::Null);
@@ -336,6 +338,12 @@ fn a_value_under_a_lines_last_cell_set_flush_right_or_under_a_centred_heading_is
     assert_eq!(placed(flush_right, &[(0.05, 0.03, 0.9), (0.82, 0.05, 0.13)])["invoice_number"], "2/11/2023");
     // Under the line's first cell, it is not the last cell's.
     assert_eq!(placed(flush_right, &[(0.05, 0.03, 0.9), (0.05, 0.05, 0.13)])["invoice_number"], Value::Null);
+    // A name label alone, its name in a block beside it (XRechnung's visualisation).
+    let beside = "Informationen zum Verkäufer\n\nFirmenname:\n\nEntServ Deutschland GmbH";
+    assert_eq!(
+        placed(beside, &[(0.1, 0.27, 0.2), (0.1, 0.3, 0.06), (0.23, 0.3, 0.17)])["vendor_name"],
+        "EntServ Deutschland GmbH"
+    );
     let centred = "EMITENTE\n\nPlotag Sistemas e Suprimentos Ltda";
     assert_eq!(
         placed(centred, &[(0.45, 0.35, 0.1), (0.36, 0.37, 0.28)])["vendor_name"],
@@ -344,8 +352,19 @@ fn a_value_under_a_lines_last_cell_set_flush_right_or_under_a_centred_heading_is
 }
 
 #[test]
+fn a_letterheads_name_ends_at_its_legal_form_when_an_address_follows() {
+    let schema = json!({"properties": {"vendor_name": {"type": "string"}}});
+    let letterhead = "Lenze B.V. Postbus 3101, 5203 DC 's-Hertogenbosch\nBTW-nr. NL004271920B01";
+    assert_eq!(run(letterhead, schema.clone(), false).value["vendor_name"], "Lenze B.V.");
+    // A name that a line of pairs continues is no letterhead of its own.
+    let wrapped = "Pj Ltda * EMITIDA EM: 14/01/2015 * VALOR TOTAL: R$ 76,67";
+    assert_eq!(run(wrapped, schema, false).value["vendor_name"], Value::Null);
+}
+
+#[test]
 fn a_partys_name_is_the_name_pair_of_its_block_never_another_pair() {
-    let schema = json!({"properties": {"vendor_name": {"type": "string"}, "customer_name": {"type": "string"}}});
+    let schema =
+        json!({"properties": {"vendor_name": {"type": "string"}, "customer_name": {"type": "string"}}});
     let parties = "Sprzedawca\tNabywca\nNIP: 9999999999\tNIP: 1111111111\n\
                    Nazwa: ABC Developex S.A.\tNazwa: F.H.U. Jan Kowalski";
     assert_eq!(
@@ -427,6 +446,7 @@ fn numbers_dates_and_booleans_coerce() {
     assert_eq!(number("A-24981", false), Some(24981.0), "a hyphen after a letter is not a minus");
     assert_eq!(number("1,028.93 USD", false), Some(1028.93));
     assert_eq!(number("1,5", false), Some(1.5));
+    assert_eq!(number("1’500.50", false), Some(1500.5), "a typographic apostrophe groups as a typed one");
     assert_eq!(number("none", false), None);
     assert_eq!(date("2024-01-31", false).as_deref(), Some("2024-01-31"));
     assert_eq!(date("31/01/2024", false).as_deref(), Some("2024-01-31"));
