@@ -584,6 +584,8 @@ mod tests {
         assert_eq!(code("Dziękujemy za zamówienie, faktura jest w załączniku"), "pl");
         assert_eq!(code("Děkujeme za objednávku, faktura je splatná do 14 dnů"), "cs");
         assert_eq!(code("Thank you for your order"), "en");
+        // English words that are other languages' common words too ("do", "pro", "Nos.").
+        assert_eq!(code("Nos. 3 and 4: do pro forma"), "en");
         assert_eq!(code("12345 67890"), "en");
     }
 
