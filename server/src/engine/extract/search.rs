@@ -227,6 +227,11 @@ fn below_label<'a>(
     column: usize,
     is_amount: impl Fn(&str) -> bool,
 ) -> Option<(&'a str, &'a Block)> {
+    // A table of line items ("No. | Description | Qty") numbers its items, not the document.
+    let items = Field::new("item column", &serde_json::Map::new());
+    if field.is_identifier() && cells.iter().any(|cell| items.matches(cell) >= Match::Synonym) {
+        return None;
+    }
     let next = lines.get(i + 1)?;
     let below = Cells::at_tabs(next.text);
     if !is_under(&lines[i], next) {

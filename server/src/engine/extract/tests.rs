@@ -377,6 +377,16 @@ fn a_partys_name_is_the_name_pair_of_its_block_never_another_pair() {
 }
 
 #[test]
+fn a_line_items_number_is_not_the_documents() {
+    let schema = json!({"properties": {"invoice_number": {"type": "string"}}});
+    let number = |text: &str| run(text, schema.clone(), false).value["invoice_number"].clone();
+    assert_eq!(number("Numero\tDescrizione\n1\tForniture varie\n\nnumero: 123"), "123");
+    assert_eq!(number("No.\tDescription\tQty\n1\tWidget\t2"), Value::Null);
+    // A row of the document's own labels over their values is not a table of items.
+    assert_eq!(number("Invoice No.\tDate\n4711\t2024-01-05"), "4711");
+}
+
+#[test]
 fn a_number_that_reads_as_a_date_is_the_number_only_under_the_numbers_own_label() {
     let schema = json!({"properties": {"invoice_number": {"type": "string"}}});
     let number = |text: &str| run(text, schema.clone(), false).value["invoice_number"].clone();
