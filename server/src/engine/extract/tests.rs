@@ -377,6 +377,19 @@ fn a_partys_name_is_the_name_pair_of_its_block_never_another_pair() {
 }
 
 #[test]
+fn english_templates_name_their_seller_and_total_their_own_way() {
+    let schema = json!({"properties": {
+        "invoice_number": {"type": "string"}, "vendor_name": {"type": "string"}, "total": {"type": "number"}
+    }});
+    let text = "Invoice UZH-ZI-5\nProject reference: ZI-2812-F\nBill From:\nBig Corp\n\
+                Total without VAT\t43 EUR\nTotal paid with VAT\t51.6 EUR";
+    assert_eq!(
+        run(text, schema, false).value,
+        json!({"invoice_number": "UZH-ZI-5", "vendor_name": "Big Corp", "total": 51.6})
+    );
+}
+
+#[test]
 fn a_line_items_number_is_not_the_documents() {
     let schema = json!({"properties": {"invoice_number": {"type": "string"}}});
     let number = |text: &str| run(text, schema.clone(), false).value["invoice_number"].clone();
