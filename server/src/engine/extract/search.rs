@@ -179,9 +179,8 @@ fn labelled_value<'a>(
             // A cell of a table row that is the label: the value is the next cell, or the
             // cell below it (a row of labels over a row of values), or the next line. A title
             // ("INVOICE") names the document, not what is under it.
-            let Some(column) = cells
-                .iter()
-                .position(|c| field.matches(c.trim_end_matches(':')) == wanted && !is_title(&normalize(c)))
+            let Some(column) =
+                cells.iter().position(|c| field.matches(label_of(c)) == wanted && !is_title(&normalize(c)))
             else {
                 continue;
             };
@@ -289,6 +288,17 @@ fn party_name(cell: &str) -> Option<&str> {
     let (label, value) = cell.split_once(':')?;
     let named = Field::new("party name", &serde_json::Map::new()).matches(label) >= Match::Synonym;
     named.then(|| value.trim())
+}
+
+/// The label a cell holds: without its colon, nor the date a label may end with ("TOTAL DUE BY
+/// 2/2/2000", "Amount due by March 5, 2024" name the amount due).
+fn label_of(cell: &str) -> &str {
+    let label = cell.trim_end_matches(':').trim_end();
+    // ASCII lowercase keeps every byte where it was.
+    match label.to_ascii_lowercase().rfind(" by ") {
+        Some(at) if date(&label[at + 4..], false).is_some() => &label[..at],
+        _ => label,
+    }
 }
 
 /// Whether line `i` is a bare number sign and its number under a label that waits for its value

@@ -384,9 +384,12 @@ fn english_templates_name_their_seller_and_total_their_own_way() {
     let text = "Invoice UZH-ZI-5\nProject reference: ZI-2812-F\nBill From:\nBig Corp\n\
                 Total without VAT\t43 EUR\nTotal paid with VAT\t51.6 EUR";
     assert_eq!(
-        run(text, schema, false).value,
+        run(text, schema.clone(), false).value,
         json!({"invoice_number": "UZH-ZI-5", "vendor_name": "Big Corp", "total": 51.6})
     );
+    // A label that ends with the date it is due by.
+    let due_by = "QUANTITY\tDESCRIPTION\tTOTAL\n10\tWidgets\t109.90\n\nSUBTOTAL\t109.90\nTOTAL DUE BY 2/2/2000\t125.89";
+    assert_eq!(run(due_by, schema, false).value["total"], 125.89);
 }
 
 #[test]
