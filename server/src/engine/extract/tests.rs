@@ -383,6 +383,8 @@ fn english_templates_name_their_seller_and_total_their_own_way() {
     }});
     let text = "Invoice UZH-ZI-5\nProject reference: ZI-2812-F\nBill From:\nBig Corp\n\
                 Total without VAT\t43 EUR\nTotal paid with VAT\t51.6 EUR";
+    let biller = "Recipient\tBiller\nScrooge McDuck\tGyro Gearloose";
+    assert_eq!(run(biller, schema.clone(), false).value["vendor_name"], "Gyro Gearloose");
     assert_eq!(
         run(text, schema.clone(), false).value,
         json!({"invoice_number": "UZH-ZI-5", "vendor_name": "Big Corp", "total": 51.6})
