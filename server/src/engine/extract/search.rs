@@ -7,7 +7,8 @@ use serde_json::Value;
 use super::coerce::date;
 use super::layout::{beside, is_under, is_under_last_cell, Cells, Line};
 use super::vocabulary::{
-    has_legal_form, is_known_label, is_label, is_title, month, normalize, Field, Match, MAX_NAME_WORDS,
+    has_legal_form, is_item_column, is_known_label, is_label, is_title, month, names_a_party, normalize,
+    Field, Match, MAX_NAME_WORDS,
 };
 use crate::engine::{Block, BlockType};
 
@@ -227,8 +228,7 @@ fn below_label<'a>(
     is_amount: impl Fn(&str) -> bool,
 ) -> Option<(&'a str, &'a Block)> {
     // A table of line items ("No. | Description | Qty") numbers its items, not the document.
-    let items = Field::new("item column", &serde_json::Map::new());
-    if field.is_identifier() && cells.iter().any(|cell| items.matches(cell) >= Match::Synonym) {
+    if field.is_identifier() && cells.iter().any(|cell| is_item_column(cell)) {
         return None;
     }
     let next = lines.get(i + 1)?;
@@ -286,8 +286,7 @@ fn name_in_block<'a>(
 /// the PDF set it apart from its label ("Firmenname:" and, in a block to the right, the name).
 fn party_name(cell: &str) -> Option<&str> {
     let (label, value) = cell.split_once(':')?;
-    let named = Field::new("party name", &serde_json::Map::new()).matches(label) >= Match::Synonym;
-    named.then(|| value.trim())
+    names_a_party(label).then(|| value.trim())
 }
 
 /// The label a cell holds: without its colon, nor the date a label may end with ("TOTAL DUE BY
@@ -343,23 +342,20 @@ fn parts(cell: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `part` cut after the legal form that ends a company's name when an address follows it
-/// ("Lenze B.V." and "Postbus 3101, …": words and numbers, no label), else `part` whole.
-fn at_legal_form(part: &str) -> Vec<&str> {
-    let ends: Vec<usize> = part
-        .split_whitespace()
-        .map(|word| word.as_ptr() as usize - part.as_ptr() as usize + word.len())
-        .collect();
-    let name_end = ends.iter().take(MAX_NAME_WORDS).copied().find(|&end| {
+/// ("Lenze B.V." and "Postbus 3101, …": words and numbers, no label); else `part` whole and
+/// nothing after it.
+fn at_legal_form(part: &str) -> [&str; 2] {
+    let word_ends =
+        part.split_whitespace().map(|word| word.as_ptr() as usize - part.as_ptr() as usize + word.len());
+    let name_end = word_ends.take(MAX_NAME_WORDS).find(|&end| {
         let rest = &part[end..];
         let address = rest.trim_start().starts_with(char::is_alphanumeric)
             && rest.chars().any(|c| c.is_ascii_digit())
             && !rest.contains(':');
         has_legal_form(&part[..end]) && address
     });
-    match name_end {
-        Some(end) => vec![&part[..end], &part[end..]],
-        None => vec![part],
-    }
+    let (name, address) = part.split_at(name_end.unwrap_or(part.len()));
+    [name, address]
 }
 
 /// The issuer's name at the top of the first page: the first cell there, headings first, that

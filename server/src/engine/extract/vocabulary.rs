@@ -418,6 +418,19 @@ fn is_misspelt(written: &str, label: &str) -> bool {
     (word.len().max(right.len()) == 1) || swapped
 }
 
+/// Whether `label` is one of the data files' labels of a party's name (`party name`: "Name",
+/// "Nazwa", "Razão social").
+pub fn names_a_party(label: &str) -> bool {
+    static PARTY_NAME: OnceLock<Field> = OnceLock::new();
+    PARTY_NAME.get_or_init(|| Field::new("party name", &Map::new())).matches(label) >= Match::Synonym
+}
+
+/// Whether `cell` heads a column of a table's line items (`item column`: "Description", "Qty").
+pub fn is_item_column(cell: &str) -> bool {
+    static ITEM_COLUMN: OnceLock<Field> = OnceLock::new();
+    ITEM_COLUMN.get_or_init(|| Field::new("item column", &Map::new())).matches(cell) >= Match::Synonym
+}
+
 /// Whether `normalized` is a label of the data files: a field's name or synonym, or a label
 /// that is never a value.
 pub fn is_known_label(normalized: &str) -> bool {
