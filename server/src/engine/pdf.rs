@@ -13,6 +13,7 @@
 //! even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
 //! are inferred from font sizes only (Title, Section Header, Page Number, else Text).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -60,22 +61,18 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
         .filter(|p| p.lines.is_empty())
         .map(|p| Scan { number: p.number, width: p.area.2 - p.area.0, height: p.area.3 - p.area.1 })
         .collect();
+    // The document without its encryption, which lopdf (the form) and poppler (OCR) need.
+    let plain = match decrypted {
+        None => Ok(Cow::Borrowed(bytes)),
+        Some(decrypted) => decrypted.map(Cow::Owned),
+    };
     if has_form(&doc) {
-        let plain = match &decrypted {
-            None => Some(bytes),
-            Some(Ok(plain)) => Some(plain.as_slice()),
-            Some(Err(_)) => None,
-        };
-        if let Some(plain) = plain {
+        if let Ok(plain) = &plain {
             add_shown_values(&mut pages, super::edit::form::shown_values(plain));
         }
     }
     let mut document = Document::new(blocks(pages));
     if !scanned.is_empty() {
-        let plain = match decrypted {
-            None => Ok(bytes.to_vec()),
-            Some(decrypted) => decrypted,
-        };
         match plain.and_then(|plain| read_scanned(&plain, &scanned, &mut document, on_page)) {
             Ok(()) => {}
             // Without the OCR tools, the pages that have text are still worth answering.
