@@ -205,7 +205,10 @@ pub struct SplitResult {
 }
 
 #[derive(Tsify)]
+#[tsify(missing_as_null)]
 pub struct SplitResponse {
+    #[serde(default)]
+    pub job_id: Option<String>,
     pub usage: ParseUsage,
     pub result: SplitResult,
 }
@@ -290,6 +293,8 @@ pub struct ClassifyUsage {
 #[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct EditResponse {
+    #[serde(default)]
+    pub job_id: Option<String>,
     /// Where to download the edited document (a capability URL that expires).
     pub document_url: String,
     #[serde(default)]

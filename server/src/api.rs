@@ -80,6 +80,7 @@ pub enum PipelineExtract {
 /// `result` is `[{...}]` without citations and `{field: {value, citations}}` with them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExtractResponse {
+    pub response_type: ResponseType,
     pub job_id: String,
     pub usage: ExtractUsage,
     pub result: Value,
@@ -105,10 +106,12 @@ pub struct ExtractSplitResponse {
     pub result: ExtractResponse,
 }
 
-/// `SplitResponse` with a `SplitResult`.
+/// `SplitResponse` with a `SplitResult`. `job_id` is not in the spec's schema; the official
+/// SDKs model it (optional), as they do on `EditResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SplitResponse {
     pub response_type: ResponseType,
+    pub job_id: String,
     pub usage: ParseUsage,
     pub result: SplitOutput,
 }
@@ -130,6 +133,7 @@ pub struct ParseResponse {
 pub enum ResponseType {
     Pipeline,
     Parse,
+    Extract,
     Split,
     Classify,
     Edit,
@@ -313,6 +317,7 @@ pub struct EditOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditResponse {
     pub response_type: ResponseType,
+    pub job_id: String,
     /// The edited PDF, served by this server until it expires.
     pub document_url: String,
     pub form_schema: Vec<Widget>,

@@ -1,5 +1,6 @@
 """The official Python SDK (PyPI `reductoai`, pinned by scripts/bootstrap.sh), unchanged, against a
-running reducto-local: upload, pipeline, classify, edit, and deleting jobs and uploads.
+running reducto-local: upload, parse, extract, split, pipeline, classify, edit, and deleting jobs and
+uploads.
 
 Run by tests/sdk/official-python.test.mjs with target/python-sdk/bin/python, which starts the
 server and sets REDUCTO_TEST_URL (and REDUCTO_TEST_API_KEY when the server wants a key).
@@ -72,6 +73,41 @@ class OfficialPythonSdk(unittest.TestCase):
         )
         self.assertEqual(result.response_type, "classify")
         self.assertEqual(result.result.category, "invoice", f"the packet was classified as {result.result!r}")
+
+    def test_parse_extract_and_split_run(self):
+        # The packet (tests/support/packet.mjs): an invoice, a purchase order and a receipt, a page each.
+        upload = self.client.upload(file=FIXTURES / "packet.pdf")
+        parsed = self.client.parse.run(input=upload.file_id, retrieval={"chunking": {"chunk_mode": "page"}})
+        self.assertEqual(parsed.response_type, "parse")
+        self.assertEqual(parsed.result.type, "full")
+        self.assertEqual([chunk.blocks[0].bbox.page for chunk in parsed.result.chunks], [1, 2, 3])
+        self.assertIn("INV-2041", parsed.result.chunks[0].content)
+
+        schema = {"type": "object", "properties": {
+            "invoice_number": {"type": "string", "description": "The invoice number"},
+            "total": {"type": "number", "description": "The total amount due"},
+        }}
+        extracted = self.client.extract.run(input=upload.file_id, instructions={"schema": schema})
+        # The SDK's model names every field below; the spec leaves ExtractResponse open.
+        self.assertEqual(extracted.response_type, "extract")
+        self.assertTrue(extracted.job_id)
+        self.assertEqual(extracted.usage.num_pages, 3)
+        self.assertEqual(extracted.result, [{"invoice_number": "INV-2041", "total": 1250}])
+
+        split = self.client.split.run(
+            input=upload.file_id,
+            split_description=[
+                {"name": "Invoice", "description": "Bills with an invoice number and a total due"},
+                {"name": "Purchase order", "description": "Orders with a PO number"},
+                {"name": "Receipt", "description": "Proof of payment"},
+            ],
+        )
+        self.assertEqual(split.response_type, "split")
+        self.assertTrue(split.job_id)
+        self.assertEqual(
+            [(section.name, section.pages) for section in split.result.splits],
+            [("Invoice", [1]), ("Purchase order", [2]), ("Receipt", [3])],
+        )
 
     def form_values(self, pdf):
         """The form's values as the server reads them back: an edit with no instructions fills

@@ -140,6 +140,7 @@ impl Response<'_> {
     fn extract(&self, extracted: Extracted) -> ExtractResponse {
         let value = extracted.value;
         ExtractResponse {
+            response_type: ResponseType::Extract,
             job_id: self.job_id.to_owned(),
             usage: ExtractUsage {
                 num_pages: extracted.num_pages,
@@ -156,6 +157,7 @@ impl Response<'_> {
     fn split(&self, split: Split) -> SplitResponse {
         SplitResponse {
             response_type: ResponseType::Split,
+            job_id: self.job_id.to_owned(),
             usage: ParseUsage { num_pages: split.num_pages, credits: None },
             result: split.output,
         }
@@ -179,6 +181,7 @@ impl Response<'_> {
     fn edit(&self, edited: Edited) -> EditResponse {
         EditResponse {
             response_type: ResponseType::Edit,
+            job_id: self.job_id.to_owned(),
             document_url: download_url(&self.base.0, &edited.token),
             form_schema: edited.form_schema,
             usage: ParseUsage { num_pages: edited.num_pages, credits: None },

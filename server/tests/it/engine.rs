@@ -205,8 +205,10 @@ async fn extract_refuses_a_schema_it_cannot_read() {
 async fn split_assigns_pages_of_a_pdf_to_categories() {
     let s = Server::new().await;
     let file_id = s.upload_pdf(&packet()).await;
-    let reply = s.post("/split", json!({"input": file_id, "split_description": categories()})).await;
+    let mut reply = s.post("/split", json!({"input": file_id, "split_description": categories()})).await;
     reply.expect(StatusCode::OK);
+    let job_id = reply.body.as_object_mut().unwrap().remove("job_id");
+    assert!(job_id.as_ref().and_then(Value::as_str).is_some_and(|id| !id.is_empty()), "job_id: {job_id:?}");
     assert_eq!(
         reply.body,
         json!({
@@ -222,7 +224,9 @@ async fn split_assigns_pages_of_a_pdf_to_categories() {
         })
     );
     let queued = s.post("/split_async", json!({"input": file_id, "split_description": categories()})).await;
-    let job = s.finished(&queued.job_id()).await;
+    let mut job = s.finished(&queued.job_id()).await;
+    // The same answer, under the queued job's own id.
+    assert_eq!(job.body["result"].as_object_mut().unwrap().remove("job_id"), Some(json!(queued.job_id())));
     assert_eq!(job.body["result"], reply.body);
     assert_eq!(s.get("/jobs").await.body["jobs"][0]["type"], "Split");
 }
