@@ -27,10 +27,10 @@ mod entities;
 pub mod extract;
 mod flow;
 mod html;
-mod nesting;
 pub mod ocr;
 pub mod parse;
 mod pdf;
+mod pdf_limits;
 mod sheet;
 mod sizes;
 pub mod split;
@@ -66,7 +66,7 @@ pub struct Document {
 
 /// The stack of a thread that reads documents (a job's engine thread, and the page readers it
 /// starts). The document readers recurse on nested structures, and a stack overflow aborts
-/// the whole process: their inputs are bounded (a PDF's nesting by [`nesting`]), and this
+/// the whole process: their inputs are bounded (a PDF's nesting and inflation by [`pdf_limits`]), and this
 /// leaves room for those bounds in debug builds too. Only the pages the recursion touches are
 /// ever committed.
 pub const STACK_BYTES: usize = 256 << 20;

@@ -24,14 +24,14 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{
-    nesting, ocr, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page,
+    ocr, pdf_limits, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page,
     Stopped,
 };
 
 pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
-    nesting::check(bytes)?;
+    pdf_limits::check(bytes)?;
     let doc = open(bytes)?;
-    // The document decrypted: for the nesting check of its streams (unreadable to the check
+    // The document decrypted: for the limits check of its streams (unreadable to the check
     // above) and for the rasterizer, which never gets the password on its command line. A file
     // lopdf cannot decrypt is left to the engine's stack, and its scans cannot be rasterized.
     let mut decrypted = None;
@@ -48,7 +48,7 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
         }
         decrypted = Some(decrypt(bytes, password.unwrap_or("")));
         if let Some(Ok(plain)) = &decrypted {
-            nesting::check(plain)?;
+            pdf_limits::check(plain)?;
         }
     }
     let count = doc.page_count().map_err(unreadable)?;
@@ -89,7 +89,7 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
 /// Every cell of a PDF's text layer (a line's text between column gaps) with its box: where a
 /// form prints each caption. A PDF that needs a password is an error.
 pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineError> {
-    nesting::check(bytes)?;
+    pdf_limits::check(bytes)?;
     let doc = open(bytes)?;
     if doc.is_encrypted() && !doc.authenticate(b"").map_err(unreadable)? {
         return Err(EngineError::PasswordRequired);

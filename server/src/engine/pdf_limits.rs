@@ -1,4 +1,5 @@
-//! How deeply a PDF nests its arrays and dictionaries, checked before the PDF reader sees it.
+//! What a PDF asks of its reader, bounded before the reader sees it: how deeply its arrays and
+//! dictionaries nest, and how far its streams of syntax inflate.
 //!
 //! pdf_oxide parses nested objects by recursion and has no depth limit of its own (its
 //! `ParserOptions::max_nesting` is never read), so an array nested 5,000 deep in a 10 KB file
@@ -6,6 +7,12 @@
 //! recursion: it reads the file's own syntax, and the decoded data of its streams (object
 //! streams and content streams hold the same syntax), and refuses a document nested deeper than
 //! [`MAX_DEPTH`], the limit poppler and qpdf keep.
+//!
+//! pdf_oxide stops inflating a stream at [`READER_INFLATE_LIMIT`] and then reads its page as
+//! empty, so a small file whose content stream inflates to gigabytes became a "scan", and the
+//! OCR rasterizer spent minutes drawing it. A stream of syntax that inflates past that limit at
+//! more than [`MAX_RATIO`]:1 is refused as a decompression bomb instead, the rule the DOCX
+//! reader applies to ZIP entries.
 //!
 //! Streams whose dictionary says they hold binary data (images, font programs, metadata, an
 //! XRef stream) are not PDF syntax, and their bytes open brackets by chance; they are held only
@@ -25,34 +32,59 @@ pub const MAX_BINARY_DEPTH: usize = 20_000;
 const MAX_DECODED_STREAM: u64 = 64 << 20;
 /// Streams are decoded up to this many bytes in all, so a file of many small bombs stays cheap.
 const MAX_DECODED_TOTAL: u64 = 512 << 20;
+/// How far pdf_oxide inflates one stream (its `DEFAULT_MAX_DECOMPRESSED_BYTES`).
+pub const READER_INFLATE_LIMIT: u64 = 256 << 20;
+/// Inflated over compressed size past which a stream that passes the reader's limit is a bomb.
+/// Content streams compress 3-20×; Apache POI and the DOCX reader stop ZIP entries at 100×.
+pub const MAX_RATIO: u64 = 100;
 
-/// Refuses a PDF whose arrays and dictionaries nest deeper than the reader can safely recurse.
+/// Refuses a PDF whose arrays and dictionaries nest deeper than the reader can safely recurse,
+/// or whose syntax inflates like a decompression bomb.
 pub fn check(pdf: &[u8]) -> Result<(), EngineError> {
-    let mut budget = MAX_DECODED_TOTAL;
-    scan(pdf, MAX_DEPTH, Some(&mut budget)).map_err(|deep| {
-        EngineError::Refused(format!(
-            "its arrays and dictionaries nest more than {} levels deep ({}); PDF readers stop at {MAX_DEPTH}",
-            deep.limit, deep.at
-        ))
+    check_within(pdf, Decoding { budget: MAX_DECODED_TOTAL, reader_limit: READER_INFLATE_LIMIT })
+}
+
+/// [`check`] under other decoding limits.
+fn check_within(pdf: &[u8], mut decoding: Decoding) -> Result<(), EngineError> {
+    let reader_limit = decoding.reader_limit;
+    scan(pdf, MAX_DEPTH, Some(&mut decoding)).map_err(|refusal| {
+        EngineError::Refused(match refusal {
+            Refusal::TooDeep { limit, at } => format!(
+                "its arrays and dictionaries nest more than {limit} levels deep ({at}); PDF readers stop at {MAX_DEPTH}"
+            ),
+            Refusal::Bomb { compressed, at } => format!(
+                "the stream {at} inflates from {compressed} bytes to more than {} MB (over {MAX_RATIO}:1), \
+                 more than the PDF reader decodes: refused as a possible decompression bomb",
+                reader_limit >> 20
+            ),
+        })
     })
 }
 
-/// Where the limit was passed.
-struct TooDeep {
-    limit: usize,
-    at: String,
+/// What the scan of a file may still decode for scanning, and how far its reader inflates a stream.
+struct Decoding {
+    budget: u64,
+    reader_limit: u64,
 }
 
-/// Scans PDF syntax for its deepest nesting. `streams` is the decoding budget when the bytes are
-/// a file whose streams are decoded and scanned in turn, `None` inside a stream's data.
-fn scan(bytes: &[u8], limit: usize, mut streams: Option<&mut u64>) -> Result<(), TooDeep> {
+/// Why a PDF is refused, and where.
+enum Refusal {
+    /// Nested deeper than `limit`.
+    TooDeep { limit: usize, at: String },
+    /// A stream of syntax that inflates past the reader's limit from `compressed` bytes.
+    Bomb { compressed: u64, at: String },
+}
+
+/// Scans PDF syntax for its deepest nesting. `streams` is `Some` when the bytes are a file whose
+/// streams are decoded and scanned in turn, `None` inside a stream's data.
+fn scan(bytes: &[u8], limit: usize, mut streams: Option<&mut Decoding>) -> Result<(), Refusal> {
     let in_stream = streams.is_none();
     let too_deep = |offset: usize| {
         let at = match in_stream {
             false => format!("at byte {offset}"),
             true => format!("at byte {offset} of a stream's decoded data"),
         };
-        TooDeep { limit, at }
+        Refusal::TooDeep { limit, at }
     };
     let mut depth = 0usize;
     // The outermost dictionary being read, and the last one closed: a stream's dictionary.
@@ -103,11 +135,17 @@ fn scan(bytes: &[u8], limit: usize, mut streams: Option<&mut u64>) -> Result<(),
                     b"stream" => {
                         let data_start = after_end_of_line(bytes, i);
                         let data_end = find(bytes, data_start, b"endstream").unwrap_or(bytes.len());
-                        if let Some(budget) = streams.as_deref_mut() {
+                        if let Some(decoding) = streams.as_deref_mut() {
                             let dict = &bytes[last_dict.clone()];
-                            scan_stream(dict, &bytes[data_start..data_end], budget).map_err(|mut deep| {
-                                deep.at = format!("{} at byte {data_start}", deep.at);
-                                deep
+                            scan_stream(dict, &bytes[data_start..data_end], decoding).map_err(|refusal| {
+                                match refusal {
+                                    Refusal::TooDeep { limit, at } => {
+                                        Refusal::TooDeep { limit, at: format!("{at} at byte {data_start}") }
+                                    }
+                                    Refusal::Bomb { compressed, .. } => {
+                                        Refusal::Bomb { compressed, at: format!("at byte {data_start}") }
+                                    }
+                                }
                             })?;
                         }
                         i = data_end;
@@ -124,8 +162,8 @@ fn scan(bytes: &[u8], limit: usize, mut streams: Option<&mut u64>) -> Result<(),
     Ok(())
 }
 
-/// Decodes one stream (within `budget`) and scans its data.
-fn scan_stream(dict: &[u8], data: &[u8], budget: &mut u64) -> Result<(), TooDeep> {
+/// Decodes one stream (within the budget) and scans its data.
+fn scan_stream(dict: &[u8], data: &[u8], decoding: &mut Decoding) -> Result<(), Refusal> {
     const BINARY: [&[u8]; 8] = [
         b"/Image",
         b"/Length1",
@@ -142,17 +180,35 @@ fn scan_stream(dict: &[u8], data: &[u8], budget: &mut u64) -> Result<(), TooDeep
     let data = match first_filter(dict) {
         None => data,
         Some(b"FlateDecode" | b"Fl") => {
+            let mut inflater = flate2::read::ZlibDecoder::new(data);
             let mut out = Vec::new();
-            let cap = MAX_DECODED_STREAM.min(*budget);
+            let cap = MAX_DECODED_STREAM.min(decoding.budget);
             // A stream that does not inflate (an encrypted one, say) is scanned as far as it did.
-            let _ = flate2::read::ZlibDecoder::new(data).take(cap).read_to_end(&mut out);
-            *budget -= out.len() as u64;
+            let _ = (&mut inflater).take(cap).read_to_end(&mut out);
+            decoding.budget -= out.len() as u64;
+            if !binary && out.len() as u64 == cap {
+                inflate_rest(&mut inflater, decoding.reader_limit)?;
+            }
             decoded = out;
             &decoded
         }
         Some(_) => return Ok(()),
     };
     scan(data, limit, None)
+}
+
+/// Inflates the rest of a stream whose scanned part filled its cap, up to the reader's limit, and
+/// refuses it when it passes that limit like a bomb. Nothing is kept, so this needs no budget:
+/// a bomb is refused whatever the streams before it used.
+fn inflate_rest(inflater: &mut flate2::read::ZlibDecoder<&[u8]>, reader_limit: u64) -> Result<(), Refusal> {
+    let rest = (reader_limit + 1).saturating_sub(inflater.total_out());
+    // A stream that stops inflating (corrupt, say) is judged on what it gave.
+    let _ = std::io::copy(&mut inflater.take(rest), &mut std::io::sink());
+    let (inflated, compressed) = (inflater.total_out(), inflater.total_in());
+    if inflated > reader_limit && inflated / compressed.max(1) > MAX_RATIO {
+        return Err(Refusal::Bomb { compressed, at: String::new() });
+    }
+    Ok(())
 }
 
 /// The name of a stream's first filter, if its dictionary has one.
@@ -278,6 +334,41 @@ mod tests {
         pdf.extend_from_slice(&image);
         pdf.extend_from_slice(b"\nendstream\nendobj\n");
         assert!(check(&pdf).is_ok(), "an image's bytes are not syntax");
+    }
+
+    #[test]
+    fn a_content_stream_that_inflates_like_a_bomb_is_refused() {
+        use std::io::Write;
+        let pdf_of = |line: &[u8], bytes: u64| {
+            let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+            for _ in 0..bytes / line.len() as u64 + 1 {
+                encoder.write_all(line).unwrap();
+            }
+            let data = encoder.finish().unwrap();
+            let mut pdf =
+                format!("4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n", data.len()).into_bytes();
+            pdf.extend_from_slice(&data);
+            pdf.extend_from_slice(b"\nendstream\nendobj\n");
+            pdf
+        };
+        // Scanned up to 1 MB, the rest counted, and a reader that stops at 2 MB.
+        let (scanned, reader_limit) = (1 << 20, 2 << 20);
+        let limits = || Decoding { budget: scanned, reader_limit };
+        let text = b"BT /F1 12 Tf 72 720 Td (Lorem ipsum dolor sit amet) Tj ET\n".repeat(64);
+        let bomb = pdf_of(&text, reader_limit);
+        let refused = check_within(&bomb, limits()).unwrap_err().to_string();
+        let data_start = find(&bomb, 0, b"stream\n").unwrap() + b"stream\n".len();
+        assert!(refused.contains(&format!("the stream at byte {data_start} inflates from ")), "{refused}");
+        assert!(
+            refused.contains("to more than 2 MB (over 100:1)") && refused.contains("decompression bomb"),
+            "{refused}"
+        );
+        // The same stream within the reader's limit; and one past it at an ordinary ratio.
+        assert!(check_within(&pdf_of(&text, reader_limit - (64 << 10)), limits()).is_ok());
+        let varied: Vec<u8> = (0..1u32 << 18)
+            .flat_map(|n| format!("{} 0 Td\n", n.wrapping_mul(2_654_435_761)).into_bytes())
+            .collect();
+        assert!(check_within(&pdf_of(&varied, reader_limit), limits()).is_ok());
     }
 
     #[test]
