@@ -23,6 +23,9 @@ use super::{sizes, Block, BoundingBox, Confidence, EngineError};
 pub const OCR_TIMEOUT: Duration = Duration::from_secs(90);
 /// The most pixels an image may have (about a letter page at 600 dpi).
 pub const MAX_PIXELS: u64 = 40_000_000;
+/// An image narrower or lower than this many pixels holds no readable text (a 0×0 pt page
+/// renders as 1×1), and tesseract fails on it: it reads as a blank page.
+const MIN_SIDE_PIXELS: u64 = 8;
 /// Below this, a block's confidence is "low".
 pub const HIGH_CONFIDENCE: f64 = 0.8;
 /// Pages are rasterized at this resolution for OCR, or lower where a page is so large that it
@@ -51,7 +54,10 @@ pub struct OcrPage {
 
 /// Reads every page of an image file (a TIFF may have several), numbered from 1.
 pub fn read_image(bytes: &[u8], extension: &str) -> Result<Vec<OcrPage>, EngineError> {
-    check_size(bytes)?;
+    let sizes = check_size(bytes)?;
+    if sizes.iter().all(|&size| too_small(size)) {
+        return Ok(sizes.iter().map(|_| OcrPage::default()).collect());
+    }
     let dir = tempdir()?;
     let path = dir.path().join(format!("page.{extension}"));
     std::fs::write(&path, bytes).map_err(io)?;
@@ -107,7 +113,9 @@ pub fn read_pdf_page(pdf: &Path, number: u32, size: (f32, f32)) -> Result<OcrPag
     let image = dir.path().join("page.png");
     let mut header = [0; 24];
     std::fs::File::open(&image).and_then(|mut png| png.read_exact(&mut header)).map_err(io)?;
-    check_size(&header)?;
+    if check_size(&header)?.into_iter().any(too_small) {
+        return Ok(OcrPage::default());
+    }
     let mut pages = recognize(&image)?;
     let mut page = if pages.is_empty() { OcrPage::default() } else { pages.remove(0) };
     renumber(&mut page, number);
@@ -388,10 +396,11 @@ fn round(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
 }
 
-/// Refuses an image with more than [`MAX_PIXELS`] on a page, by the sizes its header gives
-/// (PNG, JPEG, every page of a TIFF), before any tool decodes it; an image whose size cannot be
-/// read is refused too, since nothing would then bound what decoding it takes.
-fn check_size(bytes: &[u8]) -> Result<(), EngineError> {
+/// The size in pixels of each page of an image, from its header (PNG, JPEG, every page of a
+/// TIFF), before any tool decodes it. An image with more than [`MAX_PIXELS`] on a page is
+/// refused, and so is one whose size cannot be read, since nothing would then bound what
+/// decoding it takes.
+fn check_size(bytes: &[u8]) -> Result<Vec<(u64, u64)>, EngineError> {
     let sizes = match bytes {
         [0x89, b'P', b'N', b'G', ..] if bytes.len() >= 24 => Some(vec![(
             u32::from_be_bytes(bytes[16..20].try_into().unwrap_or_default()) as u64,
@@ -404,13 +413,18 @@ fn check_size(bytes: &[u8]) -> Result<(), EngineError> {
     let Some(sizes) = sizes.filter(|sizes| !sizes.is_empty()) else {
         return Err(EngineError::Ocr("the image's size could not be read from its header".into()));
     };
-    match sizes.into_iter().find(|&(w, h)| w.saturating_mul(h) > MAX_PIXELS) {
+    match sizes.iter().find(|&&(w, h)| w.saturating_mul(h) > MAX_PIXELS) {
         Some((w, h)) => Err(EngineError::Ocr(format!(
             "the image is {w} × {h} pixels, more than the {} million the local OCR reads",
             MAX_PIXELS / 1_000_000
         ))),
-        None => Ok(()),
+        None => Ok(sizes),
     }
+}
+
+/// Whether an image `(width, height)` is too small to hold text.
+fn too_small((width, height): (u64, u64)) -> bool {
+    width.min(height) < MIN_SIDE_PIXELS
 }
 
 /// A JPEG's size from its first start-of-frame marker (fill bytes before a marker skipped).

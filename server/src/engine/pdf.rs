@@ -56,14 +56,23 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
         return Err(EngineError::Unreadable("the document has no pages".into()));
     }
     let mut pages = raw_pages(&doc, bytes, password.unwrap_or(""), count, on_page)?;
+    // A document none of whose pages can be read is not read by OCR instead.
+    if pages.iter().all(|p| p.unread.is_some()) {
+        if let Some(why) = pages.swap_remove(0).unread {
+            return Err(why);
+        }
+    }
     let scanned: Vec<Scan> = pages
         .iter()
         .filter(|p| p.lines.is_empty())
         .map(|p| Scan { number: p.number, width: p.area.2 - p.area.0, height: p.area.3 - p.area.1 })
         .collect();
     // The document without its encryption, which lopdf (the form) and poppler (OCR) need.
+    // Poppler opens a document whose user password is empty by itself (no password on its
+    // command line), so one lopdf cannot decrypt (an RC4 file without an /ID) is passed as it is.
     let plain = match decrypted {
         None => Ok(Cow::Borrowed(bytes)),
+        Some(Err(_)) if password.unwrap_or("").is_empty() => Ok(Cow::Borrowed(bytes)),
         Some(decrypted) => decrypted.map(Cow::Owned),
     };
     if has_form(&doc) {
@@ -119,7 +128,28 @@ fn open(bytes: &[u8]) -> Result<PdfDocument, EngineError> {
 }
 
 fn unreadable(e: pdf_oxide::Error) -> EngineError {
-    EngineError::Unreadable(e.to_string())
+    EngineError::Unreadable(match e {
+        // Its own message tells the caller to call a function of the library.
+        pdf_oxide::Error::EncryptedPdf => {
+            "it is encrypted, and its encryption could not be undone with the password given (or with none)"
+                .into()
+        }
+        e => without_byte_dumps(&e.to_string()),
+    })
+}
+
+/// `message` without the parser errors pdf_oxide prints as Rust debug output, the rest of the
+/// file's bytes as numbers (`Error { input: [91, 49, …], code: Alt }`): "malformed syntax".
+fn without_byte_dumps(message: &str) -> String {
+    let mut clean = String::new();
+    let mut rest = message;
+    while let Some(start) = rest.find("Error { input: [") {
+        clean.push_str(&rest[..start]);
+        clean.push_str("malformed syntax");
+        rest = &rest[start..];
+        rest = rest.find(" }").map_or("", |end| &rest[end + 2..]);
+    }
+    clean + rest
 }
 
 /// Each of the `count` pages' lines from its text layer (none on a scan). Reading them is most
@@ -154,7 +184,7 @@ fn raw_pages(
                     if index >= count || stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    if sender.send((index, raw_page(doc, index))).is_err() {
+                    if sender.send((index, Ok(raw_page(doc, index)))).is_err() {
                         break;
                     }
                 }
@@ -239,16 +269,26 @@ fn add_shown_values(pages: &mut [RawPage], values: Vec<super::edit::form::ShownV
 /// The largest font size a form value is taken to have, whatever its box's height.
 const VALUE_MAX_FONT_SIZE: f32 = 10.0;
 
+/// Page `index` from its text layer. A page pdf_oxide cannot read (a page object listed twice,
+/// a broken reference) keeps why, and has no lines: it is then read by OCR, as a scan is, since
+/// the rasterizer often draws what pdf_oxide refuses. A page without a usable box is taken to be
+/// US Letter, as poppler takes it.
+fn raw_page(doc: &PdfDocument, index: usize) -> RawPage {
+    let number = index as u32 + 1;
+    let area = doc.get_page_visible_box(index).unwrap_or((0.0, 0.0, 612.0, 792.0));
+    match page_lines(doc, index) {
+        Ok(lines) => RawPage { number, area, lines, unread: None },
+        Err(e) => RawPage { number, area, lines: Vec::new(), unread: Some(unreadable(e)) },
+    }
+}
+
 /// Page `index`'s lines from its text layer.
-fn raw_page(doc: &PdfDocument, index: usize) -> Result<RawPage, EngineError> {
-    let area = doc.get_page_visible_box(index).map_err(unreadable)?;
-    let spans = doc.extract_spans(index).map_err(unreadable)?;
-    let lines = if spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
-        char_lines(&doc.extract_chars(index).map_err(unreadable)?)
-    } else {
-        lines(&spans)
-    };
-    Ok(RawPage { number: index as u32 + 1, area, lines })
+fn page_lines(doc: &PdfDocument, index: usize) -> Result<Vec<Line>, pdf_oxide::Error> {
+    let spans = doc.extract_spans(index)?;
+    Ok(match spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
+        true => char_lines(&doc.extract_chars(index)?),
+        false => lines(&spans),
+    })
 }
 
 /// `bytes` opened, and authenticated with `password` when encrypted (the first copy was).
@@ -309,6 +349,8 @@ struct RawPage {
     number: u32,
     area: (f32, f32, f32, f32),
     lines: Vec<Line>,
+    /// Why pdf_oxide could not read the page, if it could not.
+    unread: Option<EngineError>,
 }
 
 /// One line of text with its box in PDF space.

@@ -50,7 +50,8 @@ fn check_within(pdf: &[u8], mut decoding: Decoding) -> Result<(), EngineError> {
     scan(pdf, MAX_DEPTH, Some(&mut decoding)).map_err(|refusal| {
         EngineError::Refused(match refusal {
             Refusal::TooDeep { limit, at } => format!(
-                "its arrays and dictionaries nest more than {limit} levels deep ({at}); PDF readers stop at {MAX_DEPTH}"
+                "its arrays and dictionaries nest more than {limit} levels deep ({at}), deeper than the local \
+                 engine's PDF reader can safely follow (poppler and qpdf stop reading an object at {MAX_DEPTH})"
             ),
             Refusal::Bomb { compressed, at } => format!(
                 "the stream {at} inflates from {compressed} bytes to more than {} MB (over {MAX_RATIO}:1), \

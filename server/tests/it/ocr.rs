@@ -2,7 +2,7 @@
 //! rasterized by poppler) are read by Tesseract into blocks with boxes and confidences, and
 //! `result.ocr` says which pages were OCR'd.
 
-use crate::common::{packet, pdf, rasterize, scanned_pdf, Process, Server, StandIns};
+use crate::common::{packet, pdf, rasterize, scanned_pdf, serialize, Process, Server, StandIns};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -117,4 +117,57 @@ async fn an_encrypted_scan_is_ocrd_with_its_password_which_no_command_line_sees(
     assert!(commands.lines().any(|line| line.starts_with("pdftoppm ")), "pdftoppm ran: {commands}");
     assert!(commands.lines().any(|line| line.starts_with("tesseract ")), "tesseract ran: {commands}");
     assert!(!commands.contains("scan-password"), "the password is on no command line: {commands}");
+}
+
+#[tokio::test]
+async fn an_encrypted_scan_without_an_id_opens_with_the_empty_password() {
+    // RC4 with an empty user password and no /ID in the trailer (the key is made from an empty
+    // ID): lopdf cannot decrypt such a file, while pdf_oxide and poppler open it without asking.
+    let mut doc = lopdf::Document::load_mem(&scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 200)])).unwrap();
+    let empty = lopdf::Object::string_literal(Vec::new());
+    doc.trailer.set("ID", vec![empty.clone(), empty]);
+    let version = lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    };
+    doc.encrypt(&lopdf::EncryptionState::try_from(version).unwrap()).unwrap();
+    doc.trailer.remove(b"ID");
+    let mut encrypted = Vec::new();
+    doc.save_to(&mut encrypted).unwrap();
+
+    let s = Server::new().await;
+    let parsed = s.post("/parse", json!({"input": s.upload_pdf(&encrypted).await})).await;
+    parsed.expect(StatusCode::OK);
+    assert!(text_of(&parsed.body).contains("Invoice Number: A-1"), "{}", text_of(&parsed.body));
+}
+
+#[tokio::test]
+async fn a_page_the_pdf_reader_refuses_is_read_by_ocr() {
+    // qpdf's duplicate-page-inherited test: one page object listed twice in /Kids, under a
+    // /Pages node that holds the font. pdf_oxide reads the first and refuses the second
+    // ("Page index 1 not found"); poppler draws both.
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Resources << /Font << /F1 6 0 R >> >> /Kids [3 0 R] /Count 2 >>",
+        "<< /Type /Pages /Parent 2 0 R /Kids [4 0 R 4 0 R] /Count 2 >>",
+        "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 5 0 R >>",
+        "<< /Length 40 >>\nstream\nBT /F1 24 Tf 72 720 Td (Potato salad) Tj ET\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ];
+    let s = Server::new().await;
+    let id = s.upload_pdf(&serialize(&objects.map(|o| o.as_bytes().to_vec()))).await;
+    let parsed = s.post("/parse", json!({"input": id})).await;
+    parsed.expect(StatusCode::OK);
+    assert_eq!(parsed.body["usage"]["num_pages"], 2);
+    assert_eq!(text_of(&parsed.body).matches("Potato salad").count(), 2, "{}", text_of(&parsed.body));
+    let ocr_pages: Vec<&Value> = parsed.body["result"]["ocr"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["bbox"]["page"])
+        .collect();
+    assert_eq!(ocr_pages, [&json!(2)], "only the refused page is OCR'd");
 }

@@ -116,3 +116,12 @@ fn a_tool_that_says_much_on_stderr_is_not_held_up_by_it_and_its_last_word_is_the
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_image_too_small_for_text_reads_as_a_blank_page() {
+    // A 0×0 pt PDF page renders as 1×1 pixel; tesseract fails on such an image.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&2u32.to_be_bytes());
+    png.extend_from_slice(&300u32.to_be_bytes());
+    assert_eq!(read_image(&png, "png").unwrap(), vec![OcrPage::default()]);
+}

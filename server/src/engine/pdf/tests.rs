@@ -63,3 +63,18 @@ fn boxes_are_relative_to_an_offset_page_box() {
     let b = normalize(r, (50.0, 50.0, 250.0, 250.0), 1);
     assert_eq!((b.left, b.top, b.width, b.height), (0.0, 0.5, 0.5, 0.5));
 }
+
+#[test]
+fn parser_errors_are_told_without_the_files_bytes() {
+    let raw =
+        "Invalid PDF: failed to parse xref (stream attempt: Parsing Error: Error { input: [91, 49, 32, 93], \
+               code: Alt }, traditional attempt: Invalid cross-reference table)";
+    assert_eq!(
+        without_byte_dumps(raw),
+        "Invalid PDF: failed to parse xref (stream attempt: Parsing Error: malformed syntax, traditional \
+         attempt: Invalid cross-reference table)"
+    );
+    assert_eq!(without_byte_dumps("Catalog missing /Pages entry"), "Catalog missing /Pages entry");
+    let told = unreadable(pdf_oxide::Error::EncryptedPdf).to_string();
+    assert!(told.contains("encrypted") && !told.contains("authenticate"), "{told}");
+}
