@@ -46,8 +46,7 @@ pub struct Archive<'a> {
 impl<'a> Archive<'a> {
     pub fn open(bytes: &'a [u8], format: &'static str, limits: Limits) -> Result<Archive<'a>, EngineError> {
         let malformed = |cause: String| EngineError::Malformed { format, cause };
-        let zip = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| malformed(format!("not a ZIP archive ({e})")))?;
+        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(not_opened(e)))?;
         if zip.len() > limits.max_entries {
             return Err(EngineError::Refused(format!(
                 "the {format} archive has {} entries, more than the {} allowed",
@@ -199,6 +198,20 @@ pub fn looks_like_zip(bytes: &[u8]) -> bool {
 }
 
 /// Builds a ZIP from `(name, contents)` pairs, deflated: for tests of the readers.
+/// Why a ZIP archive did not open, in words: the zip crate's message names a Rust type where a
+/// truncated file ends early ("Unexpected end of zip::format::blocks::Zip32CDEBlock").
+fn not_opened(e: zip::result::ZipError) -> String {
+    match e {
+        zip::result::ZipError::InvalidArchive(why) => {
+            let words =
+                why.split_whitespace().map(|word| if word.contains("::") { "a ZIP record" } else { word });
+            let why = words.collect::<Vec<_>>().join(" ");
+            format!("not a ZIP archive, or a damaged or truncated one ({why})")
+        }
+        e => format!("not a ZIP archive, or one this reader cannot open ({e})"),
+    }
+}
+
 #[cfg(test)]
 pub fn build(entries: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write;
@@ -294,5 +307,12 @@ mod tests {
     fn garbage_is_malformed() {
         let err = Archive::open(b"PK\x03\x04 not really", "DOCX", Limits::default()).err().unwrap();
         assert!(matches!(err, EngineError::Malformed { format: "DOCX", .. }), "{err:?}");
+        // Cut inside its central directory: said in words, with no Rust type in them.
+        let whole = build(&[("word/document.xml", b"<w:document/>")]);
+        for cut in [whole.len() - 30, whole.len() / 2] {
+            let err = Archive::open(&whole[..cut], "DOCX", Limits::default()).err().unwrap().to_string();
+            assert!(err.contains("not a ZIP archive, or a damaged or truncated one"), "{err}");
+            assert!(!err.contains("::"), "{err}");
+        }
     }
 }

@@ -11,6 +11,13 @@
 //! unless it has page breaks (`<w:br w:type="page"/>`, "page break before"). The header of the
 //! first page (the first section's) opens it as `Header` blocks, and the footer of the last
 //! page (the last section's) closes it as `Footer` blocks; they are not repeated on every page.
+//!
+//! Footnotes and endnotes are numbered 1, 2, … in the order the text refers to them (a note
+//! with a mark of its own keeps it), the number written where the reference stands (as a PDF
+//! of the document shows it), and their text
+//! follows the body on the last page, before its footer: footnotes, then endnotes, each a block
+//! that starts with its number. (Word numbers endnotes i, ii, … by default; Word also lays each
+//! footnote at the foot of its page, which a document without stored page ends cannot know.)
 
 use std::collections::HashMap;
 
@@ -40,11 +47,25 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
 
     let chunks = read_chunks(&mut archive, &parts)?;
 
-    let (mut flow, sections) = read_part(&body, &main, &styles, &chunks)?;
+    let Part { mut flow, sections, footnotes, endnotes } = read_part(&body, &main, &styles, &chunks)?;
+    for (kind, referenced) in [("footnotes", footnotes), ("endnotes", endnotes)] {
+        let Some(part) = Relationship::of_kind(&parts, kind) else { continue };
+        let Some(xml) = archive.text(part)? else { continue };
+        let mut texts = notes(&xml, part, &styles)?;
+        for (id, number) in referenced {
+            if let Some(text) = texts.remove(&id).filter(|text| !text.trim().is_empty()) {
+                let text = match number {
+                    Some(number) => format!("{number} {text}"),
+                    None => text,
+                };
+                flow.push(BlockType::Text, &text);
+            }
+        }
+    }
     let mut texts_of = |id: Option<&str>| -> Result<Vec<String>, EngineError> {
         let Some(part) = id.and_then(|id| Relationship::by_id(&parts, id)) else { return Ok(Vec::new()) };
         match archive.text(part)? {
-            Some(xml) => Ok(read_part(&xml, part, &styles, &Chunks::new())?.0.texts()),
+            Some(xml) => Ok(read_part(&xml, part, &styles, &Chunks::new())?.flow.texts()),
             None => Ok(Vec::new()),
         }
     };
@@ -84,18 +105,53 @@ fn read_chunks(archive: &mut Archive, parts: &[Relationship]) -> Result<Chunks, 
     Ok(chunks)
 }
 
-/// The blocks of part `xml` (named `name`), and the sections it declares.
-fn read_part(
-    xml: &str,
-    name: &str,
-    styles: &Styles,
-    chunks: &Chunks,
-) -> Result<(Flow, Vec<Section>), EngineError> {
+/// What a part of the document holds: its blocks, the sections it declares, and the footnotes
+/// and endnotes it refers to (id and number), in the order it refers to them.
+struct Part {
+    flow: Flow,
+    sections: Vec<Section>,
+    footnotes: Vec<(String, Option<usize>)>,
+    endnotes: Vec<(String, Option<usize>)>,
+}
+
+/// Reads part `xml` (named `name`).
+fn read_part(xml: &str, name: &str, styles: &Styles, chunks: &Chunks) -> Result<Part, EngineError> {
     let mut reader = Reader::new(styles, chunks);
     walk(xml, name, |node| reader.visit(node))?;
-    match reader.failed {
-        Some(too_large) => Err(too_large),
-        None => Ok((reader.flow, reader.sections)),
+    reader.into_part()
+}
+
+/// The text of each footnote or endnote of a notes part (`word/footnotes.xml`,
+/// `word/endnotes.xml`) by its id, its paragraphs on lines of their own. The separators Word
+/// keeps there (notes of another `w:type` than normal) are not notes.
+fn notes(xml: &str, name: &str, styles: &Styles) -> Result<HashMap<String, String>, EngineError> {
+    let no_chunks = Chunks::new();
+    let mut notes = HashMap::new();
+    let mut note: Option<(String, Reader)> = None;
+    let mut failed = None;
+    walk(xml, name, |node| match node {
+        Node::Open { ref name, empty: false, .. } if name == "footnote" || name == "endnote" => {
+            let separator = node.attr("type").is_some_and(|kind| kind != "normal");
+            let id = node.attr("id").unwrap_or_default().to_owned();
+            note = (!separator).then(|| (id, Reader::new(styles, &no_chunks)));
+        }
+        Node::Close { ref name } if name == "footnote" || name == "endnote" => {
+            if let Some((id, reader)) = note.take() {
+                match reader.into_part() {
+                    Ok(part) => drop(notes.insert(id, part.flow.texts().join("\n"))),
+                    Err(e) => failed = Some(e),
+                }
+            }
+        }
+        node => {
+            if let Some((_, reader)) = note.as_mut() {
+                reader.visit(node);
+            }
+        }
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(notes),
     }
 }
 
@@ -165,6 +221,10 @@ struct Reader<'a> {
     tables: Vec<Vec<Vec<String>>>,
     /// The sections declared so far (`w:sectPr`), in order.
     sections: Vec<Section>,
+    /// The notes referred to so far, in order: their ids, and their numbers (none for a note
+    /// with its own mark).
+    footnotes: Vec<(String, Option<usize>)>,
+    endnotes: Vec<(String, Option<usize>)>,
     /// A table the engine refused (too large); the document fails with it.
     failed: Option<EngineError>,
 }
@@ -181,7 +241,21 @@ impl<'a> Reader<'a> {
             in_fallback: 0,
             tables: Vec::new(),
             sections: Vec::new(),
+            footnotes: Vec::new(),
+            endnotes: Vec::new(),
             failed: None,
+        }
+    }
+
+    fn into_part(self) -> Result<Part, EngineError> {
+        match self.failed {
+            Some(too_large) => Err(too_large),
+            None => Ok(Part {
+                flow: self.flow,
+                sections: self.sections,
+                footnotes: self.footnotes,
+                endnotes: self.endnotes,
+            }),
         }
     }
 
@@ -248,6 +322,18 @@ impl<'a> Reader<'a> {
                 "titlePg" if node.attr("val").is_none_or(|v| v != "0" && v != "false") => {
                     if let Some(section) = self.sections.last_mut() {
                         section.title_page = true;
+                    }
+                }
+                // A note's number stands where the text refers to it, unless the text gives its
+                // own mark (`customMarkFollows`, the mark then being the next run).
+                "footnoteReference" | "endnoteReference" => {
+                    let notes =
+                        if name == "footnoteReference" { &mut self.footnotes } else { &mut self.endnotes };
+                    let numbered = node.attr("customMarkFollows").is_none_or(|v| v == "0" || v == "false");
+                    let number = numbered.then(|| notes.iter().filter(|(_, n)| n.is_some()).count() + 1);
+                    notes.push((node.attr("id").unwrap_or_default().to_owned(), number));
+                    if let Some(number) = number {
+                        self.write(&number.to_string());
                     }
                 }
                 "t" => self.in_text = !empty,
@@ -492,6 +578,53 @@ pub mod tests {
                 vec![(BlockType::Header, "ACME Corp\tInvoice"), (BlockType::Text, "Page one")],
                 vec![(BlockType::Text, "Page two"), (BlockType::Footer, "Registered in Utopia")],
             ]
+        );
+    }
+
+    #[test]
+    fn footnotes_and_endnotes_are_numbered_where_referred_to_and_follow_the_body() {
+        let rels = [
+            relationship("rId5", "footnotes", "footnotes.xml"),
+            relationship("rId6", "endnotes", "endnotes.xml"),
+            relationship("rId9", "footer", "footer1.xml"),
+        ]
+        .concat();
+        let body = r#"<w:p><w:r><w:t>The seller</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r>
+            <w:r><w:t xml:space="preserve"> delivers</w:t></w:r><w:r><w:endnoteReference w:id="2"/></w:r>
+            <w:r><w:t xml:space="preserve"> on time</w:t></w:r><w:r><w:footnoteReference w:id="3"/></w:r><w:r><w:t>.</w:t></w:r></w:p>
+            <w:p><w:r><w:t>Signed</w:t></w:r><w:r><w:footnoteReference w:customMarkFollows="1" w:id="4"/><w:t>*</w:t></w:r></w:p>
+            <w:sectPr><w:footerReference w:type="default" r:id="rId9"/></w:sectPr>"#;
+        let note = |kind: &str, id: &str, paragraphs: &[&str]| {
+            let runs: String = paragraphs.iter().map(|text| paragraph(None, text)).collect();
+            format!(r#"<w:{kind} w:id="{id}"><w:p><w:r><w:{kind}Ref/></w:r></w:p>{runs}</w:{kind}>"#)
+        };
+        let footnotes = [
+            r#"<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"#
+                .to_owned(),
+            note("footnote", "3", &["Business days.", "Holidays excluded."]),
+            note("footnote", "7", &["ACME GmbH, Berlin."]),
+            note("footnote", "4", &["Electronically."]),
+            note("footnote", "9", &["Never referred to."]),
+        ]
+        .concat();
+        let parts = [
+            ("footnotes.xml", footnotes),
+            ("endnotes.xml", note("endnote", "2", &["See the terms."])),
+            ("footer1.xml", paragraph(None, "Page 1")),
+        ];
+        let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
+        let doc = read(&package("word/document.xml", body, &rels, &parts), Limits::default()).unwrap();
+        assert_eq!(
+            blocks(&doc),
+            [vec![
+                (BlockType::Text, "The seller1 delivers1 on time2."),
+                (BlockType::Text, "Signed*"),
+                (BlockType::Text, "1 ACME GmbH, Berlin."),
+                (BlockType::Text, "2 Business days.\nHolidays excluded."),
+                (BlockType::Text, "Electronically."),
+                (BlockType::Text, "1 See the terms."),
+                (BlockType::Footer, "Page 1"),
+            ]]
         );
     }
 

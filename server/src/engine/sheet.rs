@@ -183,7 +183,32 @@ fn shared_strings(xml: &str) -> Result<Vec<String>, EngineError> {
         }
         Node::Text(_) => {}
     })?;
-    Ok(strings)
+    Ok(strings.iter().map(|text| unescape_xstring(text)).collect())
+}
+
+/// Resolves OOXML's escapes of characters XML cannot carry (`_x000D_` for a carriage return,
+/// `_x005F_` for a `_` that would otherwise start one), which Excel writes in shared and
+/// inline strings. A carriage return before a line feed is dropped, as in any other text.
+fn unescape_xstring(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("_x") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let code = rest.get(2..6).filter(|_| rest.as_bytes().get(6) == Some(&b'_'));
+        match code.and_then(|hex| u32::from_str_radix(hex, 16).ok()).and_then(char::from_u32) {
+            Some(decoded) => {
+                out.push(decoded);
+                rest = &rest[7..];
+            }
+            None => {
+                out.push('_');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("\r\n", "\n")
 }
 
 /// Sparse rows laid out as a table: every row as wide as the widest, blanks filled in. Cells
@@ -258,6 +283,7 @@ fn cells(
                     }
                     let value = match kind.as_str() {
                         "s" => shared.cloned().unwrap_or_default(),
+                        "inlineStr" | "str" => unescape_xstring(&raw),
                         "b" => if raw.trim() == "1" { "TRUE" } else { "FALSE" }.to_owned(),
                         "n" => formats.display(raw, shown),
                         _ => raw,
@@ -610,6 +636,23 @@ pub mod tests {
             row,
             ["0.994", "0.06172839506172839", "99%", "99.4%", "1250.5", "1E+300", "12", "#DIV/0!"]
         );
+    }
+
+    #[test]
+    fn excels_character_escapes_are_resolved_in_strings() {
+        let strings = shared_strings(
+            "<sst><si><t>ABC_x000D_\nDEF</t></si><si><t>a_x005F_x000D_b _x41 _x00e9_</t></si></sst>",
+        );
+        assert_eq!(strings.unwrap(), ["ABC\nDEF", "a_x000D_b _x41 é"]);
+        let sheet = r#"<worksheet><sheetData><row><c r="A1" t="inlineStr"><is><t>x_x0009_y</t></is></c>
+            <c r="B1" t="str"><f>A1</f><v>x_x0009_y</v></c><c r="C1" t="e"><v>#N/A_x0041_</v></c></row></sheetData></worksheet>"#;
+        let row: Vec<String> = cells(sheet, &[], &NumberFormats::default())
+            .unwrap()
+            .remove(0)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(row, ["x\ty", "x\ty", "#N/A_x0041_"]);
     }
 
     #[test]
