@@ -508,7 +508,7 @@ fn run(mut command: Command, program: Program) -> Result<Vec<u8>, EngineError> {
         out
     });
     let mut stderr = child.stderr.take().expect("piped");
-    let errors = std::thread::spawn(move || last_line(&mut stderr));
+    let errors = std::thread::spawn(move || complaint(&mut stderr));
     let started = Instant::now();
     let status = loop {
         match child.try_wait().map_err(io)? {
@@ -525,25 +525,48 @@ fn run(mut command: Command, program: Program) -> Result<Vec<u8>, EngineError> {
         }
     };
     let out = reader.join().unwrap_or_default();
-    let why = errors.join().ok().flatten();
+    let Complaint { undecodable, last } = errors.join().unwrap_or_default();
+    // Tesseract ends well when its image library could not decode the image, having read
+    // nothing: no more than its output's header line. (A partly decoded image that gave text
+    // is kept.)
+    if let Some(why) =
+        undecodable.filter(|_| out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count() <= 1)
+    {
+        return Err(EngineError::Ocr(format!("{tool} could not decode the image ({why})")));
+    }
     if !status.success() {
-        let why = why.unwrap_or_else(|| "no reason given".into());
+        let why = last.unwrap_or_else(|| "no reason given".into());
         return Err(EngineError::Ocr(format!("{tool} could not read the page ({why})")));
     }
     Ok(out)
 }
 
-/// The last line that is not blank of what `stream` gives until it ends, holding no more than
-/// a few lines of it at a time however much it says.
-fn last_line(stream: &mut impl Read) -> Option<String> {
-    let mut last = None;
+/// What a tool said on stderr that matters.
+#[derive(Default)]
+struct Complaint {
+    /// Why the image library (leptonica) could not decode an image: the first of its
+    /// `Error in pixRead…: <why>` lines, which its vaguer ones follow.
+    undecodable: Option<String>,
+    /// The last line that is not blank.
+    last: Option<String>,
+}
+
+/// The complaint in what `stream` gives until it ends, holding no more than a few lines of it
+/// at a time however much it says.
+fn complaint(stream: &mut impl Read) -> Complaint {
+    let mut complaint = Complaint::default();
     for line in std::io::BufReader::new(stream).lines() {
         let Ok(line) = line else { break };
-        if !line.trim().is_empty() {
-            last = Some(line.trim().to_owned());
+        let line = line.trim();
+        if complaint.undecodable.is_none() && line.starts_with("Error in pixRead") {
+            let why = line.split_once(": ").map_or(line, |(_, why)| why);
+            complaint.undecodable = Some(why.to_owned());
+        }
+        if !line.is_empty() {
+            complaint.last = Some(line.to_owned());
         }
     }
-    last
+    complaint
 }
 
 pub(super) fn tempdir() -> Result<tempfile::TempDir, EngineError> {

@@ -125,3 +125,23 @@ fn an_image_too_small_for_text_reads_as_a_blank_page() {
     png.extend_from_slice(&300u32.to_be_bytes());
     assert_eq!(read_image(&png, "png").unwrap(), vec![OcrPage::default()]);
 }
+
+#[test]
+fn an_image_the_image_library_cannot_decode_is_said_so() {
+    // What tesseract says of a PNG whose palette is too short, ending with a vague line.
+    let said = "Error in pixcmapIsValid: (max index = 3) >= (num colors = 3)\n\
+                Error in pixReadStreamPng: colormap is not valid\n\
+                Error in pixReadStream: png: no pix returned\nError during processing.\n";
+    let complaint = complaint_of(said);
+    assert_eq!(complaint.undecodable.as_deref(), Some("colormap is not valid"));
+    assert_eq!(complaint.last.as_deref(), Some("Error during processing."));
+    let poppler = complaint_of("Syntax Error: Couldn't read xref table\n");
+    assert_eq!(
+        (poppler.undecodable, poppler.last.as_deref()),
+        (None, Some("Syntax Error: Couldn't read xref table"))
+    );
+}
+
+fn complaint_of(said: &str) -> Complaint {
+    complaint(&mut said.as_bytes())
+}
