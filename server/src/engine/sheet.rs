@@ -1,5 +1,5 @@
 //! Spreadsheets: CSV (one page, the rows as a table) and XLSX (each sheet a page: its name as
-//! a section header, then its cells as a table). Cells are read as stored: shared and inline
+//! a section header, then its cells as a table, then what its text boxes and shapes say). Cells are read as stored: shared and inline
 //! strings as text, booleans as TRUE/FALSE, a formula as its cached value, numbers as short as
 //! they read back the same (Excel stores 0.994 as 0.99399999999999999). Two formats are
 //! applied: a number whose cell format is a date or time becomes ISO 8601 ("2024-03-15",
@@ -156,8 +156,49 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
         let xml = archive.text(&path)?.ok_or_else(|| missing(&path))?;
         let rows = cells(&xml, &shared, &formats)?;
         flow.table(dense(&name, rows)?)?;
+        // What its text boxes and shapes say, after its cells.
+        for drawing in archive.relationships(&path)?.iter().filter(|r| r.kind == "drawing") {
+            if let Some(xml) = archive.text(&drawing.target)? {
+                for paragraph in drawing_text(&xml, &drawing.target)? {
+                    flow.push(BlockType::Text, &paragraph);
+                }
+            }
+        }
     }
     Ok(flow.finish())
+}
+
+/// The paragraphs of a drawing's text boxes and shapes (`a:p` of DrawingML), in the order the
+/// drawing lists them; a shape's paragraphs are joined by line breaks into one.
+fn drawing_text(xml: &str, name: &str) -> Result<Vec<String>, EngineError> {
+    let mut shapes: Vec<String> = Vec::new();
+    let (mut in_body, mut in_text) = (false, false);
+    walk(xml, name, |node| match node {
+        Node::Open { ref name, empty, .. } => match name.as_str() {
+            "txBody" if !empty => {
+                in_body = true;
+                shapes.push(String::new());
+            }
+            // A new paragraph or a line break starts a line; empty paragraphs add no blank ones.
+            "p" | "br" if in_body => {
+                if let Some(shape) =
+                    shapes.last_mut().filter(|shape| !shape.is_empty() && !shape.ends_with('\n'))
+                {
+                    shape.push('\n');
+                }
+            }
+            "t" => in_text = !empty && in_body,
+            _ => {}
+        },
+        Node::Close { name } => match name.as_str() {
+            "txBody" => in_body = false,
+            "t" => in_text = false,
+            _ => {}
+        },
+        Node::Text(text) if in_text => shapes.last_mut().into_iter().for_each(|shape| shape.push_str(&text)),
+        Node::Text(_) => {}
+    })?;
+    Ok(shapes.into_iter().map(|shape| shape.trim().to_owned()).filter(|shape| !shape.is_empty()).collect())
 }
 
 /// The shared string table: each `<si>`'s text (its runs joined; phonetic hints skipped).
@@ -635,6 +676,39 @@ pub mod tests {
         assert_eq!(
             row,
             ["0.994", "0.06172839506172839", "99%", "99.4%", "1250.5", "1E+300", "12", "#DIV/0!"]
+        );
+    }
+
+    #[test]
+    fn text_boxes_and_shapes_follow_their_sheets_cells() {
+        let drawing = r#"<xdr:wsDr xmlns:xdr="x" xmlns:a="a"><xdr:twoCellAnchor><xdr:sp><xdr:txBody><a:bodyPr/>
+            <a:p><a:r><a:t>Line 1</a:t></a:r><a:br/><a:r><a:t>Line 2</a:t></a:r></a:p><a:p/><a:p><a:r><a:t>Line </a:t></a:r><a:r><a:t>3</a:t></a:r></a:p>
+            </xdr:txBody></xdr:sp></xdr:twoCellAnchor><xdr:twoCellAnchor><xdr:pic/></xdr:twoCellAnchor>
+            <xdr:twoCellAnchor><xdr:sp><xdr:txBody><a:p><a:r><a:t>Approved</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"#;
+        let relationship = |id: &str, kind: &str, target: &str| {
+            format!(
+                r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}"/>"#
+            )
+        };
+        let parts = [
+            ("xl/workbook.xml", r#"<workbook xmlns:r="r"><sheets><sheet name="Quote" r:id="rId1"/></sheets></workbook>"#.to_owned()),
+            ("xl/_rels/workbook.xml.rels", format!("<Relationships>{}</Relationships>", relationship("rId1", "worksheet", "worksheets/sheet1.xml"))),
+            ("xl/worksheets/sheet1.xml", r#"<worksheet><sheetData><row><c r="A1" t="inlineStr"><is><t>Total</t></is></c><c r="B1"><v>12</v></c></row></sheetData></worksheet>"#.to_owned()),
+            ("xl/worksheets/_rels/sheet1.xml.rels", format!("<Relationships>{}</Relationships>", relationship("rId3", "drawing", "../drawings/drawing1.xml"))),
+            ("xl/drawings/drawing1.xml", drawing.to_owned()),
+        ];
+        let entries: Vec<(&str, &[u8])> = parts.iter().map(|(n, x)| (*n, x.as_bytes())).collect();
+        let doc = read_xlsx(&archive::build(&entries), Limits::default()).unwrap();
+        let blocks: Vec<(BlockType, &str)> =
+            doc.pages[0].blocks.iter().map(|b| (b.kind, b.content.as_str())).collect();
+        assert_eq!(
+            blocks,
+            [
+                (BlockType::SectionHeader, "Quote"),
+                (BlockType::Table, "| Total | 12 |\n| --- | --- |"),
+                (BlockType::Text, "Line 1\nLine 2\nLine 3"),
+                (BlockType::Text, "Approved"),
+            ]
         );
     }
 
