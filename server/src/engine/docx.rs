@@ -3,7 +3,8 @@
 //! styled Title is a title, one styled as a heading (by the style's name in the styles part,
 //! so localized style ids work) a section header, a numbered or bulleted one a list item. A
 //! text box is read once (Word keeps a second, fallback copy of each for older readers), as
-//! paragraphs of their own. Content a generator imported as an HTML or plain-text chunk
+//! paragraphs of their own; ruby (a reading guide printed over East Asian text) reads as its
+//! base text. Content a generator imported as an HTML or plain-text chunk
 //! (`w:altChunk`, as HTML-to-Word converters write) is read where it stands; chunks in other
 //! formats (RTF, MHTML, another DOCX) are not.
 //!
@@ -215,8 +216,9 @@ struct Reader<'a> {
     /// Paragraphs interrupted by one inside them (a text box's), innermost last.
     interrupted: Vec<Paragraph>,
     in_text: bool,
-    /// How deep inside `mc:Fallback` elements: the copy of a text box for older readers.
-    in_fallback: usize,
+    /// How deep inside elements whose text is not read: `mc:Fallback` (the copy of a text box
+    /// for older readers) and `w:rt` (ruby, the reading aid printed over its base text).
+    in_skipped: usize,
     /// Tables being read, innermost last; a nested table's text goes into the outer cell.
     tables: Vec<Vec<Vec<String>>>,
     /// The sections declared so far (`w:sectPr`), in order.
@@ -238,7 +240,7 @@ impl<'a> Reader<'a> {
             paragraph: None,
             interrupted: Vec::new(),
             in_text: false,
-            in_fallback: 0,
+            in_skipped: 0,
             tables: Vec::new(),
             sections: Vec::new(),
             footnotes: Vec::new(),
@@ -261,15 +263,15 @@ impl<'a> Reader<'a> {
 
     fn visit(&mut self, node: Node) {
         if let Node::Open { ref name, empty: false, .. } | Node::Close { ref name } = node {
-            if name == "Fallback" {
+            if name == "Fallback" || name == "rt" {
                 match node {
-                    Node::Open { .. } => self.in_fallback += 1,
-                    _ => self.in_fallback = self.in_fallback.saturating_sub(1),
+                    Node::Open { .. } => self.in_skipped += 1,
+                    _ => self.in_skipped = self.in_skipped.saturating_sub(1),
                 }
                 return;
             }
         }
-        if self.in_fallback > 0 {
+        if self.in_skipped > 0 {
             return;
         }
         match node {
@@ -578,6 +580,16 @@ pub mod tests {
                 vec![(BlockType::Header, "ACME Corp\tInvoice"), (BlockType::Text, "Page one")],
                 vec![(BlockType::Text, "Page two"), (BlockType::Footer, "Registered in Utopia")],
             ]
+        );
+    }
+
+    #[test]
+    fn ruby_reads_as_its_base_text() {
+        let body = r#"<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt>
+            <w:rubyBase><w:r><w:t>東京</w:t></w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>へ</w:t></w:r></w:p>"#;
+        assert_eq!(
+            blocks(&read(&docx(body), Limits::default()).unwrap()),
+            [vec![(BlockType::Text, "東京へ")]]
         );
     }
 
