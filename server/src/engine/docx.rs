@@ -540,7 +540,7 @@ pub mod tests {
         archive::build(&entries)
     }
 
-    fn relationship(id: &str, kind: &str, target: &str) -> String {
+    pub fn relationship(id: &str, kind: &str, target: &str) -> String {
         format!(
             r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}"/>"#
         )

@@ -685,11 +685,7 @@ pub mod tests {
             <a:p><a:r><a:t>Line 1</a:t></a:r><a:br/><a:r><a:t>Line 2</a:t></a:r></a:p><a:p/><a:p><a:r><a:t>Line </a:t></a:r><a:r><a:t>3</a:t></a:r></a:p>
             </xdr:txBody></xdr:sp></xdr:twoCellAnchor><xdr:twoCellAnchor><xdr:pic/></xdr:twoCellAnchor>
             <xdr:twoCellAnchor><xdr:sp><xdr:txBody><a:p><a:r><a:t>Approved</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"#;
-        let relationship = |id: &str, kind: &str, target: &str| {
-            format!(
-                r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}"/>"#
-            )
-        };
+        use crate::engine::docx::tests::relationship;
         let parts = [
             ("xl/workbook.xml", r#"<workbook xmlns:r="r"><sheets><sheet name="Quote" r:id="rId1"/></sheets></workbook>"#.to_owned()),
             ("xl/_rels/workbook.xml.rels", format!("<Relationships>{}</Relationships>", relationship("rId1", "worksheet", "worksheets/sheet1.xml"))),

@@ -90,21 +90,7 @@ async fn an_encrypted_scan_is_ocrd_with_its_password_which_no_command_line_sees(
         StandIns::new(&[("pdftoppm", &write_down("pdftoppm")), ("tesseract", &write_down("tesseract"))]);
     let server = Process::start(&[], &[("PATH", &tools.path())]);
 
-    let mut doc = lopdf::Document::load_mem(&scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 200)])).unwrap();
-    let id = lopdf::Object::string_literal(b"0123456789abcdef".to_vec());
-    doc.trailer.set("ID", vec![id.clone(), id]);
-    let version = lopdf::EncryptionVersion::V2 {
-        document: &doc,
-        owner_password: "owner",
-        user_password: "scan-password",
-        key_length: 128,
-        permissions: lopdf::Permissions::all(),
-    };
-    let state = lopdf::EncryptionState::try_from(version).unwrap();
-    doc.encrypt(&state).unwrap();
-    let mut encrypted = Vec::new();
-    doc.save_to(&mut encrypted).unwrap();
-    let id = server.upload(encrypted).await;
+    let id = server.upload(encrypted_scan("scan-password", Some(b"0123456789abcdef"))).await;
 
     let (status, locked) = server.post("/parse", json!({"input": id})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{locked}");
@@ -123,23 +109,8 @@ async fn an_encrypted_scan_is_ocrd_with_its_password_which_no_command_line_sees(
 async fn an_encrypted_scan_without_an_id_opens_with_the_empty_password() {
     // RC4 with an empty user password and no /ID in the trailer (the key is made from an empty
     // ID): lopdf cannot decrypt such a file, while pdf_oxide and poppler open it without asking.
-    let mut doc = lopdf::Document::load_mem(&scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 200)])).unwrap();
-    let empty = lopdf::Object::string_literal(Vec::new());
-    doc.trailer.set("ID", vec![empty.clone(), empty]);
-    let version = lopdf::EncryptionVersion::V2 {
-        document: &doc,
-        owner_password: "owner",
-        user_password: "",
-        key_length: 128,
-        permissions: lopdf::Permissions::all(),
-    };
-    doc.encrypt(&lopdf::EncryptionState::try_from(version).unwrap()).unwrap();
-    doc.trailer.remove(b"ID");
-    let mut encrypted = Vec::new();
-    doc.save_to(&mut encrypted).unwrap();
-
     let s = Server::new().await;
-    let parsed = s.post("/parse", json!({"input": s.upload_pdf(&encrypted).await})).await;
+    let parsed = s.post("/parse", json!({"input": s.upload_pdf(&encrypted_scan("", None)).await})).await;
     parsed.expect(StatusCode::OK);
     assert!(text_of(&parsed.body).contains("Invoice Number: A-1"), "{}", text_of(&parsed.body));
 }
@@ -170,4 +141,26 @@ async fn a_page_the_pdf_reader_refuses_is_read_by_ocr() {
         .map(|l| &l["bbox"]["page"])
         .collect();
     assert_eq!(ocr_pages, [&json!(2)], "only the refused page is OCR'd");
+}
+
+/// Page 1 of the packet as a scan, encrypted with RC4 (128-bit) under `user_password`, its
+/// trailer's /ID `id`; with no `id` the key is made from an empty one and the /ID left out.
+fn encrypted_scan(user_password: &str, id: Option<&[u8]>) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(&scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 200)])).unwrap();
+    let id_string = lopdf::Object::string_literal(id.unwrap_or_default().to_vec());
+    doc.trailer.set("ID", vec![id_string.clone(), id_string]);
+    let version = lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password,
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    };
+    doc.encrypt(&lopdf::EncryptionState::try_from(version).unwrap()).unwrap();
+    if id.is_none() {
+        doc.trailer.remove(b"ID");
+    }
+    let mut encrypted = Vec::new();
+    doc.save_to(&mut encrypted).unwrap();
+    encrypted
 }
