@@ -20,19 +20,27 @@ pub async fn require_key(
     if keys.is_empty() {
         return Ok(next.run(req).await);
     }
-    let presented = req
-        .headers()
-        .get(AUTHORIZATION)
+    // `Bearer` with no token (as a client with an empty key sends it) sends no key.
+    let header = req.headers().get(AUTHORIZATION).filter(|v| {
+        let sent = v.as_bytes().trim_ascii();
+        !sent.is_empty() && !sent.eq_ignore_ascii_case(b"bearer")
+    });
+    let presented = header
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
+        .and_then(|v| v.split_once([' ', '\t']))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, key)| key.trim());
-    match presented {
-        Some(key) if keys.iter().any(|k| constant_time_eq(k.as_str().as_bytes(), key.as_bytes())) => {
+    match (presented, header) {
+        (Some(key), _) if keys.iter().any(|k| constant_time_eq(k.as_str().as_bytes(), key.as_bytes())) => {
             Ok(next.run(req).await)
         }
-        Some(_) => Err(AppError::Unauthorized("Invalid API key".into())),
-        None => Err(AppError::Unauthorized(
+        (Some(_), _) => Err(AppError::Unauthorized("Invalid API key".into())),
+        // A header that is there but no bearer token of printable ASCII (another scheme,
+        // non-ASCII bytes): a key was sent, in a form no key has.
+        (None, Some(_)) => Err(AppError::Unauthorized(
+            "Invalid Authorization header: send 'Authorization: Bearer <key>'".into(),
+        )),
+        (None, None) => Err(AppError::Unauthorized(
             "Missing API key: send the header 'Authorization: Bearer <key>'".into(),
         )),
     }

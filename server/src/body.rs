@@ -124,7 +124,14 @@ fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
         .map_err(|e| AppError::invalid(loc!["body"], format!("JSON decode error: {e}"), "json_invalid"))
 }
 
+/// Every body of this API is an object. serde would also fill a struct from an array of its
+/// fields in order (`["name", {}]` for `{name, steps}`), which no client means: refused as
+/// FastAPI refuses it.
 fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    if !value.is_object() {
+        let msg = "Input should be a valid dictionary or object to extract fields from";
+        return Err(AppError::invalid(loc!["body"], msg, "model_attributes_type"));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| AppError::Validation(vec![from_serde(e)]))
 }
 
@@ -211,5 +218,17 @@ mod tests {
     fn empty_and_malformed_bodies() {
         assert_eq!(errors("  ")[0].kind, "missing");
         assert_eq!(errors("{nope")[0].kind, "json_invalid");
+    }
+
+    #[test]
+    fn a_body_that_is_no_object_is_refused_though_its_items_would_fill_the_struct() {
+        for body in [r#"["a", [{"n": 1}]]"#, "[]", "null", "\"name\"", "7"] {
+            let refused = &errors(body)[0];
+            assert_eq!(
+                (refused.kind.as_str(), &refused.loc),
+                ("model_attributes_type", &loc!["body"]),
+                "{body}"
+            );
+        }
     }
 }

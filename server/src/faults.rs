@@ -213,8 +213,13 @@ fn problems(r: &Scripted, index: usize) -> Vec<ValidationError> {
             "value_error",
         ));
     }
-    if !(100..=599).contains(&r.status) {
-        errors.push(ValidationError::new(at("status"), "status must be from 100 to 599", "value_error"));
+    // An informational (1xx) status is not an answer: the client would wait for the real one.
+    if !(200..=599).contains(&r.status) {
+        errors.push(ValidationError::new(at("status"), "status must be from 200 to 599", "value_error"));
+    }
+    if r.delay_ms > MAX_DELAY_MS {
+        let msg = format!("delay_ms must be at most {MAX_DELAY_MS} (10 minutes)");
+        errors.push(ValidationError::new(at("delay_ms"), msg, "value_error"));
     }
     for (name, value) in &r.headers {
         if HeaderName::from_bytes(name.as_bytes()).is_err() || HeaderValue::from_str(value).is_err() {
@@ -245,12 +250,32 @@ async fn engine(
     State(faults): State<Arc<Faults>>,
     JsonBody(settings): JsonBody<EngineSettings>,
 ) -> Json<Value> {
-    faults.page_delay_ms.store(settings.page_delay_ms, Ordering::Relaxed);
-    Json(json!({ "page_delay_ms": settings.page_delay_ms }))
+    let page_delay_ms = settings.page_delay_ms.min(MAX_DELAY_MS);
+    faults.page_delay_ms.store(page_delay_ms, Ordering::Relaxed);
+    Json(json!({ "page_delay_ms": page_delay_ms }))
 }
 
+/// The longest a scripted response or a page may be held back: a delay past any client's
+/// timeout tests nothing, and one of u64::MAX would hold its request for ever.
+const MAX_DELAY_MS: u64 = 600_000;
+
 /// Headers that carry credentials: logged by name only.
-const SECRET_HEADERS: [&str; 5] = ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"];
+const SECRET_HEADERS: [&str; 6] =
+    ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"];
+
+/// `query` with the values of parameters that look like credentials (`api_key`, `token`,
+/// `password`, …) as `[redacted]`: a client may wrongly put its key in a URL.
+fn logged_query(query: &str) -> String {
+    let secret = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["key", "token", "secret", "password", "auth", "signature"].iter().any(|word| name.contains(word))
+    };
+    let parameters = query.split('&').map(|parameter| match parameter.split_once('=') {
+        Some((name, _)) if secret(name) => format!("{name}=[redacted]"),
+        _ => parameter.to_owned(),
+    });
+    parameters.collect::<Vec<_>>().join("&")
+}
 
 fn logged_headers(headers: &axum::http::HeaderMap) -> BTreeMap<String, String> {
     headers
@@ -284,7 +309,7 @@ pub async fn layer(State(faults): State<Arc<Faults>>, req: Request, next: Next) 
             faults.record(Logged {
                 method: req.method().to_string(),
                 path,
-                query: req.uri().query().map(str::to_owned),
+                query: req.uri().query().map(logged_query),
                 at_ms: faults.started.elapsed().as_secs_f64() * 1000.0,
                 headers: logged_headers(req.headers()),
                 content_length: req

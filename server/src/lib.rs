@@ -90,7 +90,10 @@ pub fn app(state: AppState) -> Router {
     let mut api = api
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key))
         .layer(DefaultBodyLimit::max(config.max_body_bytes() as usize))
-        .merge(routes::public());
+        .merge(routes::public())
+        // In the API's error shape, as FastAPI answers it, where axum's own 405 has no body;
+        // set last, so that every route has it.
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed });
     if config.enable_faults {
         // Around the API only, so a scripted response never stands in for a page of `--www`;
         // outside the key check, so a scripted 401 or 503 needs no key.
@@ -113,7 +116,14 @@ pub fn app(state: AppState) -> Router {
         .allow_origin(AllowOrigin::predicate(move |_, request| {
             !(keyed && faults::is_control_path(request.uri.path()))
         }))
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(EXPOSED_HEADERS.map(HeaderName::from_static))
         .max_age(Duration::from_secs(600));

@@ -128,8 +128,6 @@ pub fn api() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(studio::routes())
         .merge(snippets::routes())
-        // In the API's error shape, as FastAPI answers it, where axum's own 405 has no body.
-        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
 
 /// A route's one path parameter (`/job/{id}`). A segment that does not decode (`%ff`) is a 400

@@ -392,6 +392,14 @@ async fn api_keys_guard_every_api_route_but_not_static_files() {
         .await;
     wrong.expect(StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.detail(), "Invalid API key");
+    // A header that holds no bearer token is a wrong one, not a missing one.
+    for sent in ["Basic a2V5LW9uZQ==", "key-one", "Bearer\tkey-three"] {
+        let request =
+            Request::get("/version").header(header::AUTHORIZATION, sent).body(Body::empty()).unwrap();
+        let refused = s.send(request).await;
+        refused.expect(StatusCode::UNAUTHORIZED);
+        assert!(refused.detail().starts_with("Invalid"), "{sent}: {}", refused.detail());
+    }
     s.get("/").await.expect(StatusCode::OK);
 
     s.key = Some("key-two");

@@ -140,13 +140,15 @@ async fn the_request_log_records_every_header_but_never_a_secret() {
     script(&http, &live, "GET", "/jobs", json!([{"status": 429, "headers": {"retry-after-ms": "10"}}])).await;
     let limited = http.get(live.at("/jobs")).send().await.unwrap();
     assert_eq!(limited.status(), 429);
-    let unauthorized = http.get(live.at("/jobs?limit=5")).send().await.unwrap();
+    let unauthorized =
+        http.get(live.at("/jobs?limit=5&api_key=sekrit-in-url&x-auth=2")).send().await.unwrap();
     assert_eq!(unauthorized.status(), 401, "no script left: the key check applies again");
     let ok = http
         .post(live.at("/upload?extension=pdf"))
         .bearer_auth(KEY)
         .header("x-api-key", "sekrit-other")
         .header("x-team", "docs")
+        .header("x-auth-token", "sekrit-token")
         .json(&json!({}))
         .send()
         .await
@@ -168,12 +170,17 @@ async fn the_request_log_records_every_header_but_never_a_secret() {
         (&json!("GET"), &json!("/jobs"), &Value::Null)
     );
     assert_eq!((&first["headers"]["authorization"], &first["faulted"]), (&Value::Null, &json!(true)));
-    assert_eq!((&second["query"], &second["faulted"]), (&json!("limit=5"), &json!(false)));
+    assert_eq!(
+        (&second["query"], &second["faulted"]),
+        (&json!("limit=5&api_key=[redacted]&x-auth=[redacted]"), &json!(false)),
+        "a key put in the URL is not logged"
+    );
     assert_eq!(
         (&third["method"], &third["headers"]["authorization"], &third["content_length"]),
         (&json!("POST"), &json!("Bearer [redacted]"), &json!(2))
     );
     assert_eq!(third["headers"]["x-api-key"], json!("[redacted]"));
+    assert_eq!(third["headers"]["x-auth-token"], json!("[redacted]"));
     assert_eq!(third["headers"]["x-team"], json!("docs"), "other headers are logged as sent");
     assert_eq!(third["headers"]["content-type"], json!("application/json"));
     assert_eq!(first["content_length"], Value::Null);
@@ -211,6 +218,14 @@ async fn bad_scripts_are_422s() {
         (
             json!({"method": "GET", "path": "/version", "responses": [{"status": 99}]}),
             json!(["body", "responses", 0, "status"]),
+        ),
+        (
+            json!({"method": "GET", "path": "/version", "responses": [{"status": 101}]}),
+            json!(["body", "responses", 0, "status"]),
+        ),
+        (
+            json!({"method": "GET", "path": "/version", "responses": [{"delay_ms": u64::MAX}]}),
+            json!(["body", "responses", 0, "delay_ms"]),
         ),
         (
             json!({"method": "GET", "path": "/version", "responses": [{"drop": true, "passthrough": true}]}),

@@ -156,6 +156,23 @@ async fn hostile_requests_get_a_clear_4xx_and_the_server_keeps_answering() {
             detail: "Method Not Allowed",
         },
         Case {
+            what: "a method a download does not answer",
+            request: request(Method::POST, "/download/some-token", &[], Body::empty()),
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            detail: "Method Not Allowed",
+        },
+        Case {
+            what: "a Studio body that is an array of the fields, not an object",
+            request: request(
+                Method::POST,
+                "/studio/pipelines",
+                &[("content-type", "application/json")],
+                Body::from(r#"["x", {"parse": {}}]"#),
+            ),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: "Input should be a valid dictionary",
+        },
+        Case {
             what: "a job id that does not decode",
             request: request(Method::GET, "/job/%ff%fe", &[], Body::empty()),
             status: StatusCode::BAD_REQUEST,
