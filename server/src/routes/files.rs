@@ -103,8 +103,17 @@ async fn upload(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
     if is_multipart {
+        // A body that says it is far larger than an upload may be is refused before it is read.
+        let length = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if length.is_some_and(|length| length > state.config.max_upload_bytes() + MULTIPART_OVERHEAD) {
+            return Err(too_large(&state));
+        }
         let multipart: Result<Multipart, MultipartRejection> = Multipart::from_request(req, &state).await;
-        return receive_multipart(&state, declared, multipart.map_err(|_| missing_file())?).await;
+        let multipart = multipart.map_err(|e| {
+            let why = format!("Malformed multipart body: {}", e.body_text());
+            AppError::invalid(loc!["body"], why, "value_error")
+        })?;
+        return receive_multipart(&state, declared, multipart).await;
     }
     let bytes = axum::body::to_bytes(req.into_body(), SMALL_BODY).await.map_err(|_| missing_file())?;
     if !asks_for_presigned(&bytes) {
@@ -118,6 +127,16 @@ async fn upload(
         file_id: file_id.to_string(),
         presigned_url: Some(format!("{base}{PRESIGNED_PATH}/{url_token}")),
     }))
+}
+
+/// Room in a multipart body for its boundaries and part headers beside the file.
+const MULTIPART_OVERHEAD: u64 = 1 << 20;
+
+fn too_large(state: &AppState) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "File too large: this server accepts uploads up to {} MB (--max-upload-mb)",
+        state.config.max_upload_mb
+    ))
 }
 
 fn missing_file() -> AppError {
@@ -148,12 +167,7 @@ async fn receive_multipart(
     mut multipart: Multipart,
 ) -> AppResult<Json<UploadResponse>> {
     let limit = state.config.max_upload_bytes();
-    let too_large = || {
-        AppError::PayloadTooLarge(format!(
-            "File too large: this server accepts uploads up to {} MB (--max-upload-mb)",
-            state.config.max_upload_mb
-        ))
-    };
+    let too_large = || too_large(state);
     let malformed = |e: MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large()

@@ -162,6 +162,28 @@ async fn hostile_requests_get_a_clear_4xx_and_the_server_keeps_answering() {
             detail: "Method Not Allowed",
         },
         Case {
+            what: "an upload that says it is far over the limit, refused before it is read",
+            request: request(
+                Method::POST,
+                "/upload",
+                &[("content-type", "multipart/form-data; boundary=X"), ("content-length", "1000000000")],
+                Body::from("--X\r\n"),
+            ),
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            detail: "File too large",
+        },
+        Case {
+            what: "a multipart upload without a boundary",
+            request: request(
+                Method::POST,
+                "/upload",
+                &[("content-type", "multipart/form-data")],
+                Body::from("abc"),
+            ),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: "Invalid `boundary`",
+        },
+        Case {
             what: "a Studio body that is an array of the fields, not an object",
             request: request(
                 Method::POST,
