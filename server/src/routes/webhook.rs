@@ -13,6 +13,22 @@ use crate::webhooks::Webhook;
 /// top-level `webhook` (`/edit_async`) with its own `metadata`. `allow_private` is
 /// `--allow-private-urls`.
 pub fn read(body: &Value, allow_private: bool) -> AppResult<Option<Webhook>> {
+    // A webhook of the wrong shape would be dropped without a word, and never delivered.
+    let not_an_object = |at: Vec<crate::error::Loc>| {
+        AppError::invalid(at, "Input should be a valid dictionary or object", "dict_type")
+    };
+    let async_config = body.get("async").filter(|v| !v.is_null());
+    if async_config.is_some_and(|v| !v.is_object()) {
+        return Err(not_an_object(loc!["body", "async"]));
+    }
+    for (at, webhook) in [
+        (loc!["body", "webhook"], body.get("webhook")),
+        (loc!["body", "async", "webhook"], async_config.and_then(|a| a.get("webhook"))),
+    ] {
+        if webhook.is_some_and(|w| !w.is_null() && !w.is_object()) {
+            return Err(not_an_object(at));
+        }
+    }
     let (config, metadata, at) = match (body.get("webhook"), body.get("async")) {
         (Some(webhook), _) if !webhook.is_null() => {
             (webhook, webhook.get("metadata").cloned().unwrap_or(Value::Null), loc!["body", "webhook"])
@@ -30,6 +46,12 @@ pub fn read(body: &Value, allow_private: bool) -> AppResult<Option<Webhook>> {
     let invalid =
         |field: &str, msg: String| AppError::invalid([at.clone(), loc![field]].concat(), msg, "value_error");
     // `direct` is what a body with a `url` means; Reducto's own default mode is `disabled`.
+    if config.get("mode").is_some_and(|mode| !mode.is_null() && !mode.is_string()) {
+        return Err(invalid("mode", "mode must be one of \"direct\", \"svix\" or \"disabled\"".into()));
+    }
+    if config.get("url").is_some_and(|url| !url.is_null() && !url.is_string()) {
+        return Err(invalid("url", "url must be a string: the http(s) URL to POST to".into()));
+    }
     let mode = match config.get("mode").and_then(Value::as_str) {
         None if config.get("url").is_some() => DeliveryMode::Direct,
         Some("direct") => DeliveryMode::Direct,
@@ -78,6 +100,12 @@ mod tests {
             (json!({"async": {"webhook": {"url": "ftp://x/y"}}}), "not an http(s) URL"),
             (json!({"async": {"webhook": {"url": "http://10.1.2.3/hook"}}}), "private"),
             (json!({"webhook": {"mode": "carrier-pigeon"}}), "not a webhook mode"),
+            // Wrong shapes are refused, not dropped: they would never be delivered.
+            (json!({"async": "x"}), "valid dictionary"),
+            (json!({"async": {"webhook": "http://127.0.0.1:9/hook"}}), "valid dictionary"),
+            (json!({"webhook": 3}), "valid dictionary"),
+            (json!({"async": {"webhook": {"mode": true, "url": "http://127.0.0.1:9/hook"}}}), "mode must be"),
+            (json!({"async": {"webhook": {"url": 5}}}), "url must be a string"),
         ] {
             let message = read(&body, false).unwrap_err().to_string();
             assert!(message.contains(expected), "{body}: {message}");
