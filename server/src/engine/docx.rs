@@ -15,10 +15,10 @@
 //!
 //! Footnotes and endnotes are numbered 1, 2, … in the order the text refers to them (a note
 //! with a mark of its own keeps it), the number written where the reference stands (as a PDF
-//! of the document shows it), and their text
-//! follows the body on the last page, before its footer: footnotes, then endnotes, each a block
-//! that starts with its number. (Word numbers endnotes i, ii, … by default; Word also lays each
-//! footnote at the foot of its page, which a document without stored page ends cannot know.)
+//! of the document shows it), and their text follows the body on the last page, before its
+//! footer: footnotes, then endnotes, each a block that starts with its number. (Word numbers
+//! endnotes i, ii, … by default, and lays each footnote at the foot of its page, which a
+//! document without stored page ends cannot know.)
 
 use std::collections::HashMap;
 
@@ -50,17 +50,8 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
 
     let Part { mut flow, sections, footnotes, endnotes } = read_part(&body, &main, &styles, &chunks)?;
     for (kind, referenced) in [("footnotes", footnotes), ("endnotes", endnotes)] {
-        let Some(part) = Relationship::of_kind(&parts, kind) else { continue };
-        let Some(xml) = archive.text(part)? else { continue };
-        let mut texts = notes(&xml, part, &styles)?;
-        for (id, number) in referenced {
-            if let Some(text) = texts.remove(&id).filter(|text| !text.trim().is_empty()) {
-                let text = match number {
-                    Some(number) => format!("{number} {text}"),
-                    None => text,
-                };
-                flow.push(BlockType::Text, &text);
-            }
+        if let Some(part) = Relationship::of_kind(&parts, kind) {
+            push_notes(&mut flow, &mut archive, part, &styles, referenced)?;
         }
     }
     let mut texts_of = |id: Option<&str>| -> Result<Vec<String>, EngineError> {
@@ -122,6 +113,29 @@ fn read_part(xml: &str, name: &str, styles: &Styles, chunks: &Chunks) -> Result<
     reader.into_part()
 }
 
+/// Adds the `referenced` notes of notes part `part` to `flow`, in order, each starting with its
+/// number.
+fn push_notes(
+    flow: &mut Flow,
+    archive: &mut Archive,
+    part: &str,
+    styles: &Styles,
+    referenced: Vec<(String, Option<usize>)>,
+) -> Result<(), EngineError> {
+    let Some(xml) = archive.text(part)? else { return Ok(()) };
+    let mut texts = notes(&xml, part, styles)?;
+    for (id, number) in referenced {
+        if let Some(text) = texts.remove(&id).filter(|text| !text.trim().is_empty()) {
+            let text = match number {
+                Some(number) => format!("{number} {text}"),
+                None => text,
+            };
+            flow.push(BlockType::Text, &text);
+        }
+    }
+    Ok(())
+}
+
 /// The text of each footnote or endnote of a notes part (`word/footnotes.xml`,
 /// `word/endnotes.xml`) by its id, its paragraphs on lines of their own. The separators Word
 /// keeps there (notes of another `w:type` than normal) are not notes.
@@ -139,7 +153,9 @@ fn notes(xml: &str, name: &str, styles: &Styles) -> Result<HashMap<String, Strin
         Node::Close { ref name } if name == "footnote" || name == "endnote" => {
             if let Some((id, reader)) = note.take() {
                 match reader.into_part() {
-                    Ok(part) => drop(notes.insert(id, part.flow.texts().join("\n"))),
+                    Ok(part) => {
+                        notes.insert(id, part.flow.texts().join("\n"));
+                    }
                     Err(e) => failed = Some(e),
                 }
             }

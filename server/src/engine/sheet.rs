@@ -1,10 +1,10 @@
-//! Spreadsheets: CSV (one page, the rows as a table) and XLSX (each sheet a page: its name as
-//! a section header, then its cells as a table, then what its text boxes and shapes say). Cells are read as stored: shared and inline
-//! strings as text, booleans as TRUE/FALSE, a formula as its cached value, numbers as short as
-//! they read back the same (Excel stores 0.994 as 0.99399999999999999). Two formats are
-//! applied: a number whose cell format is a date or time becomes ISO 8601 ("2024-03-15",
-//! "2024-03-15 13:45", "13:45:30"), so dates read as dates and extract can coerce them, and
-//! one formatted as a percentage is written as one ("99.4%").
+//! Spreadsheets: CSV (one page, the rows as a table) and XLSX (each sheet a page: its name as a
+//! section header, then its cells as a table, then what its text boxes and shapes say). Cells are
+//! read as stored: shared and inline strings as text, booleans as TRUE/FALSE, a formula as its
+//! cached value, numbers as short as they read back the same (Excel stores 0.994 as
+//! 0.99399999999999999). Two formats are applied: a number whose cell format is a date or time
+//! becomes ISO 8601 ("2024-03-15", "2024-03-15 13:45", "13:45:30"), so dates read as dates and
+//! extract can coerce them, and one formatted as a percentage is written as one ("99.4%").
 
 use std::collections::HashMap;
 
