@@ -20,6 +20,7 @@
 pub mod archive;
 pub mod chunk;
 pub mod classify;
+mod delimited;
 mod docx;
 pub mod edit;
 mod encoding;
@@ -31,11 +32,11 @@ pub mod ocr;
 pub mod parse;
 mod pdf;
 mod pdf_limits;
-mod sheet;
 mod sizes;
 pub mod split;
 mod text;
 pub mod topics;
+mod xlsx;
 mod xml;
 
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,9 @@
 //! their first bytes and read by OCR.
 
 use super::archive::{self, Archive, Limits};
-use super::{docx, encoding, html, ocr, pdf, sheet, text, Document, EngineError, OnPage, Page, Stopped};
+use super::{
+    delimited, docx, encoding, html, ocr, pdf, text, xlsx, Document, EngineError, OnPage, Page, Stopped,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -140,10 +142,10 @@ pub fn read(
         Format::Text => all_pages(text::read(&text(), false)?, on_page),
         Format::Markdown => all_pages(text::read(&text(), true)?, on_page),
         Format::Html => all_pages(html::read(&encoding::decode(bytes, true))?, on_page),
-        Format::Csv => all_pages(sheet::read_csv(&text(), None)?, on_page),
-        Format::Tsv => all_pages(sheet::read_csv(&text(), Some(b'\t'))?, on_page),
+        Format::Csv => all_pages(delimited::read_csv(&text(), None)?, on_page),
+        Format::Tsv => all_pages(delimited::read_csv(&text(), Some(b'\t'))?, on_page),
         Format::Docx => all_pages(docx::read(bytes, Limits::default())?, on_page),
-        Format::Xlsx => all_pages(sheet::read_xlsx(bytes, Limits::default())?, on_page),
+        Format::Xlsx => all_pages(xlsx::read_xlsx(bytes, Limits::default())?, on_page),
         Format::Image(extension) => all_pages(read_image(bytes, extension)?, on_page),
     }
 }
@@ -208,7 +210,7 @@ mod tests {
     #[test]
     fn zips_are_told_apart_by_their_parts_not_their_names() {
         let docx = super::super::docx::tests::docx(&super::super::docx::tests::paragraph(None, "Hello"));
-        let xlsx = super::super::sheet::tests::xlsx(&[("S", &[&["a"]])]);
+        let xlsx = super::super::xlsx::tests::xlsx(&[("S", &[&["a"]])]);
         assert_eq!(detect(&docx, Some("bin")), Ok(Format::Docx));
         assert_eq!(detect(&xlsx, None), Ok(Format::Xlsx));
         let other = archive::build(&[("readme.txt", b"hi")]);

@@ -1,112 +1,19 @@
-//! Spreadsheets: CSV (one page, the rows as a table) and XLSX (each sheet a page: its name as a
-//! section header, then its cells as a table, then what its text boxes and shapes say). Cells are
-//! read as stored: shared and inline strings as text, booleans as TRUE/FALSE, a formula as its
-//! cached value, numbers as short as they read back the same (Excel stores 0.994 as
-//! 0.99399999999999999). Two formats are applied: a number whose cell format is a date or time
-//! becomes ISO 8601 ("2024-03-15", "2024-03-15 13:45", "13:45:30"), so dates read as dates and
-//! extract can coerce them, and one formatted as a percentage is written as one ("99.4%").
+//! XLSX workbooks: each sheet a page, its name as a section header, then its cells as a table,
+//! then what its text boxes and shapes say. Cells are read as stored: shared and inline strings
+//! as text, booleans as TRUE/FALSE, a formula as its cached value, numbers as [`formats`] shows
+//! them (dates and times as ISO 8601, percentages as percentages, every other number as short
+//! as it reads back the same).
 
-use std::collections::HashMap;
+mod formats;
 
 use super::archive::{Archive, Limits, Relationship};
 use super::flow::{Flow, TableBudget, MAX_TABLE_CELLS};
 use super::xml::{walk, Node};
 use super::{BlockType, Document, EngineError};
+use formats::{number_formats, NumberFormats, Shown};
 
 /// Excel's last column (XFD): a cell reference past it is garbage, not a wider sheet.
 const MAX_COLUMNS: usize = 16_384;
-
-/// A CSV (or, with `delimiter` b'\t', a TSV) file as one page. Without a `delimiter`, the
-/// file's own is used (see [`csv_delimiter`]).
-pub fn read_csv(text: &str, delimiter: Option<u8>) -> Result<Document, EngineError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (delimiter, text) = match delimiter {
-        Some(delimiter) => (delimiter, text),
-        None => csv_delimiter(text),
-    };
-    let bytes = text.as_bytes();
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
-    let mut rows = Vec::new();
-    let mut budget = TableBudget::default();
-    for record in reader.byte_records() {
-        let record = record.map_err(|e| EngineError::Malformed { format: "CSV", cause: e.to_string() })?;
-        budget.row(record.len(), record.as_slice().len())?;
-        rows.push(record.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect());
-    }
-    let mut flow = Flow::new();
-    flow.table(rows)?;
-    if !flow.has_text() {
-        return Err(EngineError::EmptyText);
-    }
-    Ok(flow.finish())
-}
-
-/// The delimiter of a CSV file, and its text without Excel's `sep=` line if it has one (`sep=;`
-/// names the delimiter outright). Otherwise it is whichever of comma, semicolon (what Excel
-/// writes where the comma is the decimal separator: German, French, Dutch, Italian, Spanish
-/// settings), tab and pipe splits the first records alike: the same number of times, at
-/// least once, in four records of five or more, quoted text aside. The one that splits them
-/// most wins; a comma when none qualifies.
-pub fn csv_delimiter(text: &str) -> (u8, &str) {
-    if let Some(rest) = text.strip_prefix("sep=") {
-        let mut chars = rest.chars();
-        if let (Some(d), Some('\n' | '\r') | None) = (chars.next(), chars.next()) {
-            if d.is_ascii() {
-                return (d as u8, rest[1..].trim_start_matches(['\r', '\n']));
-            }
-        }
-    }
-    let records = first_records(text, 20);
-    let mut best = (0, b',');
-    for delimiter in [b',', b';', b'\t', b'|'] {
-        let counts: Vec<usize> = records.iter().map(|record| count_unquoted(record, delimiter)).collect();
-        let alike = |n: usize| counts.iter().filter(|&&m| m == n).count();
-        let Some(&common) = counts.iter().max_by_key(|&&n| alike(n)) else { continue };
-        if common > best.0 && alike(common) * 5 >= records.len() * 4 {
-            best = (common, delimiter);
-        }
-    }
-    (best.1, text)
-}
-
-/// The first `n` records of a CSV text, split at line ends outside quotes; blank ones left out.
-fn first_records(text: &str, n: usize) -> Vec<&str> {
-    let mut records = Vec::new();
-    let (mut start, mut quoted) = (0, false);
-    for (i, byte) in text.bytes().enumerate() {
-        match byte {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => {
-                records.push(&text[start..i]);
-                start = i + 1;
-                if records.len() == n {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    if records.len() < n {
-        records.push(&text[start..]);
-    }
-    records.retain(|record| !record.trim().is_empty());
-    records
-}
-
-/// How often `delimiter` occurs in `record` outside quotes.
-fn count_unquoted(record: &str, delimiter: u8) -> usize {
-    let mut quoted = false;
-    record
-        .bytes()
-        .filter(|&byte| {
-            if byte == b'"' {
-                quoted = !quoted;
-            }
-            byte == delimiter && !quoted
-        })
-        .count()
-}
 
 /// An XLSX workbook, one page per sheet in the workbook's order.
 pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
@@ -357,212 +264,6 @@ fn cells(
     Ok(rows)
 }
 
-/// What a date or time number format shows.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum DateKind {
-    Date,
-    DateTime,
-    Time,
-}
-
-/// How a number format shows a number, where it is not as the number itself.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Shown {
-    Date(DateKind),
-    /// A percentage with this many decimals (`0.0%`).
-    Percent(usize),
-}
-
-/// How each cell style's number format shows a number, and the workbook's date system.
-#[derive(Debug, Default)]
-struct NumberFormats {
-    /// By cell style index (`s`): how its number format shows a number, if not as itself.
-    shown: Vec<Option<Shown>>,
-    /// Serial 0 is 1904-01-01 instead of 1899-12-31 (old Mac workbooks).
-    from_1904: bool,
-}
-
-impl NumberFormats {
-    fn shown(&self, style: usize) -> Option<Shown> {
-        self.shown.get(style).copied().flatten()
-    }
-
-    /// A number cell's text (`raw`, as stored) as its format shows it: a date or time in ISO
-    /// 8601, a percentage, else the number as short as it reads back the same (Excel stores
-    /// 17 digits: 0.99399999999999999 is 0.994). What is not a number stays as stored, and so
-    /// does a number too large or too small to write out in full.
-    fn display(&self, raw: String, shown: Option<Shown>) -> String {
-        let number = match raw.trim().parse::<f64>() {
-            Ok(number) if number.is_finite() => number,
-            _ => return raw,
-        };
-        match shown {
-            Some(Shown::Date(kind)) => self.iso(number, kind).unwrap_or(raw),
-            Some(Shown::Percent(decimals)) => format!("{:.*}%", decimals, number * 100.0),
-            // Adding 0.0 makes a negative zero 0, as Excel shows it.
-            None if number == 0.0 || (1e-9..1e15).contains(&number.abs()) => (number + 0.0).to_string(),
-            None => raw,
-        }
-    }
-
-    /// A serial date in ISO 8601, or None when it is out of any calendar Excel shows.
-    fn iso(&self, serial: f64, kind: DateKind) -> Option<String> {
-        if !(0.0..2_958_466.0).contains(&serial) {
-            return None; // Excel's dates end on 9999-12-31
-        }
-        // Rounded to the second first, so 23:59:59.6 is the next day's 00:00.
-        let total_seconds = (serial * 86_400.0).round() as i64;
-        let (mut days, seconds) = (total_seconds / 86_400, total_seconds % 86_400);
-        // The 1900 system counts a 29 February 1900 that never was (serial 60), as Lotus did.
-        let epoch = if self.from_1904 {
-            days_from_civil(1904, 1, 1)
-        } else {
-            if days < 60 {
-                days += 1;
-            }
-            days_from_civil(1899, 12, 30)
-        };
-        let (year, month, day) = civil_from_days(epoch + days);
-        let (hours, minutes, secs) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-        let time = if secs == 0 {
-            format!("{hours:02}:{minutes:02}")
-        } else {
-            format!("{hours:02}:{minutes:02}:{secs:02}")
-        };
-        let date = format!("{year:04}-{month:02}-{day:02}");
-        Some(match kind {
-            DateKind::Date => date,
-            DateKind::DateTime => format!("{date} {time}"),
-            DateKind::Time => time,
-        })
-    }
-}
-
-/// The cell styles of xl/styles.xml (`cellXfs`) whose number format is a date or time.
-fn number_formats(xml: &str) -> Result<NumberFormats, EngineError> {
-    let mut custom: HashMap<u32, String> = HashMap::new();
-    let mut style_formats: Vec<u32> = Vec::new();
-    let mut in_cell_xfs = false;
-    walk(xml, "styles.xml", |node| match &node {
-        Node::Open { name, empty, .. } => match name.as_str() {
-            "numFmt" => {
-                if let (Some(id), Some(code)) =
-                    (node.attr("numFmtId").and_then(|id| id.parse().ok()), node.attr("formatCode"))
-                {
-                    custom.insert(id, code.to_owned());
-                }
-            }
-            "cellXfs" => in_cell_xfs = !empty,
-            "xf" if in_cell_xfs => {
-                style_formats.push(node.attr("numFmtId").and_then(|id| id.parse().ok()).unwrap_or(0))
-            }
-            _ => {}
-        },
-        Node::Close { name } if name == "cellXfs" => in_cell_xfs = false,
-        _ => {}
-    })?;
-    let shown = style_formats
-        .into_iter()
-        .map(|id| match custom.get(&id) {
-            Some(code) => date_kind_of_code(code)
-                .map(Shown::Date)
-                .or_else(|| percent_decimals(code).map(Shown::Percent)),
-            None => builtin_date_kind(id).map(Shown::Date).or(match id {
-                9 => Some(Shown::Percent(0)),
-                10 => Some(Shown::Percent(2)),
-                _ => None,
-            }),
-        })
-        .collect();
-    Ok(NumberFormats { shown, from_1904: false })
-}
-
-/// Excel's built-in formats that show dates or times (ECMA-376 §18.8.30).
-fn builtin_date_kind(id: u32) -> Option<DateKind> {
-    match id {
-        14..=17 => Some(DateKind::Date),
-        22 => Some(DateKind::DateTime),
-        18..=21 | 45..=47 => Some(DateKind::Time),
-        _ => None,
-    }
-}
-
-/// Whether a custom format code shows a date, a time or both: its y/d (date) and h/s (time)
-/// tokens outside quoted text, escapes and `[...]` sections (colours, conditions, locales;
-/// except elapsed time, `[h]`); `m` alone means months.
-/// The decimals of a percentage format code (`0.00%` has 2), or None when the code shows no
-/// percentage. Quoted text and bracketed colours or conditions are not the format.
-fn percent_decimals(code: &str) -> Option<usize> {
-    let section = code.split(';').next().unwrap_or_default();
-    let (mut percent, mut decimals, mut after_point) = (false, 0, false);
-    let mut chars = section.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => while chars.next().is_some_and(|q| q != '"') {},
-            '[' => while chars.next().is_some_and(|q| q != ']') {},
-            '\\' | '_' | '*' => {
-                chars.next();
-            }
-            '%' => percent = true,
-            '.' => after_point = true,
-            '0' | '#' | '?' if after_point => decimals += 1,
-            _ => {}
-        }
-    }
-    percent.then_some(decimals)
-}
-
-fn date_kind_of_code(code: &str) -> Option<DateKind> {
-    let section = code.split(';').next().unwrap_or_default();
-    let (mut date, mut time, mut months) = (false, false, false);
-    let mut chars = section.chars();
-    while let Some(c) = chars.next() {
-        match c.to_ascii_lowercase() {
-            '"' => while chars.next().is_some_and(|q| q != '"') {},
-            '[' => {
-                let inside: String = chars.by_ref().take_while(|&b| b != ']').collect();
-                time |= !inside.is_empty()
-                    && inside.chars().all(|t| matches!(t.to_ascii_lowercase(), 'h' | 'm' | 's'));
-            }
-            '\\' | '_' | '*' => {
-                chars.next();
-            }
-            'y' | 'd' => date = true,
-            'h' | 's' => time = true,
-            'm' => months = true,
-            _ => {}
-        }
-    }
-    let date = date || (months && !time);
-    match (date, time) {
-        (true, true) => Some(DateKind::DateTime),
-        (true, false) => Some(DateKind::Date),
-        (false, true) => Some(DateKind::Time),
-        (false, false) => None,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard Hinnant's algorithms).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    era * 146_097 + year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
-}
-
 /// The 0-based column of a cell reference: `"C7"` is 2, `"AA1"` is 26.
 fn column_of(reference: &str) -> Option<usize> {
     let letters: Vec<u8> = reference.bytes().take_while(u8::is_ascii_alphabetic).collect();
@@ -739,14 +440,6 @@ pub mod tests {
         let row: Vec<String> =
             cells(sheet, &[], &dates).unwrap().remove(0).into_iter().map(|(_, v)| v).collect();
         assert_eq!(row, ["2024-03-15", "2024-03-15 13:45", "45366", "13:45:01", "45366"]);
-
-        let mac = NumberFormats { from_1904: true, ..NumberFormats::default() };
-        assert_eq!(mac.iso(0.0, DateKind::Date).as_deref(), Some("1904-01-01"));
-        let pc = NumberFormats::default();
-        assert_eq!(pc.iso(1.0, DateKind::Date).as_deref(), Some("1900-01-01"));
-        assert_eq!(pc.iso(61.0, DateKind::Date).as_deref(), Some("1900-03-01"));
-        assert_eq!(pc.iso(45_366.999_999_9, DateKind::DateTime).as_deref(), Some("2024-03-16 00:00"));
-        assert_eq!(pc.iso(3e6, DateKind::Date), None, "past 9999-12-31");
     }
 
     #[test]
@@ -769,18 +462,6 @@ pub mod tests {
     }
 
     #[test]
-    fn format_codes_tell_dates_from_times_and_numbers() {
-        assert_eq!(date_kind_of_code("yyyy-mm-dd"), Some(DateKind::Date));
-        assert_eq!(date_kind_of_code("mmm-yy"), Some(DateKind::Date));
-        assert_eq!(date_kind_of_code("m/d/yy h:mm"), Some(DateKind::DateTime));
-        assert_eq!(date_kind_of_code("h:mm:ss AM/PM"), Some(DateKind::Time));
-        assert_eq!(date_kind_of_code("[h]:mm"), Some(DateKind::Time));
-        assert_eq!(date_kind_of_code("[Red]#,##0.00"), None);
-        assert_eq!(date_kind_of_code("\"Days: \"0"), None);
-        assert_eq!(date_kind_of_code("0.00;[Red]-0.00"), None);
-    }
-
-    #[test]
     fn a_sheet_spanning_too_many_cells_is_refused() {
         let far = |row: usize| vec![(0, format!("r{row}")), (MAX_COLUMNS - 1, "x".to_owned())];
         let rows: Vec<_> = (0..MAX_TABLE_CELLS / MAX_COLUMNS + 1).map(far).collect();
@@ -788,35 +469,5 @@ pub mod tests {
         assert!(matches!(&err, EngineError::Refused(why) if why.contains("sheet 'Wide' spans")), "{err:?}");
         let fine = dense("Small", vec![vec![(2, "c".into())], vec![(0, "a".into())]]).unwrap();
         assert_eq!(fine, [["", "", "c"], ["a", "", ""]]);
-    }
-
-    #[test]
-    fn csv_is_one_page_with_quoted_fields() {
-        let doc = read_csv("\u{feff}name,note\n\"Smith, J\",\"said \"\"hi\"\"\nthen left\"\nshort\n", None)
-            .unwrap();
-        assert_eq!(doc.pages.len(), 1);
-        let table = &doc.pages[0].blocks[0];
-        assert_eq!(table.kind, BlockType::Table);
-        assert_eq!(
-            table.content,
-            "| name | note |\n| --- | --- |\n| Smith, J | said \"hi\" then left |\n| short |  |"
-        );
-        assert_eq!(read_csv("\n,,\n", None), Err(EngineError::EmptyText));
-    }
-
-    #[test]
-    fn a_csv_is_split_at_its_own_delimiter() {
-        // German Excel: semicolons, and commas as decimal separators.
-        let german = "Name;Betrag;Datum\nMüller;1.234,56;01.02.2024\n\nSchmidt;99,00;\"3,5; oder mehr\"\n";
-        assert_eq!(csv_delimiter(german), (b';', german));
-        let doc = read_csv(german, None).unwrap();
-        assert_eq!(
-            doc.pages[0].blocks[0].content,
-            "| Name | Betrag | Datum |\n| --- | --- | --- |\n| Müller | 1.234,56 | 01.02.2024 |\n| Schmidt | 99,00 | 3,5; oder mehr |"
-        );
-        assert_eq!(csv_delimiter("a,b\n\"1;2\",3\n").0, b',');
-        assert_eq!(csv_delimiter("a|b|c\n1|2|3\n").0, b'|');
-        assert_eq!(csv_delimiter("one column\nno delimiter\n").0, b',');
-        assert_eq!(csv_delimiter("sep=;\r\na;b,c\n"), (b';', "a;b,c\n"), "Excel's sep= line names it");
     }
 }
