@@ -50,6 +50,10 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
 
     let Part { mut flow, sections, footnotes, endnotes } = read_part(&body, &main, &styles, &chunks)?;
     for (kind, referenced) in [("footnotes", footnotes), ("endnotes", endnotes)] {
+        // Word writes a notes part, its separators alone, even when the text refers to none.
+        if referenced.is_empty() {
+            continue;
+        }
         if let Some(part) = Relationship::of_kind(&parts, kind) {
             push_notes(&mut flow, &mut archive, part, &styles, referenced)?;
         }

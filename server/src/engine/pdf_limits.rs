@@ -76,6 +76,15 @@ enum Refusal {
     Bomb { compressed: u64, at: String },
 }
 
+impl Refusal {
+    /// The refusal placed in the stream whose data starts at byte `start` of the file.
+    fn in_stream_at(mut self, start: usize) -> Refusal {
+        let (Refusal::TooDeep { at, .. } | Refusal::Bomb { at, .. }) = &mut self;
+        *at = format!("{at} at byte {start}").trim_start().to_owned();
+        self
+    }
+}
+
 /// Scans PDF syntax for its deepest nesting. `streams` is `Some` when the bytes are a file whose
 /// streams are decoded and scanned in turn, `None` inside a stream's data.
 fn scan(bytes: &[u8], limit: usize, mut streams: Option<&mut Decoding>) -> Result<(), Refusal> {
@@ -138,16 +147,8 @@ fn scan(bytes: &[u8], limit: usize, mut streams: Option<&mut Decoding>) -> Resul
                         let data_end = find(bytes, data_start, b"endstream").unwrap_or(bytes.len());
                         if let Some(decoding) = streams.as_deref_mut() {
                             let dict = &bytes[last_dict.clone()];
-                            scan_stream(dict, &bytes[data_start..data_end], decoding).map_err(|refusal| {
-                                match refusal {
-                                    Refusal::TooDeep { limit, at } => {
-                                        Refusal::TooDeep { limit, at: format!("{at} at byte {data_start}") }
-                                    }
-                                    Refusal::Bomb { compressed, .. } => {
-                                        Refusal::Bomb { compressed, at: format!("at byte {data_start}") }
-                                    }
-                                }
-                            })?;
+                            scan_stream(dict, &bytes[data_start..data_end], decoding)
+                                .map_err(|refusal| refusal.in_stream_at(data_start))?;
                         }
                         i = data_end;
                         depth = 0;

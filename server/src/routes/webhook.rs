@@ -14,33 +14,23 @@ use crate::webhooks::Webhook;
 /// `--allow-private-urls`.
 pub fn read(body: &Value, allow_private: bool) -> AppResult<Option<Webhook>> {
     // A webhook of the wrong shape would be dropped without a word, and never delivered.
-    let not_an_object = |at: Vec<crate::error::Loc>| {
-        AppError::invalid(at, "Input should be a valid dictionary or object", "dict_type")
-    };
-    let async_config = body.get("async").filter(|v| !v.is_null());
-    if async_config.is_some_and(|v| !v.is_object()) {
-        return Err(not_an_object(loc!["body", "async"]));
-    }
-    for (at, webhook) in [
-        (loc!["body", "webhook"], body.get("webhook")),
-        (loc!["body", "async", "webhook"], async_config.and_then(|a| a.get("webhook"))),
-    ] {
-        if webhook.is_some_and(|w| !w.is_null() && !w.is_object()) {
-            return Err(not_an_object(at));
+    fn object(value: Option<&Value>, at: Vec<crate::error::Loc>) -> AppResult<Option<&Value>> {
+        match value.filter(|v| !v.is_null()) {
+            Some(value) if !value.is_object() => {
+                Err(AppError::invalid(at, "Input should be a valid dictionary or object", "dict_type"))
+            }
+            value => Ok(value),
         }
     }
-    let (config, metadata, at) = match (body.get("webhook"), body.get("async")) {
-        (Some(webhook), _) if !webhook.is_null() => {
-            (webhook, webhook.get("metadata").cloned().unwrap_or(Value::Null), loc!["body", "webhook"])
+    let async_config = object(body.get("async"), loc!["body", "async"])?;
+    let own = object(body.get("webhook"), loc!["body", "webhook"])?;
+    let in_async = object(async_config.and_then(|a| a.get("webhook")), loc!["body", "async", "webhook"])?;
+    let metadata_of = |holder: &Value| holder.get("metadata").cloned().unwrap_or(Value::Null);
+    let (config, metadata, at) = match (own, in_async, async_config) {
+        (Some(webhook), _, _) => (webhook, metadata_of(webhook), loc!["body", "webhook"]),
+        (None, Some(webhook), Some(async_config)) => {
+            (webhook, metadata_of(async_config), loc!["body", "async", "webhook"])
         }
-        (_, Some(async_config)) => match async_config.get("webhook") {
-            Some(webhook) if !webhook.is_null() => (
-                webhook,
-                async_config.get("metadata").cloned().unwrap_or(Value::Null),
-                loc!["body", "async", "webhook"],
-            ),
-            _ => return Ok(None),
-        },
         _ => return Ok(None),
     };
     let invalid =
