@@ -17,6 +17,6 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     }
     let document =
-        engine::read(DOCUMENT.as_bytes(), Some("txt"), None, &mut |_, _| Ok(())).expect("the text reads");
+        engine::read(DOCUMENT.as_bytes(), Some("txt"), &Default::default(), &mut |_, _| Ok(())).expect("the text reads");
     let _ = extract::extract(&document, &schema, true, &|| Ok(()));
 });

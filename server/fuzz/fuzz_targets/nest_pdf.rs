@@ -41,7 +41,7 @@ fuzz_target!(|bytes: &[u8]| {
     std::thread::Builder::new()
         .stack_size(reducto_local::jobs::ENGINE_STACK_BYTES)
         .spawn(move || {
-            let _ = reducto_local::engine::read(&pdf, Some("pdf"), None, &mut |_, _| Ok(()));
+            let _ = reducto_local::engine::read(&pdf, Some("pdf"), &Default::default(), &mut |_, _| Ok(()));
         })
         .unwrap()
         .join()

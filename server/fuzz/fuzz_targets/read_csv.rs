@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    let _ = reducto_local::engine::read(bytes, Some("csv"), None, &mut |_, _| Ok(()));
+    let _ = reducto_local::engine::read(bytes, Some("csv"), &Default::default(), &mut |_, _| Ok(()));
 });

@@ -29,11 +29,14 @@ pub mod extract;
 mod flow;
 mod html;
 pub mod ocr;
+mod pages;
 pub mod parse;
 mod pdf;
 mod pdf_limits;
+pub mod present;
 mod sizes;
 pub mod split;
+mod tables;
 mod text;
 pub mod topics;
 mod xlsx;
@@ -42,6 +45,9 @@ mod xml;
 use serde::{Deserialize, Serialize};
 
 pub use chunk::Chunking;
+pub use pages::PageRange;
+pub use present::Presentation;
+pub use tables::TableFormat;
 
 /// The caller asked the engine to stop (returned by an [`OnPage`] callback).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +61,7 @@ pub type OnPage<'a> = &'a mut dyn FnMut(u32, u32) -> Result<(), Stopped>;
 pub type KeepGoing<'a> = &'a dyn Fn() -> Result<(), Stopped>;
 
 /// Reads a document into pages of blocks, reporting each page to `on_page`.
-pub use parse::read;
+pub use parse::{read, ReadOptions};
 
 /// A document as read: its pages in order, each with blocks in reading order, and the lines
 /// and words OCR read on the pages that needed it (Reducto's `OCRResult`).
@@ -97,7 +103,9 @@ impl Document {
     /// Puts what OCR read on page `number` in its place: the page's blocks, and its lines and
     /// words in `ocr`.
     fn put_ocr_page(&mut self, number: u32, page: ocr::OcrPage) {
-        self.pages[number as usize - 1].blocks = page.blocks;
+        if let Some(read) = self.pages.iter_mut().find(|p| p.number == number) {
+            read.blocks = page.blocks;
+        }
         self.ocr.words.extend(page.words);
         self.ocr.lines.extend(page.lines);
     }
@@ -217,6 +225,16 @@ pub struct BoundingBox {
     pub original_page: u32,
 }
 
+impl BoundingBox {
+    /// The smallest box holding both, on this one's page.
+    pub fn union(&self, other: &BoundingBox) -> BoundingBox {
+        let (left, top) = (self.left.min(other.left), self.top.min(other.top));
+        let right = (self.left + self.width).max(other.left + other.width);
+        let bottom = (self.top + self.height).max(other.top + other.height);
+        BoundingBox { left, top, width: right - left, height: bottom - top, ..*self }
+    }
+}
+
 /// Reducto's `ParseChunk`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chunk {
@@ -261,6 +279,20 @@ pub enum EngineError {
     /// The OCR tools are not installed.
     OcrUnavailable(String),
     EmptyText,
+    /// `page_range` selects no page of the document.
+    NoPageInRange {
+        num_pages: u32,
+    },
+    /// `page_range` names sheets, and the document is not a spreadsheet.
+    NoSheets {
+        names: Vec<String>,
+        format: String,
+    },
+    /// `page_range` names a sheet the workbook does not have.
+    UnknownSheet {
+        name: String,
+        sheets: Vec<String>,
+    },
     /// The [`OnPage`] callback asked to stop; the caller knows why.
     Stopped,
 }
@@ -296,12 +328,31 @@ impl std::fmt::Display for EngineError {
             EngineError::Ocr(why) => write!(f, "OCR failed: {why}"),
             EngineError::OcrUnavailable(why) => write!(f, "OCR is not available on this server: {why}"),
             EngineError::EmptyText => f.write_str("The document is empty: it has no text"),
+            EngineError::NoPageInRange { num_pages } => {
+                write!(f, "page_range selects no page of this {num_pages}-page document")
+            }
+            EngineError::NoSheets { names, format } => write!(
+                f,
+                "page_range names sheets ({}), but only a spreadsheet (XLSX) has sheets and this \
+                 document is a {format}: give page numbers instead",
+                quoted(names)
+            ),
+            EngineError::UnknownSheet { name, sheets } => write!(
+                f,
+                "page_range names a sheet the workbook does not have: '{name}' (its sheets: {})",
+                quoted(sheets)
+            ),
             EngineError::Stopped => f.write_str("The run was stopped before the document was read"),
         }
     }
 }
 
 impl std::error::Error for EngineError {}
+
+/// Names for a message: `'a', 'b'`.
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|name| format!("'{name}'")).collect::<Vec<_>>().join(", ")
+}
 
 #[cfg(test)]
 impl Document {
@@ -369,7 +420,12 @@ mod tests {
         chunking: Chunking,
         password: Option<&str>,
     ) -> Result<Parsed, EngineError> {
-        let document = read(bytes, Some(extension), password, &mut |_, _| Ok(()))?;
+        let document = read(
+            bytes,
+            Some(extension),
+            &ReadOptions { password, ..Default::default() },
+            &mut |_, _| Ok(()),
+        )?;
         Ok(Parsed { num_pages: document.pages.len() as u32, chunks: chunk::chunk(&document, chunking) })
     }
 
@@ -577,7 +633,7 @@ mod tests {
     fn every_page_is_reported_and_a_stop_is_honoured() {
         let bytes = fixture("pdflatex-4-pages.pdf");
         let mut seen = Vec::new();
-        let doc = read(&bytes, Some("pdf"), None, &mut |done, total| {
+        let doc = read(&bytes, Some("pdf"), &ReadOptions::default(), &mut |done, total| {
             seen.push((done, total));
             Ok(())
         })
@@ -586,7 +642,7 @@ mod tests {
         assert_eq!(seen, [(1, 4), (2, 4), (3, 4), (4, 4)]);
 
         let mut calls = 0;
-        let stopped = read(&bytes, Some("pdf"), None, &mut |done, _| {
+        let stopped = read(&bytes, Some("pdf"), &ReadOptions::default(), &mut |done, _| {
             calls += 1;
             if done == 2 {
                 Err(Stopped)

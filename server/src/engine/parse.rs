@@ -11,7 +11,8 @@
 
 use super::archive::{self, Archive, Limits};
 use super::{
-    delimited, docx, encoding, html, ocr, pdf, text, xlsx, Document, EngineError, OnPage, Page, Stopped,
+    delimited, docx, encoding, html, ocr, pdf, text, xlsx, Document, EngineError, OnPage, Page, PageRange,
+    Stopped,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,31 +123,66 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
     }
 }
 
+/// What a caller asks of a read besides the bytes (Reducto's `settings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions<'a> {
+    /// `document_password`: opens an encrypted PDF.
+    pub password: Option<&'a str>,
+    /// `page_range`: the pages read, numbered again from 1; all when `None`.
+    pub pages: Option<&'a PageRange>,
+    /// `extraction_mode: "ocr"`: a PDF's pages are read by OCR, their text layer ignored.
+    pub ocr_only: bool,
+}
+
 pub fn read(
     bytes: &[u8],
     extension: Option<&str>,
-    password: Option<&str>,
+    options: &ReadOptions,
     on_page: OnPage,
 ) -> Result<Document, EngineError> {
-    // The formats without a page-by-page reader report all their pages once read.
-    let all_pages = |document: Document, on_page: OnPage| {
-        let total = document.pages.len() as u32;
-        for done in 1..=total {
-            on_page(done, total).map_err(|Stopped| EngineError::Stopped)?;
-        }
-        Ok(document)
-    };
     let text = || encoding::decode(bytes, false);
-    match detect(bytes, extension)? {
-        Format::Pdf => pdf::read(bytes, password, on_page),
-        Format::Text => all_pages(text::read(&text(), false)?, on_page),
-        Format::Markdown => all_pages(text::read(&text(), true)?, on_page),
-        Format::Html => all_pages(html::read(&encoding::decode(bytes, true))?, on_page),
-        Format::Csv => all_pages(delimited::read_csv(&text(), None)?, on_page),
-        Format::Tsv => all_pages(delimited::read_csv(&text(), Some(b'\t'))?, on_page),
-        Format::Docx => all_pages(docx::read(bytes, Limits::default())?, on_page),
-        Format::Xlsx => all_pages(xlsx::read_xlsx(bytes, Limits::default())?, on_page),
-        Format::Image(extension) => all_pages(read_image(bytes, extension)?, on_page),
+    let format = detect(bytes, extension)?;
+    let document = match format {
+        // These two read only the pages asked for.
+        Format::Pdf => return pdf::read(bytes, options, on_page),
+        Format::Xlsx => xlsx::read_xlsx(bytes, Limits::default(), options.pages)?,
+        Format::Text => text::read(&text(), false)?,
+        Format::Markdown => text::read(&text(), true)?,
+        Format::Html => html::read(&encoding::decode(bytes, true))?,
+        Format::Csv => delimited::read_csv(&text(), None)?,
+        Format::Tsv => delimited::read_csv(&text(), Some(b'\t'))?,
+        Format::Docx => docx::read(bytes, Limits::default())?,
+        Format::Image(extension) => read_image(bytes, extension)?,
+    };
+    let document = match options.pages {
+        Some(range) if format != Format::Xlsx => {
+            let numbers = range.select(document.pages.len() as u32, format.name())?;
+            document.keep_pages(&numbers)
+        }
+        _ => document,
+    };
+    // These formats have no page-by-page reader: their pages are reported once read.
+    let total = document.pages.len() as u32;
+    for done in 1..=total {
+        on_page(done, total).map_err(|Stopped| EngineError::Stopped)?;
+    }
+    Ok(document)
+}
+
+impl Format {
+    /// What messages call a document of this format.
+    fn name(self) -> &'static str {
+        match self {
+            Format::Pdf => "PDF",
+            Format::Text => "text file",
+            Format::Markdown => "Markdown file",
+            Format::Html => "HTML page",
+            Format::Csv => "CSV file",
+            Format::Tsv => "TSV file",
+            Format::Docx => "DOCX",
+            Format::Xlsx => "XLSX",
+            Format::Image(_) => "image",
+        }
     }
 }
 
@@ -220,7 +256,7 @@ mod tests {
             Err(EngineError::Malformed { format: "XLSX", cause }) if cause.contains("neither a Word document")
         ));
         let mut pages = Vec::new();
-        let doc = read(&xlsx, Some("xlsx"), None, &mut |done, total| {
+        let doc = read(&xlsx, Some("xlsx"), &ReadOptions::default(), &mut |done, total| {
             pages.push((done, total));
             Ok(())
         })

@@ -25,10 +25,13 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{
     ocr, pdf_limits, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page,
-    Stopped,
+    ReadOptions, Stopped,
 };
 
-pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Document, EngineError> {
+/// The PDF's pages `options` asks for, from their text layer, or by OCR where they have none
+/// (or where `options` asks for OCR only).
+pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Document, EngineError> {
+    let password = options.password;
     pdf_limits::check(bytes)?;
     let doc = open(bytes)?;
     // The document decrypted: for the limits check of its streams (unreadable to the check
@@ -55,11 +58,20 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
     if count == 0 {
         return Err(EngineError::Unreadable("the document has no pages".into()));
     }
-    let mut pages = raw_pages(&doc, bytes, password.unwrap_or(""), count, on_page)?;
+    let numbers = match options.pages {
+        Some(range) => range.select(count as u32, "PDF")?,
+        None => (1..=count as u32).collect(),
+    };
+    let mut pages = raw_pages(&doc, bytes, password.unwrap_or(""), &numbers, on_page)?;
     // A document none of whose pages can be read is not read by OCR instead.
     if pages.iter().all(|p| p.unread.is_some()) {
         if let Some(why) = pages.swap_remove(0).unread {
             return Err(why);
+        }
+    }
+    if options.ocr_only {
+        for page in &mut pages {
+            page.lines.clear();
         }
     }
     let scanned: Vec<Scan> = pages
@@ -80,19 +92,23 @@ pub fn read(bytes: &[u8], password: Option<&str>, on_page: OnPage) -> Result<Doc
             add_shown_values(&mut pages, super::edit::form::shown_values(plain));
         }
     }
+    let pages_read = pages.len();
     let mut document = Document::new(blocks(pages));
     if !scanned.is_empty() {
         match plain.and_then(|plain| read_scanned(&plain, &scanned, &mut document, on_page)) {
             Ok(()) => {}
             // Without the OCR tools, the pages that have text are still worth answering.
-            Err(EngineError::OcrUnavailable(_)) if scanned.len() < count => {}
+            Err(EngineError::OcrUnavailable(_)) if scanned.len() < pages_read => {}
             Err(e) => return Err(e),
         }
     }
     if document.pages.iter().all(|p| p.blocks.is_empty()) {
-        return Err(EngineError::NoTextLayer { pages: count });
+        return Err(EngineError::NoTextLayer { pages: pages_read });
     }
-    Ok(document)
+    Ok(match options.pages {
+        Some(_) => document.keep_pages(&numbers),
+        None => document,
+    })
 }
 
 /// Every cell of a PDF's text layer (a line's text between column gaps) with its box: where a
@@ -104,7 +120,8 @@ pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineErro
         return Err(EngineError::PasswordRequired);
     }
     let count = doc.page_count().map_err(unreadable)?;
-    let pages = raw_pages(&doc, bytes, "", count, &mut |_, _| Ok(()))?;
+    let numbers: Vec<u32> = (1..=count as u32).collect();
+    let pages = raw_pages(&doc, bytes, "", &numbers, &mut |_, _| Ok(()))?;
     Ok(pages
         .into_iter()
         .flat_map(|page| {
@@ -152,7 +169,7 @@ fn without_byte_dumps(message: &str) -> String {
     clean + rest
 }
 
-/// Each of the `count` pages' lines from its text layer (none on a scan). Reading them is most
+/// The lines of the pages numbered `numbers` from their text layer (none on a scan). Reading them is most
 /// of a parse and pages are independent, so a long document is read by as many threads as
 /// there are CPUs, each with its own copy of the document (opened from `bytes` with
 /// `password`, as `doc` was: a shared one serializes them on its caches). Progress is told, and
@@ -161,9 +178,10 @@ fn raw_pages(
     doc: &PdfDocument,
     bytes: &[u8],
     password: &str,
-    count: usize,
+    numbers: &[u32],
     on_page: OnPage,
 ) -> Result<Vec<RawPage>, EngineError> {
+    let count = numbers.len();
     let threads =
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(count / PAGES_PER_THREAD).max(1);
     let next = AtomicUsize::new(0);
@@ -184,7 +202,8 @@ fn raw_pages(
                     if index >= count || stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    if sender.send((index, Ok(raw_page(doc, index)))).is_err() {
+                    let page = raw_page(doc, numbers[index] as usize - 1);
+                    if sender.send((index, Ok(page))).is_err() {
                         break;
                     }
                 }

@@ -9,14 +9,15 @@ mod formats;
 use super::archive::{Archive, Limits, Relationship};
 use super::flow::{Flow, TableBudget, MAX_TABLE_CELLS};
 use super::xml::{walk, Node};
-use super::{BlockType, Document, EngineError};
+use super::{BlockType, Document, EngineError, PageRange};
 use formats::{number_formats, NumberFormats, Shown};
 
 /// Excel's last column (XFD): a cell reference past it is garbage, not a wider sheet.
 const MAX_COLUMNS: usize = 16_384;
 
-/// An XLSX workbook, one page per sheet in the workbook's order.
-pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
+/// An XLSX workbook, one page per sheet in the workbook's order; with `pages`, only the
+/// sheets it selects (by name or number) are read.
+pub fn read_xlsx(bytes: &[u8], limits: Limits, pages: Option<&PageRange>) -> Result<Document, EngineError> {
     let mut archive = Archive::open(bytes, "XLSX", limits)?;
     let missing = |name: &str| EngineError::Malformed { format: "XLSX", cause: format!("it has no {name}") };
     let main = archive.main_part()?.unwrap_or_else(|| "xl/workbook.xml".into());
@@ -51,11 +52,17 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
     if sheets.is_empty() {
         return Err(missing("sheet"));
     }
+    let names: Vec<String> = sheets.iter().map(|(name, _)| name.clone()).collect();
+    let wanted = pages.map(|range| range.select_sheets(&names)).transpose()?;
 
     let mut flow = Flow::new();
     for (i, (name, path)) in sheets.into_iter().enumerate() {
         if i > 0 {
             flow.start_page();
+        }
+        // A sheet not asked for stays an empty page until the pages asked for are kept.
+        if wanted.as_ref().is_some_and(|wanted| !wanted.contains(&(i as u32 + 1))) {
+            continue;
         }
         flow.push(BlockType::SectionHeader, &name);
         // A sheet that names no part has no cells: it is an empty sheet, not a broken file.
@@ -72,7 +79,10 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> 
             }
         }
     }
-    Ok(flow.finish())
+    Ok(match wanted {
+        Some(numbers) => flow.finish().keep_pages(&numbers),
+        None => flow.finish(),
+    })
 }
 
 /// The paragraphs of a drawing's text boxes and shapes (`a:p` of DrawingML), in the order the
@@ -340,7 +350,7 @@ pub mod tests {
             ("Empty", &[]),
             ("Notes", &[&["", "", "far right"]]),
         ]);
-        let doc = read_xlsx(&bytes, Limits::default()).unwrap();
+        let doc = read_xlsx(&bytes, Limits::default(), None).unwrap();
         assert_eq!(doc.pages.len(), 3);
         let first = &doc.pages[0].blocks;
         assert_eq!((first[0].kind, first[0].content.as_str()), (BlockType::SectionHeader, "Invoices"));
@@ -395,7 +405,7 @@ pub mod tests {
             ("xl/drawings/drawing1.xml", drawing.to_owned()),
         ];
         let entries: Vec<(&str, &[u8])> = parts.iter().map(|(n, x)| (*n, x.as_bytes())).collect();
-        let doc = read_xlsx(&archive::build(&entries), Limits::default()).unwrap();
+        let doc = read_xlsx(&archive::build(&entries), Limits::default(), None).unwrap();
         let blocks: Vec<(BlockType, &str)> =
             doc.pages[0].blocks.iter().map(|b| (b.kind, b.content.as_str())).collect();
         assert_eq!(
@@ -457,7 +467,7 @@ pub mod tests {
             ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
             ("xl/styles.xml", styles.as_bytes()),
         ]);
-        let doc = read_xlsx(&bytes, Limits::default()).unwrap();
+        let doc = read_xlsx(&bytes, Limits::default(), None).unwrap();
         assert_eq!(doc.pages[0].blocks[1].content, "| 1904-01-01 | 7 |\n| --- | --- |");
     }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::engine::classify::ResponseConfidence;
 use crate::engine::edit::Widget;
 use crate::engine::split::SplitOutput;
-use crate::engine::{Chunk, Ocr};
+use crate::engine::{Chunk, Ocr, Presentation};
 
 /// One finished job's product, by the kind of work it was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,10 @@ pub struct Parsed {
     pub chunks: Vec<Chunk>,
     /// What OCR read, when a page needed it.
     pub ocr: Option<Ocr>,
+    /// How the caller asked the chunks to be written out (they are kept as the engine made
+    /// them, which is what a `jobid://` input reads).
+    #[serde(default)]
+    pub presentation: Presentation,
 }
 
 /// A schema filled from a document.

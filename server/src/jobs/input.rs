@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use super::answer::{Answer, Parsed, Stored};
 use super::failure::Failure;
-use crate::engine::{self, Document, EngineError, OnPage};
+use crate::engine::{self, Document, EngineError, OnPage, ReadOptions};
 use crate::ids::FileId;
+use crate::options::ParseSettings;
 use crate::store::{Deleted, JobStatus, Store, StoreError, UploadRow};
 
 /// A fetched URL input: its bytes, and the extension its path or content type implies.
@@ -169,17 +170,19 @@ fn reusable(id: &str, stored: &str) -> Result<Source, Unreadable> {
 pub fn load(
     store: &Store,
     doc: &DocRef,
-    password: Option<&str>,
+    settings: &ParseSettings,
     now_ms: i64,
     fetched: &HashMap<String, Fetched>,
     max_document_bytes: u64,
     on_page: OnPage,
 ) -> Result<Document, Failure> {
+    let options = ReadOptions {
+        password: settings.password.as_deref(),
+        pages: settings.pages.as_ref(),
+        ocr_only: settings.ocr_only,
+    };
     let read = |bytes: &[u8], extension: Option<&str>, on_page: OnPage| {
-        engine::read(bytes, extension, password, on_page).map_err(|e| match e {
-            EngineError::Stopped => Failure::stopped(),
-            e => Failure::document(e.to_string()),
-        })
+        engine::read(bytes, extension, &options, on_page).map_err(engine_failure)
     };
     match resolve_for_run(store, doc, now_ms)? {
         Source::Upload(upload) => {
@@ -191,11 +194,23 @@ pub fn load(
             read(&body.bytes, body.extension.as_deref(), on_page)
         }
         Source::Parsed(answer) => {
-            let document = document_of(answer.parses());
+            let mut document = document_of(answer.parses());
+            if let Some(range) = &settings.pages {
+                let numbers =
+                    range.select(document.pages.len() as u32, "parsed document").map_err(engine_failure)?;
+                document = document.keep_pages(&numbers);
+            }
             let pages = document.pages.len() as u32;
             on_page(pages, pages).map_err(|_| Failure::stopped())?;
             Ok(document)
         }
+    }
+}
+
+fn engine_failure(e: EngineError) -> Failure {
+    match e {
+        EngineError::Stopped => Failure::stopped(),
+        e => Failure::document(e.to_string()),
     }
 }
 
@@ -287,14 +302,26 @@ mod tests {
 
     #[test]
     fn earlier_parses_make_one_document() {
-        let parsed = |num_pages| Parsed { num_pages, duration: 0.0, chunks: Vec::new(), ocr: None };
+        let parsed = |num_pages| Parsed {
+            num_pages,
+            duration: 0.0,
+            chunks: Vec::new(),
+            ocr: None,
+            presentation: Default::default(),
+        };
         assert_eq!(document_of(&[parsed(2)]).pages.len(), 2, "empty pages keep the count");
         assert_eq!(document_of(&[parsed(2), parsed(3)]).pages.len(), 5, "documents concatenated");
     }
 
     #[test]
     fn only_answers_with_parses_are_reused() {
-        let parse = Answer::Parse(Parsed { num_pages: 1, duration: 0.0, chunks: Vec::new(), ocr: None });
+        let parse = Answer::Parse(Parsed {
+            num_pages: 1,
+            duration: 0.0,
+            chunks: Vec::new(),
+            ocr: None,
+            presentation: Default::default(),
+        });
         let stored = serde_json::to_string(&parse).unwrap();
         assert!(matches!(reusable("j", &stored), Ok(Source::Parsed(answer)) if answer == parse));
         let split = r#"{"answer":"split","num_pages":1,"output":{"section_mapping":{},"splits":[]}}"#;

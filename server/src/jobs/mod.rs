@@ -333,8 +333,31 @@ async fn run(
         return Err(Failure::cancelled());
     }
     let started = Instant::now();
-    let executed = within_deadline(runner, id, spec, running, permit, started + config.parse_timeout).await;
-    record(runner, id, running, executed, started.elapsed().as_secs_f64())
+    let limit = TimeLimit::of(&spec, config);
+    let executed = within_deadline(runner, id, spec, running, permit, started + limit.after).await;
+    record(runner, id, running, executed, &limit, started.elapsed().as_secs_f64())
+}
+
+/// How long a job may run: the server's `--parse-timeout-secs`, or the caller's
+/// `settings.timeout` when that is shorter.
+struct TimeLimit {
+    after: Duration,
+    /// Who set it, for the failure's message.
+    set_by: &'static str,
+}
+
+impl TimeLimit {
+    fn of(spec: &JobSpec, config: &Config) -> TimeLimit {
+        let asked = spec.parse.timeout_secs.and_then(|secs| Duration::try_from_secs_f64(secs).ok());
+        match asked {
+            Some(asked) if asked < config.parse_timeout => {
+                TimeLimit { after: asked, set_by: "settings.timeout asks for" }
+            }
+            _ => {
+                TimeLimit { after: config.parse_timeout, set_by: "the server allows (--parse-timeout-secs)" }
+            }
+        }
+    }
 }
 
 /// Runs the job before `deadline`: URL inputs are fetched first, asynchronously; then the
@@ -396,9 +419,10 @@ fn record(
     id: &str,
     running: &Running,
     executed: Result<work::Done, Failure>,
+    limit: &TimeLimit,
     duration: f64,
 ) -> Outcome {
-    let Needs { config, store, .. } = &runner.needs;
+    let Needs { store, .. } = &runner.needs;
     let stopped = match &executed {
         Err(f) if f.kind == FailureKind::Stopped => running.stopped(),
         _ => None,
@@ -412,9 +436,9 @@ fn record(
                 _ => format!("after {done} of {total} pages"),
             };
             Err(Failure::document(format!(
-                "Processing the document took longer than the {} s the server allows \
-                 (--parse-timeout-secs); it was stopped {stopped}",
-                config.parse_timeout.as_secs_f64()
+                "Processing the document took longer than the {} s {}; it was stopped {stopped}",
+                limit.after.as_secs_f64(),
+                limit.set_by
             )))
         }
         _ => executed,

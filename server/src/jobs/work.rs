@@ -15,7 +15,7 @@ use super::answer::{
 use super::failure::{Failure, FailureKind};
 use super::input::{self, DocRef, Fetched};
 use crate::engine::edit;
-use crate::engine::{chunk, classify, extract, split, Document, KeepGoing, OnPage, Stopped};
+use crate::engine::{chunk, classify, extract, split, Document, KeepGoing, OnPage, PageRange, Stopped};
 use crate::options::ParseSettings;
 use crate::steps::{Category, Steps};
 use crate::store::{NewArtifact, Store};
@@ -82,13 +82,8 @@ impl PageSelection {
     pub fn pages(&self, num_pages: u32) -> Vec<u32> {
         let mut pages: Vec<u32> = match self {
             PageSelection::Default => (1..=num_pages.min(DEFAULT_PAGES)).collect(),
-            PageSelection::Spans(spans) => spans
-                .iter()
-                .flat_map(|(start, end)| start.unwrap_or(1).max(1)..=end.unwrap_or(num_pages).min(num_pages))
-                .collect(),
+            PageSelection::Spans(spans) => PageRange::numbers(spans, num_pages),
         };
-        pages.sort_unstable();
-        pages.dedup();
         pages.truncate(MAX_PAGES);
         pages
     }
@@ -169,11 +164,10 @@ fn load_documents(cx: &Context, spec: &JobSpec, on_page: OnPage) -> Result<Vec<D
         let mut on_doc_page = |done: u32, total: u32| {
             on_page(pages_before + done, pages_before + total.saturating_mul(unread + 1))
         };
-        let password = spec.parse.password.as_deref();
         let document = input::load(
             cx.store,
             doc,
-            password,
+            &spec.parse,
             cx.now_ms,
             cx.fetched,
             cx.max_document_bytes,
@@ -246,6 +240,7 @@ fn parse(document: &Document, settings: &ParseSettings, started: Instant) -> Par
         duration: started.elapsed().as_secs_f64(),
         chunks: chunk::chunk(document, settings.chunking),
         ocr: (!document.ocr.lines.is_empty()).then(|| document.ocr.clone()),
+        presentation: settings.presentation.clone(),
     }
 }
 
@@ -331,7 +326,7 @@ fn extract_sections(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Chunking;
+    use crate::engine::{Chunking, Presentation};
 
     #[test]
     fn specs_survive_the_store_but_their_password_does_not() {
@@ -343,7 +338,11 @@ mod tests {
             parse: ParseSettings {
                 chunking: Chunking::Variable { size: 10 },
                 password: Some("pw".into()),
-                password_withheld: false,
+                pages: Some(PageRange::Sheets(vec!["Q1".into()])),
+                ocr_only: true,
+                timeout_secs: Some(2.5),
+                presentation: Presentation { page_markers: true, ..Default::default() },
+                ..Default::default()
             },
             webhook: None,
         };

@@ -13,11 +13,12 @@ use super::input;
 use super::{reply, submit_document_job, BaseUrl, ALWAYS_ASYNC};
 use crate::api::ClassifyRequest;
 use crate::body::JsonWithRaw;
+use crate::engine::PageRange;
 use crate::error::{AppError, AppResult, ValidationError};
 use crate::jobs::work::{ClassifyTask, PageSelection};
 use crate::jobs::{Submitted, Task};
 use crate::loc;
-use crate::options::ParseSettings;
+use crate::options::{self, ParseSettings, Sheets};
 use crate::state::AppState;
 use crate::store::JobKind;
 
@@ -78,54 +79,14 @@ fn submit(state: &AppState, req: &ClassifyRequest, raw: &Value) -> AppResult<Sub
 
 /// `page_range`: a `{start, end}`, a list of them, or a list of page numbers (1-indexed).
 fn page_selection(page_range: Option<&Value>) -> Result<PageSelection, ValidationError> {
-    let at = || loc!["body", "page_range"];
-    let page = |value: &Value, what: &str| -> Result<Option<u32>, ValidationError> {
-        match value {
-            Value::Null => Ok(None),
-            n => n.as_u64().filter(|n| (1..=u32::MAX as u64).contains(n)).map(|n| Some(n as u32)).ok_or_else(
-                || {
-                    ValidationError::new(
-                        at(),
-                        format!("{what} must be a page number (1 or more), not {n}"),
-                        "value_error",
-                    )
-                },
-            ),
-        }
+    let range = match page_range {
+        Some(range) => options::page_range(range, loc!["body", "page_range"], Sheets::NotAllowed)?,
+        None => None,
     };
-    let span = |value: &Value| -> Result<(Option<u32>, Option<u32>), ValidationError> {
-        match value {
-            Value::Object(range) => {
-                let start = page(range.get("start").unwrap_or(&Value::Null), "start")?;
-                let end = page(range.get("end").unwrap_or(&Value::Null), "end")?;
-                if let (Some(s), Some(e)) = (start, end) {
-                    if s > e {
-                        return Err(ValidationError::new(
-                            at(),
-                            format!("start ({s}) is after end ({e})"),
-                            "value_error",
-                        ));
-                    }
-                }
-                Ok((start, end))
-            }
-            number => page(number, "a page").map(|n| (n, n)),
-        }
-    };
-    match page_range {
-        None | Some(Value::Null) => Ok(PageSelection::Default),
-        Some(Value::Array(items)) => {
-            items.iter().map(span).collect::<Result<_, _>>().map(PageSelection::Spans)
-        }
-        Some(range @ Value::Object(_)) => Ok(PageSelection::Spans(vec![span(range)?])),
-        Some(other) => Err(ValidationError::new(
-            at(),
-            format!(
-                "page_range must be {{start, end}}, a list of them or a list of page numbers, not {other}"
-            ),
-            "type_error",
-        )),
-    }
+    Ok(match range {
+        Some(PageRange::Spans(spans)) => PageSelection::Spans(spans),
+        _ => PageSelection::Default,
+    })
 }
 
 #[cfg(test)]

@@ -49,7 +49,8 @@ fn submit(state: &AppState, req: &ParseRequest, raw: &Value) -> AppResult<Submit
 /// The `ParseOptions` of a parse body: its own top-level keys (the spec), or, when it has none
 /// of the keys the engine reads there, an `options` object (the older nested form).
 fn parse_options(body: &Map<String, Value>) -> (&Map<String, Value>, Vec<crate::error::Loc>) {
-    let has_own = ["retrieval", "chunking", "settings"].iter().any(|k| body.contains_key(*k));
+    let own = ["retrieval", "chunking", "settings", "formatting", "enhance", "spreadsheet"];
+    let has_own = own.iter().any(|k| body.contains_key(*k));
     match body.get("options") {
         Some(Value::Object(nested)) if !has_own => (nested, loc!["body", "options"]),
         _ => (body, loc!["body"]),

@@ -16,6 +16,7 @@ use crate::api::{
     PipelineResponse, PipelineResult, ResponseType, SplitResponse,
 };
 use crate::clock::now_ms;
+use crate::engine::present;
 use crate::error::{AppError, AppResult};
 use crate::jobs::answer::{self, Answer, Classified, Edited, Extracted, Parsed, PipelineAnswer, Split};
 use crate::jobs::input::Unreadable;
@@ -100,7 +101,11 @@ impl Response<'_> {
 
     /// The job's `index`th parse (of a pipeline's several documents).
     fn parse(&self, index: usize, parsed: Parsed) -> AppResult<ParseResponse> {
-        let full = ParseResult::Full { chunks: parsed.chunks, ocr: parsed.ocr };
+        let presentation = &parsed.presentation;
+        let chunks = present::chunks(parsed.chunks, presentation);
+        let ocr = parsed.ocr.filter(|_| presentation.ocr_data);
+        let full = ParseResult::Full { chunks, ocr };
+        let as_url = presentation.url_result;
         Ok(ParseResponse {
             response_type: ResponseType::Parse,
             job_id: self.job_id.to_owned(),
@@ -108,19 +113,20 @@ impl Response<'_> {
             pdf_url: None,
             studio_link: None,
             usage: ParseUsage { num_pages: parsed.num_pages, credits: None },
-            result: self.inline_or_url(index, full)?,
+            result: self.inline_or_url(index, full, as_url)?,
         })
     }
 
-    /// `full`, or its URL when it is over the inline limit. Each parse of a job has its own
-    /// download, made the first time it is asked for and kept as long as the job.
-    fn inline_or_url(&self, index: usize, full: ParseResult) -> AppResult<ParseResult> {
-        if !self.measure {
+    /// `full`, or its URL when it is over the inline limit or the caller asked for a URL
+    /// (`force_url_result`). Each parse of a job has its own download, made the first time it
+    /// is asked for and kept as long as the job.
+    fn inline_or_url(&self, index: usize, full: ParseResult, as_url: bool) -> AppResult<ParseResult> {
+        if !self.measure && !as_url {
             return Ok(full);
         }
         let bytes = serde_json::to_vec(&full).map_err(|e| AppError::internal("serialize a result", e))?;
         let Response { state, job_id, .. } = *self;
-        if bytes.len() as u64 <= state.config.inline_result_limit_bytes() {
+        if !as_url && bytes.len() as u64 <= state.config.inline_result_limit_bytes() {
             return Ok(full);
         }
         let part = format!("result:{index}");

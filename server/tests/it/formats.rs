@@ -18,7 +18,7 @@ fn paragraph(style: &str, text: &str) -> String {
 }
 
 /// A workbook with two sheets: numbers inline, text through the shared string table.
-fn xlsx() -> Vec<u8> {
+pub fn xlsx() -> Vec<u8> {
     let sheet1 = r#"<worksheet><sheetData>
         <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>
         <row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>100.5</v></c></row>

@@ -509,6 +509,18 @@ async fn a_document_that_reads_too_long_fails_with_the_reason() {
 }
 
 #[tokio::test]
+async fn a_caller_may_ask_for_a_shorter_time_limit() {
+    let s = Server::with(|c| c.enable_faults = true).await;
+    let text: Vec<String> = (1..=10).map(|n| format!("Page {n}")).collect();
+    let file_id = s.upload_pdf(&crate::common::pdf(&crate::common::pages(&text.join("\u{c}")))).await;
+    s.page_delay(1_000).await;
+    let reply = s.post("/parse", json!({"input": file_id, "settings": {"timeout": 1.5}})).await;
+    reply.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = reply.detail();
+    assert!(detail.contains("1.5 s settings.timeout asks for") && detail.contains("of 10 pages"), "{detail}");
+}
+
+#[tokio::test]
 async fn the_time_limit_holds_even_when_no_page_ends() {
     // A URL input whose server takes the connection and never answers: the fetch would wait
     // for its own 60 s timeout, but the job fails when the 1 s parse limit is up.

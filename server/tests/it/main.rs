@@ -12,6 +12,7 @@ mod formats;
 mod hostile;
 mod jobs;
 mod ocr;
+mod parse_options;
 mod pipelines_file;
 mod resources;
 mod schemas;

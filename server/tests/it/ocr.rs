@@ -21,7 +21,8 @@ async fn an_image_is_read_by_ocr_with_boxes_and_confidences() {
     let s = Server::new().await;
     let png = rasterize(&packet(), 1, "png", 200);
     let upload = s.upload("/upload", "file", "scan.png", &png).await;
-    let parsed = s.post("/parse", json!({"input": upload.body["file_id"]})).await;
+    let with_ocr_data = json!({"return_ocr_data": true});
+    let parsed = s.post("/parse", json!({"input": upload.body["file_id"], "settings": with_ocr_data})).await;
     parsed.expect(StatusCode::OK);
     let text = text_of(&parsed.body);
     assert!(text.contains("INVOICE") && text.contains("Invoice Number: A-1"), "{text}");
@@ -39,8 +40,11 @@ async fn scanned_pages_of_a_pdf_are_ocrd_and_the_others_read_from_their_text_lay
     // Page 1 a scan of the invoice, page 2 a scan of the contract.
     let scan = scanned_pdf(&[rasterize(&packet(), 1, "jpeg", 300), rasterize(&packet(), 4, "jpeg", 300)]);
     let id = s.upload_pdf(&scan).await;
-    let parsed =
-        s.post("/parse", json!({"input": id, "retrieval": {"chunking": {"chunk_mode": "page"}}})).await;
+    let page_chunks = json!({"chunking": {"chunk_mode": "page"}});
+    let without_ocr_data = s.post("/parse", json!({"input": id, "retrieval": page_chunks})).await;
+    assert!(without_ocr_data.body["result"]["ocr"].is_null(), "OCR data only when asked for");
+    let asked = json!({"input": id, "retrieval": page_chunks, "settings": {"return_ocr_data": true}});
+    let parsed = s.post("/parse", asked).await;
     parsed.expect(StatusCode::OK);
     assert_eq!(parsed.body["usage"]["num_pages"], 2);
     assert!(text_of(&parsed.body).contains("SERVICES AGREEMENT"), "{}", text_of(&parsed.body));
@@ -54,7 +58,7 @@ async fn scanned_pages_of_a_pdf_are_ocrd_and_the_others_read_from_their_text_lay
 
     // A text page is not OCR'd: a text PDF's result has no `ocr`.
     let text = s.upload_pdf(&packet()).await;
-    let plain = s.post("/parse", json!({"input": text})).await;
+    let plain = s.post("/parse", json!({"input": text, "settings": {"return_ocr_data": true}})).await;
     assert!(plain.body["result"]["ocr"].is_null());
 
     // What is read from a scan is extracted like any text.
@@ -130,7 +134,7 @@ async fn a_page_the_pdf_reader_refuses_is_read_by_ocr() {
     ];
     let s = Server::new().await;
     let id = s.upload_pdf(&serialize(&objects.map(|o| o.as_bytes().to_vec()))).await;
-    let parsed = s.post("/parse", json!({"input": id})).await;
+    let parsed = s.post("/parse", json!({"input": id, "settings": {"return_ocr_data": true}})).await;
     parsed.expect(StatusCode::OK);
     assert_eq!(parsed.body["usage"]["num_pages"], 2);
     assert_eq!(text_of(&parsed.body).matches("Potato salad").count(), 2, "{}", text_of(&parsed.body));

@@ -106,7 +106,7 @@ async fn every_response_of_a_full_run_matches_its_schema() {
 
     let scan = crate::common::scanned_pdf(&[crate::common::rasterize(&packet(), 1, "jpeg", 200)]);
     let scanned = s.upload_pdf(&scan).await;
-    let ocr = s.post("/parse", json!({"input": scanned})).await;
+    let ocr = s.post("/parse", json!({"input": scanned, "settings": {"return_ocr_data": true}})).await;
     ocr.expect(StatusCode::OK);
     assert!(ocr.body["result"]["ocr"]["lines"].is_array(), "{}", ocr.body);
     schemas.check("ParseResponse", &ocr);

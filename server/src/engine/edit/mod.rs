@@ -154,7 +154,8 @@ mod tests {
         assert_eq!(edited.form_schema[0].value.as_deref(), Some("Ada (Countess) Lovelace"));
         let message = edit(&edited.pdf, &EditRequest::default()).unwrap_err();
         assert!(message.contains("no form fields"), "{message}");
-        let text = crate::engine::read(&edited.pdf, Some("pdf"), None, &mut |_, _| Ok(())).unwrap();
+        let text =
+            crate::engine::read(&edited.pdf, Some("pdf"), &Default::default(), &mut |_, _| Ok(())).unwrap();
         let all: String = text.pages.iter().flat_map(|p| &p.blocks).map(|b| b.content.as_str()).collect();
         assert!(all.contains("Ada (Countess) Lovelace"), "{all}");
     }

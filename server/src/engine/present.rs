@@ -1,0 +1,172 @@
+//! How a parse result is written out: Reducto's `formatting` (the table format, page markers),
+//! `retrieval.filter_blocks`, and whether the result carries its OCR data or comes as a URL
+//! (those two are applied where the response is shaped). A job keeps its chunks as the engine made them (Markdown
+//! tables, every block's text), which is what a later `jobid://` input reads again; they are
+//! written the caller's way each time the result is answered.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::tables::{self, TableFormat};
+use super::{Block, BlockType, Chunk};
+
+/// What a caller asked the chunks to look like.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Presentation {
+    /// `formatting.table_output_format`.
+    pub tables: TableFormat,
+    /// `formatting.merge_tables`: a table continued under the same header in the next block
+    /// (across a page break too) is joined to it, within a chunk (see `tables::merged`).
+    pub merge_tables: bool,
+    /// `formatting.add_page_markers`: `[[START OF PAGE n]]` and `[[END OF PAGE n]]` around each
+    /// page's text.
+    pub page_markers: bool,
+    /// `retrieval.filter_blocks`: block types left out of a chunk's `content` and `embed`
+    /// (they stay in its `blocks`).
+    pub filter_blocks: Vec<BlockType>,
+    /// `settings.return_ocr_data`: the result carries what OCR read (`result.ocr`).
+    pub ocr_data: bool,
+    /// `settings.force_url_result`: the result is answered as a URL, whatever its size.
+    pub url_result: bool,
+}
+
+/// `chunks` written as `presentation` asks.
+pub fn chunks(mut chunks: Vec<Chunk>, presentation: &Presentation) -> Vec<Chunk> {
+    if presentation.merge_tables {
+        for chunk in &mut chunks {
+            chunk.blocks = merge_tables(std::mem::take(&mut chunk.blocks));
+        }
+    }
+    // Where each page's first and last blocks sit, as (chunk, block) positions: a page's
+    // markers go around its text even when a chunk boundary falls inside the page.
+    let mut page_ends: HashMap<u32, (Position, Position)> = HashMap::new();
+    for (c, chunk) in chunks.iter().enumerate() {
+        for (b, block) in chunk.blocks.iter().enumerate() {
+            page_ends.entry(block.bbox.page).and_modify(|ends| ends.1 = (c, b)).or_insert(((c, b), (c, b)));
+        }
+    }
+    for (c, chunk) in chunks.iter_mut().enumerate() {
+        let mut parts: Vec<String> = Vec::new();
+        for (b, block) in chunk.blocks.iter_mut().enumerate() {
+            if block.kind == BlockType::Table {
+                block.content = tables::render(&block.content, presentation.tables);
+            }
+            let page = block.bbox.page;
+            let (first, last) = page_ends[&page];
+            if presentation.page_markers && first == (c, b) {
+                parts.push(format!("[[START OF PAGE {page}]]"));
+            }
+            if !presentation.filter_blocks.contains(&block.kind) {
+                parts.push(block.content.clone());
+            }
+            if presentation.page_markers && last == (c, b) {
+                parts.push(format!("[[END OF PAGE {page}]]"));
+            }
+        }
+        chunk.content = parts.join("\n\n");
+        chunk.embed = chunk.content.clone();
+    }
+    chunks
+}
+
+/// `blocks` with each table continued in the next block joined to it; the joined table keeps
+/// its first block's box, grown to cover the rest where they share its page.
+fn merge_tables(blocks: Vec<Block>) -> Vec<Block> {
+    let mut kept: Vec<Block> = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let joined = match kept.last_mut() {
+            Some(last) if last.kind == BlockType::Table && block.kind == BlockType::Table => {
+                tables::merged(&last.content, &block.content).map(|content| (last, content))
+            }
+            _ => None,
+        };
+        match joined {
+            Some((last, content)) => {
+                last.content = content;
+                if last.bbox.page == block.bbox.page {
+                    last.bbox = last.bbox.union(&block.bbox);
+                }
+            }
+            None => kept.push(block),
+        }
+    }
+    kept
+}
+
+/// A block's place in a result: (chunk, block).
+type Position = (usize, usize);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{chunk, Chunking, Document};
+
+    const TABLE: &str = "| a | b |\n| --- | --- |\n| 1 | 2 |";
+
+    fn document() -> Document {
+        Document::of_blocks([
+            vec![(BlockType::Header, "ACME"), (BlockType::Text, "one"), (BlockType::Table, TABLE)],
+            vec![(BlockType::Header, "ACME"), (BlockType::Text, "two")],
+        ])
+    }
+
+    fn contents(mode: Chunking, presentation: &Presentation) -> Vec<String> {
+        chunks(chunk::chunk(&document(), mode), presentation).into_iter().map(|c| c.content).collect()
+    }
+
+    #[test]
+    fn the_default_writes_the_chunks_as_the_engine_made_them() {
+        let made = chunk::chunk(&document(), Chunking::Page);
+        assert_eq!(chunks(made.clone(), &Presentation::default()), made);
+    }
+
+    #[test]
+    fn page_markers_go_around_each_pages_text_across_chunks() {
+        let marked = Presentation { page_markers: true, ..Default::default() };
+        assert_eq!(
+            contents(Chunking::Disabled, &marked),
+            [format!(
+                "[[START OF PAGE 1]]\n\nACME\n\none\n\n{TABLE}\n\n[[END OF PAGE 1]]\n\n\
+                 [[START OF PAGE 2]]\n\nACME\n\ntwo\n\n[[END OF PAGE 2]]"
+            )]
+        );
+        let split = contents(Chunking::Variable { size: 12 }, &marked);
+        assert_eq!(split[0], "[[START OF PAGE 1]]\n\nACME\n\none");
+        assert_eq!(split[1], format!("{TABLE}\n\n[[END OF PAGE 1]]"));
+    }
+
+    #[test]
+    fn filtered_blocks_leave_the_text_and_stay_in_the_blocks() {
+        let filtered = Presentation { filter_blocks: vec![BlockType::Header], ..Default::default() };
+        let written = chunks(chunk::chunk(&document(), Chunking::Page), &filtered);
+        assert_eq!(written[1].content, "two");
+        assert_eq!(written[1].embed, "two");
+        assert_eq!(written[1].blocks.len(), 2);
+    }
+
+    #[test]
+    fn a_table_cut_into_blocks_is_joined_when_asked() {
+        let continued = "| a | b |\n| --- | --- |\n| 3 | 4 |";
+        let document = Document::of_blocks([
+            vec![(BlockType::Table, TABLE)],
+            vec![(BlockType::Table, continued), (BlockType::Text, "after")],
+        ]);
+        let merge = Presentation { merge_tables: true, ..Default::default() };
+        let written = chunks(chunk::chunk(&document, Chunking::Disabled), &merge);
+        assert_eq!(written[0].blocks.len(), 2);
+        assert_eq!(written[0].content, format!("{TABLE}\n| 3 | 4 |\n\nafter"));
+        let apart = chunks(chunk::chunk(&document, Chunking::Disabled), &Presentation::default());
+        assert_eq!(apart[0].blocks.len(), 3);
+    }
+
+    #[test]
+    fn tables_are_written_in_the_format_asked_for() {
+        let html = Presentation { tables: TableFormat::Html, ..Default::default() };
+        let written = chunks(chunk::chunk(&document(), Chunking::Disabled), &html);
+        let table = "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>";
+        assert_eq!(written[0].blocks[2].content, table);
+        assert_eq!(written[0].content, format!("ACME\n\none\n\n{table}\n\nACME\n\ntwo"));
+    }
+}
