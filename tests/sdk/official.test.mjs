@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createReadStream, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import Reducto, { AuthenticationError, NotFoundError } from "reductoai";
+import Reducto, { AuthenticationError, NotFoundError, UnprocessableEntityError } from "reductoai";
 import { deployPipeline } from "../../scripts/studio.mjs";
 import { setPageDelay } from "../support/faults.mjs";
 import { formValues } from "../support/forms.mjs";
@@ -61,6 +61,23 @@ test("parse.run, job.getAll and cancel", async () => {
     await setPageDelay(server.url, 0, keyHeader);
   }
   await assert.rejects(client.job.get("no-such-job"), NotFoundError);
+});
+
+test("parse options reach the engine: page_range, page markers, and a bad option's 422", async () => {
+  const upload = await client.upload({ file: createReadStream(fourPagesPdf) });
+  const parsed = await client.parse.run({
+    input: upload.file_id,
+    settings: { page_range: [{ start: 2, end: 3 }] },
+    formatting: { add_page_markers: true, table_output_format: "html" },
+  });
+  assert.equal(parsed.usage.num_pages, 2);
+  const blocks = parsed.result.chunks.flatMap((chunk) => chunk.blocks);
+  assert.deepEqual([...new Set(blocks.map((b) => `${b.bbox.page}:${b.bbox.original_page}`))], ["1:2", "2:3"]);
+  assert.match(parsed.result.chunks[0].content, /^\[\[START OF PAGE 1\]\]/);
+  await assert.rejects(
+    client.parse.run({ input: upload.file_id, formatting: { table_output_format: "markdown" } }),
+    (error) => error instanceof UnprocessableEntityError && /table_output_format/.test(error.message),
+  );
 });
 
 test("extract reads the packet's invoice fields; split finds its three documents and their pages", async () => {
