@@ -662,7 +662,112 @@ function parseShape(parse) {
   if (settings?.document_password != null && typeof settings.document_password !== "string") {
     return "the document password must be text";
   }
-  return null;
+  return optionsProblem(options);
+}
+
+const BLOCK_TYPES = [
+  "Header", "Footer", "Title", "Section Header", "Page Number", "List Item",
+  "Figure", "Table", "Key Value", "Text", "Comment", "Signature",
+];
+
+// The documented parse options the server checks (server/src/options.rs), each with the values
+// it takes: "boolean" (as pydantic reads one), "text", "object", "list", "seconds" (above 0),
+// `{ one: [...] }` (one of these), `{ list: [...] }` (a list of these), or `{ min, max }` (a
+// whole number in that range).
+const OPTIONS = {
+  retrieval: { filter_blocks: { list: BLOCK_TYPES }, embedding_optimized: "boolean" },
+  formatting: {
+    add_page_markers: "boolean",
+    table_output_format: { one: ["html", "json", "md", "jsonbbox", "dynamic", "csv"] },
+    merge_tables: "boolean",
+    include: { list: ["change_tracking", "highlight", "comments", "hyperlinks", "signatures", "ignore_watermarks"] },
+  },
+  settings: {
+    ocr_system: { one: ["standard", "legacy"] },
+    extraction_mode: { one: ["ocr", "hybrid"] },
+    force_url_result: "boolean",
+    force_file_extension: "text",
+    return_ocr_data: "boolean",
+    return_images: { list: ["figure", "table", "page"] },
+    embed_pdf_metadata: "boolean",
+    embed_pdf_metadata_dpi: { min: 50, max: 250 },
+    persist_results: "boolean",
+    tenant_throttling: "object",
+    hybrid_vpc: "object",
+    timeout: "seconds",
+  },
+  enhance: { summarize_figures: "boolean", intelligent_ordering: "boolean", agentic: "list" },
+  spreadsheet: {
+    include: { list: ["cell_colors", "formula", "dropdowns"] },
+    clustering: { one: ["accurate", "fast", "disabled"] },
+    exclude: { list: ["hidden_sheets", "hidden_rows", "hidden_cols", "styling", "spreadsheet_images"] },
+    max_cell_count: { min: 1, max: Number.MAX_SAFE_INTEGER },
+    split_large_tables: "object",
+  },
+};
+
+const BOOLEAN_WORDS = ["true", "false", "1", "0", "yes", "no", "y", "n", "on", "off", "t", "f"];
+
+/** Why a documented parse option has a value the server refuses, or null. */
+function optionsProblem(options) {
+  for (const [section, fields] of Object.entries(OPTIONS)) {
+    const values = options[section];
+    if (values == null) continue;
+    if (!isObject(values)) return `parse.options.${section} must be an object`;
+    for (const [field, kind] of Object.entries(fields)) {
+      const value = values[field];
+      if (value == null) continue;
+      const problem = valueProblem(value, kind);
+      if (problem) return `parse.options.${section}.${field} ${problem}`;
+    }
+  }
+  return pageRangeProblem(options.settings?.page_range);
+}
+
+function valueProblem(value, kind) {
+  const named = (names) => `one of ${names.map((name) => JSON.stringify(name)).join(", ")}`;
+  if (kind === "boolean") {
+    const ok = typeof value === "boolean" || value === 0 || value === 1 ||
+      (typeof value === "string" && BOOLEAN_WORDS.includes(value.toLowerCase()));
+    return ok ? null : "must be true or false";
+  }
+  if (kind === "text") return typeof value === "string" ? null : "must be text";
+  if (kind === "object") return isObject(value) ? null : "must be an object";
+  if (kind === "list") return Array.isArray(value) ? null : "must be a list";
+  if (kind === "seconds") return typeof value === "number" && value > 0 ? null : "must be a number of seconds above 0";
+  if (kind.one) return kind.one.includes(value) ? null : `must be ${named(kind.one)}`;
+  if (kind.list) {
+    if (!Array.isArray(value)) return "must be a list";
+    return value.every((item) => kind.list.includes(item)) ? null : `must list only ${named(kind.list)}`;
+  }
+  const whole = Number.isInteger(value) && value >= kind.min && value <= kind.max;
+  return whole ? null : `must be a whole number from ${kind.min}${kind.max < Number.MAX_SAFE_INTEGER ? ` to ${kind.max}` : " up"}`;
+}
+
+/**
+ * Why `range` is not a page range the server takes, or null: {start, end}, a list of them or of
+ * page numbers, or a list of sheet names.
+ */
+function pageRangeProblem(range) {
+  if (range == null) return null;
+  const expected = "parse.options.settings.page_range must be {start, end}, a list of them, page numbers or sheet names";
+  const isPage = (n) => Number.isInteger(n) && n >= 1 && n <= 4294967295;
+  const spanProblem = (span) => {
+    if (isPage(span)) return null;
+    if (!isObject(span)) return expected;
+    const { start, end } = span;
+    if ((start != null && !isPage(start)) || (end != null && !isPage(end))) return "page_range's start and end must be page numbers (1 or more)";
+    return start != null && end != null && start > end ? `page_range's start (${start}) is after its end (${end})` : null;
+  };
+  if (Array.isArray(range)) {
+    if (range.length > 0 && range.every((item) => typeof item === "string")) return null;
+    for (const item of range) {
+      const problem = spanProblem(item);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  return isObject(range) ? spanProblem(range) : expected;
 }
 
 function splitShape(split) {
