@@ -20,14 +20,22 @@ pub enum PageRange {
 }
 
 impl PageRange {
-    /// The page numbers the spans select among `1..=num_pages`, in order, each once.
+    /// The page numbers the spans select among `1..=num_pages`, in order, each once. The spans
+    /// are sorted first, so the work is the pages selected, however many spans overlap them (a
+    /// body can hold a million spans of the whole document).
     pub fn numbers(spans: &[(Option<u32>, Option<u32>)], num_pages: u32) -> Vec<u32> {
-        let mut numbers: Vec<u32> = spans
+        let mut spans: Vec<(u32, u32)> = spans
             .iter()
-            .flat_map(|&(start, end)| start.unwrap_or(1).max(1)..=end.unwrap_or(num_pages).min(num_pages))
+            .map(|&(start, end)| (start.unwrap_or(1).max(1), end.unwrap_or(num_pages).min(num_pages)))
+            .filter(|(start, end)| start <= end)
             .collect();
-        numbers.sort_unstable();
-        numbers.dedup();
+        spans.sort_unstable();
+        let mut numbers = Vec::new();
+        let mut next = 1;
+        for (start, end) in spans {
+            numbers.extend(start.max(next)..=end);
+            next = next.max(end + 1);
+        }
         numbers
     }
 
@@ -65,10 +73,10 @@ impl PageRange {
 }
 
 impl Document {
-    /// The pages numbered `numbers` (in order), numbered again from 1; each block and OCR text
-    /// keeps its page's number in the document as `original_page`.
+    /// The pages numbered `numbers` (ascending), numbered again from 1; each block and OCR
+    /// text keeps its page's number in the document as `original_page`.
     pub fn keep_pages(self, numbers: &[u32]) -> Document {
-        let new_number = |old: u32| numbers.iter().position(|&n| n == old).map(|i| i as u32 + 1);
+        let new_number = |old: u32| numbers.binary_search(&old).ok().map(|i| i as u32 + 1);
         let mut pages = Vec::with_capacity(numbers.len());
         for mut page in self.pages {
             let Some(number) = new_number(page.number) else { continue };
@@ -103,6 +111,8 @@ mod tests {
         assert_eq!(spans.select(6, "PDF").unwrap(), [2, 3, 4, 5, 6]);
         let open = PageRange::Spans(vec![(None, Some(2)), (Some(5), None)]);
         assert_eq!(open.select(6, "PDF").unwrap(), [1, 2, 5, 6]);
+        let many = PageRange::Spans(vec![(None, None); 1_000_000]);
+        assert_eq!(many.select(6, "PDF").unwrap(), [1, 2, 3, 4, 5, 6]);
         let past = PageRange::Spans(vec![(Some(7), Some(9))]);
         assert_eq!(past.select(6, "PDF"), Err(EngineError::NoPageInRange { num_pages: 6 }));
     }

@@ -76,21 +76,16 @@ pub fn chunks(mut chunks: Vec<Chunk>, presentation: &Presentation) -> Vec<Chunk>
 fn merge_tables(blocks: Vec<Block>) -> Vec<Block> {
     let mut kept: Vec<Block> = Vec::with_capacity(blocks.len());
     for block in blocks {
-        let joined = match kept.last_mut() {
-            Some(last) if last.kind == BlockType::Table && block.kind == BlockType::Table => {
-                tables::merged(&last.content, &block.content).map(|content| (last, content))
-            }
-            _ => None,
-        };
-        match joined {
-            Some((last, content)) => {
-                last.content = content;
+        if let Some(last) = kept.last_mut() {
+            let both_tables = last.kind == BlockType::Table && block.kind == BlockType::Table;
+            if both_tables && tables::append_continuation(&mut last.content, &block.content) {
                 if last.bbox.page == block.bbox.page {
                     last.bbox = last.bbox.union(&block.bbox);
                 }
+                continue;
             }
-            None => kept.push(block),
         }
+        kept.push(block);
     }
     kept
 }

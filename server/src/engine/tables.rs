@@ -63,18 +63,27 @@ pub fn render(markdown: &str, format: TableFormat) -> String {
     }
 }
 
-/// `first` and `next` (tables as the engine writes them) as one table, when `next` continues
-/// `first`: the same columns under the same header, which `next` then loses. This is how
-/// `merge_tables` decides without a model: a table the engine cut into blocks, or one a
+/// Appends `next` to `table` (tables as the engine writes them) when `next` continues it:
+/// the same columns under the same header, which `next` then loses; whether it did. This is
+/// how `merge_tables` decides without a model: a table the engine cut into blocks, or one a
 /// document repeats its header for on each page, is joined again; tables that merely have as
-/// many columns are left apart.
-pub fn merged(first: &str, next: &str) -> Option<String> {
-    let (first_rows, next_rows) = (rows(first)?, rows(next)?);
-    if first_rows[0] != next_rows[0] {
-        return None;
+/// many columns are left apart. Only the headers are compared and only `next` is copied, so
+/// joining a sheet's thousands of blocks stays linear.
+pub fn append_continuation(table: &mut String, next: &str) -> bool {
+    fn header(table: &str) -> Option<&str> {
+        let mut lines = table.lines();
+        let head = lines.next()?;
+        cells(head)?;
+        lines.next()?.starts_with("| --- |").then_some(head)
     }
-    let body = next.lines().skip(2);
-    Some(std::iter::once(first).chain(body).collect::<Vec<_>>().join("\n"))
+    let continues = rows(next).is_some() && header(table).is_some_and(|head| Some(head) == header(next));
+    if continues {
+        for line in next.lines().skip(2) {
+            table.push('\n');
+            table.push_str(line);
+        }
+    }
+    continues
 }
 
 /// The rows of a Markdown table as `flow` writes it (`| a | b |`, then `| --- | --- |`, then
@@ -176,11 +185,17 @@ mod tests {
 
     #[test]
     fn a_table_continued_under_the_same_header_merges() {
-        let next = "| Item | Note |\n| --- | --- |\n| C | d |";
-        assert_eq!(merged(TABLE, next).unwrap(), format!("{TABLE}\n| C | d |"));
-        assert_eq!(merged(TABLE, "| Item | Other |\n| --- | --- |\n| C | d |"), None, "another header");
-        assert_eq!(merged(TABLE, "| Item |\n| --- |\n| C |"), None, "other columns");
-        assert_eq!(merged(TABLE, "Item Note"), None);
+        let joined = |next: &str| {
+            let mut table = TABLE.to_owned();
+            append_continuation(&mut table, next).then_some(table)
+        };
+        assert_eq!(
+            joined("| Item | Note |\n| --- | --- |\n| C | d |").unwrap(),
+            format!("{TABLE}\n| C | d |")
+        );
+        assert_eq!(joined("| Item | Other |\n| --- | --- |\n| C | d |"), None, "another header");
+        assert_eq!(joined("| Item |\n| --- |\n| C |"), None, "other columns");
+        assert_eq!(joined("Item Note"), None);
     }
 
     #[test]
