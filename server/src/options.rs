@@ -7,15 +7,15 @@
 //! misspelt format or a string where a number goes is a 422 naming the field, as from the
 //! real API; unknown fields are ignored, as FastAPI ignores them. The engine honours chunking,
 //! `filter_blocks`, the table format, `merge_tables`, page markers, the page range, the
-//! password, OCR-only extraction, the timeout, `return_ocr_data` and `force_url_result`; the
-//! rest (the OCR system,
+//! password, OCR-only extraction, hidden spreadsheet parts left out, the timeout,
+//! `return_ocr_data` and `force_url_result`; the rest (the OCR system,
 //! figure summaries, agentic passes, spreadsheet clustering, ...) needs models or services the
 //! local engine does not have, and is accepted and ignored.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::engine::{BlockType, Chunking, PageRange, Presentation, TableFormat};
+use crate::engine::{BlockType, Chunking, PageRange, Presentation, SkipHidden, TableFormat};
 use crate::error::{Loc, ValidationError};
 
 /// What the engine takes from `ParseOptions`. Serialized with a queued job.
@@ -35,6 +35,9 @@ pub struct ParseSettings {
     /// `settings.extraction_mode: "ocr"`: a PDF's pages are OCR'd, their text layer ignored.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ocr_only: bool,
+    /// `spreadsheet.exclude`: hidden sheets, rows or columns left out of an XLSX.
+    #[serde(default)]
+    pub skip_hidden: SkipHidden,
     /// `settings.timeout`: the most seconds the job may take (the server's own limit holds too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<f64>,
@@ -105,7 +108,7 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
     let on = here(&["spreadsheet"]);
     check.choices(spreadsheet, "include", &["cell_colors", "formula", "dropdowns"], &on);
     check.choice(spreadsheet, "clustering", &["accurate", "fast", "disabled"], &on);
-    check.choices(spreadsheet, "exclude", &SPREADSHEET_EXCLUDES, &on);
+    let excluded = check.choices(spreadsheet, "exclude", &SPREADSHEET_EXCLUDES, &on).unwrap_or_default();
     check.integer(spreadsheet, "max_cell_count", 1..=i64::MAX, &on);
     check.object(spreadsheet, "split_large_tables", &on);
 
@@ -131,6 +134,11 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
         password_withheld: false,
         pages,
         ocr_only: extraction_mode == Some("ocr"),
+        skip_hidden: SkipHidden {
+            sheets: excluded.contains(&"hidden_sheets"),
+            rows: excluded.contains(&"hidden_rows"),
+            columns: excluded.contains(&"hidden_cols"),
+        },
         timeout_secs,
         presentation,
     })

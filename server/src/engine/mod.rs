@@ -48,6 +48,7 @@ pub use chunk::Chunking;
 pub use pages::PageRange;
 pub use present::Presentation;
 pub use tables::TableFormat;
+pub use xlsx::SkipHidden;
 
 /// The caller asked the engine to stop (returned by an [`OnPage`] callback).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

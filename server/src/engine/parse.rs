@@ -10,6 +10,7 @@
 //! their first bytes and read by OCR.
 
 use super::archive::{self, Archive, Limits};
+use super::xlsx::SkipHidden;
 use super::{
     delimited, docx, encoding, html, ocr, pdf, text, xlsx, Document, EngineError, OnPage, Page, PageRange,
     Stopped,
@@ -132,6 +133,8 @@ pub struct ReadOptions<'a> {
     pub pages: Option<&'a PageRange>,
     /// `extraction_mode: "ocr"`: a PDF's pages are read by OCR, their text layer ignored.
     pub ocr_only: bool,
+    /// `spreadsheet.exclude`: the hidden sheets, rows or columns of an XLSX left out.
+    pub skip_hidden: SkipHidden,
 }
 
 pub fn read(
@@ -145,7 +148,7 @@ pub fn read(
     let document = match format {
         // These two read only the pages asked for.
         Format::Pdf => return pdf::read(bytes, options, on_page),
-        Format::Xlsx => xlsx::read_xlsx(bytes, Limits::default(), options.pages)?,
+        Format::Xlsx => xlsx::read_xlsx(bytes, Limits::default(), options.pages, options.skip_hidden)?,
         Format::Text => text::read(&text(), false)?,
         Format::Markdown => text::read(&text(), true)?,
         Format::Html => html::read(&encoding::decode(bytes, true))?,

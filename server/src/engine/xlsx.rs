@@ -2,9 +2,12 @@
 //! then what its text boxes and shapes say. Cells are read as stored: shared and inline strings
 //! as text, booleans as TRUE/FALSE, a formula as its cached value, numbers as [`formats`] shows
 //! them (dates and times as ISO 8601, percentages as percentages, every other number as short
-//! as it reads back the same).
+//! as it reads back the same). Hidden sheets, rows and columns are read unless the caller
+//! asks to skip them (Reducto's `spreadsheet.exclude`).
 
 mod formats;
+
+use serde::{Deserialize, Serialize};
 
 use super::archive::{Archive, Limits, Relationship};
 use super::flow::{Flow, TableBudget, MAX_TABLE_CELLS};
@@ -15,9 +18,24 @@ use formats::{number_formats, NumberFormats, Shown};
 /// Excel's last column (XFD): a cell reference past it is garbage, not a wider sheet.
 const MAX_COLUMNS: usize = 16_384;
 
+/// What of a workbook that Excel hides is left out (`spreadsheet.exclude`: `hidden_sheets`,
+/// `hidden_rows`, `hidden_cols`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SkipHidden {
+    pub sheets: bool,
+    pub rows: bool,
+    pub columns: bool,
+}
+
 /// An XLSX workbook, one page per sheet in the workbook's order; with `pages`, only the
-/// sheets it selects (by name or number) are read.
-pub fn read_xlsx(bytes: &[u8], limits: Limits, pages: Option<&PageRange>) -> Result<Document, EngineError> {
+/// sheets it selects (by name or number) are read, and `skip` leaves hidden parts out.
+pub fn read_xlsx(
+    bytes: &[u8],
+    limits: Limits,
+    pages: Option<&PageRange>,
+    skip: SkipHidden,
+) -> Result<Document, EngineError> {
     let mut archive = Archive::open(bytes, "XLSX", limits)?;
     let missing = |name: &str| EngineError::Malformed { format: "XLSX", cause: format!("it has no {name}") };
     let main = archive.main_part()?.unwrap_or_else(|| "xl/workbook.xml".into());
@@ -36,6 +54,7 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits, pages: Option<&PageRange>) -> Res
         };
 
     let mut sheets = Vec::new();
+    let mut hidden = Vec::new();
     walk(&workbook, &main, |node| match &node {
         Node::Open { name, .. } if name == "sheet" => {
             let name = node.attr("name").unwrap_or("Sheet").to_owned();
@@ -43,6 +62,7 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits, pages: Option<&PageRange>) -> Res
                 name,
                 node.attr("id").and_then(|id| Relationship::by_id(&parts, id)).map(str::to_owned),
             ));
+            hidden.push(matches!(node.attr("state"), Some("hidden" | "veryHidden")));
         }
         Node::Open { name, .. } if name == "workbookPr" => {
             formats.from_1904 = matches!(node.attr("date1904"), Some("1" | "true"));
@@ -53,7 +73,12 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits, pages: Option<&PageRange>) -> Res
         return Err(missing("sheet"));
     }
     let names: Vec<String> = sheets.iter().map(|(name, _)| name.clone()).collect();
-    let wanted = pages.map(|range| range.select_sheets(&names)).transpose()?;
+    let mut wanted = pages.map(|range| range.select_sheets(&names)).transpose()?;
+    if skip.sheets && hidden.contains(&true) {
+        let visible = |number: &u32| !hidden[*number as usize - 1];
+        let asked = wanted.unwrap_or_else(|| (1..=names.len() as u32).collect());
+        wanted = Some(asked.into_iter().filter(visible).collect());
+    }
 
     let mut flow = Flow::new();
     for (i, (name, path)) in sheets.into_iter().enumerate() {
@@ -68,7 +93,7 @@ pub fn read_xlsx(bytes: &[u8], limits: Limits, pages: Option<&PageRange>) -> Res
         // A sheet that names no part has no cells: it is an empty sheet, not a broken file.
         let Some(path) = path else { continue };
         let xml = archive.text(&path)?.ok_or_else(|| missing(&path))?;
-        let rows = cells(&xml, &shared, &formats)?;
+        let rows = cells(&xml, &shared, &formats, skip)?;
         flow.table(dense(&name, rows)?)?;
         // What its text boxes and shapes say, after its cells.
         for drawing in archive.relationships(&path)?.iter().filter(|r| r.kind == "drawing") {
@@ -195,13 +220,18 @@ fn dense(sheet: &str, rows: Vec<Vec<(usize, String)>>) -> Result<Vec<Vec<String>
 }
 
 /// A worksheet's rows that have values, each as its non-blank cells `(column, value)` in
-/// column order.
+/// column order; hidden rows and columns left out where `skip` says (the columns after a
+/// hidden one move left, so no empty column stands in its place).
 fn cells(
     xml: &str,
     shared: &[String],
     formats: &NumberFormats,
+    skip: SkipHidden,
 ) -> Result<Vec<Vec<(usize, String)>>, EngineError> {
     let mut rows: Vec<Vec<(usize, String)>> = Vec::new();
+    // Hidden columns, as 0-based inclusive spans (`<cols>` comes before the cells).
+    let mut hidden_columns: Vec<(usize, usize)> = Vec::new();
+    let mut in_hidden_row = false;
     // Counted before a shared string is copied into a cell: many cells may name one huge string.
     let mut budget = TableBudget::default();
     let mut over_budget = None;
@@ -211,10 +241,29 @@ fn cells(
     let mut in_value = false;
     walk(xml, "worksheet", |node| match node {
         Node::Open { ref name, empty, .. } => match name.as_str() {
-            "row" => rows.push(Vec::new()),
+            "row" => {
+                rows.push(Vec::new());
+                in_hidden_row = skip.rows && is_set(node.attr("hidden"));
+            }
+            "col" if skip.columns && is_set(node.attr("hidden")) => {
+                let bound =
+                    |name: &str| node.attr(name).and_then(|n| n.parse::<usize>().ok()).filter(|&n| n >= 1);
+                if let (Some(min), Some(max)) = (bound("min"), bound("max")) {
+                    hidden_columns.push((min - 1, max.min(MAX_COLUMNS) - 1));
+                }
+            }
             "c" => {
                 let next = rows.last().and_then(|row| row.last()).map_or(0, |(column, _)| column + 1);
                 let column = node.attr("r").and_then(column_of).unwrap_or(next).min(MAX_COLUMNS - 1);
+                let hidden_before: usize =
+                    hidden_columns.iter().map(|&(min, max)| (max + 1).min(column).saturating_sub(min)).sum();
+                let is_hidden =
+                    in_hidden_row || hidden_columns.iter().any(|&(min, max)| (min..=max).contains(&column));
+                if is_hidden {
+                    cell = None;
+                    return;
+                }
+                let column = column - hidden_before;
                 let shown =
                     node.attr("s").and_then(|s| s.parse().ok()).and_then(|style| formats.shown(style));
                 cell = (!empty)
@@ -272,6 +321,11 @@ fn cells(
     }
     rows.retain(|row| !row.is_empty());
     Ok(rows)
+}
+
+/// Whether a boolean attribute is set (`"1"` or `"true"`).
+fn is_set(value: Option<&str>) -> bool {
+    matches!(value, Some("1" | "true"))
 }
 
 /// The 0-based column of a cell reference: `"C7"` is 2, `"AA1"` is 26.
@@ -350,7 +404,7 @@ pub mod tests {
             ("Empty", &[]),
             ("Notes", &[&["", "", "far right"]]),
         ]);
-        let doc = read_xlsx(&bytes, Limits::default(), None).unwrap();
+        let doc = read_xlsx(&bytes, Limits::default(), None, SkipHidden::default()).unwrap();
         assert_eq!(doc.pages.len(), 3);
         let first = &doc.pages[0].blocks;
         assert_eq!((first[0].kind, first[0].content.as_str()), (BlockType::SectionHeader, "Invoices"));
@@ -361,6 +415,47 @@ pub mod tests {
     }
 
     #[test]
+    fn hidden_sheets_rows_and_columns_are_left_out_when_asked() {
+        let cell = |r: &str, text: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#);
+        let sheet1 = format!(
+            r#"<worksheet><cols><col min="2" max="2" hidden="1"/></cols><sheetData>
+            <row r="1">{}{}{}</row><row r="2" hidden="1">{}{}{}</row><row r="3">{}{}{}</row>
+            </sheetData></worksheet>"#,
+            cell("A1", "Item"),
+            cell("B1", "Cost"),
+            cell("C1", "Price"),
+            cell("A2", "draft"),
+            cell("B2", "1"),
+            cell("C2", "2"),
+            cell("A3", "Pen"),
+            cell("B3", "3"),
+            cell("C3", "5"),
+        );
+        let sheet2 =
+            format!(r#"<worksheet><sheetData><row r="1">{}</row></sheetData></worksheet>"#, cell("A1", "x"));
+        let workbook = r#"<workbook xmlns:r="r"><sheets><sheet name="Prices" r:id="rId1"/>
+            <sheet name="Lookup" state="hidden" r:id="rId2"/></sheets></workbook>"#;
+        let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>
+            <Relationship Id="rId2" Target="worksheets/sheet2.xml"/></Relationships>"#;
+        let bytes = archive::build(&[
+            ("xl/workbook.xml", workbook.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet1.as_bytes()),
+            ("xl/worksheets/sheet2.xml", sheet2.as_bytes()),
+        ]);
+        let all = read_xlsx(&bytes, Limits::default(), None, SkipHidden::default()).unwrap();
+        assert_eq!(all.pages.len(), 2, "hidden parts are read by default");
+        assert_eq!(
+            all.pages[0].blocks[1].content,
+            "| Item | Cost | Price |\n| --- | --- | --- |\n| draft | 1 | 2 |\n| Pen | 3 | 5 |"
+        );
+        let skip = SkipHidden { sheets: true, rows: true, columns: true };
+        let shown = read_xlsx(&bytes, Limits::default(), None, skip).unwrap();
+        assert_eq!(shown.pages.len(), 1);
+        assert_eq!(shown.pages[0].blocks[1].content, "| Item | Price |\n| --- | --- |\n| Pen | 5 |");
+    }
+
+    #[test]
     fn inline_strings_booleans_and_rich_text() {
         let sheet = r#"<worksheet><sheetData><row><c r="A1" t="inlineStr"><is><t>inline</t></is></c>
             <c r="B1" t="b"><v>1</v></c><c r="C1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
@@ -368,7 +463,7 @@ pub mod tests {
         let strings = shared_strings(shared).unwrap();
         assert_eq!(strings, ["rich text"]);
         let row = [(0, "inline".to_owned()), (1, "TRUE".to_owned()), (2, "rich text".to_owned())];
-        assert_eq!(cells(sheet, &strings, &NumberFormats::default()).unwrap(), [row]);
+        assert_eq!(cells(sheet, &strings, &NumberFormats::default(), SkipHidden::default()).unwrap(), [row]);
         assert_eq!((column_of("AA10"), column_of("c3"), column_of("12")), (Some(26), Some(2), None));
     }
 
@@ -382,8 +477,12 @@ pub mod tests {
             <c r="B1"><v>6.1728395061728392E-2</v></c><c r="C1" s="1"><v>0.994</v></c>
             <c r="D1" s="2"><v>0.99399999999999999</v></c><c r="E1" s="3"><v>1250.5</v></c>
             <c r="F1"><v>1E+300</v></c><c r="G1"><v>12</v></c><c r="H1" t="e"><v>#DIV/0!</v></c></row></sheetData></worksheet>"#;
-        let row: Vec<String> =
-            cells(sheet, &[], &formats).unwrap().remove(0).into_iter().map(|(_, v)| v).collect();
+        let row: Vec<String> = cells(sheet, &[], &formats, SkipHidden::default())
+            .unwrap()
+            .remove(0)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
         assert_eq!(
             row,
             ["0.994", "0.06172839506172839", "99%", "99.4%", "1250.5", "1E+300", "12", "#DIV/0!"]
@@ -405,7 +504,8 @@ pub mod tests {
             ("xl/drawings/drawing1.xml", drawing.to_owned()),
         ];
         let entries: Vec<(&str, &[u8])> = parts.iter().map(|(n, x)| (*n, x.as_bytes())).collect();
-        let doc = read_xlsx(&archive::build(&entries), Limits::default(), None).unwrap();
+        let doc =
+            read_xlsx(&archive::build(&entries), Limits::default(), None, SkipHidden::default()).unwrap();
         let blocks: Vec<(BlockType, &str)> =
             doc.pages[0].blocks.iter().map(|b| (b.kind, b.content.as_str())).collect();
         assert_eq!(
@@ -427,7 +527,7 @@ pub mod tests {
         assert_eq!(strings.unwrap(), ["ABC\nDEF", "a_x000D_b _x41 é"]);
         let sheet = r#"<worksheet><sheetData><row><c r="A1" t="inlineStr"><is><t>x_x0009_y</t></is></c>
             <c r="B1" t="str"><f>A1</f><v>x_x0009_y</v></c><c r="C1" t="e"><v>#N/A_x0041_</v></c></row></sheetData></worksheet>"#;
-        let row: Vec<String> = cells(sheet, &[], &NumberFormats::default())
+        let row: Vec<String> = cells(sheet, &[], &NumberFormats::default(), SkipHidden::default())
             .unwrap()
             .remove(0)
             .into_iter()
@@ -447,8 +547,12 @@ pub mod tests {
         let sheet = r#"<worksheet><sheetData><row><c r="A1" s="1"><v>45366</v></c>
             <c r="B1" s="2"><v>45366.5729166667</v></c><c r="C1" s="3"><v>45366</v></c>
             <c r="D1" s="4"><v>0.5729282407</v></c><c r="E1"><v>45366</v></c></row></sheetData></worksheet>"#;
-        let row: Vec<String> =
-            cells(sheet, &[], &dates).unwrap().remove(0).into_iter().map(|(_, v)| v).collect();
+        let row: Vec<String> = cells(sheet, &[], &dates, SkipHidden::default())
+            .unwrap()
+            .remove(0)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
         assert_eq!(row, ["2024-03-15", "2024-03-15 13:45", "45366", "13:45:01", "45366"]);
     }
 
@@ -467,7 +571,7 @@ pub mod tests {
             ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
             ("xl/styles.xml", styles.as_bytes()),
         ]);
-        let doc = read_xlsx(&bytes, Limits::default(), None).unwrap();
+        let doc = read_xlsx(&bytes, Limits::default(), None, SkipHidden::default()).unwrap();
         assert_eq!(doc.pages[0].blocks[1].content, "| 1904-01-01 | 7 |\n| --- | --- |");
     }
 

@@ -180,6 +180,7 @@ pub fn load(
         password: settings.password.as_deref(),
         pages: settings.pages.as_ref(),
         ocr_only: settings.ocr_only,
+        skip_hidden: settings.skip_hidden,
     };
     let read = |bytes: &[u8], extension: Option<&str>, on_page: OnPage| {
         engine::read(bytes, extension, &options, on_page).map_err(engine_failure)

@@ -1,7 +1,7 @@
 //! `ParseOptions` the engine honours, through the API: `settings.page_range` (pages of a PDF,
 //! sheets of a workbook, numbered again with their `original_page`), the table format, page
-//! markers, `filter_blocks`, OCR-only extraction, and every documented field's type checked
-//! with the problem located in a 422.
+//! markers, `filter_blocks`, OCR-only extraction, hidden sheets left out, and every documented
+//! field's type checked with the problem located in a 422.
 
 use crate::common::{pages, pdf, Server};
 use axum::http::StatusCode;
@@ -226,4 +226,29 @@ async fn ocr_only_extraction_reads_a_text_pdf_by_ocr() {
         .post("/parse", json!({"input": file, "settings": {"return_ocr_data": true, "page_range": [1]}}))
         .await;
     assert!(hybrid.body["result"]["ocr"].is_null(), "the text layer, by default");
+}
+
+#[tokio::test]
+async fn hidden_sheets_are_left_out_when_asked() {
+    let inline = |text: &str| {
+        format!(
+            r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{text}</t></is></c></row></sheetData></worksheet>"#
+        )
+    };
+    let workbook = r#"<workbook xmlns:r="r"><sheets><sheet name="Shown" r:id="rId1"/><sheet name="Kept out" state="veryHidden" r:id="rId2"/></sheets></workbook>"#;
+    let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/a.xml"/><Relationship Id="rId2" Target="worksheets/b.xml"/></Relationships>"#;
+    let (a, b) = (inline("visible text"), inline("helper text"));
+    let book = crate::common::zip(&[
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        ("xl/worksheets/a.xml", a.as_bytes()),
+        ("xl/worksheets/b.xml", b.as_bytes()),
+    ]);
+    let s = Server::new().await;
+    let file = s.upload("/upload", "file", "book.xlsx", &book).await.body["file_id"].clone();
+    let all = s.post("/parse", json!({"input": file})).await;
+    assert_eq!(all.body["usage"]["num_pages"], 2, "{}", all.body);
+    let shown = s.post("/parse", json!({"input": file, "spreadsheet": {"exclude": ["hidden_sheets"]}})).await;
+    assert_eq!(shown.body["usage"]["num_pages"], 1, "{}", shown.body);
+    assert!(!chunks(&shown)[0]["content"].as_str().unwrap().contains("helper"), "{}", shown.body);
 }
