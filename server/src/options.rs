@@ -7,7 +7,8 @@
 //! misspelt format or a string where a number goes is a 422 naming the field, as from the
 //! real API; unknown fields are ignored, as FastAPI ignores them. The engine honours chunking,
 //! `filter_blocks`, the table format, `merge_tables`, page markers, the page range, the
-//! password, OCR-only extraction, hidden spreadsheet parts left out, the timeout,
+//! password, OCR-only extraction, hidden spreadsheet parts left out, the rows per table, the
+//! timeout,
 //! `return_ocr_data` and `force_url_result`; the rest (the OCR system,
 //! figure summaries, agentic passes, spreadsheet clustering, ...) needs models or services the
 //! local engine does not have, and is accepted and ignored.
@@ -15,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::engine::{BlockType, Chunking, PageRange, Presentation, SkipHidden, TableFormat};
+use crate::engine::{BlockType, Chunking, PageRange, Presentation, SkipHidden, TableFormat, TABLE_ROWS};
 use crate::error::{Loc, ValidationError};
 
 /// What the engine takes from `ParseOptions`. Serialized with a queued job.
@@ -110,7 +111,9 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
     check.choice(spreadsheet, "clustering", &["accurate", "fast", "disabled"], &on);
     let excluded = check.choices(spreadsheet, "exclude", &SPREADSHEET_EXCLUDES, &on).unwrap_or_default();
     check.integer(spreadsheet, "max_cell_count", 1..=i64::MAX, &on);
-    check.object(spreadsheet, "split_large_tables", &on);
+    let table_rows = check.object(spreadsheet, "split_large_tables", &on).and_then(|split| {
+        split_large_tables(&mut check, split, &here(&["spreadsheet", "split_large_tables"]))
+    });
 
     if !check.errors.is_empty() {
         return Err(check.errors);
@@ -118,6 +121,7 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
     let presentation = Presentation {
         tables: tables.and_then(TableFormat::from_name).unwrap_or_default(),
         merge_tables: merge_tables.unwrap_or(false),
+        table_rows,
         page_markers: page_markers.unwrap_or(false),
         // Types the engine never makes (figures, signatures, ...) filter nothing.
         filter_blocks: filter_blocks
@@ -142,6 +146,28 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
         timeout_secs,
         presentation,
     })
+}
+
+/// The rows per table `split_large_tables` asks for (at `at`): `None` for Reducto's default
+/// (50, the engine's own cut), 0 for none (`enabled: false`, or `size: {row: null}`). A
+/// `size.column` is checked and not applied: the engine cuts tables by rows only.
+fn split_large_tables(check: &mut Checker, split: &Map<String, Value>, at: &[Loc]) -> Option<usize> {
+    let enabled = check.boolean(Some(split), "enabled", at);
+    let positive = 1..=i64::from(u32::MAX);
+    let rows = match split.get("size") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(size)) => {
+            let at: Vec<Loc> = at.iter().cloned().chain([Loc::from("size")]).collect();
+            check.integer(Some(size), "column", positive.clone(), &at);
+            Some(check.integer(Some(size), "row", positive, &at).unwrap_or(0))
+        }
+        Some(_) => check.integer(Some(split), "size", positive, at),
+    };
+    match (enabled, rows) {
+        (Some(false), _) => Some(0),
+        (_, Some(rows)) if rows as usize == TABLE_ROWS => None,
+        (_, rows) => rows.map(|rows| rows as usize),
+    }
 }
 
 /// Reducto's block types, as `filter_blocks` names them.

@@ -721,7 +721,29 @@ function optionsProblem(options) {
       if (problem) return `parse.options.${section}.${field} ${problem}`;
     }
   }
-  return pageRangeProblem(options.settings?.page_range);
+  return pageRangeProblem(options.settings?.page_range) ?? splitTablesProblem(options.spreadsheet?.split_large_tables);
+}
+
+/** Why `split_large_tables` ({enabled, size}, size a row count or {row, column}) is refused, or null. */
+function splitTablesProblem(split) {
+  if (!isObject(split)) return null;
+  const where = "parse.options.spreadsheet.split_large_tables";
+  if (split.enabled != null) {
+    const problem = valueProblem(split.enabled, "boolean");
+    if (problem) return `${where}.enabled ${problem}`;
+  }
+  const count = { min: 1, max: 4294967295 };
+  const size = split.size;
+  if (size == null) return null;
+  if (!isObject(size)) {
+    const problem = valueProblem(size, count);
+    return problem ? `${where}.size ${problem}` : null;
+  }
+  for (const axis of ["row", "column"]) {
+    const problem = size[axis] == null ? null : valueProblem(size[axis], count);
+    if (problem) return `${where}.size.${axis} ${problem}`;
+  }
+  return null;
 }
 
 function valueProblem(value, kind) {

@@ -45,6 +45,7 @@ mod xml;
 use serde::{Deserialize, Serialize};
 
 pub use chunk::Chunking;
+pub use flow::TABLE_ROWS;
 pub use pages::PageRange;
 pub use present::Presentation;
 pub use tables::TableFormat;

@@ -20,6 +20,10 @@ pub struct Presentation {
     /// `formatting.merge_tables`: a table continued under the same header in the next block
     /// (across a page break too) is joined to it, within a chunk (see `tables::merged`).
     pub merge_tables: bool,
+    /// `spreadsheet.split_large_tables`: tables joined again (as `merge_tables` joins them) and
+    /// cut every this many rows, or left whole at 0; `None` keeps the engine's cut (every
+    /// [`TABLE_ROWS`](super::flow::TABLE_ROWS) rows, Reducto's default).
+    pub table_rows: Option<usize>,
     /// `formatting.add_page_markers`: `[[START OF PAGE n]]` and `[[END OF PAGE n]]` around each
     /// page's text.
     pub page_markers: bool,
@@ -34,9 +38,15 @@ pub struct Presentation {
 
 /// `chunks` written as `presentation` asks.
 pub fn chunks(mut chunks: Vec<Chunk>, presentation: &Presentation) -> Vec<Chunk> {
-    if presentation.merge_tables {
+    if presentation.merge_tables || presentation.table_rows.is_some() {
         for chunk in &mut chunks {
             chunk.blocks = merge_tables(std::mem::take(&mut chunk.blocks));
+        }
+    }
+    if let Some(rows) = presentation.table_rows.filter(|&rows| rows > 0) {
+        for chunk in &mut chunks {
+            chunk.blocks =
+                std::mem::take(&mut chunk.blocks).into_iter().flat_map(|block| cut(block, rows)).collect();
         }
     }
     // Where each page's first and last blocks sit, as (chunk, block) positions: a page's
@@ -88,6 +98,15 @@ fn merge_tables(blocks: Vec<Block>) -> Vec<Block> {
         kept.push(block);
     }
     kept
+}
+
+/// A table block cut every `rows` rows, each piece a block with the table's box.
+fn cut(block: Block, rows: usize) -> Vec<Block> {
+    if block.kind != BlockType::Table {
+        return vec![block];
+    }
+    let pieces = tables::cut(&block.content, rows);
+    pieces.into_iter().map(|content| Block { content, ..block.clone() }).collect()
 }
 
 /// A block's place in a result: (chunk, block).
@@ -154,6 +173,25 @@ mod tests {
         assert_eq!(written[0].content, format!("{TABLE}\n| 3 | 4 |\n\nafter"));
         let apart = chunks(chunk::chunk(&document, Chunking::Disabled), &Presentation::default());
         assert_eq!(apart[0].blocks.len(), 3);
+    }
+
+    #[test]
+    fn large_tables_are_cut_where_asked_or_left_whole() {
+        let continued = "| a | b |\n| --- | --- |\n| 3 | 4 |\n| 5 | 6 |";
+        let document = Document::of_blocks([vec![(BlockType::Table, TABLE), (BlockType::Table, continued)]]);
+        let table_blocks = |table_rows| {
+            let written = chunks(
+                chunk::chunk(&document, Chunking::Disabled),
+                &Presentation { table_rows, ..Default::default() },
+            );
+            written[0].blocks.iter().map(|b| b.content.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(table_blocks(None), [TABLE, continued], "as the engine cut them");
+        assert_eq!(table_blocks(Some(0)), ["| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |\n| 5 | 6 |"]);
+        assert_eq!(
+            table_blocks(Some(2)),
+            ["| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |", "| a | b |\n| --- | --- |\n| 5 | 6 |"]
+        );
     }
 
     #[test]

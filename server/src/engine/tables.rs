@@ -86,6 +86,19 @@ pub fn append_continuation(table: &mut String, next: &str) -> bool {
     continues
 }
 
+/// `table` (as the engine writes it) cut into tables of at most `rows` rows each, the header
+/// repeated in each (`spreadsheet.split_large_tables`); text that is not such a table, or a
+/// table that fits, is one piece.
+pub fn cut(table: &str, rows: usize) -> Vec<String> {
+    let mut lines = table.lines();
+    let (Some(head), Some(rule)) = (lines.next(), lines.next()) else { return vec![table.to_owned()] };
+    let body: Vec<&str> = lines.collect();
+    if rows == 0 || body.len() <= rows || self::rows(table).is_none() {
+        return vec![table.to_owned()];
+    }
+    body.chunks(rows).map(|part| format!("{head}\n{rule}\n{}", part.join("\n"))).collect()
+}
+
 /// The rows of a Markdown table as `flow` writes it (`| a | b |`, then `| --- | --- |`, then
 /// the body), cells unescaped; `None` for anything else.
 fn rows(markdown: &str) -> Option<Vec<Vec<String>>> {
@@ -196,6 +209,19 @@ mod tests {
         assert_eq!(joined("| Item | Other |\n| --- | --- |\n| C | d |"), None, "another header");
         assert_eq!(joined("| Item |\n| --- |\n| C |"), None, "other columns");
         assert_eq!(joined("Item Note"), None);
+    }
+
+    #[test]
+    fn a_large_table_is_cut_with_its_header_in_each_piece() {
+        assert_eq!(
+            cut(TABLE, 1),
+            [
+                "| Item | Note |\n| --- | --- |\n| A&B | say \"hi\", 1\\|2 |",
+                "| Item | Note |\n| --- | --- |\n|  | <b> |"
+            ]
+        );
+        assert_eq!(cut(TABLE, 2), [TABLE]);
+        assert_eq!(cut("plain\ntext\nhere", 1), ["plain\ntext\nhere"]);
     }
 
     #[test]

@@ -252,3 +252,40 @@ async fn hidden_sheets_are_left_out_when_asked() {
     assert_eq!(shown.body["usage"]["num_pages"], 1, "{}", shown.body);
     assert!(!chunks(&shown)[0]["content"].as_str().unwrap().contains("helper"), "{}", shown.body);
 }
+
+#[tokio::test]
+async fn large_tables_are_cut_as_split_large_tables_asks() {
+    let s = Server::new().await;
+    let csv: String =
+        std::iter::once("n,sq\n".to_owned()).chain((1..=120).map(|n| format!("{n},{}\n", n * n))).collect();
+    let file = s.upload("/upload", "file", "squares.csv", csv.as_bytes()).await.body["file_id"].clone();
+    let tables = |spreadsheet: Value| {
+        let s = &s;
+        let body =
+            json!({"input": file, "spreadsheet": spreadsheet, "formatting": {"table_output_format": "csv"}});
+        async move {
+            let parsed = s.post("/parse", body).await;
+            parsed.expect(StatusCode::OK);
+            let blocks = chunks(&parsed)[0]["blocks"].as_array().unwrap().clone();
+            blocks.iter().map(|b| b["content"].as_str().unwrap().lines().count()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(tables(json!({})).await, [51, 51, 21], "50 rows a table by default, the header in each");
+    assert_eq!(tables(json!({"split_large_tables": {"size": 100}})).await, [101, 21]);
+    assert_eq!(tables(json!({"split_large_tables": {"size": {"row": 60, "column": 4}}})).await, [61, 61]);
+    assert_eq!(tables(json!({"split_large_tables": {"enabled": false}})).await, [121]);
+
+    let bad =
+        json!({"input": file, "spreadsheet": {"split_large_tables": {"enabled": "sometimes", "size": 0}}});
+    let reply = s.post("/parse", bad).await;
+    reply.validation();
+    let locs: Vec<String> =
+        reply.body["detail"].as_array().unwrap().iter().map(|e| e["loc"].to_string()).collect();
+    assert_eq!(
+        locs,
+        [
+            r#"["body","spreadsheet","split_large_tables","enabled"]"#,
+            r#"["body","spreadsheet","split_large_tables","size"]"#
+        ]
+    );
+}
