@@ -10,10 +10,9 @@
 //! their first bytes and read by OCR.
 
 use super::archive::{self, Archive, Limits};
-use super::xlsx::SkipHidden;
 use super::{
     delimited, docx, encoding, html, ocr, pdf, text, xlsx, Document, EngineError, OnPage, Page, PageRange,
-    Stopped,
+    SkipHidden, Stopped,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

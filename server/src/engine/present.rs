@@ -1,8 +1,10 @@
-//! How a parse result is written out: Reducto's `formatting` (the table format, page markers),
-//! `retrieval.filter_blocks`, and whether the result carries its OCR data or comes as a URL
-//! (those two are applied where the response is shaped). A job keeps its chunks as the engine made them (Markdown
-//! tables, every block's text), which is what a later `jobid://` input reads again; they are
-//! written the caller's way each time the result is answered.
+//! How a parse result is written out, as the caller's options ask: its tables joined, cut and
+//! written in a format (`formatting.table_output_format`, `merge_tables`,
+//! `spreadsheet.split_large_tables`), page markers, `retrieval.filter_blocks`; and whether the
+//! result carries its OCR data or comes as a URL (those two are applied where the response is
+//! shaped). A job keeps its chunks as the engine made them (Markdown tables, every block's
+//! text), which is what a later `jobid://` input reads again; they are written the caller's way
+//! each time the result is answered.
 
 use std::collections::HashMap;
 
@@ -18,7 +20,7 @@ pub struct Presentation {
     /// `formatting.table_output_format`.
     pub tables: TableFormat,
     /// `formatting.merge_tables`: a table continued under the same header in the next block
-    /// (across a page break too) is joined to it, within a chunk (see `tables::merged`).
+    /// (across a page break too) is joined to it, within a chunk (see `tables::append_continuation`).
     pub merge_tables: bool,
     /// `spreadsheet.split_large_tables`: tables joined again (as `merge_tables` joins them) and
     /// cut every this many rows, or left whole at 0; `None` keeps the engine's cut (every
@@ -38,16 +40,8 @@ pub struct Presentation {
 
 /// `chunks` written as `presentation` asks.
 pub fn chunks(mut chunks: Vec<Chunk>, presentation: &Presentation) -> Vec<Chunk> {
-    if presentation.merge_tables || presentation.table_rows.is_some() {
-        for chunk in &mut chunks {
-            chunk.blocks = merge_tables(std::mem::take(&mut chunk.blocks));
-        }
-    }
-    if let Some(rows) = presentation.table_rows.filter(|&rows| rows > 0) {
-        for chunk in &mut chunks {
-            chunk.blocks =
-                std::mem::take(&mut chunk.blocks).into_iter().flat_map(|block| cut(block, rows)).collect();
-        }
+    for chunk in &mut chunks {
+        chunk.blocks = with_tables_written(std::mem::take(&mut chunk.blocks), presentation);
     }
     // Where each page's first and last blocks sit, as (chunk, block) positions: a page's
     // markers go around its text even when a chunk boundary falls inside the page.
@@ -58,27 +52,58 @@ pub fn chunks(mut chunks: Vec<Chunk>, presentation: &Presentation) -> Vec<Chunk>
         }
     }
     for (c, chunk) in chunks.iter_mut().enumerate() {
-        let mut parts: Vec<String> = Vec::new();
-        for (b, block) in chunk.blocks.iter_mut().enumerate() {
-            if block.kind == BlockType::Table {
-                block.content = tables::render(&block.content, presentation.tables);
-            }
+        // The parts joined by blank lines, as the engine joins a chunk's blocks.
+        let mut text = String::new();
+        for (b, block) in chunk.blocks.iter().enumerate() {
             let page = block.bbox.page;
             let (first, last) = page_ends[&page];
+            let mut part = |part: &str| {
+                if !text.is_empty() {
+                    text.push_str("\n\n");
+                }
+                text.push_str(part);
+            };
             if presentation.page_markers && first == (c, b) {
-                parts.push(format!("[[START OF PAGE {page}]]"));
+                part(&format!("[[START OF PAGE {page}]]"));
             }
             if !presentation.filter_blocks.contains(&block.kind) {
-                parts.push(block.content.clone());
+                part(&block.content);
             }
             if presentation.page_markers && last == (c, b) {
-                parts.push(format!("[[END OF PAGE {page}]]"));
+                part(&format!("[[END OF PAGE {page}]]"));
             }
         }
-        chunk.content = parts.join("\n\n");
+        chunk.content = text;
         chunk.embed = chunk.content.clone();
     }
     chunks
+}
+
+/// A chunk's blocks with their tables joined (`merge_tables`, or to be cut again), cut every
+/// `table_rows` rows and written in the table format asked for.
+fn with_tables_written(blocks: Vec<Block>, presentation: &Presentation) -> Vec<Block> {
+    let blocks = match presentation.merge_tables || presentation.table_rows.is_some() {
+        true => merge_tables(blocks),
+        false => blocks,
+    };
+    let cut_every = presentation.table_rows.filter(|&rows| rows > 0);
+    let mut written = Vec::with_capacity(blocks.len());
+    for mut block in blocks {
+        if block.kind != BlockType::Table {
+            written.push(block);
+            continue;
+        }
+        // Taken out, so that each piece copies the block's box and type, not the whole table.
+        let table = std::mem::take(&mut block.content);
+        let pieces = match cut_every {
+            Some(rows) => tables::cut(&table, rows),
+            None => vec![table],
+        };
+        for piece in pieces {
+            written.push(Block { content: tables::render(&piece, presentation.tables), ..block.clone() });
+        }
+    }
+    written
 }
 
 /// `blocks` with each table continued in the next block joined to it; the joined table keeps
@@ -98,15 +123,6 @@ fn merge_tables(blocks: Vec<Block>) -> Vec<Block> {
         kept.push(block);
     }
     kept
-}
-
-/// A table block cut every `rows` rows, each piece a block with the table's box.
-fn cut(block: Block, rows: usize) -> Vec<Block> {
-    if block.kind != BlockType::Table {
-        return vec![block];
-    }
-    let pieces = tables::cut(&block.content, rows);
-    pieces.into_iter().map(|content| Block { content, ..block.clone() }).collect()
 }
 
 /// A block's place in a result: (chunk, block).
