@@ -7,7 +7,7 @@
 //! misspelt format or a string where a number goes is a 422 naming the field, as from the
 //! real API; unknown fields are ignored, as FastAPI ignores them. The engine honours chunking,
 //! `filter_blocks`, the table format, `merge_tables`, page markers, the page range, the
-//! password, OCR-only extraction, hidden spreadsheet parts left out, the rows per table, the
+//! password, OCR-only extraction, a DOCX's comments, hidden spreadsheet parts left out, the rows per table, the
 //! timeout,
 //! `return_ocr_data` and `force_url_result`; the rest (the OCR system,
 //! figure summaries, agentic passes, spreadsheet clustering, ...) needs models or services the
@@ -36,6 +36,9 @@ pub struct ParseSettings {
     /// `settings.extraction_mode: "ocr"`: a PDF's pages are OCR'd, their text layer ignored.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ocr_only: bool,
+    /// `formatting.include: ["comments"]`: a DOCX's comments read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub comments: bool,
     /// `spreadsheet.exclude`: hidden sheets, rows or columns left out of an XLSX.
     #[serde(default)]
     pub skip_hidden: SkipHidden,
@@ -73,7 +76,7 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
     let page_markers = check.boolean(formatting, "add_page_markers", &on);
     let tables = check.choice(formatting, "table_output_format", &TableFormat::NAMES, &on);
     let merge_tables = check.boolean(formatting, "merge_tables", &on);
-    check.choices(formatting, "include", &FORMATTING_INCLUDES, &on);
+    let included = check.choices(formatting, "include", &FORMATTING_INCLUDES, &on).unwrap_or_default();
 
     let settings = check.object(Some(options), "settings", &at);
     let on = here(&["settings"]);
@@ -138,6 +141,7 @@ pub fn read(options: &Map<String, Value>, at: Vec<Loc>) -> Result<ParseSettings,
         password_withheld: false,
         pages,
         ocr_only: extraction_mode == Some("ocr"),
+        comments: included.contains(&"comments"),
         skip_hidden: SkipHidden {
             sheets: excluded.contains(&"hidden_sheets"),
             rows: excluded.contains(&"hidden_rows"),

@@ -19,6 +19,10 @@
 //! footer: footnotes, then endnotes, each a block that starts with its number. (Word numbers
 //! endnotes i, ii, … by default, and lays each footnote at the foot of its page, which a
 //! document without stored page ends cannot know.)
+//!
+//! Comments (Word's margin notes) are read when asked for (Reducto's
+//! `formatting.include: ["comments"]`): each a `Comment` block, "Author: text", after the
+//! paragraph (or table) that holds its reference.
 
 use std::collections::HashMap;
 
@@ -33,7 +37,11 @@ type Styles = HashMap<String, String>;
 /// Relationship id of an imported chunk (`w:altChunk`) → its blocks.
 type Chunks = HashMap<String, Vec<(BlockType, String)>>;
 
-pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
+/// Comment id → its text as a block says it ("Author: text").
+type Comments = HashMap<String, String>;
+
+/// The document, with its comments when `with_comments`.
+pub fn read(bytes: &[u8], limits: Limits, with_comments: bool) -> Result<Document, EngineError> {
     let mut archive = Archive::open(bytes, "DOCX", limits)?;
     let main = archive.main_part()?.unwrap_or_else(|| "word/document.xml".into());
     let body = archive
@@ -47,8 +55,16 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
     };
 
     let chunks = read_chunks(&mut archive, &parts)?;
+    let comments = match Relationship::of_kind(&parts, "comments").filter(|_| with_comments) {
+        Some(part) => match archive.text(part)? {
+            Some(xml) => notes(&xml, part, &styles)?,
+            None => Comments::new(),
+        },
+        None => Comments::new(),
+    };
 
-    let Part { mut flow, sections, footnotes, endnotes } = read_part(&body, &main, &styles, &chunks)?;
+    let Part { mut flow, sections, footnotes, endnotes } =
+        read_part(&body, &main, &styles, &chunks, &comments)?;
     for (kind, referenced) in [("footnotes", footnotes), ("endnotes", endnotes)] {
         // Word writes a notes part, its separators alone, even when the text refers to none.
         if referenced.is_empty() {
@@ -61,7 +77,7 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Document, EngineError> {
     let mut texts_of = |id: Option<&str>| -> Result<Vec<String>, EngineError> {
         let Some(part) = id.and_then(|id| Relationship::by_id(&parts, id)) else { return Ok(Vec::new()) };
         match archive.text(part)? {
-            Some(xml) => Ok(read_part(&xml, part, &styles, &Chunks::new())?.flow.texts()),
+            Some(xml) => Ok(read_part(&xml, part, &styles, &Chunks::new(), &Comments::new())?.flow.texts()),
             None => Ok(Vec::new()),
         }
     };
@@ -111,8 +127,14 @@ struct Part {
 }
 
 /// Reads part `xml` (named `name`).
-fn read_part(xml: &str, name: &str, styles: &Styles, chunks: &Chunks) -> Result<Part, EngineError> {
-    let mut reader = Reader::new(styles, chunks);
+fn read_part(
+    xml: &str,
+    name: &str,
+    styles: &Styles,
+    chunks: &Chunks,
+    comments: &Comments,
+) -> Result<Part, EngineError> {
+    let mut reader = Reader::new(styles, chunks, comments);
     walk(xml, name, |node| reader.visit(node))?;
     reader.into_part()
 }
@@ -140,32 +162,37 @@ fn push_notes(
     Ok(())
 }
 
-/// The text of each footnote or endnote of a notes part (`word/footnotes.xml`,
-/// `word/endnotes.xml`) by its id, its paragraphs on lines of their own. The separators Word
-/// keeps there (notes of another `w:type` than normal) are not notes.
+/// The text of each note of a notes part (`word/footnotes.xml`, `word/endnotes.xml`,
+/// `word/comments.xml`) by its id, its paragraphs on lines of their own; a comment's starts
+/// with its author ("Ada: …"). The separators Word keeps among footnotes (notes of another
+/// `w:type` than normal) are not notes.
 fn notes(xml: &str, name: &str, styles: &Styles) -> Result<HashMap<String, String>, EngineError> {
-    let no_chunks = Chunks::new();
+    let (no_chunks, no_comments) = (Chunks::new(), Comments::new());
+    let is_note = |name: &str| matches!(name, "footnote" | "endnote" | "comment");
     let mut notes = HashMap::new();
-    let mut note: Option<(String, Reader)> = None;
+    // The note being read: its id, its author (a comment's), and its text so far.
+    let mut note: Option<(String, Option<String>, Reader)> = None;
     let mut failed = None;
     walk(xml, name, |node| match node {
-        Node::Open { ref name, empty: false, .. } if name == "footnote" || name == "endnote" => {
+        Node::Open { ref name, empty: false, .. } if is_note(name) => {
             let separator = node.attr("type").is_some_and(|kind| kind != "normal");
             let id = node.attr("id").unwrap_or_default().to_owned();
-            note = (!separator).then(|| (id, Reader::new(styles, &no_chunks)));
+            let author = node.attr("author").map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned);
+            note = (!separator).then(|| (id, author, Reader::new(styles, &no_chunks, &no_comments)));
         }
-        Node::Close { ref name } if name == "footnote" || name == "endnote" => {
-            if let Some((id, reader)) = note.take() {
+        Node::Close { ref name } if is_note(name) => {
+            if let Some((id, author, reader)) = note.take() {
                 match reader.into_part() {
                     Ok(part) => {
-                        notes.insert(id, part.flow.texts().join("\n"));
+                        let text = part.flow.texts().join("\n");
+                        notes.insert(id, author.map_or(text.clone(), |author| format!("{author}: {text}")));
                     }
                     Err(e) => failed = Some(e),
                 }
             }
         }
         node => {
-            if let Some((_, reader)) = note.as_mut() {
+            if let Some((_, _, reader)) = note.as_mut() {
                 reader.visit(node);
             }
         }
@@ -247,12 +274,15 @@ struct Reader<'a> {
     /// with its own mark).
     footnotes: Vec<(String, Option<usize>)>,
     endnotes: Vec<(String, Option<usize>)>,
+    /// The comments to read, and the ids of those referred to since the last block.
+    comments: &'a Comments,
+    referred_comments: Vec<String>,
     /// A table the engine refused (too large); the document fails with it.
     failed: Option<EngineError>,
 }
 
 impl<'a> Reader<'a> {
-    fn new(styles: &'a Styles, chunks: &'a Chunks) -> Self {
+    fn new(styles: &'a Styles, chunks: &'a Chunks, comments: &'a Comments) -> Self {
         Reader {
             flow: Flow::new(),
             styles,
@@ -265,6 +295,8 @@ impl<'a> Reader<'a> {
             sections: Vec::new(),
             footnotes: Vec::new(),
             endnotes: Vec::new(),
+            comments,
+            referred_comments: Vec::new(),
             failed: None,
         }
     }
@@ -358,6 +390,9 @@ impl<'a> Reader<'a> {
                         self.write(&number.to_string());
                     }
                 }
+                "commentReference" if !self.comments.is_empty() => {
+                    self.referred_comments.push(node.attr("id").unwrap_or_default().to_owned());
+                }
                 "t" => self.in_text = !empty,
                 // A positional tab (`w:ptab`) lays out a header's left, centre and right parts.
                 "tab" | "ptab" => self.write("\t"),
@@ -390,6 +425,7 @@ impl<'a> Reader<'a> {
                 "t" => self.in_text = false,
                 "p" if self.tables.is_empty() => {
                     self.flush();
+                    self.push_comments();
                     self.paragraph = self.interrupted.pop();
                 }
                 // Paragraphs within a cell are separated by a space.
@@ -400,6 +436,7 @@ impl<'a> Reader<'a> {
                             if let Err(too_large) = self.flow.table(table) {
                                 self.failed.get_or_insert(too_large);
                             }
+                            self.push_comments();
                         }
                     }
                 }
@@ -431,6 +468,15 @@ impl<'a> Reader<'a> {
         if let Some(paragraph) = self.paragraph.as_mut() {
             self.flow.push(paragraph.kind, &paragraph.text);
             paragraph.text.clear();
+        }
+    }
+
+    /// Adds the comments referred to since the last block, each a block of its own.
+    fn push_comments(&mut self) {
+        for id in std::mem::take(&mut self.referred_comments) {
+            if let Some(text) = self.comments.get(&id) {
+                self.flow.push(BlockType::Comment, text);
+            }
         }
     }
 
@@ -481,7 +527,7 @@ pub mod tests {
             r#"<w:p><w:r><w:t>Split</w:t><w:tab/><w:t>run</w:t></w:r><w:r><w:t xml:space="preserve"> text</w:t></w:r></w:p>"#.into(),
         ]
         .concat();
-        let doc = read(&docx(&body), Limits::default()).unwrap();
+        let doc = read(&docx(&body), Limits::default(), false).unwrap();
         assert_eq!(doc.pages.len(), 1);
         let got: Vec<(BlockType, &str)> =
             doc.pages[0].blocks.iter().map(|b| (b.kind, b.content.as_str())).collect();
@@ -507,7 +553,7 @@ pub mod tests {
             r#"<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r><w:t>Page three</w:t></w:r></w:p>"#.into(),
         ]
         .concat();
-        let doc = read(&docx(&body), Limits::default()).unwrap();
+        let doc = read(&docx(&body), Limits::default(), false).unwrap();
         let pages: Vec<Vec<&str>> =
             doc.pages.iter().map(|p| p.blocks.iter().map(|b| b.content.as_str()).collect()).collect();
         assert_eq!(pages, [vec!["Page one", "Still one"], vec!["Page two"], vec!["Page three"]]);
@@ -533,7 +579,7 @@ pub mod tests {
             text_box("Fallback"),
             paragraph(None, "Next paragraph"),
         );
-        let doc = read(&docx(&body), Limits::default()).unwrap();
+        let doc = read(&docx(&body), Limits::default(), false).unwrap();
         let got: Vec<&str> = doc.pages[0].blocks.iter().map(|b| b.content.as_str()).collect();
         assert_eq!(got, ["Box line one", "Box line two", "Before the box, after it.", "Next paragraph"]);
     }
@@ -593,7 +639,8 @@ pub mod tests {
             ("footer1.xml", paragraph(None, "Registered in Utopia")),
         ];
         let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
-        let doc = read(&package("word/document2.xml", &body, &rels, &parts), Limits::default()).unwrap();
+        let doc =
+            read(&package("word/document2.xml", &body, &rels, &parts), Limits::default(), false).unwrap();
         assert_eq!(
             blocks(&doc),
             [
@@ -608,9 +655,44 @@ pub mod tests {
         let body = r#"<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt>
             <w:rubyBase><w:r><w:t>東京</w:t></w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>へ</w:t></w:r></w:p>"#;
         assert_eq!(
-            blocks(&read(&docx(body), Limits::default()).unwrap()),
+            blocks(&read(&docx(body), Limits::default(), false).unwrap()),
             [vec![(BlockType::Text, "東京へ")]]
         );
+    }
+
+    #[test]
+    fn comments_follow_what_they_comment_on_when_asked_for() {
+        let rels = relationship("rId4", "comments", "comments.xml");
+        let body = r#"<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>Price: 12 EUR</w:t></w:r>
+            <w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Qty</w:t></w:r><w:r><w:commentReference w:id="1"/></w:r></w:p></w:tc></w:tr></w:tbl>
+            <w:p><w:r><w:t>Signed</w:t></w:r></w:p>"#;
+        let comments = [
+            format!(
+                r#"<w:comments><w:comment w:id="0" w:author="Ada Lovelace">{}</w:comment>"#,
+                paragraph(None, "Was 10 EUR?")
+            ),
+            format!(
+                r#"<w:comment w:id="1" w:author="">{}{}</w:comment></w:comments>"#,
+                paragraph(None, "Per box."),
+                paragraph(None, "Not per item.")
+            ),
+        ]
+        .concat();
+        let bytes = package("word/document.xml", body, &rels, &[("comments.xml", &comments)]);
+        let with = read(&bytes, Limits::default(), true).unwrap();
+        assert_eq!(
+            blocks(&with),
+            [vec![
+                (BlockType::Text, "Price: 12 EUR"),
+                (BlockType::Comment, "Ada Lovelace: Was 10 EUR?"),
+                (BlockType::Table, "| Qty |\n| --- |"),
+                (BlockType::Comment, "Per box.\nNot per item."),
+                (BlockType::Text, "Signed"),
+            ]]
+        );
+        let without = read(&bytes, Limits::default(), false).unwrap();
+        assert!(blocks(&without)[0].iter().all(|(kind, _)| *kind != BlockType::Comment));
     }
 
     #[test]
@@ -645,7 +727,7 @@ pub mod tests {
             ("footer1.xml", paragraph(None, "Page 1")),
         ];
         let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
-        let doc = read(&package("word/document.xml", body, &rels, &parts), Limits::default()).unwrap();
+        let doc = read(&package("word/document.xml", body, &rels, &parts), Limits::default(), false).unwrap();
         assert_eq!(
             blocks(&doc),
             [vec![
@@ -668,7 +750,7 @@ pub mod tests {
         let sect = r#"<w:sectPr><w:headerReference w:type="first" r:id="rId1"/><w:footerReference w:type="first" r:id="rId2"/><w:titlePg/></w:sectPr>"#;
         let parts = [("first.xml", paragraph(None, "Letterhead")), ("footer.xml", paragraph(None, "Page 1"))];
         let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
-        let doc = read(&package("word/document.xml", sect, &rels, &parts), Limits::default()).unwrap();
+        let doc = read(&package("word/document.xml", sect, &rels, &parts), Limits::default(), false).unwrap();
         assert_eq!(blocks(&doc), [vec![(BlockType::Header, "Letterhead"), (BlockType::Footer, "Page 1")]]);
     }
 
@@ -692,7 +774,7 @@ pub mod tests {
             ("word/afchunk.htm", html.as_bytes()),
             ("word/b.rtf", br"{\rtf1 not read}"),
         ]);
-        let doc = read(&bytes, Limits::default()).unwrap();
+        let doc = read(&bytes, Limits::default(), false).unwrap();
         assert_eq!(
             blocks(&doc),
             [vec![
@@ -706,10 +788,13 @@ pub mod tests {
 
     #[test]
     fn an_empty_or_partless_docx_is_an_error() {
-        assert_eq!(read(&docx(&paragraph(None, "  ")), Limits::default()), Err(EngineError::EmptyText));
+        assert_eq!(
+            read(&docx(&paragraph(None, "  ")), Limits::default(), false),
+            Err(EngineError::EmptyText)
+        );
         let no_body = archive::build(&[("word/styles.xml", b"<w:styles/>")]);
         assert!(matches!(
-            read(&no_body, Limits::default()),
+            read(&no_body, Limits::default(), false),
             Err(EngineError::Malformed { format: "DOCX", .. })
         ));
     }

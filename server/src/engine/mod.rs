@@ -211,6 +211,8 @@ pub enum BlockType {
     ListItem,
     /// A CSV, a sheet, an HTML or DOCX table, as a Markdown table (see `flow`).
     Table,
+    /// A DOCX comment, when asked for (`formatting.include: ["comments"]`).
+    Comment,
 }
 
 /// Reducto's `BoundingBox`: fractions of the page (0..1), origin at the top left.

@@ -134,6 +134,8 @@ pub struct ReadOptions<'a> {
     pub ocr_only: bool,
     /// `spreadsheet.exclude`: the hidden sheets, rows or columns of an XLSX left out.
     pub skip_hidden: SkipHidden,
+    /// `formatting.include: ["comments"]`: a DOCX's comments read, as `Comment` blocks.
+    pub comments: bool,
 }
 
 pub fn read(
@@ -153,7 +155,7 @@ pub fn read(
         Format::Html => html::read(&encoding::decode(bytes, true))?,
         Format::Csv => delimited::read_csv(&text(), None)?,
         Format::Tsv => delimited::read_csv(&text(), Some(b'\t'))?,
-        Format::Docx => docx::read(bytes, Limits::default())?,
+        Format::Docx => docx::read(bytes, Limits::default(), options.comments)?,
         Format::Image(extension) => read_image(bytes, extension)?,
     };
     let document = match options.pages {

@@ -181,6 +181,7 @@ pub fn load(
         pages: settings.pages.as_ref(),
         ocr_only: settings.ocr_only,
         skip_hidden: settings.skip_hidden,
+        comments: settings.comments,
     };
     let read = |bytes: &[u8], extension: Option<&str>, on_page: OnPage| {
         engine::read(bytes, extension, &options, on_page).map_err(engine_failure)

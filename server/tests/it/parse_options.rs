@@ -289,3 +289,28 @@ async fn large_tables_are_cut_as_split_large_tables_asks() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_docx_comments_are_read_when_included() {
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let document = format!(
+        r#"<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>Delivery in May</w:t></w:r><w:r><w:commentReference w:id="5"/></w:r></w:p></w:body></w:document>"#
+    );
+    let rels = r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>"#;
+    let comments = format!(
+        r#"<w:comments xmlns:w="{W}"><w:comment w:id="5" w:author="Grace"><w:p><w:r><w:t>June at the latest.</w:t></w:r></w:p></w:comment></w:comments>"#
+    );
+    let docx = crate::common::zip(&[
+        ("word/document.xml", document.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/comments.xml", comments.as_bytes()),
+    ]);
+    let s = Server::new().await;
+    let file = s.upload("/upload", "file", "terms.docx", &docx).await.body["file_id"].clone();
+    let plain = s.post("/parse", json!({"input": file})).await;
+    assert_eq!(chunks(&plain)[0]["content"], "Delivery in May", "comments only when asked for");
+    let with = s.post("/parse", json!({"input": file, "formatting": {"include": ["comments"]}})).await;
+    let blocks = chunks(&with)[0]["blocks"].as_array().unwrap().clone();
+    assert_eq!(blocks[1]["type"], "Comment", "{}", with.body);
+    assert_eq!(blocks[1]["content"], "Grace: June at the latest.");
+}
