@@ -62,7 +62,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
         Some(range) => range.select(count as u32, "PDF")?,
         None => (1..=count as u32).collect(),
     };
-    let mut pages = raw_pages(&doc, bytes, password.unwrap_or(""), &numbers, on_page)?;
+    let corrected = cmaps::reopened(&doc, bytes, &numbers);
+    let (doc, bytes) = corrected.as_ref().map_or((&doc, bytes), |(doc, file)| (doc, file.as_slice()));
+    let mut pages = raw_pages(doc, bytes, password.unwrap_or(""), &numbers, on_page)?;
     // A document none of whose pages can be read is not read by OCR instead.
     if pages.iter().all(|p| p.unread.is_some()) {
         if let Some(why) = pages.swap_remove(0).unread {
@@ -87,7 +89,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
         Some(Err(_)) if password.unwrap_or("").is_empty() => Ok(Cow::Borrowed(bytes)),
         Some(decrypted) => decrypted.map(Cow::Owned),
     };
-    if has_form(&doc) {
+    if has_form(doc) {
         if let Ok(plain) = &plain {
             add_shown_values(&mut pages, super::edit::form::shown_values(plain));
         }
@@ -121,7 +123,9 @@ pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineErro
     }
     let count = doc.page_count().map_err(unreadable)?;
     let numbers: Vec<u32> = (1..=count as u32).collect();
-    let pages = raw_pages(&doc, bytes, "", &numbers, &mut |_, _| Ok(()))?;
+    let corrected = cmaps::reopened(&doc, bytes, &numbers);
+    let (doc, bytes) = corrected.as_ref().map_or((&doc, bytes), |(doc, file)| (doc, file.as_slice()));
+    let pages = raw_pages(doc, bytes, "", &numbers, &mut |_, _| Ok(()))?;
     Ok(pages
         .into_iter()
         .flat_map(|page| {
@@ -770,5 +774,6 @@ fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
+mod cmaps;
 #[cfg(test)]
 mod tests;

@@ -78,3 +78,34 @@ fn parser_errors_are_told_without_the_files_bytes() {
     let told = unreadable(pdf_oxide::Error::EncryptedPdf).to_string();
     assert!(told.contains("encrypted") && !told.contains("authenticate"), "{told}");
 }
+
+/// The text of the document's blocks, a line each.
+fn text_of(document: &Document) -> String {
+    let blocks = document.pages.iter().flat_map(|page| &page.blocks);
+    blocks.map(|block| block.content.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_cmap_pdf_oxide_misreads_is_read_as_written() {
+    // Docca's invoice (bench/real/): its fonts' ToUnicode arrays hold an empty string, after
+    // which pdf_oxide alone read every letter shifted ("W`[^\<S<V" for "Widgets R Us").
+    let bytes = include_bytes!("../../../../bench/real/docs/en-invoice-docca-gst-au.pdf");
+    let document = super::read(bytes, &ReadOptions::default(), &mut |_, _| Ok(())).unwrap();
+    let text = text_of(&document);
+    for line in [
+        "123 Sample St",
+        "Invoice Number:\t987654321",
+        "Issue Date:\tMar 19, 2017",
+        "Amount due in AUD:\t$521.79",
+    ] {
+        assert!(text.contains(line), "{line:?} not in {text}");
+    }
+}
+
+#[test]
+fn a_document_whose_cmaps_pdf_oxide_reads_right_is_not_rewritten() {
+    let bytes = include_bytes!("../../../../tests/fixtures/pdfs/google-doc-document.pdf");
+    assert!(memchr::memmem::find(bytes, b"/ToUnicode").is_some());
+    let doc = open(bytes).unwrap();
+    assert!(cmaps::reopened(&doc, bytes, &[1]).is_none());
+}
