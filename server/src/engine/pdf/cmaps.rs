@@ -424,6 +424,14 @@ mod tests {
     }
 
     #[test]
+    fn a_mapping_split_over_two_lines_is_rewritten_too() {
+        // pdf_oxide reads a CMap line by line; the specification reads tokens.
+        let split = b"1 begincodespacerange <00> <FF> endcodespacerange\n2 beginbfchar\n<01>\n<0041>\n<02> <0042>\nendbfchar";
+        let cmap = parse_tounicode_cmap(&correction(split, false).expect("misread")).unwrap();
+        assert_eq!((cmap.get(&1).as_deref(), cmap.get(&2).as_deref()), (Some("A"), Some("B")));
+    }
+
+    #[test]
     fn a_cmap_pdf_oxide_reads_right_is_left_alone() {
         let cmap = b"1 begincodespacerange <00> <FF> endcodespacerange\n\
                      2 beginbfchar\n<01> <0041>\n<02> <0042>\nendbfchar\n1 beginbfrange\n<20> <7E> <0020>\nendbfrange";
