@@ -4,7 +4,8 @@
 //!
 //! A body must say it is JSON (`application/json`, or a `+json` type), or the request is a 415:
 //! a page of another site could otherwise send JSON as `text/plain`, which needs no CORS
-//! preflight. JSON bodies are read up to [`MAX_JSON_BYTES`]; beyond that, 413.
+//! preflight. JSON bodies are read up to [`MAX_JSON_BYTES`] holding up to
+//! [`MAX_JSON_CONTAINERS`] objects and arrays; beyond either, 413.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -64,7 +65,7 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let value = parse_value(&read_body(req, state).await?)?;
-        let typed = from_value(value.clone())?;
+        let typed = from_value(&value)?;
         Ok(JsonWithRaw(typed, value))
     }
 }
@@ -109,7 +110,7 @@ async fn read_body<S: Send + Sync>(req: Request, _state: &S) -> Result<Bytes, Ap
 
 /// Parses a JSON body into `T`, reporting errors with their path under `"body"`.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    from_value(parse_value(bytes)?)
+    from_value(&parse_value(bytes)?)
 }
 
 fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
@@ -120,14 +121,44 @@ fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
             "missing",
         ));
     }
+    if containers(bytes, MAX_JSON_CONTAINERS) > MAX_JSON_CONTAINERS {
+        return Err(AppError::PayloadTooLarge(format!(
+            "Request body too large: JSON bodies may hold at most {MAX_JSON_CONTAINERS} objects and arrays"
+        )));
+    }
     serde_json::from_slice(bytes)
         .map_err(|e| AppError::invalid(loc!["body"], format!("JSON decode error: {e}"), "json_invalid"))
+}
+
+/// The most objects and arrays a JSON body may hold. Parsed, each costs hundreds of bytes: a
+/// 10 MB body of `{"a":1}`s took a server to 1.9 GB. Real params (a pipeline's steps, a schema
+/// of hundreds of fields, a Studio export of many pipelines) hold a few thousand.
+pub const MAX_JSON_CONTAINERS: usize = 100_000;
+
+/// How many objects and arrays `json` opens outside its strings, counted up to one past `limit`.
+fn containers(json: &[u8], limit: usize) -> usize {
+    let (mut count, mut in_string, mut escaped) = (0, false, false);
+    for &byte in json {
+        match (in_string, byte) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'{' | b'[') => {
+                count += 1;
+                if count > limit {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Every body of this API is an object. serde would also fill a struct from an array of its
 /// fields in order (`["name", {}]` for `{name, steps}`), which no client means: refused as
 /// FastAPI refuses it.
-fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, AppError> {
     if !value.is_object() {
         let msg = "Input should be a valid dictionary or object to extract fields from";
         return Err(AppError::invalid(loc!["body"], msg, "model_attributes_type"));
@@ -230,5 +261,21 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn objects_and_arrays_are_counted_outside_strings_and_a_body_of_too_many_is_refused() {
+        assert_eq!(containers(br#"{"a": [1, {"b": "[{\"}"}], "c": "\\"}"#, 10), 3);
+        assert_eq!(containers(b"[[[[[[", 3), 4);
+        let items = vec![r#"{"n": 1}"#; MAX_JSON_CONTAINERS];
+        let body = format!(r#"{{"name": "x", "items": [{}]}}"#, items.join(","));
+        match parse_json::<Req>(body.as_bytes()) {
+            Err(AppError::PayloadTooLarge(message)) => {
+                assert!(message.contains("100000 objects and arrays"), "{message}")
+            }
+            other => panic!("expected a 413, got {other:?}"),
+        }
+        let fewer = format!(r#"{{"name": "x", "items": [{}]}}"#, items[2..].join(","));
+        assert_eq!(parse_json::<Req>(fewer.as_bytes()).unwrap().items.len(), MAX_JSON_CONTAINERS - 2);
     }
 }

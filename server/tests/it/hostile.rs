@@ -108,6 +108,20 @@ async fn hostile_requests_get_a_clear_4xx_and_the_server_keeps_answering() {
             detail: "JSON bodies are limited to 10 MB",
         },
         Case {
+            what: "a 9 MB JSON body of a million small objects, which would take gigabytes to parse",
+            request: request(
+                Method::POST,
+                "/pipeline",
+                &[("content-type", "application/json")],
+                Body::from(format!(
+                    r#"{{"input": "x", "pipeline_id": "p", "settings": [{}]}}"#,
+                    vec![r#"{"a":1}"#; 1_000_000].join(",")
+                )),
+            ),
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            detail: "JSON bodies may hold at most 100000 objects and arrays",
+        },
+        Case {
             what: "a URL input to loopback",
             request: parse_url("http://127.0.0.1:9/secret.pdf"),
             status: StatusCode::UNPROCESSABLE_ENTITY,
