@@ -5,12 +5,14 @@
 //! §9.10.3). pdf_oxide reads a `bfrange` whose destinations are an array only when the array
 //! sits on one line and holds no empty string (`<>`, a glyph that stands for no text); any
 //! other array it takes for plain ranges, and every letter after comes out shifted
-//! ("W`[^\<S<V" for "Widgets R Us") where poppler and pdf.js read the words. So the CMaps of the
-//! fonts on the pages to be read are read here as well, and one that pdf_oxide reads otherwise
-//! is written again, one mapping per line, the form it reads right. The new CMaps reach it as
-//! an incremental update appended to the file (§7.5.6): the original bytes stay as they are.
+//! ("W`[^\<S<V" for "Widgets R Us") where poppler and pdf.js read the words. It also stops a
+//! range at 10,000 codes, so a CJK font's identity map of every two-byte code loses the rest,
+//! and it reads a mapping split over two lines as none. So the CMaps of the fonts on the pages
+//! to be read are read here as well, and one that pdf_oxide reads otherwise is written again,
+//! one mapping per line, the form it reads right. The new CMaps reach it as an incremental
+//! update appended to the file (§7.5.6): the original bytes stay as they are.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 
 use pdf_oxide::fonts::{parse_tounicode_cmap, CMap};
@@ -38,28 +40,43 @@ fn corrected(doc: &PdfDocument, bytes: &[u8], numbers: &[u32]) -> Option<Vec<u8>
     if !holds(b"/ToUnicode") && !holds(b"/ObjStm") {
         return None;
     }
-    let mut corrections: Vec<(ObjectRef, Vec<u8>)> = to_unicode_streams(doc, numbers)
-        .into_iter()
-        .filter_map(|(stream, composite)| {
-            let data = doc.load_object(stream).ok()?.decode_stream_data().ok()?;
-            Some((stream, correction(&data, composite)?))
-        })
-        .collect();
+    let cmaps = to_unicode_streams(doc, numbers).into_iter().filter_map(|((id, gen), composite)| {
+        let stream = ObjectRef::new(id, gen);
+        Some((stream, doc.load_object(stream).ok()?.decode_stream_data().ok()?, composite))
+    });
+    let corrections = corrections(cmaps, MAX_MAPPINGS_IN_ALL);
     if corrections.is_empty() {
         return None;
     }
-    corrections.sort_by_key(|(stream, _)| (stream.id, stream.gen));
     with_update(bytes, doc.trailer(), &corrections)
+}
+
+/// The CMaps among `cmaps` (each stream, its data, and whether its font is composite) that
+/// pdf_oxide misreads, rewritten; once `budget` mappings have been read, the rest are left as
+/// pdf_oxide reads them (and not loaded).
+fn corrections(
+    cmaps: impl Iterator<Item = (ObjectRef, Vec<u8>, bool)>,
+    mut budget: usize,
+) -> Vec<(ObjectRef, Vec<u8>)> {
+    let mut corrections = Vec::new();
+    for (stream, data, composite) in cmaps {
+        let Some(mappings) = read(&data) else { continue };
+        let Some(left) = budget.checked_sub(mappings.len()) else { break };
+        budget = left;
+        corrections.extend(correction(&data, &mappings, composite).map(|rewritten| (stream, rewritten)));
+    }
+    corrections
 }
 
 /// How deep form XObjects are followed for the fonts they draw with.
 const MAX_FORM_DEPTH: usize = 4;
 
-/// The ToUnicode streams of the fonts that the pages numbered `numbers` (and the form XObjects
-/// they draw) use, each with whether its font is composite (Type0).
-fn to_unicode_streams(doc: &PdfDocument, numbers: &[u32]) -> HashMap<ObjectRef, bool> {
+/// The ToUnicode streams (object number and generation) of the fonts that the pages numbered
+/// `numbers` (and the form XObjects they draw) use, each with whether its font is composite
+/// (Type0), in the order of the file's objects.
+fn to_unicode_streams(doc: &PdfDocument, numbers: &[u32]) -> BTreeMap<(u32, u16), bool> {
     let mut seen = HashSet::new();
-    let mut found = HashMap::new();
+    let mut found = BTreeMap::new();
     let mut resources: Vec<(Object, usize)> = numbers
         .iter()
         .filter_map(|&number| doc.get_page(number as usize - 1).ok())
@@ -77,7 +94,7 @@ fn to_unicode_streams(doc: &PdfDocument, numbers: &[u32]) -> HashMap<ObjectRef, 
             let Some(font) = font.as_dict() else { continue };
             if let Some(stream) = font.get("ToUnicode").and_then(Object::as_reference) {
                 let composite = font.get("Subtype").and_then(Object::as_name) == Some("Type0");
-                found.insert(stream, composite);
+                found.insert((stream.id, stream.gen), composite);
             }
         }
         if depth < MAX_FORM_DEPTH {
@@ -103,10 +120,9 @@ fn resolved(doc: &PdfDocument, object: &Object, seen: &mut HashSet<ObjectRef>) -
     }
 }
 
-/// The CMap `data` written again, when pdf_oxide's reading of it differs from the specification's
-/// and its reading of the rewrite does not.
-fn correction(data: &[u8], composite: bool) -> Option<Vec<u8>> {
-    let mappings = read(data)?;
+/// The CMap `data`, whose `mappings` [`read`] found, written again when pdf_oxide's reading of
+/// it differs from the specification's and its reading of the rewrite does not.
+fn correction(data: &[u8], mappings: &BTreeMap<u32, Mapping>, composite: bool) -> Option<Vec<u8>> {
     let reads_right = |cmap: &CMap| {
         mappings.iter().all(|(code, mapping)| match (mapping.text.as_str(), cmap.get(code).as_deref()) {
             ("", None | Some(NO_TEXT)) => true,
@@ -116,7 +132,7 @@ fn correction(data: &[u8], composite: bool) -> Option<Vec<u8>> {
     if parse_tounicode_cmap(data).is_ok_and(|cmap| reads_right(&cmap)) {
         return None;
     }
-    let rewritten = write(&mappings, composite);
+    let rewritten = write(mappings, composite);
     parse_tounicode_cmap(&rewritten).is_ok_and(|cmap| reads_right(&cmap)).then_some(rewritten)
 }
 
@@ -135,6 +151,9 @@ struct Mapping {
 
 /// More mappings than this (a hostile range of four-byte codes) and the CMap is left as it is.
 const MAX_MAPPINGS: usize = 1 << 17;
+/// The mappings read from all of a document's CMaps: a file of thousands of fonts, each with
+/// a range of every two-byte code, is not read for minutes.
+const MAX_MAPPINGS_IN_ALL: usize = 1 << 20;
 
 /// The mappings of a ToUnicode CMap's `bfchar` and `bfrange` sections, later ones replacing
 /// earlier ones for the same code, as pdf.js and poppler read them; `None` past [`MAX_MAPPINGS`].
@@ -374,6 +393,10 @@ fn last_startxref(bytes: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
 
+    fn corrected_cmap(data: &[u8], composite: bool) -> Option<Vec<u8>> {
+        correction(data, &read(data).unwrap(), composite)
+    }
+
     fn mapped(data: &str) -> Vec<(u32, String)> {
         read(data.as_bytes()).unwrap().into_iter().map(|(code, m)| (code, m.text)).collect()
     }
@@ -414,12 +437,12 @@ mod tests {
         // The array form with an empty string, as the Docca invoice in bench/real has it.
         let broken = b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n\
                        <0000> <0004> [<0000><0057><><0069><0064>]\nendbfrange";
-        let rewritten = correction(broken, true).expect("pdf_oxide misreads the array");
+        let rewritten = corrected_cmap(broken, true).expect("pdf_oxide misreads the array");
         let cmap = parse_tounicode_cmap(&rewritten).unwrap();
         let read: Vec<_> = (1..=4).map(|code| cmap.get(&code).map(|text| text.into_owned())).collect();
         assert_eq!(read, [Some("W".into()), Some(NO_TEXT.into()), Some("i".into()), Some("d".into())]);
         // A simple font's code for no text is left to its encoding.
-        let simple = parse_tounicode_cmap(&correction(broken, false).unwrap()).unwrap();
+        let simple = parse_tounicode_cmap(&corrected_cmap(broken, false).unwrap()).unwrap();
         assert_eq!(simple.get(&2), None);
     }
 
@@ -427,15 +450,37 @@ mod tests {
     fn a_mapping_split_over_two_lines_is_rewritten_too() {
         // pdf_oxide reads a CMap line by line; the specification reads tokens.
         let split = b"1 begincodespacerange <00> <FF> endcodespacerange\n2 beginbfchar\n<01>\n<0041>\n<02> <0042>\nendbfchar";
-        let cmap = parse_tounicode_cmap(&correction(split, false).expect("misread")).unwrap();
+        let cmap = parse_tounicode_cmap(&corrected_cmap(split, false).expect("misread")).unwrap();
         assert_eq!((cmap.get(&1).as_deref(), cmap.get(&2).as_deref()), (Some("A"), Some("B")));
+    }
+
+    #[test]
+    fn cmaps_past_the_budget_of_mappings_are_left_as_they_are() {
+        let broken: &[u8] = b"beginbfrange <00> <01> [<0041>\n<0042>] endbfrange";
+        // 9,000 codes, which pdf_oxide reads right.
+        let many: &[u8] = b"beginbfrange <0000> <2327> <0041> endbfrange";
+        fn cmaps(data: [&[u8]; 3]) -> impl Iterator<Item = (ObjectRef, Vec<u8>, bool)> + '_ {
+            data.into_iter().zip(1..).map(|(data, id)| (ObjectRef::new(id, 0), data.to_vec(), false))
+        }
+        assert_eq!(corrections(cmaps([broken, many, many]), 10_000).len(), 1);
+        assert!(corrections(cmaps([many, many, broken]), 10_000).is_empty());
+    }
+
+    #[test]
+    fn a_range_past_pdf_oxides_ten_thousand_codes_is_rewritten() {
+        // pdf_oxide stops a range at 10,000 codes; an identity map of every two-byte code, as
+        // some producers write for a CJK font, lost every code above.
+        let identity = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 beginbfrange <0000> <FFFF> <0000> endbfrange";
+        assert_eq!(parse_tounicode_cmap(identity).unwrap().get(&0x4E2D), None);
+        let cmap = parse_tounicode_cmap(&corrected_cmap(identity, true).unwrap()).unwrap();
+        assert_eq!(cmap.get(&0x4E2D).as_deref(), Some("中"));
     }
 
     #[test]
     fn a_cmap_pdf_oxide_reads_right_is_left_alone() {
         let cmap = b"1 begincodespacerange <00> <FF> endcodespacerange\n\
                      2 beginbfchar\n<01> <0041>\n<02> <0042>\nendbfchar\n1 beginbfrange\n<20> <7E> <0020>\nendbfrange";
-        assert_eq!(correction(cmap, false), None);
+        assert_eq!(corrected_cmap(cmap, false), None);
     }
 
     #[test]
