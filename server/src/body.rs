@@ -142,7 +142,7 @@ fn containers(json: &[u8], limit: usize) -> usize {
         match (in_string, byte) {
             (true, _) if escaped => escaped = false,
             (true, b'\\') => escaped = true,
-            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (_, b'"') => in_string = !in_string,
             (false, b'{' | b'[') => {
                 count += 1;
                 if count > limit {
