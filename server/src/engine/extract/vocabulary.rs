@@ -359,9 +359,13 @@ impl Field {
         }
         // "VALOR TOTAL R$": Brazil's real, its sign written with a letter.
         let mut written = normalize(written.trim_end().strip_suffix("R$").unwrap_or(written));
+        // "Total EUR", "Amount due in AUD", "Montant en EUR", "Razem w PLN": the amount's currency.
         if let Some((rest, last)) = written.rsplit_once(' ') {
             if balanced && CURRENCY_CODES.contains(&last) {
-                written = rest.to_owned();
+                let before_in = ["in", "en", "em", "w"]
+                    .iter()
+                    .find_map(|word| rest.strip_suffix(word)?.strip_suffix(' '));
+                written = before_in.unwrap_or(rest).to_owned();
             }
         }
         if written.is_empty() {
@@ -555,6 +559,10 @@ mod tests {
         assert_eq!(total.matches("Sub Total"), Match::None);
         assert_eq!(total.matches("Totaal incl. BTW"), Match::Synonym);
         assert_eq!(total.matches("Montant TTC"), Match::Synonym);
+        for label in ["Amount due in AUD", "Amount Due (EUR)", "Total en EUR", "Subtotal in AUD"] {
+            let subtotal = label.starts_with("Sub");
+            assert_eq!(total.matches(label) == Match::None, subtotal, "{label}");
+        }
     }
 
     #[test]
