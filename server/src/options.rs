@@ -7,9 +7,8 @@
 //! misspelt format or a string where a number goes is a 422 naming the field, as from the
 //! real API; unknown fields are ignored, as FastAPI ignores them. The engine honours chunking,
 //! `filter_blocks`, the table format, `merge_tables`, page markers, the page range, the
-//! password, OCR-only extraction, a DOCX's comments, hidden spreadsheet parts left out, the rows per table, the
-//! timeout,
-//! `return_ocr_data` and `force_url_result`; the rest (the OCR system,
+//! password, OCR-only extraction, a DOCX's comments, hidden spreadsheet parts left out, the
+//! rows per table, the timeout, `return_ocr_data` and `force_url_result`; the rest (the OCR system,
 //! figure summaries, agentic passes, spreadsheet clustering, ...) needs models or services the
 //! local engine does not have, and is accepted and ignored.
 

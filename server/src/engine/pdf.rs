@@ -62,9 +62,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
         Some(range) => range.select(count as u32, "PDF")?,
         None => (1..=count as u32).collect(),
     };
-    let corrected = cmaps::reopened(&doc, bytes, &numbers);
-    let (doc, bytes) = corrected.as_ref().map_or((&doc, bytes), |(doc, file)| (doc, file.as_slice()));
-    let mut pages = raw_pages(doc, bytes, password.unwrap_or(""), &numbers, on_page)?;
+    let mut pages = raw_pages(&doc, bytes, password.unwrap_or(""), &numbers, on_page)?;
     // A document none of whose pages can be read is not read by OCR instead.
     if pages.iter().all(|p| p.unread.is_some()) {
         if let Some(why) = pages.swap_remove(0).unread {
@@ -89,7 +87,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
         Some(Err(_)) if password.unwrap_or("").is_empty() => Ok(Cow::Borrowed(bytes)),
         Some(decrypted) => decrypted.map(Cow::Owned),
     };
-    if has_form(doc) {
+    if has_form(&doc) {
         if let Ok(plain) = &plain {
             add_shown_values(&mut pages, super::edit::form::shown_values(plain));
         }
@@ -123,9 +121,7 @@ pub fn text_cells(bytes: &[u8]) -> Result<Vec<(String, BoundingBox)>, EngineErro
     }
     let count = doc.page_count().map_err(unreadable)?;
     let numbers: Vec<u32> = (1..=count as u32).collect();
-    let corrected = cmaps::reopened(&doc, bytes, &numbers);
-    let (doc, bytes) = corrected.as_ref().map_or((&doc, bytes), |(doc, file)| (doc, file.as_slice()));
-    let pages = raw_pages(doc, bytes, "", &numbers, &mut |_, _| Ok(()))?;
+    let pages = raw_pages(&doc, bytes, "", &numbers, &mut |_, _| Ok(()))?;
     Ok(pages
         .into_iter()
         .flat_map(|page| {
@@ -177,7 +173,8 @@ fn without_byte_dumps(message: &str) -> String {
 /// of a parse and pages are independent, so a long document is read by as many threads as
 /// there are CPUs, each with its own copy of the document (opened from `bytes` with
 /// `password`, as `doc` was: a shared one serializes them on its caches). Progress is told, and
-/// a stop heard, in page order on this thread.
+/// a stop heard, in page order on this thread. Fonts whose text maps pdf_oxide misreads are
+/// read from the file with those maps corrected ([`cmaps`]).
 fn raw_pages(
     doc: &PdfDocument,
     bytes: &[u8],
@@ -185,6 +182,8 @@ fn raw_pages(
     numbers: &[u32],
     on_page: OnPage,
 ) -> Result<Vec<RawPage>, EngineError> {
+    let corrected = cmaps::reopened(doc, bytes, numbers);
+    let (doc, bytes) = corrected.as_ref().map_or((doc, bytes), |(doc, file)| (doc, file.as_slice()));
     let count = numbers.len();
     let threads =
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(count / PAGES_PER_THREAD).max(1);

@@ -6,6 +6,7 @@
 //! text), which is what a later `jobid://` input reads again; they are written the caller's way
 //! each time the result is answered.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -53,27 +54,21 @@ pub fn chunks(mut chunks: Vec<Chunk>, presentation: &Presentation) -> Vec<Chunk>
     }
     for (c, chunk) in chunks.iter_mut().enumerate() {
         // The parts joined by blank lines, as the engine joins a chunk's blocks.
-        let mut text = String::new();
+        let mut parts: Vec<Cow<str>> = Vec::new();
         for (b, block) in chunk.blocks.iter().enumerate() {
             let page = block.bbox.page;
             let (first, last) = page_ends[&page];
-            let mut part = |part: &str| {
-                if !text.is_empty() {
-                    text.push_str("\n\n");
-                }
-                text.push_str(part);
-            };
             if presentation.page_markers && first == (c, b) {
-                part(&format!("[[START OF PAGE {page}]]"));
+                parts.push(format!("[[START OF PAGE {page}]]").into());
             }
             if !presentation.filter_blocks.contains(&block.kind) {
-                part(&block.content);
+                parts.push(block.content.as_str().into());
             }
             if presentation.page_markers && last == (c, b) {
-                part(&format!("[[END OF PAGE {page}]]"));
+                parts.push(format!("[[END OF PAGE {page}]]").into());
             }
         }
-        chunk.content = text;
+        chunk.content = parts.join("\n\n");
         chunk.embed = chunk.content.clone();
     }
     chunks

@@ -48,11 +48,10 @@ const DYNAMIC_MARKDOWN_CELLS: usize = 30;
 /// returned as it is.
 pub fn render(markdown: &str, format: TableFormat) -> String {
     // Markdown is how the engine writes a table already: a large one is not read again for it.
-    let rows = match format {
-        TableFormat::Md => None,
-        _ => rows(markdown),
-    };
-    let Some(rows) = rows else { return markdown.to_owned() };
+    if format == TableFormat::Md {
+        return markdown.to_owned();
+    }
+    let Some(rows) = rows(markdown) else { return markdown.to_owned() };
     let cells = rows.len() * rows.first().map_or(0, Vec::len);
     match format {
         TableFormat::Md => markdown.to_owned(),

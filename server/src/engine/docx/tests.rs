@@ -95,7 +95,7 @@ fn a_text_box_is_read_once_and_the_paragraph_around_it_whole() {
 }
 
 /// A DOCX with a relationships part, its main part at `main`, and `parts` beside it.
-fn package(main: &str, body: &str, rels: &str, parts: &[(&str, &str)]) -> Vec<u8> {
+fn package(main: &str, body: &str, rels: &str, parts: &[(&str, impl AsRef<str>)]) -> Vec<u8> {
     let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
     let document = format!("<w:document {w}><w:body>{body}</w:body></w:document>");
     let package_rels = format!(
@@ -109,7 +109,7 @@ fn package(main: &str, body: &str, rels: &str, parts: &[(&str, &str)]) -> Vec<u8
         (format!("{folder}/_rels/{file}.rels"), main_rels.into_bytes()),
     ];
     for (name, body) in parts {
-        let xml = format!("<w:hdr {w}>{body}</w:hdr>");
+        let xml = format!("<w:hdr {w}>{}</w:hdr>", body.as_ref());
         entries.push((format!("{folder}/{name}"), xml.into_bytes()));
     }
     let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
@@ -148,7 +148,6 @@ fn the_first_page_has_the_header_and_the_last_the_footer() {
         ("header2.xml", paragraph(None, "Even pages")),
         ("footer1.xml", paragraph(None, "Registered in Utopia")),
     ];
-    let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
     let doc = read(&package("word/document2.xml", &body, &rels, &parts), Limits::default(), false).unwrap();
     assert_eq!(
         blocks(&doc),
@@ -235,7 +234,6 @@ fn footnotes_and_endnotes_are_numbered_where_referred_to_and_follow_the_body() {
         ("endnotes.xml", note("endnote", "2", &["See the terms."])),
         ("footer1.xml", paragraph(None, "Page 1")),
     ];
-    let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
     let doc = read(&package("word/document.xml", body, &rels, &parts), Limits::default(), false).unwrap();
     assert_eq!(
         blocks(&doc),
@@ -257,7 +255,6 @@ fn a_title_page_shows_its_own_header_and_a_document_of_headers_alone_is_not_empt
         [relationship("rId1", "header", "first.xml"), relationship("rId2", "footer", "footer.xml")].concat();
     let sect = r#"<w:sectPr><w:headerReference w:type="first" r:id="rId1"/><w:footerReference w:type="first" r:id="rId2"/><w:titlePg/></w:sectPr>"#;
     let parts = [("first.xml", paragraph(None, "Letterhead")), ("footer.xml", paragraph(None, "Page 1"))];
-    let parts: Vec<(&str, &str)> = parts.iter().map(|(n, b)| (*n, b.as_str())).collect();
     let doc = read(&package("word/document.xml", sect, &rels, &parts), Limits::default(), false).unwrap();
     assert_eq!(blocks(&doc), [vec![(BlockType::Header, "Letterhead"), (BlockType::Footer, "Page 1")]]);
 }
