@@ -157,7 +157,7 @@ fn renumber(page: &mut OcrPage, number: u32) {
 /// [`upright`]); the reading with more sure words is kept.
 fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
     let read = |image: &Path, threshold: &str| -> Result<String, EngineError> {
-        let mut command = Command::new(TESSERACT.name);
+        let mut command = tesseract();
         command.arg(image).args(["stdout", "-l", "eng", "--psm", "4", "-c", threshold, "tsv"]);
         Ok(String::from_utf8_lossy(&run(command, TESSERACT)?).into_owned())
     };
@@ -194,12 +194,21 @@ fn recognize(image: &Path) -> Result<Vec<OcrPage>, EngineError> {
     Ok(best)
 }
 
+/// A `tesseract` command on one thread. With OpenMP's threads (its default, one per CPU) a
+/// page took 25 s on a 2-core machine, 14 of them in the kernel, against 4 s on one thread;
+/// and the server runs several recognitions at once, one per job.
+fn tesseract() -> Command {
+    let mut command = Command::new(TESSERACT.name);
+    command.env("OMP_THREAD_LIMIT", "1");
+    command
+}
+
 /// A copy of a one-page `image` turned upright when Tesseract's orientation detection finds it
 /// scanned sideways or upside down (a receipt laid across the scanner), and the turn: the angle
 /// its text stands at, counterclockwise, as Reducto's `rotation` gives it. The page is then
 /// described upright, as it was read: its boxes are fractions of the turned page.
 fn upright(image: &Path) -> Option<(std::path::PathBuf, u32)> {
-    let mut command = Command::new(TESSERACT.name);
+    let mut command = tesseract();
     command.arg(image).args(["stdout", "--psm", "0"]);
     // A page with too little text for the detection is read as it is.
     let report = String::from_utf8(run(command, TESSERACT).ok()?).ok()?;
