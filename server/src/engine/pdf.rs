@@ -74,10 +74,16 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
             page.lines.clear();
         }
     }
-    let scanned: Vec<Scan> = pages
+    // Pages to OCR: scans, and pages whose text layer reads partly as garbage (fonts without a
+    // map from their glyphs to letters), which keep it unless OCR reads them better.
+    let to_ocr: Vec<Scan> = pages
         .iter()
-        .filter(|p| p.lines.is_empty())
-        .map(|p| Scan { number: p.number, width: p.area.2 - p.area.0, height: p.area.3 - p.area.1 })
+        .filter_map(|p| {
+            let suspect = p.reading.is_suspect().then_some(p.reading);
+            let scan =
+                Scan { number: p.number, width: p.area.2 - p.area.0, height: p.area.3 - p.area.1, suspect };
+            (p.lines.is_empty() || suspect.is_some()).then_some(scan)
+        })
         .collect();
     // The document without its encryption, which lopdf (the form) and poppler (OCR) need.
     // Poppler opens a document whose user password is empty by itself (no password on its
@@ -94,11 +100,19 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
     }
     let pages_read = pages.len();
     let mut document = Document::new(blocks(pages));
-    if !scanned.is_empty() {
-        match plain.and_then(|plain| read_scanned(&plain, &scanned, &mut document, on_page)) {
+    // A suspect text layer is low confidence until OCR has read the page no better.
+    for scan in to_ocr.iter().filter(|scan| scan.suspect.is_some()) {
+        set_confidence(&mut document, scan.number, Confidence::Low);
+    }
+    let scans = to_ocr.iter().filter(|scan| scan.suspect.is_none()).count();
+    if !to_ocr.is_empty() {
+        match plain.and_then(|plain| read_scanned(&plain, &to_ocr, &mut document, on_page)) {
             Ok(()) => {}
+            Err(EngineError::Stopped) => return Err(EngineError::Stopped),
+            // A garbled text layer is kept where OCR cannot run (no tools, no decrypted copy).
+            Err(_) if scans == 0 => {}
             // Without the OCR tools, the pages that have text are still worth answering.
-            Err(EngineError::OcrUnavailable(_)) if scanned.len() < pages_read => {}
+            Err(EngineError::OcrUnavailable(_)) if scans < pages_read => {}
             Err(e) => return Err(e),
         }
     }
@@ -299,8 +313,14 @@ fn raw_page(doc: &PdfDocument, index: usize) -> RawPage {
     let number = index as u32 + 1;
     let area = doc.get_page_visible_box(index).unwrap_or((0.0, 0.0, 612.0, 792.0));
     match page_lines(doc, index) {
-        Ok(lines) => RawPage { number, area, lines, unread: None },
-        Err(e) => RawPage { number, area, lines: Vec::new(), unread: Some(unreadable(e)) },
+        Ok(lines) => {
+            let reading = garbled::read(lines.iter().map(|line| line.text.as_str()));
+            RawPage { number, area, lines, reading, unread: None }
+        }
+        Err(e) => {
+            let (lines, reading) = (Vec::new(), garbled::read([]));
+            RawPage { number, area, lines, reading, unread: Some(unreadable(e)) }
+        }
     }
 }
 
@@ -330,9 +350,12 @@ struct Scan {
     number: u32,
     width: f32,
     height: f32,
+    /// For a page whose text layer reads partly as garbage, what it holds ([`garbled`]).
+    suspect: Option<garbled::Reading>,
 }
 
-/// OCRs the `scanned` pages of the unencrypted PDF `plain` into `document`.
+/// OCRs the `scanned` pages of the unencrypted PDF `plain` into `document`. A page with a
+/// suspect text layer keeps it, whatever OCR's error, unless OCR reads it better.
 fn read_scanned(
     plain: &[u8],
     scanned: &[Scan],
@@ -343,11 +366,28 @@ fn read_scanned(
     let path = dir.path().join("document.pdf");
     std::fs::write(&path, plain).map_err(ocr::io)?;
     let total = document.pages.len() as u32;
-    for &Scan { number, width, height } in scanned {
-        document.put_ocr_page(number, ocr::read_pdf_page(&path, number, (width, height))?);
+    for &Scan { number, width, height, suspect } in scanned {
+        match (ocr::read_pdf_page(&path, number, (width, height)), suspect) {
+            (Ok(page), None) => document.put_ocr_page(number, page),
+            (Ok(page), Some(layer)) => {
+                match garbled::read(page.blocks.iter().map(|block| block.content.as_str()))
+                    .is_better_than(&layer)
+                {
+                    true => document.put_ocr_page(number, page),
+                    false => set_confidence(document, number, Confidence::High),
+                }
+            }
+            (Err(e), None) => return Err(e),
+            (Err(_), Some(_)) => {}
+        }
         on_page(number, total).map_err(|Stopped| EngineError::Stopped)?;
     }
     Ok(())
+}
+
+fn set_confidence(document: &mut Document, number: u32, confidence: Confidence) {
+    let page = document.pages.iter_mut().find(|page| page.number == number);
+    page.into_iter().flat_map(|page| &mut page.blocks).for_each(|block| block.confidence = confidence);
 }
 
 /// The PDF opened with its password and saved without encryption.
@@ -371,6 +411,8 @@ struct RawPage {
     number: u32,
     area: (f32, f32, f32, f32),
     lines: Vec<Line>,
+    /// What the lines hold: whether they read as text or as garbage.
+    reading: garbled::Reading,
     /// Why pdf_oxide could not read the page, if it could not.
     unread: Option<EngineError>,
 }
@@ -774,5 +816,6 @@ fn round(v: f64) -> f64 {
 }
 
 mod cmaps;
+mod garbled;
 #[cfg(test)]
 mod tests;

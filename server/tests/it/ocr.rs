@@ -147,6 +147,132 @@ async fn a_page_the_pdf_reader_refuses_is_read_by_ocr() {
     assert_eq!(ocr_pages, [&json!(2)], "only the refused page is OCR'd");
 }
 
+#[tokio::test]
+async fn a_page_whose_font_maps_no_letters_is_read_by_ocr() {
+    // Page 1 drawn in a font whose glyphs have made-up names, so its text layer reads as
+    // "-BJC=79!/IA69F…"; page 2 in Helvetica.
+    let pdf =
+        glyph_coded_pdf(INVOICE_LINES, "Thank you for your business. Payment terms are thirty days net.");
+    let s = Server::new().await;
+    let id = s.upload_pdf(&pdf).await;
+    let by_page = json!({"chunking": {"chunk_mode": "page"}});
+    let asked = json!({"input": id, "retrieval": by_page, "settings": {"return_ocr_data": true}});
+    let parsed = s.post("/parse", asked).await;
+    parsed.expect(StatusCode::OK);
+    let chunks = parsed.body["result"]["chunks"].as_array().unwrap();
+    let first = chunks[0]["content"].as_str().unwrap();
+    assert!(first.contains("March 2024") && first.contains("Total due: 1,250.00 EUR"), "{first}");
+    assert!(chunks[1]["content"].as_str().unwrap().contains("Thank you for your business."));
+    assert_eq!(chunks[1]["blocks"][0]["confidence"], "high", "page 2 is read from its text layer");
+    let ocr_pages: Vec<&Value> = parsed.body["result"]["ocr"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["bbox"]["page"])
+        .collect();
+    assert!(ocr_pages.iter().all(|&page| page == &json!(1)), "only page 1 is OCR'd: {ocr_pages:?}");
+
+    let schema = json!({"type": "object", "properties": {"total_due": {"type": "number"}}});
+    let extracted = s.post("/extract", json!({"input": id, "instructions": {"schema": schema}})).await;
+    assert_eq!(extracted.body["result"][0]["total_due"], 1250.0, "{}", extracted.body);
+}
+
+#[tokio::test]
+async fn a_garbled_text_layer_that_ocr_cannot_read_is_kept_at_low_confidence() {
+    // Tesseract fails on every page: the text layer is all there is, and it says how sure it is.
+    let tools = StandIns::new(&[("tesseract", "echo 'tesseract: out of order' >&2; exit 1")]);
+    let server = Process::start(&[], &[("PATH", &tools.path())]);
+    let id = server.upload(glyph_coded_pdf(INVOICE_LINES, "Payment terms are thirty days net.")).await;
+    let (status, parsed) = server.post("/parse", json!({"input": id})).await;
+    assert_eq!(status, StatusCode::OK, "{parsed}");
+    let blocks: Vec<&Value> = parsed["result"]["chunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|chunk| chunk["blocks"].as_array().unwrap())
+        .collect();
+    let garbled = blocks.iter().filter(|block| block["bbox"]["page"] == 1);
+    assert!(garbled.clone().all(|block| block["confidence"] == "low"), "{blocks:?}");
+    assert!(
+        garbled.clone().any(|block| block["content"].as_str().unwrap().contains("-BJC=79")),
+        "{blocks:?}"
+    );
+    let read = blocks.iter().filter(|block| block["bbox"]["page"] == 2);
+    assert!(read.clone().all(|block| block["confidence"] == "high"), "{blocks:?}");
+}
+
+const INVOICE_LINES: &[&str] = &[
+    "Invoice Number: INV-2041",
+    "Date: 12 March 2024",
+    "The quick brown fox jumps over the lazy dog",
+    "Payment is due within thirty days of receipt",
+    "Total due: 1,250.00 EUR",
+];
+
+/// A two-page PDF: `lines` on page 1 in a Type3 font that draws each letter with Helvetica
+/// under a glyph name that says nothing (g33, g34…; codes from "!" on, so the text layer reads
+/// as signs), `sentence` on page 2 in Helvetica itself.
+fn glyph_coded_pdf(lines: &[&str], sentence: &str) -> Vec<u8> {
+    let mut letters: Vec<char> = lines.iter().flat_map(|line| line.chars()).collect();
+    letters.sort();
+    letters.dedup();
+    let code = |c: char| 33 + letters.iter().position(|&l| l == c).unwrap();
+    let escape = |text: &str| text.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
+    // Helvetica's widths, roughly: a glyph's advance is its Type3 width.
+    let width = |c: char| match c {
+        ' ' | 'i' | 'j' | 'l' | '.' | ',' | ':' | '!' => 278,
+        'f' | 't' | 'r' | '-' => 333,
+        'm' => 833,
+        'M' | 'w' => 833,
+        c if c.is_uppercase() => 700,
+        _ => 556,
+    };
+    let stream = |content: String| format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len());
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [4 0 R 6 0 R] /Count 2 >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+    ];
+    let page = |contents: usize, font: &str| {
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} >> >> /Contents {contents} 0 R >>")
+    };
+    let first_proc = 9;
+    objects.push(page(5, "8 0 R"));
+    let drawn: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            format!(
+                "({}) Tj T*",
+                escape(&line.chars().map(|c| char::from(code(c) as u8)).collect::<String>())
+            )
+        })
+        .collect();
+    objects.push(stream(format!("BT /F1 14 Tf 18 TL 72 720 Td {} ET", drawn.join(" "))));
+    objects.push(page(7, "3 0 R"));
+    objects.push(stream(format!("BT /F1 12 Tf 72 720 Td ({}) Tj ET", escape(sentence))));
+    let names: Vec<String> = letters.iter().map(|&c| format!("/g{}", code(c))).collect();
+    let procs: Vec<String> =
+        names.iter().enumerate().map(|(i, name)| format!("{name} {} 0 R", first_proc + i)).collect();
+    let widths: Vec<String> = letters.iter().map(|&c| width(c).to_string()).collect();
+    objects.push(format!(
+        "<< /Type /Font /Subtype /Type3 /FontBBox [0 -200 1000 900] /FontMatrix [0.001 0 0 0.001 0 0] \
+         /CharProcs << {} >> /Encoding << /Type /Encoding /Differences [33 {}] >> /FirstChar 33 \
+         /LastChar {} /Widths [{}] /Resources << /Font << /H 3 0 R >> >> >>",
+        procs.join(" "),
+        names.join(" "),
+        32 + letters.len(),
+        widths.join(" ")
+    ));
+    for &c in &letters {
+        let glyph = match c {
+            ' ' => String::new(),
+            c => format!("BT /H 1000 Tf 0 0 Td ({}) Tj ET", escape(&c.to_string())),
+        };
+        objects.push(stream(format!("{} 0 d0 {glyph}", width(c))));
+    }
+    serialize(&objects.into_iter().map(String::into_bytes).collect::<Vec<_>>())
+}
+
 /// Page 1 of the packet as a scan, encrypted with RC4 (128-bit) under `user_password`, its
 /// trailer's /ID `id`; with no `id` the key is made from an empty one and the /ID left out.
 fn encrypted_scan(user_password: &str, id: Option<&[u8]>) -> Vec<u8> {
