@@ -355,7 +355,8 @@ struct Scan {
 }
 
 /// OCRs the `scanned` pages of the unencrypted PDF `plain` into `document`. A page with a
-/// suspect text layer keeps it, whatever OCR's error, unless OCR reads it better.
+/// suspect text layer keeps it, whatever OCR's error, unless OCR reads it better; kept, it is
+/// high confidence again where OCR read it no better and it is not mostly garbage.
 fn read_scanned(
     plain: &[u8],
     scanned: &[Scan],
@@ -374,7 +375,8 @@ fn read_scanned(
                     .is_better_than(&layer)
                 {
                     true => document.put_ocr_page(number, page),
-                    false => set_confidence(document, number, Confidence::High),
+                    false if !layer.is_mostly_garbage() => set_confidence(document, number, Confidence::High),
+                    false => {}
                 }
             }
             (Err(e), None) => return Err(e),

@@ -33,6 +33,10 @@ pub struct Reading {
 /// fonts have no map, 0.13 to 0.48 (they keep their headings and figures' labels).
 const SUSPECT_SHARE: f64 = 0.15;
 
+/// A text with at least this share of garbage reads mostly as garbage: kept because OCR reads
+/// its page no better (a script the OCR does not read), it is still low confidence.
+const GARBAGE_SHARE: f64 = 0.4;
+
 impl Reading {
     /// The share of the characters that are garbage; `None` when there is too little text to
     /// judge.
@@ -43,6 +47,11 @@ impl Reading {
     /// Whether this much garbage makes a text layer worth reading by OCR too.
     pub fn is_suspect(&self) -> bool {
         self.garbage_share().is_some_and(|share| share >= SUSPECT_SHARE)
+    }
+
+    /// Whether this much garbage makes a text read mostly as garbage.
+    pub fn is_mostly_garbage(&self) -> bool {
+        self.garbage_share().is_some_and(|share| share >= GARBAGE_SHARE)
     }
 
     /// Whether this reading of a page is better than `other`: a quarter more letters or more,
@@ -233,7 +242,9 @@ mod tests {
     fn a_reading_is_better_with_more_letters_and_less_garbage() {
         let layer =
             read(["UserMotivation Perceived % 6 %% ’ & ’% & % &2% 6 ( 6) & + %3 3* (-./5) + %3 (-.45)"]);
-        assert!(layer.is_suspect());
+        assert!(layer.is_suspect() && layer.is_mostly_garbage());
+        let formulas = read(["Let f(x)=x+1, g(x)=2x, h(x)=x^2-3x+2; then (f∘g)(x)=2x+1 for x∈[0,1] and y>0"]);
+        assert!(formulas.is_suspect() && !formulas.is_mostly_garbage(), "{formulas:?}");
         let ocr = read(["User Motivation Perceived. Davis (1985) proposed that a user's motivation can be"]);
         assert!(ocr.is_better_than(&layer) && !layer.is_better_than(&ocr));
         // The same letters with less garbage are not enough: OCR must find text the layer lacks.
