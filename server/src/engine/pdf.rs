@@ -317,10 +317,13 @@ fn raw_page(doc: &PdfDocument, index: usize) -> RawPage {
             let reading = garbled::read(lines.iter().map(|line| line.text.as_str()));
             RawPage { number, area, lines, reading, unread: None }
         }
-        Err(e) => {
-            let (lines, reading) = (Vec::new(), garbled::read([]));
-            RawPage { number, area, lines, reading, unread: Some(unreadable(e)) }
-        }
+        Err(e) => RawPage {
+            number,
+            area,
+            lines: Vec::new(),
+            reading: Default::default(),
+            unread: Some(unreadable(e)),
+        },
     }
 }
 
@@ -368,19 +371,19 @@ fn read_scanned(
     std::fs::write(&path, plain).map_err(ocr::io)?;
     let total = document.pages.len() as u32;
     for &Scan { number, width, height, suspect } in scanned {
+        let ocr_reads_better = |page: &ocr::OcrPage, layer: &garbled::Reading| {
+            garbled::read(page.blocks.iter().map(|block| block.content.as_str())).is_better_than(layer)
+        };
         match (ocr::read_pdf_page(&path, number, (width, height)), suspect) {
             (Ok(page), None) => document.put_ocr_page(number, page),
-            (Ok(page), Some(layer)) => {
-                match garbled::read(page.blocks.iter().map(|block| block.content.as_str()))
-                    .is_better_than(&layer)
-                {
-                    true => document.put_ocr_page(number, page),
-                    false if !layer.is_mostly_garbage() => set_confidence(document, number, Confidence::High),
-                    false => {}
-                }
+            (Ok(page), Some(layer)) if ocr_reads_better(&page, &layer) => document.put_ocr_page(number, page),
+            // Read no better, a layer that is mostly text shows what the page shows (formulas).
+            (Ok(_), Some(layer)) if !layer.is_mostly_garbage() => {
+                set_confidence(document, number, Confidence::High)
             }
+            // Otherwise the layer stays, at low confidence.
+            (Ok(_) | Err(_), Some(_)) => {}
             (Err(e), None) => return Err(e),
-            (Err(_), Some(_)) => {}
         }
         on_page(number, total).map_err(|Stopped| EngineError::Stopped)?;
     }

@@ -18,7 +18,7 @@
 const MIN_CHARS: usize = 40;
 
 /// What a text holds, in characters, spaces and lone signs aside.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Reading {
     /// The characters judged.
     pub chars: usize,
@@ -65,7 +65,7 @@ impl Reading {
 
 /// What `texts` hold, taken together.
 pub fn read<'a>(texts: impl IntoIterator<Item = &'a str>) -> Reading {
-    let mut reading = Reading { chars: 0, garbage: 0, letters: 0 };
+    let mut reading = Reading::default();
     for word in texts.into_iter().flat_map(str::split_whitespace).flat_map(BetweenLeaders) {
         let Counts { length, letters, digits, no_text } = Counts::of(word);
         reading.letters += letters;
@@ -89,6 +89,7 @@ pub fn read<'a>(texts: impl IntoIterator<Item = &'a str>) -> Reading {
 }
 
 /// A word's characters, counted.
+#[derive(Default)]
 struct Counts {
     length: usize,
     letters: usize,
@@ -106,7 +107,7 @@ impl Counts {
             let (letters, digits) = (count(u8::is_ascii_alphabetic), count(u8::is_ascii_digit));
             return Counts { length: bytes.len(), letters, digits, no_text: count(u8::is_ascii_control) };
         }
-        let mut counts = Counts { length: 0, letters: 0, digits: 0, no_text: 0 };
+        let mut counts = Counts::default();
         for c in word.chars() {
             counts.length += 1;
             counts.letters += usize::from(is_letter(c));
