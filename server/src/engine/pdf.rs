@@ -9,8 +9,8 @@
 //! text but drawn from the form by the viewer: it is added to the lines it sits on
 //! ([`super::edit::form::shown_values`]).
 //!
-//! A page with no text layer (a scan) is read by OCR ([`super::ocr`]); a document with no text
-//! even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
+//! A page with no text layer (a scan) is read by OCR ([`super::ocr`]), and so is a page whose
+//! text layer reads as garbage ([`by_ocr`]); a document with no text even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
 //! are inferred from font sizes only (Title, Section Header, Page Number, else Text).
 
 use std::borrow::Cow;
@@ -74,17 +74,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
             page.lines.clear();
         }
     }
-    // Pages to OCR: scans, and pages whose text layer reads partly as garbage (fonts without a
-    // map from their glyphs to letters), which keep it unless OCR reads them better.
-    let to_ocr: Vec<Scan> = pages
-        .iter()
-        .filter_map(|p| {
-            let suspect = p.reading.is_suspect().then_some(p.reading);
-            let scan =
-                Scan { number: p.number, width: p.area.2 - p.area.0, height: p.area.3 - p.area.1, suspect };
-            (p.lines.is_empty() || suspect.is_some()).then_some(scan)
-        })
-        .collect();
+    let to_ocr = by_ocr::pages(&pages);
     // The document without its encryption, which lopdf (the form) and poppler (OCR) need.
     // Poppler opens a document whose user password is empty by itself (no password on its
     // command line), so one lopdf cannot decrypt (an RC4 file without an /ID) is passed as it is.
@@ -100,13 +90,10 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
     }
     let pages_read = pages.len();
     let mut document = Document::new(blocks(pages));
-    // A suspect text layer is low confidence until OCR has read the page no better.
-    for scan in to_ocr.iter().filter(|scan| scan.suspect.is_some()) {
-        set_confidence(&mut document, scan.number, Confidence::Low);
-    }
-    let scans = to_ocr.iter().filter(|scan| scan.suspect.is_none()).count();
+    by_ocr::doubt_suspects(&mut document, &to_ocr);
+    let scans = to_ocr.iter().filter(|page| page.suspect.is_none()).count();
     if !to_ocr.is_empty() {
-        match plain.and_then(|plain| read_scanned(&plain, &to_ocr, &mut document, on_page)) {
+        match plain.and_then(|plain| by_ocr::read(&plain, &to_ocr, &mut document, on_page)) {
             Ok(()) => {}
             Err(EngineError::Stopped) => return Err(EngineError::Stopped),
             // A garbled text layer is kept where OCR cannot run (no tools, no decrypted copy).
@@ -347,53 +334,6 @@ fn open_copy(bytes: &[u8], password: &str) -> Result<PdfDocument, EngineError> {
 
 /// Fewer pages than this per thread are read on one: a copy of the document costs its opening.
 const PAGES_PER_THREAD: usize = 16;
-
-/// A page with no text layer, and its visible size in points.
-struct Scan {
-    number: u32,
-    width: f32,
-    height: f32,
-    /// For a page whose text layer reads partly as garbage, what it holds ([`garbled`]).
-    suspect: Option<garbled::Reading>,
-}
-
-/// OCRs the `scanned` pages of the unencrypted PDF `plain` into `document`. A page with a
-/// suspect text layer keeps it, whatever OCR's error, unless OCR reads it better; kept, it is
-/// high confidence again where OCR read it no better and it is not mostly garbage.
-fn read_scanned(
-    plain: &[u8],
-    scanned: &[Scan],
-    document: &mut Document,
-    on_page: OnPage,
-) -> Result<(), EngineError> {
-    let dir = ocr::tempdir()?;
-    let path = dir.path().join("document.pdf");
-    std::fs::write(&path, plain).map_err(ocr::io)?;
-    let total = document.pages.len() as u32;
-    for &Scan { number, width, height, suspect } in scanned {
-        let ocr_reads_better = |page: &ocr::OcrPage, layer: &garbled::Reading| {
-            garbled::read(page.blocks.iter().map(|block| block.content.as_str())).is_better_than(layer)
-        };
-        match (ocr::read_pdf_page(&path, number, (width, height)), suspect) {
-            (Ok(page), None) => document.put_ocr_page(number, page),
-            (Ok(page), Some(layer)) if ocr_reads_better(&page, &layer) => document.put_ocr_page(number, page),
-            // Read no better, a layer that is mostly text shows what the page shows (formulas).
-            (Ok(_), Some(layer)) if !layer.is_mostly_garbage() => {
-                set_confidence(document, number, Confidence::High)
-            }
-            // Otherwise the layer stays, at low confidence.
-            (Ok(_) | Err(_), Some(_)) => {}
-            (Err(e), None) => return Err(e),
-        }
-        on_page(number, total).map_err(|Stopped| EngineError::Stopped)?;
-    }
-    Ok(())
-}
-
-fn set_confidence(document: &mut Document, number: u32, confidence: Confidence) {
-    let page = document.pages.iter_mut().find(|page| page.number == number);
-    page.into_iter().flat_map(|page| &mut page.blocks).for_each(|block| block.confidence = confidence);
-}
 
 /// The PDF opened with its password and saved without encryption.
 fn decrypt(bytes: &[u8], password: &str) -> Result<Vec<u8>, EngineError> {
@@ -820,6 +760,7 @@ fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
+mod by_ocr;
 mod cmaps;
 mod garbled;
 #[cfg(test)]
