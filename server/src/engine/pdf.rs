@@ -10,8 +10,9 @@
 //! ([`super::edit::form::shown_values`]).
 //!
 //! A page with no text layer (a scan) is read by OCR ([`super::ocr`]), and so is a page whose
-//! text layer reads as garbage ([`by_ocr`]); a document with no text even then is an error. Limits: rotated pages are boxed in unrotated page space; block types
-//! are inferred from font sizes only (Title, Section Header, Page Number, else Text).
+//! text layer reads as garbage ([`by_ocr`]); a document with no text even then is an error.
+//! Limits: rotated pages are boxed in unrotated page space; block types are inferred from font
+//! sizes only (Title, Section Header, Page Number, else Text).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
