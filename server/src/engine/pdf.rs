@@ -91,19 +91,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
     }
     let pages_read = pages.len();
     let mut document = Document::new(blocks(pages));
-    by_ocr::doubt_suspects(&mut document, &to_ocr);
-    let scans = to_ocr.iter().filter(|page| page.suspect.is_none()).count();
-    if !to_ocr.is_empty() {
-        match plain.and_then(|plain| by_ocr::read(&plain, &to_ocr, &mut document, on_page)) {
-            Ok(()) => {}
-            Err(EngineError::Stopped) => return Err(EngineError::Stopped),
-            // A garbled text layer is kept where OCR cannot run (no tools, no decrypted copy).
-            Err(_) if scans == 0 => {}
-            // Without the OCR tools, the pages that have text are still worth answering.
-            Err(EngineError::OcrUnavailable(_)) if scans < pages_read => {}
-            Err(e) => return Err(e),
-        }
-    }
+    by_ocr::read(plain, &to_ocr, &mut document, on_page)?;
     if document.pages.iter().all(|p| p.blocks.is_empty()) {
         return Err(EngineError::NoTextLayer { pages: pages_read });
     }

@@ -2,15 +2,17 @@
 //! layer reads partly as garbage ([`super::garbled`]: fonts that map their glyphs to no
 //! letters), which keep their text layer unless OCR reads them better.
 
+use std::borrow::Cow;
+
 use super::{garbled, ocr, Confidence, Document, EngineError, OnPage, RawPage, Stopped};
 
 /// A page for OCR, and its visible size in points.
 pub(super) struct ToOcr {
-    pub number: u32,
+    number: u32,
     width: f32,
     height: f32,
     /// For a page whose text layer reads partly as garbage, what it holds.
-    pub suspect: Option<garbled::Reading>,
+    suspect: Option<garbled::Reading>,
 }
 
 /// The pages of `pages` that OCR reads.
@@ -28,19 +30,39 @@ pub(super) fn pages(pages: &[RawPage]) -> Vec<ToOcr> {
     pages.iter().filter_map(to_ocr).collect()
 }
 
-/// Makes the blocks of the suspect pages among `to_ocr` low confidence: they stay so unless OCR
-/// reads the page no better ([`read`]).
-pub(super) fn doubt_suspects(document: &mut Document, to_ocr: &[ToOcr]) {
+/// OCRs the `to_ocr` pages into `document`, from `plain`: the PDF without its encryption, or
+/// why there is none. A page with a suspect text layer is low confidence until OCR has read it,
+/// and keeps its layer, whatever OCR's error, unless OCR reads it better
+/// ([`ocr_reads_better`]); kept, it is high confidence again where OCR read it no better and
+/// it is not mostly garbage. A scan's OCR error fails the read, except a missing tool when some
+/// page has a text layer, which is still worth answering.
+pub(super) fn read(
+    plain: Result<Cow<'_, [u8]>, EngineError>,
+    to_ocr: &[ToOcr],
+    document: &mut Document,
+    on_page: OnPage,
+) -> Result<(), EngineError> {
     for page in to_ocr.iter().filter(|page| page.suspect.is_some()) {
         set_confidence(document, page.number, Confidence::Low);
     }
+    if to_ocr.is_empty() {
+        return Ok(());
+    }
+    let scans = to_ocr.iter().filter(|page| page.suspect.is_none()).count();
+    let pages = document.pages.len();
+    match plain.and_then(|plain| read_pages(&plain, to_ocr, document, on_page)) {
+        Ok(()) => Ok(()),
+        Err(EngineError::Stopped) => Err(EngineError::Stopped),
+        // Garbled text layers are kept where OCR cannot run (no tools, no decrypted copy).
+        Err(_) if scans == 0 => Ok(()),
+        // Without the OCR tools, the pages that have text are still worth answering.
+        Err(EngineError::OcrUnavailable(_)) if scans < pages => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
-/// OCRs the `to_ocr` pages of the unencrypted PDF `plain` into `document`. A page with a
-/// suspect text layer keeps it, whatever OCR's error, unless OCR reads it better
-/// ([`ocr_reads_better`]); kept, it is high confidence again where OCR read it no better and
-/// it is not mostly garbage.
-pub(super) fn read(
+/// OCRs the `to_ocr` pages of the unencrypted PDF `plain` into `document` (see [`read`]).
+fn read_pages(
     plain: &[u8],
     to_ocr: &[ToOcr],
     document: &mut Document,

@@ -21,11 +21,11 @@ const MIN_CHARS: usize = 40;
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Reading {
     /// The characters judged.
-    pub chars: usize,
+    chars: usize,
     /// Those in words that are not text, or that name no text.
-    pub garbage: usize,
+    garbage: usize,
     /// Letters and symbols, wherever they are.
-    pub letters: usize,
+    letters: usize,
 }
 
 /// A text layer with at least this share of garbage is read by OCR too. The pages of the 64
@@ -40,7 +40,7 @@ const GARBAGE_SHARE: f64 = 0.4;
 impl Reading {
     /// The share of the characters that are garbage; `None` when there is too little text to
     /// judge.
-    pub fn garbage_share(&self) -> Option<f64> {
+    fn garbage_share(&self) -> Option<f64> {
         (self.chars >= MIN_CHARS).then(|| self.garbage as f64 / self.chars as f64)
     }
 
@@ -71,10 +71,7 @@ pub fn read<'a>(texts: impl IntoIterator<Item = &'a str>) -> Reading {
         reading.letters += letters;
         // Opening and closing punctuation are neither letters nor digits.
         let core = word.trim_start_matches(is_opening).trim_end_matches(is_closing);
-        let core_length = match core.is_ascii() {
-            true => core.len(),
-            false => core.chars().count(),
-        };
+        let core_length = core.chars().count();
         let is_text = match core_length {
             0 => continue,
             // A lone letter or digit is text, a lone sign neither.
@@ -99,14 +96,6 @@ struct Counts {
 
 impl Counts {
     fn of(word: &str) -> Counts {
-        // Most words are ASCII, and counting their bytes is several times quicker (a page's
-        // text is judged while it is read).
-        if word.is_ascii() {
-            let bytes = word.as_bytes();
-            let count = |test: fn(&u8) -> bool| bytes.iter().filter(|b| test(b)).count();
-            let (letters, digits) = (count(u8::is_ascii_alphabetic), count(u8::is_ascii_digit));
-            return Counts { length: bytes.len(), letters, digits, no_text: count(u8::is_ascii_control) };
-        }
         let mut counts = Counts::default();
         for c in word.chars() {
             counts.length += 1;
@@ -151,11 +140,6 @@ impl<'a> Iterator for BetweenLeaders<'a> {
 /// the run and what comes after it (empty when there is no run).
 fn split_at_leader_run(word: &str) -> (&str, &str) {
     const LEADERS: [char; 10] = ['.', '_', '…', '-', '–', '—', '·', '=', '*', '~'];
-    // The bytes a leader starts with: most words have none, and need no closer look.
-    let may_lead = |b: &u8| matches!(b, b'.' | b'_' | b'-' | b'=' | b'*' | b'~' | 0xC2 | 0xE2);
-    if !word.as_bytes().iter().any(may_lead) {
-        return (word, "");
-    }
     let (mut run_start, mut run_char, mut run_length) = (0, None, 0);
     for (i, c) in word.char_indices() {
         if Some(c) == run_char {
@@ -184,9 +168,8 @@ fn is_closing(c: char) -> bool {
 /// A letter of any script, a mark that combines with one (Thai vowels, Hindi matras, accents),
 /// or a symbol: arrows, technical signs, shapes and dingbats (U+2190–U+2BFF), emoji.
 fn is_letter(c: char) -> bool {
-    c.is_ascii_alphabetic()
-        || !c.is_ascii() && c.is_alphabetic()
-        || !c.is_ascii() && unicode_normalization::char::is_combining_mark(c)
+    c.is_alphabetic()
+        || unicode_normalization::char::is_combining_mark(c)
         || matches!(c, '\u{2190}'..='\u{2BFF}' | '\u{1F000}'..='\u{1FAFF}')
 }
 
