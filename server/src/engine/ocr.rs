@@ -64,15 +64,19 @@ pub fn read_image(bytes: &[u8], extension: &str) -> Result<Vec<OcrPage>, EngineE
     recognize(&path)
 }
 
-/// A program OCR runs, and the Debian package that has it.
+/// A program the engine runs (OCR's, and poppler's `pdftotext` for turned pages), and the Debian
+/// package that has it.
 #[derive(Clone, Copy)]
-struct Program {
-    name: &'static str,
-    package: &'static str,
+pub(super) struct Program {
+    pub(super) name: &'static str,
+    pub(super) package: &'static str,
 }
 
 const PDFTOPPM: Program = Program { name: "pdftoppm", package: "poppler-utils" };
 const TESSERACT: Program = Program { name: "tesseract", package: "tesseract-ocr" };
+/// Not OCR's, but poppler's too: it reads the pages whose text is drawn turned
+/// ([`super::pdf`]), which without it keep pdf_oxide's reading.
+pub(super) const PDFTOTEXT: Program = Program { name: "pdftotext", package: "poppler-utils" };
 
 /// The programs OCR needs that are not on the `PATH`, with their packages: checked at start, so
 /// a server without them says so once (an OCR request then gets a 422 naming the program).
@@ -500,7 +504,7 @@ fn tiff_sizes(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
 }
 
 /// Runs a tool to completion within [`OCR_TIMEOUT`] and gives its stdout.
-fn run(mut command: Command, program: Program) -> Result<Vec<u8>, EngineError> {
+pub(super) fn run(mut command: Command, program: Program) -> Result<Vec<u8>, EngineError> {
     let tool = format!("{} ({})", program.name, program.package);
     let mut child =
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| {

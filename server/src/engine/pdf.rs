@@ -9,9 +9,10 @@
 //! text but drawn from the form by the viewer: it is added to the lines it sits on
 //! ([`super::edit::form::shown_values`]).
 //!
-//! A page with no text layer (a scan) is read by OCR ([`super::ocr`]), and so is a page whose
-//! text layer reads as garbage ([`by_ocr`]); a document with no text even then is an error.
-//! Limits: rotated pages are boxed in unrotated page space; block types are inferred from font
+//! A page whose text is drawn turned is read by poppler instead ([`turned`]). A page with no
+//! text layer (a scan) is read by OCR ([`super::ocr`]), and so is a page whose text layer reads
+//! as garbage ([`by_ocr`]); a document with no text even then is an error. Boxes are on the
+//! page as it is displayed, after its `/Rotate`. Limits: block types are inferred from font
 //! sizes only (Title, Section Header, Page Number, else Text).
 
 use std::borrow::Cow;
@@ -28,6 +29,7 @@ use super::{
     ocr, pdf_limits, sizes, Block, BlockType, BoundingBox, Confidence, Document, EngineError, OnPage, Page,
     ReadOptions, Stopped,
 };
+use rect::Rect;
 
 /// The PDF's pages `options` asks for, from their text layer, or by OCR where they have none
 /// (or where `options` asks for OCR only).
@@ -70,20 +72,23 @@ pub fn read(bytes: &[u8], options: &ReadOptions, on_page: OnPage) -> Result<Docu
             return Err(why);
         }
     }
-    if options.ocr_only {
-        for page in &mut pages {
-            page.lines.clear();
-        }
-    }
-    let to_ocr = by_ocr::pages(&pages);
-    // The document without its encryption, which lopdf (the form) and poppler (OCR) need.
-    // Poppler opens a document whose user password is empty by itself (no password on its
-    // command line), so one lopdf cannot decrypt (an RC4 file without an /ID) is passed as it is.
+    // The document without its encryption, which lopdf (the form) and poppler (turned pages,
+    // OCR) need. Poppler opens a document whose user password is empty by itself (no password
+    // on its command line), so one lopdf cannot decrypt (an RC4 file without an /ID) is passed
+    // as it is.
     let plain = match decrypted {
         None => Ok(Cow::Borrowed(bytes)),
         Some(Err(_)) if password.unwrap_or("").is_empty() => Ok(Cow::Borrowed(bytes)),
         Some(decrypted) => decrypted.map(Cow::Owned),
     };
+    if options.ocr_only {
+        for page in &mut pages {
+            page.lines.clear();
+        }
+    } else if let Ok(plain) = &plain {
+        turned::read(plain, &mut pages);
+    }
+    let to_ocr = by_ocr::pages(&pages);
     if has_form(&doc) {
         if let Ok(plain) = &plain {
             add_shown_values(&mut pages, super::edit::form::shown_values(plain));
@@ -288,28 +293,35 @@ const VALUE_MAX_FONT_SIZE: f32 = 10.0;
 fn raw_page(doc: &PdfDocument, index: usize) -> RawPage {
     let number = index as u32 + 1;
     let area = doc.get_page_visible_box(index).unwrap_or((0.0, 0.0, 612.0, 792.0));
+    // pdf_oxide reads `/Rotate` as a multiple of 90 in 0..360.
+    let rotation = doc.get_page_rotation(index).unwrap_or(0) as u16;
+    let page = RawPage {
+        number,
+        area,
+        rotation,
+        lines: Vec::new(),
+        turned: false,
+        reading: Default::default(),
+        unread: None,
+    };
     match page_lines(doc, index) {
-        Ok(lines) => {
+        Ok((lines, turned)) => {
             let reading = garbled::read(lines.iter().map(|line| line.text.as_str()));
-            RawPage { number, area, lines, reading, unread: None }
+            RawPage { lines, turned, reading, ..page }
         }
-        Err(e) => RawPage {
-            number,
-            area,
-            lines: Vec::new(),
-            reading: Default::default(),
-            unread: Some(unreadable(e)),
-        },
+        Err(e) => RawPage { unread: Some(unreadable(e)), ..page },
     }
 }
 
-/// Page `index`'s lines from its text layer.
-fn page_lines(doc: &PdfDocument, index: usize) -> Result<Vec<Line>, pdf_oxide::Error> {
+/// Page `index`'s lines from its text layer, and whether its text is drawn turned.
+fn page_lines(doc: &PdfDocument, index: usize) -> Result<(Vec<Line>, bool), pdf_oxide::Error> {
     let spans = doc.extract_spans(index)?;
-    Ok(match spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
+    let turned = turned::looks_turned(&spans) && turned::is_turned(&doc.extract_chars(index)?);
+    let lines = match spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
         true => char_lines(&doc.extract_chars(index)?),
         false => lines(&spans),
-    })
+    };
+    Ok((lines, turned))
 }
 
 /// `bytes` opened, and authenticated with `password` when encrypted (the first copy was).
@@ -340,15 +352,47 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<Vec<u8>, EngineError> {
     Ok(out)
 }
 
-/// A page before typing: its visible box `(x0, y0, x1, y1)` in PDF points and its lines.
+/// A page before typing: its visible box `(x0, y0, x1, y1)` in PDF points, how far it is turned
+/// for display, and its lines.
 struct RawPage {
     number: u32,
     area: (f32, f32, f32, f32),
+    /// Degrees clockwise (`/Rotate`: 0, 90, 180 or 270).
+    rotation: u16,
     lines: Vec<Line>,
+    /// Whether most of its text is drawn at an angle to the page ([`turned`]).
+    turned: bool,
     /// What the lines hold: whether they read as text or as garbage.
     reading: garbled::Reading,
     /// Why pdf_oxide could not read the page, if it could not.
     unread: Option<EngineError>,
+}
+
+impl RawPage {
+    /// Its width and height as displayed, in points.
+    fn displayed_size(&self) -> (f32, f32) {
+        let (width, height) = (self.area.2 - self.area.0, self.area.3 - self.area.1);
+        match self.rotation {
+            90 | 270 => (height, width),
+            _ => (width, height),
+        }
+    }
+
+    /// `r`, on the page, where it is on the page as displayed, in a box from the origin to
+    /// [`Self::displayed_size`].
+    fn displayed(&self, r: Rect) -> Rect {
+        let (x0, y0, x1, y1) = self.area;
+        let (w, h) = (x1 - x0, y1 - y0);
+        // From the visible box's bottom left corner.
+        let (left, bottom, right, top) = (r.x0 - x0, r.y0 - y0, r.x1 - x0, r.y1 - y0);
+        match self.rotation {
+            // Turned clockwise: the page's left edge is on top, its bottom on the left.
+            90 => Rect { x0: bottom, y0: w - right, x1: top, y1: w - left },
+            180 => Rect { x0: w - right, y0: h - top, x1: w - left, y1: h - bottom },
+            270 => Rect { x0: h - top, y0: left, x1: h - bottom, y1: right },
+            _ => Rect { x0: left, y0: bottom, x1: right, y1: top },
+        }
+    }
 }
 
 /// One line of text with its box in PDF space.
@@ -362,51 +406,6 @@ struct Line {
     /// Where the line's drawing ends on the right, blank spans included.
     reach: f32,
     font_size: f32,
-}
-
-/// A box in PDF user space: x grows rightwards, y upwards.
-#[derive(Debug, Clone, Copy)]
-struct Rect {
-    x0: f32,
-    y0: f32,
-    x1: f32,
-    y1: f32,
-}
-
-impl Rect {
-    fn of(b: pdf_oxide::geometry::Rect) -> Rect {
-        Rect { x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height }
-    }
-
-    fn union(self, o: Rect) -> Rect {
-        Rect { x0: self.x0.min(o.x0), y0: self.y0.min(o.y0), x1: self.x1.max(o.x1), y1: self.y1.max(o.y1) }
-    }
-
-    fn height(&self) -> f32 {
-        self.y1 - self.y0
-    }
-
-    fn center_y(&self) -> f32 {
-        (self.y0 + self.y1) / 2.0
-    }
-
-    /// Whether `other` sits on the same line: their middles differ by under half a line.
-    fn shares_line(&self, other: Rect) -> bool {
-        let tolerance = self.height().max(other.height()) * 0.5;
-        (self.center_y() - other.center_y()).abs() <= tolerance
-    }
-
-    /// Whether the boxes overlap horizontally by more than one font size. Pieces of one
-    /// line follow each other; a piece drawn over the line's own span sits on another line
-    /// whose band merely touches it (a 9 pt line tucked under a 12 pt letterhead).
-    fn overlaps_across(&self, other: Rect, font_size: f32) -> bool {
-        -self.gap(other) > font_size
-    }
-
-    /// The horizontal distance between the two boxes, whichever comes first.
-    fn gap(&self, other: Rect) -> f32 {
-        (other.x0 - self.x1).max(self.x0 - other.x1)
-    }
 }
 
 /// Hebrew, Arabic and their presentation forms.
@@ -657,15 +656,20 @@ fn blocks(pages: Vec<RawPage>) -> Vec<Page> {
     let body = body_font_size(&pages);
     pages
         .into_iter()
-        .map(|page| {
-            let paras = paragraphs(page.lines, body);
+        .map(|mut page| {
+            let paras = paragraphs(std::mem::take(&mut page.lines), body);
             let last = paras.len().saturating_sub(1);
+            let (width, height) = page.displayed_size();
             let blocks = paras
                 .into_iter()
                 .enumerate()
                 .map(|(i, para)| {
                     let at_edge = i == 0 || i == last;
-                    to_block(para, page.number, page.area, body, at_edge)
+                    let rect = page.displayed(para.rect);
+                    let block = to_block(para, rect, page.number, (0.0, 0.0, width, height), body, at_edge);
+                    // Turned text that poppler did not read is as pdf_oxide misreads it.
+                    let confidence = if page.turned { Confidence::Low } else { Confidence::High };
+                    Block { confidence, ..block }
                 })
                 .collect();
             Page { number: page.number, blocks }
@@ -711,13 +715,20 @@ fn continues(para: &Para, line: &Line, body: f32) -> bool {
     below && overlaps && same_size && !indented && !ended_short && !heading
 }
 
-/// Types a paragraph. A page number is a lone number that is the first or last block on
-/// its page and sits in the top or bottom fifth of it.
-fn to_block(para: Para, page: u32, area: (f32, f32, f32, f32), body: f32, at_edge: bool) -> Block {
+/// Types a paragraph, `rect` on the page `area` as displayed. A page number is a lone number
+/// that is the first or last block on its page and sits in the top or bottom fifth of it.
+fn to_block(
+    para: Para,
+    rect: Rect,
+    page: u32,
+    area: (f32, f32, f32, f32),
+    body: f32,
+    at_edge: bool,
+) -> Block {
     let content = para.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
     let size = para.lines.iter().map(|l| l.font_size).fold(0.0, f32::max);
     let short = para.lines.len() <= 3 && content.chars().count() <= 200;
-    let bbox = normalize(para.rect, area, page);
+    let bbox = normalize(rect, area, page);
     let middle = bbox.top + bbox.height / 2.0;
     let is_number = content.len() <= 4 && content.chars().all(|c| c.is_ascii_digit());
     let kind = if is_number && at_edge && !(0.2..=0.8).contains(&middle) {
@@ -752,5 +763,7 @@ fn round(v: f64) -> f64 {
 mod by_ocr;
 mod cmaps;
 mod garbled;
+mod rect;
 #[cfg(test)]
 mod tests;
+mod turned;

@@ -18,5 +18,6 @@ mod resources;
 mod schemas;
 mod snippets;
 mod start;
+mod turned;
 mod uploads;
 mod urls;

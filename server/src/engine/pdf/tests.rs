@@ -109,3 +109,28 @@ fn a_document_whose_cmaps_pdf_oxide_reads_right_is_not_rewritten() {
     let doc = open(bytes).unwrap();
     assert!(cmaps::reopened(&doc, bytes, &[1]).is_none());
 }
+
+#[test]
+fn boxes_are_turned_with_the_page_as_displayed() {
+    // A box near the bottom left corner of a page 600 wide and 800 high, whose visible box
+    // starts at (10, 20).
+    let page = |rotation| RawPage {
+        number: 1,
+        area: (10.0, 20.0, 610.0, 820.0),
+        rotation,
+        lines: Vec::new(),
+        turned: false,
+        reading: Default::default(),
+        unread: None,
+    };
+    let r = Rect { x0: 110.0, y0: 70.0, x1: 210.0, y1: 80.0 };
+    let corners = |page: &RawPage| {
+        let d = page.displayed(r);
+        (page.displayed_size(), (d.x0, d.y0, d.x1, d.y1))
+    };
+    assert_eq!(corners(&page(0)), ((600.0, 800.0), (100.0, 50.0, 200.0, 60.0)));
+    // Turned clockwise, the page's left edge is on top and its bottom edge on the left.
+    assert_eq!(corners(&page(90)), ((800.0, 600.0), (50.0, 400.0, 60.0, 500.0)));
+    assert_eq!(corners(&page(180)), ((600.0, 800.0), (400.0, 740.0, 500.0, 750.0)));
+    assert_eq!(corners(&page(270)), ((800.0, 600.0), (740.0, 100.0, 750.0, 200.0)));
+}
