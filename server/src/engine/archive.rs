@@ -142,6 +142,21 @@ impl Archive<'_> {
         Ok(Relationship::of_kind(&self.relationships("")?, "officeDocument").map(str::to_owned))
     }
 
+    /// The content type `[Content_Types].xml` gives part `name`, where it names the part itself
+    /// (the main part of a package always is: `…spreadsheetml.sheet.main+xml`).
+    pub fn content_type(&mut self, name: &str) -> Result<Option<String>, EngineError> {
+        let Some(types) = self.text("[Content_Types].xml")? else { return Ok(None) };
+        let part = format!("/{}", name.trim_start_matches('/'));
+        let mut found = None;
+        walk(&types, "[Content_Types].xml", |node| {
+            if found.is_none() && node.attr("PartName").is_some_and(|named| named.eq_ignore_ascii_case(&part))
+            {
+                found = node.attr("ContentType").map(str::to_owned);
+            }
+        })?;
+        Ok(found)
+    }
+
     /// The relationships of part `source` ("" for the package itself), from its `.rels` part
     /// (`word/_rels/document.xml.rels` for `word/document.xml`); none when it has no such part.
     /// Links outside the package (`TargetMode="External"`) are left out.

@@ -94,6 +94,31 @@ pub fn read(bytes: &[u8], limits: Limits, with_comments: bool) -> Result<Documen
     Ok(flow.finish())
 }
 
+/// The pictures the document's body shows (`a:blip`, and VML's `v:imagedata`), in order, each
+/// once: what a document with no text may still hold, a scan pasted into Word.
+pub fn pictures(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<u8>>, EngineError> {
+    let mut archive = Archive::open(bytes, "DOCX", limits)?;
+    let main = archive.main_part()?.unwrap_or_else(|| "word/document.xml".into());
+    let Some(body) = archive.text(&main)? else { return Ok(Vec::new()) };
+    let parts = archive.relationships(&main)?;
+    let mut ids: Vec<String> = Vec::new();
+    walk(&body, &main, |node| {
+        let id = match &node {
+            Node::Open { name, .. } if name == "blip" => node.attr("embed"),
+            Node::Open { name, .. } if name == "imagedata" => node.attr("id"),
+            _ => None,
+        };
+        if let Some(id) = id.filter(|id| !ids.iter().any(|seen| seen == id)) {
+            ids.push(id.to_owned());
+        }
+    })?;
+    let mut pictures = Vec::new();
+    for target in ids.iter().filter_map(|id| Relationship::by_id(&parts, id)) {
+        pictures.extend(archive.bytes(target)?);
+    }
+    Ok(pictures)
+}
+
 /// The blocks of each imported chunk in a format the engine reads: HTML or plain text. A chunk
 /// with no text has no blocks.
 fn read_chunks(archive: &mut Archive, parts: &[Relationship]) -> Result<Chunks, EngineError> {

@@ -1,13 +1,14 @@
 //! Reading a document: decide its format from its bytes and extension, then hand it to the
 //! reader for that format. The bytes win over the extension where they are unambiguous: a
 //! PDF uploaded as `.bin` is still a PDF, and a ZIP is a DOCX or an XLSX by its main part
-//! (`word/document.xml` or `xl/workbook.xml`, or where its relationships say), whatever its
-//! name. An OLE2 compound file is a password-protected Office file or one of the binary
-//! formats before 2007 (`.doc`, `.xls`), which are named as such. Text formats (plain,
-//! Markdown, HTML, CSV) need their extension, or no extension and bytes that are plainly text
-//! (UTF-8, or UTF-16 with its byte order mark; then HTML if it opens like HTML, else plain
-//! text); their encoding is decided by [`encoding`]. Images (PNG, JPEG, TIFF) are told by
-//! their first bytes and read by OCR.
+//! (`word/document.xml` or `xl/workbook.xml`, or where its relationships say, of the content
+//! type the package gives it), whatever its name. An OLE2 compound file is a
+//! password-protected Office file or one of the binary formats before 2007 (`.doc`, `.xls`),
+//! which are named as such. Text formats (plain, Markdown, HTML, CSV) need their extension, or
+//! no extension and bytes that are plainly text (UTF-8, or UTF-16 with its byte order mark;
+//! then HTML if it opens like HTML, else plain text); their encoding is decided by
+//! [`encoding`]. Images (PNG, JPEG, TIFF) are told by their first bytes and read by OCR, and so
+//! are the pictures of a DOCX with no text.
 
 use super::archive::{self, Archive, Limits};
 use super::{
@@ -81,9 +82,21 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
         // parts are read (within limits) later.
         let mut zip = Archive::open(bytes, office.unwrap_or("DOCX"), Limits::default())?;
         let main = zip.main_part()?.unwrap_or_default();
-        return if zip.contains("word/document.xml") || main.starts_with("word/") {
+        // Tools other than Office lay a package out as they like (a workbook at the root): the
+        // main part's content type says what it is.
+        let main_type = match main.as_str() {
+            "" => String::new(),
+            main => zip.content_type(main)?.unwrap_or_default(),
+        };
+        return if zip.contains("word/document.xml")
+            || main.starts_with("word/")
+            || main_type.contains("wordprocessingml")
+        {
             Ok(Format::Docx)
-        } else if zip.contains("xl/workbook.xml") || main.starts_with("xl/") {
+        } else if zip.contains("xl/workbook.xml")
+            || main.starts_with("xl/")
+            || main_type.contains("spreadsheetml")
+        {
             Ok(Format::Xlsx)
         } else if let Some(format) = office {
             let cause = "the ZIP archive holds neither a Word document (word/document.xml) nor an Excel \
@@ -155,8 +168,14 @@ pub fn read(
         Format::Html => html::read(&encoding::decode(bytes, true))?,
         Format::Csv => delimited::read_csv(&text(), None)?,
         Format::Tsv => delimited::read_csv(&text(), Some(b'\t'))?,
-        Format::Docx => docx::read(bytes, Limits::default(), options.comments)?,
-        Format::Image(extension) => read_image(bytes, extension)?,
+        Format::Docx => match docx::read(bytes, Limits::default(), options.comments) {
+            // A document with no text may be a scan pasted into Word: its pictures are read.
+            Err(EngineError::EmptyText) => read_pictures(bytes, on_page)?,
+            read => read?,
+        },
+        Format::Image(extension) => {
+            read_images(&[(bytes, extension)], on_page)?.ok_or(EngineError::NoTextInImage)?
+        }
     };
     let document = match options.pages {
         Some(range) if format != Format::Xlsx => {
@@ -190,11 +209,16 @@ impl Format {
     }
 }
 
-/// An image read by OCR: a page per image (a TIFF may hold several).
-fn read_image(bytes: &[u8], extension: &str) -> Result<Document, EngineError> {
-    let read = ocr::read_image(bytes, extension)?;
+/// Images read by OCR, with their extensions: a page per image (a TIFF may hold several), the
+/// progress told after each image. None when OCR finds no text in any.
+fn read_images(images: &[(&[u8], &str)], on_page: OnPage) -> Result<Option<Document>, EngineError> {
+    let mut read = Vec::new();
+    for (done, (bytes, extension)) in images.iter().enumerate() {
+        read.extend(ocr::read_image(bytes, extension)?);
+        on_page(done as u32 + 1, images.len() as u32).map_err(|Stopped| EngineError::Stopped)?;
+    }
     if read.iter().all(|page| page.blocks.is_empty()) {
-        return Err(EngineError::NoTextInImage);
+        return Ok(None);
     }
     let numbers = 1..=read.len() as u32;
     let mut document =
@@ -202,7 +226,21 @@ fn read_image(bytes: &[u8], extension: &str) -> Result<Document, EngineError> {
     for (number, page) in numbers.zip(read) {
         document.put_ocr_page(number, page);
     }
-    Ok(document)
+    Ok(Some(document))
+}
+
+/// A Word document with no text read from its pictures (PNG, JPEG, TIFF; others, drawings
+/// such as EMF, are left out), a page each; still empty when OCR finds no text in them.
+fn read_pictures(docx: &[u8], on_page: OnPage) -> Result<Document, EngineError> {
+    let pictures = docx::pictures(docx, Limits::default())?;
+    let images: Vec<(&[u8], &str)> = pictures
+        .iter()
+        .filter_map(|bytes| image_format(bytes).map(|format| (bytes.as_slice(), format)))
+        .collect();
+    if images.is_empty() {
+        return Err(EngineError::EmptyText);
+    }
+    read_images(&images, on_page)?.ok_or(EngineError::EmptyText)
 }
 
 #[cfg(test)]
@@ -266,5 +304,32 @@ mod tests {
         })
         .unwrap();
         assert_eq!((doc.pages.len(), pages), (1, vec![(1, 1)]));
+    }
+
+    #[test]
+    fn a_workbook_at_the_package_root_is_told_by_its_content_type() {
+        // calamine's minimal_package.xlsx: no xl/ folder, the parts at the root.
+        let relationship = |kind: &str, target: &str| {
+            format!(
+                r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}"/></Relationships>"#
+            )
+        };
+        let types = r#"<Types><Override PartName="/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#;
+        let package = relationship("officeDocument", "workbook.xml");
+        let workbook =
+            r#"<workbook xmlns:r="r"><sheets><sheet name="Bookings" r:id="rId1"/></sheets></workbook>"#;
+        let sheets = relationship("worksheet", "sheet1.xml");
+        let sheet = r#"<worksheet><sheetData><row><c r="A1" t="inlineStr"><is><t>BKG_NUM</t></is></c></row></sheetData></worksheet>"#;
+        let zip = archive::build(&[
+            ("[Content_Types].xml", types.as_bytes()),
+            ("_rels/.rels", package.as_bytes()),
+            ("workbook.xml", workbook.as_bytes()),
+            ("_rels/workbook.xml.rels", sheets.as_bytes()),
+            ("sheet1.xml", sheet.as_bytes()),
+        ]);
+        assert_eq!(detect(&zip, Some("xlsx")), Ok(Format::Xlsx));
+        let doc = read(&zip, Some("xlsx"), &ReadOptions::default(), &mut |_, _| Ok(())).unwrap();
+        let text: Vec<&str> = doc.pages[0].blocks.iter().map(|block| block.content.as_str()).collect();
+        assert!(text.iter().any(|content| content.contains("BKG_NUM")), "{text:?}");
     }
 }

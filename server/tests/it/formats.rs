@@ -2,7 +2,7 @@
 //! into pages and typed blocks, and a ZIP bomb refused with the reason (a sync 422, a failed
 //! async job). The Office files are built here from hand-written XML.
 
-use crate::common::{zip, Server};
+use crate::common::{pages as text_pages, pdf, rasterize, zip, Server};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -90,6 +90,47 @@ async fn docx_paragraphs_headings_tables_and_page_breaks() {
             owned(&[("Table", "| Fee | 100 |\n| --- | --- |")]),
         ]
     );
+}
+
+#[tokio::test]
+async fn a_docx_that_is_only_pictures_is_read_by_ocr_a_page_each() {
+    // A scan pasted into Word: each page a picture (one drawn, one in VML, as older Word writes
+    // it), no text; a drawing Word cannot rasterize (EMF) is left out.
+    let scan = |text: &str| rasterize(&pdf(&text_pages(text)), 1, "png", 150);
+    let rels = r#"<Relationships>
+        <Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/>
+        <Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image2.png"/>
+        <Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image3.emf"/>
+        </Relationships>"#;
+    let drawn = |id: &str| {
+        format!(
+            r#"<w:p><w:r><w:drawing><a:graphic xmlns:a="a"><a:graphicData><pic:pic xmlns:pic="pic"><pic:blipFill><a:blip xmlns:r="r" r:embed="{id}"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></w:drawing></w:r></w:p>"#
+        )
+    };
+    let vml = r#"<w:p><w:r><w:pict><v:shape xmlns:v="v"><v:imagedata xmlns:r="r" r:id="rId6"/></v:shape></w:pict></w:r></w:p>"#;
+    let body =
+        [drawn("rId7"), drawn("rId5"), r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#.into(), vml.into()]
+            .concat();
+    let document = format!(r#"<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#);
+    let (first, second) = (scan("Invoice Number: A-1"), scan("Total due: 1,250.00"));
+    let file = zip(&[
+        ("word/document.xml", document.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/media/image1.png", &first),
+        ("word/media/image2.png", &second),
+        ("word/media/image3.emf", b"\x01\x00\x00\x00 not a picture OCR reads"),
+    ]);
+    let s = Server::new().await;
+    let reply = parse(&s, "scan.docx", &file).await;
+    assert_eq!(reply.body["usage"]["num_pages"], 2, "{}", reply.body);
+    let texts: Vec<String> =
+        pages(&reply).into_iter().map(|page| page.into_iter().map(|(_, text)| text).collect()).collect();
+    assert_eq!(texts, ["Invoice Number: A-1", "Total due: 1,250.00"]);
+
+    // With no picture either, it is still empty.
+    let refused = parse(&s, "empty.docx", &docx(&drawn("rId9"))).await;
+    refused.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.detail().contains("no text"), "{}", refused.detail());
 }
 
 #[tokio::test]
