@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::coerce::date;
 use super::layout::{beside, is_under, is_under_last_cell, Cells, Line};
 use super::vocabulary::{
-    has_legal_form, is_item_column, is_known_label, is_label, is_title, month, names_a_party, normalize,
-    Field, Match, MAX_NAME_WORDS,
+    after_number_dated, has_legal_form, is_item_column, is_known_label, is_label, is_title, month,
+    names_a_party, normalize, Field, Match, MAX_NAME_WORDS,
 };
 use crate::engine::{Block, BlockType};
 
@@ -84,10 +84,11 @@ fn date_in_header<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
         if rest.len() > 1 || !rest.iter().all(time) {
             return None;
         }
-        // "Berlin, 12.03.2024", "Musterstadt 29.10.2023": the place the letter was written.
+        // "Berlin, 12.03.2024", "Musterstadt 29.10.2023": the place the letter was written;
+        // "Rechnung Nr. 471102 vom 05.03.2018": the document's title and number.
         let date = match date.rsplit_once(", ") {
             Some((place, date)) if place.chars().all(|c| c.is_alphabetic() || c == ' ') => date,
-            _ => after_place(date).unwrap_or(date),
+            _ => after_place(date).or_else(|| after_number_dated(date)).unwrap_or(date),
         };
         is_only_date(date).then_some((date, line.block))
     })

@@ -320,6 +320,35 @@ fn a_date_standing_alone_at_the_top_is_the_documents_date() {
     assert_eq!(dates("Invoice 7\nDelivery period:\n03.10.2025")["invoice_date"], Value::Null);
     assert_eq!(dates("Numer faktury\n2/11/2023")["invoice_date"], Value::Null);
     assert_eq!(dates("INVOICE\nFebruary 17, 2026")["invoice_date"], "2026-02-17");
+    // The date after the title and number ("vom", "du", "dated", "z dnia"); a kind of invoice
+    // ("Handelsrechnung") is an invoice. Another document's date is not the document's.
+    assert_eq!(dates("Handelsrechnung Nr. 471102 vom 05.03.2018")["invoice_date"], "2018-03-05");
+    assert_eq!(dates("Facture n° 2018-123 du 15/03/2018")["invoice_date"], "2018-03-15");
+    assert_eq!(dates("Invoice No. 2018-123 dated March 5, 2018")["invoice_date"], "2018-03-05");
+    assert_eq!(dates("Faktura VAT nr 2018/123 z dnia 05.03.2018")["invoice_date"], "2018-03-05");
+    assert_eq!(dates("Rechnung gemäß Bestellung vom 01.03.2018")["invoice_date"], Value::Null);
+}
+
+#[test]
+fn a_payment_terms_days_are_not_the_amount_payable() {
+    let schema = json!({"properties": {"total": {"type": "number", "description": "The total amount"}}});
+    let terms = "Zahlbar innerhalb 30 Tagen netto bis 04.04.2018\n\nZahlbar: EUR 529,87";
+    assert_eq!(run(terms, schema.clone(), false).value, json!({"total": 529.87}));
+    assert_eq!(run("Zahlbar innerhalb 30 Tagen netto", schema, false).value, json!({"total": null}));
+}
+
+#[test]
+fn a_kind_of_invoice_is_titled_and_numbered_as_an_invoice_is() {
+    let schema =
+        json!({"properties": {"invoice_number": {"type": "string"}, "vendor_name": {"type": "string"}}});
+    let text = "WARENRECHNUNG\n\nMusterlieferant GmbH\n\nHandelsrechnung Nr. R87654321012345\n\n\
+                Globale Nummer: 4333741000005";
+    // At the top of a page of 30 lines, as a header is.
+    let page = format!("{text}\n\n{}", "1\t28.00\n".repeat(30));
+    assert_eq!(
+        run(&page, schema, false).value,
+        json!({"invoice_number": "R87654321012345", "vendor_name": "Musterlieferant GmbH"})
+    );
 }
 
 #[test]

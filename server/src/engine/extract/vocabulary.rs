@@ -55,6 +55,8 @@ pub struct Language {
     dated: Vec<String>,
     /// The word between the place a letter was written and its date ("München, den").
     place_dated: Vec<String>,
+    /// The words between a document's title and number and its date ("Rechnung Nr. 5 vom").
+    number_dated: Vec<String>,
     labels: Vec<String>,
     /// More labels of a field (by its normalized name), in ranks, strongest first.
     synonyms: Vec<(String, Vec<Vec<String>>)>,
@@ -76,6 +78,7 @@ impl Language {
             issuer: Vec::new(),
             dated: Vec::new(),
             place_dated: Vec::new(),
+            number_dated: Vec::new(),
             labels: Vec::new(),
             synonyms: Vec::new(),
             translations: Vec::new(),
@@ -108,6 +111,7 @@ impl Language {
                 "issuer" => language.issuer = list(items),
                 "dated" => language.dated = list(items),
                 "place dated" => language.place_dated = list(items),
+                "number dated" => language.number_dated = list(items),
                 "labels" => language.labels = list(items),
                 field => language.synonyms.push((normalize(field), items.split('>').map(list).collect())),
             }
@@ -174,9 +178,14 @@ pub fn month(word: &str) -> Option<u32> {
         .map(|at| at as u32 + 1)
 }
 
-/// Whether `text` (normalized) is what a document calls itself: "invoice", "factuur", "rechnung".
+/// Whether `text` (normalized) is what a document calls itself: "invoice", "factuur", "rechnung",
+/// or one word that ends with a title of six letters or more, a kind of it in German or Dutch
+/// ("Warenrechnung", "Mietrechnung", "Eindfactuur").
 pub fn is_title(normalized: &str) -> bool {
-    languages().iter().any(|language| language.titles.iter().any(|title| title == normalized))
+    languages().iter().flat_map(|language| &language.titles).any(|title| {
+        normalized == title
+            || (title.len() >= 6 && !normalized.contains(' ') && normalized.ends_with(title.as_str()))
+    })
 }
 
 /// The words of every language for an English word of a document's kind ("invoice" →
@@ -371,7 +380,8 @@ impl Field {
         if written.is_empty() {
             return Match::None;
         }
-        match self.labels.iter().position(|l| *l == written) {
+        let exact = |written: &str| self.labels.iter().position(|l| l == written);
+        match exact(&written).or_else(|| exact(&as_plain_title(&written)?)) {
             Some(at) if at < self.own => Match::Own,
             Some(_) => Match::Synonym,
             None if is_known_label(&written) => Match::None,
@@ -380,6 +390,43 @@ impl Field {
             None => Match::None,
         }
     }
+}
+
+/// `written` (normalized) with a first word that is a kind of a title ("handelsrechnung",
+/// see [`is_title`]) read as the title itself: "Handelsrechnung Nr." is a "Rechnung Nr.".
+fn as_plain_title(written: &str) -> Option<String> {
+    let (first, rest) = written.split_once(' ').unwrap_or((written, ""));
+    let title = languages()
+        .iter()
+        .flat_map(|language| &language.titles)
+        .find(|title| title.len() >= 6 && first.len() > title.len() && first.ends_with(title.as_str()))?;
+    Some(if rest.is_empty() { title.clone() } else { format!("{title} {rest}") })
+}
+
+/// Where `title_line` is a document's title and number followed by the words that introduce
+/// its date ("Rechnung Nr. 471102 vom", "Facture n° 12 du", "Invoice 7 dated"), what follows
+/// them: the date, if the line says no more.
+pub fn after_number_dated(title_line: &str) -> Option<&str> {
+    let words: Vec<&str> = title_line.split_whitespace().collect();
+    // The title ("Rechnung", or a kind of it: "Handelsrechnung"), then the number.
+    if !is_title(&normalize(words.first()?)) {
+        return None;
+    }
+    for at in 2..words.len() {
+        let numbered = words[1..at].iter().any(|word| word.chars().any(|c| c.is_ascii_digit()));
+        for language in languages() {
+            for dated in &language.number_dated {
+                let length = dated.split(' ').count();
+                let Some(said) = words.get(at..at + length) else { continue };
+                if numbered && normalize(&said.join(" ")) == *dated {
+                    let after = words.get(at + length)?;
+                    let start = after.as_ptr() as usize - title_line.as_ptr() as usize;
+                    return Some(title_line[start..].trim_end_matches(['.', ',', ':']));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Whether `written` is a place and the word that introduces a letter's date after it
