@@ -378,7 +378,7 @@ impl RawPage {
         }
     }
 
-    /// `r`, on the page, where it is on the page as displayed, in a box from the origin to
+    /// Where `r` shows on the page as displayed, in a box from the origin to
     /// [`Self::displayed_size`].
     fn displayed(&self, r: Rect) -> Rect {
         let (x0, y0, x1, y1) = self.area;

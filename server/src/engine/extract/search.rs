@@ -270,8 +270,18 @@ fn name_in_block<'a>(
     let mut above = &lines[i];
     for (at, next) in lines.iter().enumerate().skip(i + 1).take(4) {
         let below = Cells::at_tabs(next.text);
-        if !is_under(above, next) || below.len() != cells.len() {
+        // Under a label alone ("Verkäufer"), pairs whose values are set a column apart
+        // ("Name:" and, after a gap, "MUSTER-Autovermietung").
+        let pair = cells.len() == 1 && below.len() == 2 && below[0].ends_with(':');
+        if !is_under(above, next) || (below.len() != cells.len() && !pair) {
             return None;
+        }
+        if pair {
+            if party_name(below[0]) == Some("") {
+                return Some((below[1], next.block));
+            }
+            above = next;
+            continue;
         }
         match party_name(below[column]) {
             Some("") if below.len() == 1 => return beside(lines, at),
@@ -368,7 +378,9 @@ pub fn letterhead<'a>(lines: &[Line<'a>], customer: Option<&str>) -> Option<(&'a
     let at_top = |line: &&Line| line.block.bbox.page == 1 && line.block.bbox.top < 0.2 && line.row == 0;
     let heading = |line: &&Line| matches!(line.block.kind, BlockType::Title | BlockType::SectionHeader);
     // Top first: OCR gives a page's blocks column by column, not in reading order.
-    let mut top: Vec<&Line> = lines.iter().filter(at_top).collect();
+    // A pair's value ("Währung:" and "EUR" a column apart) names no one.
+    let pair = |line: &&Line| Cells::at_tabs(line.text).first().ends_with(':');
+    let mut top: Vec<&Line> = lines.iter().filter(at_top).filter(|line| !pair(line)).collect();
     top.sort_by(|a, b| a.block.bbox.top.total_cmp(&b.block.bbox.top));
     let headings = top.iter().filter(|line| heading(line));
     let others = top.iter().filter(|line| !heading(line));

@@ -338,6 +338,18 @@ fn a_payment_terms_days_are_not_the_amount_payable() {
 }
 
 #[test]
+fn a_partys_pairs_set_in_columns_give_its_name_and_no_pairs_value_is_a_letterhead() {
+    let schema = json!({"properties": {"vendor_name": {"type": "string"}}});
+    // At the top of a page of 30 lines, as a header is; each pair's value a column apart.
+    let page = |text: &str| format!("{text}\n\n{}", "1\t28.00\n".repeat(30));
+    let seller = "Mietrechnung Nr. 9314110911 vom 01.10.2018\n\nWährung:\tEUR\n\nVerkäufer\n\n\
+                  Nummer:\t549910\n\nName:\tMUSTER-Autovermietung\n\nAnschrift:\tMusterstr. 99";
+    assert_eq!(run(&page(seller), schema.clone(), false).value["vendor_name"], "MUSTER-Autovermietung");
+    let unnamed = "Mietrechnung Nr. 9314110911 vom 01.10.2018\n\nWährung:\tEUR";
+    assert_eq!(run(&page(unnamed), schema, false).value["vendor_name"], Value::Null);
+}
+
+#[test]
 fn a_kind_of_invoice_is_titled_and_numbered_as_an_invoice_is() {
     let schema =
         json!({"properties": {"invoice_number": {"type": "string"}, "vendor_name": {"type": "string"}}});
