@@ -42,7 +42,7 @@ use self::layout::{lines_of, Line};
 use self::schema::{kind, properties, resolve, Kind, Node};
 use self::search::find;
 use self::table::table;
-use self::vocabulary::{language_of, normalize, Field, Language, Match};
+use self::vocabulary::{is_days, language_of, normalize, Field, Language, Match};
 use super::ocr::HIGH_CONFIDENCE;
 use super::{Document, KeepGoing, Stopped};
 
@@ -278,14 +278,10 @@ fn fill<'a>(
 /// Whether an amount's text counts days: "Zahlbar innerhalb 30 Tagen", "Payable within 30
 /// days" is a payment term, not what is payable.
 fn counts_days(raw: &str) -> bool {
-    const DAYS: &[&str] = &[
-        "day", "days", "tag", "tage", "tagen", "jour", "jours", "giorni", "dias", "dagen", "dni", "dnu",
-        "dny",
-    ];
     let normalized = normalize(raw);
     let words: Vec<&str> = normalized.split(' ').collect();
     let number = words.iter().position(|word| !word.is_empty() && word.chars().all(|c| c.is_ascii_digit()));
-    number.and_then(|at| words.get(at + 1)).is_some_and(|word| DAYS.contains(word))
+    number.and_then(|at| words.get(at + 1)).is_some_and(|word| is_days(word))
 }
 
 /// How a document writes its amounts, told once from its numbers with a decimal part (each

@@ -57,6 +57,8 @@ pub struct Language {
     place_dated: Vec<String>,
     /// The words between a document's title and number and its date ("Rechnung Nr. 5 vom").
     number_dated: Vec<String>,
+    /// The word for days ("Tagen" in "innerhalb 30 Tagen").
+    days: Vec<String>,
     labels: Vec<String>,
     /// More labels of a field (by its normalized name), in ranks, strongest first.
     synonyms: Vec<(String, Vec<Vec<String>>)>,
@@ -79,6 +81,7 @@ impl Language {
             dated: Vec::new(),
             place_dated: Vec::new(),
             number_dated: Vec::new(),
+            days: Vec::new(),
             labels: Vec::new(),
             synonyms: Vec::new(),
             translations: Vec::new(),
@@ -112,6 +115,7 @@ impl Language {
                 "dated" => language.dated = list(items),
                 "place dated" => language.place_dated = list(items),
                 "number dated" => language.number_dated = list(items),
+                "days" => language.days = list(items),
                 "labels" => language.labels = list(items),
                 field => language.synonyms.push((normalize(field), items.split('>').map(list).collect())),
             }
@@ -178,14 +182,24 @@ pub fn month(word: &str) -> Option<u32> {
         .map(|at| at as u32 + 1)
 }
 
+/// Whether `word` (normalized) is a language's word for days.
+pub fn is_days(word: &str) -> bool {
+    languages().iter().any(|language| language.days.iter().any(|days| days == word))
+}
+
 /// Whether `text` (normalized) is what a document calls itself: "invoice", "factuur", "rechnung",
 /// or one word that ends with a title of six letters or more, a kind of it in German or Dutch
 /// ("Warenrechnung", "Mietrechnung", "Eindfactuur").
 pub fn is_title(normalized: &str) -> bool {
-    languages().iter().flat_map(|language| &language.titles).any(|title| {
-        normalized == title
-            || (title.len() >= 6 && !normalized.contains(' ') && normalized.ends_with(title.as_str()))
-    })
+    languages().iter().flat_map(|language| &language.titles).any(|title| title == normalized)
+        || (!normalized.contains(' ') && title_of_kind(normalized).is_some())
+}
+
+/// The title that `word` (normalized) is a kind of: a word that ends with a title of six letters
+/// or more ("warenrechnung" is a "rechnung").
+fn title_of_kind(word: &str) -> Option<&'static str> {
+    let mut titles = languages().iter().flat_map(|language| &language.titles).map(String::as_str);
+    titles.find(|title| title.len() >= 6 && word.len() > title.len() && word.ends_with(title))
 }
 
 /// The words of every language for an English word of a document's kind ("invoice" →
@@ -396,11 +410,7 @@ impl Field {
 /// see [`is_title`]) read as the title itself: "Handelsrechnung Nr." is a "Rechnung Nr.".
 fn as_plain_title(written: &str) -> Option<String> {
     let (first, rest) = written.split_once(' ').unwrap_or((written, ""));
-    let title = languages()
-        .iter()
-        .flat_map(|language| &language.titles)
-        .find(|title| title.len() >= 6 && first.len() > title.len() && first.ends_with(title.as_str()))?;
-    Some(if rest.is_empty() { title.clone() } else { format!("{title} {rest}") })
+    Some(format!("{} {rest}", title_of_kind(first)?).trim_end().to_owned())
 }
 
 /// Where `title_line` is a document's title and number followed by the words that introduce

@@ -51,7 +51,7 @@ pub(super) fn read(plain: &[u8], pages: &mut [RawPage]) {
 }
 
 /// A word as poppler boxes it: from the top left of the displayed page, in points.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 struct Word {
     text: String,
     x_min: f32,
@@ -105,8 +105,9 @@ fn pages_of(xhtml: &str) -> Result<Vec<Vec<Vec<Word>>>, EngineError> {
 }
 
 /// One of poppler's lines as a [`Line`] in PDF space (y up) on a displayed page `height`
-/// points high: its words joined by spaces, cut into cells at column gaps. Its font size is
-/// taken to be its thickness (poppler's boxes span a font's ascent to its descent).
+/// points high: its words joined, by a space where they stand apart, and cut into cells at
+/// column gaps. Its font size is taken to be its thickness (poppler's boxes span a font's
+/// ascent to its descent).
 fn line_of(words: &[Word], height: f32) -> Option<Line> {
     let boxed = |word: &Word| Rect {
         x0: word.x_min,
