@@ -54,8 +54,9 @@ if testing && ! command -v geckodriver >/dev/null; then
   cargo install geckodriver --locked
 fi
 
-# The engine's OCR rasterizes pages with pdftoppm; the edit tests read filled forms back with
-# pdftotext and pdfinfo; the benchmarks compare the parser with pdftotext.
+# The engine's OCR rasterizes pages with pdftoppm, and it reads PDF pages drawn turned with
+# pdftotext; the edit tests read filled forms back with pdftotext and pdfinfo; the benchmarks
+# compare the parser with pdftotext.
 if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   say "installing Debian's poppler-utils (pdftotext, pdfinfo)"
   as_root apt-get update -qq
