@@ -1,7 +1,7 @@
 //! Pages displayed turned (`/Rotate`). A landscape page stood on its side, its content drawn
 //! rotated back and each word placed by itself (the layer a copier's OCR writes), reads as it
 //! is displayed, word by word, boxed on the displayed page; a turned page whose text is drawn
-//! straight is boxed where it shows. Without poppler's `pdftotext` such a page keeps the PDF
+//! straight is boxed where it shows, turned by its own `/Rotate` or its page tree's. Without poppler's `pdftotext` such a page keeps the PDF
 //! reader's own reading, answered at low confidence.
 
 use crate::common::{serialize, Process, Server, StandIns};
@@ -11,13 +11,20 @@ use serde_json::{json, Value};
 /// A US Letter page shown turned a quarter clockwise (landscape: 792 × 612 pt as displayed),
 /// with Helvetica `content`.
 fn turned_page(content: &str) -> Vec<u8> {
+    turned_by("<< /Type /Pages /Kids [4 0 R] /Count 1 >>", "/Rotate 90", content)
+}
+
+/// The same, its `/Rotate` on the page (`page_rotate`) or inherited from the page tree
+/// (`pages`).
+fn turned_by(pages: &str, page_rotate: &str, content: &str) -> Vec<u8> {
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_string(),
+        pages.to_string(),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Rotate 90 \
-         /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>"
-            .to_string(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] {page_rotate} \
+             /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>"
+        ),
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
     ];
     serialize(&objects.map(String::into_bytes))
@@ -121,17 +128,21 @@ async fn without_pdftotext_a_turned_page_keeps_the_readers_own_reading() {
 
 #[tokio::test]
 async fn a_turned_page_with_straight_text_is_boxed_where_the_text_shows() {
-    // Drawn straight on the page, the line stands on the display's right edge, reading down.
+    // Drawn straight on the page, the line stands on the display's right edge, reading down,
+    // whether the page turns itself or its page tree turns it.
     let s = Server::new().await;
-    let pdf = turned_page("BT /F1 12 Tf 72 720 Td (Hello world) Tj ET");
-    let parsed = s.post("/parse", json!({"input": s.upload_pdf(&pdf).await})).await;
-    parsed.expect(StatusCode::OK);
-    let block = &blocks(&parsed.body)[0];
-    assert_eq!(block["content"], "Hello world");
-    let bbox = &block["bbox"];
-    // Its baseline 720 pt up the page is 720 pt from the display's left, its start 72 pt
-    // from the page's left edge is 72 pt from the display's top.
-    assert!((number(&bbox["left"]) - 718.0 / 792.0).abs() < 0.01, "{block}");
-    assert!((number(&bbox["top"]) - 72.0 / 612.0).abs() < 0.01, "{block}");
-    assert!(number(&bbox["height"]) > 3.0 * number(&bbox["width"]), "a line down the page: {block}");
+    let content = "BT /F1 12 Tf 72 720 Td (Hello world) Tj ET";
+    let inherited = turned_by("<< /Type /Pages /Kids [4 0 R] /Count 1 /Rotate 90 >>", "", content);
+    for pdf in [turned_page(content), inherited] {
+        let parsed = s.post("/parse", json!({"input": s.upload_pdf(&pdf).await})).await;
+        parsed.expect(StatusCode::OK);
+        let block = &blocks(&parsed.body)[0];
+        assert_eq!(block["content"], "Hello world");
+        let bbox = &block["bbox"];
+        // Its baseline 720 pt up the page is 720 pt from the display's left, its start 72 pt
+        // from the page's left edge is 72 pt from the display's top.
+        assert!((number(&bbox["left"]) - 718.0 / 792.0).abs() < 0.01, "{block}");
+        assert!((number(&bbox["top"]) - 72.0 / 612.0).abs() < 0.01, "{block}");
+        assert!(number(&bbox["height"]) > 3.0 * number(&bbox["width"]), "a line down the page: {block}");
+    }
 }
