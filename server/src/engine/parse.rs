@@ -40,6 +40,28 @@ fn image_format(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether an Office package is a DOCX or an XLSX, by its main part: where Office puts it,
+/// or, for a package another tool laid out as it liked (a workbook at its root), by the content
+/// type the package gives that part.
+fn package_format(zip: &mut Archive) -> Result<Option<Format>, EngineError> {
+    let main = zip.main_part()?.unwrap_or_default();
+    if zip.contains("word/document.xml") || main.starts_with("word/") {
+        return Ok(Some(Format::Docx));
+    }
+    if zip.contains("xl/workbook.xml") || main.starts_with("xl/") {
+        return Ok(Some(Format::Xlsx));
+    }
+    let main_type = match main.as_str() {
+        "" => None,
+        main => zip.content_type(main)?,
+    };
+    Ok(match main_type.unwrap_or_default() {
+        kind if kind.contains("wordprocessingml") => Some(Format::Docx),
+        kind if kind.contains("spreadsheetml") => Some(Format::Xlsx),
+        _ => None,
+    })
+}
+
 /// Whether the bytes start like an OLE2 compound file: a Word 97-2003 or Excel 97-2003 file,
 /// or an Office file encrypted with a password (its ZIP package sealed inside one).
 fn looks_like_ole2(bytes: &[u8]) -> bool {
@@ -81,23 +103,8 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Result<Format, EngineErr
         // Only the central directory and the package's relationships are read here; the
         // parts are read (within limits) later.
         let mut zip = Archive::open(bytes, office.unwrap_or("DOCX"), Limits::default())?;
-        let main = zip.main_part()?.unwrap_or_default();
-        // Tools other than Office lay a package out as they like (a workbook at the root): the
-        // main part's content type says what it is.
-        let main_type = match main.as_str() {
-            "" => String::new(),
-            main => zip.content_type(main)?.unwrap_or_default(),
-        };
-        return if zip.contains("word/document.xml")
-            || main.starts_with("word/")
-            || main_type.contains("wordprocessingml")
-        {
-            Ok(Format::Docx)
-        } else if zip.contains("xl/workbook.xml")
-            || main.starts_with("xl/")
-            || main_type.contains("spreadsheetml")
-        {
-            Ok(Format::Xlsx)
+        return if let Some(format) = package_format(&mut zip)? {
+            Ok(format)
         } else if let Some(format) = office {
             let cause = "the ZIP archive holds neither a Word document (word/document.xml) nor an Excel \
                          workbook (xl/workbook.xml)";

@@ -316,11 +316,15 @@ fn raw_page(doc: &PdfDocument, index: usize) -> RawPage {
 /// Page `index`'s lines from its text layer, and whether its text is drawn turned.
 fn page_lines(doc: &PdfDocument, index: usize) -> Result<(Vec<Line>, bool), pdf_oxide::Error> {
     let spans = doc.extract_spans(index)?;
-    let turned = turned::looks_turned(&spans) && turned::is_turned(&doc.extract_chars(index)?);
-    let lines = match spans.iter().any(|span| span.text.chars().any(is_right_to_left)) {
-        true => char_lines(&doc.extract_chars(index)?),
-        false => lines(&spans),
+    let right_to_left = spans.iter().any(|span| span.text.chars().any(is_right_to_left));
+    let looks_turned = turned::looks_turned(&spans);
+    // The characters, read only for the pages that need them.
+    let chars = match right_to_left || looks_turned {
+        true => doc.extract_chars(index)?,
+        false => Vec::new(),
     };
+    let turned = looks_turned && turned::is_turned(&chars);
+    let lines = if right_to_left { char_lines(&chars) } else { lines(&spans) };
     Ok((lines, turned))
 }
 

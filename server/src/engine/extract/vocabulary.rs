@@ -7,7 +7,7 @@
 //! matches a field ([`Field`], [`Match`]), and [`normalize`], which every comparison goes
 //! through (case, accents, punctuation and the spellings of "number" do not matter).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
@@ -196,10 +196,26 @@ pub fn is_title(normalized: &str) -> bool {
 }
 
 /// The title that `word` (normalized) is a kind of: a word that ends with a title of six letters
-/// or more ("warenrechnung" is a "rechnung").
+/// or more ("warenrechnung" is a "rechnung"). Every label the search tries asks, so the titles
+/// are looked up by the word's last six letters.
 fn title_of_kind(word: &str) -> Option<&'static str> {
-    let mut titles = languages().iter().flat_map(|language| &language.titles).map(String::as_str);
-    titles.find(|title| title.len() >= 6 && word.len() > title.len() && word.ends_with(title))
+    static BY_ENDING: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    let by_ending = BY_ENDING.get_or_init(|| {
+        let mut by_ending: HashMap<&str, Vec<&str>> = HashMap::new();
+        for title in languages().iter().flat_map(|language| &language.titles) {
+            if let Some(ending) = title.get(title.len().saturating_sub(6)..).filter(|e| e.len() == 6) {
+                by_ending.entry(ending).or_default().push(title);
+            }
+        }
+        by_ending
+    });
+    // A kind of a title is longer than the title.
+    if word.len() <= 6 {
+        return None;
+    }
+    let ending = word.get(word.len() - 6..)?;
+    let titles = by_ending.get(ending)?;
+    titles.iter().copied().find(|title| word.len() > title.len() && word.ends_with(title))
 }
 
 /// The words of every language for an English word of a document's kind ("invoice" →
