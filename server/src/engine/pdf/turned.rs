@@ -117,7 +117,11 @@ fn line_of(words: &[Word], height: f32) -> Option<Line> {
     };
     let first = boxed(words.iter().find(|word| !word.text.is_empty())?);
     let rect = words.iter().map(boxed).fold(first, Rect::union);
-    let font_size = (rect.x1 - rect.x0).min(rect.height()).max(1.0);
+    // Across a line running down the page its words are as wide as its font is high. Each
+    // word's thickness, not the line's: a scan's slightly skewed line is thicker than its words.
+    let runs_down = rect.height() > rect.x1 - rect.x0;
+    let thickness = |word: &Word| if runs_down { word.x_max - word.x_min } else { word.y_max - word.y_min };
+    let font_size = words.iter().map(thickness).fold(1.0, f32::max);
     let mut cells: Vec<(String, Rect)> = Vec::new();
     let mut last = first;
     for word in words.iter().filter(|word| !word.text.is_empty()) {
@@ -171,6 +175,26 @@ mod tests {
         // From the top left to PDF space: y grows upwards from the page's bottom.
         assert_eq!((line.rect.x0, line.rect.y0, line.rect.x1, line.rect.y1), (35.0, 492.0, 372.0, 517.0));
         assert_eq!(line.font_size, 25.0);
+    }
+
+    #[test]
+    fn a_skewed_lines_words_are_spaced_by_their_own_size() {
+        // pdf.js's issue5747.pdf: a scan's line rising 36 pt over its length, its words 25 pt
+        // high and 5 pt apart.
+        let word = |text: &str, x_min: f32, x_max: f32, y_min: f32| Word {
+            text: text.into(),
+            x_min,
+            y_min,
+            x_max,
+            y_max: y_min + 25.5,
+        };
+        let words = [
+            word("Lorem", 35.3, 87.4, 83.4),
+            word("sit", 202.3, 222.0, 89.7),
+            word("amet,", 227.3, 272.6, 91.3),
+            word("consetetur", 279.6, 371.8, 94.2),
+        ];
+        assert_eq!(line_of(&words, 600.0).unwrap().text, "Lorem\tsit amet, consetetur");
     }
 
     #[test]
