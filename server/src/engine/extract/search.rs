@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::coerce::date;
 use super::layout::{beside, is_under, is_under_last_cell, Cells, Line};
 use super::vocabulary::{
-    after_number_dated, has_legal_form, is_item_column, is_known_label, is_label, is_title, month,
-    names_a_party, normalize, Field, Match, MAX_NAME_WORDS,
+    after_number_dated, has_legal_form, is_item_column, is_known_label, is_label, is_legal_form, is_title,
+    month, names_a_party, normalize, Field, Match, MAX_NAME_WORDS,
 };
 use crate::engine::{Block, BlockType};
 
@@ -151,11 +151,12 @@ fn labelled_value<'a>(
     order: &[usize],
     coerce: &impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
-    // A name is never a "Label: value" pair ("Debiteurennummer: C123456" names no issuer).
+    // A name is never a "Label: value" pair ("Debiteurennummer: C123456" names no issuer), nor
+    // a legal form alone: "Lieferant GmbH" is a company, not the label "Lieferant" and "GmbH".
     let names = field.issuer || field.labels[0].ends_with("name");
     let value_of = |raw: &str| {
-        let pair = names && raw.contains(':');
-        let value = (!raw.is_empty() && !pair).then(|| coerce(raw)).flatten()?;
+        let no_name = names && (raw.contains(':') || is_legal_form(raw));
+        let value = (!raw.is_empty() && !no_name).then(|| coerce(raw)).flatten()?;
         // "No" answers a yes/no question, though "No." also heads a column of numbers.
         (matches!(value, Value::Bool(_)) || !is_label(raw, siblings)).then_some(value)
     };
@@ -195,7 +196,7 @@ fn labelled_value<'a>(
             if let Some((raw, block)) = below_label(field, siblings, lines, i, &cells, column, is_amount) {
                 // A party's block of pairs gives its name on one of them ("Sprzedawca" over
                 // "NIP: 999…" and "Nazwa: ABC Developex S.A.").
-                let (raw, block) = if names && raw.contains(':') {
+                let (raw, block) = if names && (raw.contains(':') || is_label(raw, siblings)) {
                     name_in_block(lines, i, &cells, column).unwrap_or((raw, block))
                 } else {
                     (raw, block)
@@ -260,7 +261,9 @@ fn below_label<'a>(
 }
 
 /// The value of a "Name: …" pair among the few lines under the label in `column` of line `i`
-/// (its `cells`), in the same column: a party's name in its block of pairs.
+/// (its `cells`), in the same column: a party's name in its block of pairs; or the first line
+/// of that block that is no pair, where the pairs give only numbers ("Verkäufer:" over "Nummer:
+/// 549910", "Globale Nummer: 4333741000005 (GTIN)" and "MUSTER-Autovermietung").
 fn name_in_block<'a>(
     lines: &[Line<'a>],
     i: usize,
@@ -270,27 +273,46 @@ fn name_in_block<'a>(
     let mut above = &lines[i];
     for (at, next) in lines.iter().enumerate().skip(i + 1).take(4) {
         let below = Cells::at_tabs(next.text);
-        // Under a label alone ("Verkäufer"), pairs whose values are set a column apart
-        // ("Name:" and, after a gap, "MUSTER-Autovermietung").
-        let pair = cells.len() == 1 && below.len() == 2 && below[0].ends_with(':');
-        if !is_under(above, next) || (below.len() != cells.len() && !pair) {
+        // Under a label alone ("Verkäufer"), pairs whose values are set a column apart.
+        let pair = (cells.len() == 1 && below.len() == 2).then(|| pair_apart(below[0], below[1])).flatten();
+        if !is_under(above, next) || (below.len() != cells.len() && pair.is_none()) {
             return None;
         }
-        if pair {
-            if party_name(below[0]) == Some("") {
-                return Some((below[1], next.block));
+        if let Some((label, value)) = pair {
+            if names_a_party(label) {
+                return Some((value, next.block));
             }
             above = next;
             continue;
         }
         match party_name(below[column]) {
             Some("") if below.len() == 1 => return beside(lines, at),
+            None if is_name(below[column]) => return Some((below[column], next.block)),
             Some("") | None => {}
             Some(name) => return Some((name, next.block)),
         }
         above = next;
     }
     None
+}
+
+/// A label and its value set a column apart: "Name:" and "MUSTER-Autovermietung", or "Nummer"
+/// and ": 549910".
+fn pair_apart<'a>(label: &'a str, value: &'a str) -> Option<(&'a str, &'a str)> {
+    match label.strip_suffix(':') {
+        Some(label) => Some((label, value)),
+        None => value.strip_prefix(':').map(|value| (label, value.trim_start())),
+    }
+}
+
+/// Whether `cell`, no pair, reads as a party's name: words, not a label, and no address's
+/// numbers unless a legal form says it is a company ("1&1 Telecom GmbH").
+fn is_name(cell: &str) -> bool {
+    !cell.contains(':')
+        && cell.chars().any(char::is_alphabetic)
+        && cell.split_whitespace().count() <= MAX_NAME_WORDS
+        && !is_label(cell, &[])
+        && (!cell.chars().any(|c| c.is_ascii_digit()) || has_legal_form(cell))
 }
 
 /// The name in a "Name: …" pair ("Nazwa: ABC Developex S.A.", "Razão social: …"); empty when

@@ -350,6 +350,26 @@ fn a_partys_pairs_set_in_columns_give_its_name_and_no_pairs_value_is_a_letterhea
 }
 
 #[test]
+fn a_partys_name_follows_its_numbers_and_a_legal_form_alone_is_no_name() {
+    let schema = json!({"properties": {"vendor_name": {"type": "string"}}});
+    // At the top of a page of 30 lines, as a header is.
+    let page = |text: &str| format!("{text}\n\n{}", "1\t28.00\n".repeat(30));
+    let seller = "Handelsrechnung Nr. 471102 vom 05.03.2018\n\nVerkäufer:\n\
+                  Globale Nummer: 4000001123452 (GTIN)\nLieferant GmbH\n\nLieferantenstraße 20";
+    assert_eq!(run(&page(seller), schema.clone(), false).value["vendor_name"], "Lieferant GmbH");
+    // Each pair's value a column apart, its colon with the value.
+    let apart = "Baurechnung Nr. 181301674 vom 25.04.2018\n\nVerkäufer:\nNummer\t: 549910\n\
+                 ELEKTRON Industrieservice GmbH\nErfurter Strasse 13";
+    assert_eq!(
+        run(&page(apart), schema.clone(), false).value["vendor_name"],
+        "ELEKTRON Industrieservice GmbH"
+    );
+    // Under the pairs, an address is no name.
+    let address = "Rechnung Nr. 471102\n\nVerkäufer:\nNummer: 549910\nLieferantenstraße 20";
+    assert_eq!(run(&page(address), schema, false).value["vendor_name"], Value::Null);
+}
+
+#[test]
 fn a_kind_of_invoice_is_titled_and_numbered_as_an_invoice_is() {
     let schema =
         json!({"properties": {"invoice_number": {"type": "string"}, "vendor_name": {"type": "string"}}});

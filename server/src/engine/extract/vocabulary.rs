@@ -241,6 +241,12 @@ pub fn has_legal_form(text: &str) -> bool {
     languages().iter().any(|language| language.legal.iter().any(|form| padded.contains(&format!(" {form} "))))
 }
 
+/// Whether `text` is a legal form and nothing else ("GmbH", "Ltd."): a company's name has more.
+pub fn is_legal_form(text: &str) -> bool {
+    let text = normalize(&text.to_lowercase());
+    languages().iter().any(|language| language.legal.contains(&text))
+}
+
 /// How well a label written in a document names a field, worst to best.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Match {
