@@ -76,22 +76,42 @@ fn date_in_header<'a>(lines: &[Line<'a>]) -> Option<(&'a str, &'a Block)> {
         let last = above.last().copied().unwrap_or_default();
         above.iter().any(|cell| cell.ends_with(':')) || (is_label(last, &[]) && !is_title(&normalize(last)))
     };
-    header.iter().filter(|&&(i, _)| !labelled(i)).find_map(|(_, line)| {
-        let cells = Cells::at_tabs(line.text);
-        // The date, and perhaps the time beside it.
-        let (date, rest) = cells.split_first()?;
-        let time = |cell: &&str| cell.chars().all(|c| c.is_ascii_digit() || ":hH .apmAPM".contains(c));
-        if rest.len() > 1 || !rest.iter().all(time) {
-            return None;
-        }
-        // "Berlin, 12.03.2024", "Musterstadt 29.10.2023": the place the letter was written;
-        // "Rechnung Nr. 471102 vom 05.03.2018": the document's title and number.
-        let date = match date.rsplit_once(", ") {
-            Some((place, date)) if place.chars().all(|c| c.is_alphabetic() || c == ' ') => date,
-            _ => after_place(date).or_else(|| after_number_dated(date)).unwrap_or(date),
-        };
-        is_only_date(date).then_some((date, line.block))
-    })
+    // Each date with whether it follows the document's title and number.
+    let dates: Vec<(bool, &str, &Block)> = header
+        .iter()
+        .filter(|&&(i, _)| !labelled(i))
+        .filter_map(|(_, line)| {
+            let cells = Cells::at_tabs(line.text);
+            // The document's title and, beside it, its date ("Beitragsrechnung | 24. Januar
+            // 2014", "Handelsrechnung (380) | 05.06.2018").
+            if let [title, date] = cells[..] {
+                let title = title.split(" (").next().unwrap_or(title);
+                if is_title(&normalize(title)) && is_only_date(date) {
+                    return Some((true, date, line.block));
+                }
+            }
+            // The date, and perhaps the time beside it.
+            let (date, rest) = cells.split_first()?;
+            let time = |cell: &&str| cell.chars().all(|c| c.is_ascii_digit() || ":hH .apmAPM".contains(c));
+            if rest.len() > 1 || !rest.iter().all(time) {
+                return None;
+            }
+            // "Berlin, 12.03.2024", "Musterstadt 29.10.2023": the place the letter was written;
+            // "Rechnung Nr. 471102 vom 05.03.2018": the document's title and number.
+            let (titled, date) = match date.rsplit_once(", ") {
+                Some((place, date)) if place.chars().all(|c| c.is_alphabetic() || c == ' ') => (false, date),
+                _ => match after_place(date) {
+                    Some(date) => (false, date),
+                    None => after_number_dated(date).map_or((false, *date), |date| (true, date)),
+                },
+            };
+            is_only_date(date).then_some((titled, date, line.block))
+        })
+        .collect();
+    // The date a document gives itself after its title and number, wherever it stands in the
+    // header (a stylesheet's version dated above it is not the invoice's); else the highest.
+    let (_, date, block) = dates.iter().find(|(titled, ..)| *titled).or(dates.first())?;
+    Some((date, block))
 }
 
 /// What follows a place's name, capitalized, of one to three words and no label ("Musterstadt"

@@ -169,6 +169,12 @@ fn documents_in_other_languages_are_read_by_their_own_labels_and_conventions() {
         run(german, schema.clone(), false).value,
         json!({"invoice_number": "R-2024-17", "invoice_date": "2024-05-07", "total": 1234.56})
     );
+    // An aside within the title and number.
+    let aside = "Gutschrift (Selbst ausgestellte Rechnung) Nr. 471102 vom 05.03.2018";
+    assert_eq!(run(aside, schema.clone(), false).value["invoice_number"], "471102");
+    // "Rechnungssumme": the invoice's sum, gross over net.
+    let sums = "Rechnungssumme Netto (excl. USt.): 500,00\nRechnungssumme Brutto (inkl. USt.): 529,87";
+    assert_eq!(run(sums, schema.clone(), false).value["total"], 529.87);
     // Portuguese: "12 de março de 2024", the total to pay over the total without VAT.
     let portuguese = "Padaria Central, Lda\nFatura Nº 2024/153\nData de emissão: 12 de março de 2024\n\
                       Obrigado pela sua preferência, o pagamento é devido em 30 dias\n\
@@ -327,6 +333,12 @@ fn a_date_standing_alone_at_the_top_is_the_documents_date() {
     assert_eq!(dates("Invoice No. 2018-123 dated March 5, 2018")["invoice_date"], "2018-03-05");
     assert_eq!(dates("Faktura VAT nr 2018/123 z dnia 05.03.2018")["invoice_date"], "2018-03-05");
     assert_eq!(dates("Rechnung gemäß Bestellung vom 01.03.2018")["invoice_date"], Value::Null);
+    // The date beside the title.
+    assert_eq!(dates("Beitragsrechnung\t24. Januar 2014")["invoice_date"], "2014-01-24");
+    assert_eq!(dates("Handelsrechnung (380)\t05.06.2018")["invoice_date"], "2018-06-05");
+    // A date alone above it is not the document's (a stylesheet's version, dated).
+    let stylesheet = "Stylesheet-Version: 2.0\n\n24.03.2020\n\nHandelsrechnung Nr. 471102 vom 05.03.2018";
+    assert_eq!(dates(stylesheet)["invoice_date"], "2018-03-05");
 }
 
 #[test]

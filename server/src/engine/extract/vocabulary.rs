@@ -241,6 +241,15 @@ pub fn has_legal_form(text: &str) -> bool {
     languages().iter().any(|language| language.legal.iter().any(|form| padded.contains(&format!(" {form} "))))
 }
 
+/// `text` without the words in parentheses within it, when words follow them: "Gutschrift Nr."
+/// for "Gutschrift (Selbst ausgestellte Rechnung) Nr.", but no change to "Total (EUR)".
+fn without_aside(text: &str) -> Option<String> {
+    let open = text.find('(')?;
+    let close = open + text[open..].find(')')?;
+    let after = &text[close + 1..];
+    after.chars().any(char::is_alphanumeric).then(|| format!("{}{after}", &text[..open]))
+}
+
 /// Whether `text` is a legal form and nothing else ("GmbH", "Ltd."): a company's name has more.
 pub fn is_legal_form(text: &str) -> bool {
     let text = normalize(&text.to_lowercase());
@@ -397,6 +406,14 @@ impl Field {
     /// labels ("Invoice Date" for `date`) and is no other field's label ("Sub Total" is not a
     /// total).
     pub fn matches(&self, written: &str) -> Match {
+        // "Gutschrift (Selbst ausgestellte Rechnung) Nr.", "Invoice (copy) No.": an aside
+        // within a label.
+        if let Some(plain) = without_aside(written) {
+            let plain = self.matches(&plain);
+            if plain != Match::None {
+                return plain;
+            }
+        }
         // "Total (EUR)" names `total`; "Total (EUR 7" is a label cut short of its value.
         let balanced = written.matches('(').count() == written.matches(')').count();
         if self.dated && is_place_dated(written) {
