@@ -65,6 +65,9 @@ pub struct Language {
     /// English words of document kinds and their words in this language ("invoice" →
     /// "factuur"), for split and classify.
     translations: Vec<(String, Vec<String>)>,
+    /// Its titles and labels of one word of six letters or more ("facture", "factuurnummer"):
+    /// a document too short to use its common words still uses these.
+    telling: HashSet<String>,
 }
 
 impl Language {
@@ -85,6 +88,7 @@ impl Language {
             labels: Vec::new(),
             synonyms: Vec::new(),
             translations: Vec::new(),
+            telling: HashSet::new(),
         };
         let list = |items: &str| -> Vec<String> {
             items.split('|').map(normalize).filter(|item| !item.is_empty()).collect()
@@ -121,6 +125,10 @@ impl Language {
             }
         }
         assert_eq!(language.months.len(), 12, "vocabulary/{code}.txt: twelve months");
+        language.telling = (language.titles.iter().chain(language.all_labels()))
+            .filter(|word| word.len() >= 6 && !word.contains(' '))
+            .cloned()
+            .collect();
         language
     }
 
@@ -145,15 +153,21 @@ pub fn languages() -> &'static [Language] {
 }
 
 /// The language of a document's `words`: the one whose common words they use most, if it uses
-/// two or more; English otherwise ("Paid: no" is no Spanish).
+/// two or more; English otherwise ("Paid: no" is no Spanish). A title or label of another
+/// language than English (and no English one: "N°" reads as "number" everywhere) counts as two
+/// common words: "Facture N° 12 | Net à payer" is French.
 pub fn language_of<'w>(words: impl Iterator<Item = &'w str>) -> &'static Language {
     let languages = languages();
+    let english = &languages[0];
     let mut counts = vec![0usize; languages.len()];
     for word in words {
         let word = normalize(word);
+        let telling = !english.telling.contains(&word);
         for (count, language) in counts.iter_mut().zip(languages) {
             if language.stop.contains(&word) {
                 *count += 1;
+            } else if telling && language.telling.contains(&word) {
+                *count += 2;
             }
         }
     }
@@ -704,6 +718,11 @@ mod tests {
         // English words that are other languages' common words too ("do", "pro", "Nos.").
         assert_eq!(code("Nos. 3 and 4: do pro forma"), "en");
         assert_eq!(code("12345 67890"), "en");
+        // Too short for two common words, told by a title or a label of one long word.
+        assert_eq!(code("Facture N° F2018-27 Date : 12/03/2018 Net à payer : 1 234,56 €"), "fr");
+        assert_eq!(code("Factuurnummer: 2020-123 Factuurdatum: 12-03-2020"), "nl");
+        assert_eq!(code("Fattura n. 123/2020 Data: 12/03/2020"), "it");
+        assert_eq!(code("Invoice No. 123 Customer: ACME Amount: 1,234.56"), "en");
     }
 
     #[test]
