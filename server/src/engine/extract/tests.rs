@@ -169,6 +169,8 @@ fn documents_in_other_languages_are_read_by_their_own_labels_and_conventions() {
         run(german, schema.clone(), false).value,
         json!({"invoice_number": "R-2024-17", "invoice_date": "2024-05-07", "total": 1234.56})
     );
+    // A number of two digits before the date it is dated is no day of that date.
+    assert_eq!(run("Fattura n. 12 del 05/03/2024", schema.clone(), false).value["invoice_number"], "12");
     // An aside within the title and number.
     let aside = "Gutschrift (Selbst ausgestellte Rechnung) Nr. 471102 vom 05.03.2018";
     assert_eq!(run(aside, schema.clone(), false).value["invoice_number"], "471102");
@@ -228,6 +230,10 @@ fn a_date_beside_an_amount_is_not_the_amount() {
     let schema = json!({"properties": {"total": {"type": "number"}}});
     let text = "Total facture TTC du 11/12/2022 62,86 €";
     assert_eq!(run(text, schema.clone(), false).value["total"], 62.86);
+    // Nor a date by its month's name.
+    let due_on = "TOTAL AMOUNT DUE ON March 5, 2024 USD $12.34";
+    assert_eq!(run(due_on, schema.clone(), false).value["total"], 12.34);
+    assert_eq!(run("Gesamtbetrag vom 5. März 2024: 119,00 €", schema.clone(), false).value["total"], 119.0);
     // "4.008,37" is an amount, though it reads as 4 August 2037 too.
     assert_eq!(run("Total: 4.008,37 €", schema, false).value["total"], 4008.37);
 }
