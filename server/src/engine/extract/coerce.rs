@@ -270,7 +270,9 @@ pub fn identifier(raw: &str, dated: bool) -> Option<&str> {
     // The span in `raw` from the first word's start to the last group's end.
     let start = words[first].as_ptr() as usize - raw.as_ptr() as usize;
     let end = last.as_ptr() as usize - raw.as_ptr() as usize + last.len();
+    // "#1042": the sign says it is a number and is no part of it.
     let code = raw[start..end].trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '.' | '(' | ')'));
+    let code = code.strip_prefix(['#', '№']).unwrap_or(code);
     // A date is when, not which ("Facture du 11/12/2022"), and so is a day before its month
     // ("Rechnung vom 3. Januar 2024", "12 de marzo de 2024"); "Fattura n. 12 del 05/03/2024"
     // numbers the invoice 12.

@@ -169,11 +169,16 @@ fn documents_in_other_languages_are_read_by_their_own_labels_and_conventions() {
         run(german, schema.clone(), false).value,
         json!({"invoice_number": "R-2024-17", "invoice_date": "2024-05-07", "total": 1234.56})
     );
+    // A number sign written against the number is no part of it.
+    assert_eq!(run("Tax Invoice\nInvoice #1042", schema.clone(), false).value["invoice_number"], "1042");
     // A number of two digits before the date it is dated is no day of that date.
     assert_eq!(run("Fattura n. 12 del 05/03/2024", schema.clone(), false).value["invoice_number"], "12");
     // An aside within the title and number.
     let aside = "Gutschrift (Selbst ausgestellte Rechnung) Nr. 471102 vom 05.03.2018";
     assert_eq!(run(aside, schema.clone(), false).value["invoice_number"], "471102");
+    // "Total à régler": the total to pay.
+    let french = "FACTURE\nN° : FA-00123\nTotal à régler : 1 200,00 €";
+    assert_eq!(run(french, schema.clone(), false).value["total"], 1200.0);
     // "Rechnungssumme": the invoice's sum, gross over net.
     let sums = "Rechnungssumme Netto (excl. USt.): 500,00\nRechnungssumme Brutto (inkl. USt.): 529,87";
     assert_eq!(run(sums, schema.clone(), false).value["total"], 529.87);
