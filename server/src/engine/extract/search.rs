@@ -8,7 +8,7 @@ use super::coerce::date;
 use super::layout::{beside, is_under, is_under_last_cell, Cells, Line};
 use super::vocabulary::{
     after_number_dated, has_legal_form, is_item_column, is_known_label, is_label, is_legal_form, is_title,
-    month, names_a_party, normalize, Field, Match, MAX_NAME_WORDS,
+    month, names_a_party, normalize, Field, Match, CURRENCY_CODES, MAX_NAME_WORDS,
 };
 use crate::engine::{Block, BlockType};
 
@@ -171,11 +171,12 @@ fn labelled_value<'a>(
     order: &[usize],
     coerce: &impl Fn(&str) -> Option<Value>,
 ) -> Option<(Value, &'a Block)> {
-    // A name is never a "Label: value" pair ("Debiteurennummer: C123456" names no issuer), nor
-    // a legal form alone: "Lieferant GmbH" is a company, not the label "Lieferant" and "GmbH".
     let names = field.issuer || field.labels[0].ends_with("name");
     let value_of = |raw: &str| {
-        let no_name = names && (raw.contains(':') || is_legal_form(raw));
+        // A name is never a "Label: value" pair ("Debiteurennummer: C123456" names no issuer),
+        // nor a legal form alone: "Lieferant GmbH" is a company, not the label "Lieferant" and
+        // "GmbH".
+        let no_name = names && (raw.contains(':') || is_legal_form(raw) || !may_be_name(raw));
         let value = (!raw.is_empty() && !no_name).then(|| coerce(raw)).flatten()?;
         // "No" answers a yes/no question, though "No." also heads a column of numbers.
         (matches!(value, Value::Bool(_)) || !is_label(raw, siblings)).then_some(value)
@@ -490,10 +491,18 @@ fn is_labelled_code(cell: &str) -> bool {
 }
 
 /// Whether an OCR'd or printed cell can be a name: it has a word of two letters or more and
-/// none of the signs that no name has ("@DF", "a" and "©" are a logo read by OCR).
+/// no digit, none of the signs that no name has ("@DF", "a" and "©" are a logo read by OCR),
+/// and it is no currency's code ("EUR" in a column of values) nor a code or an identifier's
+/// number ("ZS9997", "GLN 4333741000005").
 fn may_be_name(cell: &str) -> bool {
-    cell.split_whitespace().any(|word| word.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+    let word_of_letters = |word: &str| {
+        word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !word.chars().any(|c| c.is_ascii_digit())
+    };
+    let long_number = |word: &str| word.chars().filter(char::is_ascii_digit).count() >= 6;
+    cell.split_whitespace().any(word_of_letters)
+        && !cell.split_whitespace().any(long_number)
         && !cell.contains(['@', '©', '®', '=', '*', '«', '»', '{', '}', '[', ']', '<', '>'])
+        && !CURRENCY_CODES.contains(&normalize(cell).as_str())
 }
 
 /// The raw value on `line` if it is labelled for `field` at match level `wanted`:

@@ -387,6 +387,11 @@ fn a_partys_name_follows_its_numbers_and_a_legal_form_alone_is_no_name() {
         run(&page(apart), schema.clone(), false).value["vendor_name"],
         "ELEKTRON Industrieservice GmbH"
     );
+    // Nor is a currency's code or an identifier's number, whatever label is above it.
+    for value in ["GLN 4333741000005", "EUR"] {
+        let text = format!("Rechnung Nr. 471102\n\nLieferant\n{value}");
+        assert_eq!(run(&page(&text), schema.clone(), false).value["vendor_name"], Value::Null, "{value}");
+    }
     // Under the pairs, an address is no name.
     let address = "Rechnung Nr. 471102\n\nVerkäufer:\nNummer: 549910\nLieferantenstraße 20";
     assert_eq!(run(&page(address), schema, false).value["vendor_name"], Value::Null);
