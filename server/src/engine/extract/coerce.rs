@@ -53,11 +53,13 @@ pub fn number(text: &str, decimal_comma: bool) -> Option<f64> {
     written_number(text, decimal_comma).map(|(value, _)| value)
 }
 
-/// `words` without the dates written with a month's name ("TOTAL AMOUNT DUE ON March 5, 2024
-/// USD $12.34" is 12.34; "5. März 2024", "12 de marzo de 2024"): the month, the day before or
-/// after it and the year after it, a joining word between ("de") too.
-fn without_named_dates<'w>(words: &[&'w str]) -> Vec<&'w str> {
-    let bare = |word: &str| word.trim_end_matches([',', '.', ':']).to_owned();
+/// Which of `words` belong to a date written with its month's name ("March 5, 2024", "5. März
+/// 2024", "12 de marzo de 2024"): the month, the day before or after it and the year after it,
+/// a joining word between ("de") too.
+fn in_named_dates(words: &[&str]) -> Vec<bool> {
+    fn bare(word: &str) -> &str {
+        word.trim_end_matches([',', '.', ':'])
+    }
     let digits = |word: &str, counts: &[usize]| {
         let word = bare(word);
         counts.contains(&word.len()) && word.chars().all(|c| c.is_ascii_digit())
@@ -65,7 +67,7 @@ fn without_named_dates<'w>(words: &[&'w str]) -> Vec<&'w str> {
     let joining = |word: &str| (1..=3).contains(&word.len()) && word.chars().all(char::is_lowercase);
     let mut dated = vec![false; words.len()];
     for (at, word) in words.iter().enumerate() {
-        if month(&bare(word)).is_none() {
+        if month(bare(word)).is_none() {
             continue;
         }
         dated[at] = true;
@@ -87,7 +89,7 @@ fn without_named_dates<'w>(words: &[&'w str]) -> Vec<&'w str> {
             after += 1;
         }
     }
-    words.iter().zip(dated).filter(|(_, dated)| !dated).map(|(word, _)| *word).collect()
+    dated
 }
 
 /// [`number`], and how many decimals it was written with ("1.234,50" → 2).
@@ -103,8 +105,13 @@ pub fn written_number(text: &str, decimal_comma: bool) -> Option<(f64, usize)> {
             separators.len() == 2 && separators[0] == separators[1] && "./-".contains(separators[0]);
         one_kind && date(word, false).is_some()
     };
+    // Nor is one of a date written with its month's name: "TOTAL AMOUNT DUE ON March 5, 2024
+    // USD $12.34" is 12.34.
     let words: Vec<&str> = text.split(' ').filter(|word| !is_date(word)).collect();
-    let text = without_named_dates(&words).join(" ");
+    let in_dates = in_named_dates(&words);
+    let words: Vec<&str> =
+        words.into_iter().zip(in_dates).filter(|(_, dated)| !dated).map(|(word, _)| word).collect();
+    let text = words.join(" ");
     let text = text.as_str();
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let tail = &text[start..];
@@ -276,14 +283,9 @@ pub fn identifier(raw: &str, dated: bool) -> Option<&str> {
     // A date is when, not which ("Facture du 11/12/2022"), and so is a day before its month
     // ("Rechnung vom 3. Januar 2024", "12 de marzo de 2024"); "Fattura n. 12 del 05/03/2024"
     // numbers the invoice 12.
-    let month_follows = match &words[first + groups + 1..] {
-        [next, ..] if month(next).is_some() => true,
-        [joining, next, ..] => joining.len() <= 2 && month(next).is_some(),
-        _ => false,
-    };
     let day_of_date = code.len() <= 2
         && code.chars().all(|c| c.is_ascii_digit())
-        && month_follows
+        && in_named_dates(&words)[first]
         && date(&raw[start..], false).is_some();
     (!code.is_empty() && (dated || date(code, false).is_none()) && !day_of_date).then_some(code)
 }

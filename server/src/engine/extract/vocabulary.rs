@@ -65,8 +65,8 @@ pub struct Language {
     /// English words of document kinds and their words in this language ("invoice" →
     /// "factuur"), for split and classify.
     translations: Vec<(String, Vec<String>)>,
-    /// Its titles and labels of one word of six letters or more ("facture", "factuurnummer"):
-    /// a document too short to use its common words still uses these.
+    /// Its titles and labels of one word of six letters or more ("facture", "factuurnummer")
+    /// that English has not: a document too short to use its common words still uses these.
     telling: HashSet<String>,
 }
 
@@ -149,7 +149,17 @@ impl Language {
 /// Every language, English first.
 pub fn languages() -> &'static [Language] {
     static LANGUAGES: OnceLock<Vec<Language>> = OnceLock::new();
-    LANGUAGES.get_or_init(|| FILES.iter().map(|(code, text)| Language::parse(code, text)).collect())
+    LANGUAGES.get_or_init(|| {
+        let mut languages: Vec<Language> =
+            FILES.iter().map(|(code, text)| Language::parse(code, text)).collect();
+        // A word English has too tells no other language ("N°" reads as "number" everywhere),
+        // and English, the default, needs no telling.
+        let english = std::mem::take(&mut languages[0].telling);
+        for language in &mut languages[1..] {
+            language.telling.retain(|word| !english.contains(word));
+        }
+        languages
+    })
 }
 
 /// The language of a document's `words`: the one whose common words they use most, if it uses
@@ -158,15 +168,13 @@ pub fn languages() -> &'static [Language] {
 /// common words: "Facture N° 12 | Net à payer" is French.
 pub fn language_of<'w>(words: impl Iterator<Item = &'w str>) -> &'static Language {
     let languages = languages();
-    let english = &languages[0];
     let mut counts = vec![0usize; languages.len()];
     for word in words {
         let word = normalize(word);
-        let telling = !english.telling.contains(&word);
         for (count, language) in counts.iter_mut().zip(languages) {
             if language.stop.contains(&word) {
                 *count += 1;
-            } else if telling && language.telling.contains(&word) {
+            } else if language.telling.contains(&word) {
                 *count += 2;
             }
         }
